@@ -1,0 +1,4 @@
+namespace FlowForge.Engine.Expressions;
+
+/// <summary>An expression that cannot be read or evaluated; the message names where (config path and character position).</summary>
+public sealed class ExpressionException(string message) : Exception(message);

@@ -1,0 +1,216 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FlowForge.Engine.Expressions;
+
+/// <summary>
+/// Resolves <c>{{ path }}</c> templates inside string values of a JSON tree. A string that is exactly
+/// one template becomes the JSON value it points at (objects stay objects); otherwise each template is
+/// replaced by its text. A path that leads nowhere gives <c>null</c> (or an empty string inside text).
+/// </summary>
+public static class ExpressionResolver
+{
+    private const string Open = "{{";
+    private const string Close = "}}";
+
+    /// <summary>Returns a resolved copy of <paramref name="value"/>; the original is not changed.</summary>
+    public static JsonNode? ResolveTemplates(JsonNode? value, ExpressionScope scope, string path) => value switch
+    {
+        null => null,
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, ResolveTemplates(p.Value, scope, $"{path}.{p.Key}")))),
+        JsonArray array => new JsonArray([.. array.Select((v, i) => ResolveTemplates(v, scope, $"{path}[{i}]"))]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), scope, path),
+        _ => value.DeepClone(),
+    };
+
+    /// <summary>The node ids a template string refers to through <c>nodes.&lt;id&gt;</c>; used to load their outputs and to validate flows.</summary>
+    public static IEnumerable<string> ReferencedNodes(JsonNode? value)
+    {
+        switch (value)
+        {
+            case JsonObject obj:
+                foreach (var id in obj.SelectMany(p => ReferencedNodes(p.Value)))
+                {
+                    yield return id;
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var id in array.SelectMany(ReferencedNodes))
+                {
+                    yield return id;
+                }
+
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                foreach (var (expression, offset) in Templates(v.GetValue<string>()))
+                {
+                    ExpressionPath parsed;
+                    try
+                    {
+                        parsed = ExpressionPath.Parse(expression, offset);
+                    }
+                    catch (ExpressionException)
+                    {
+                        continue;
+                    }
+
+                    if (parsed is { Root: "nodes", Steps: [string id, ..] })
+                    {
+                        yield return id;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Checks every template in a JSON tree parses; returns (config path, message) pairs.</summary>
+    public static IEnumerable<(string Path, string Message)> Check(JsonNode? value, string path)
+    {
+        switch (value)
+        {
+            case JsonObject obj:
+                foreach (var problem in obj.SelectMany(p => Check(p.Value, $"{path}.{p.Key}")))
+                {
+                    yield return problem;
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var problem in array.SelectMany((v, i) => Check(v, $"{path}[{i}]")))
+                {
+                    yield return problem;
+                }
+
+                break;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                var text = v.GetValue<string>();
+                string? message = null;
+                try
+                {
+                    foreach (var (expression, offset) in Templates(text))
+                    {
+                        var parsed = ExpressionPath.Parse(expression, offset);
+                        if (parsed is { Root: "nodes" } && (parsed.Steps.Count < 2 || parsed.Steps[0] is not string || parsed.Steps[1] is not "output"))
+                        {
+                            message = $"node references read 'nodes.<id>.output…' at position {offset}";
+                        }
+                    }
+                }
+                catch (ExpressionException ex)
+                {
+                    message = ex.Message;
+                }
+
+                if (message is not null)
+                {
+                    yield return (path, message);
+                }
+
+                break;
+        }
+    }
+
+    private static JsonNode? ResolveString(string text, ExpressionScope scope, string path)
+    {
+        if (!text.Contains(Open, StringComparison.Ordinal))
+        {
+            return JsonValue.Create(text);
+        }
+
+        try
+        {
+            var templates = Templates(text).ToList();
+            if (templates is [var only] && text.AsSpan().Trim().Length == only.Expression.Length + Open.Length + Close.Length
+                && text.TrimStart().StartsWith(Open, StringComparison.Ordinal))
+            {
+                return Evaluate(only.Expression, only.Offset, scope)?.DeepClone();
+            }
+
+            var result = new StringBuilder(text.Length);
+            var last = 0;
+            foreach (var (expression, offset) in templates)
+            {
+                var start = offset - Open.Length;
+                result.Append(text, last, start - last);
+                result.Append(AsText(Evaluate(expression, offset, scope)));
+                last = offset + expression.Length + Close.Length;
+            }
+
+            result.Append(text, last, text.Length - last);
+            return JsonValue.Create(result.ToString());
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ExpressionException($"expression in {path}: {ex.Message}");
+        }
+    }
+
+    private static IEnumerable<(string Expression, int Offset)> Templates(string text)
+    {
+        var at = 0;
+        while (true)
+        {
+            var open = text.IndexOf(Open, at, StringComparison.Ordinal);
+            if (open < 0)
+            {
+                yield break;
+            }
+
+            var close = text.IndexOf(Close, open + Open.Length, StringComparison.Ordinal);
+            if (close < 0)
+            {
+                throw new ExpressionException($"'{{{{' at position {open} has no closing '}}}}'");
+            }
+
+            yield return (text[(open + Open.Length)..close], open + Open.Length);
+            at = close + Close.Length;
+        }
+    }
+
+    private static JsonNode? Evaluate(string expression, int offset, ExpressionScope scope)
+    {
+        var path = ExpressionPath.Parse(expression, offset);
+        JsonNode? current;
+        var steps = path.Steps;
+        if (path.Root == "input")
+        {
+            current = scope.Input;
+        }
+        else
+        {
+            if (steps is not [string nodeId, "output", ..])
+            {
+                throw new ExpressionException($"node references read 'nodes.<id>.output…' at position {offset}");
+            }
+
+            if (!scope.NodeOutputs.TryGetValue(nodeId, out current))
+            {
+                throw new ExpressionException($"node '{nodeId}' is not upstream of this node, or has not produced an output, at position {offset}");
+            }
+
+            steps = [.. steps.Skip(2)];
+        }
+
+        foreach (var step in steps)
+        {
+            current = (current, step) switch
+            {
+                (JsonObject obj, string name) => obj[name],
+                (JsonArray array, int index) => index < array.Count ? array[index] : null,
+                _ => null,
+            };
+        }
+
+        return current;
+    }
+
+    private static string AsText(JsonNode? value) => value switch
+    {
+        null => "",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => value.ToJsonString(),
+    };
+}

@@ -1,0 +1,34 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace FlowForge.Engine.Graphs;
+
+/// <summary>
+/// A flow version compiled for execution: nodes in topological order with their parents, children
+/// and join counts. Immutable and shared by every run of that version (held in an <see cref="IPlanCache"/>).
+/// </summary>
+public sealed class ExecutionPlan
+{
+    private readonly Dictionary<string, PlanNode> _byId;
+
+    public ExecutionPlan(Guid flowId, int version, IReadOnlyList<PlanNode> nodesInTopologicalOrder)
+    {
+        FlowId = flowId;
+        Version = version;
+        Nodes = nodesInTopologicalOrder;
+        _byId = nodesInTopologicalOrder.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        Trigger = nodesInTopologicalOrder.Single(n => n.IsTrigger);
+    }
+
+    public Guid FlowId { get; }
+
+    public int Version { get; }
+
+    /// <summary>All nodes, parents always before children.</summary>
+    public IReadOnlyList<PlanNode> Nodes { get; }
+
+    public PlanNode Trigger { get; }
+
+    public PlanNode this[string nodeId] => _byId[nodeId];
+
+    public bool TryGetNode(string nodeId, [MaybeNullWhen(false)] out PlanNode node) => _byId.TryGetValue(nodeId, out node);
+}

@@ -1,0 +1,3 @@
+namespace FlowForge.Engine.Graphs;
+
+public readonly record struct FlowVersionKey(Guid FlowId, int Version);

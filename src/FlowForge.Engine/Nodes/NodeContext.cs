@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace FlowForge.Engine.Nodes;
+
+/// <summary>
+/// Everything a node execution may read. <see cref="Input"/> is what its parents produced: with one
+/// parent, that parent's output; with several, an object keyed by parent id; for a trigger, the run input.
+/// </summary>
+public sealed class NodeContext
+{
+    public required Guid RunId { get; init; }
+
+    public required string NodeId { get; init; }
+
+    public required int Attempt { get; init; }
+
+    /// <summary>The node's config exactly as stored in the flow (expressions unresolved).</summary>
+    public required JsonNode? Config { get; init; }
+
+    /// <summary>The run's input (what the trigger received).</summary>
+    public required JsonNode? RunInput { get; init; }
+
+    public required JsonNode? Input { get; init; }
+
+    /// <summary>Outputs of the node's parents, keyed by node id.</summary>
+    public required IReadOnlyDictionary<string, JsonNode?> Upstream { get; init; }
+
+    /// <summary>Set when the node asked to wait earlier and the engine runs it again at that time.</summary>
+    public DateTimeOffset? ResumedFromWaitUntil { get; init; }
+
+    public required TimeProvider Time { get; init; }
+
+    public required ILogger Logger { get; init; }
+
+    /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
+    public CancellationToken HostStopping { get; init; }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace FlowForge.Engine.Nodes;
+
+/// <summary>
+/// What a node execution produced: an output sent through one or more ports, a request to wait
+/// without holding a thread, or a failure that says whether trying again could help.
+/// </summary>
+public sealed record NodeResult
+{
+    private NodeResult(NodeResultKind kind, JsonNode? output, IReadOnlyList<string> ports, string? error, bool retryable, DateTimeOffset? waitUntil)
+    {
+        Kind = kind;
+        Output = output;
+        Ports = ports;
+        Error = error;
+        Retryable = retryable;
+        WaitUntil = waitUntil;
+    }
+
+    public NodeResultKind Kind { get; }
+
+    public JsonNode? Output { get; }
+
+    /// <summary>The output ports this result fires; edges leaving other ports are not taken.</summary>
+    public IReadOnlyList<string> Ports { get; }
+
+    public string? Error { get; }
+
+    public bool Retryable { get; }
+
+    public DateTimeOffset? WaitUntil { get; }
+
+    /// <summary>Succeeds through the default <c>main</c> port.</summary>
+    public static NodeResult Success(JsonNode? output) => new(NodeResultKind.Succeeded, output, [NodePorts.Main], null, false, null);
+
+    /// <summary>Succeeds through the named port(s).</summary>
+    public static NodeResult To(string port, JsonNode? output) => new(NodeResultKind.Succeeded, output, [port], null, false, null);
+
+    public static NodeResult To(IReadOnlyList<string> ports, JsonNode? output) => new(NodeResultKind.Succeeded, output, ports, null, false, null);
+
+    public static NodeResult Fail(string error, bool retryable = false) => new(NodeResultKind.Failed, null, [], error, retryable, null);
+
+    /// <summary>Asks the engine to run this node again at <paramref name="until"/>; nothing is held meanwhile.</summary>
+    public static NodeResult Wait(DateTimeOffset until) => new(NodeResultKind.Waiting, null, [], null, false, until);
+}

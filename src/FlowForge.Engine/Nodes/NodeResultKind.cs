@@ -1,0 +1,8 @@
+namespace FlowForge.Engine.Nodes;
+
+public enum NodeResultKind
+{
+    Succeeded,
+    Failed,
+    Waiting,
+}

@@ -1,0 +1,25 @@
+namespace FlowForge.Engine.Runs;
+
+/// <summary>Engine tuning, bound to configuration section <c>Engine</c>.</summary>
+public sealed class EngineOptions
+{
+    public const string Section = "Engine";
+
+    /// <summary>How many node executions one process runs at once.</summary>
+    public int WorkerParallelism { get; set; } = 64;
+
+    /// <summary>How long a claim stays valid; a Running node whose lease ended is run again by another worker.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the recovery sweep looks for expired leases, forgotten messages and upcoming timers.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A Ready node older than this is given a fresh message by the sweep (its message may have been lost).</summary>
+    public TimeSpan ReadyResendAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>True when this process is the only one executing work (embedded default): at start-up every Running node is orphaned.</summary>
+    public bool SoleWorker { get; set; } = true;
+
+    /// <summary>False for processes that only accept runs (the API role): they execute nothing.</summary>
+    public bool ExecuteWork { get; set; } = true;
+}

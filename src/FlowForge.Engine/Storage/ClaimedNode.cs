@@ -1,0 +1,15 @@
+namespace FlowForge.Engine.Storage;
+
+/// <summary>
+/// A node instance this worker now owns (status Running, version bumped). Carries what execution reads:
+/// the run input and the outputs of the node's dependencies, as JSON text.
+/// </summary>
+public sealed record ClaimedNode(
+    Guid RunId,
+    string NodeId,
+    long Version,
+    int Attempt,
+    string RunInputJson,
+    IReadOnlyDictionary<string, string?> DependencyOutputs,
+    DateTimeOffset? ResumedFromWaitUntil,
+    bool RunStarted);

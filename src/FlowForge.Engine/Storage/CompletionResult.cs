@@ -1,0 +1,14 @@
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+
+namespace FlowForge.Engine.Storage;
+
+/// <summary>
+/// What committing a completion changed: the messages to dispatch (children made Ready), every node
+/// whose status changed as a consequence, and the run's final status when this completion ended it.
+/// <see cref="Applied"/> is false for a stale completion (the claim was lost); nothing changed then.
+/// </summary>
+public sealed record CompletionResult(bool Applied, IReadOnlyList<OutboxMessage> Messages, IReadOnlyList<NodeStateChange> Changes, RunStatus? RunFinished)
+{
+    public static readonly CompletionResult Stale = new(false, [], [], null);
+}

@@ -1,0 +1,13 @@
+using FlowForge.Engine.Queueing;
+
+namespace FlowForge.Engine.Storage;
+
+/// <summary>Messages committed with state changes and not yet handed to the queue.</summary>
+public interface IOutboxStore
+{
+    /// <summary>The oldest undelivered messages (at start-up and by the slow sweep; the hot path hands messages over directly).</summary>
+    Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes messages the queue has accepted.</summary>
+    Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken);
+}

@@ -1,0 +1,10 @@
+namespace FlowForge.Engine.Storage;
+
+/// <summary>The read side of runs. A null owner reads any run (in-process tools); otherwise another owner's run does not exist.</summary>
+public interface IRunQueries
+{
+    Task<RunView?> GetRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken);
+
+    /// <summary>Runs of a flow, newest first, paged by a cursor that stays stable while new runs arrive.</summary>
+    Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken);
+}

@@ -1,0 +1,26 @@
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Queueing;
+
+namespace FlowForge.Engine.Storage;
+
+/// <summary>
+/// The write side of runs. Each method is one transaction: a state change and the work messages it causes
+/// are committed together (outbox), so a crash between them loses nothing.
+/// </summary>
+public interface IRunStore
+{
+    /// <summary>Writes the run, its node instances (trigger Ready) and a StartFlow message; returns the earlier run for a reused idempotency key.</summary>
+    Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The optimistic claim: succeeds only if the node instance still has <c>message.Version</c> and is
+    /// Ready (or Running with an expired lease or a due timer). Null when another worker has it.
+    /// </summary>
+    Task<ClaimedNode?> TryClaimAsync(WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+
+    /// <summary>Records a node's end and, in the same transaction, makes unblocked children Ready with their messages and finishes the run when it is done.</summary>
+    Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken);
+
+    /// <summary>Cancels a run that is not final: Pending, Ready and waiting nodes become Cancelled. Null when the run does not exist for the owner.</summary>
+    Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken);
+}

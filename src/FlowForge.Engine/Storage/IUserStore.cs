@@ -1,0 +1,13 @@
+namespace FlowForge.Engine.Storage;
+
+/// <summary>Accounts and small installation-wide settings (such as the token signing key).</summary>
+public interface IUserStore
+{
+    /// <summary>Creates the user; false when the (case-insensitive) email is taken.</summary>
+    Task<bool> TryCreateAsync(UserRecord user, CancellationToken cancellationToken);
+
+    Task<UserRecord?> FindByEmailAsync(string email, CancellationToken cancellationToken);
+
+    /// <summary>Returns the stored value for <paramref name="key"/>, storing <paramref name="valueIfMissing"/> first when none exists (first writer wins).</summary>
+    Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken);
+}

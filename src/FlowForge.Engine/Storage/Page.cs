@@ -1,0 +1,3 @@
+namespace FlowForge.Engine.Storage;
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -1,0 +1,10 @@
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+
+namespace FlowForge.Engine.Storage;
+
+/// <summary>
+/// The outcome of writing a run. When the idempotency key was already used, <see cref="Created"/> is
+/// false and <see cref="RunId"/> names the earlier run (no messages).
+/// </summary>
+public sealed record RunCreation(Guid RunId, bool Created, RunStatus Status, IReadOnlyList<OutboxMessage> Messages);

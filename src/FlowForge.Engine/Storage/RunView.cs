@@ -1,0 +1,15 @@
+using FlowForge.Engine.Runs;
+
+namespace FlowForge.Engine.Storage;
+
+public sealed record RunView(
+    Guid Id,
+    Guid FlowId,
+    int FlowVersion,
+    RunStatus Status,
+    string InputJson,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    IReadOnlyList<NodeInstanceView> Nodes);

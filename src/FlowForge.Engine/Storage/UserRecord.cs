@@ -1,0 +1,3 @@
+namespace FlowForge.Engine.Storage;
+
+public sealed record UserRecord(Guid Id, string Email, string PasswordHash, DateTimeOffset CreatedAt);
