@@ -1,0 +1,77 @@
+using FlowForge.Engine.Expressions;
+using FlowForge.Engine.Nodes;
+
+namespace FlowForge.Engine.Graphs;
+
+/// <summary>Turns a validated flow document into the <see cref="ExecutionPlan"/> the engine runs.</summary>
+public static class PlanCompiler
+{
+    /// <summary>
+    /// Compiles <paramref name="validDocument"/>, which must have passed <see cref="GraphValidator"/>.
+    /// Throws <see cref="InvalidOperationException"/> when it has a cycle or not exactly one start node.
+    /// </summary>
+    public static ExecutionPlan Compile(FlowDocument validDocument, Guid flowId, int version)
+    {
+        var graph = new FlowGraph(validDocument);
+        var nodes = validDocument.Nodes;
+        var edges = validDocument.Edges;
+        if (graph.IndexById.Count != nodes.Count)
+        {
+            throw new InvalidOperationException("The flow repeats a node id; validate it before compiling.");
+        }
+
+        var order = graph.TopologicalOrder();
+        if (order.Count != nodes.Count)
+        {
+            throw new InvalidOperationException("The flow has a cycle; validate it before compiling.");
+        }
+
+        var planNodes = new List<PlanNode>(nodes.Count);
+        foreach (var index in order)
+        {
+            var node = nodes[index];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var parents = new List<string>();
+            foreach (var parent in graph.Predecessors(index))
+            {
+                if (seen.Add(nodes[parent].Id))
+                {
+                    parents.Add(nodes[parent].Id);
+                }
+            }
+
+            var children = new List<PlanEdge>();
+            foreach (var edgeIndex in graph.OutgoingEdges(index))
+            {
+                var edge = edges[edgeIndex];
+                children.Add(new PlanEdge(edge.Id, edge.SourceHandle ?? NodePorts.Main, edge.Target));
+            }
+
+            var dependencies = new List<string>(parents);
+            foreach (var referenced in ExpressionResolver.ReferencedNodes(node.Config))
+            {
+                if (seen.Add(referenced))
+                {
+                    dependencies.Add(referenced);
+                }
+            }
+
+            // In a valid flow every node but the trigger is reachable from it, so has a parent:
+            // the trigger is exactly the node without incoming edges, and the plan needs no registry.
+            var isTrigger = graph.InDegree(index) == 0;
+
+            // The plan is shared by every run of this version; it owns its own copy of the config.
+            planNodes.Add(new PlanNode(node.Id, node.Type, node.Config?.DeepClone(), isTrigger, parents, children, dependencies)
+            {
+                JoinCount = graph.InDegree(index),
+            });
+        }
+
+        if (planNodes.Count(n => n.IsTrigger) != 1)
+        {
+            throw new InvalidOperationException("The flow must have exactly one node without incoming edges (its trigger); validate it before compiling.");
+        }
+
+        return new ExecutionPlan(flowId, version, planNodes);
+    }
+}
