@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Engine.Graphs;
+
+/// <summary>
+/// The in-process <see cref="IPlanCache"/>. A hit is one lock-free dictionary read and one flag write,
+/// with no allocation: it runs for every node execution. Concurrent misses for one key share a single
+/// compilation. Eviction is CLOCK (second chance), an approximation of least-recently-used: a hit marks
+/// the entry; when the cache is full the hand walks entries in insertion order, clearing marks and
+/// sending marked entries round again, and evicts the first unmarked one. Misses, eviction and
+/// invalidation take one lock; invalidation scans the cache, which is fine for something done when a
+/// flow is saved or deleted.
+/// </summary>
+public sealed class MemoryPlanCache : IPlanCache
+{
+    private readonly ConcurrentDictionary<FlowVersionKey, Entry> _entries = new();
+    private readonly Queue<Entry> _clock = new();
+    private readonly Lock _gate = new();
+    private readonly int _capacity;
+
+    // Both counted under _gate. Dead entries were invalidated or failed but still sit in _clock.
+    private int _live;
+    private int _dead;
+
+    public MemoryPlanCache(IOptions<PlanCacheOptions> options)
+    {
+        _capacity = options.Value.Capacity;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_capacity, 1, $"{PlanCacheOptions.Section}:{nameof(PlanCacheOptions.Capacity)}");
+    }
+
+    /// <summary>How many flow versions are cached or being compiled.</summary>
+    public int Count => Volatile.Read(ref _live);
+
+    public ValueTask<ExecutionPlan> GetOrAddAsync(FlowVersionKey key, Func<CancellationToken, Task<ExecutionPlan>> compile, CancellationToken cancellationToken)
+    {
+        if (_entries.TryGetValue(key, out var entry) && entry.Plan.IsCompletedSuccessfully)
+        {
+            entry.Touch();
+            return new ValueTask<ExecutionPlan>(entry.Plan.Result);
+        }
+
+        return WaitForPlanAsync(key, compile, cancellationToken);
+    }
+
+    public ValueTask InvalidateAsync(Guid flowId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, entry) in _entries)
+            {
+                if (key.FlowId == flowId)
+                {
+                    RemoveLocked(entry);
+                }
+            }
+
+            CompactLocked();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask<ExecutionPlan> WaitForPlanAsync(FlowVersionKey key, Func<CancellationToken, Task<ExecutionPlan>> compile, CancellationToken cancellationToken)
+    {
+        Entry entry;
+        var created = false;
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out entry!))
+            {
+                entry = new Entry(key);
+                _entries[key] = entry;
+                _clock.Enqueue(entry);
+                _live++;
+                created = true;
+                while (_live > _capacity)
+                {
+                    EvictOneLocked();
+                }
+            }
+        }
+
+        if (created)
+        {
+            _ = CompileAsync(entry, compile);
+        }
+
+        entry.Touch();
+
+        // Each caller stops waiting when its own token fires; the shared compilation goes on for the others.
+        return await entry.Plan.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CompileAsync(Entry entry, Func<CancellationToken, Task<ExecutionPlan>> compile)
+    {
+        try
+        {
+            // Not tied to the first caller's token: its giving up must not fail the others waiting.
+            var plan = await compile(CancellationToken.None).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Compiling flow {entry.Key.FlowId} version {entry.Key.Version} returned no plan.");
+            entry.Complete(plan);
+        }
+        catch (Exception ex)
+        {
+            // Forget the failure first, so the next request compiles again instead of seeing it.
+            lock (_gate)
+            {
+                RemoveLocked(entry);
+                CompactLocked();
+            }
+
+            entry.Fail(ex);
+        }
+    }
+
+    private void EvictOneLocked()
+    {
+        while (_clock.TryDequeue(out var candidate))
+        {
+            if (candidate.Removed)
+            {
+                _dead--;
+                continue;
+            }
+
+            if (candidate.TakeMark())
+            {
+                _clock.Enqueue(candidate);
+                continue;
+            }
+
+            _entries.TryRemove(KeyValuePair.Create(candidate.Key, candidate));
+            candidate.Removed = true;
+            _live--;
+            return;
+        }
+    }
+
+    private void RemoveLocked(Entry entry)
+    {
+        if (!entry.Removed && _entries.TryRemove(KeyValuePair.Create(entry.Key, entry)))
+        {
+            entry.Removed = true;
+            _live--;
+            _dead++;
+        }
+    }
+
+    // Keeps the clock from growing without bound when flows are invalidated faster than the cache fills.
+    private void CompactLocked()
+    {
+        if (_dead <= _live + 64)
+        {
+            return;
+        }
+
+        var keep = _clock.Where(e => !e.Removed).ToList();
+        _clock.Clear();
+        foreach (var entry in keep)
+        {
+            _clock.Enqueue(entry);
+        }
+
+        _dead = 0;
+    }
+
+    private sealed class Entry(FlowVersionKey key)
+    {
+        private readonly TaskCompletionSource<ExecutionPlan> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Born marked, so a new entry survives the sweep its own insertion may start.
+        private volatile bool _marked = true;
+
+        public FlowVersionKey Key { get; } = key;
+
+        public Task<ExecutionPlan> Plan => _completion.Task;
+
+        /// <summary>Out of the dictionary; read and written under the cache's lock only.</summary>
+        public bool Removed { get; set; }
+
+        public void Touch()
+        {
+            // Reading first avoids writing a shared cache line on every hit.
+            if (!_marked)
+            {
+                _marked = true;
+            }
+        }
+
+        public bool TakeMark()
+        {
+            if (!_marked)
+            {
+                return false;
+            }
+
+            _marked = false;
+            return true;
+        }
+
+        public void Complete(ExecutionPlan plan) => _completion.TrySetResult(plan);
+
+        public void Fail(Exception exception) => _completion.TrySetException(exception);
+    }
+}

@@ -1,0 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FlowForge.Engine.Graphs;
+
+/// <summary>Size of the in-memory plan cache; bound to configuration section <c>PlanCache</c>.</summary>
+public sealed class PlanCacheOptions
+{
+    public const string Section = "PlanCache";
+
+    /// <summary>How many compiled flow versions are kept; the least recently used go first.</summary>
+    [Range(1, int.MaxValue)]
+    public int Capacity { get; set; } = 10_000;
+}
