@@ -50,6 +50,12 @@ public abstract class Node<TSettings> : INodeType
             return NodeResult.Fail($"config is invalid at {problem!.Path}: {problem.Message}");
         }
 
+        // Values written as expressions are only known now, so the rules are checked again.
+        if (ValidateSettings(settings!).FirstOrDefault() is { } rule)
+        {
+            return NodeResult.Fail($"config is invalid at {rule.Path}: {rule.Message}");
+        }
+
         return await ExecuteAsync(settings!, context, cancellationToken).ConfigureAwait(false);
     }
 
