@@ -1,0 +1,11 @@
+using FlowForge.Engine.Nodes;
+
+namespace FlowForge.Nodes.Core;
+
+[NodeType("core.noop", "No Operation", Category = NodeCategory.Logic,
+    Description = "Does nothing and passes its input on unchanged; useful to join branches or to mark a point in the flow.")]
+public sealed class NoOpNode : Node<NoSettings>
+{
+    protected override Task<NodeResult> ExecuteAsync(NoSettings settings, NodeContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(NodeResult.Success(context.Input?.DeepClone()));
+}

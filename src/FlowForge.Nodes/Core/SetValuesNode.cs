@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Nodes;
+
+namespace FlowForge.Nodes.Core;
+
+[NodeType("core.set", "Set Values", Category = NodeCategory.Logic,
+    Description = "Outputs an object built from the fields you set. Text values may use {{ }} expressions such as {{ input.name }} or {{ nodes.fetch.output.body }}.")]
+public sealed class SetValuesNode : Node<SetValuesNode.Settings>
+{
+    public sealed record Settings(JsonObject Values);
+
+    protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(NodeResult.Success(settings.Values));
+
+    protected override void RefineSchema(JsonObject schema)
+    {
+        if (schema["properties"]?["values"] is JsonObject values)
+        {
+            values["description"] = "The output object: field names and their values. A text value that is exactly one {{ expression }} keeps the type of what it reads.";
+        }
+    }
+}
