@@ -1,0 +1,37 @@
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace FlowForge.Engine;
+
+public static class EngineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the engine: plan compilation and cache, the coordinator, executor, dispatcher, timers and
+    /// the hosted worker and recovery services. Providers (stores, queue, plan cache, events) registered
+    /// before this call win; otherwise the in-process defaults are used.
+    /// </summary>
+    public static IServiceCollection AddFlowForgeEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWorkQueue, InProcessWorkQueue>();
+        services.TryAddSingleton<IPlanCache, MemoryPlanCache>();
+        services.TryAddSingleton<IRunEvents, RunEventHub>();
+        services.TryAddSingleton<FlowChecker>();
+        services.TryAddSingleton<IPlanProvider, PlanProvider>();
+        services.TryAddSingleton<RunningNodes>();
+        services.TryAddSingleton<DurableTimers>();
+        services.TryAddSingleton<NodeExecutor>();
+        services.TryAddSingleton<RunCoordinator>();
+
+        services.TryAddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.TryAddSingleton<RecoveryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RecoveryService>());
+        services.AddHostedService<WorkerService>();
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace FlowForge.Engine.Runs;
+
+/// <summary>
+/// Traces and metrics of the engine, on BCL primitives so the engine needs no telemetry package;
+/// the host exports them (OpenTelemetry, Prometheus).
+/// </summary>
+public static class EngineTelemetry
+{
+    public const string Name = "FlowForge.Engine";
+
+    public static readonly ActivitySource Activities = new(Name);
+
+    public static readonly Meter Meter = new(Name);
+
+    public static readonly Counter<long> RunsStarted = Meter.CreateCounter<long>("flowforge.runs.started", description: "Runs accepted.");
+
+    public static readonly Counter<long> RunsFinished = Meter.CreateCounter<long>("flowforge.runs.finished", description: "Runs that reached a final status, by status.");
+
+    public static readonly Histogram<double> NodeDuration = Meter.CreateHistogram<double>("flowforge.node.duration", unit: "ms", description: "Node execution time, by node type and outcome.");
+
+    public static readonly Counter<long> ClaimConflicts = Meter.CreateCounter<long>("flowforge.claims.conflicts", description: "Work messages dropped because another worker had claimed the node (or it was already done).");
+
+    public static readonly Counter<long> StaleCompletions = Meter.CreateCounter<long>("flowforge.completions.stale", description: "Completions ignored because the claim had been taken over.");
+}

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Engine.Runs;
+
+/// <summary>
+/// Runs one work message: claim the node (optimistically; a lost claim drops the message), execute its
+/// type, then commit the outcome together with the messages for the children it unblocked.
+/// </summary>
+public sealed partial class NodeExecutor(
+    IPlanProvider plans,
+    IRunStore runs,
+    INodeTypeRegistry nodeTypes,
+    OutboxDispatcher dispatcher,
+    DurableTimers timers,
+    RunningNodes running,
+    IRunEvents events,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<NodeExecutor>();
+    private readonly ILogger _nodeLogger = loggerFactory.CreateLogger("FlowForge.Nodes");
+
+    public async Task HandleAsync(WorkMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: the node stays Running and is run again after the restart.
+        }
+        catch (Exception ex)
+        {
+            // Storage failure: the message is dropped here, the state in the database tells the sweep what to redo.
+            LogHandlingFailed(_logger, message.RunId, message.NodeId, ex);
+        }
+    }
+
+    private async Task ExecuteAsync(WorkMessage message, CancellationToken cancellationToken)
+    {
+        var plan = await plans.GetPlanAsync(message.FlowId, message.FlowVersion, null, cancellationToken).ConfigureAwait(false);
+        if (!plan.TryGetNode(message.NodeId, out var node))
+        {
+            LogUnknownNode(_logger, message.RunId, message.NodeId);
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        var claim = await runs.TryClaimAsync(message, node.Dependencies, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            EngineTelemetry.ClaimConflicts.Add(1);
+            return;
+        }
+
+        using var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Internal, message.TraceParent);
+        activity?.SetTag("flowforge.run_id", message.RunId);
+        activity?.SetTag("flowforge.node_id", node.Id);
+        activity?.SetTag("flowforge.node_type", node.Type);
+        activity?.SetTag("flowforge.attempt", claim.Attempt);
+
+        if (claim.RunStarted)
+        {
+            events.Publish(new RunStatusChanged(message.RunId, RunStatus.Running, null, now));
+        }
+
+        if (claim.ResumedFromWaitUntil is null)
+        {
+            events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, null, now));
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var result = await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
+            new KeyValuePair<string, object?>("node_type", node.Type),
+            new KeyValuePair<string, object?>("outcome", result.Status.ToString()));
+
+        var outcome = await runs.CompleteNodeAsync(result, plan, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Applied)
+        {
+            EngineTelemetry.StaleCompletions.Add(1);
+            LogStaleCompletion(_logger, message.RunId, node.Id);
+            return;
+        }
+
+        var next = message.TraceParent is null || outcome.Messages.Count == 0
+            ? outcome.Messages
+            : [.. outcome.Messages.Select(m => m with { Message = m.Message with { TraceParent = message.TraceParent } })];
+        await dispatcher.DispatchAsync(next, cancellationToken).ConfigureAwait(false);
+
+        if (result.WaitUntil is { } until)
+        {
+            timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, until);
+            return;
+        }
+
+        activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
+        events.Publish(new NodeStatusChanged(message.RunId, node.Id, result.Status, result.Error, result.At));
+        foreach (var change in outcome.Changes)
+        {
+            events.Publish(new NodeStatusChanged(message.RunId, change.NodeId, change.Status, null, result.At));
+        }
+
+        if (outcome.RunFinished is { } finished)
+        {
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
+            var error = finished == RunStatus.Failed ? $"Node '{node.Id}' failed: {result.Error}" : null;
+            events.Publish(new RunStatusChanged(message.RunId, finished, error, result.At));
+        }
+    }
+
+    private async Task<NodeCompletion> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
+    {
+        NodeResult result;
+        var cancellation = running.Start(claim.RunId, node.Id);
+        try
+        {
+            if (!nodeTypes.TryGet(node.Type, out var nodeType))
+            {
+                result = NodeResult.Fail($"Node type '{node.Type}' is not installed on this worker.");
+            }
+            else
+            {
+                var context = BuildContext(node, claim);
+                result = await nodeType.ExecuteAsync(context, cancellation.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []);
+        }
+        catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            running.Finish(claim.RunId, node.Id, cancellation);
+        }
+
+        return result.Kind switch
+        {
+            NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
+            NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
+            _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
+        };
+    }
+
+    private NodeCompletion Completion(ClaimedNode claim, NodeStatus status, string? output, string? error, IReadOnlyList<string> ports) =>
+        new(claim.RunId, claim.NodeId, claim.Version, status, output, error, ports, time.GetUtcNow());
+
+    private NodeContext BuildContext(PlanNode node, ClaimedNode claim)
+    {
+        var runInput = Parse(claim.RunInputJson);
+        var upstream = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count, StringComparer.Ordinal);
+        foreach (var (id, json) in claim.DependencyOutputs)
+        {
+            upstream[id] = Parse(json);
+        }
+
+        JsonNode? input;
+        if (node.IsTrigger)
+        {
+            input = runInput?.DeepClone();
+        }
+        else if (node.Parents.Count == 1)
+        {
+            input = upstream.GetValueOrDefault(node.Parents[0])?.DeepClone();
+        }
+        else
+        {
+            var keyed = new JsonObject();
+            foreach (var parent in node.Parents)
+            {
+                keyed[parent] = upstream.GetValueOrDefault(parent)?.DeepClone();
+            }
+
+            input = keyed;
+        }
+
+        return new NodeContext
+        {
+            RunId = claim.RunId,
+            NodeId = node.Id,
+            Attempt = claim.Attempt,
+            Config = node.Config,
+            RunInput = runInput,
+            Input = input,
+            Upstream = upstream,
+            ResumedFromWaitUntil = claim.ResumedFromWaitUntil,
+            Time = time,
+            Logger = _nodeLogger,
+            HostStopping = lifetime.ApplicationStopping,
+        };
+    }
+
+    private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
+    private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
+    private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Completion of node {NodeId} of run {RunId} was ignored: its claim had been taken over")]
+    private static partial void LogStaleCompletion(ILogger logger, Guid runId, string nodeId);
+}

@@ -1,0 +1,86 @@
+using System.Threading.Channels;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FlowForge.Engine.Runs;
+
+/// <summary>
+/// Hands messages committed to the outbox to the work queue right after their transaction commits,
+/// then removes them from the outbox in batches. A message whose publish fails stays in the outbox and is
+/// relayed by the recovery sweep; the claim makes the occasional duplicate harmless.
+/// </summary>
+public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outbox, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int MaxAckBatch = 4_096;
+
+    private readonly Channel<long> _acks = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+
+    public async ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var work = new WorkMessage[messages.Count];
+        for (var i = 0; i < work.Length; i++)
+        {
+            work[i] = messages[i].Message;
+        }
+
+        try
+        {
+            await queue.PublishAsync(work, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, messages.Count, ex);
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            _acks.Writer.TryWrite(message.OutboxId);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<long>(MaxAckBatch);
+        var reader = _acks.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (batch.Count < MaxAckBatch && reader.TryRead(out var id))
+                {
+                    batch.Add(id);
+                }
+
+                try
+                {
+                    await outbox.AcknowledgeAsync(batch, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The rows stay; the sweep will publish them once more and the claim drops the duplicates.
+                    LogAckFailed(logger, batch.Count, ex);
+                }
+
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Unacknowledged rows are harmless duplicates for the next start.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} work messages failed; they stay in the outbox for the sweep")]
+    private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing {Count} delivered messages from the outbox failed")]
+    private static partial void LogAckFailed(ILogger logger, int count, Exception exception);
+}

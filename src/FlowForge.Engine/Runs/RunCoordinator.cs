@@ -1,0 +1,58 @@
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Storage;
+
+namespace FlowForge.Engine.Runs;
+
+/// <summary>Starts and cancels runs. Starting writes the run (so a 202 means it is on disk) and hands its first message to the queue.</summary>
+public sealed class RunCoordinator(
+    IFlowStore flows,
+    IPlanProvider plans,
+    IRunStore runs,
+    OutboxDispatcher dispatcher,
+    IRunEvents events,
+    TimeProvider time)
+{
+    public async Task<RunStart> StartAsync(StartRun request, CancellationToken cancellationToken)
+    {
+        var flow = await flows.GetAsync(request.FlowId, request.OwnerId, null, cancellationToken).ConfigureAwait(false)
+            ?? throw new FlowNotFoundException(request.FlowId);
+        var plan = await plans.GetPlanAsync(flow.Id, flow.Version, flow.Json, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var input = request.Input?.ToJsonString() ?? "{}";
+        var creation = await runs.CreateRunAsync(
+            new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now),
+            plan,
+            cancellationToken).ConfigureAwait(false);
+        if (creation.Created)
+        {
+            EngineTelemetry.RunsStarted.Add(1);
+            events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
+            var messages = request.TraceParent is null
+                ? creation.Messages
+                : [.. creation.Messages.Select(m => m with { Message = m.Message with { TraceParent = request.TraceParent } })];
+            await dispatcher.DispatchAsync(messages, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new RunStart(creation.RunId, creation.Created, creation.Status);
+    }
+
+    /// <summary>Cancels a run; null when it does not exist for the owner. Executions in progress stop through the Cancelled event (see <see cref="WorkerService"/>).</summary>
+    public async Task<CancelResult?> CancelAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var result = await runs.CancelRunAsync(runId, ownerId, now, cancellationToken).ConfigureAwait(false);
+        if (result is not { Changed: true })
+        {
+            return result;
+        }
+
+        foreach (var change in result.Changes)
+        {
+            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, now));
+        }
+
+        EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", nameof(RunStatus.Cancelled)));
+        events.Publish(new RunStatusChanged(runId, RunStatus.Cancelled, null, now));
+        return result;
+    }
+}
