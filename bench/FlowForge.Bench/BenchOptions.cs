@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace FlowForge.Bench;
+
+/// <summary>Command-line settings of the load generator.</summary>
+public sealed record BenchOptions
+{
+    public string? Url { get; init; }
+
+    public int? Pid { get; init; }
+
+    public string Flowforge { get; init; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../flowforge"));
+
+    public int Concurrency { get; init; } = 96;
+
+    public int ThroughputSeconds { get; init; } = 20;
+
+    public int LatencyRate { get; init; } = 500;
+
+    public int LatencySeconds { get; init; } = 15;
+
+    public int WarmupSeconds { get; init; } = 3;
+
+    public IReadOnlyList<string> ServeArgs { get; init; } = [];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        var serveArgs = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--url" => options with { Url = Next() },
+                "--pid" => options with { Pid = NextInt() },
+                "--flowforge" => options with { Flowforge = Path.GetFullPath(Next()) },
+                "--concurrency" => options with { Concurrency = NextInt() },
+                "--seconds" => options with { ThroughputSeconds = NextInt() },
+                "--rate" => options with { LatencyRate = NextInt() },
+                "--latency-seconds" => options with { LatencySeconds = NextInt() },
+                "--warmup" => options with { WarmupSeconds = NextInt() },
+                "--serve-arg" => Add(options, serveArgs, Next()),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --concurrency N --seconds N --rate N --latency-seconds N --warmup N"),
+            };
+        }
+
+        return options with { ServeArgs = serveArgs };
+    }
+
+    private static BenchOptions Add(BenchOptions options, List<string> list, string value)
+    {
+        list.Add(value);
+        return options;
+    }
+}

@@ -1,0 +1,3 @@
+using FlowForge.Bench;
+
+return await DiamondBenchmark.RunAsync(BenchOptions.Parse(args), Console.Out);
