@@ -36,15 +36,26 @@ internal static class PageCursor
         }
 
         Span<byte> bytes = stackalloc byte[Length + 2];
-        if (cursor.Length > 64
-            || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written)
-            || written != Length
-            || bytes[0] != kind)
+        if (cursor.Length > 64 || !TryDecode(cursor, bytes, out var written) || written != Length || bytes[0] != kind)
         {
             throw new InvalidCursorException("The cursor is not one this listing issued; request the first page again without 'cursor'.");
         }
 
         return (BinaryPrimitives.ReadInt64BigEndian(bytes[1..]), new Guid(bytes.Slice(9, 16)));
+    }
+
+    private static bool TryDecode(string cursor, Span<byte> bytes, out int written)
+    {
+        try
+        {
+            return Base64Url.TryDecodeFromChars(cursor, bytes, out written);
+        }
+        catch (FormatException)
+        {
+            // TryDecodeFromChars reports characters outside the alphabet by throwing, not by returning false.
+            written = 0;
+            return false;
+        }
     }
 
     public static int ClampLimit(int limit) => Math.Clamp(limit, 1, PageRequest.MaxLimit);
