@@ -1,0 +1,38 @@
+namespace FlowForge.Storage.Sql.Dialects;
+
+/// <summary>
+/// What differs between the databases the store runs on. Everything else is shared SQL: statements
+/// that read a row and change it again are guarded by a version or status in the WHERE clause, so the
+/// same text is safe under the single SQLite writer and under concurrent PostgreSQL or MySQL sessions.
+/// </summary>
+internal abstract class SqlDialect
+{
+    /// <summary>The folder of this dialect's migrations under <c>Sql/</c>.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>True when the driver's async methods only wrap blocking calls, so the store calls the blocking ones directly.</summary>
+    public abstract bool SynchronousDriver { get; }
+
+    /// <summary>Appended to a SELECT of a row the transaction goes on to change; empty where writers are serialized anyway.</summary>
+    public abstract string ForUpdate { get; }
+
+    /// <summary>An INSERT that inserts nothing (and affects 0 rows) when a unique key already exists.</summary>
+    public abstract string InsertOrIgnore(string table, string columns, string values);
+
+    /// <summary>An INSERT whose scalar result is the generated <c>Id</c>.</summary>
+    public abstract string InsertReturningId(string table, string columns, string values);
+
+    /// <summary>A predicate true when <paramref name="column"/> is one of the ids bound to <paramref name="parameter"/> by <see cref="IdListValue"/>.</summary>
+    public abstract string InIdList(string column, string parameter);
+
+    public abstract object IdListValue(IReadOnlyCollection<long> ids);
+
+    public abstract string CreateSchemaVersionsTable { get; }
+
+    /// <summary>Starts the migration transaction and holds whatever lock keeps a second process out until <see cref="CommitMigration"/>.</summary>
+    public abstract string BeginMigration { get; }
+
+    public abstract string CommitMigration { get; }
+
+    public abstract string RollbackMigration { get; }
+}

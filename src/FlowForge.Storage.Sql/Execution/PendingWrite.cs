@@ -1,0 +1,49 @@
+namespace FlowForge.Storage.Sql.Execution;
+
+/// <summary>A write operation waiting for the writer, with the task its caller awaits.</summary>
+internal abstract class PendingWrite
+{
+    public abstract CancellationToken CancellationToken { get; }
+
+    public abstract ValueTask ExecuteAsync(SqlSession session);
+
+    /// <summary>Hands the result to the caller; called only once the transaction that holds it is committed.</summary>
+    public abstract void Complete();
+
+    public abstract void Fail(Exception exception);
+
+    public abstract void Cancel();
+}
+
+internal sealed class PendingWrite<TState, TResult>(
+    Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body,
+    TState state,
+    CancellationToken cancellationToken) : PendingWrite
+{
+    // Continuations run on the thread pool, never on the writer loop that completes them.
+    private readonly TaskCompletionSource<TResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TResult? _result;
+
+    public Task<TResult> Task => _completion.Task;
+
+    public override CancellationToken CancellationToken => cancellationToken;
+
+    public override async ValueTask ExecuteAsync(SqlSession session) =>
+        _result = await body(session, state, cancellationToken);
+
+    public override void Complete() => _completion.TrySetResult(_result!);
+
+    public override void Fail(Exception exception)
+    {
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            _completion.TrySetCanceled(cancellationToken);
+        }
+        else
+        {
+            _completion.TrySetException(exception);
+        }
+    }
+
+    public override void Cancel() => _completion.TrySetCanceled(cancellationToken);
+}

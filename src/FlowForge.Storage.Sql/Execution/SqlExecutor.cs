@@ -1,0 +1,28 @@
+using System.Data.Common;
+using FlowForge.Storage.Sql.Dialects;
+
+namespace FlowForge.Storage.Sql.Execution;
+
+/// <summary>
+/// Runs store operations on connections of one provider. A write is one transaction as far as its
+/// caller can tell, and its task completes only once that transaction is durable; a read runs on a
+/// connection of its own beside the writes.
+/// </summary>
+internal abstract class SqlExecutor : IAsyncDisposable
+{
+    public abstract SqlDialect Dialect { get; }
+
+    /// <summary>False once the executor can no longer accept work (disposed, or its writer stopped).</summary>
+    public abstract bool IsRunning { get; }
+
+    public abstract Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken);
+
+    public abstract Task<TResult> ReadAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken);
+
+    /// <summary>A fresh connection, not shared with operations, for applying migrations.</summary>
+    public abstract DbConnection OpenMigrationConnection();
+
+    public abstract ValueTask DisposeAsync();
+}

@@ -1,0 +1,84 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using FlowForge.Storage.Sql.Dialects;
+
+namespace FlowForge.Storage.Sql.Execution;
+
+/// <summary>
+/// A connection with its prepared commands. Store operations run against a session; the executor
+/// decides which connection and transaction that is (the SQLite writer shares one for a whole batch).
+/// </summary>
+internal sealed partial class SqlSession : IDisposable
+{
+    private DbCommand?[] _commands;
+
+    public SqlSession(DbConnection connection, SqlDialect dialect)
+    {
+        Connection = connection;
+        Dialect = dialect;
+        _commands = new DbCommand?[SqlStatement.Count];
+    }
+
+    public DbConnection Connection { get; }
+
+    public SqlDialect Dialect { get; }
+
+    /// <summary>The ADO.NET transaction commands must join, for drivers that track it (null when the session issues BEGIN itself).</summary>
+    public DbTransaction? Transaction { get; set; }
+
+    /// <summary>The statement's prepared command on this connection; set every parameter before executing it.</summary>
+    public DbCommand Command(SqlStatement statement)
+    {
+        var index = statement.Index;
+        if (index >= _commands.Length)
+        {
+            Array.Resize(ref _commands, Math.Max(index + 1, _commands.Length * 2));
+        }
+
+        var command = _commands[index] ??= Prepare(statement);
+        command.Transaction = Transaction;
+        return command;
+    }
+
+    public ValueTask<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken) =>
+        Dialect.SynchronousDriver ? new(command.ExecuteNonQuery()) : new(command.ExecuteNonQueryAsync(cancellationToken));
+
+    public ValueTask<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken) =>
+        Dialect.SynchronousDriver ? new(command.ExecuteScalar()) : new(command.ExecuteScalarAsync(cancellationToken));
+
+    public ValueTask<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken) =>
+        Dialect.SynchronousDriver ? new(command.ExecuteReader()) : new(command.ExecuteReaderAsync(cancellationToken));
+
+    public void Dispose()
+    {
+        foreach (var command in _commands)
+        {
+            command?.Dispose();
+        }
+
+        Connection.Dispose();
+    }
+
+    private DbCommand Prepare(SqlStatement statement)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = statement.TextFor(Dialect);
+        foreach (var name in ParameterNames(command.CommandText))
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        command.Transaction = Transaction;
+        command.Prepare();
+        return command;
+    }
+
+    internal static IEnumerable<string> ParameterNames(string sql) =>
+        ParameterPattern().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"(?<![\w@])@[A-Za-z_][A-Za-z0-9_]*")]
+    private static partial Regex ParameterPattern();
+}

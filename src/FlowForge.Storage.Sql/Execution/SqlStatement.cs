@@ -1,0 +1,62 @@
+using FlowForge.Storage.Sql.Dialects;
+
+namespace FlowForge.Storage.Sql.Execution;
+
+/// <summary>
+/// One statement of the store. Its text may depend on the dialect; each session prepares it once and
+/// re-binds its parameters on every use. <see cref="Index"/> addresses the session's command cache.
+/// </summary>
+internal sealed class SqlStatement
+{
+    private static readonly Lock RegistryLock = new();
+    private static readonly List<SqlStatement> Registry = [];
+
+    private readonly Func<SqlDialect, string> _text;
+
+    public SqlStatement(string name, string text)
+        : this(name, _ => text)
+    {
+    }
+
+    public SqlStatement(string name, Func<SqlDialect, string> text)
+    {
+        Name = name;
+        _text = text;
+        lock (RegistryLock)
+        {
+            Index = Registry.Count;
+            Registry.Add(this);
+        }
+    }
+
+    public string Name { get; }
+
+    public int Index { get; }
+
+    /// <summary>Every statement created so far (the query-plan check walks them).</summary>
+    public static IReadOnlyList<SqlStatement> All
+    {
+        get
+        {
+            lock (RegistryLock)
+            {
+                return [.. Registry];
+            }
+        }
+    }
+
+    public static int Count
+    {
+        get
+        {
+            lock (RegistryLock)
+            {
+                return Registry.Count;
+            }
+        }
+    }
+
+    public string TextFor(SqlDialect dialect) => _text(dialect);
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,134 @@
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Mapping;
+
+namespace FlowForge.Storage.Sql;
+
+public sealed partial class SqlStorage
+{
+    private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, r.InputJson
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.RunId = @runId AND n.NodeId = @nodeId
+        """);
+
+    private static readonly SqlStatement ClaimNode = new(nameof(ClaimNode), """
+        UPDATE NodeInstances
+        SET Status = 'Running', Version = Version + 1, Attempt = @attempt, LeaseUntil = @leaseUntil, WaitUntil = NULL,
+            StartedAt = COALESCE(StartedAt, @now)
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
+        """);
+
+    private static readonly SqlStatement StartRun = new(nameof(StartRun), """
+        UPDATE Runs SET Status = 'Running', StartedAt = @now WHERE Id = @runId AND Status = 'Pending'
+        """);
+
+    private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
+        SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Succeeded'
+        """);
+
+    public Task<ClaimedNode?> TryClaimAsync(
+        WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(
+            TryClaimCoreAsync,
+            (Message: message, Dependencies: dependencies, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
+            cancellationToken);
+
+    private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
+        SqlSession s, (WorkMessage Message, IReadOnlyList<string> Dependencies, long Now, long LeaseUntil) a, CancellationToken ct)
+    {
+        var message = a.Message;
+        NodeStatus status;
+        long version;
+        int attempt;
+        long? leaseUntil;
+        long? waitUntil;
+        RunStatus runStatus;
+        string inputJson;
+        var select = s.Command(SelectClaimTarget).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId);
+        await using (var reader = await s.ReaderAsync(select, ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            status = StatusNames.NodeStatusOf(reader.GetString(0));
+            version = reader.GetInt64(1);
+            attempt = reader.GetInt32(2);
+            leaseUntil = reader.GetNullableInt64(3);
+            waitUntil = reader.GetNullableInt64(4);
+            runStatus = StatusNames.RunStatusOf(reader.GetString(5));
+            inputJson = reader.GetString(6);
+        }
+
+        if (runStatus.IsFinal() || version != message.Version)
+        {
+            return null;
+        }
+
+        int newAttempt;
+        DateTimeOffset? resumedFrom = null;
+        switch (status)
+        {
+            case NodeStatus.Ready:
+                newAttempt = attempt + 1;
+                break;
+            case NodeStatus.Running when waitUntil is { } due:
+                // A durable timer came due: the same attempt carries on.
+                if (due > a.Now)
+                {
+                    return null;
+                }
+
+                newAttempt = attempt;
+                resumedFrom = UnixMicros.ToTime(due);
+                break;
+            case NodeStatus.Running:
+                // The worker that held it stopped renewing its lease: run it again as a new attempt.
+                // A Running node without any lease has no owner either.
+                if (leaseUntil is { } lease && lease >= a.Now)
+                {
+                    return null;
+                }
+
+                newAttempt = attempt + 1;
+                break;
+            default:
+                return null;
+        }
+
+        var claim = s.Command(ClaimNode)
+            .Bind("@attempt", newAttempt)
+            .Bind("@leaseUntil", a.LeaseUntil)
+            .Bind("@now", a.Now)
+            .Bind("@runId", message.RunId)
+            .Bind("@nodeId", message.NodeId)
+            .Bind("@version", version);
+        if (await s.ExecuteAsync(claim, ct) == 0)
+        {
+            return null;
+        }
+
+        var runStarted = runStatus == RunStatus.Pending
+            && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
+
+        var outputs = new Dictionary<string, string?>(a.Dependencies.Count, StringComparer.Ordinal);
+        if (a.Dependencies.Count > 0)
+        {
+            var output = s.Command(SelectSucceededOutput);
+            foreach (var dependency in a.Dependencies)
+            {
+                var value = await s.ScalarAsync(output.Bind("@runId", message.RunId).Bind("@nodeId", dependency), ct);
+                if (value is not null)
+                {
+                    outputs[dependency] = value as string;
+                }
+            }
+        }
+
+        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, inputJson, outputs, resumedFrom, runStarted);
+    }
+}

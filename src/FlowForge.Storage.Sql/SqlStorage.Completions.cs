@@ -1,0 +1,315 @@
+using System.Globalization;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Mapping;
+
+namespace FlowForge.Storage.Sql;
+
+public sealed partial class SqlStorage
+{
+    private static readonly SqlStatement FinishNode = new(nameof(FinishNode), """
+        UPDATE NodeInstances
+        SET Status = @status, Output = @output, Error = @error, FinishedAt = @at, Version = Version + 1,
+            LeaseUntil = NULL, WaitUntil = NULL
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
+        """);
+
+    private static readonly SqlStatement ParkNodeOnTimer = new(nameof(ParkNodeOnTimer), """
+        UPDATE NodeInstances SET Version = Version + 1, LeaseUntil = NULL, WaitUntil = @waitUntil
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
+        """);
+
+    // Relative updates followed by a read in the same transaction: two parents of one join completing at
+    // once in PostgreSQL or MySQL each subtract their own edges, and each sees the other's subtraction.
+    private static readonly SqlStatement ResolveParentEdges = new(nameof(ResolveParentEdges), """
+        UPDATE NodeInstances
+        SET PendingParents = PendingParents - @edges, ActiveParents = ActiveParents + @activeEdges
+        WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Pending'
+        """);
+
+    private static readonly SqlStatement SelectJoinState = new(nameof(SelectJoinState), """
+        SELECT PendingParents, ActiveParents, Version FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId
+        """);
+
+    private static readonly SqlStatement MarkNodeReady = new(nameof(MarkNodeReady), """
+        UPDATE NodeInstances SET Status = 'Ready', Version = Version + 1, ReadyAt = @at
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
+        """);
+
+    private static readonly SqlStatement MarkNodeSkipped = new(nameof(MarkNodeSkipped), """
+        UPDATE NodeInstances SET Status = 'Skipped', Version = Version + 1, FinishedAt = @at
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
+        """);
+
+    private static readonly SqlStatement CountDownRemainingNodes = new(nameof(CountDownRemainingNodes), """
+        UPDATE Runs SET RemainingNodes = RemainingNodes - @finished WHERE Id = @runId
+        """);
+
+    private static readonly SqlStatement SelectRemainingNodes = new(nameof(SelectRemainingNodes), """
+        SELECT RemainingNodes FROM Runs WHERE Id = @runId
+        """);
+
+    private static readonly SqlStatement SucceedRun = new(nameof(SucceedRun), """
+        UPDATE Runs SET Status = 'Succeeded', FinishedAt = @at WHERE Id = @runId AND Status = 'Running'
+        """);
+
+    private static readonly SqlStatement FailRun = new(nameof(FailRun), """
+        UPDATE Runs SET Status = 'Failed', Error = @error, FinishedAt = @at
+        WHERE Id = @runId AND Status IN ('Pending', 'Running')
+        """);
+
+    /// <remarks>
+    /// A Cancelled completion on a run that is still going fires no port: its children see its edges as
+    /// resolved but not taken, so the run still reaches an end.
+    /// </remarks>
+    public Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        switch (completion.Status)
+        {
+            case NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Cancelled:
+                break;
+            case NodeStatus.Running when completion.WaitUntil is not null:
+                break;
+            default:
+                throw new ArgumentException(
+                    $"A completion of node '{completion.NodeId}' must be Succeeded, Failed, Cancelled, or Running with WaitUntil; got {completion.Status}.",
+                    nameof(completion));
+        }
+
+        if (!plan.TryGetNode(completion.NodeId, out _))
+        {
+            throw new ArgumentException($"Node '{completion.NodeId}' is not in the plan of flow {plan.FlowId} version {plan.Version}.", nameof(completion));
+        }
+
+        return _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), cancellationToken);
+    }
+
+    private static async ValueTask<CompletionResult> CompleteNodeCoreAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct)
+    {
+        var (completion, plan) = a;
+        var at = UnixMicros.From(completion.At);
+        var run = await ReadRunForChangeAsync(s, completion.RunId, ct);
+        if (run is null)
+        {
+            return CompletionResult.Stale;
+        }
+
+        if (completion.Status == NodeStatus.Running)
+        {
+            // The node waits on a durable timer: same attempt, new version for the timer's message.
+            var park = s.Command(ParkNodeOnTimer)
+                .Bind("@waitUntil", UnixMicros.From(completion.WaitUntil!.Value))
+                .Bind("@runId", completion.RunId)
+                .Bind("@nodeId", completion.NodeId)
+                .Bind("@version", completion.Version);
+            return await s.ExecuteAsync(park, ct) == 0 ? CompletionResult.Stale : new CompletionResult(true, [], [], null);
+        }
+
+        var finish = s.Command(FinishNode)
+            .Bind("@status", StatusNames.Of(completion.Status))
+            .Bind("@output", completion.OutputJson)
+            .Bind("@error", completion.Error)
+            .Bind("@at", at)
+            .Bind("@runId", completion.RunId)
+            .Bind("@nodeId", completion.NodeId)
+            .Bind("@version", completion.Version);
+        if (await s.ExecuteAsync(finish, ct) == 0)
+        {
+            return CompletionResult.Stale;
+        }
+
+        var changes = new List<NodeStateChange> { new(completion.NodeId, completion.Status) };
+        if (run.Status.IsFinal())
+        {
+            // The run ended while this node executed: record the node, schedule nothing.
+            return new CompletionResult(true, [], changes, null);
+        }
+
+        if (completion.Status == NodeStatus.Failed)
+        {
+            var error = completion.Error is null
+                ? $"Node '{completion.NodeId}' failed."
+                : $"Node '{completion.NodeId}' failed: {completion.Error}";
+            await s.ExecuteAsync(s.Command(FailRun).Bind("@error", error).Bind("@at", at).Bind("@runId", run.Id), ct);
+            await CancelOpenNodesAsync(s, run.Id, at, changes, ct);
+            return new CompletionResult(true, [], changes, RunStatus.Failed);
+        }
+
+        var messages = new List<OutboxMessage>();
+        IReadOnlyList<string> firedPorts = completion.Status == NodeStatus.Succeeded ? completion.FiredPorts : [];
+        var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, ct);
+        var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
+        return new CompletionResult(true, messages, changes, finished);
+    }
+
+    /// <summary>
+    /// Resolves the edges from a finished node to its children. A child whose last edge is resolved becomes
+    /// Ready (with a message) when any of its edges was taken, else Skipped; a skipped child resolves its own
+    /// edges as not taken in turn. Returns how many nodes were skipped.
+    /// </summary>
+    private static async ValueTask<int> ResolveChildrenAsync(
+        SqlSession s,
+        RunRow run,
+        ExecutionPlan plan,
+        string nodeId,
+        IReadOnlyList<string> firedPorts,
+        long at,
+        List<OutboxMessage> messages,
+        List<NodeStateChange> changes,
+        CancellationToken ct)
+    {
+        var skipped = 0;
+        List<string>? skippedToResolve = null;
+        var current = nodeId;
+        var fired = firedPorts;
+        while (true)
+        {
+            var children = plan[current].Children;
+            for (var i = 0; i < children.Count; i++)
+            {
+                var target = children[i].Target;
+                if (!IsFirstEdgeTo(children, i))
+                {
+                    continue;
+                }
+
+                var (edges, activeEdges) = CountEdgesTo(children, i, fired);
+                if (await ResolveEdgesAsync(s, run, target, edges, activeEdges, at, messages, changes, ct))
+                {
+                    skipped++;
+                    (skippedToResolve ??= []).Add(target);
+                }
+            }
+
+            if (skippedToResolve is not { Count: > 0 })
+            {
+                return skipped;
+            }
+
+            current = skippedToResolve[^1];
+            skippedToResolve.RemoveAt(skippedToResolve.Count - 1);
+            fired = [];
+        }
+    }
+
+    /// <summary>Returns true when the child was skipped.</summary>
+    private static async ValueTask<bool> ResolveEdgesAsync(
+        SqlSession s,
+        RunRow run,
+        string child,
+        int edges,
+        int activeEdges,
+        long at,
+        List<OutboxMessage> messages,
+        List<NodeStateChange> changes,
+        CancellationToken ct)
+    {
+        var resolve = s.Command(ResolveParentEdges)
+            .Bind("@edges", edges)
+            .Bind("@activeEdges", activeEdges)
+            .Bind("@runId", run.Id)
+            .Bind("@nodeId", child);
+        if (await s.ExecuteAsync(resolve, ct) == 0)
+        {
+            return false;
+        }
+
+        long pendingParents;
+        long activeParents;
+        long version;
+        await using (var reader = await s.ReaderAsync(s.Command(SelectJoinState).Bind("@runId", run.Id).Bind("@nodeId", child), ct))
+        {
+            await reader.ReadAsync(ct);
+            pendingParents = reader.GetInt64(0);
+            activeParents = reader.GetInt64(1);
+            version = reader.GetInt64(2);
+        }
+
+        if (pendingParents > 0)
+        {
+            return false;
+        }
+
+        var statement = activeParents > 0 ? MarkNodeReady : MarkNodeSkipped;
+        var mark = s.Command(statement).Bind("@at", at).Bind("@runId", run.Id).Bind("@nodeId", child).Bind("@version", version);
+        if (await s.ExecuteAsync(mark, ct) == 0)
+        {
+            return false;
+        }
+
+        if (activeParents == 0)
+        {
+            changes.Add(new NodeStateChange(child, NodeStatus.Skipped));
+            return true;
+        }
+
+        var message = new WorkMessage(WorkKind.ExecuteNode, run.Id, child, version + 1, run.FlowId, run.FlowVersion);
+        messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
+        changes.Add(new NodeStateChange(child, NodeStatus.Ready));
+        return false;
+    }
+
+    private static async ValueTask<RunStatus?> CountDownAsync(SqlSession s, RunRow run, int finishedNodes, long at, CancellationToken ct)
+    {
+        await s.ExecuteAsync(s.Command(CountDownRemainingNodes).Bind("@finished", finishedNodes).Bind("@runId", run.Id), ct);
+        var remaining = Convert.ToInt64(await s.ScalarAsync(s.Command(SelectRemainingNodes).Bind("@runId", run.Id), ct), CultureInfo.InvariantCulture);
+        if (remaining > 0 || run.Status != RunStatus.Running)
+        {
+            return null;
+        }
+
+        return await s.ExecuteAsync(s.Command(SucceedRun).Bind("@at", at).Bind("@runId", run.Id), ct) == 1 ? RunStatus.Succeeded : null;
+    }
+
+    private static bool IsFirstEdgeTo(IReadOnlyList<PlanEdge> edges, int index)
+    {
+        var target = edges[index].Target;
+        for (var j = 0; j < index; j++)
+        {
+            if (string.Equals(edges[j].Target, target, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static (int Edges, int ActiveEdges) CountEdgesTo(IReadOnlyList<PlanEdge> edges, int first, IReadOnlyList<string> firedPorts)
+    {
+        var target = edges[first].Target;
+        var count = 0;
+        var active = 0;
+        for (var j = first; j < edges.Count; j++)
+        {
+            if (!string.Equals(edges[j].Target, target, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            count++;
+            if (Contains(firedPorts, edges[j].Port))
+            {
+                active++;
+            }
+        }
+
+        return (count, active);
+    }
+
+    private static bool Contains(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,107 @@
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Mapping;
+
+namespace FlowForge.Storage.Sql;
+
+public sealed partial class SqlStorage
+{
+    // One statement, so the run and its nodes come from one snapshot.
+    private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
+        SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, r.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
+               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil
+        FROM Runs r LEFT JOIN NodeInstances n ON n.RunId = r.Id
+        WHERE r.Id = @runId
+        """);
+
+    private static readonly SqlStatement ListRunsOfFlow = new(nameof(ListRunsOfFlow), """
+        SELECT Id, FlowVersion, Status, CreatedAt, StartedAt, FinishedAt, Error
+        FROM Runs
+        WHERE FlowId = @flowId AND OwnerId = @ownerId
+          AND CreatedAt <= @afterCreatedAt AND (CreatedAt < @afterCreatedAt OR Id < @afterId)
+        ORDER BY CreatedAt DESC, Id DESC
+        LIMIT @limit
+        """);
+
+    public Task<RunView?> GetRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
+        _executor.ReadAsync(static async (s, a, ct) =>
+        {
+            await using var reader = await s.ReaderAsync(s.Command(SelectRunWithNodes).Bind("@runId", a.RunId), ct);
+            if (!await reader.ReadAsync(ct) || (a.OwnerId is { } owner && reader.GetGuid(0) != owner))
+            {
+                return null;
+            }
+
+            var flowId = reader.GetGuid(1);
+            var flowVersion = reader.GetInt32(2);
+            var status = StatusNames.RunStatusOf(reader.GetString(3));
+            var inputJson = reader.GetString(4);
+            var error = reader.GetNullableString(5);
+            var createdAt = reader.GetTime(6);
+            var startedAt = reader.GetNullableTime(7);
+            var finishedAt = reader.GetNullableTime(8);
+            var nodes = new List<(int Ordinal, NodeInstanceView View)>();
+            do
+            {
+                if (reader.IsDBNull(9))
+                {
+                    continue;
+                }
+
+                nodes.Add((reader.GetInt32(9), new NodeInstanceView(
+                    reader.GetString(10),
+                    reader.GetString(11),
+                    StatusNames.NodeStatusOf(reader.GetString(12)),
+                    reader.GetInt32(13),
+                    reader.GetNullableTime(14),
+                    reader.GetNullableTime(15),
+                    reader.GetNullableString(16),
+                    reader.GetNullableString(17),
+                    reader.GetNullableTime(18))));
+            }
+            while (await reader.ReadAsync(ct));
+
+            nodes.Sort((x, y) => x.Ordinal.CompareTo(y.Ordinal));
+            var views = nodes.ConvertAll(n => n.View);
+            return new RunView(a.RunId, flowId, flowVersion, status, inputJson, error, createdAt, startedAt, finishedAt, views);
+        }, (RunId: runId, OwnerId: ownerId), cancellationToken);
+
+    public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken)
+    {
+        var after = PageCursor.Decode(PageCursor.Runs, page.Cursor);
+        return _executor.ReadAsync(static async (s, a, ct) =>
+        {
+            var command = s.Command(ListRunsOfFlow)
+                .Bind("@flowId", a.FlowId)
+                .Bind("@ownerId", a.OwnerId)
+                .Bind("@afterCreatedAt", a.After.CreatedAt)
+                .Bind("@afterId", a.After.Id)
+                .Bind("@limit", a.Limit + 1);
+            var items = new List<RunSummary>(a.Limit + 1);
+            await using (var reader = await s.ReaderAsync(command, ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    items.Add(new RunSummary(
+                        reader.GetGuid(0),
+                        a.FlowId,
+                        reader.GetInt32(1),
+                        StatusNames.RunStatusOf(reader.GetString(2)),
+                        reader.GetTime(3),
+                        reader.GetNullableTime(4),
+                        reader.GetNullableTime(5),
+                        reader.GetNullableString(6)));
+                }
+            }
+
+            if (items.Count <= a.Limit)
+            {
+                return new Page<RunSummary>(items, null);
+            }
+
+            items.RemoveAt(a.Limit);
+            var last = items[^1];
+            return new Page<RunSummary>(items, PageCursor.Encode(PageCursor.Runs, UnixMicros.From(last.CreatedAt), last.Id));
+        }, (FlowId: flowId, OwnerId: ownerId, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
+    }
+}

@@ -1,0 +1,100 @@
+using FlowForge.Engine.Queueing;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Mapping;
+
+namespace FlowForge.Storage.Sql;
+
+public sealed partial class SqlStorage
+{
+    private static readonly SqlStatement ClearOutbox = new(nameof(ClearOutbox), "DELETE FROM Outbox");
+
+    private static readonly SqlStatement ReadyOrphanedNodes = new(nameof(ReadyOrphanedNodes), """
+        UPDATE NodeInstances SET Status = 'Ready', Version = Version + 1, LeaseUntil = NULL, ReadyAt = @now
+        WHERE Status = 'Running' AND WaitUntil IS NULL
+          AND EXISTS (SELECT 1 FROM Runs r WHERE r.Id = NodeInstances.RunId AND r.Status IN ('Pending', 'Running'))
+        """);
+
+    private static readonly SqlStatement SelectAllReadyNodes = new(nameof(SelectAllReadyNodes), """
+        SELECT n.RunId, n.NodeId, n.Version, n.IsTrigger, r.FlowId, r.FlowVersion
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Ready' AND r.Status IN ('Pending', 'Running')
+        ORDER BY n.ReadyAt
+        """);
+
+    private static readonly SqlStatement SelectExpiredLeases = new(nameof(SelectExpiredLeases), """
+        SELECT n.RunId, n.NodeId, n.Version, n.IsTrigger, r.FlowId, r.FlowVersion
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Running' AND n.WaitUntil IS NULL AND n.LeaseUntil < @now AND r.Status IN ('Pending', 'Running')
+        ORDER BY n.LeaseUntil
+        """);
+
+    private static readonly SqlStatement SelectStaleReadyNodes = new(nameof(SelectStaleReadyNodes), """
+        SELECT n.RunId, n.NodeId, n.Version, n.IsTrigger, r.FlowId, r.FlowVersion
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Ready' AND n.ReadyAt < @readyBefore AND r.Status IN ('Pending', 'Running')
+        ORDER BY n.ReadyAt
+        """);
+
+    private static readonly SqlStatement SelectDueTimers = new(nameof(SelectDueTimers), """
+        SELECT n.RunId, n.NodeId, n.Version, n.WaitUntil, r.FlowId, r.FlowVersion
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Running' AND n.WaitUntil IS NOT NULL AND n.WaitUntil < @dueBefore AND r.Status IN ('Pending', 'Running')
+        ORDER BY n.WaitUntil
+        """);
+
+    public Task<IReadOnlyList<OutboxMessage>> RequeueAbandonedAsync(
+        DateTimeOffset now, bool noOtherWorkers, TimeSpan readyOlderThan, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(static async (s, a, ct) =>
+        {
+            List<WorkMessage> needed;
+            if (a.NoOtherWorkers)
+            {
+                // Nothing else can hold a claim or a message: start from the state alone.
+                await s.ExecuteAsync(s.Command(ClearOutbox), ct);
+                await s.ExecuteAsync(s.Command(ReadyOrphanedNodes).Bind("@now", a.Now), ct);
+                needed = await ReadRequeueCandidatesAsync(s, s.Command(SelectAllReadyNodes), ct);
+            }
+            else
+            {
+                // The claim takes an expired lease over as a new attempt, at the version the message carries.
+                needed = await ReadRequeueCandidatesAsync(s, s.Command(SelectExpiredLeases).Bind("@now", a.Now), ct);
+                needed.AddRange(await ReadRequeueCandidatesAsync(s, s.Command(SelectStaleReadyNodes).Bind("@readyBefore", a.ReadyBefore), ct));
+            }
+
+            var written = new List<OutboxMessage>(needed.Count);
+            foreach (var message in needed)
+            {
+                written.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
+            }
+
+            return (IReadOnlyList<OutboxMessage>)written;
+        }, (Now: UnixMicros.From(now), NoOtherWorkers: noOtherWorkers, ReadyBefore: UnixMicros.From(now - readyOlderThan)), cancellationToken);
+
+    public Task<IReadOnlyList<(WorkMessage Message, DateTimeOffset DueAt)>> ListTimersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
+        _executor.ReadAsync(static async (s, dueBefore, ct) =>
+        {
+            var timers = new List<(WorkMessage, DateTimeOffset)>();
+            await using var reader = await s.ReaderAsync(s.Command(SelectDueTimers).Bind("@dueBefore", dueBefore), ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var message = new WorkMessage(
+                    WorkKind.ExecuteNode, reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetGuid(4), reader.GetInt32(5));
+                timers.Add((message, reader.GetTime(3)));
+            }
+
+            return (IReadOnlyList<(WorkMessage, DateTimeOffset)>)timers;
+        }, UnixMicros.From(dueBefore), cancellationToken);
+
+    private static async ValueTask<List<WorkMessage>> ReadRequeueCandidatesAsync(SqlSession s, System.Data.Common.DbCommand command, CancellationToken ct)
+    {
+        var messages = new List<WorkMessage>();
+        await using var reader = await s.ReaderAsync(command, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var kind = reader.GetBoolean(3) ? WorkKind.StartFlow : WorkKind.ExecuteNode;
+            messages.Add(new WorkMessage(kind, reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetGuid(4), reader.GetInt32(5)));
+        }
+
+        return messages;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Mapping;
+
+namespace FlowForge.Storage.Sql;
+
+public sealed partial class SqlStorage
+{
+    // The unique index on (OwnerId, FlowId, IdempotencyKey) turns a second create with the same key into
+    // 0 rows inserted, in every dialect and however the two creates interleave.
+    private static readonly SqlStatement InsertRun = new(nameof(InsertRun), d => d.InsertOrIgnore(
+        "Runs",
+        "Id, OwnerId, FlowId, FlowVersion, Status, InputJson, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt",
+        "@id, @ownerId, @flowId, @flowVersion, 'Pending', @inputJson, @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL"));
+
+    private static readonly SqlStatement SelectRunByIdempotencyKey = new(nameof(SelectRunByIdempotencyKey), """
+        SELECT Id, Status FROM Runs WHERE OwnerId = @ownerId AND FlowId = @flowId AND IdempotencyKey = @idempotencyKey
+        """);
+
+    private static readonly SqlStatement InsertNodeInstance = new(nameof(InsertNodeInstance), """
+        INSERT INTO NodeInstances
+            (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
+             ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
+        VALUES
+            (@runId, @nodeId, @ordinal, @type, @isTrigger, @status, @version, 0, @pendingParents, 0,
+             @readyAt, NULL, NULL, NULL, NULL, NULL, NULL)
+        """);
+
+    private static readonly SqlStatement InsertOutbox = new(nameof(InsertOutbox), d => d.InsertReturningId(
+        "Outbox", "Kind, RunId, NodeId, Version, FlowId, FlowVersion", "@kind, @runId, @nodeId, @version, @flowId, @flowVersion"));
+
+    private static readonly SqlStatement SelectRunForChange = new(nameof(SelectRunForChange), d => $"""
+        SELECT Status, OwnerId, FlowId, FlowVersion FROM Runs WHERE Id = @runId{d.ForUpdate}
+        """);
+
+    private static readonly SqlStatement SelectOpenNodes = new(nameof(SelectOpenNodes), """
+        SELECT NodeId, Version, Ordinal FROM NodeInstances
+        WHERE RunId = @runId AND (Status IN ('Pending', 'Ready') OR (Status = 'Running' AND WaitUntil IS NOT NULL))
+        """);
+
+    private static readonly SqlStatement CancelNode = new(nameof(CancelNode), """
+        UPDATE NodeInstances
+        SET Status = 'Cancelled', Version = Version + 1, FinishedAt = @at, LeaseUntil = NULL, WaitUntil = NULL
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
+        """);
+
+    public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
+
+    private static async ValueTask<RunCreation> CreateRunCoreAsync(SqlSession s, (NewRun Run, ExecutionPlan Plan) a, CancellationToken ct)
+    {
+        var (run, plan) = a;
+        var createdAt = UnixMicros.From(run.CreatedAt);
+        var insertRun = s.Command(InsertRun)
+            .Bind("@id", run.Id)
+            .Bind("@ownerId", run.OwnerId)
+            .Bind("@flowId", run.FlowId)
+            .Bind("@flowVersion", run.FlowVersion)
+            .Bind("@inputJson", run.InputJson)
+            .Bind("@idempotencyKey", run.IdempotencyKey)
+            .Bind("@remainingNodes", plan.Nodes.Count)
+            .Bind("@createdAt", createdAt);
+        if (await s.ExecuteAsync(insertRun, ct) == 0)
+        {
+            return await ExistingRunAsync(s, run, ct);
+        }
+
+        var insertNode = s.Command(InsertNodeInstance);
+        for (var i = 0; i < plan.Nodes.Count; i++)
+        {
+            var node = plan.Nodes[i];
+            var trigger = node.IsTrigger;
+            insertNode
+                .Bind("@runId", run.Id)
+                .Bind("@nodeId", node.Id)
+                .Bind("@ordinal", i)
+                .Bind("@type", node.Type)
+                .Bind("@isTrigger", trigger)
+                .Bind("@status", trigger ? "Ready" : "Pending")
+                .Bind("@version", trigger ? 1L : 0L)
+                .Bind("@pendingParents", node.JoinCount)
+                .Bind("@readyAt", trigger ? createdAt : null);
+            await s.ExecuteAsync(insertNode, ct);
+        }
+
+        var message = new WorkMessage(WorkKind.StartFlow, run.Id, plan.Trigger.Id, 1, run.FlowId, run.FlowVersion);
+        var outboxId = await InsertOutboxAsync(s, message, ct);
+        return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]);
+    }
+
+    private static async ValueTask<RunCreation> ExistingRunAsync(SqlSession s, NewRun run, CancellationToken ct)
+    {
+        if (run.IdempotencyKey is not null)
+        {
+            var select = s.Command(SelectRunByIdempotencyKey)
+                .Bind("@ownerId", run.OwnerId)
+                .Bind("@flowId", run.FlowId)
+                .Bind("@idempotencyKey", run.IdempotencyKey);
+            await using var reader = await s.ReaderAsync(select, ct);
+            if (await reader.ReadAsync(ct))
+            {
+                return new RunCreation(reader.GetGuid(0), false, StatusNames.RunStatusOf(reader.GetString(1)), []);
+            }
+        }
+
+        throw new InvalidOperationException($"A run with id {run.Id} already exists.");
+    }
+
+    private static async ValueTask<long> InsertOutboxAsync(SqlSession s, WorkMessage message, CancellationToken ct)
+    {
+        var command = s.Command(InsertOutbox)
+            .Bind("@kind", StatusNames.Of(message.Kind))
+            .Bind("@runId", message.RunId)
+            .Bind("@nodeId", message.NodeId)
+            .Bind("@version", message.Version)
+            .Bind("@flowId", message.FlowId)
+            .Bind("@flowVersion", message.FlowVersion);
+        return Convert.ToInt64(await s.ScalarAsync(command, ct), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Reads the run a write is about to change (locking it where the dialect needs that).</summary>
+    private static async ValueTask<RunRow?> ReadRunForChangeAsync(SqlSession s, Guid runId, CancellationToken ct)
+    {
+        await using var reader = await s.ReaderAsync(s.Command(SelectRunForChange).Bind("@runId", runId), ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new RunRow(runId, StatusNames.RunStatusOf(reader.GetString(0)), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3));
+    }
+
+    /// <summary>
+    /// Cancels every node of the run that has not started executing: Pending, Ready, and Running on a timer.
+    /// Nodes executing right now are left to finish and be recorded.
+    /// </summary>
+    private static async ValueTask CancelOpenNodesAsync(SqlSession s, Guid runId, long at, List<NodeStateChange> changes, CancellationToken ct)
+    {
+        var open = new List<(int Ordinal, string NodeId, long Version)>();
+        await using (var reader = await s.ReaderAsync(s.Command(SelectOpenNodes).Bind("@runId", runId), ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                open.Add((reader.GetInt32(2), reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        open.Sort((x, y) => x.Ordinal.CompareTo(y.Ordinal));
+        var cancel = s.Command(CancelNode);
+        foreach (var (_, nodeId, version) in open)
+        {
+            cancel.Bind("@runId", runId).Bind("@nodeId", nodeId).Bind("@version", version).Bind("@at", at);
+            if (await s.ExecuteAsync(cancel, ct) == 1)
+            {
+                changes.Add(new NodeStateChange(nodeId, NodeStatus.Cancelled));
+            }
+        }
+    }
+
+    private sealed record RunRow(Guid Id, RunStatus Status, Guid OwnerId, Guid FlowId, int FlowVersion);
+}

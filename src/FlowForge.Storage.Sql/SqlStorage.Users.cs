@@ -1,0 +1,52 @@
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Mapping;
+
+namespace FlowForge.Storage.Sql;
+
+public sealed partial class SqlStorage
+{
+    private static readonly SqlStatement InsertUser = new(nameof(InsertUser), d => d.InsertOrIgnore(
+        "Users", "Id, Email, PasswordHash, CreatedAt", "@id, @email, @passwordHash, @createdAt"));
+
+    private static readonly SqlStatement SelectUserByEmail = new(nameof(SelectUserByEmail), """
+        SELECT Id, Email, PasswordHash, CreatedAt FROM Users WHERE Email = @email
+        """);
+
+    private static readonly SqlStatement InsertSetting = new(nameof(InsertSetting), d => d.InsertOrIgnore(
+        "Settings", "Name, Value", "@name, @value"));
+
+    private static readonly SqlStatement SelectSetting = new(nameof(SelectSetting), """
+        SELECT Value FROM Settings WHERE Name = @name
+        """);
+
+    public Task<bool> TryCreateAsync(UserRecord user, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(static async (s, u, ct) =>
+        {
+            var command = s.Command(InsertUser)
+                .Bind("@id", u.Id)
+                .Bind("@email", NormalizeEmail(u.Email))
+                .Bind("@passwordHash", u.PasswordHash)
+                .Bind("@createdAt", UnixMicros.From(u.CreatedAt));
+            return await s.ExecuteAsync(command, ct) == 1;
+        }, user, cancellationToken);
+
+    public Task<UserRecord?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        _executor.ReadAsync(static async (s, email, ct) =>
+        {
+            await using var reader = await s.ReaderAsync(s.Command(SelectUserByEmail).Bind("@email", email), ct);
+            return await reader.ReadAsync(ct)
+                ? new UserRecord(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3))
+                : null;
+        }, NormalizeEmail(email), cancellationToken);
+
+    public Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(static async (s, a, ct) =>
+        {
+            await s.ExecuteAsync(s.Command(InsertSetting).Bind("@name", a.Key).Bind("@value", a.Value), ct);
+            return (string)(await s.ScalarAsync(s.Command(SelectSetting).Bind("@name", a.Key), ct))!;
+        }, (Key: key, Value: valueIfMissing), cancellationToken);
+
+    // Emails compare case-insensitively; storing them lower-cased lets a plain unique index enforce that.
+    private static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
+}

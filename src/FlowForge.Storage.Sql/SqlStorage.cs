@@ -1,0 +1,62 @@
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Migrations;
+using FlowForge.Storage.Sql.Sqlite;
+
+namespace FlowForge.Storage.Sql;
+
+/// <summary>
+/// Flows, users, runs, the outbox and recovery on one SQL database. The store logic is shared ADO.NET
+/// over a <see cref="SqlExecutor"/>, which decides how a write becomes a transaction (for SQLite: a
+/// savepoint inside a group commit) and where reads run.
+/// </summary>
+public sealed partial class SqlStorage : IFlowStore, IUserStore, IRunStore, IRunQueries, IOutboxStore, IRecoveryStore, IStorageHealth, IAsyncDisposable
+{
+    private readonly SqlExecutor _executor;
+    private readonly SqlMigrator _migrator;
+    private readonly TimeProvider _time;
+
+    internal SqlStorage(SqlExecutor executor, TimeProvider timeProvider)
+    {
+        _executor = executor;
+        _time = timeProvider;
+        _migrator = new SqlMigrator(executor.Dialect, timeProvider);
+    }
+
+    internal SqlExecutor Executor => _executor;
+
+    /// <summary>Opens the store the options name. No connection is made until the first operation.</summary>
+    public static SqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider)
+    {
+        options.Validate();
+        return new SqlStorage(new SqliteExecutor(options.ResolveSqliteConnectionString()), timeProvider);
+    }
+
+    /// <summary>Brings the schema to this build's version; safe to call from several processes at once.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = _executor.OpenMigrationConnection();
+        await _migrator.MigrateAsync(connection, cancellationToken);
+    }
+
+    public async ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!_executor.IsRunning)
+        {
+            return false;
+        }
+
+        try
+        {
+            var version = await _executor.ReadAsync(
+                static (session, _, ct) => new ValueTask<int>(SqlMigrator.CurrentVersionAsync(session.Connection, ct)), 0, cancellationToken);
+            return version >= _migrator.LatestVersion;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            return false;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _executor.DisposeAsync();
+}

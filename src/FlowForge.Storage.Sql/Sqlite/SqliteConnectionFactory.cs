@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+
+namespace FlowForge.Storage.Sql.Sqlite;
+
+/// <summary>Opens the three kinds of connection the SQLite store uses, each with its pragmas.</summary>
+internal sealed class SqliteConnectionFactory
+{
+    // Long enough for another process's migration or checkpoint, short enough to surface a stuck lock.
+    private const int BusyTimeoutMilliseconds = 30_000;
+
+    private readonly string _connectionString;
+
+    public SqliteConnectionFactory(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource)
+            || builder.DataSource.Trim() == ":memory:"
+            || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException(
+                "The SQLite store needs a database file: set Storage:DataDirectory or a Storage:ConnectionString with 'Data Source=<file>'.",
+                nameof(connectionString));
+        }
+
+        builder.Mode = SqliteOpenMode.ReadWriteCreate;
+
+        // The store keeps its own connections for as long as it lives; the driver's pool would only keep
+        // file handles open after the store is disposed.
+        builder.Pooling = false;
+        builder.DefaultTimeout = BusyTimeoutMilliseconds / 1000;
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+    }
+
+    public string DataSource { get; }
+
+    /// <summary>The connection of the single writer, and of migrations: WAL, and fsync on every commit.</summary>
+    public SqliteConnection OpenWriter()
+    {
+        var connection = Open();
+        try
+        {
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "PRAGMA journal_mode = WAL";
+                var mode = command.ExecuteScalar() as string;
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException(
+                        $"SQLite could not switch '{DataSource}' to WAL journal mode (it reports '{mode}'); put the database on a local file system.");
+                }
+            }
+
+            Execute(connection, $"""
+                PRAGMA synchronous = FULL;
+                PRAGMA busy_timeout = {BusyTimeoutMilliseconds};
+                PRAGMA foreign_keys = OFF;
+                PRAGMA temp_store = MEMORY;
+                PRAGMA cache_size = -65536;
+                """);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A connection for queries; WAL lets it read the last committed state while the writer works.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = Open();
+        try
+        {
+            Execute(connection, $"""
+                PRAGMA busy_timeout = {BusyTimeoutMilliseconds};
+                PRAGMA query_only = ON;
+                PRAGMA temp_store = MEMORY;
+                PRAGMA cache_size = -16384;
+                """);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

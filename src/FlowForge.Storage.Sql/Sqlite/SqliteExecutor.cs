@@ -1,0 +1,56 @@
+using System.Data.Common;
+using FlowForge.Storage.Sql.Dialects;
+using FlowForge.Storage.Sql.Execution;
+
+namespace FlowForge.Storage.Sql.Sqlite;
+
+/// <summary>SQLite: writes through the group-commit writer, reads on pooled connections beside it.</summary>
+internal sealed class SqliteExecutor : SqlExecutor
+{
+    private readonly SqliteConnectionFactory _connections;
+    private readonly SqliteGroupCommitWriter _writer;
+    private readonly SqliteReaderPool _readers;
+
+    public SqliteExecutor(string connectionString)
+    {
+        _connections = new SqliteConnectionFactory(connectionString);
+        _writer = new SqliteGroupCommitWriter(_connections, Dialect);
+        _readers = new SqliteReaderPool(_connections, Dialect, maxIdle: Math.Max(4, Environment.ProcessorCount * 2));
+    }
+
+    public override SqlDialect Dialect => SqliteDialect.Instance;
+
+    public override bool IsRunning => _writer.IsRunning;
+
+    public SqliteGroupCommitWriter Writer => _writer;
+
+    public override Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(body, state, cancellationToken);
+
+    public override async Task<TResult> ReadAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var session = _readers.Rent();
+        var failed = true;
+        try
+        {
+            var result = await body(session, state, cancellationToken);
+            failed = false;
+            return result;
+        }
+        finally
+        {
+            _readers.Return(session, failed);
+        }
+    }
+
+    public override DbConnection OpenMigrationConnection() => _connections.OpenWriter();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _readers.Dispose();
+    }
+}

@@ -1,0 +1,251 @@
+using System.Threading.Channels;
+using FlowForge.Storage.Sql.Dialects;
+using FlowForge.Storage.Sql.Execution;
+using Microsoft.Data.Sqlite;
+
+namespace FlowForge.Storage.Sql.Sqlite;
+
+/// <summary>
+/// The one writer of a SQLite database. Callers queue operations; the loop takes all that are queued
+/// (up to <see cref="MaxBatchSize"/>), runs them in one <c>BEGIN IMMEDIATE … COMMIT</c> with a savepoint
+/// around each, and completes the callers' tasks only after the commit returned. One fsync then makes a
+/// whole batch durable, which is what lets <c>synchronous=FULL</c> keep up with thousands of small
+/// transactions a second. An operation that throws is rolled back to its savepoint; only its caller sees
+/// the exception.
+/// </summary>
+internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
+{
+    public const int MaxBatchSize = 1000;
+
+    private readonly SqliteConnectionFactory _connections;
+    private readonly SqlDialect _dialect;
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    private readonly Task _loop;
+    private WriterConnection? _writer;
+    private long _committedBatches;
+
+    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect)
+    {
+        _connections = connections;
+        _dialect = dialect;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public bool IsRunning => !_loop.IsCompleted && !_queue.Reader.Completion.IsCompleted;
+
+    /// <summary>Physical transactions committed so far.</summary>
+    public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    public Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResult>(cancellationToken);
+        }
+
+        var write = new PendingWrite<TState, TResult>(body, state, cancellationToken);
+        return _queue.Writer.TryWrite(write)
+            ? write.Task
+            : Task.FromException<TResult>(new ObjectDisposedException(nameof(SqlStorage), "The SQL store has been disposed."));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Queued operations still run; only new ones are refused.
+        _queue.Writer.TryComplete();
+        await _loop;
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingWrite>(MaxBatchSize);
+        var errors = new Exception?[MaxBatchSize];
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatchSize && reader.TryRead(out var write))
+            {
+                if (write.CancellationToken.IsCancellationRequested)
+                {
+                    write.Cancel();
+                }
+                else
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            await ExecuteBatchAsync(batch, errors);
+            Array.Clear(errors, 0, batch.Count);
+            batch.Clear();
+        }
+    }
+
+    private async Task ExecuteBatchAsync(List<PendingWrite> batch, Exception?[] errors)
+    {
+        WriterConnection writer;
+        try
+        {
+            writer = _writer ??= WriterConnection.Open(_connections, _dialect);
+            writer.Begin();
+        }
+        catch (Exception exception)
+        {
+            DropWriter();
+            FailAll(batch, errors, exception);
+            return;
+        }
+
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                writer.Savepoint();
+                try
+                {
+                    await batch[i].ExecuteAsync(writer.Session);
+                    writer.Release();
+                }
+                catch (Exception exception)
+                {
+                    errors[i] = exception;
+
+                    // Throws when SQLite already rolled the whole transaction back (I/O error, full disk):
+                    // the outer handler then fails the batch.
+                    writer.RollbackToSavepoint();
+                }
+            }
+
+            writer.Commit();
+        }
+        catch (Exception exception)
+        {
+            // Nothing of this batch is durable. A fresh connection for the next batch leaves no doubt
+            // about the state of this one.
+            writer.TryRollback();
+            DropWriter();
+            FailAll(batch, errors, exception);
+            return;
+        }
+
+        Interlocked.Increment(ref _committedBatches);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } error)
+            {
+                batch[i].Fail(error);
+            }
+            else
+            {
+                batch[i].Complete();
+            }
+        }
+    }
+
+    private static void FailAll(List<PendingWrite> batch, Exception?[] errors, Exception batchError)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Fail(errors[i] ?? batchError);
+        }
+    }
+
+    private void DropWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
+    }
+
+    private sealed class WriterConnection : IDisposable
+    {
+        private readonly SqliteCommand _begin;
+        private readonly SqliteCommand _commit;
+        private readonly SqliteCommand _rollback;
+        private readonly SqliteCommand _savepoint;
+        private readonly SqliteCommand _release;
+        private readonly SqliteCommand _rollbackToSavepoint;
+
+        private WriterConnection(SqliteConnection connection, SqlDialect dialect)
+        {
+            Session = new SqlSession(connection, dialect);
+            _begin = Prepare(connection, "BEGIN IMMEDIATE");
+            _commit = Prepare(connection, "COMMIT");
+            _rollback = Prepare(connection, "ROLLBACK");
+            _savepoint = Prepare(connection, "SAVEPOINT operation");
+            _release = Prepare(connection, "RELEASE operation");
+            _rollbackToSavepoint = Prepare(connection, "ROLLBACK TO operation");
+        }
+
+        public SqlSession Session { get; }
+
+        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect)
+        {
+            var connection = connections.OpenWriter();
+            try
+            {
+                return new WriterConnection(connection, dialect);
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        public void Begin() => _begin.ExecuteNonQuery();
+
+        public void Commit() => _commit.ExecuteNonQuery();
+
+        public void Savepoint() => _savepoint.ExecuteNonQuery();
+
+        public void Release() => _release.ExecuteNonQuery();
+
+        public void RollbackToSavepoint()
+        {
+            // ROLLBACK TO keeps the savepoint open; RELEASE closes it, leaving the outer transaction.
+            _rollbackToSavepoint.ExecuteNonQuery();
+            _release.ExecuteNonQuery();
+        }
+
+        public void TryRollback()
+        {
+            try
+            {
+                _rollback.ExecuteNonQuery();
+            }
+            catch (SqliteException)
+            {
+                // No transaction was active any more: SQLite had rolled it back itself.
+            }
+        }
+
+        public void Dispose()
+        {
+            _begin.Dispose();
+            _commit.Dispose();
+            _rollback.Dispose();
+            _savepoint.Dispose();
+            _release.Dispose();
+            _rollbackToSavepoint.Dispose();
+            Session.Dispose();
+        }
+
+        private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Prepare();
+            return command;
+        }
+    }
+}

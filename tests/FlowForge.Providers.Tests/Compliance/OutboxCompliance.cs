@@ -1,0 +1,53 @@
+using FlowForge.Providers.Tests.Infrastructure;
+
+namespace FlowForge.Providers.Tests.Compliance;
+
+public abstract class OutboxCompliance(StorageProvider provider) : StoreCompliance(provider)
+{
+    [Fact]
+    public async Task ReadPendingAsync_ReturnsOldestFirstUpToLimit()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var written = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            written.Add((await CreateRunAsync(plan)).Messages[0].OutboxId);
+        }
+
+        var first3 = await Store.ReadPendingAsync(3, CancellationToken.None);
+        var all = await Store.ReadPendingAsync(100, CancellationToken.None);
+
+        Assert.Equal(written.Take(3), first3.Select(m => m.OutboxId));
+        Assert.Equal(written, all.Select(m => m.OutboxId));
+        Assert.Equal(written.Order(), written);
+    }
+
+    [Fact]
+    public async Task AcknowledgeAsync_DeletesExactlyTheGivenMessages()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var ids = new List<long>();
+        for (var i = 0; i < 6; i++)
+        {
+            ids.Add((await CreateRunAsync(plan)).Messages[0].OutboxId);
+        }
+
+        await Store.AcknowledgeAsync([ids[0], ids[2], ids[5], 999_999], CancellationToken.None);
+        await Store.AcknowledgeAsync([], CancellationToken.None);
+
+        var left = await Store.ReadPendingAsync(100, CancellationToken.None);
+        Assert.Equal([ids[1], ids[3], ids[4]], left.Select(m => m.OutboxId));
+    }
+
+    [Fact]
+    public async Task AcknowledgeAsync_AfterDeletion_NewMessagesGetNewIds()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var first = (await CreateRunAsync(plan)).Messages[0].OutboxId;
+        await Store.AcknowledgeAsync([first], CancellationToken.None);
+
+        var second = (await CreateRunAsync(plan)).Messages[0].OutboxId;
+
+        Assert.True(second > first);
+    }
+}

@@ -1,0 +1,54 @@
+using FlowForge.Engine.Graphs;
+
+namespace FlowForge.Providers.Tests.Infrastructure;
+
+/// <summary>Execution plans written out by hand, so store tests depend on no compiler.</summary>
+public static class TestPlans
+{
+    public const string Main = "main";
+
+    /// <summary>trigger → a → {b, c} → d, every edge on port "main"; d joins two parents.</summary>
+    public static ExecutionPlan Diamond(Guid flowId, int version = 1) => new(flowId, version,
+    [
+        Node("trigger", "core.manualTrigger", trigger: true, parents: [], children: [Edge("trigger", Main, "a")]),
+        Node("a", "core.set", parents: ["trigger"], children: [Edge("a", Main, "b"), Edge("a", Main, "c")], dependencies: ["trigger"]),
+        Node("b", "http.request", parents: ["a"], children: [Edge("b", Main, "d")], dependencies: ["a"]),
+        Node("c", "core.wait", parents: ["a"], children: [Edge("c", Main, "d")], dependencies: ["a"]),
+        Node("d", "core.merge", parents: ["b", "c"], children: [], dependencies: ["b", "c"], joinCount: 2),
+    ]);
+
+    /// <summary>
+    /// trigger → check; check "true" → yes → afterYes; check "false" → no → afterNo; {afterYes, afterNo} → merge.
+    /// Firing one port of check skips the other branch down to the join.
+    /// </summary>
+    public static ExecutionPlan Branch(Guid flowId) => new(flowId, 1,
+    [
+        Node("trigger", "core.manualTrigger", trigger: true, parents: [], children: [Edge("trigger", Main, "check")]),
+        Node("check", "core.if", parents: ["trigger"], children: [Edge("check", "true", "yes"), Edge("check", "false", "no")]),
+        Node("yes", "core.set", parents: ["check"], children: [Edge("yes", Main, "afterYes")]),
+        Node("no", "core.set", parents: ["check"], children: [Edge("no", Main, "afterNo")]),
+        Node("afterYes", "core.set", parents: ["yes"], children: [Edge("afterYes", Main, "merge")]),
+        Node("afterNo", "core.set", parents: ["no"], children: [Edge("afterNo", Main, "merge")]),
+        Node("merge", "core.merge", parents: ["afterYes", "afterNo"], children: [], joinCount: 2),
+    ]);
+
+    /// <summary>trigger → route; route's ports "a" and "b" both lead to target (two edges, one child).</summary>
+    public static ExecutionPlan TwoEdgesToOneChild(Guid flowId) => new(flowId, 1,
+    [
+        Node("trigger", "core.manualTrigger", trigger: true, parents: [], children: [Edge("trigger", Main, "route")]),
+        Node("route", "core.switch", parents: ["trigger"], children: [Edge("route", "a", "target"), Edge("route", "b", "target")]),
+        Node("target", "core.set", parents: ["route", "route"], children: [], joinCount: 2),
+    ]);
+
+    private static PlanEdge Edge(string from, string port, string to) => new($"{from}-{port}-{to}", port, to);
+
+    private static PlanNode Node(
+        string id,
+        string type,
+        string[] parents,
+        PlanEdge[] children,
+        string[]? dependencies = null,
+        bool trigger = false,
+        int? joinCount = null) =>
+        new(id, type, null, trigger, parents, children, dependencies ?? parents) { JoinCount = joinCount ?? parents.Length };
+}

@@ -1,0 +1,65 @@
+using System.Runtime.CompilerServices;
+using FlowForge.Providers.Tests.Infrastructure;
+using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Dialects;
+using FlowForge.Storage.Sql.Execution;
+using Microsoft.Data.Sqlite;
+using Xunit.Abstractions;
+
+namespace FlowForge.Providers.Tests.Sqlite;
+
+/// <summary>Every statement the store runs must find its rows through an index, never by walking a whole table.</summary>
+public sealed class SqliteQueryPlanTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await new SqliteStorageProvider().CreateDatabaseAsync(TimeProvider.System);
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public void EveryStatement_UsesAnIndexForEachTable()
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        using var connection = new SqliteConnection(_database.Options.ConnectionString);
+        connection.Open();
+
+        var offenders = new List<string>();
+        foreach (var statement in SqlStatement.All)
+        {
+            var plan = Explain(connection, statement.TextFor(SqliteDialect.Instance));
+            output.WriteLine($"{statement.Name}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", plan)}");
+            offenders.AddRange(plan.Where(IsTableScan).Select(step => $"{statement.Name}: {step}"));
+        }
+
+        Assert.Empty(offenders);
+    }
+
+    // "SCAN t" walks a table; "SCAN t USING INDEX" walks a (partial) index, "SEARCH" seeks. The outbox
+    // is read in rowid order with a LIMIT, and json_each is the id list of one acknowledgement.
+    private static bool IsTableScan(string step) =>
+        step.StartsWith("SCAN ", StringComparison.Ordinal)
+        && !step.Contains("USING INDEX", StringComparison.Ordinal)
+        && !step.Contains("USING COVERING INDEX", StringComparison.Ordinal)
+        && !step.StartsWith("SCAN Outbox", StringComparison.Ordinal)
+        && !step.Contains("json_each", StringComparison.Ordinal);
+
+    private static List<string> Explain(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in SqlSession.ParameterNames(sql))
+        {
+            command.Parameters.AddWithValue(name, DBNull.Value);
+        }
+
+        var steps = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            steps.Add(reader.GetString(3));
+        }
+
+        return steps;
+    }
+}
