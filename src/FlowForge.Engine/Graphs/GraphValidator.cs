@@ -236,7 +236,7 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
                     var field = ConfigField(configField, problem.Path);
                     problems.Add(new GraphProblem(
                         GraphProblemCodes.InvalidConfig,
-                        $"Node '{node.Id}' ({type.Descriptor.Id}) has an invalid setting at {field}: {problem.Message.TrimEnd('.')}. Correct it in the node's settings.",
+                        $"Node '{node.Id}' ({type.Descriptor.Id}) has an invalid setting at {field}: {problem.Message.TrimEnd('.')}.",
                         node.Id,
                         Field: field));
                 }
@@ -303,18 +303,7 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
 
                 break;
             case JsonValue text when text.GetValueKind() == JsonValueKind.String && text.GetValue<string>().Contains(TemplateOpen, StringComparison.Ordinal):
-                IEnumerable<string> ids;
-                try
-                {
-                    ids = [.. ExpressionResolver.ReferencedNodes(text).Distinct(StringComparer.Ordinal)];
-                }
-                catch (ExpressionException)
-                {
-                    // An unclosed template is reported by the syntax check.
-                    yield break;
-                }
-
-                foreach (var id in ids)
+                foreach (var id in ExpressionResolver.ReferencedNodes(text).Distinct(StringComparer.Ordinal))
                 {
                     yield return (path, id);
                 }
