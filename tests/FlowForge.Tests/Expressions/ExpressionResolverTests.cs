@@ -103,12 +103,28 @@ public sealed class ExpressionResolverTests
     }
 
     [Fact]
-    public void ResolveTemplates_NodeWithoutOutputInScope_ThrowsNamingTheNode()
+    public void ResolveTemplates_NodeWithoutOutputInScope_ThrowsNamingTheNodeAndPath()
     {
         var error = Assert.Throws<ExpressionException>(() =>
-            ExpressionResolver.ResolveTemplates(JsonValue.Create("{{ nodes.later.output }}"), Scope, "config.x"));
+            ExpressionResolver.ResolveTemplates(JsonValue.Create("{{ nodes.later.output.total }}"), Scope, "config.values.total"));
 
-        Assert.Contains("'later'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "expression in config.values.total: node 'later' is not upstream of this node, or has not produced an output, at position 2",
+            error.Message);
+    }
+
+    // The messages below are quoted in docs/expressions.md.
+    [Theory]
+    [InlineData("Hi {{ input.name. }}", "expected a name but found ' ' at position 17")]
+    [InlineData("{{ input.items[a] }}", "expected an array index or a quoted name inside [ ] at position 15")]
+    [InlineData("{{ env.HOME }}", "unknown name 'env': expressions start with 'input' or 'nodes' at position 2")]
+    [InlineData("{{ input.name", "'{{' at position 0 has no closing '}}'")]
+    [InlineData("{{ nodes.fetch.body }}", "node references read 'nodes.<id>.output…' at position 2")]
+    public void Check_DocumentedExamples_GiveTheDocumentedMessages(string text, string message)
+    {
+        var problem = Assert.Single(ExpressionResolver.Check(JsonValue.Create(text), "config.value"));
+
+        Assert.Equal(("config.value", message), problem);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
+using FlowForge.Tests.Nodes;
 
 namespace FlowForge.Tests.Graphs;
 
@@ -78,6 +79,40 @@ public sealed class PlanCompilerTests
         document.Nodes[2].Config!["ms"] = 1;
 
         Assert.Equal(60000, plan["pause"].Config!["ms"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Compile_SetAndWaitFixture_PlanRunsNodeByNodeToTheExpectedOutput()
+    {
+        var plan = PlanCompiler.Compile(TestFlow.Fixture("set-and-wait.flow.json"), FlowId, 1);
+        var runInput = JsonNode.Parse("""{ "name": "Ada" }""");
+        var outputs = new Dictionary<string, JsonNode?>();
+        DateTimeOffset? waitedUntil = null;
+
+        // Runs the plan the way the engine does: parents before children, Input from the parents,
+        // Upstream from the dependencies, and a second execution once a wait is over.
+        foreach (var node in plan.Nodes)
+        {
+            Assert.True(TestNodeTypes.Registry.TryGet(node.Type, out var type));
+            var input = node.IsTrigger ? runInput
+                : node.Parents.Count == 1 ? outputs[node.Parents[0]]
+                : new JsonObject(node.Parents.Select(p => KeyValuePair.Create(p, outputs[p]?.DeepClone())));
+            var upstream = node.Dependencies.ToDictionary(d => d, d => outputs[d]);
+
+            var result = await type.ExecuteAsync(NodeContexts.For(node.Config, input, runInput, upstream), CancellationToken.None);
+            if (result.Kind == NodeResultKind.Waiting)
+            {
+                waitedUntil = result.WaitUntil;
+                result = await type.ExecuteAsync(NodeContexts.For(node.Config, input, runInput, upstream, result.WaitUntil), CancellationToken.None);
+            }
+
+            Assert.Equal(NodeResultKind.Succeeded, result.Kind);
+            outputs[node.Id] = result.Output;
+        }
+
+        Assert.Equal(NodeContexts.Now.AddMinutes(1), waitedUntil);
+        Assert.Equal("""{"message":"Hello Ada!","customer":{"name":"Ada"},"count":3}""", outputs["greeting"]!.ToJsonString());
+        Assert.Equal("""{"text":"Hello Ada!","waitedFor":"Ada"}""", outputs["summary"]!.ToJsonString());
     }
 
     [Fact]
