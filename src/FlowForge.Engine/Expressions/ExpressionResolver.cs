@@ -44,22 +44,9 @@ public static class ExpressionResolver
 
                 break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                foreach (var (expression, offset) in Templates(v.GetValue<string>()))
+                foreach (var id in NodeIdsIn(v.GetValue<string>()))
                 {
-                    ExpressionPath parsed;
-                    try
-                    {
-                        parsed = ExpressionPath.Parse(expression, offset);
-                    }
-                    catch (ExpressionException)
-                    {
-                        continue;
-                    }
-
-                    if (parsed is { Root: "nodes", Steps: [string id, ..] })
-                    {
-                        yield return id;
-                    }
+                    yield return id;
                 }
 
                 break;
@@ -111,6 +98,40 @@ public static class ExpressionResolver
 
                 break;
         }
+    }
+
+    // Templates that cannot be read name no node; Check reports them.
+    private static List<string> NodeIdsIn(string text)
+    {
+        var ids = new List<string>();
+        if (!text.Contains(Open, StringComparison.Ordinal))
+        {
+            return ids;
+        }
+
+        try
+        {
+            foreach (var (expression, offset) in Templates(text))
+            {
+                try
+                {
+                    if (ExpressionPath.Parse(expression, offset) is { Root: "nodes", Steps: [string id, ..] })
+                    {
+                        ids.Add(id);
+                    }
+                }
+                catch (ExpressionException)
+                {
+                    // An unreadable template names no node; the next one may.
+                }
+            }
+        }
+        catch (ExpressionException)
+        {
+            // An unclosed '{{' ends the templates this string holds.
+        }
+
+        return ids;
     }
 
     private static JsonNode? ResolveString(string text, ExpressionScope scope, string path)

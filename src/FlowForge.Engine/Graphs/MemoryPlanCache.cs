@@ -69,15 +69,17 @@ public sealed class MemoryPlanCache : IPlanCache
         {
             if (!_entries.TryGetValue(key, out entry!))
             {
+                // Room is made before the new entry joins the clock, so the sweep cannot pick it.
+                while (_live >= _capacity)
+                {
+                    EvictOneLocked();
+                }
+
                 entry = new Entry(key);
                 _entries[key] = entry;
                 _clock.Enqueue(entry);
                 _live++;
                 created = true;
-                while (_live > _capacity)
-                {
-                    EvictOneLocked();
-                }
             }
         }
 
@@ -85,8 +87,10 @@ public sealed class MemoryPlanCache : IPlanCache
         {
             _ = CompileAsync(entry, compile);
         }
-
-        entry.Touch();
+        else
+        {
+            entry.Touch();
+        }
 
         // Each caller stops waiting when its own token fires; the shared compilation goes on for the others.
         return await entry.Plan.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -169,8 +173,8 @@ public sealed class MemoryPlanCache : IPlanCache
     {
         private readonly TaskCompletionSource<ExecutionPlan> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        // Born marked, so a new entry survives the sweep its own insertion may start.
-        private volatile bool _marked = true;
+        // Born unmarked: only a use after the first one earns a second chance.
+        private volatile bool _marked;
 
         public FlowVersionKey Key { get; } = key;
 

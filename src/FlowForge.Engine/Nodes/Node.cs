@@ -69,7 +69,7 @@ public abstract class Node<TSettings> : INodeType
     {
     }
 
-    private static bool TryBind(JsonNode? config, out TSettings? settings, out ConfigProblem? problem)
+    private bool TryBind(JsonNode? config, out TSettings? settings, out ConfigProblem? problem)
     {
         problem = null;
         settings = null;
@@ -98,16 +98,73 @@ public abstract class Node<TSettings> : INodeType
         }
         catch (JsonException ex)
         {
-            problem = new ConfigProblem(ex.Path ?? "$", FirstSentence(ex.Message));
+            var path = ex.Path ?? "$";
+            problem = new ConfigProblem(path, Explain(ex.Message, path));
             return false;
         }
     }
 
-    private static string FirstSentence(string message)
+    // The serializer's messages name .NET types; users should read what the setting needs instead.
+    private string Explain(string message, string path)
     {
+        const string Including = "missing required properties including: ";
+        var including = message.IndexOf(Including, StringComparison.Ordinal);
+        if (including >= 0)
+        {
+            return $"required setting {message[(including + Including.Length)..].TrimEnd('.', ' ')} is missing; add it";
+        }
+
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return $"{SettingName(path)} is not a setting of this node type; remove it";
+        }
+
+        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("doesn't allow null", StringComparison.Ordinal))
+        {
+            return SchemaAt(Descriptor.ConfigSchema, path)?["type"] switch
+            {
+                JsonValue type when type.GetValueKind() == JsonValueKind.String => $"{SettingName(path)} must be {Describe(type.GetValue<string>())}",
+                JsonArray types => $"{SettingName(path)} must be {string.Join(" or ", types.Select(t => Describe(t!.GetValue<string>())))}",
+                _ => $"{SettingName(path)} has the wrong type for this setting",
+            };
+        }
+
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
+
+    private static string SettingName(string path)
+    {
+        var name = path[(path.LastIndexOf('.') + 1)..];
+        return name is "$" or "" ? "the config" : $"'{name}'";
+    }
+
+    private static JsonNode? SchemaAt(JsonNode? schema, string path)
+    {
+        foreach (var step in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var bracket = step.IndexOf('[', StringComparison.Ordinal);
+            schema = schema?["properties"]?[bracket < 0 ? step : step[..bracket]];
+            for (var i = bracket; i >= 0 && schema is not null; i = step.IndexOf('[', i + 1))
+            {
+                schema = schema["items"];
+            }
+        }
+
+        return schema;
+    }
+
+    private static string Describe(string schemaType) => schemaType switch
+    {
+        "integer" => "a whole number",
+        "number" => "a number",
+        "string" => "text",
+        "boolean" => "true or false",
+        "object" => "an object",
+        "array" => "a list",
+        "null" => "null",
+        _ => schemaType,
+    };
 
     private NodeDescriptor BuildDescriptor()
     {

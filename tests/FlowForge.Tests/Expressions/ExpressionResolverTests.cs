@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Expressions;
+
+namespace FlowForge.Tests.Expressions;
+
+public sealed class ExpressionResolverTests
+{
+    private static readonly ExpressionScope Scope = new(
+        JsonNode.Parse("""{ "name": "Ada", "age": 36, "vip": true, "tags": ["x", "y"], "address": { "city": "Paris" }, "none": null }"""),
+        new Dictionary<string, JsonNode?>
+        {
+            ["fetch"] = JsonNode.Parse("""{ "status": 200, "body": { "items": [{ "id": 1 }, { "id": 2 }] } }"""),
+            ["my node"] = JsonValue.Create("spaced"),
+        });
+
+    [Theory]
+    [InlineData("{{ input.age }}", "36")]
+    [InlineData("{{ input.vip }}", "true")]
+    [InlineData("{{ input.tags }}", """["x","y"]""")]
+    [InlineData("{{ input.address }}", """{"city":"Paris"}""")]
+    [InlineData("{{input.name}}", "\"Ada\"")]
+    [InlineData("  {{ input.age }}  ", "36")]
+    [InlineData("{{ nodes.fetch.output.body.items[1].id }}", "2")]
+    [InlineData("{{ nodes[\"my node\"].output }}", "\"spaced\"")]
+    [InlineData("{{ nodes.fetch.output.body['items'][0] }}", """{"id":1}""")]
+    public void ResolveTemplates_WholeValueTemplate_KeepsTheJsonType(string template, string expected)
+    {
+        var resolved = ExpressionResolver.ResolveTemplates(JsonValue.Create(template), Scope, "config.value");
+
+        Assert.Equal(expected, resolved!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("Hi {{ input.name }}!", "Hi Ada!")]
+    [InlineData("{{ input.name }} is {{ input.age }}", "Ada is 36")]
+    [InlineData("vip={{ input.vip }}", "vip=true")]
+    [InlineData("tags: {{ input.tags }}", """tags: ["x","y"]""")]
+    [InlineData("status {{ nodes.fetch.output.status }}", "status 200")]
+    [InlineData("no templates here", "no templates here")]
+    public void ResolveTemplates_TextAroundTemplates_Interpolates(string template, string expected)
+    {
+        var resolved = ExpressionResolver.ResolveTemplates(JsonValue.Create(template), Scope, "config.value");
+
+        Assert.Equal(expected, resolved!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{{ input.missing }}")]
+    [InlineData("{{ input.address.street.number }}")]
+    [InlineData("{{ input.tags[5] }}")]
+    [InlineData("{{ input.none }}")]
+    [InlineData("{{ input.name.first }}")]
+    [InlineData("{{ nodes.fetch.output.body.items.id }}")]
+    public void ResolveTemplates_PathLeadingNowhere_GivesNull(string template)
+    {
+        Assert.Null(ExpressionResolver.ResolveTemplates(JsonValue.Create(template), Scope, "config.value"));
+    }
+
+    [Fact]
+    public void ResolveTemplates_PathLeadingNowhereInsideText_GivesEmptyText()
+    {
+        var resolved = ExpressionResolver.ResolveTemplates(JsonValue.Create("[{{ input.missing }}]"), Scope, "config.value");
+
+        Assert.Equal("[]", resolved!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ResolveTemplates_NestedConfig_ResolvesEveryStringAndCopiesTheRest()
+    {
+        var config = JsonNode.Parse("""{ "a": "{{ input.age }}", "list": [1, "{{ input.name }}", { "deep": "x {{ input.vip }}" }], "n": 3, "b": false }""");
+
+        var resolved = ExpressionResolver.ResolveTemplates(config, Scope, "config");
+
+        Assert.Equal("""{"a":36,"list":[1,"Ada",{"deep":"x true"}],"n":3,"b":false}""", resolved!.ToJsonString());
+        Assert.Equal("{{ input.age }}", config!["a"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void ResolveTemplates_ObjectReadTwice_GivesIndependentCopies()
+    {
+        var config = JsonNode.Parse("""{ "one": "{{ input.address }}", "two": "{{ input.address }}" }""");
+
+        var resolved = ExpressionResolver.ResolveTemplates(config, Scope, "config")!;
+        resolved["one"]!["city"] = "Lyon";
+
+        Assert.Equal("Paris", resolved["two"]!["city"]!.GetValue<string>());
+        Assert.Equal("Paris", Scope.Input!["address"]!["city"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("{{ input. }}", "position 9")]
+    [InlineData("x {{ input.tags[a] }}", "position 16")]
+    [InlineData("{{ env.HOME }}", "unknown name 'env'")]
+    [InlineData("{{ input.name", "no closing")]
+    [InlineData("{{ }}", "expected a name")]
+    [InlineData("{{ nodes.fetch.body }}", "nodes.<id>.output")]
+    public void ResolveTemplates_BadExpression_ThrowsNamingPathAndPosition(string template, string expected)
+    {
+        var error = Assert.Throws<ExpressionException>(() => ExpressionResolver.ResolveTemplates(JsonValue.Create(template), Scope, "config.url"));
+
+        Assert.Contains("config.url", error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveTemplates_NodeWithoutOutputInScope_ThrowsNamingTheNodeAndPath()
+    {
+        var error = Assert.Throws<ExpressionException>(() =>
+            ExpressionResolver.ResolveTemplates(JsonValue.Create("{{ nodes.later.output.total }}"), Scope, "config.values.total"));
+
+        Assert.Equal(
+            "expression in config.values.total: node 'later' is not upstream of this node, or has not produced an output, at position 2",
+            error.Message);
+    }
+
+    // The messages below are quoted in docs/expressions.md.
+    [Theory]
+    [InlineData("Hi {{ input.name. }}", "expected a name but found ' ' at position 17")]
+    [InlineData("{{ input.items[a] }}", "expected an array index or a quoted name inside [ ] at position 15")]
+    [InlineData("{{ env.HOME }}", "unknown name 'env': expressions start with 'input' or 'nodes' at position 2")]
+    [InlineData("{{ input.name", "'{{' at position 0 has no closing '}}'")]
+    [InlineData("{{ nodes.fetch.body }}", "node references read 'nodes.<id>.output…' at position 2")]
+    public void Check_DocumentedExamples_GiveTheDocumentedMessages(string text, string message)
+    {
+        var problem = Assert.Single(ExpressionResolver.Check(JsonValue.Create(text), "config.value"));
+
+        Assert.Equal(("config.value", message), problem);
+    }
+
+    [Fact]
+    public void ReferencedNodes_ConfigWithNodeReads_ListsTheirIds()
+    {
+        var config = JsonNode.Parse("""{ "a": "{{ nodes.fetch.output }} and {{ input.x }}", "b": ["{{ nodes['my node'].output.x }}"], "c": "{{ broken" }""");
+
+        Assert.Equal(["fetch", "my node"], ExpressionResolver.ReferencedNodes(config));
+    }
+
+    [Fact]
+    public void Check_BadTemplates_ReportsEachWithItsPath()
+    {
+        var config = JsonNode.Parse("""{ "ok": "{{ input.a }}", "bad": "{{ input..a }}", "list": ["{{ nodes.x }}"] }""");
+
+        var problems = ExpressionResolver.Check(config, "nodes[1].data.config").ToList();
+
+        Assert.Equal(["nodes[1].data.config.bad", "nodes[1].data.config.list[0]"], problems.Select(p => p.Path));
+        Assert.Contains("position", problems[0].Message, StringComparison.Ordinal);
+    }
+}
