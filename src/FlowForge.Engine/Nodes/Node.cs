@@ -79,9 +79,11 @@ public abstract class Node<TSettings> : INodeType
             return true;
         }
 
+        // No config is an empty one: settings whose members all have defaults need none.
+        config ??= new JsonObject();
         if (config is not JsonObject)
         {
-            problem = new ConfigProblem("$", config is null ? "config is required" : "config must be a JSON object");
+            problem = new ConfigProblem("$", "config must be a JSON object");
             return false;
         }
 

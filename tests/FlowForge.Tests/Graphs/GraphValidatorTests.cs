@@ -284,7 +284,7 @@ public sealed class GraphValidatorTests
         var problem = Assert.Single(_validator.Validate(document));
 
         Assert.Equal((GraphProblemCodes.InvalidConfig, "nodes[1].data.config"), (problem.Code, problem.Field));
-        Assert.Contains("config is required", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("required setting 'values' is missing", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,13 +1,17 @@
 using FlowForge.Engine.Nodes;
 using FlowForge.Nodes;
+using FlowForge.Tests.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Tests.Graphs;
 
-/// <summary>The built-in node types plus the test ones, found the way the host finds them.</summary>
+/// <summary>The built-in node types plus the test ones, found and constructed the way the host does it.</summary>
 public static class TestNodeTypes
 {
-    public static INodeTypeRegistry Registry { get; } = new NodeTypeRegistry(
-        [.. NodeTypeDiscovery.FindIn(NodesAssembly.Assembly)
-            .Concat(NodeTypeDiscovery.FindIn(typeof(TestNodeTypes).Assembly))
-            .Select(type => (INodeType)Activator.CreateInstance(type)!)]);
+    private static readonly ServiceProvider Provider = new ServiceCollection()
+        .AddSingleton<ScriptJournal>()
+        .AddNodeTypes(NodesAssembly.Assembly, typeof(TestNodeTypes).Assembly)
+        .BuildServiceProvider();
+
+    public static INodeTypeRegistry Registry { get; } = Provider.GetRequiredService<INodeTypeRegistry>();
 }

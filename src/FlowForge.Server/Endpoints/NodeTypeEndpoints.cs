@@ -1,0 +1,21 @@
+using FlowForge.Engine.Nodes;
+
+namespace FlowForge.Server.Endpoints;
+
+internal static class NodeTypeEndpoints
+{
+    public static IEndpointRouteBuilder MapNodeTypeEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/node-types", (INodeTypeRegistry registry) => TypedResults.Ok(
+                registry.All.Select(t => t.Descriptor).OrderBy(d => d.Category).ThenBy(d => d.Id, StringComparer.Ordinal).Select(NodeTypeInfo.From).ToList()))
+            .WithTags("Node types")
+            .RequireAuthorization()
+            .WithSummary("Every installed node type: id, name, category, description, config JSON Schema and output ports.");
+        return app;
+    }
+
+    internal sealed record NodeTypeInfo(string Id, string DisplayName, string Category, string Description, System.Text.Json.Nodes.JsonObject ConfigSchema, IReadOnlyList<string> Outputs)
+    {
+        public static NodeTypeInfo From(NodeDescriptor d) => new(d.Id, d.DisplayName, d.Category.ToString(), d.Description, d.ConfigSchema, d.Outputs);
+    }
+}

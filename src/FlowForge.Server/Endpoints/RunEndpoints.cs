@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Server.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FlowForge.Server.Endpoints;
+
+internal static class RunEndpoints
+{
+    private const int MaxIdempotencyKeyLength = 200;
+    private const int MaxWaitSeconds = 300;
+
+    public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
+    {
+        var flows = app.MapGroup("/api/flows/{flowId:guid}/runs").WithTags("Runs").RequireAuthorization();
+        flows.MapPost("/", StartAsync)
+            .Accepts<StartRunBody>("application/json")
+            .WithSummary("Starts a run of the flow's newest version: 202 once it is on disk. Honours Idempotency-Key and Prefer: wait=N.");
+        flows.MapGet("/", ListAsync).WithSummary("The flow's runs, newest first, cursor paginated.");
+
+        var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization();
+        runs.MapGet("/{runId:guid}", GetAsync).WithSummary("A run's status and, per node, status, attempt, times, output and error.");
+        runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
+        Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var input = body!["input"];
+        if (input is not null and not JsonObject)
+        {
+            return ApiProblems.BadRequest("'input' must be a JSON object.", "input");
+        }
+
+        string? idempotencyKey = request.Headers["Idempotency-Key"];
+        if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
+        {
+            return ApiProblems.BadRequest($"The Idempotency-Key header must have 1 to {MaxIdempotencyKeyLength} characters.", "Idempotency-Key");
+        }
+
+        if (!TryReadPreferWait(request, out var wait))
+        {
+            return ApiProblems.BadRequest($"Prefer: wait=N takes whole seconds from 0 to {MaxWaitSeconds}.", "Prefer");
+        }
+
+        var owner = context.User.UserId();
+        var runId = Guid.CreateVersion7();
+        using var finished = wait is null ? null : new RunFinishedSignal(events, runId);
+        RunStart start;
+        try
+        {
+            start = await coordinator.StartAsync(
+                new StartRun(runId, owner, flowId, input?.DeepClone(), idempotencyKey, request.Headers.TraceParent),
+                cancellationToken);
+        }
+        catch (FlowNotFoundException)
+        {
+            return ApiProblems.NotFound($"Flow {flowId}");
+        }
+
+        var location = $"/api/runs/{start.RunId}";
+        if (wait is { } seconds)
+        {
+            // A replayed key names an earlier run: subscribe to that one before looking at its status.
+            using var replayed = start.RunId == runId ? null : new RunFinishedSignal(events, start.RunId);
+            var signal = replayed ?? finished!;
+            var run = start.Created ? null : await queries.GetRunAsync(start.RunId, owner, cancellationToken);
+            if (run is null || !run.Status.IsFinal())
+            {
+                run = await signal.WaitAsync(TimeSpan.FromSeconds(seconds), cancellationToken)
+                    ? await queries.GetRunAsync(start.RunId, owner, cancellationToken)
+                    : null;
+            }
+
+            if (run is not null && run.Status.IsFinal())
+            {
+                context.Response.Headers["Preference-Applied"] = $"wait={seconds}";
+                context.Response.Headers.Location = location;
+                return TypedResults.Ok(RunDetails.From(run));
+            }
+        }
+
+        return TypedResults.Accepted(location, new RunAccepted(start.RunId));
+    }
+
+    private static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(
+        Guid runId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
+        return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run));
+    }
+
+    private static async Task<Results<Ok<Page<RunListItem>>, ProblemHttpResult>> ListAsync(
+        Guid flowId, int? limit, string? cursor, HttpContext context, IFlowStore flows, IRunQueries queries, CancellationToken cancellationToken)
+    {
+        if (Paging.Read(limit, cursor, out var page) is { } problem)
+        {
+            return problem;
+        }
+
+        var owner = context.User.UserId();
+        if (await flows.GetAsync(flowId, owner, null, cancellationToken) is null)
+        {
+            return ApiProblems.NotFound($"Flow {flowId}");
+        }
+
+        try
+        {
+            var runs = await queries.ListRunsAsync(flowId, owner, page, cancellationToken);
+            return TypedResults.Ok(new Page<RunListItem>([.. runs.Items.Select(RunListItem.From)], runs.NextCursor));
+        }
+        catch (InvalidCursorException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message, "cursor");
+        }
+    }
+
+    private static async Task<Results<Ok<RunCancelled>, ProblemHttpResult>> CancelAsync(
+        Guid runId, HttpContext context, RunCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        var result = await coordinator.CancelAsync(runId, context.User.UserId(), cancellationToken);
+        if (result is null)
+        {
+            return ApiProblems.NotFound($"Run {runId}");
+        }
+
+        return result.Changed
+            ? TypedResults.Ok(new RunCancelled(runId, result.Status.ToString()))
+            : ApiProblems.Conflict($"Run {runId} has already finished with status {result.Status}.");
+    }
+
+    /// <summary>RFC 7240 <c>Prefer: wait=N</c>; other preferences are ignored as the RFC asks.</summary>
+    private static bool TryReadPreferWait(HttpRequest request, out int? seconds)
+    {
+        seconds = null;
+        foreach (var header in request.Headers["Prefer"])
+        {
+            foreach (var preference in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = preference.Split('=', 2, StringSplitOptions.TrimEntries);
+                if (!parts[0].Equals("wait", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (parts.Length != 2 || !int.TryParse(parts[1].Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > MaxWaitSeconds)
+                {
+                    return false;
+                }
+
+                seconds = value;
+            }
+        }
+
+        return true;
+    }
+
+    internal sealed record StartRunBody(JsonObject? Input);
+
+    internal sealed record RunAccepted(Guid RunId);
+
+    internal sealed record RunCancelled(Guid RunId, string Status);
+
+    internal sealed record RunListItem(Guid Id, Guid FlowId, int FlowVersion, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+    {
+        public static RunListItem From(RunSummary run) =>
+            new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error);
+    }
+
+    internal sealed record NodeRunDetails(string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonElement? Output, string? Error, DateTimeOffset? WaitUntil);
+
+    internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes)
+    {
+        public static RunDetails From(RunView run) => new(
+            run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
+            run.CreatedAt, run.StartedAt, run.FinishedAt,
+            [.. run.Nodes.Select(n => new NodeRunDetails(n.NodeId, n.Type, n.Status.ToString(), n.Attempt, n.StartedAt, n.FinishedAt, ParseJson(n.OutputJson), n.Error, n.WaitUntil))]);
+
+        private static JsonElement? ParseJson(string? json)
+        {
+            if (json is null)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using FlowForge.Engine;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Nodes.Core;
+using FlowForge.Storage.Sql;
+
+namespace FlowForge.Server.Hosting;
+
+/// <summary>What every FlowForge process needs, with or without HTTP: providers, node types and the engine.</summary>
+internal static class CoreServices
+{
+    public static IServiceCollection AddFlowForgeCore(this IServiceCollection services, IConfiguration configuration, string defaultDataDirectory)
+    {
+        services.Configure<FlowLimits>(configuration.GetSection(FlowLimits.Section));
+        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+
+        var storage = configuration.GetSection(SqlStorageOptions.Section).Get<SqlStorageOptions>() ?? new SqlStorageOptions();
+        if (storage.ConnectionString is null)
+        {
+            storage.DataDirectory = Path.GetFullPath(storage.DataDirectory ?? defaultDataDirectory);
+        }
+
+        services.AddSqlStorage(storage);
+        services.AddNodeTypes(typeof(ManualTriggerNode).Assembly);
+        services.AddFlowForgeEngine();
+        return services;
+    }
+}

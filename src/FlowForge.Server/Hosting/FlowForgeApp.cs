@@ -1,0 +1,88 @@
+using System.Text.Json.Serialization;
+using FlowForge.Engine.Storage;
+using FlowForge.Server.Auth;
+using FlowForge.Server.Endpoints;
+using FlowForge.Storage.Sql;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FlowForge.Server.Hosting;
+
+/// <summary>Builds the FlowForge server: configuration, providers, engine, API. <c>serve</c> and the tests use the same path.</summary>
+public static class FlowForgeApp
+{
+    public const string EnvironmentPrefix = "FLOWFORGE_";
+
+    public static WebApplication Build(IReadOnlyList<string> configurationArgs, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. configurationArgs],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true);
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddCommandLine([.. configurationArgs]);
+        configure?.Invoke(builder);
+
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+
+        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
+        services.AddOpenApi();
+
+        services.AddFlowForgeCore(configuration, "data");
+        services.AddSingleton<IReadinessCheck, StoreReadiness>();
+
+        services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
+        {
+            o.MapInboundClaims = false;
+            o.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = TokenIssuer.Issuer,
+                ValidAudience = TokenIssuer.Audience,
+                IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
+                ClockSkew = TimeSpan.FromSeconds(30),
+            };
+        });
+        services.AddAuthorization();
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthEndpoints();
+        app.MapAuthEndpoints();
+        app.MapFlowEndpoints();
+        app.MapRunEndpoints();
+        app.MapNodeTypeEndpoints();
+        return app;
+    }
+
+    /// <summary>Migrates the store and loads signing keys; call before the app starts serving.</summary>
+    public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        await app.Services.GetRequiredService<SqlStorage>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<SigningKeys>().LoadAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,10 @@
+using FlowForge.Storage.Sql;
+
+namespace FlowForge.Server.Hosting;
+
+internal sealed class StoreReadiness(SqlStorage storage) : IReadinessCheck
+{
+    public string Name => "store";
+
+    public ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken) => storage.IsReadyAsync(cancellationToken);
+}

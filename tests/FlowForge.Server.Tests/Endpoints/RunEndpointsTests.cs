@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlowForge.Server.Tests.Testing;
+
+namespace FlowForge.Server.Tests.Endpoints;
+
+public sealed class RunEndpointsTests
+{
+    private static async Task<Guid> CreateFlowAsync(HttpClient client, JsonObject flow)
+    {
+        var response = await client.PostAsJsonAsync("/api/flows", flow);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+    }
+
+    private static async Task<JsonObject> WaitForFinalAsync(HttpClient client, Uri location)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var run = (await client.GetFromJsonAsync<JsonObject>(location))!;
+            if (run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled")
+            {
+                return run;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"{location} did not finish");
+    }
+
+    [Fact]
+    public async Task Start_Returns202WithLocation_RunSucceedsWithNodeDetails()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+
+        var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { input = new { customer = "c-1" } });
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>();
+        Assert.Equal($"/api/runs/{runId}", response.Headers.Location!.OriginalString);
+        var run = await WaitForFinalAsync(client, response.Headers.Location);
+        Assert.Equal("Succeeded", run["status"]!.GetValue<string>());
+        var nodes = run["nodes"]!.AsArray();
+        Assert.Equal(["trigger", "a", "b", "c", "d"], nodes.Select(n => n!["nodeId"]!.GetValue<string>()));
+        Assert.All(nodes, n =>
+        {
+            Assert.Equal("Succeeded", n!["status"]!.GetValue<string>());
+            Assert.Equal(1, n["attempt"]!.GetValue<int>());
+            Assert.NotNull(n["startedAt"]);
+            Assert.NotNull(n["finishedAt"]);
+        });
+        Assert.Equal("c-1", nodes[1]!["output"]!["customer"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Start_PreferWait_Returns200WithFinishedRun()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("set", ("greet", "core.set", new JsonObject { ["values"] = new JsonObject { ["text"] = "hi {{ input.name }}" } })));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { input = new { name = "Ada" } }) };
+        request.Headers.Add("Prefer", "wait=10");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("wait=10", response.Headers.GetValues("Preference-Applied").Single());
+        var run = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("Succeeded", run["status"]!.GetValue<string>());
+        Assert.Equal("hi Ada", run["nodes"]![1]!["output"]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Start_PreferWaitShorterThanRun_Returns202()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 3000 })));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { }) };
+        request.Headers.Add("Prefer", "wait=1");
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_SameIdempotencyKey_ReturnsSameRun()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+
+        async Task<Guid> StartAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { input = new { } }) };
+            request.Headers.Add("Idempotency-Key", key);
+            var response = await client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>();
+        }
+
+        var first = await StartAsync("invoice-1");
+        var again = await Task.WhenAll(StartAsync("invoice-1"), StartAsync("invoice-1"));
+        var other = await StartAsync("invoice-2");
+
+        Assert.All(again, id => Assert.Equal(first, id));
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
+    public async Task List_NewRunsArriveWhilePaging_NoDuplicatesOrGaps()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+        var initial = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            var r = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { });
+            initial.Add((await r.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>());
+        }
+
+        var seen = new List<Guid>();
+        string? cursor = null;
+        for (var page = 0; page < 20; page++)
+        {
+            var body = (await client.GetFromJsonAsync<JsonObject>($"/api/flows/{flowId}/runs?limit=3{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}"))!;
+            seen.AddRange(body["items"]!.AsArray().Select(i => i!["id"]!.GetValue<Guid>()));
+            (await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { })).EnsureSuccessStatusCode();
+            cursor = body["nextCursor"]?.GetValue<string>();
+            if (cursor is null)
+            {
+                break;
+            }
+        }
+
+        initial.Reverse();
+        Assert.Equal(initial, seen);
+    }
+
+    [Fact]
+    public async Task Cancel_WaitingRun_ReturnsCancelledThen409()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("long", ("pause", "core.wait", new JsonObject { ["ms"] = 60_000 }), ("after", "core.noop", null)));
+        var location = (await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { })).Headers.Location!;
+
+        var cancel = await client.PostAsync($"{location}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        var run = await WaitForFinalAsync(client, location);
+        Assert.Equal("Cancelled", run["status"]!.GetValue<string>());
+        Assert.Equal("Cancelled", run["nodes"]![2]!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"{location}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_FailingNode_RunFailedNamingTheNode()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("fails", ("boom", "core.error", new JsonObject { ["message"] = "no stock" })));
+
+        var location = (await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { })).Headers.Location!;
+        var run = await WaitForFinalAsync(client, location);
+
+        Assert.Equal("Failed", run["status"]!.GetValue<string>());
+        Assert.Contains("boom", run["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("no stock", run["nodes"]![1]!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Get_UnknownRun_Returns404Problem()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+
+        var response = await client.GetAsync($"/api/runs/{Guid.NewGuid()}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+}

@@ -1,0 +1,176 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Tests.Testing;
+
+namespace FlowForge.Tests.Runs;
+
+public sealed class RunCoordinatorTests
+{
+    private static JsonObject Sleep(int ms) => new() { ["sleepMs"] = ms };
+
+    [Fact]
+    public async Task StartAsync_Diamond_EveryNodeSucceedsAndJoinSeesBothBranches()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+
+        var runId = await harness.StartRunAsync(flowId, new JsonObject { ["order"] = 42 });
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.All(run.Nodes, n => Assert.Equal(NodeStatus.Succeeded, n.Status));
+        Assert.All(run.Nodes, n => Assert.Equal(1, n.Attempt));
+        var d = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)!;
+        Assert.Equal(42, d["b"]!["order"]!.GetValue<int>());
+        Assert.Equal(42, d["c"]!["order"]!.GetValue<int>());
+        Assert.NotNull(run.StartedAt);
+        Assert.NotNull(run.FinishedAt);
+    }
+
+    [Fact]
+    public async Task StartAsync_DiamondSiblings_RunConcurrently()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond(Sleep(400), Sleep(400), "test.script", "test.script").ToJson());
+
+        var runId = await harness.StartRunAsync(flowId);
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var b = harness.Journal.Only(runId, "b");
+        var c = harness.Journal.Only(runId, "c");
+        Assert.True(b.Started < c.Ended && c.Started < b.Ended, $"b [{b.Started:O}..{b.Ended:O}] and c [{c.Started:O}..{c.Ended:O}] did not overlap");
+    }
+
+    [Fact]
+    public async Task StartAsync_Join_WaitsForAllParents()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var json = FlowJson.Create("join")
+            .Node("trigger", "trigger.manual")
+            .Node("fast", "test.script", Sleep(10))
+            .Node("slow", "test.script", Sleep(500))
+            .Node("join", "test.script")
+            .Edge("trigger", "fast").Edge("trigger", "slow").Edge("fast", "join").Edge("slow", "join")
+            .ToJson();
+        var flowId = await harness.CreateFlowAsync(json);
+
+        var runId = await harness.StartRunAsync(flowId);
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var join = harness.Journal.Only(runId, "join");
+        Assert.True(join.Started >= harness.Journal.Only(runId, "slow").Ended);
+        Assert.True(join.Started >= harness.Journal.Only(runId, "fast").Ended);
+        var input = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)!["input"]!;
+        Assert.Equal("slow", input["slow"]!["node"]!.GetValue<string>());
+        Assert.Equal("fast", input["fast"]!["node"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task StartAsync_NodeFails_RunFailsFastAndRunningSiblingIsRecorded()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var json = FlowJson.Create("fail fast")
+            .Node("trigger", "trigger.manual")
+            .Node("boom", "core.error", new JsonObject { ["message"] = "card declined" })
+            .Node("sibling", "test.script", Sleep(600))
+            .Node("after", "test.script")
+            .Edge("trigger", "boom").Edge("trigger", "sibling").Edge("sibling", "after")
+            .ToJson();
+        var flowId = await harness.CreateFlowAsync(json);
+
+        var runId = await harness.StartRunAsync(flowId);
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Contains("boom", run.Error, StringComparison.Ordinal);
+        Assert.Contains("card declined", run.Error, StringComparison.Ordinal);
+        Assert.Equal(NodeStatus.Failed, run.Nodes.Single(n => n.NodeId == "boom").Status);
+
+        // The sibling was already running: it finishes and its success is recorded; nothing after it is scheduled.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "sibling").Status == NodeStatus.Running)
+        {
+            await Task.Delay(50);
+        }
+
+        run = (await harness.GetRunAsync(runId))!;
+        Assert.Equal(NodeStatus.Succeeded, run.Nodes.Single(n => n.NodeId == "sibling").Status);
+        Assert.Equal(NodeStatus.Cancelled, run.Nodes.Single(n => n.NodeId == "after").Status);
+        Assert.Empty(harness.Journal.For(runId, "after"));
+        Assert.Equal(RunStatus.Failed, run.Status);
+    }
+
+    [Fact]
+    public async Task CancelAsync_RunningRun_StopsExecutionAndCancelsTheRest()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var json = FlowJson.Create("long")
+            .Node("trigger", "trigger.manual")
+            .Node("long", "test.script", Sleep(30_000))
+            .Node("next", "test.script")
+            .Edge("trigger", "long").Edge("long", "next")
+            .ToJson();
+        var flowId = await harness.CreateFlowAsync(json);
+        var runId = await harness.StartRunAsync(flowId);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "long").Status != NodeStatus.Running)
+        {
+            await Task.Delay(20);
+        }
+
+        var result = await harness.Services.GetRequiredService<RunCoordinator>().CancelAsync(runId, EngineHarness.Owner, CancellationToken.None);
+
+        Assert.NotNull(result);
+        Assert.True(result.Changed);
+        var run = await harness.WaitForRunAsync(runId);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.Equal(NodeStatus.Cancelled, run.Nodes.Single(n => n.NodeId == "next").Status);
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && harness.Journal.For(runId, "long").Count == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal("cancelled", harness.Journal.Only(runId, "long").Outcome);
+        Assert.Empty(harness.Journal.For(runId, "next"));
+        var again = await harness.Services.GetRequiredService<RunCoordinator>().CancelAsync(runId, EngineHarness.Owner, CancellationToken.None);
+        Assert.False(again!.Changed);
+    }
+
+    [Fact]
+    public async Task StartAsync_SameIdempotencyKey_ReturnsTheSameRun()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+
+        var first = await harness.StartRunAsync(flowId, idempotencyKey: "order-7");
+        var second = await harness.StartRunAsync(flowId, idempotencyKey: "order-7");
+        var other = await harness.StartRunAsync(flowId, idempotencyKey: "order-8");
+
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
+    }
+
+    [Fact]
+    public async Task StartAsync_SetWithExpressions_ReadsInputAndUpstreamOutputs()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var json = FlowJson.Create("set")
+            .Node("trigger", "trigger.manual")
+            .Node("first", "core.set", new JsonObject { ["values"] = new JsonObject { ["greeting"] = "Hello {{ input.name }}", ["count"] = 2 } })
+            .Node("second", "core.set", new JsonObject { ["values"] = new JsonObject { ["copy"] = "{{ nodes.first.output.greeting }}", ["n"] = "{{ nodes.first.output.count }}" } })
+            .Edge("trigger", "first").Edge("first", "second")
+            .ToJson();
+        var flowId = await harness.CreateFlowAsync(json);
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, new JsonObject { ["name"] = "Ada" }));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var output = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "second").OutputJson!)!;
+        Assert.Equal("Hello Ada", output["copy"]!.GetValue<string>());
+        Assert.Equal(2, output["n"]!.GetValue<int>());
+    }
+}
