@@ -1,4 +1,5 @@
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Limits;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IWorkQueue, InProcessWorkQueue>();
         services.TryAddSingleton<IPlanCache, MemoryPlanCache>();
         services.TryAddSingleton<IRunEvents, RunEventHub>();
+        services.TryAddSingleton<IRateLimiter, MemoryRateLimiter>();
         services.TryAddSingleton<FlowChecker>();
         services.TryAddSingleton<IPlanProvider, PlanProvider>();
         services.TryAddSingleton<RunningNodes>();
