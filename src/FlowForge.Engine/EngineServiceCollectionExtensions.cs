@@ -34,6 +34,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<RecoveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryService>());
         services.AddHostedService<WorkerService>();
+        services.AddHostedService<EngineGaugeSampler>();
         return services;
     }
 }

@@ -6,7 +6,7 @@ namespace FlowForge.Engine.Queueing;
 /// The embedded default: an unbounded in-memory channel. Nothing here is durable — it does not need to be:
 /// every message can be re-created from the database (Ready and orphaned Running nodes) at start-up.
 /// </summary>
-public sealed class InProcessWorkQueue : IWorkQueue
+public sealed class InProcessWorkQueue : IWorkQueue, IQueueDepth
 {
     private readonly Channel<WorkMessage> _channel = Channel.CreateUnbounded<WorkMessage>(new UnboundedChannelOptions
     {
@@ -42,6 +42,8 @@ public sealed class InProcessWorkQueue : IWorkQueue
     }
 
     public ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+
+    public ValueTask<long> GetDepthAsync(CancellationToken cancellationToken) => ValueTask.FromResult((long)_channel.Reader.Count);
 
     private async Task ConsumeOneAsync(Func<WorkMessage, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {

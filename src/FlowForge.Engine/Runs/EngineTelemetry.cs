@@ -23,5 +23,10 @@ public static class EngineTelemetry
 
     public static readonly Counter<long> ClaimConflicts = Meter.CreateCounter<long>("flowforge.claims.conflicts", description: "Work messages dropped because another worker had claimed the node (or it was already done).");
 
+    /// <summary>Last sampled queue depth (see <see cref="EngineGaugeSampler"/>).</summary>
+    public static long QueueDepth { get; set; }
+
+    public static readonly ObservableGauge<long> QueueDepthGauge = Meter.CreateObservableGauge("flowforge.queue.depth", () => QueueDepth, description: "Work messages waiting for a worker.");
+
     public static readonly Counter<long> StaleCompletions = Meter.CreateCounter<long>("flowforge.completions.stale", description: "Completions ignored because the claim had been taken over.");
 }

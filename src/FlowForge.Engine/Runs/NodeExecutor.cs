@@ -65,7 +65,8 @@ public sealed partial class NodeExecutor(
             return;
         }
 
-        using var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Internal, message.TraceParent);
+        using var scope = _logger.BeginScope(new NodeLogScope(message.RunId, node.Id, node.Type, claim.Attempt));
+        using var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Consumer, message.TraceParent);
         activity?.SetTag("flowforge.run_id", message.RunId);
         activity?.SetTag("flowforge.node_id", node.Id);
         activity?.SetTag("flowforge.node_type", node.Type);
@@ -96,9 +97,10 @@ public sealed partial class NodeExecutor(
             return;
         }
 
-        var next = message.TraceParent is null || outcome.Messages.Count == 0
+        var traceParent = activity?.Id ?? message.TraceParent;
+        var next = traceParent is null || outcome.Messages.Count == 0
             ? outcome.Messages
-            : [.. outcome.Messages.Select(m => m with { Message = m.Message with { TraceParent = message.TraceParent } })];
+            : [.. outcome.Messages.Select(m => m with { Message = m.Message with { TraceParent = traceParent } })];
         await dispatcher.DispatchAsync(next, cancellationToken).ConfigureAwait(false);
 
         if (result.WaitUntil is { } until)
@@ -108,6 +110,10 @@ public sealed partial class NodeExecutor(
         }
 
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
+        if (result.Status == NodeStatus.Failed)
+        {
+            LogNodeFailed(_logger, node.Id, result.Error);
+        }
         events.Publish(new NodeStatusChanged(message.RunId, node.Id, result.Status, result.Error, result.At));
         foreach (var change in outcome.Changes)
         {
@@ -215,6 +221,9 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} failed: {Error}")]
+    private static partial void LogNodeFailed(ILogger logger, string failedNode, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);

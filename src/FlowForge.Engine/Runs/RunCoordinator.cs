@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Storage;
 
@@ -17,6 +18,12 @@ public sealed class RunCoordinator(
         var flow = await flows.GetAsync(request.FlowId, request.OwnerId, null, cancellationToken).ConfigureAwait(false)
             ?? throw new FlowNotFoundException(request.FlowId);
         var plan = await plans.GetPlanAsync(flow.Id, flow.Version, flow.Json, cancellationToken).ConfigureAwait(false);
+        // The run's span parents every node span (through the traceparent its messages carry).
+        using var activity = EngineTelemetry.Activities.StartActivity("run " + flow.Name, ActivityKind.Producer, request.TraceParent);
+        activity?.SetTag("flowforge.run_id", request.RunId);
+        activity?.SetTag("flowforge.flow_id", flow.Id);
+        activity?.SetTag("flowforge.flow_version", flow.Version);
+        var traceParent = activity?.Id ?? request.TraceParent;
         var now = time.GetUtcNow();
         var input = request.Input?.ToJsonString() ?? "{}";
         var creation = await runs.CreateRunAsync(
@@ -27,9 +34,9 @@ public sealed class RunCoordinator(
         {
             EngineTelemetry.RunsStarted.Add(1);
             events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
-            var messages = request.TraceParent is null
+            var messages = traceParent is null
                 ? creation.Messages
-                : [.. creation.Messages.Select(m => m with { Message = m.Message with { TraceParent = request.TraceParent } })];
+                : [.. creation.Messages.Select(m => m with { Message = m.Message with { TraceParent = traceParent } })];
             await dispatcher.DispatchAsync(messages, cancellationToken).ConfigureAwait(false);
         }
 

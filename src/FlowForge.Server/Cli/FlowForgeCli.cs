@@ -8,8 +8,14 @@ public static class FlowForgeCli
 
         Commands:
           serve [--data DIR] [--urls URL]     Start FlowForge (defaults: ./data, http://127.0.0.1:5000)
+                [--role all|api|worker]       all (default) does everything; api accepts runs; worker executes them
+                [--store sqlite|postgres|mysql] [--store-connection CS] [--state-shards N]
+                [--queue inprocess|rabbitmq] [--queue-connection URI]
+                [--cache memory|redis] [--cache-connection CS]
+          migrate [--store … --store-connection …]  Apply schema migrations and exit
           validate FILE                       Check a flow file; prints every problem, exit 1 if any
           run FILE [--input JSON]             Run a flow file in-process with live progress; exit 1 if it fails
+          health [--url URL]                  Exit 0 when URL (default http://127.0.0.1:8080/health/ready) answers 200
           help                                Show this text
 
         Any setting can also be given as --Section:Key=value (for example --Engine:WorkerParallelism=32),
@@ -33,6 +39,10 @@ public static class FlowForgeCli
                 return await ValidateCommand.RunAsync(line, output, error, cancellationToken);
             case "run":
                 return await RunCommand.RunAsync(line, output, error, cancellationToken);
+            case "migrate":
+                return await MigrateCommand.RunAsync(line, output, error, cancellationToken);
+            case "health":
+                return await HealthCommand.RunAsync(line, output, error, cancellationToken);
             case "help" or "--help" or "-h":
                 await output.WriteLineAsync(Usage);
                 return 0;

@@ -12,7 +12,17 @@ internal static class ServeCommand
     {
         ["data"] = "Storage:DataDirectory",
         ["urls"] = "urls",
+        ["role"] = ProviderKinds.RoleKey,
+        ["store"] = ProviderKinds.StoreKey,
+        ["store-connection"] = "Storage:ConnectionString",
+        ["state-shards"] = "Storage:Shards",
+        ["queue"] = ProviderKinds.QueueKey,
+        ["queue-connection"] = "Queue:ConnectionString",
+        ["cache"] = ProviderKinds.CacheKey,
+        ["cache-connection"] = "Cache:ConnectionString",
     };
+
+    public static IReadOnlyDictionary<string, string> OptionNames => ShortNames;
 
     public static async Task<int> RunAsync(CommandLine line, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -23,12 +33,23 @@ internal static class ServeCommand
             config.Add($"--urls={DefaultUrls}");
         }
 
-        await using var app = FlowForgeApp.Build(config);
+        WebApplication app;
+        try
+        {
+            app = FlowForgeApp.Build(config);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await error.WriteLineAsync($"FlowForge cannot start: {ex.Message}");
+            return 2;
+        }
+
+        await using var _ = app;
         try
         {
             await FlowForgeApp.InitializeAsync(app, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException or System.Data.Common.DbException)
         {
             await error.WriteLineAsync($"FlowForge could not open its store: {ex.Message}");
             return 1;
@@ -36,6 +57,14 @@ internal static class ServeCommand
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? DefaultUrls;
+        var kinds = app.Services.GetRequiredService<ProviderKinds>();
+        if (!kinds.ServesApi)
+        {
+            await output.WriteLineAsync($"FlowForge {kinds.Role.ToString().ToLowerInvariant()} is running (store {kinds.Store}, queue {kinds.Queue}, cache {kinds.Cache}); health at {address}/health/ready");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+
         await output.WriteLineAsync($$"""
             FlowForge is running at {{address}}
               API description: {{address}}/openapi/v1.json

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
@@ -45,7 +46,15 @@ public static class FlowForgeApp
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
         services.AddOpenApi();
 
+        var kinds = ProviderKinds.Read(configuration);
+        services.AddSingleton(kinds);
+        builder.AddFlowForgeTelemetry(kinds);
         services.AddFlowForgeCore(configuration, "data");
+        services.PostConfigure<EngineOptions>(o =>
+        {
+            o.SoleWorker = kinds.SoleWorker;
+            o.ExecuteWork = kinds.ExecutesWork;
+        });
         services.AddSingleton<IReadinessCheck, StoreReadiness>();
 
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
@@ -70,12 +79,17 @@ public static class FlowForgeApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
-        app.MapAuthEndpoints();
-        app.MapFlowEndpoints();
-        app.MapRunEndpoints();
-        app.MapNodeTypeEndpoints();
+        app.MapFlowForgeMetrics();
+        if (kinds.ServesApi)
+        {
+            app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapAuthEndpoints();
+            app.MapFlowEndpoints();
+            app.MapRunEndpoints();
+            app.MapNodeTypeEndpoints();
+        }
+
         return app;
     }
 
@@ -83,6 +97,9 @@ public static class FlowForgeApp
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
         await app.Services.GetRequiredService<SqlStorage>().MigrateAsync(cancellationToken);
-        await app.Services.GetRequiredService<SigningKeys>().LoadAsync(cancellationToken);
+        if (app.Services.GetRequiredService<ProviderKinds>().ServesApi)
+        {
+            await app.Services.GetRequiredService<SigningKeys>().LoadAsync(cancellationToken);
+        }
     }
 }

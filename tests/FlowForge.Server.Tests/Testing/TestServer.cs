@@ -25,10 +25,12 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<TestServer> StartAsync(params string[] settings)
+    public static Task<TestServer> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    public static async Task<TestServer> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var directory = Directory.CreateTempSubdirectory("flowforge-api-").FullName;
-        var app = FlowForgeApp.Build(["--urls=http://127.0.0.1:0", $"--Storage:DataDirectory={directory}", "--Logging:LogLevel:Default=Warning", .. settings]);
+        var app = FlowForgeApp.Build(["--urls=http://127.0.0.1:0", $"--Storage:DataDirectory={directory}", "--Logging:LogLevel:Default=Warning", .. settings], configure);
         await FlowForgeApp.InitializeAsync(app, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
