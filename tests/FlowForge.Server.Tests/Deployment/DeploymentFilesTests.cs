@@ -5,11 +5,9 @@ using YamlDotNet.RepresentationModel;
 
 namespace FlowForge.Server.Tests.Deployment;
 
-/// <summary>
-/// Reads compose.yaml, deploy/nginx.conf and the Dockerfile and checks what they declare. The test
-/// machines have no container engine, so these files are never run here: this is what keeps them
-/// in step with the CLI contract (roles, health endpoints, providers, port 8080).
-/// </summary>
+// Reads compose.yaml, deploy/nginx.conf and the Dockerfile and checks what they declare. The test
+// machines have no container engine, so these files are never run here: this is what keeps them
+// in step with the CLI contract (roles, health endpoints, providers, port 8080).
 public sealed partial class DeploymentFilesTests
 {
     private const string ReadinessPath = "/health/ready";
@@ -299,7 +297,7 @@ public sealed partial class DeploymentFilesTests
         return Assert.IsType<YamlMappingNode>(node);
     }
 
-    /// <summary>A mapping's keys with YAML merge keys (<c>&lt;&lt;: *anchor</c>) applied; the mapping's own keys win.</summary>
+    // A mapping's keys with YAML merge keys (`<<: *anchor`) applied; the mapping's own keys win.
     private static Dictionary<string, YamlNode> Entries(YamlMappingNode mapping)
     {
         var entries = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
@@ -347,7 +345,7 @@ public sealed partial class DeploymentFilesTests
     private static string? Scalar(YamlMappingNode parent, string key) =>
         (Entries(parent).GetValueOrDefault(key) as YamlScalarNode)?.Value;
 
-    /// <summary>A command or healthcheck test in either form: a list, or one string split on spaces.</summary>
+    // A command or healthcheck test in either form: a list, or one string split on spaces.
     private static List<string> Strings(YamlNode? node) => node switch
     {
         YamlSequenceNode sequence => [.. sequence.Children.Select(c => ((YamlScalarNode)c).Value ?? "")],
@@ -363,7 +361,7 @@ public sealed partial class DeploymentFilesTests
         return node is YamlMappingNode mapping ? Scalar(mapping, "condition") : null;
     }
 
-    /// <summary>The service's environment with Compose's <c>${VAR:-default}</c> interpolated as if no variable were set.</summary>
+    // The service's environment with Compose's `${VAR:-default}` interpolated as if no variable were set.
     private static Dictionary<string, string> ServiceEnvironment(string service)
     {
         var node = Entries(Service(service)).GetValueOrDefault("environment");
@@ -376,7 +374,7 @@ public sealed partial class DeploymentFilesTests
         return pairs.ToDictionary(p => p.Key, p => ComposeVariable().Replace(p.Value, m => m.Groups["default"].Value), StringComparer.Ordinal);
     }
 
-    /// <summary>The host named by a <c>Key=Value;…</c> connection string (PostgreSQL, MySQL).</summary>
+    // The host named by a `Key=Value;…` connection string (PostgreSQL, MySQL).
     private static string? KeyValueHost(string? connectionString, params string[] hostKeys) =>
         (connectionString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(part => part.Split('=', 2))
@@ -384,7 +382,7 @@ public sealed partial class DeploymentFilesTests
             .Select(pair => pair[1].Trim().Split(':', ',')[0])
             .FirstOrDefault();
 
-    /// <summary>Asserts the host is a service of compose.yaml, so the address resolves on the compose network.</summary>
+    // Asserts the host is a service of compose.yaml, so the address resolves on the compose network.
     private static string? ServiceHost(string? host)
     {
         Assert.True(host is not null && ComposeServices().ContainsKey(host), $"compose.yaml: connection host '{host}' is not one of its services.");
@@ -420,7 +418,7 @@ public sealed partial class DeploymentFilesTests
 
     private sealed record Instruction(string Keyword, string Arguments);
 
-    /// <summary>The Dockerfile's instructions grouped by stage, continuation lines joined and comments dropped.</summary>
+    // The Dockerfile's instructions grouped by stage, continuation lines joined and comments dropped.
     private static List<List<Instruction>> DockerfileStages()
     {
         var stages = new List<List<Instruction>>();
