@@ -1,0 +1,45 @@
+# syntax=docker/dockerfile:1
+# One image for every FlowForge role: `serve --role api|worker|all`, `migrate`, `health`.
+
+# The web editor. Until web/ exists this stage yields an empty dist, so the image picks the
+# editor up as soon as it lands. The wildcard stays in the first path component (a missing parent
+# folder is an error, an unmatched top-level wildcard is not); global.json is named only so the
+# COPY always has a source. The npm cache mount keeps `npm ci` fast when sources change.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY global.json web* ./
+RUN --mount=type=cache,target=/root/.npm \
+    if [ -f package.json ]; then npm ci && npm run build; else mkdir -p dist; fi
+
+# Only the project files, so the restore layer below stays cached until a dependency changes.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
+WORKDIR /src
+COPY src/ src/
+RUN find src -type f ! -name '*.csproj' -delete && find src -type d -empty -delete
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+WORKDIR /src
+# .editorconfig carries the analyzer settings that the warnings-as-errors build depends on.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY --from=projects /src/src/ src/
+RUN dotnet restore src/FlowForge.Server/FlowForge.Server.csproj
+COPY src/ src/
+RUN dotnet publish src/FlowForge.Server -c Release -o /app --no-restore
+COPY --from=web /web/dist/ /app/wwwroot/
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app/ ./
+# 1654 is the image's own non-root `app` user; numeric so orchestrators can verify runAsNonRoot.
+RUN mkdir -p /data && chown 1654:1654 /data
+VOLUME /data
+USER 1654
+ENV FLOWFORGE_urls=http://0.0.0.0:8080 \
+    FLOWFORGE_Storage__DataDirectory=/data
+EXPOSE 8080
+# The runtime image has no curl: the binary checks itself.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["/app/flowforge", "health", "--url", "http://127.0.0.1:8080/health/ready"]
+ENTRYPOINT ["/app/flowforge"]
+CMD ["serve"]
