@@ -123,6 +123,19 @@ public sealed partial class SqlStorage
             return CompletionResult.Stale;
         }
 
+        if (completion.Status == NodeStatus.Running && run.Status.IsFinal())
+        {
+            // A node asking to wait in a run that has ended would wait forever: it ends as Cancelled.
+            var cancel = s.Command(CancelNode)
+                .Bind("@at", at)
+                .Bind("@runId", completion.RunId)
+                .Bind("@nodeId", completion.NodeId)
+                .Bind("@version", completion.Version);
+            return await s.ExecuteAsync(cancel, ct) == 0
+                ? CompletionResult.Stale
+                : new CompletionResult(true, [], [new NodeStateChange(completion.NodeId, NodeStatus.Cancelled)], null);
+        }
+
         if (completion.Status == NodeStatus.Running)
         {
             // The node waits on a durable timer: same attempt, new version for the timer's message.
