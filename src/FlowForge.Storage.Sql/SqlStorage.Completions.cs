@@ -30,6 +30,23 @@ public sealed partial class SqlStorage
         WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Pending'
         """);
 
+    // The same in one statement where UPDATE … RETURNING exists. Every right-hand side sees the row as it
+    // was before the update (SQLite and PostgreSQL evaluate them all first), so the CASEs compare the
+    // old counts with the edges being resolved.
+    private static readonly SqlStatement ResolveParentEdgesReturning = new(nameof(ResolveParentEdgesReturning), """
+        UPDATE NodeInstances
+        SET PendingParents = PendingParents - @edges,
+            ActiveParents = ActiveParents + @activeEdges,
+            Status = CASE WHEN PendingParents > @edges THEN Status
+                          WHEN ActiveParents + @activeEdges > 0 THEN 'Ready'
+                          ELSE 'Skipped' END,
+            Version = CASE WHEN PendingParents > @edges THEN Version ELSE Version + 1 END,
+            ReadyAt = CASE WHEN PendingParents <= @edges AND ActiveParents + @activeEdges > 0 THEN @at ELSE ReadyAt END,
+            FinishedAt = CASE WHEN PendingParents <= @edges AND ActiveParents + @activeEdges = 0 THEN @at ELSE FinishedAt END
+        WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Pending'
+        RETURNING Status, Version
+        """);
+
     private static readonly SqlStatement SelectJoinState = new(nameof(SelectJoinState), """
         SELECT PendingParents, ActiveParents, Version FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId
         """);
@@ -46,6 +63,15 @@ public sealed partial class SqlStorage
 
     private static readonly SqlStatement CountDownRemainingNodes = new(nameof(CountDownRemainingNodes), """
         UPDATE Runs SET RemainingNodes = RemainingNodes - @finished WHERE Id = @runId
+        """);
+
+    private static readonly SqlStatement CountDownRemainingNodesReturning = new(nameof(CountDownRemainingNodesReturning), """
+        UPDATE Runs
+        SET RemainingNodes = RemainingNodes - @finished,
+            Status = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN 'Succeeded' ELSE Status END,
+            FinishedAt = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN @at ELSE FinishedAt END
+        WHERE Id = @runId
+        RETURNING Status
         """);
 
     private static readonly SqlStatement SelectRemainingNodes = new(nameof(SelectRemainingNodes), """
@@ -95,6 +121,19 @@ public sealed partial class SqlStorage
         if (run is null)
         {
             return CompletionResult.Stale;
+        }
+
+        if (completion.Status == NodeStatus.Running && run.Status.IsFinal())
+        {
+            // A node asking to wait in a run that has ended would wait forever: it ends as Cancelled.
+            var cancel = s.Command(CancelNode)
+                .Bind("@at", at)
+                .Bind("@runId", completion.RunId)
+                .Bind("@nodeId", completion.NodeId)
+                .Bind("@version", completion.Version);
+            return await s.ExecuteAsync(cancel, ct) == 0
+                ? CompletionResult.Stale
+                : new CompletionResult(true, [], [new NodeStateChange(completion.NodeId, NodeStatus.Cancelled)], null);
         }
 
         if (completion.Status == NodeStatus.Running)
@@ -207,20 +246,57 @@ public sealed partial class SqlStorage
         List<NodeStateChange> changes,
         CancellationToken ct)
     {
+        var (outcome, version) = s.Dialect.SupportsUpdateReturning
+            ? await ResolveEdgesReturningAsync(s, run.Id, child, edges, activeEdges, at, ct)
+            : await ResolveEdgesPortablyAsync(s, run.Id, child, edges, activeEdges, at, ct);
+        switch (outcome)
+        {
+            case NodeStatus.Skipped:
+                changes.Add(new NodeStateChange(child, NodeStatus.Skipped));
+                return true;
+            case NodeStatus.Ready:
+                var message = new WorkMessage(WorkKind.ExecuteNode, run.Id, child, version, run.FlowId, run.FlowVersion);
+                messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
+                changes.Add(new NodeStateChange(child, NodeStatus.Ready));
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The child's status after resolving the edges (Pending while it still waits) and its version.</summary>
+    private static async ValueTask<(NodeStatus Status, long Version)> ResolveEdgesReturningAsync(
+        SqlSession s, Guid runId, string child, int edges, int activeEdges, long at, CancellationToken ct)
+    {
+        var resolve = s.Command(ResolveParentEdgesReturning)
+            .Bind("@edges", edges)
+            .Bind("@activeEdges", activeEdges)
+            .Bind("@at", at)
+            .Bind("@runId", runId)
+            .Bind("@nodeId", child);
+        await using var reader = await s.ReaderAsync(resolve, ct);
+        return await reader.ReadAsync(ct)
+            ? (StatusNames.NodeStatusOf(reader.GetString(0)), reader.GetInt64(1))
+            : (NodeStatus.Pending, 0);
+    }
+
+    private static async ValueTask<(NodeStatus Status, long Version)> ResolveEdgesPortablyAsync(
+        SqlSession s, Guid runId, string child, int edges, int activeEdges, long at, CancellationToken ct)
+    {
         var resolve = s.Command(ResolveParentEdges)
             .Bind("@edges", edges)
             .Bind("@activeEdges", activeEdges)
-            .Bind("@runId", run.Id)
+            .Bind("@runId", runId)
             .Bind("@nodeId", child);
         if (await s.ExecuteAsync(resolve, ct) == 0)
         {
-            return false;
+            return (NodeStatus.Pending, 0);
         }
 
         long pendingParents;
         long activeParents;
         long version;
-        await using (var reader = await s.ReaderAsync(s.Command(SelectJoinState).Bind("@runId", run.Id).Bind("@nodeId", child), ct))
+        await using (var reader = await s.ReaderAsync(s.Command(SelectJoinState).Bind("@runId", runId).Bind("@nodeId", child), ct))
         {
             await reader.ReadAsync(ct);
             pendingParents = reader.GetInt64(0);
@@ -230,30 +306,23 @@ public sealed partial class SqlStorage
 
         if (pendingParents > 0)
         {
-            return false;
+            return (NodeStatus.Pending, version);
         }
 
-        var statement = activeParents > 0 ? MarkNodeReady : MarkNodeSkipped;
-        var mark = s.Command(statement).Bind("@at", at).Bind("@runId", run.Id).Bind("@nodeId", child).Bind("@version", version);
-        if (await s.ExecuteAsync(mark, ct) == 0)
-        {
-            return false;
-        }
-
-        if (activeParents == 0)
-        {
-            changes.Add(new NodeStateChange(child, NodeStatus.Skipped));
-            return true;
-        }
-
-        var message = new WorkMessage(WorkKind.ExecuteNode, run.Id, child, version + 1, run.FlowId, run.FlowVersion);
-        messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
-        changes.Add(new NodeStateChange(child, NodeStatus.Ready));
-        return false;
+        var (statement, status) = activeParents > 0 ? (MarkNodeReady, NodeStatus.Ready) : (MarkNodeSkipped, NodeStatus.Skipped);
+        var mark = s.Command(statement).Bind("@at", at).Bind("@runId", runId).Bind("@nodeId", child).Bind("@version", version);
+        return await s.ExecuteAsync(mark, ct) == 1 ? (status, version + 1) : (NodeStatus.Pending, version);
     }
 
     private static async ValueTask<RunStatus?> CountDownAsync(SqlSession s, RunRow run, int finishedNodes, long at, CancellationToken ct)
     {
+        if (s.Dialect.SupportsUpdateReturning)
+        {
+            var countDown = s.Command(CountDownRemainingNodesReturning).Bind("@finished", finishedNodes).Bind("@at", at).Bind("@runId", run.Id);
+            var status = (string?)await s.ScalarAsync(countDown, ct);
+            return run.Status == RunStatus.Running && status == "Succeeded" ? RunStatus.Succeeded : null;
+        }
+
         await s.ExecuteAsync(s.Command(CountDownRemainingNodes).Bind("@finished", finishedNodes).Bind("@runId", run.Id), ct);
         var remaining = Convert.ToInt64(await s.ScalarAsync(s.Command(SelectRemainingNodes).Bind("@runId", run.Id), ct), CultureInfo.InvariantCulture);
         if (remaining > 0 || run.Status != RunStatus.Running)

@@ -8,9 +8,9 @@ public sealed partial class SqlStorage
 {
     // One statement, so the run and its nodes come from one snapshot.
     private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
-        SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, r.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
+        SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, i.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
                n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil
-        FROM Runs r LEFT JOIN NodeInstances n ON n.RunId = r.Id
+        FROM Runs r JOIN RunInputs i ON i.RunId = r.Id LEFT JOIN NodeInstances n ON n.RunId = r.Id
         WHERE r.Id = @runId
         """);
 

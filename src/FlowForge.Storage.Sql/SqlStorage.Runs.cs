@@ -14,11 +14,24 @@ public sealed partial class SqlStorage
     // 0 rows inserted, in every dialect and however the two creates interleave.
     private static readonly SqlStatement InsertRun = new(nameof(InsertRun), d => d.InsertOrIgnore(
         "Runs",
-        "Id, OwnerId, FlowId, FlowVersion, Status, InputJson, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt",
-        "@id, @ownerId, @flowId, @flowVersion, 'Pending', @inputJson, @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL"));
+        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt",
+        "@id, @ownerId, @flowId, @flowVersion, 'Pending', @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL"));
+
+    private static readonly SqlStatement InsertRunInput = new(nameof(InsertRunInput), """
+        INSERT INTO RunInputs (RunId, InputJson) VALUES (@runId, @inputJson)
+        """);
 
     private static readonly SqlStatement SelectRunByIdempotencyKey = new(nameof(SelectRunByIdempotencyKey), """
         SELECT Id, Status FROM Runs WHERE OwnerId = @ownerId AND FlowId = @flowId AND IdempotencyKey = @idempotencyKey
+        """);
+
+    // Two statements rather than one with more parameters: binding is a good part of a statement's cost.
+    private static readonly SqlStatement InsertTriggerInstance = new(nameof(InsertTriggerInstance), """
+        INSERT INTO NodeInstances
+            (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
+             ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
+        VALUES
+            (@runId, @nodeId, @ordinal, @type, 1, 'Ready', 1, 0, @pendingParents, 0, @readyAt, NULL, NULL, NULL, NULL, NULL, NULL)
         """);
 
     private static readonly SqlStatement InsertNodeInstance = new(nameof(InsertNodeInstance), """
@@ -26,8 +39,7 @@ public sealed partial class SqlStorage
             (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
              ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
         VALUES
-            (@runId, @nodeId, @ordinal, @type, @isTrigger, @status, @version, 0, @pendingParents, 0,
-             @readyAt, NULL, NULL, NULL, NULL, NULL, NULL)
+            (@runId, @nodeId, @ordinal, @type, 0, 'Pending', 0, 0, @pendingParents, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
         """);
 
     private static readonly SqlStatement InsertOutbox = new(nameof(InsertOutbox), d => d.InsertReturningId(
@@ -60,7 +72,6 @@ public sealed partial class SqlStorage
             .Bind("@ownerId", run.OwnerId)
             .Bind("@flowId", run.FlowId)
             .Bind("@flowVersion", run.FlowVersion)
-            .Bind("@inputJson", run.InputJson)
             .Bind("@idempotencyKey", run.IdempotencyKey)
             .Bind("@remainingNodes", plan.Nodes.Count)
             .Bind("@createdAt", createdAt);
@@ -69,21 +80,19 @@ public sealed partial class SqlStorage
             return await ExistingRunAsync(s, run, ct);
         }
 
-        var insertNode = s.Command(InsertNodeInstance);
+        await s.ExecuteAsync(s.Command(InsertRunInput).Bind("@runId", run.Id).Bind("@inputJson", run.InputJson), ct);
         for (var i = 0; i < plan.Nodes.Count; i++)
         {
             var node = plan.Nodes[i];
-            var trigger = node.IsTrigger;
+            var insertNode = node.IsTrigger
+                ? s.Command(InsertTriggerInstance).Bind("@readyAt", createdAt)
+                : s.Command(InsertNodeInstance);
             insertNode
                 .Bind("@runId", run.Id)
                 .Bind("@nodeId", node.Id)
                 .Bind("@ordinal", i)
                 .Bind("@type", node.Type)
-                .Bind("@isTrigger", trigger)
-                .Bind("@status", trigger ? "Ready" : "Pending")
-                .Bind("@version", trigger ? 1L : 0L)
-                .Bind("@pendingParents", node.JoinCount)
-                .Bind("@readyAt", trigger ? createdAt : null);
+                .Bind("@pendingParents", node.JoinCount);
             await s.ExecuteAsync(insertNode, ct);
         }
 

@@ -1,4 +1,5 @@
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Migrations;
 using FlowForge.Storage.Sql.Sqlite;
@@ -25,11 +26,13 @@ public sealed partial class SqlStorage : IFlowStore, IUserStore, IRunStore, IRun
 
     internal SqlExecutor Executor => _executor;
 
+    internal SqlMigrator Migrator => _migrator;
+
     /// <summary>Opens the store the options name. No connection is made until the first operation.</summary>
     public static SqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider)
     {
         options.Validate();
-        return new SqlStorage(new SqliteExecutor(options.ResolveSqliteConnectionString()), timeProvider);
+        return new SqlStorage(new SqliteExecutor(options.ResolveSqliteConnectionString(), SqliteDialect.Instance), timeProvider);
     }
 
     /// <summary>Brings the schema to this build's version; safe to call from several processes at once.</summary>

@@ -13,6 +13,12 @@ internal abstract class SqlDialect
     /// <summary>True when the driver's async methods only wrap blocking calls, so the store calls the blocking ones directly.</summary>
     public abstract bool SynchronousDriver { get; }
 
+    /// <summary>
+    /// True when UPDATE … RETURNING exists (SQLite, PostgreSQL): the store then folds an update and the read
+    /// of its outcome into one statement. MySQL has no such thing and reads the row back instead.
+    /// </summary>
+    public abstract bool SupportsUpdateReturning { get; }
+
     /// <summary>Appended to a SELECT of a row the transaction goes on to change; empty where writers are serialized anyway.</summary>
     public abstract string ForUpdate { get; }
 

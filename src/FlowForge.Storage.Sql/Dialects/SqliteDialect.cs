@@ -5,15 +5,18 @@ namespace FlowForge.Storage.Sql.Dialects;
 
 internal sealed class SqliteDialect : SqlDialect
 {
-    public static readonly SqliteDialect Instance = new();
+    public static readonly SqliteDialect Instance = new(updateReturning: true);
 
-    private SqliteDialect()
-    {
-    }
+    /// <summary>SQLite running the statements written for dialects without UPDATE … RETURNING, so that tests cover them.</summary>
+    public static readonly SqliteDialect WithoutUpdateReturning = new(updateReturning: false);
+
+    private SqliteDialect(bool updateReturning) => SupportsUpdateReturning = updateReturning;
 
     public override string Name => "sqlite";
 
     public override bool SynchronousDriver => true;
+
+    public override bool SupportsUpdateReturning { get; }
 
     // One writer connection runs every write, so a row read in a transaction cannot change under it.
     public override string ForUpdate => "";

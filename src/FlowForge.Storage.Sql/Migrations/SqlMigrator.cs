@@ -15,7 +15,11 @@ internal sealed class SqlMigrator(SqlDialect dialect, TimeProvider timeProvider)
     public int LatestVersion => _scripts[^1].Version;
 
     /// <summary>Returns how many scripts were applied (0 when the schema was up to date).</summary>
-    public async Task<int> MigrateAsync(DbConnection connection, CancellationToken cancellationToken)
+    public Task<int> MigrateAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the scripts up to <paramref name="targetVersion"/> (tests build older schemas with it).</summary>
+    public async Task<int> MigrateAsync(DbConnection connection, int targetVersion, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, dialect.BeginMigration, cancellationToken);
         try
@@ -25,7 +29,7 @@ internal sealed class SqlMigrator(SqlDialect dialect, TimeProvider timeProvider)
             var count = 0;
             foreach (var script in _scripts)
             {
-                if (applied.Contains(script.Version))
+                if (applied.Contains(script.Version) || script.Version > targetVersion)
                 {
                     continue;
                 }

@@ -40,6 +40,8 @@ internal sealed class SqliteConnectionFactory
         var connection = Open();
         try
         {
+            // Before anything else: switching a new database to WAL may wait for another process doing the same.
+            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}");
             using (var command = connection.CreateCommand())
             {
                 command.CommandText = "PRAGMA journal_mode = WAL";
@@ -51,9 +53,8 @@ internal sealed class SqliteConnectionFactory
                 }
             }
 
-            Execute(connection, $"""
+            Execute(connection, """
                 PRAGMA synchronous = FULL;
-                PRAGMA busy_timeout = {BusyTimeoutMilliseconds};
                 PRAGMA foreign_keys = OFF;
                 PRAGMA temp_store = MEMORY;
                 PRAGMA cache_size = -65536;

@@ -11,14 +11,15 @@ internal sealed class SqliteExecutor : SqlExecutor
     private readonly SqliteGroupCommitWriter _writer;
     private readonly SqliteReaderPool _readers;
 
-    public SqliteExecutor(string connectionString)
+    public SqliteExecutor(string connectionString, SqliteDialect dialect)
     {
+        Dialect = dialect;
         _connections = new SqliteConnectionFactory(connectionString);
         _writer = new SqliteGroupCommitWriter(_connections, Dialect);
         _readers = new SqliteReaderPool(_connections, Dialect, maxIdle: Math.Max(4, Environment.ProcessorCount * 2));
     }
 
-    public override SqlDialect Dialect => SqliteDialect.Instance;
+    public override SqlDialect Dialect { get; }
 
     public override bool IsRunning => _writer.IsRunning;
 

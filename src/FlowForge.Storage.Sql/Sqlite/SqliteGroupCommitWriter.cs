@@ -168,22 +168,22 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     private sealed class WriterConnection : IDisposable
     {
-        private readonly SqliteCommand _begin;
-        private readonly SqliteCommand _commit;
-        private readonly SqliteCommand _rollback;
-        private readonly SqliteCommand _savepoint;
-        private readonly SqliteCommand _release;
-        private readonly SqliteCommand _rollbackToSavepoint;
+        private readonly ControlStatement _begin;
+        private readonly ControlStatement _commit;
+        private readonly ControlStatement _rollback;
+        private readonly ControlStatement _savepoint;
+        private readonly ControlStatement _release;
+        private readonly ControlStatement _rollbackToSavepoint;
 
         private WriterConnection(SqliteConnection connection, SqlDialect dialect)
         {
             Session = new SqlSession(connection, dialect);
-            _begin = Prepare(connection, "BEGIN IMMEDIATE");
-            _commit = Prepare(connection, "COMMIT");
-            _rollback = Prepare(connection, "ROLLBACK");
-            _savepoint = Prepare(connection, "SAVEPOINT operation");
-            _release = Prepare(connection, "RELEASE operation");
-            _rollbackToSavepoint = Prepare(connection, "ROLLBACK TO operation");
+            _begin = new(connection, "BEGIN IMMEDIATE");
+            _commit = new(connection, "COMMIT");
+            _rollback = new(connection, "ROLLBACK");
+            _savepoint = new(connection, "SAVEPOINT operation");
+            _release = new(connection, "RELEASE operation");
+            _rollbackToSavepoint = new(connection, "ROLLBACK TO operation");
         }
 
         public SqlSession Session { get; }
@@ -202,26 +202,26 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             }
         }
 
-        public void Begin() => _begin.ExecuteNonQuery();
+        public void Begin() => _begin.Execute();
 
-        public void Commit() => _commit.ExecuteNonQuery();
+        public void Commit() => _commit.Execute();
 
-        public void Savepoint() => _savepoint.ExecuteNonQuery();
+        public void Savepoint() => _savepoint.Execute();
 
-        public void Release() => _release.ExecuteNonQuery();
+        public void Release() => _release.Execute();
 
         public void RollbackToSavepoint()
         {
             // ROLLBACK TO keeps the savepoint open; RELEASE closes it, leaving the outer transaction.
-            _rollbackToSavepoint.ExecuteNonQuery();
-            _release.ExecuteNonQuery();
+            _rollbackToSavepoint.Execute();
+            _release.Execute();
         }
 
         public void TryRollback()
         {
             try
             {
-                _rollback.ExecuteNonQuery();
+                _rollback.Execute();
             }
             catch (SqliteException)
             {
@@ -239,13 +239,35 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             _rollbackToSavepoint.Dispose();
             Session.Dispose();
         }
+    }
 
-        private static SqliteCommand Prepare(SqliteConnection connection, string sql)
+    /// <summary>
+    /// BEGIN, COMMIT and the savepoint statements, prepared once on the writer's handle and stepped directly.
+    /// Two of them surround every operation; through SqliteCommand each would cost a data reader and
+    /// parameter binding for a statement that has neither rows nor parameters.
+    /// </summary>
+    private sealed class ControlStatement : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SQLitePCL.sqlite3_stmt _statement;
+
+        public ControlStatement(SqliteConnection connection, string sql)
         {
-            var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Prepare();
-            return command;
+            _connection = connection;
+            var rc = SQLitePCL.raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
+            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
         }
+
+        public void Execute()
+        {
+            var rc = SQLitePCL.raw.sqlite3_step(_statement);
+            SQLitePCL.raw.sqlite3_reset(_statement);
+            if (rc != SQLitePCL.raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            }
+        }
+
+        public void Dispose() => _statement.Dispose();
     }
 }

@@ -218,6 +218,27 @@ public abstract class CompletionCompliance(StorageProvider provider) : StoreComp
     }
 
     [Fact]
+    public async Task CompleteNodeAsync_WaitingAfterRunEnded_CancelsNodeInsteadOfParking()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var claim = await ClaimAsync(creation.Messages[0], plan);
+        await Store.CancelRunAsync(creation.RunId, null, T0, CancellationToken.None);
+
+        var result = await WaitAsync(plan, claim, T0.AddHours(1), at: T0.AddSeconds(1));
+
+        Assert.True(result.Applied);
+        Assert.Empty(result.Messages);
+        Assert.Null(result.RunFinished);
+        Assert.Equal([new NodeStateChange("trigger", NodeStatus.Cancelled)], result.Changes);
+        var trigger = NodeOf(await GetRunAsync(creation.RunId), "trigger");
+        Assert.Equal(NodeStatus.Cancelled, trigger.Status);
+        Assert.Null(trigger.WaitUntil);
+        Assert.Equal(T0.AddSeconds(1), trigger.FinishedAt);
+        Assert.Empty(await Store.ListTimersAsync(DateTimeOffset.MaxValue, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task CompleteNodeAsync_UnfiredPort_SkipsThatBranchDownToTheJoin()
     {
         var plan = TestPlans.Branch(Guid.NewGuid());

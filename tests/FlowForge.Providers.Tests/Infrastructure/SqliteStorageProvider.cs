@@ -1,9 +1,12 @@
 using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Dialects;
+using FlowForge.Storage.Sql.Sqlite;
 
 namespace FlowForge.Providers.Tests.Infrastructure;
 
 /// <summary>SQLite on a temporary file (never :memory:, which would hide WAL, locking and reopen behaviour).</summary>
-public sealed class SqliteStorageProvider : StorageProvider
+/// <param name="updateReturning">False runs the statements written for dialects without UPDATE … RETURNING (MySQL).</param>
+public sealed class SqliteStorageProvider(bool updateReturning = true) : StorageProvider
 {
     public static string TempDirectory { get; } = Path.Combine(Path.GetTempPath(), "flowforge-provider-tests");
 
@@ -12,7 +15,12 @@ public sealed class SqliteStorageProvider : StorageProvider
         Directory.CreateDirectory(TempDirectory);
         var file = Path.Combine(TempDirectory, $"{Guid.NewGuid():N}.db");
         var options = new SqlStorageOptions { Provider = SqlStorageOptions.Sqlite, ConnectionString = $"Data Source={file}" };
-        return TestDatabase.OpenAsync(options, timeProvider, migrate, () => DeleteDatabaseFiles(file));
+        var dialect = updateReturning ? SqliteDialect.Instance : SqliteDialect.WithoutUpdateReturning;
+        return TestDatabase.OpenAsync(
+            options,
+            () => new SqlStorage(new SqliteExecutor(options.ConnectionString, dialect), timeProvider),
+            migrate,
+            () => DeleteDatabaseFiles(file));
     }
 
     public static void DeleteDatabaseFiles(string file)

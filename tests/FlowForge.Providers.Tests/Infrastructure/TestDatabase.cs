@@ -5,25 +5,26 @@ namespace FlowForge.Providers.Tests.Infrastructure;
 /// <summary>One test's database: the store open on it, further stores on the same database, and its removal.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
-    private readonly TimeProvider _timeProvider;
+    private readonly Func<SqlStorage> _open;
     private readonly Action _delete;
     private readonly List<SqlStorage> _others = [];
 
-    private TestDatabase(SqlStorageOptions options, TimeProvider timeProvider, Action delete)
+    private TestDatabase(SqlStorageOptions options, Func<SqlStorage> open, Action delete)
     {
         Options = options;
-        _timeProvider = timeProvider;
+        _open = open;
         _delete = delete;
-        Storage = SqlStorage.Create(options, timeProvider);
+        Storage = open();
     }
 
     public SqlStorageOptions Options { get; }
 
     public SqlStorage Storage { get; private set; }
 
-    public static async Task<TestDatabase> OpenAsync(SqlStorageOptions options, TimeProvider timeProvider, bool migrate, Action delete)
+    /// <param name="open">Opens a store on the database <paramref name="options"/> name; called again for every further store.</param>
+    public static async Task<TestDatabase> OpenAsync(SqlStorageOptions options, Func<SqlStorage> open, bool migrate, Action delete)
     {
-        var database = new TestDatabase(options, timeProvider, delete);
+        var database = new TestDatabase(options, open, delete);
         if (migrate)
         {
             await database.Storage.MigrateAsync(CancellationToken.None);
@@ -35,7 +36,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>A second store on the same database, as another process would open it. Not migrated.</summary>
     public SqlStorage OpenAnother()
     {
-        var storage = SqlStorage.Create(Options, _timeProvider);
+        var storage = _open();
         _others.Add(storage);
         return storage;
     }
@@ -44,7 +45,7 @@ public sealed class TestDatabase : IAsyncDisposable
     public async Task<SqlStorage> ReopenAsync()
     {
         await Storage.DisposeAsync();
-        Storage = SqlStorage.Create(Options, _timeProvider);
+        Storage = _open();
         await Storage.MigrateAsync(CancellationToken.None);
         return Storage;
     }
