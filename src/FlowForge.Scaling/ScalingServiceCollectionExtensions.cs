@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace FlowForge.Scaling;
@@ -43,7 +44,7 @@ public static class ScalingServiceCollectionExtensions
         services.AddOptions<PlanCacheOptions>();
 
         services.TryAddSingleton(sp => new RedisPlanCache(
-            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PlanCacheOptions>>(), LoggerFor<RedisPlanCache>(sp)));
+            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<IOptions<PlanCacheOptions>>(), LoggerFor<RedisPlanCache>(sp)));
         services.TryAddSingleton(sp => new RedisRateLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), options));
         services.TryAddSingleton(sp => new RedisRunEvents(sp.GetRequiredService<IConnectionMultiplexer>(), options, LoggerFor<RedisRunEvents>(sp)));
         services.TryAddSingleton<RedisReadiness>();

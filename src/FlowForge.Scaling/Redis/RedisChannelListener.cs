@@ -18,6 +18,7 @@ internal sealed partial class RedisChannelListener(IConnectionMultiplexer redis,
     private readonly Lock _gate = new();
     private Task? _loop;
     private ChannelMessageQueue? _queue;
+    private int _disposed;
 
     /// <summary>True once the subscription is in place.</summary>
     public bool IsListening => _subscribed.Task.IsCompletedSuccessfully;
@@ -25,7 +26,7 @@ internal sealed partial class RedisChannelListener(IConnectionMultiplexer redis,
     /// <summary>Starts subscribing if that has not begun; does not wait.</summary>
     public void Start()
     {
-        if (Volatile.Read(ref _loop) is null)
+        if (Volatile.Read(ref _loop) is null && Volatile.Read(ref _disposed) == 0)
         {
             lock (_gate)
             {
@@ -98,6 +99,12 @@ internal sealed partial class RedisChannelListener(IConnectionMultiplexer redis,
 
     public async ValueTask DisposeAsync()
     {
+        // The container disposes a singleton once per registration it is reachable through.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         Task? loop;
         lock (_gate)
