@@ -57,8 +57,13 @@ internal sealed partial class RedisChannelListener(IConnectionMultiplexer redis,
                 _subscribed.TrySetResult();
                 return;
             }
-            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            catch (Exception ex)
             {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 LogSubscribeFailed(logger, channel.ToString(), delay.TotalSeconds, ex.Message);
             }
 

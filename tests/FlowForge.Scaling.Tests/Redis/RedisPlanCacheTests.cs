@@ -66,6 +66,9 @@ public sealed class RedisPlanCacheTests(TestServices services, ITestOutputHelper
 
         Assert.Equal(0, cache.Count);
         Assert.False(cache.IsListening);
+
+        // Disposing while the background subscribe still waits for Redis must neither throw nor hang.
+        await Eventually.WithinAsync(cache.DisposeAsync().AsTask(), "the cache to stop trying to subscribe", TimeSpan.FromSeconds(20));
     }
 
     private async Task<RedisPlanCache> OpenAsync()
