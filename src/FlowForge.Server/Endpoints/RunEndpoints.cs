@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Limits;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
+using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Endpoints;
 
@@ -28,9 +31,20 @@ internal static class RunEndpoints
     }
 
     private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
-        Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events, CancellationToken cancellationToken)
+        Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
+        IRateLimiter limiter, IOptions<RateLimitOptions> limits, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        var owner = context.User.UserId();
+        var allowance = await limiter.TryAcquireAsync($"runs:{owner:N}", limits.Value.RunStarts, 1, cancellationToken);
+        if (!allowance.Allowed)
+        {
+            var retryAfter = Math.Max(1, (int)Math.Ceiling(allowance.RetryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return ApiProblems.Create(StatusCodes.Status429TooManyRequests, "Too many run starts.",
+                $"This account may start {limits.Value.RunStartsPerSecond} runs per second; try again in {retryAfter} s.");
+        }
+
         var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
         if (problem is not null)
         {
@@ -54,7 +68,6 @@ internal static class RunEndpoints
             return ApiProblems.BadRequest($"Prefer: wait=N takes whole seconds from 0 to {MaxWaitSeconds}.", "Prefer");
         }
 
-        var owner = context.User.UserId();
         var runId = Guid.CreateVersion7();
         using var finished = wait is null ? null : new RunFinishedSignal(events, runId);
         RunStart start;

@@ -15,13 +15,8 @@ internal static class CoreServices
         services.Configure<FlowLimits>(configuration.GetSection(FlowLimits.Section));
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
 
-        var storage = configuration.GetSection(SqlStorageOptions.Section).Get<SqlStorageOptions>() ?? new SqlStorageOptions();
-        if (storage.ConnectionString is null)
-        {
-            storage.DataDirectory = Path.GetFullPath(storage.DataDirectory ?? defaultDataDirectory);
-        }
-
-        services.AddSqlStorage(storage);
+        services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, defaultDataDirectory));
+        services.AddSelectedProviders(configuration, ProviderKinds.Read(configuration));
         services.AddNodeTypes(typeof(ManualTriggerNode).Assembly);
         services.AddFlowForgeEngine();
         return services;

@@ -37,6 +37,7 @@ public static class FlowForgeApp
         });
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -186,4 +186,29 @@ public sealed class RunEndpointsTests
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
     }
+
+    [Fact]
+    public async Task Start_OverTheUsersRate_Returns429WithRetryAfter()
+    {
+        await using var server = await TestServer.StartAsync("--RateLimits:RunStartBurst=3", "--RateLimits:RunStartsPerSecond=0.5");
+        using var client = await server.CreateUserClientAsync();
+        using var other = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+        var otherFlow = await CreateFlowAsync(other, Flows.Diamond());
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 4; i++)
+        {
+            var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { });
+            statuses.Add(response.StatusCode);
+            refused = response;
+        }
+
+        Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal("application/problem+json", refused!.Content.Headers.ContentType!.MediaType);
+        var retryAfter = refused.Headers.RetryAfter!.Delta!.Value;
+        Assert.InRange(retryAfter.TotalSeconds, 1, 2);
+        Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsJsonAsync($"/api/flows/{otherFlow}/runs", new { })).StatusCode);
+    }
 }

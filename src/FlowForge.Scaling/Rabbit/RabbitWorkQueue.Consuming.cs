@@ -1,0 +1,226 @@
+using FlowForge.Engine.Queueing;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace FlowForge.Scaling.Rabbit;
+
+public sealed partial class RabbitWorkQueue
+{
+    // How long a stopping consumer waits for running handlers before it closes its channel anyway.
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task ConsumeAsync(Func<WorkMessage, CancellationToken, Task> handler, int parallelism, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+        parallelism = Math.Clamp(parallelism, 1, ushort.MaxValue);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var delay = FirstRetryDelay;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await ConsumeUntilLostAsync(handler, parallelism, stopping.Token).ConfigureAwait(false);
+                delay = FirstRetryDelay;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (IsTransient(ex) || ex is ObjectDisposedException)
+            {
+                LogConsumeRetry(_logger, _options.QueueName, delay.TotalMilliseconds, ex.Message);
+            }
+
+            try
+            {
+                await Task.Delay(delay, stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RecoveryInterval.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Consumes on one channel until stopped, or until the broker cancels the consumer or closes the channel
+    /// for good. Connection losses are not returns: the client library recovers the channel and consumer.
+    /// </summary>
+    private async Task ConsumeUntilLostAsync(Func<WorkMessage, CancellationToken, Task> handler, int parallelism, CancellationToken stopping)
+    {
+        var connection = await _consumer.GetAsync(stopping).ConfigureAwait(false);
+        var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: (ushort)parallelism),
+            stopping).ConfigureAwait(false);
+        var session = new ConsumerSession(channel);
+        _sessions.TryAdd(session, 0);
+        string? consumerTag = null;
+        try
+        {
+            await channel.BasicQosAsync(0, (ushort)Math.Clamp(Math.Max(_options.Prefetch, parallelism), 1, ushort.MaxValue), global: false, stopping)
+                .ConfigureAwait(false);
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(channel, session, delivery, handler, stopping);
+            consumerTag = await channel.BasicConsumeAsync(_options.QueueName, autoAck: false, consumer, stopping).ConfigureAwait(false);
+
+            // Seen twice in a row, so a channel caught between connection and consumer recovery is not mistaken for lost.
+            var lostBefore = false;
+            while (true)
+            {
+                await Task.Delay(_options.RecoveryInterval, stopping).ConfigureAwait(false);
+                var lost = connection.IsOpen && (channel.IsClosed || !consumer.IsRunning);
+                if (lost && lostBefore)
+                {
+                    LogConsumerLost(_logger, _options.QueueName, channel.CloseReason?.ReplyText ?? "consumer cancelled by the broker");
+                    return;
+                }
+
+                lostBefore = lost;
+            }
+        }
+        finally
+        {
+            if (stopping.IsCancellationRequested && consumerTag is not null && channel.IsOpen)
+            {
+                try
+                {
+                    await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsTransient(ex))
+                {
+                    LogCloseFailed(_logger, "consumer", ex.Message);
+                }
+            }
+
+            // Handlers finish (and settle their messages) before the channel goes; closing it returns the rest.
+            if (!await session.DrainAsync(DrainTimeout).ConfigureAwait(false))
+            {
+                LogDrainTimedOut(_logger, _options.QueueName, DrainTimeout.TotalSeconds);
+            }
+
+            _sessions.TryRemove(session, out _);
+            await CloseQuietlyAsync(channel).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleDeliveryAsync(
+        IChannel channel, ConsumerSession session, BasicDeliverEventArgs delivery, Func<WorkMessage, CancellationToken, Task> handler, CancellationToken stopping)
+    {
+        session.Enter();
+        try
+        {
+            var headers = delivery.BasicProperties.Headers;
+            if (!WorkMessageCodec.TryDecode(delivery.Body.Span, WorkMessageCodec.ReadHeader(headers, WorkMessageCodec.TraceParentHeader), out var message))
+            {
+                // Redelivering a body nobody can read helps no one: straight to the dead-letter queue.
+                LogUndecodable(_logger, _options.QueueName, delivery.Body.Length, delivery.BasicProperties.ContentType);
+                await SettleAsync(() => channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None)).ConfigureAwait(false);
+                return;
+            }
+
+            if (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await handler(message, stopping).ConfigureAwait(false);
+                    if (!stopping.IsCancellationRequested)
+                    {
+                        await SettleAsync(() => channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None)).ConfigureAwait(false);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (!stopping.IsCancellationRequested)
+                {
+                    LogHandlerFailed(_logger, message.RunId, message.NodeId, WorkMessageCodec.ReadDeliveryCount(headers) + 1, ex);
+                }
+                catch (Exception)
+                {
+                    // Stopping: handed back below like any message caught by the stop.
+                }
+            }
+
+            // Back to the queue for another worker; the quorum queue counts it toward the delivery limit. A handler
+            // that finished its work just before the stop makes this a duplicate, which the claim on Version drops.
+            await SettleAsync(() => channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None)).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Exit();
+        }
+    }
+
+    // An ack or nack that cannot be sent is not an error: the broker hands the message out again when the channel
+    // closes. A delegate, because a closed channel throws before it returns a task.
+    private async Task SettleAsync(Func<ValueTask> settle)
+    {
+        try
+        {
+            await settle().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsTransient(ex) || ex is ObjectDisposedException)
+        {
+            LogSettleFailed(_logger, _options.QueueName, ex.Message);
+        }
+    }
+
+    /// <summary>One consuming channel and the handlers running on it.</summary>
+    private sealed class ConsumerSession(IChannel channel)
+    {
+        private int _running;
+        private TaskCompletionSource? _drained;
+
+        public IChannel Channel => channel;
+
+        public void Enter() => Interlocked.Increment(ref _running);
+
+        public void Exit()
+        {
+            if (Interlocked.Decrement(ref _running) == 0)
+            {
+                Volatile.Read(ref _drained)?.TrySetResult();
+            }
+        }
+
+        /// <summary>Waits until no handler runs; false when <paramref name="timeout"/> passed first.</summary>
+        public async Task<bool> DrainAsync(TimeSpan timeout)
+        {
+            var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _drained, drained);
+            if (Volatile.Read(ref _running) == 0)
+            {
+                return true;
+            }
+
+            try
+            {
+                await drained.Task.WaitAsync(timeout).ConfigureAwait(false);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming '{Queue}' failed; trying again in {DelayMs} ms: {Reason}")]
+    private static partial void LogConsumeRetry(ILogger logger, string queue, double delayMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The consumer of '{Queue}' was lost ({Reason}); consuming again")]
+    private static partial void LogConsumerLost(ILogger logger, string queue, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handlers on '{Queue}' still ran {Seconds} s after the stop; closing their channel returns their messages to the queue")]
+    private static partial void LogDrainTimedOut(ILogger logger, string queue, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A message on '{Queue}' is not a work message ({Length} bytes, content type {ContentType}); dead-lettering it")]
+    private static partial void LogUndecodable(ILogger logger, string queue, int length, string? contentType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for run {RunId} node '{NodeId}' failed (delivery {Delivery}); handing it back to the queue")]
+    private static partial void LogHandlerFailed(ILogger logger, Guid runId, string nodeId, long delivery, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Settling a message of '{Queue}' failed; the broker delivers it again: {Reason}")]
+    private static partial void LogSettleFailed(ILogger logger, string queue, string reason);
+}

@@ -1,0 +1,17 @@
+using FlowForge.Engine.Queueing;
+
+namespace FlowForge.Scaling.Rabbit;
+
+public sealed partial class RabbitWorkQueue : IQueueDepth
+{
+    /// <summary>Messages ready in the work queue, read on a short-lived channel (a passive declare that fails closes its channel).</summary>
+    public async ValueTask<long> GetDepthAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _publisher.GetAsync(cancellationToken).ConfigureAwait(false);
+        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using (channel.ConfigureAwait(false))
+        {
+            return await channel.MessageCountAsync(_options.QueueName, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using StackExchange.Redis;
+
+namespace FlowForge.Scaling.Redis;
+
+/// <summary>Redis for the plan cache, rate limits and run events; bound to configuration section <c>Redis</c>.</summary>
+public sealed class RedisOptions
+{
+    public const string Section = "Redis";
+
+    /// <summary>StackExchange.Redis configuration, e.g. <c>redis:6379,password=secret,ssl=true</c>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Starts every key and channel name, so deployments can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "flowforge:";
+
+    /// <summary>Throws naming the setting at fault; called when the services are registered.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ConnectionString))
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(ConnectionString)} is required, e.g. 'redis:6379'.");
+        }
+
+        try
+        {
+            var parsed = ConfigurationOptions.Parse(ConnectionString);
+            if (parsed.EndPoints.Count == 0)
+            {
+                throw new InvalidOperationException($"{Section}:{nameof(ConnectionString)} names no server; give host:port, e.g. 'redis:6379'.");
+            }
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(ConnectionString)} is not a Redis configuration: {ex.Message}", ex);
+        }
+
+        ArgumentNullException.ThrowIfNull(KeyPrefix, $"{Section}:{nameof(KeyPrefix)}");
+    }
+
+    internal ConfigurationOptions ToConfiguration()
+    {
+        var configuration = ConfigurationOptions.Parse(ConnectionString!);
+
+        // A process must start while Redis is away, and connect once it is back.
+        configuration.AbortOnConnectFail = false;
+        configuration.ClientName ??= "flowforge";
+        return configuration;
+    }
+}

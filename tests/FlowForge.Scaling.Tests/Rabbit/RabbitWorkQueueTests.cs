@@ -1,0 +1,245 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using FlowForge.Engine.Queueing;
+using FlowForge.Scaling.Rabbit;
+using FlowForge.Scaling.Tests.Compliance;
+using FlowForge.Scaling.Tests.Infrastructure;
+using RabbitMQ.Client;
+
+namespace FlowForge.Scaling.Tests.Rabbit;
+
+[Collection(ServicesCollection.Name)]
+public sealed class RabbitWorkQueueTests(TestServices services, ITestOutputHelper output) : DurableWorkQueueCompliance
+{
+    private static readonly TimeSpan AfterRestart = TimeSpan.FromSeconds(60);
+
+    private readonly RabbitTestQueue _test = new(services.RabbitMq, output);
+
+    protected override Task<IWorkQueue> OpenQueueAsync() => Task.FromResult<IWorkQueue>(_test.Open());
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _test.DeleteAsync();
+    }
+
+    [Fact]
+    public async Task PublishAsync_BeforeBrokerRestart_MessagesAreConsumedAfterIt()
+    {
+        var publisher = _test.Open();
+        var sent = Enumerable.Range(0, 50).Select(Message).ToArray();
+        await publisher.PublishAsync(sent, CancellationToken.None);
+
+        await services.RestartRabbitMqAsync();
+
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(_test.Open(), (m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        await Eventually.TrueAsync(() => received.Count >= sent.Length, "the messages published before the restart", AfterRestart);
+        Assert.Equal(sent.OrderBy(m => m.RunId), received.OrderBy(m => m.RunId));
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_BrokerRestarts_ConsumerResumesAndPublishingRetriesUntilTheBrokerIsBack()
+    {
+        var queue = _test.Open();
+        var received = new ConcurrentDictionary<Guid, WorkMessage>();
+        StartConsuming(queue, (m, _) =>
+        {
+            received.TryAdd(m.RunId, m);
+            return Task.CompletedTask;
+        });
+        var before = Enumerable.Range(0, 5).Select(Message).ToArray();
+        await queue.PublishAsync(before, CancellationToken.None);
+        await Eventually.TrueAsync(() => received.Count == before.Length, "the messages before the restart");
+
+        var restart = services.RestartRabbitMqAsync();
+        await Eventually.TrueAsync(async () => !await queue.IsReadyAsync(CancellationToken.None), "the queue to notice the broker going");
+        var after = Enumerable.Range(0, 5).Select(Message).ToArray();
+        await queue.PublishAsync(after, CancellationToken.None);
+        await restart;
+
+        await Eventually.TrueAsync(() => after.All(m => received.ContainsKey(m.RunId)), "the messages published during the restart", AfterRestart);
+        await Eventually.TrueAsync(() => queue.IsReadyAsync(CancellationToken.None).AsTask(), "the queue to be ready again", AfterRestart);
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_HandlerKeepsFailing_MessageReachesTheDeadLetterQueueAfterTheDeliveryLimit()
+    {
+        const int Limit = 3;
+        var queue = _test.Open(o => o.DeliveryLimit = Limit);
+        var attempts = 0;
+        StartConsuming(queue, (_, _) =>
+        {
+            Interlocked.Increment(ref attempts);
+            throw new InvalidOperationException("poison");
+        });
+        var poison = Message(1);
+
+        await queue.PublishAsync([poison], CancellationToken.None);
+
+        BasicGetResult? dead = null;
+        await Eventually.TrueAsync(async () => (dead = await _test.GetFromDeadLetterQueueAsync()) is not null, "the message in the dead-letter queue");
+        Assert.True(WorkMessageCodec.TryDecode(dead!.Body.Span, null, out var deadMessage));
+        Assert.Equal(poison, deadMessage);
+        await Task.Delay(300);
+        Assert.Equal(Limit + 1, Volatile.Read(ref attempts));
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_BodyIsNoWorkMessage_DeadLettersItWithoutCallingTheHandler()
+    {
+        var queue = _test.Open();
+        var handled = 0;
+        StartConsuming(queue, (_, _) =>
+        {
+            Interlocked.Increment(ref handled);
+            return Task.CompletedTask;
+        });
+        Assert.True(await queue.IsReadyAsync(CancellationToken.None));
+
+        await using (var channel = await _test.AdminChannelAsync())
+        {
+            await channel.BasicPublishAsync(string.Empty, _test.QueueName, Encoding.UTF8.GetBytes("{\"not\":\"a work message\"}"));
+        }
+
+        BasicGetResult? dead = null;
+        await Eventually.TrueAsync(async () => (dead = await _test.GetFromDeadLetterQueueAsync()) is not null, "the body in the dead-letter queue");
+        Assert.Equal("{\"not\":\"a work message\"}", Encoding.UTF8.GetString(dead!.Body.Span));
+        Assert.Equal(0, Volatile.Read(ref handled));
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_ConnectionKilledWhileHandlerRuns_MessageGoesToAnotherConsumer()
+    {
+        await using var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, new Uri(services.RabbitMq).Port));
+        var doomed = _test.Open(o => o.ConnectionString = $"amqp://guest:guest@127.0.0.1:{proxy.Port}/");
+        var survivor = _test.Open();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        StartConsuming(doomed, async (_, _) =>
+        {
+            started.TrySetResult();
+            await release.Task;
+        }, parallelism: 1);
+        var message = Message(1);
+        await survivor.PublishAsync([message], CancellationToken.None);
+        await Eventually.WithinAsync(started.Task, "the doomed consumer to take the message");
+
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(survivor, (m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        await Task.Delay(500);
+        Assert.Empty(received);
+
+        proxy.Kill();
+
+        await Eventually.TrueAsync(() => !received.IsEmpty, "the unacknowledged message at the other consumer");
+        Assert.Equal(message, Assert.Single(received));
+        release.SetResult();
+    }
+
+    [Fact]
+    public async Task PublishAsync_ClassicQueueOfThatNameExists_FallsBackToClassicAndWorks()
+    {
+        await using (var channel = await _test.AdminChannelAsync())
+        {
+            await channel.ExchangeDeclareAsync(_test.QueueName + ".dlx", ExchangeType.Fanout, durable: true);
+            await channel.QueueDeclareAsync(_test.QueueName, durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { ["x-dead-letter-exchange"] = _test.QueueName + ".dlx" });
+        }
+
+        var queue = _test.Open();
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(queue, (m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        var message = Message(1);
+        await queue.PublishAsync([message], CancellationToken.None);
+
+        await Eventually.TrueAsync(() => !received.IsEmpty, "the message on the classic queue");
+        Assert.Equal(message, Assert.Single(received));
+        Assert.True(queue.UsesClassicQueue);
+    }
+
+    [Fact]
+    public async Task PublishAsync_WritesPersistentMessagesWithTheTraceParentHeader()
+    {
+        var queue = _test.Open();
+        var message = Message(1) with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+
+        await queue.PublishAsync([message], CancellationToken.None);
+
+        await using var channel = await _test.AdminChannelAsync();
+        var got = await channel.BasicGetAsync(_test.QueueName, autoAck: true);
+        Assert.NotNull(got);
+        Assert.True(got.BasicProperties.Persistent);
+        Assert.Equal(WorkMessageCodec.ContentType, got.BasicProperties.ContentType);
+        Assert.Equal(message.TraceParent, WorkMessageCodec.ReadHeader(got.BasicProperties.Headers, "traceparent"));
+        Assert.True(WorkMessageCodec.TryDecode(got.Body.Span, message.TraceParent, out var decoded));
+        Assert.Equal(message, decoded);
+        Assert.False(queue.UsesClassicQueue);
+    }
+
+    [Fact]
+    public async Task PublishAsync_QueueDeletedUnderIt_ThrowsNamingTheQueue()
+    {
+        var queue = _test.Open();
+        await queue.PublishAsync([Message(1)], CancellationToken.None);
+        await using (var channel = await _test.AdminChannelAsync())
+        {
+            await channel.QueueDeleteAsync(_test.QueueName, ifUnused: false, ifEmpty: false);
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => queue.PublishAsync([Message(2)], CancellationToken.None).AsTask());
+
+        Assert.Contains(_test.QueueName, error.Message, StringComparison.Ordinal);
+        Assert.Contains("unroutable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PublishAsync_BrokerUnreachable_GivesUpAfterThePublishTimeout()
+    {
+        var queue = _test.Open(o =>
+        {
+            o.ConnectionString = $"amqp://guest:guest@127.0.0.1:{ClosedPort()}/";
+            o.PublishTimeout = TimeSpan.FromSeconds(2);
+        });
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(
+            () => Eventually.WithinAsync(queue.PublishAsync([Message(1)], CancellationToken.None).AsTask(), "the publish to give up", TimeSpan.FromSeconds(30)));
+
+        Assert.Contains(_test.QueueName, error.Message, StringComparison.Ordinal);
+        Assert.False(await queue.IsReadyAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task IsReadyAsync_AfterDispose_ReturnsFalse()
+    {
+        var queue = _test.Open();
+        Assert.True(await queue.IsReadyAsync(CancellationToken.None));
+
+        await queue.DisposeAsync();
+
+        Assert.False(await queue.IsReadyAsync(CancellationToken.None));
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
