@@ -23,6 +23,12 @@ public sealed record BenchOptions
 
     public IReadOnlyList<string> ServeArgs { get; init; } = [];
 
+    /// <summary>0: one <c>serve</c> process doing everything (embedded shape); N: one <c>api</c> and N <c>worker</c> processes.</summary>
+    public int Workers { get; init; }
+
+    /// <summary>A connection string of the shared database, to count its commits (postgres or mysql).</summary>
+    public string? CountCommits { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -42,7 +48,9 @@ public sealed record BenchOptions
                 "--latency-seconds" => options with { LatencySeconds = NextInt() },
                 "--warmup" => options with { WarmupSeconds = NextInt() },
                 "--serve-arg" => Add(options, serveArgs, Next()),
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --concurrency N --seconds N --rate N --latency-seconds N --warmup N"),
+                "--workers" => options with { Workers = NextInt() },
+                "--count-commits" => options with { CountCommits = Next() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N"),
             };
         }
 

@@ -29,24 +29,41 @@ public static class DiamondBenchmark
 
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
     {
-        Process? server = null;
+        var processes = new List<BenchProcess>();
         string? data = null;
         var url = options.Url;
-        var pid = options.Pid;
-        if (url is null)
-        {
-            data = Directory.CreateTempSubdirectory("flowforge-bench-").FullName;
-            var port = FreePort();
-            url = $"http://127.0.0.1:{port}";
-            server = StartServer(options, data, url);
-            pid = server.Id;
-        }
-
         try
         {
+            if (url is null)
+            {
+                data = Directory.CreateTempSubdirectory("flowforge-bench-").FullName;
+                if (options.Workers == 0)
+                {
+                    processes.Add(StartServer(options, "serve", ["--data", data]));
+                }
+                else
+                {
+                    processes.Add(StartServer(options, "api", ["--role", "api"]));
+                    for (var i = 0; i < options.Workers; i++)
+                    {
+                        processes.Add(StartServer(options, $"worker-{i + 1}", ["--role", "worker"]));
+                    }
+                }
+
+                url = processes[0].Url;
+            }
+            else if (options.Pid is { } pid)
+            {
+                processes.Add(new BenchProcess("serve", null, pid, url));
+            }
+
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 16, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             using var client = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-            await WaitReadyAsync(client);
+            foreach (var process in processes)
+            {
+                await WaitReadyAsync(client, process.Url);
+            }
+
             await SignInAsync(client);
 
             var warmupFlow = await CreateFlowAsync(client);
@@ -54,13 +71,17 @@ public static class DiamondBenchmark
             await WaitAllFinishedAsync(client, warmupFlow);
 
             var throughputFlow = await CreateFlowAsync(client);
-            var cpuBefore = ProcessCpu(pid);
+            var cpuBefore = processes.ToDictionary(p => p.Name, p => ProcessCpu(p.Pid));
+            var publishedBefore = await PublishedMessagesAsync(client, processes);
+            var commitsBefore = await CommitCounter.ReadAsync(options.CountCommits);
             var clock = Stopwatch.StartNew();
             var accepted = await ClosedLoopAsync(client, throughputFlow, options.Concurrency, TimeSpan.FromSeconds(options.ThroughputSeconds));
             var acceptWindow = clock.Elapsed;
             var throughputRuns = await WaitAllFinishedAsync(client, throughputFlow);
             var drainWindow = clock.Elapsed;
-            var cpuThroughput = (ProcessCpu(pid) - cpuBefore) / drainWindow.TotalSeconds;
+            var cpu = processes.ToDictionary(p => p.Name, p => (ProcessCpu(p.Pid) - cpuBefore[p.Name]) / drainWindow.TotalSeconds);
+            var published = await PublishedMessagesAsync(client, processes) - publishedBefore;
+            var commits = await CommitCounter.ReadAsync(options.CountCommits) - commitsBefore;
             var first = throughputRuns.Min(r => r.Created);
             var last = throughputRuns.Max(r => r.Finished);
             var sustained = throughputRuns.Count / (last - first).TotalSeconds;
@@ -70,28 +91,41 @@ public static class DiamondBenchmark
             var (sent, acceptLatency) = await OpenLoopAsync(client, latencyFlow, options.LatencyRate, TimeSpan.FromSeconds(options.LatencySeconds));
             var latencyRuns = await WaitAllFinishedAsync(client, latencyFlow);
             var latency = Percentiles(latencyRuns);
-            var peakRss = PeakRssMb(pid);
 
             var report = new StringBuilder();
-            report.AppendLine(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
+            var shape = options.Workers == 0 ? "one serve process (embedded shape)" : $"1 api + {options.Workers} worker processes";
+            report.AppendLine(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {shape}");
             report.AppendLine(CultureInfo.InvariantCulture, $"throughput phase: {options.Concurrency} concurrent clients for {options.ThroughputSeconds} s, {accepted} runs accepted ({accepted / acceptWindow.TotalSeconds:F0}/s), all {throughputRuns.Count} finished");
             report.AppendLine(CultureInfo.InvariantCulture, $"  sustained: {sustained:F0} diamond flows/s = {sustained * 5:F0} node executions/s (first created → last finished)");
             report.AppendLine(CultureInfo.InvariantCulture, $"  trigger→finish under saturation: p50 {throughputLatency.P50:F1} ms, p99 {throughputLatency.P99:F1} ms");
-            report.AppendLine(CultureInfo.InvariantCulture, $"  server CPU: {cpuThroughput * 100:F0}% of one core (of {Environment.ProcessorCount * 100}%)");
+            foreach (var process in processes)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {cpu[process.Name] * 100:F0}% of one core, peak RSS {PeakRssMb(process.Pid):F0} MB");
+            }
+
+            if (published > 0)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"  broker messages per flow: {published / throughputRuns.Count:F2}");
+            }
+
+            if (commits > 0)
+            {
+                report.AppendLine(CultureInfo.InvariantCulture, $"  database commits per flow: {commits / (double)throughputRuns.Count:F2} (all transactions the database counted, reads included)");
+            }
+
             report.AppendLine(CultureInfo.InvariantCulture, $"latency phase: open loop at {options.LatencyRate} flows/s for {options.LatencySeconds} s, {sent} sent, {latencyRuns.Count} finished");
             report.AppendLine(CultureInfo.InvariantCulture, $"  trigger→finish: p50 {latency.P50:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms");
             report.AppendLine(CultureInfo.InvariantCulture, $"  202 round trip (client): p50 {acceptLatency.P50:F1} ms, p99 {acceptLatency.P99:F1} ms");
-            report.AppendLine(CultureInfo.InvariantCulture, $"server peak RSS: {peakRss:F0} MB");
             await output.WriteAsync(report.ToString());
             return 0;
         }
         finally
         {
-            if (server is not null)
+            foreach (var process in processes.Where(p => p.Process is not null))
             {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-                server.Dispose();
+                process.Process!.Kill(entireProcessTree: true);
+                await process.Process.WaitForExitAsync();
+                process.Process.Dispose();
             }
 
             if (data is not null)
@@ -101,10 +135,29 @@ public static class DiamondBenchmark
         }
     }
 
-    private static Process StartServer(BenchOptions options, string data, string url)
+    private static async Task<double> PublishedMessagesAsync(HttpClient client, IReadOnlyList<BenchProcess> processes)
     {
+        double total = 0;
+        foreach (var process in processes)
+        {
+            var text = await client.GetStringAsync(new Uri(new Uri(process.Url), "/metrics"));
+            foreach (var line in text.Split('\n'))
+            {
+                if (line.StartsWith("flowforge_queue_published_total", StringComparison.Ordinal))
+                {
+                    total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return total;
+    }
+
+    private static BenchProcess StartServer(BenchOptions options, string name, IReadOnlyList<string> role)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo(options.Flowforge) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])["serve", "--data", data, "--urls", url, "--Logging:LogLevel:Default=Warning", .. options.ServeArgs])
+        foreach (var arg in (string[])["serve", "--urls", url, "--Logging:LogLevel:Default=Warning", .. role, .. options.ServeArgs])
         {
             info.ArgumentList.Add(arg);
         }
@@ -115,21 +168,21 @@ public static class DiamondBenchmark
         {
             if (e.Data is not null)
             {
-                Console.Error.WriteLine("[serve] " + e.Data);
+                Console.Error.WriteLine($"[{name}] {e.Data}");
             }
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return new BenchProcess(name, process, process.Id, url);
     }
 
-    private static async Task WaitReadyAsync(HttpClient client)
+    private static async Task WaitReadyAsync(HttpClient client, string url)
     {
         for (var i = 0; i < 1200; i++)
         {
             try
             {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
+                if ((await client.GetAsync(new Uri(new Uri(url), "/health/ready"))).IsSuccessStatusCode)
                 {
                     return;
                 }

@@ -53,6 +53,7 @@ public sealed partial class DurableTimers(IWorkQueue queue, TimeProvider time, I
         try
         {
             await queue.PublishAsync([message], CancellationToken.None).ConfigureAwait(false);
+            EngineTelemetry.MessagesPublished.Add(1);
         }
         catch (Exception ex)
         {

@@ -21,6 +21,8 @@ public static class EngineTelemetry
 
     public static readonly Histogram<double> NodeDuration = Meter.CreateHistogram<double>("flowforge.node.duration", unit: "ms", description: "Node execution time, by node type and outcome.");
 
+    public static readonly Counter<long> MessagesPublished = Meter.CreateCounter<long>("flowforge.queue.published", description: "Work messages handed to the queue (outbox dispatch, sweeps and timers).");
+
     public static readonly Counter<long> ClaimConflicts = Meter.CreateCounter<long>("flowforge.claims.conflicts", description: "Work messages dropped because another worker had claimed the node (or it was already done).");
 
     /// <summary>Last sampled queue depth (see <see cref="EngineGaugeSampler"/>).</summary>

@@ -33,6 +33,7 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         try
         {
             await queue.PublishAsync(work, cancellationToken).ConfigureAwait(false);
+            EngineTelemetry.MessagesPublished.Add(work.Length);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

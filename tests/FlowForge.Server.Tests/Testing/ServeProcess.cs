@@ -19,7 +19,11 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<ServeProcess> StartAsync(string dataDirectory, int port, params string[] extra)
+    public static Task<ServeProcess> StartAsync(string dataDirectory, int port, params string[] extra) =>
+        StartAsync(["--data", dataDirectory, .. extra], port);
+
+    /// <summary>Starts <c>flowforge serve</c> with the given options on 127.0.0.1:<paramref name="port"/> and waits until it is ready.</summary>
+    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> options, int port)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "flowforge.dll");
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -29,14 +33,21 @@ public sealed class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[dll, "serve", "--data", dataDirectory, "--urls", address.ToString().TrimEnd('/'), "--Logging:LogLevel:Default=Warning", .. extra])
+        foreach (var arg in (string[])[dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--Logging:LogLevel:Default=Warning", "--Logging:Console:FormatterName=simple", .. options])
         {
             info.ArgumentList.Add(arg);
         }
 
+        var serveErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                serveErrors.Enqueue(e.Data);
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var serve = new ServeProcess(process, address);
@@ -45,7 +56,7 @@ public sealed class ServeProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"flowforge serve exited with {process.ExitCode}");
+                throw new InvalidOperationException($"flowforge serve exited with {process.ExitCode}: {string.Join(Environment.NewLine, serveErrors)}");
             }
 
             try

@@ -1,0 +1,34 @@
+namespace FlowForge.Server.Tests.Testing;
+
+/// <summary>
+/// Connection strings of the private servers <c>./test</c> starts (<c>tests/services/services.sh</c>). Tests that
+/// claim to test these engines fail with this message when they are missing: they are never mocked.
+/// </summary>
+public static class TestServices
+{
+    public static string Postgres => Get("FLOWFORGE_TEST_POSTGRES");
+
+    public static string MySql => Get("FLOWFORGE_TEST_MYSQL");
+
+    public static string RabbitMq => Get("FLOWFORGE_TEST_RABBITMQ");
+
+    public static string Redis => Get("FLOWFORGE_TEST_REDIS");
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FlowForge.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("FlowForge.slnx not found above the test folder.");
+        }
+    }
+
+    private static string Get(string name) =>
+        Environment.GetEnvironmentVariable(name)
+        ?? throw new InvalidOperationException($"{name} is not set: run the tests with ./test, which starts PostgreSQL, MariaDB, RabbitMQ and Redis (tests/services/services.sh).");
+}
