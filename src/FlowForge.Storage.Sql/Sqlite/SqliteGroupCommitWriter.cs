@@ -25,6 +25,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly Task _loop;
     private WriterConnection? _writer;
     private long _committedBatches;
+    private Exception? _fault;
 
     public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect)
     {
@@ -47,9 +48,14 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
 
         var write = new PendingWrite<TState, TResult>(body, state, cancellationToken);
-        return _queue.Writer.TryWrite(write)
-            ? write.Task
-            : Task.FromException<TResult>(new ObjectDisposedException(nameof(SqlStorage), "The SQL store has been disposed."));
+        if (_queue.Writer.TryWrite(write))
+        {
+            return write.Task;
+        }
+
+        return Task.FromException<TResult>(Volatile.Read(ref _fault) is { } fault
+            ? new InvalidOperationException("The SQLite writer has stopped after an internal error.", fault)
+            : new ObjectDisposedException(nameof(SqlStorage), "The SQL store has been disposed."));
     }
 
     public async ValueTask DisposeAsync()
@@ -66,28 +72,47 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         var reader = _queue.Reader;
         var batch = new List<PendingWrite>(MaxBatchSize);
         var errors = new Exception?[MaxBatchSize];
-        while (await reader.WaitToReadAsync())
+        try
         {
-            while (batch.Count < MaxBatchSize && reader.TryRead(out var write))
+            while (await reader.WaitToReadAsync())
             {
-                if (write.CancellationToken.IsCancellationRequested)
+                while (batch.Count < MaxBatchSize && reader.TryRead(out var write))
                 {
-                    write.Cancel();
+                    if (write.CancellationToken.IsCancellationRequested)
+                    {
+                        write.Cancel();
+                    }
+                    else
+                    {
+                        batch.Add(write);
+                    }
                 }
-                else
+
+                if (batch.Count == 0)
                 {
-                    batch.Add(write);
+                    continue;
                 }
+
+                await ExecuteBatchAsync(batch, errors);
+                Array.Clear(errors, 0, batch.Count);
+                batch.Clear();
+            }
+        }
+        catch (Exception exception)
+        {
+            // A fault of the loop itself, not of an operation: nobody may be left waiting for a writer
+            // that is gone. Completing a task twice is harmless (TrySet…), so the current batch fails whole.
+            Volatile.Write(ref _fault, exception);
+            _queue.Writer.TryComplete(exception);
+            foreach (var write in batch)
+            {
+                write.Fail(exception);
             }
 
-            if (batch.Count == 0)
+            while (reader.TryRead(out var write))
             {
-                continue;
+                write.Fail(exception);
             }
-
-            await ExecuteBatchAsync(batch, errors);
-            Array.Clear(errors, 0, batch.Count);
-            batch.Clear();
         }
     }
 
