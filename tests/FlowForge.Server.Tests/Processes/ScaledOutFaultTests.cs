@@ -1,0 +1,86 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlowForge.Server.Tests.Testing;
+
+namespace FlowForge.Server.Tests.Processes;
+
+/// <summary>
+/// The scaled-out shape under faults, with real processes and real servers: a worker is SIGKILLed and restarted
+/// and RabbitMQ is restarted while 1,000 diamond flows run. Every run must succeed, no node's success may be
+/// recorded twice (the join and run counters would go below zero), and nothing may stay unfinished.
+/// </summary>
+[Collection(ScaledOutCollection.Name)]
+public sealed class ScaledOutFaultTests
+{
+    private const int Runs = 1_000;
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("mysql")]
+    public async Task Diamonds_WorkerKilledAndBrokerRestarted_EveryRunSucceedsOnce(string store)
+    {
+        await using var database = await TestDatabase.CreateAsync(store);
+        await using var cluster = await ScaledOutCluster.StartAsync(store, database.ConnectionString, workers: 2);
+        using var client = await cluster.CreateUserClientAsync();
+        var flow = (await (await client.PostAsJsonAsync("/api/flows", Flows.Diamond())).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+
+        var accepted = 0;
+        var faults = Task.CompletedTask;
+        using var gate = new SemaphoreSlim(32);
+        var starts = new List<Task>();
+        for (var i = 0; i < Runs; i++)
+        {
+            await gate.WaitAsync();
+            starts.Add(StartOneAsync(client, flow, gate, () => Interlocked.Increment(ref accepted)));
+            if (i == Runs * 3 / 10)
+            {
+                cluster.KillWorker(0);
+                faults = Task.Run(async () =>
+                {
+                    await Task.Delay(1_000);
+                    await cluster.StartWorkerAsync(0);
+                    await ScaledOutCluster.RestartRabbitMqAsync();
+                });
+            }
+        }
+
+        await Task.WhenAll(starts);
+        await faults;
+        Assert.Equal(Runs, accepted);
+
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        long unfinished;
+        do
+        {
+            unfinished = await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status NOT IN ('Succeeded', 'Failed', 'Cancelled')");
+            if (unfinished > 0)
+            {
+                await Task.Delay(500);
+            }
+        }
+        while (unfinished > 0 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(0, unfinished);
+        Assert.Equal(Runs, await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status = 'Succeeded'"));
+        Assert.Equal(Runs * 5, await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE Status = 'Succeeded'"));
+        Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE RemainingNodes <> 0"));
+        Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE PendingParents <> 0"));
+        // Each diamond has 5 edges: every edge taken exactly once.
+        Assert.Equal(Runs * 5, await database.ScalarAsync("SELECT SUM(ActiveParents) FROM NodeInstances"));
+    }
+
+    private static async Task StartOneAsync(HttpClient client, Guid flow, SemaphoreSlim gate, Action accepted)
+    {
+        try
+        {
+            var response = await client.PostAsJsonAsync($"/api/flows/{flow}/runs", new { input = new { } });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            accepted();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}
