@@ -3,6 +3,7 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
+using FlowForge.Server.Realtime;
 using FlowForge.Storage.Sql;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
@@ -65,6 +66,19 @@ public static class FlowForgeApp
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
         {
             o.MapInboundClaims = false;
+            o.Events = new JwtBearerEvents
+            {
+                // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query string.
+                OnMessageReceived = context =>
+                {
+                    if (context.HttpContext.Request.Path.StartsWithSegments(RunsHub.Path, StringComparison.Ordinal))
+                    {
+                        context.Token = context.Request.Query["access_token"];
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = TokenIssuer.Issuer,
@@ -74,6 +88,11 @@ public static class FlowForgeApp
             };
         });
         services.AddAuthorization();
+        if (kinds.ServesApi)
+        {
+            services.AddSignalR();
+            services.AddHostedService<RunEventForwarder>();
+        }
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
@@ -89,6 +108,7 @@ public static class FlowForgeApp
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();
+            app.MapHub<RunsHub>(RunsHub.Path);
         }
 
         return app;

@@ -1,0 +1,33 @@
+using FlowForge.Engine.Runs;
+using Microsoft.AspNetCore.SignalR;
+
+namespace FlowForge.Server.Realtime;
+
+/// <summary>Forwards committed run events to the SignalR group of the run (clients that watch it on this process).</summary>
+internal sealed class RunEventForwarder(IRunEvents events, IHubContext<RunsHub> hub) : IHostedService
+{
+    private IDisposable? _subscription;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscription = events.Subscribe(null, Forward);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _subscription?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private void Forward(RunEvent runEvent)
+    {
+        var group = hub.Clients.Group(RunsHub.GroupOf(runEvent.RunId));
+        _ = runEvent switch
+        {
+            NodeStatusChanged node => group.SendAsync("node", new { runId = node.RunId, nodeId = node.NodeId, status = node.Status.ToString(), error = node.Error, at = node.At }),
+            RunStatusChanged run => group.SendAsync("run", new { runId = run.RunId, status = run.Status.ToString(), error = run.Error, at = run.At }),
+            _ => Task.CompletedTask,
+        };
+    }
+}

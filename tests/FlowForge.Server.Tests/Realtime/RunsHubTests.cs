@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlowForge.Server.Tests.Testing;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace FlowForge.Server.Tests.Realtime;
+
+public sealed class RunsHubTests
+{
+    [Fact]
+    public async Task Watch_OwnRun_ReceivesEveryNodeChangeAndTheEndOverWebSockets()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flow = (await (await client.PostAsJsonAsync("/api/flows", Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 500 }), ("done", "core.noop", null)))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        await using var hub = Connect(server, client);
+        var nodes = new ConcurrentQueue<(string NodeId, string Status)>();
+        var finished = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.On<JsonObject>("node", e => nodes.Enqueue((e["nodeId"]!.GetValue<string>(), e["status"]!.GetValue<string>())));
+        hub.On<JsonObject>("run", e =>
+        {
+            if (e["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled")
+            {
+                finished.TrySetResult(e["status"]!.GetValue<string>());
+            }
+        });
+        await hub.StartAsync();
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+
+        var runId = (await (await client.PostAsJsonAsync($"/api/flows/{flow}/runs", new { })).Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>();
+        var status = await hub.InvokeAsync<string>("Watch", runId);
+
+        Assert.True(status is "Pending" or "Running", $"status when watching began: {status}");
+        Assert.Equal("Succeeded", await finished.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains(("done", "Succeeded"), nodes);
+        Assert.Contains(("pause", "Succeeded"), nodes);
+    }
+
+    [Fact]
+    public async Task Watch_AnotherUsersRun_IsRefused()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var alice = await server.CreateUserClientAsync();
+        using var bob = await server.CreateUserClientAsync();
+        var flow = (await (await alice.PostAsJsonAsync("/api/flows", Flows.Diamond())).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var runId = (await (await alice.PostAsJsonAsync($"/api/flows/{flow}/runs", new { })).Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>();
+        await using var hub = Connect(server, bob);
+        await hub.StartAsync();
+
+        var error = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<string>("Watch", runId));
+
+        Assert.Contains("not found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_WithoutToken_IsRejected()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/runs"), o => o.Transports = HttpTransportType.WebSockets)
+            .Build();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync());
+    }
+
+    private static HubConnection Connect(TestServer server, HttpClient signedIn) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/runs"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult(signedIn.DefaultRequestHeaders.Authorization?.Parameter);
+            })
+            .Build();
+}
