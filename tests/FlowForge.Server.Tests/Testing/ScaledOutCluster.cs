@@ -16,17 +16,19 @@ public sealed class ScaledOutCluster : IAsyncDisposable
     private readonly ServeProcess?[] _workers;
     private readonly int[] _workerPorts;
 
-    private ScaledOutCluster(string[] options, ServeProcess api, ServeProcess?[] workers, int[] workerPorts)
+    private ScaledOutCluster(string[] options, ServeProcess[] apis, ServeProcess?[] workers, int[] workerPorts)
     {
         _options = options;
-        Api = api;
+        Apis = apis;
         _workers = workers;
         _workerPorts = workerPorts;
     }
 
-    public ServeProcess Api { get; }
+    public ServeProcess Api => Apis[0];
 
-    public static async Task<ScaledOutCluster> StartAsync(string store, string storeConnection, int workers)
+    public IReadOnlyList<ServeProcess> Apis { get; }
+
+    public static async Task<ScaledOutCluster> StartAsync(string store, string storeConnection, int workers, int apis = 1)
     {
         var name = $"ff-{Guid.NewGuid():N}";
         string[] options =
@@ -37,7 +39,12 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             "--Engine:LeaseDuration=00:00:05", "--Engine:SweepInterval=00:00:02", "--Engine:ReadyResendAfter=00:00:10",
             "--Engine:WorkerParallelism=32",
         ];
-        var api = await ServeProcess.StartAsync([.. options, "--role", "api"], ServeProcess.FreePort());
+        var apiProcesses = new ServeProcess[apis];
+        for (var i = 0; i < apis; i++)
+        {
+            apiProcesses[i] = await ServeProcess.StartAsync([.. options, "--role", "api"], ServeProcess.FreePort());
+        }
+
         var ports = Enumerable.Range(0, workers).Select(_ => ServeProcess.FreePort()).ToArray();
         var started = new ServeProcess?[workers];
         for (var i = 0; i < workers; i++)
@@ -45,7 +52,7 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             started[i] = await ServeProcess.StartAsync([.. options, "--role", "worker"], ports[i]);
         }
 
-        return new ScaledOutCluster(options, api, started, ports);
+        return new ScaledOutCluster(options, apiProcesses, started, ports);
     }
 
     /// <summary>SIGKILLs worker <paramref name="index"/>: its unacknowledged messages go back to the broker, its claims expire.</summary>
@@ -58,10 +65,10 @@ public sealed class ScaledOutCluster : IAsyncDisposable
     public async Task StartWorkerAsync(int index) =>
         _workers[index] = await ServeProcess.StartAsync([.. _options, "--role", "worker"], _workerPorts[index]);
 
-    /// <summary>An HTTP client of the API process signed in as a fresh user.</summary>
-    public async Task<HttpClient> CreateUserClientAsync()
+    /// <summary>An HTTP client of an API process signed in as a fresh user.</summary>
+    public async Task<HttpClient> CreateUserClientAsync(int api = 0)
     {
-        var client = new HttpClient { BaseAddress = Api.Address, Timeout = TimeSpan.FromSeconds(60) };
+        var client = new HttpClient { BaseAddress = Apis[api].Address, Timeout = TimeSpan.FromSeconds(60) };
         var credentials = new { email = $"{Guid.NewGuid():N}@example.com", password = "scaled out password" };
         (await client.PostAsJsonAsync("/api/auth/register", credentials)).EnsureSuccessStatusCode();
         var token = (await (await client.PostAsJsonAsync("/api/auth/token", credentials)).Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
@@ -79,7 +86,10 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             }
         }
 
-        await Api.DisposeAsync();
+        foreach (var api in Apis)
+        {
+            await api.DisposeAsync();
+        }
     }
 
     /// <summary>Restarts the shared RabbitMQ node (same port, data kept) through the services script.</summary>
