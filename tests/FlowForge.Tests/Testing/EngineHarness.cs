@@ -36,15 +36,16 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public ScriptJournal Journal => Services.GetRequiredService<ScriptJournal>();
 
-    public static async Task<EngineHarness> StartAsync(string? directory = null, Action<EngineOptions>? configure = null, bool start = true)
+    public static async Task<EngineHarness> StartAsync(string? directory = null, Action<EngineOptions>? configure = null, bool start = true, SqlStorageOptions? storage = null)
     {
         var owns = directory is null;
         directory ??= Directory.CreateTempSubdirectory("flowforge-test-").FullName;
+        storage ??= new SqlStorageOptions { DataDirectory = directory };
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<ScriptJournal>();
-        builder.Services.AddSqlStorage(new SqlStorageOptions { DataDirectory = directory });
+        builder.Services.AddSqlStorage(storage);
         builder.Services.AddNodeTypes(typeof(ManualTriggerNode).Assembly, typeof(ScriptedNode).Assembly);
         builder.Services.Configure<EngineOptions>(o =>
         {

@@ -2,7 +2,7 @@ using System.Data.Common;
 using MySqlConnector;
 using Npgsql;
 
-namespace FlowForge.Server.Tests.Testing;
+namespace FlowForge.Testing;
 
 /// <summary>A fresh database on the private PostgreSQL or MariaDB server, dropped on dispose.</summary>
 public sealed class TestDatabase : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace FlowForge.Server.Tests.Testing;
+namespace FlowForge.Testing;
 
 /// <summary>
 /// Connection strings of the private servers <c>./test</c> starts (<c>tests/services/services.sh</c>). Tests that
