@@ -91,7 +91,8 @@ public sealed partial class SqlStorage
         await using var reader = await s.ReaderAsync(command, ct);
         while (await reader.ReadAsync(ct))
         {
-            var kind = reader.GetBoolean(3) ? WorkKind.StartFlow : WorkKind.ExecuteNode;
+            // IsTrigger is a 0/1 integer in every dialect (PostgreSQL's boolean would refuse the literal 1).
+            var kind = reader.GetInt32(3) != 0 ? WorkKind.StartFlow : WorkKind.ExecuteNode;
             messages.Add(new WorkMessage(kind, reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetGuid(4), reader.GetInt32(5)));
         }
 

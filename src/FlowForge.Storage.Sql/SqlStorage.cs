@@ -11,7 +11,7 @@ namespace FlowForge.Storage.Sql;
 /// over a <see cref="SqlExecutor"/>, which decides how a write becomes a transaction (for SQLite: a
 /// savepoint inside a group commit) and where reads run.
 /// </summary>
-public sealed partial class SqlStorage : IFlowStore, IUserStore, IRunStore, IRunQueries, IOutboxStore, IRecoveryStore, IStorageHealth, IAsyncDisposable
+public sealed partial class SqlStorage : ISqlStorage
 {
     private readonly SqlExecutor _executor;
     private readonly SqlMigrator _migrator;
@@ -28,11 +28,33 @@ public sealed partial class SqlStorage : IFlowStore, IUserStore, IRunStore, IRun
 
     internal SqlMigrator Migrator => _migrator;
 
-    /// <summary>Opens the store the options name. No connection is made until the first operation.</summary>
+    /// <summary>
+    /// Opens the store the options name. No connection is made until the first operation. Options with more
+    /// than one shard open a <see cref="ShardedSqlStorage"/> instead.
+    /// </summary>
     public static SqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider)
     {
         options.Validate();
-        return new SqlStorage(new SqliteExecutor(options.ResolveSqliteConnectionString(), SqliteDialect.Instance), timeProvider);
+        if (options.Shards > 1)
+        {
+            throw new InvalidOperationException(
+                $"{SqlStorageOptions.Section}:Shards is {options.Shards}: open the store with {nameof(ShardedSqlStorage)}.{nameof(ShardedSqlStorage.Create)}.");
+        }
+
+        return CreateShard(options, 0, timeProvider);
+    }
+
+    /// <summary>The store on one shard's database (the only one when the options name a single database).</summary>
+    internal static SqlStorage CreateShard(SqlStorageOptions options, int shard, TimeProvider timeProvider)
+    {
+        var connectionString = options.ConnectionStringFor(shard);
+        SqlExecutor executor = options.ProviderKind switch
+        {
+            SqlStorageOptions.Postgres => new PooledSqlExecutor(PostgresDialect.CreateDataSource(connectionString), PostgresDialect.Instance),
+            SqlStorageOptions.MySql => new PooledSqlExecutor(MySqlDialect.CreateDataSource(connectionString), MySqlDialect.Instance),
+            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance),
+        };
+        return new SqlStorage(executor, timeProvider);
     }
 
     /// <summary>Brings the schema to this build's version; safe to call from several processes at once.</summary>

@@ -7,22 +7,34 @@ namespace FlowForge.Storage.Sql;
 public static class SqlStorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers one <see cref="SqlStorage"/> behind every storage seam and <see cref="IStorageHealth"/>.
-    /// The host calls <see cref="SqlStorage.MigrateAsync"/> at start-up before serving.
+    /// Registers one store behind every storage seam, <see cref="IStorageHealth"/> and <see cref="ISqlStorage"/>:
+    /// a <see cref="SqlStorage"/> (also registered as itself), or a <see cref="ShardedSqlStorage"/> when
+    /// <see cref="SqlStorageOptions.Shards"/> is above 1. The host calls <see cref="ISqlStorage.MigrateAsync"/>
+    /// at start-up before serving.
     /// </summary>
     public static IServiceCollection AddSqlStorage(this IServiceCollection services, SqlStorageOptions options)
     {
         options.Validate();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(options);
-        services.AddSingleton(sp => SqlStorage.Create(options, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<SqlStorage>());
-        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<SqlStorage>());
-        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<SqlStorage>());
-        services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<SqlStorage>());
-        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<SqlStorage>());
-        services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<SqlStorage>());
-        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<SqlStorage>());
+        if (options.Shards > 1)
+        {
+            services.AddSingleton(sp => ShardedSqlStorage.Create(options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<ISqlStorage>(sp => sp.GetRequiredService<ShardedSqlStorage>());
+        }
+        else
+        {
+            services.AddSingleton(sp => SqlStorage.Create(options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<ISqlStorage>(sp => sp.GetRequiredService<SqlStorage>());
+        }
+
+        services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<ISqlStorage>());
         return services;
     }
 }

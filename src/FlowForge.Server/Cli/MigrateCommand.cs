@@ -15,7 +15,7 @@ internal static class MigrateCommand
         {
             builder.Services.AddFlowForgeCore(builder.Configuration, "data");
             using var host = builder.Build();
-            await host.Services.GetRequiredService<SqlStorage>().MigrateAsync(cancellationToken);
+            await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Data.Common.DbException)
         {

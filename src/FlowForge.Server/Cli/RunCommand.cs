@@ -70,7 +70,7 @@ internal static class RunCommand
         builder.Logging.ClearProviders();
         builder.Services.AddFlowForgeCore(builder.Configuration, dataDirectory);
         using var host = builder.Build();
-        await host.Services.GetRequiredService<SqlStorage>().MigrateAsync(cancellationToken);
+        await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
 
         var check = host.Services.GetRequiredService<FlowChecker>().Check(json);
         if (!check.IsValid)

@@ -117,7 +117,7 @@ public static class FlowForgeApp
     /// <summary>Migrates the store and loads signing keys; call before the app starts serving.</summary>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
-        await app.Services.GetRequiredService<SqlStorage>().MigrateAsync(cancellationToken);
+        await app.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         if (app.Services.GetRequiredService<ProviderKinds>().ServesApi)
         {
             await app.Services.GetRequiredService<SigningKeys>().LoadAsync(cancellationToken);

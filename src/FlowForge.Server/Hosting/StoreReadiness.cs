@@ -2,7 +2,7 @@ using FlowForge.Storage.Sql;
 
 namespace FlowForge.Server.Hosting;
 
-internal sealed class StoreReadiness(SqlStorage storage) : IReadinessCheck
+internal sealed class StoreReadiness(IStorageHealth storage) : IReadinessCheck
 {
     public string Name => "store";
 

@@ -35,10 +35,25 @@ internal abstract class SqlDialect
 
     public abstract string CreateSchemaVersionsTable { get; }
 
-    /// <summary>Starts the migration transaction and holds whatever lock keeps a second process out until <see cref="CommitMigration"/>.</summary>
+    /// <summary>
+    /// Starts the migration transaction and holds whatever lock keeps a second process out until <see cref="CommitMigration"/>.
+    /// Where waiting for the lock can give up, the statement's scalar result is a number, 1 when the lock is held.
+    /// </summary>
     public abstract string BeginMigration { get; }
 
     public abstract string CommitMigration { get; }
 
     public abstract string RollbackMigration { get; }
+
+    /// <summary>
+    /// True when a session prepares each statement once on its connection. False where preparing would cost a
+    /// round trip per operation on a pooled connection: the driver then decides (Npgsql prepares automatically).
+    /// </summary>
+    public virtual bool PreparesCommands => true;
+
+    /// <summary>How the database orders the stored ids, so that merging listings of several shards agrees with each shard's ORDER BY.</summary>
+    public abstract IComparer<Guid> IdOrder { get; }
+
+    /// <summary>True when the database rolled the transaction back because of a conflict with another one (deadlock, serialization failure): running it again can succeed.</summary>
+    public virtual bool IsTransientConflict(System.Data.Common.DbException exception) => false;
 }

@@ -61,4 +61,7 @@ internal sealed class SqliteDialect : SqlDialect
     public override string CommitMigration => "COMMIT";
 
     public override string RollbackMigration => "ROLLBACK";
+
+    // Microsoft.Data.Sqlite binds a Guid as upper-case TEXT ("0123ABCD-…"), and its ordinal order is the RFC 4122 byte order.
+    public override IComparer<Guid> IdOrder => GuidByteOrder.BigEndian;
 }

@@ -72,7 +72,11 @@ internal sealed partial class SqlSession : IDisposable
         }
 
         command.Transaction = Transaction;
-        command.Prepare();
+        if (Dialect.PreparesCommands)
+        {
+            command.Prepare();
+        }
+
         return command;
     }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -21,7 +22,7 @@ internal sealed class SqlMigrator(SqlDialect dialect, TimeProvider timeProvider)
     /// <summary>Applies the scripts up to <paramref name="targetVersion"/> (tests build older schemas with it).</summary>
     public async Task<int> MigrateAsync(DbConnection connection, int targetVersion, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, dialect.BeginMigration, cancellationToken);
+        await BeginAsync(connection, cancellationToken);
         try
         {
             await ExecuteAsync(connection, dialect.CreateSchemaVersionsTable, cancellationToken);
@@ -53,7 +54,22 @@ internal sealed class SqlMigrator(SqlDialect dialect, TimeProvider timeProvider)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT MAX(Version) FROM SchemaVersions";
-        return await command.ExecuteScalarAsync(cancellationToken) is long version ? (int)version : 0;
+        // MAX of an INTEGER column is a long in SQLite and an int in PostgreSQL and MySQL; NULL before any script.
+        return await command.ExecuteScalarAsync(cancellationToken) is { } version and not DBNull
+            ? Convert.ToInt32(version, CultureInfo.InvariantCulture)
+            : 0;
+    }
+
+    private async Task BeginAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = dialect.BeginMigration;
+        var locked = await command.ExecuteScalarAsync(cancellationToken);
+        if (locked is long or int && Convert.ToInt64(locked, CultureInfo.InvariantCulture) != 1)
+        {
+            throw new TimeoutException(
+                $"Another process held the {dialect.Name} migration lock for too long; run the migration again once it has finished.");
+        }
     }
 
     private static async Task<HashSet<int>> AppliedVersionsAsync(DbConnection connection, CancellationToken cancellationToken)

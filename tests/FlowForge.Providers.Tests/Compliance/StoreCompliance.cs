@@ -23,7 +23,7 @@ public abstract class StoreCompliance(StorageProvider provider) : IAsyncLifetime
 
     protected TestDatabase Database { get; private set; } = null!;
 
-    protected SqlStorage Store => Database.Storage;
+    protected ISqlStorage Store => Database.Store;
 
     protected Guid Owner { get; } = Guid.NewGuid();
 

@@ -1,0 +1,98 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using MySqlConnector;
+
+namespace FlowForge.Storage.Sql.Dialects;
+
+/// <summary>MySQL 8 and MariaDB 10.6 or later (JSON_TABLE), through MySqlConnector.</summary>
+internal sealed class MySqlDialect : SqlDialect
+{
+    public static readonly MySqlDialect Instance = new();
+
+    // GET_LOCK names are server-wide and at most 64 characters: the database's hash keeps shards on one
+    // server from queueing behind each other.
+    private const string MigrationLockName = "CONCAT('flowforge.migrate:', MD5(DATABASE()))";
+
+    private MySqlDialect()
+    {
+    }
+
+    public override string Name => "mysql";
+
+    public override bool SynchronousDriver => false;
+
+    public override bool SupportsUpdateReturning => false;
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    // Returning a connection to MySqlConnector's pool resets it, which closes its server-side statements:
+    // preparing would cost a round trip per statement per operation.
+    public override bool PreparesCommands => false;
+
+    public override IComparer<Guid> IdOrder => GuidByteOrder.BigEndian;
+
+    // IGNORE turns the duplicate-key error of a unique index into "0 rows"; every other column is bound
+    // non-null by the store, so nothing else it would forgive can occur.
+    public override string InsertOrIgnore(string table, string columns, string values) =>
+        $"INSERT IGNORE INTO {table} ({columns}) VALUES ({values})";
+
+    // Both statements go in one round trip; LAST_INSERT_ID is per connection, so concurrent inserts do not mix.
+    public override string InsertReturningId(string table, string columns, string values) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}); SELECT LAST_INSERT_ID()";
+
+    public override string InIdList(string column, string parameter) =>
+        $"{column} IN (SELECT j.Id FROM JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j)";
+
+    public override object IdListValue(IReadOnlyCollection<long> ids)
+    {
+        var json = new StringBuilder(ids.Count * 8).Append('[');
+        foreach (var id in ids)
+        {
+            if (json.Length > 1)
+            {
+                json.Append(',');
+            }
+
+            json.Append(id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return json.Append(']').ToString();
+    }
+
+    public override string CreateSchemaVersionsTable => """
+        CREATE TABLE IF NOT EXISTS SchemaVersions (
+            Version INT NOT NULL PRIMARY KEY,
+            Name VARCHAR(200) NOT NULL,
+            AppliedAt BIGINT NOT NULL
+        ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin
+        """;
+
+    // DDL commits implicitly in MySQL, so no transaction can hold a migration together: a named lock (held by
+    // the session until released) keeps a second process out until the scripts are recorded. The scripts
+    // themselves use IF NOT EXISTS, so one interrupted half-way can run again. MariaDB has no endless wait:
+    // GET_LOCK gives up after 10 minutes with 0 (NULL on error), and the migrator then stops.
+    public override string BeginMigration => $"SELECT COALESCE(GET_LOCK({MigrationLockName}, 600), 0)";
+
+    public override string CommitMigration => $"DO RELEASE_LOCK({MigrationLockName})";
+
+    public override string RollbackMigration => $"DO RELEASE_LOCK({MigrationLockName})";
+
+    // 1213 deadlock (InnoDB rolled the transaction back), 1205 lock wait timeout (the executor rolls back).
+    public override bool IsTransientConflict(DbException exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
+    /// <summary>
+    /// A pool for the connection string. Guids are stored as BINARY(16) in RFC 4122 byte order, and row counts
+    /// are rows matched (as SQLite and PostgreSQL report them), whatever the string says.
+    /// </summary>
+    public static DbDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString)
+        {
+            GuidFormat = MySqlGuidFormat.Binary16,
+            UseAffectedRows = false,
+        };
+        return new MySqlDataSource(builder.ConnectionString);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace FlowForge.Storage.Sql.Dialects;
+
+internal sealed class PostgresDialect : SqlDialect
+{
+    public static readonly PostgresDialect Instance = new();
+
+    // Any constant works: advisory locks are scoped to the database, so shards on one server do not wait for each other.
+    private const long MigrationLockKey = 0x466C6F77466F7267; // "FlowForg"
+
+    private PostgresDialect()
+    {
+    }
+
+    public override string Name => "postgres";
+
+    public override bool SynchronousDriver => false;
+
+    public override bool SupportsUpdateReturning => true;
+
+    // READ COMMITTED: a row read to be changed again must be locked, or another session could change it in between.
+    public override string ForUpdate => " FOR UPDATE";
+
+    // Npgsql prepares a statement on its second use on a physical connection and keeps it across pool rents;
+    // an explicit Prepare on every rent would only repeat that work with untyped parameters.
+    public override bool PreparesCommands => false;
+
+    public override IComparer<Guid> IdOrder => GuidByteOrder.BigEndian;
+
+    // Without a conflict target every unique index counts, so a concurrent insert of the same key waits for
+    // the other transaction and then inserts nothing.
+    public override string InsertOrIgnore(string table, string columns, string values) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) ON CONFLICT DO NOTHING";
+
+    public override string InsertReturningId(string table, string columns, string values) =>
+        $"INSERT INTO {table} ({columns}) VALUES ({values}) RETURNING Id";
+
+    public override string InIdList(string column, string parameter) => $"{column} = ANY({parameter})";
+
+    public override object IdListValue(IReadOnlyCollection<long> ids) => ids.ToArray();
+
+    public override string CreateSchemaVersionsTable => """
+        CREATE TABLE IF NOT EXISTS SchemaVersions (
+            Version INTEGER NOT NULL PRIMARY KEY,
+            Name TEXT NOT NULL,
+            AppliedAt BIGINT NOT NULL
+        )
+        """;
+
+    // The advisory lock is taken before anything else and released by COMMIT or ROLLBACK: a second process
+    // waits here and then finds the scripts recorded. DDL is transactional, so a failed script leaves nothing.
+    public override string BeginMigration => $"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({MigrationLockKey})";
+
+    public override string CommitMigration => "COMMIT";
+
+    public override string RollbackMigration => "ROLLBACK";
+
+    // 40001 serialization_failure, 40P01 deadlock_detected: PostgreSQL rolled the whole transaction back.
+    public override bool IsTransientConflict(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
+
+    /// <summary>A pool for the connection string, with automatic preparation on unless the string sets it.</summary>
+    public static DbDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            // More than the store has statements, so none is evicted and re-prepared.
+            builder.MaxAutoPrepare = 128;
+        }
+
+        return NpgsqlDataSource.Create(builder);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Data;
+using System.Data.Common;
+using FlowForge.Storage.Sql.Dialects;
+
+namespace FlowForge.Storage.Sql.Execution;
+
+/// <summary>
+/// PostgreSQL and MySQL: every operation is its own READ COMMITTED transaction on a connection rented from
+/// the driver's pool, so any number of processes and threads write at once and the database's row locks
+/// order them. An operation the database rolled back for a conflict (deadlock, serialization failure) runs
+/// again after a short random pause, a bounded number of times; the store's operations only touch the
+/// database, so running one again is safe.
+/// </summary>
+internal sealed class PooledSqlExecutor : SqlExecutor
+{
+    public const int MaxAttempts = 6;
+
+    private readonly DbDataSource _dataSource;
+    private volatile bool _disposed;
+    private long _retries;
+
+    public PooledSqlExecutor(DbDataSource dataSource, SqlDialect dialect)
+    {
+        _dataSource = dataSource;
+        Dialect = dialect;
+    }
+
+    public override SqlDialect Dialect { get; }
+
+    public override bool IsRunning => !_disposed;
+
+    /// <summary>Operations the database rolled back for a conflict and that ran again (for tests and diagnostics).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public override async Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return await WriteOnceAsync(body, state, cancellationToken);
+            }
+            catch (DbException exception) when (attempt < MaxAttempts && Dialect.IsTransientConflict(exception))
+            {
+                Interlocked.Increment(ref _retries);
+                await Task.Delay(Backoff(attempt), cancellationToken);
+            }
+        }
+    }
+
+    public override async Task<TResult> ReadAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
+        return await body(session, state, cancellationToken);
+    }
+
+    public override DbConnection OpenMigrationConnection()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _dataSource.OpenConnection();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        await _dataSource.DisposeAsync();
+    }
+
+    private async Task<TResult> WriteOnceAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+    {
+        // The session owns the connection and is disposed last; a transaction not committed by then rolls back.
+        using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
+        await using var transaction = await session.Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        session.Transaction = transaction;
+        var result = await body(session, state, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
+    private static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
+}

@@ -1,0 +1,105 @@
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Sharding;
+
+namespace FlowForge.Storage.Sql;
+
+/// <summary>
+/// Runs spread over several SQL databases of one provider, each a <see cref="SqlStorage"/> of its own. A
+/// run lives on the shard its id hashes to, with its node instances, input and outbox messages, so every
+/// run operation stays one transaction on one database. Flows, users, settings and the idempotency keys of
+/// runs live on shard 0. Listings, recovery, timers and the outbox relay ask every shard.
+/// </summary>
+public sealed partial class ShardedSqlStorage : ISqlStorage
+{
+    private readonly SqlStorage[] _shards;
+
+    internal ShardedSqlStorage(IReadOnlyList<SqlStorage> shards)
+    {
+        if (shards.Count is < 1 or > SqlStorageOptions.MaxShards)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shards), shards.Count, $"A sharded store has 1 to {SqlStorageOptions.MaxShards} shards.");
+        }
+
+        _shards = [.. shards];
+    }
+
+    public int ShardCount => _shards.Length;
+
+    /// <summary>Shard 0: flows, users, settings and idempotency keys.</summary>
+    private SqlStorage Home => _shards[0];
+
+    /// <summary>Opens one store per shard, each on the connection string with <c>{shard}</c> replaced by its number. No connection is made until the first operation.</summary>
+    public static ShardedSqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider)
+    {
+        options.Validate();
+        var shards = new List<SqlStorage>(options.Shards);
+        try
+        {
+            for (var shard = 0; shard < options.Shards; shard++)
+            {
+                shards.Add(SqlStorage.CreateShard(options, shard, timeProvider));
+            }
+        }
+        catch
+        {
+            foreach (var opened in shards)
+            {
+                opened.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+
+            throw;
+        }
+
+        return new ShardedSqlStorage(shards);
+    }
+
+    /// <summary>The shard that holds the run.</summary>
+    public int ShardOf(Guid runId) => RunShards.ShardOf(runId, _shards.Length);
+
+    internal SqlStorage Shard(int shard) => _shards[shard];
+
+    /// <summary>Migrates every shard (each under its own database's migration lock).</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_shards.Select(s => s.MigrateAsync(cancellationToken)));
+
+    public async ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken)
+    {
+        var ready = await Task.WhenAll(_shards.Select(s => s.IsReadyAsync(cancellationToken).AsTask()));
+        return Array.TrueForAll(ready, r => r);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var shard in _shards)
+        {
+            await shard.DisposeAsync();
+        }
+    }
+
+    public Task<FlowRecord> CreateAsync(Guid ownerId, string name, string json, CancellationToken cancellationToken) =>
+        Home.CreateAsync(ownerId, name, json, cancellationToken);
+
+    public Task<FlowRecord?> AddVersionAsync(Guid flowId, Guid ownerId, string name, string json, CancellationToken cancellationToken) =>
+        Home.AddVersionAsync(flowId, ownerId, name, json, cancellationToken);
+
+    public Task<FlowRecord?> GetAsync(Guid flowId, Guid ownerId, int? version, CancellationToken cancellationToken) =>
+        Home.GetAsync(flowId, ownerId, version, cancellationToken);
+
+    public Task<FlowRecord?> GetVersionAsync(Guid flowId, int version, CancellationToken cancellationToken) =>
+        Home.GetVersionAsync(flowId, version, cancellationToken);
+
+    public Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, CancellationToken cancellationToken) =>
+        Home.ListAsync(ownerId, page, cancellationToken);
+
+    public Task<bool> DeleteAsync(Guid flowId, Guid ownerId, CancellationToken cancellationToken) =>
+        Home.DeleteAsync(flowId, ownerId, cancellationToken);
+
+    public Task<bool> TryCreateAsync(UserRecord user, CancellationToken cancellationToken) =>
+        Home.TryCreateAsync(user, cancellationToken);
+
+    public Task<UserRecord?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
+        Home.FindByEmailAsync(email, cancellationToken);
+
+    public Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken) =>
+        Home.GetOrAddSettingAsync(key, valueIfMissing, cancellationToken);
+}

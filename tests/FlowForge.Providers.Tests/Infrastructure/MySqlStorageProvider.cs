@@ -1,0 +1,31 @@
+using FlowForge.Storage.Sql;
+using MySqlConnector;
+
+namespace FlowForge.Providers.Tests.Infrastructure;
+
+/// <summary>The mysql provider on the MariaDB server of the tests.</summary>
+public sealed class MySqlStorageProvider(TestServers servers, int shards = 1) : ServerStorageProvider(shards)
+{
+    protected override string Provider => SqlStorageOptions.MySql;
+
+    public override string ConnectionStringFor(string database) =>
+        new MySqlConnectionStringBuilder(servers.MySql) { Database = database }.ConnectionString;
+
+    protected override async Task CreateDatabaseAsync(string name)
+    {
+        await using var connection = new MySqlConnection(AdminConnectionString());
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand($"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected override void DropDatabase(string name)
+    {
+        using var connection = new MySqlConnection(AdminConnectionString());
+        connection.Open();
+        using var command = new MySqlCommand($"DROP DATABASE IF EXISTS `{name}`", connection);
+        command.ExecuteNonQuery();
+    }
+
+    private string AdminConnectionString() => new MySqlConnectionStringBuilder(servers.MySql) { Pooling = false }.ConnectionString;
+}

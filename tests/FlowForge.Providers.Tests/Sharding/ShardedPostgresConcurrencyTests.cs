@@ -1,0 +1,8 @@
+using FlowForge.Providers.Tests.Compliance;
+using FlowForge.Providers.Tests.Infrastructure;
+
+namespace FlowForge.Providers.Tests.Sharding;
+
+/// <summary>The same races with runs spread over two PostgreSQL databases (idempotency keys claimed on shard 0).</summary>
+[Collection(ServersCollection.Name)]
+public sealed class ShardedPostgresConcurrencyTests(TestServers servers) : ConcurrencyCompliance(new PostgresStorageProvider(servers, shards: 2));

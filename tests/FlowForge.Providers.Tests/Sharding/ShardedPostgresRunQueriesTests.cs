@@ -1,0 +1,8 @@
+using FlowForge.Providers.Tests.Compliance;
+using FlowForge.Providers.Tests.Infrastructure;
+
+namespace FlowForge.Providers.Tests.Sharding;
+
+/// <summary>Runs spread over two PostgreSQL databases.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class ShardedPostgresRunQueriesTests(TestServers servers) : RunQueriesCompliance(new PostgresStorageProvider(servers, shards: 2));
