@@ -12,6 +12,7 @@ set -euo pipefail
 
 dir="${FLOWFORGE_SERVICES_DIR:-${FLOWFORGE_TEST_SERVICES_DIR:-/tmp/flowforge-services}}"
 service_user=flowforge-test
+marker=.flowforge-services
 packages=(postgresql mariadb-server rabbitmq-server redis-server)
 
 log() { printf 'services: %s\n' "$*" >&2; }
@@ -309,6 +310,7 @@ cmd_start() {
     ensure_service_user
     mkdir -p "$dir"
     chmod 755 "$dir"
+    : >"$dir/$marker"
     start_done=0
     trap 'if [ "$start_done" != 1 ]; then log "start failed; stopping what started"; cmd_stop; fi' EXIT
 
@@ -346,6 +348,8 @@ EOF
 
 cmd_stop() {
     [ -d "$dir" ] || return 0
+    # The folder comes from the environment: never empty one this script did not make.
+    [ -f "$dir/$marker" ] || fail "$dir was not made by services.sh (no $marker); not touching it"
     stop_rabbit_node
     stop_pid "$(cat "$dir/epmd.pid" 2>/dev/null || true)" 5
     stop_redis
