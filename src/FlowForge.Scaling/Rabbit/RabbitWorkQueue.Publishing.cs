@@ -32,39 +32,50 @@ public sealed partial class RabbitWorkQueue
             pending.Add(i);
         }
 
+        // One deadline for the whole call, so a broker that blocks publishers (resource alarm) cannot hold it forever either.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.PublishTimeout);
         var started = Stopwatch.GetTimestamp();
         var delay = FirstRetryDelay;
-        for (var attempt = 1; ; attempt++)
+        Exception? failure = null;
+        try
         {
-            Exception failure;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                var channel = await GetPublishChannelAsync(cancellationToken).ConfigureAwait(false);
-                var cutOff = await PublishPendingAsync(channel, messages, bodies, pending, cancellationToken).ConfigureAwait(false);
-                if (cutOff is null)
+                try
                 {
-                    return;
+                    var channel = await GetPublishChannelAsync(deadline.Token).ConfigureAwait(false);
+                    failure = await PublishPendingAsync(channel, messages, bodies, pending, deadline.Token).ConfigureAwait(false);
+                    if (failure is null)
+                    {
+                        return;
+                    }
+                }
+                catch (Exception ex) when (IsTransient(ex) && !deadline.IsCancellationRequested)
+                {
+                    failure = ex;
                 }
 
-                failure = cutOff;
-            }
-            catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                failure = ex;
-            }
+                if (Stopwatch.GetElapsedTime(started) + delay > _options.PublishTimeout)
+                {
+                    break;
+                }
 
-            if (Stopwatch.GetElapsedTime(started) + delay > _options.PublishTimeout)
-            {
-                throw new TimeoutException(
-                    $"RabbitMQ did not confirm {pending.Count} of {messages.Count} work messages for queue '{_options.QueueName}' within {_options.PublishTimeout.TotalSeconds:0.#} s: " +
-                    $"the broker is unreachable or still recovering ({failure.Message}). Check that it runs and that {RabbitOptions.Section}:{nameof(RabbitOptions.ConnectionString)} points at it.",
-                    failure);
+                LogPublishRetry(_logger, pending.Count, _options.QueueName, attempt, delay.TotalMilliseconds, failure.Message);
+                await Task.Delay(delay, deadline.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RecoveryInterval.Ticks));
             }
-
-            LogPublishRetry(_logger, pending.Count, _options.QueueName, attempt, delay.TotalMilliseconds, failure.Message);
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.RecoveryInterval.Ticks));
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure ??= ex;
+        }
+
+        throw new TimeoutException(
+            $"RabbitMQ did not confirm {pending.Count} of {messages.Count} work messages for queue '{_options.QueueName}' within {_options.PublishTimeout.TotalSeconds:0.#} s: " +
+            $"the broker is unreachable, recovering or blocking publishers ({failure.Message}). Check that it runs and that " +
+            $"{RabbitOptions.Section}:{nameof(RabbitOptions.ConnectionString)} points at it.",
+            failure);
     }
 
     /// <summary>
