@@ -50,6 +50,7 @@ public sealed partial class ShardedSqlStorage
     /// </summary>
     public async Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken)
     {
+        // A foreign cursor is refused here, before any shard is asked.
         PageCursor.Decode(PageCursor.Runs, page.Cursor);
         var limit = PageCursor.ClampLimit(page.Limit);
         var request = new PageRequest(limit, page.Cursor);

@@ -42,6 +42,7 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
         }
         catch
         {
+            // Opening a shard does no I/O; disposing one stops its idle SQLite writer loop, which returns at once.
             foreach (var opened in shards)
             {
                 opened.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -12,9 +12,7 @@ public sealed partial class SqlStorage
         """);
 
     // One statement for a whole batch of ids, whatever its size.
-    private static readonly SqlStatement DeleteOutboxMessages = new(nameof(DeleteOutboxMessages), d => $"""
-        DELETE FROM Outbox WHERE {d.InIdList("Id", "@ids")}
-        """);
+    private static readonly SqlStatement DeleteOutboxMessages = new(nameof(DeleteOutboxMessages), d => d.DeleteWhereInIdList("Outbox", "Id", "@ids"));
 
     public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, limit, ct) =>

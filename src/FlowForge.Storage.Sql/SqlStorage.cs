@@ -1,4 +1,3 @@
-using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Migrations;

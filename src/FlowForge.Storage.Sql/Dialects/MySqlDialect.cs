@@ -44,6 +44,10 @@ internal sealed class MySqlDialect : SqlDialect
     public override string InIdList(string column, string parameter) =>
         $"{column} IN (SELECT j.Id FROM JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j)";
 
+    // MariaDB reads the whole table for a single-table DELETE … WHERE Id IN (subquery); joined, it seeks each id.
+    public override string DeleteWhereInIdList(string table, string column, string parameter) =>
+        $"DELETE t FROM {table} AS t JOIN JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j ON t.{column} = j.Id";
+
     public override object IdListValue(IReadOnlyCollection<long> ids)
     {
         var json = new StringBuilder(ids.Count * 8).Append('[');

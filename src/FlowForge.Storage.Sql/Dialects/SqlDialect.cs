@@ -33,6 +33,10 @@ internal abstract class SqlDialect
 
     public abstract object IdListValue(IReadOnlyCollection<long> ids);
 
+    /// <summary>A DELETE of the rows of <paramref name="table"/> whose <paramref name="column"/> is one of the ids bound to <paramref name="parameter"/>.</summary>
+    public virtual string DeleteWhereInIdList(string table, string column, string parameter) =>
+        $"DELETE FROM {table} WHERE {InIdList(column, parameter)}";
+
     public abstract string CreateSchemaVersionsTable { get; }
 
     /// <summary>

@@ -1,0 +1,97 @@
+using System.Runtime.CompilerServices;
+using FlowForge.Providers.Tests.Infrastructure;
+using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Dialects;
+using FlowForge.Storage.Sql.Execution;
+using MySqlConnector;
+using Xunit.Abstractions;
+
+namespace FlowForge.Providers.Tests.MariaDb;
+
+/// <summary>Every statement the store runs on MySQL must find its rows through an index, never by reading a whole table.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class MariaDbQueryPlanTests(TestServers servers, ITestOutputHelper output) : IAsyncLifetime
+{
+    // Recovery at start-up on the embedded shape empties the whole outbox: reading all of it is the point.
+    private static readonly HashSet<string> WholeTableByDesign = ["ClearOutbox"];
+
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await new MySqlStorageProvider(servers).CreateDatabaseAsync(TimeProvider.System);
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task EveryStatement_UsesAnIndexForEachTable()
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
+        await connection.OpenAsync();
+        await using (var seed = new MySqlCommand(
+            """
+            INSERT INTO Outbox (Kind, RunId, NodeId, Version, FlowId, FlowVersion)
+            SELECT 'ExecuteNode', UNHEX(REPEAT('00', 16)), 'n', 1, UNHEX(REPEAT('00', 16)), 1 FROM seq_1_to_5000;
+            ANALYZE TABLE Outbox;
+            """,
+            connection))
+        {
+            // On an empty table a full scan is the cheapest plan, and MariaDB takes it: a filled one shows the real choice.
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        var offenders = new List<string>();
+        foreach (var statement in SqlStatement.All)
+        {
+            // A plain INSERT … VALUES reads no table (the outbox insert is followed by SELECT LAST_INSERT_ID()), and
+            // the UPDATE … RETURNING statements are for the dialects that have it: MySQL runs the portable ones.
+            var sql = statement.TextFor(MySqlDialect.Instance);
+            if (sql.StartsWith("INSERT", StringComparison.Ordinal) || sql.Contains("RETURNING", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var plan = await ExplainAsync(connection, sql);
+            output.WriteLine($"{statement.Name}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", plan.Select(p => $"{p.Table} {p.Type} {p.Key} {p.Extra}"))}");
+            if (!WholeTableByDesign.Contains(statement.Name))
+            {
+                offenders.AddRange(plan
+                    .Where(step => step.Type == "ALL" && !step.Table.StartsWith('<') && step.Table != "j")
+                    .Select(step => $"{statement.Name}: full scan of {step.Table}"));
+            }
+        }
+
+        Assert.Empty(offenders);
+    }
+
+    private static async Task<List<(string Table, string Type, string Key, string Extra)>> ExplainAsync(MySqlConnection connection, string sql)
+    {
+        await using var command = new MySqlCommand("EXPLAIN " + sql, connection);
+        foreach (var name in SqlSession.ParameterNames(sql))
+        {
+            command.Parameters.AddWithValue(name, SampleValue(name));
+        }
+
+        var steps = new List<(string, string, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add((Text(reader, "table"), Text(reader, "type"), Text(reader, "key"), Text(reader, "Extra")));
+        }
+
+        return steps;
+    }
+
+    private static string Text(MySqlDataReader reader, string column) =>
+        reader.IsDBNull(reader.GetOrdinal(column)) ? "" : Convert.ToString(reader.GetValue(reader.GetOrdinal(column)), System.Globalization.CultureInfo.InvariantCulture)!;
+
+    private static object SampleValue(string parameter) => parameter switch
+    {
+        "@ids" => "[1,2]",
+        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" => Guid.NewGuid(),
+        "@nodeId" or "@idempotencyKey" or "@email" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
+            or "@type" or "@inputJson" or "@passwordHash" or "@json" => "x",
+        "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
+            or "@attempt" or "@remainingNodes" => 1,
+        _ => 1_000_000L,
+    };
+}

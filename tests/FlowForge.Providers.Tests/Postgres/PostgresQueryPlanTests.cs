@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using FlowForge.Providers.Tests.Infrastructure;
+using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Dialects;
+using FlowForge.Storage.Sql.Execution;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace FlowForge.Providers.Tests.Postgres;
+
+/// <summary>Every statement the store runs on PostgreSQL must find its rows through an index, never by reading a whole table.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class PostgresQueryPlanTests(TestServers servers, ITestOutputHelper output) : IAsyncLifetime
+{
+    // Recovery at start-up on the embedded shape empties the whole outbox: reading all of it is the point.
+    private static readonly HashSet<string> WholeTableByDesign = ["ClearOutbox"];
+
+    private TestDatabase _database = null!;
+
+    public async Task InitializeAsync() => _database = await new PostgresStorageProvider(servers).CreateDatabaseAsync(TimeProvider.System);
+
+    public async Task DisposeAsync() => await _database.DisposeAsync();
+
+    [Fact]
+    public async Task EveryStatement_UsesAnIndexForEachTable()
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        await using var connection = new NpgsqlConnection(_database.Options.ConnectionString);
+        await connection.OpenAsync();
+        await using (var disable = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            // A sequential scan then costs so much that the planner takes one only when no index can serve.
+            await disable.ExecuteNonQueryAsync();
+        }
+
+        var offenders = new List<string>();
+        foreach (var statement in SqlStatement.All)
+        {
+            var plan = await ExplainAsync(connection, statement.TextFor(PostgresDialect.Instance));
+            output.WriteLine($"{statement.Name}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", plan)}");
+            if (!WholeTableByDesign.Contains(statement.Name))
+            {
+                offenders.AddRange(plan.Where(step => step.Contains("Seq Scan", StringComparison.Ordinal)).Select(step => $"{statement.Name}: {step.Trim()}"));
+            }
+        }
+
+        Assert.Empty(offenders);
+    }
+
+    private static async Task<List<string>> ExplainAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        foreach (var name in SqlSession.ParameterNames(sql))
+        {
+            // Real values: with NULLs the planner would fold the predicates away and read nothing at all.
+            command.Parameters.AddWithValue(name, SampleValue(name));
+        }
+
+        var steps = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            steps.Add(reader.GetString(0));
+        }
+
+        return steps;
+    }
+
+    private static object SampleValue(string parameter) => parameter switch
+    {
+        "@ids" => new long[] { 1, 2 },
+        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" => Guid.NewGuid(),
+        "@nodeId" or "@idempotencyKey" or "@email" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
+            or "@type" or "@inputJson" or "@passwordHash" or "@json" => "x",
+        "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
+            or "@attempt" or "@remainingNodes" => 1,
+        _ => 1_000_000L,
+    };
+}
