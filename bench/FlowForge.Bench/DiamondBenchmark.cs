@@ -215,7 +215,16 @@ public static class DiamondBenchmark
 
     private static async Task StartRunAsync(HttpClient client, Guid flowId)
     {
-        using var response = await client.PostAsync($"/api/flows/{flowId}/runs", new StringContent("{\"input\":{\"n\":1}}", Encoding.UTF8, "application/json"));
+        // A 429 is the server asking to slow down: wait as long as it says, a bounded number of times.
+        var response = await client.PostAsync($"/api/flows/{flowId}/runs", new StringContent("{\"input\":{\"n\":1}}", Encoding.UTF8, "application/json"));
+        for (var retry = 0; retry < 30 && response.StatusCode == HttpStatusCode.TooManyRequests; retry++)
+        {
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            response.Dispose();
+            response = await client.PostAsync($"/api/flows/{flowId}/runs", new StringContent("{\"input\":{\"n\":1}}", Encoding.UTF8, "application/json"));
+        }
+
+        using var answered = response;
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             throw new InvalidOperationException($"start answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

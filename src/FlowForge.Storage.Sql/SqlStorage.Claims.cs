@@ -25,19 +25,49 @@ public sealed partial class SqlStorage
         UPDATE Runs SET Status = 'Running', StartedAt = @now WHERE Id = @runId AND Status = 'Pending'
         """);
 
+    private static readonly IReadOnlyDictionary<string, string?> EmptyOutputs = new Dictionary<string, string?>(StringComparer.Ordinal);
+
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
         SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Succeeded'
         """);
 
-    public Task<ClaimedNode?> TryClaimAsync(
-        WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        _executor.WriteAsync(
+    public async Task<ClaimedNode?> TryClaimAsync(
+        WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var claimed = await _executor.WriteAsync(
             TryClaimCoreAsync,
-            (Message: message, Dependencies: dependencies, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
-            cancellationToken);
+            (Message: message, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
+            cancellationToken).ConfigureAwait(false);
+        if (claimed is null || dependencies.Count == 0)
+        {
+            return claimed;
+        }
+
+        // A dependency's output never changes once it has Succeeded and committed, so it is read after the claim,
+        // on a reader connection: the writer (the one serialized resource of SQLite) only does the claim itself.
+        var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+        return claimed with { DependencyOutputs = outputs };
+    }
+
+    private static async ValueTask<IReadOnlyDictionary<string, string?>> ReadSucceededOutputsAsync(
+        SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
+    {
+        var outputs = new Dictionary<string, string?>(a.Dependencies.Count, StringComparer.Ordinal);
+        var output = s.Command(SelectSucceededOutput);
+        foreach (var dependency in a.Dependencies)
+        {
+            var value = await s.ScalarAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
+            if (value is not null)
+            {
+                outputs[dependency] = value as string;
+            }
+        }
+
+        return outputs;
+    }
 
     private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
-        SqlSession s, (WorkMessage Message, IReadOnlyList<string> Dependencies, long Now, long LeaseUntil) a, CancellationToken ct)
+        SqlSession s, (WorkMessage Message, long Now, long LeaseUntil) a, CancellationToken ct)
     {
         var message = a.Message;
         NodeStatus status;
@@ -115,20 +145,6 @@ public sealed partial class SqlStorage
         var runStarted = runStatus == RunStatus.Pending
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
-        var outputs = new Dictionary<string, string?>(a.Dependencies.Count, StringComparer.Ordinal);
-        if (a.Dependencies.Count > 0)
-        {
-            var output = s.Command(SelectSucceededOutput);
-            foreach (var dependency in a.Dependencies)
-            {
-                var value = await s.ScalarAsync(output.Bind("@runId", message.RunId).Bind("@nodeId", dependency), ct);
-                if (value is not null)
-                {
-                    outputs[dependency] = value as string;
-                }
-            }
-        }
-
-        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, inputJson, outputs, resumedFrom, runStarted);
+        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, inputJson, EmptyOutputs, resumedFrom, runStarted);
     }
 }

@@ -5,8 +5,11 @@ public sealed class EngineOptions
 {
     public const string Section = "Engine";
 
-    /// <summary>How many node executions one process runs at once.</summary>
-    public int WorkerParallelism { get; set; } = 64;
+    /// <summary>
+    /// How many node executions one process runs at once. Executions mostly wait on commits, so a high number
+    /// costs little and keeps group commits large; under overload the writer queue then slows new runs down.
+    /// </summary>
+    public int WorkerParallelism { get; set; } = 1024;
 
     /// <summary>How long a claim stays valid; a Running node whose lease ended is run again by another worker.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
