@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,6 +29,8 @@ public sealed partial class NodeExecutor(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
+    private static readonly TimeSpan TransientRetryDelay = TimeSpan.FromSeconds(1);
+
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeExecutor>();
     private readonly ILogger _nodeLogger = loggerFactory.CreateLogger("FlowForge.Nodes");
 
@@ -41,9 +44,16 @@ public sealed partial class NodeExecutor(
         {
             // The host is stopping: the node stays Running and is run again after the restart.
         }
+        catch (Exception ex) when (ex is DbException or TimeoutException)
+        {
+            // A transient storage failure (deadlock, failover, pool exhausted): the same message comes back shortly.
+            // If the claim had committed, the redelivery finds a newer version and is dropped; the lease covers that case.
+            LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
+            timers.Schedule(message, time.GetUtcNow() + TransientRetryDelay);
+        }
         catch (Exception ex)
         {
-            // Storage failure: the message is dropped here, the state in the database tells the sweep what to redo.
+            // Anything else would fail again the same way: the state in the database tells the sweep what to redo.
             LogHandlingFailed(_logger, message.RunId, message.NodeId, ex);
         }
     }
@@ -218,6 +228,9 @@ public sealed partial class NodeExecutor(
     }
 
     private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
+    private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);

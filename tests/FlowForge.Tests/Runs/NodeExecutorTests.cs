@@ -68,4 +68,20 @@ public sealed class NodeExecutorTests
         var pause = run.Nodes.Single(n => n.NodeId == "pause");
         Assert.True(pause.FinishedAt - pause.StartedAt >= TimeSpan.FromMilliseconds(700), $"waited only {pause.FinishedAt - pause.StartedAt}");
     }
+
+    [Fact]
+    public async Task HandleAsync_TransientStorageFailure_MessageComesBackAndTheRunFinishes()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: s =>
+        {
+            var real = s.Last(d => d.ServiceType == typeof(IRunStore));
+            s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 3)));
+        });
+        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(15));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.All(run.Nodes, n => Assert.Equal(1, n.Attempt));
+    }
 }

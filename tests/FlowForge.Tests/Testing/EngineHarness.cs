@@ -36,7 +36,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public ScriptJournal Journal => Services.GetRequiredService<ScriptJournal>();
 
-    public static async Task<EngineHarness> StartAsync(string? directory = null, Action<EngineOptions>? configure = null, bool start = true, SqlStorageOptions? storage = null)
+    public static async Task<EngineHarness> StartAsync(string? directory = null, Action<EngineOptions>? configure = null, bool start = true, SqlStorageOptions? storage = null, Action<IServiceCollection>? services = null)
     {
         var owns = directory is null;
         directory ??= Directory.CreateTempSubdirectory("flowforge-test-").FullName;
@@ -53,6 +53,7 @@ public sealed class EngineHarness : IAsyncDisposable
             configure?.Invoke(o);
         });
         builder.Services.AddFlowForgeEngine();
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.Services.GetRequiredService<SqlStorage>().MigrateAsync(CancellationToken.None);
         if (start)
