@@ -15,7 +15,7 @@ public sealed class RunsHubTests
     {
         await using var server = await TestServer.StartAsync();
         using var client = await server.CreateUserClientAsync();
-        var flow = (await (await client.PostAsJsonAsync("/api/flows", Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 500 }), ("done", "core.noop", null)))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var flow = (await (await client.PostAsJsonAsync("/api/flows", Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 2_000 }), ("done", "core.noop", null)))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         await using var hub = Connect(server, client);
         var nodes = new ConcurrentQueue<(string NodeId, string Status)>();
         var finished = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
