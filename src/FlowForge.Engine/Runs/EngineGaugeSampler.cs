@@ -1,23 +1,22 @@
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace FlowForge.Engine.Runs;
 
 /// <summary>
-/// Samples values that cost a round trip (queue depth) every few seconds, so metric scrapes read a number
-/// instead of calling the broker.
+/// Samples values that cost a round trip (queue depth, outbox lag) every few seconds, so metric scrapes read a
+/// number instead of calling the broker or the database.
 /// </summary>
-public sealed class EngineGaugeSampler(IWorkQueue queue, TimeProvider time) : BackgroundService
+public sealed class EngineGaugeSampler(IWorkQueue queue, IOutboxStore outbox, TimeProvider time) : BackgroundService
 {
+    /// <summary>The outbox lag is counted up to this many messages; more reads as this number.</summary>
+    public const int OutboxCountCap = 10_000;
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (queue is not IQueueDepth depth)
-        {
-            return;
-        }
-
         using var timer = new PeriodicTimer(Interval, time);
         try
         {
@@ -25,11 +24,16 @@ public sealed class EngineGaugeSampler(IWorkQueue queue, TimeProvider time) : Ba
             {
                 try
                 {
-                    EngineTelemetry.QueueDepth = await depth.GetDepthAsync(stoppingToken);
+                    if (queue is IQueueDepth depth)
+                    {
+                        EngineTelemetry.QueueDepth = await depth.GetDepthAsync(stoppingToken);
+                    }
+
+                    EngineTelemetry.OutboxPending = (await outbox.ReadPendingAsync(OutboxCountCap, stoppingToken)).Count;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The broker is unreachable: readiness reports it; the gauge keeps its last value.
+                    // The broker or the database is unreachable: readiness reports it; the gauges keep their last values.
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -30,5 +30,10 @@ public static class EngineTelemetry
 
     public static readonly ObservableGauge<long> QueueDepthGauge = Meter.CreateObservableGauge("flowforge.queue.depth", () => QueueDepth, description: "Work messages waiting for a worker.");
 
+    /// <summary>Last sampled number of committed messages not yet handed to the queue (see <see cref="EngineGaugeSampler"/>).</summary>
+    public static long OutboxPending { get; set; }
+
+    public static readonly ObservableGauge<long> OutboxLagGauge = Meter.CreateObservableGauge("flowforge.outbox.pending", () => OutboxPending, description: "Outbox lag: messages committed with a state change and not yet accepted by the queue.");
+
     public static readonly Counter<long> StaleCompletions = Meter.CreateCounter<long>("flowforge.completions.stale", description: "Completions ignored because the claim had been taken over.");
 }

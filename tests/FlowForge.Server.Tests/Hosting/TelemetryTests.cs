@@ -30,6 +30,8 @@ public sealed class TelemetryTests
         Assert.Contains("flowforge_node_duration", metrics, StringComparison.Ordinal);
         Assert.Contains("node_type=\"core.noop\"", metrics, StringComparison.Ordinal);
         Assert.Contains("flowforge_queue_depth", metrics, StringComparison.Ordinal);
+        Assert.Contains("flowforge_outbox_pending", metrics, StringComparison.Ordinal);
+        Assert.Contains("flowforge_queue_published", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
