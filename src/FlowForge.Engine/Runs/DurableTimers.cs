@@ -14,12 +14,16 @@ public sealed partial class DurableTimers(IWorkQueue queue, TimeProvider time, I
 {
     private readonly ConcurrentDictionary<(Guid RunId, string NodeId, long Version), ITimer> _armed = new();
 
+    private static readonly TimeSpan WakeMargin = TimeSpan.FromMilliseconds(15);
+
     /// <summary>Timers further away than this are left to a later sweep.</summary>
     public TimeSpan Horizon => options.Value.SweepInterval * 2;
 
     public void Schedule(WorkMessage message, DateTimeOffset dueAt)
     {
-        var delay = dueAt - time.GetUtcNow();
+        // Timers tick on a millisecond clock and may fire a moment before the precise due time, when the claim would
+        // still see the wait as not over and drop the message: wake a little after it instead.
+        var delay = dueAt - time.GetUtcNow() + WakeMargin;
         if (delay > Horizon)
         {
             return;
@@ -50,6 +54,12 @@ public sealed partial class DurableTimers(IWorkQueue queue, TimeProvider time, I
 
     private async void Fire((Guid, string, long) key, WorkMessage message)
     {
+        // Disarm before publishing: handling the message may arm the same key again (a retry), which must not be lost.
+        if (_armed.TryRemove(key, out var timer))
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             await queue.PublishAsync([message], CancellationToken.None).ConfigureAwait(false);
@@ -59,13 +69,6 @@ public sealed partial class DurableTimers(IWorkQueue queue, TimeProvider time, I
         {
             // The node stays waiting in the database; the next sweep arms the timer again.
             LogWakeFailed(logger, message.RunId, message.NodeId, ex);
-        }
-        finally
-        {
-            if (_armed.TryRemove(key, out var timer))
-            {
-                await timer.DisposeAsync().ConfigureAwait(false);
-            }
         }
     }
 

@@ -29,6 +29,8 @@ public sealed partial class NodeExecutor(
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
+    private const int CompletionAttempts = 5;
+
     private static readonly TimeSpan TransientRetryDelay = TimeSpan.FromSeconds(1);
 
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeExecutor>();
@@ -99,7 +101,7 @@ public sealed partial class NodeExecutor(
             new KeyValuePair<string, object?>("node_type", node.Type),
             new KeyValuePair<string, object?>("outcome", result.Status.ToString()));
 
-        var outcome = await runs.CompleteNodeAsync(result, plan, cancellationToken).ConfigureAwait(false);
+        var outcome = await CompleteWithRetriesAsync(result, plan, cancellationToken).ConfigureAwait(false);
         if (!outcome.Applied)
         {
             EngineTelemetry.StaleCompletions.Add(1);
@@ -135,6 +137,26 @@ public sealed partial class NodeExecutor(
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
             var error = finished == RunStatus.Failed ? $"Node '{node.Id}' failed: {result.Error}" : null;
             events.Publish(new RunStatusChanged(message.RunId, finished, error, result.At));
+        }
+    }
+
+    /// <summary>
+    /// The node has run: its result must not be lost to a passing storage failure (the claim would otherwise hold
+    /// the node until its lease ends). A retry after a commit whose answer was lost comes back Stale, harmlessly.
+    /// </summary>
+    private async Task<CompletionResult> CompleteWithRetriesAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await runs.CompleteNodeAsync(completion, plan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is DbException or TimeoutException && attempt < CompletionAttempts)
+            {
+                LogCompletionRetried(_logger, completion.RunId, completion.NodeId, attempt, ex);
+                await Task.Delay(TransientRetryDelay * attempt, time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -231,6 +253,9 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the result of node {NodeId} of run {RunId} failed (attempt {Attempt}); trying again")]
+    private static partial void LogCompletionRetried(ILogger logger, Guid runId, string nodeId, int attempt, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);

@@ -84,4 +84,22 @@ public sealed class NodeExecutorTests
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.All(run.Nodes, n => Assert.Equal(1, n.Attempt));
     }
+
+    [Fact]
+    public async Task HandleAsync_TransientFailureRecordingTheResult_IsRetriedWithoutRunningTheNodeAgain()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: s =>
+        {
+            var real = s.Last(d => d.ServiceType == typeof(IRunStore));
+            s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingCompletions: 2)));
+        });
+        var flowId = await harness.CreateFlowAsync(FlowJson.Create("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
+
+        var runId = await harness.StartRunAsync(flowId);
+        var run = await harness.WaitForRunAsync(runId, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Single(harness.Journal.For(runId, "work"));
+        Assert.All(run.Nodes, n => Assert.Equal(1, n.Attempt));
+    }
 }

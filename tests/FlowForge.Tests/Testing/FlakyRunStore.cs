@@ -5,12 +5,11 @@ using FlowForge.Engine.Storage;
 
 namespace FlowForge.Tests.Testing;
 
-/// <summary>The real run store, except that the first <see cref="FailingClaims"/> claims fail as a deadlock would.</summary>
-public sealed class FlakyRunStore(IRunStore inner, int failingClaims) : IRunStore
+/// <summary>The real run store, except that the first claims and completions fail as a deadlock would.</summary>
+public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failingCompletions = 0) : IRunStore
 {
     private int _failuresLeft = failingClaims;
-
-    public int FailingClaims { get; } = failingClaims;
+    private int _completionFailuresLeft = failingCompletions;
 
     public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) => inner.CreateRunAsync(run, plan, cancellationToken);
 
@@ -19,7 +18,10 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims) : IRunStor
             ? throw new SimulatedDeadlockException()
             : inner.TryClaimAsync(message, dependencies, now, leaseUntil, cancellationToken);
 
-    public Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken) => inner.CompleteNodeAsync(completion, plan, cancellationToken);
+    public Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken) =>
+        Interlocked.Decrement(ref _completionFailuresLeft) >= 0
+            ? throw new SimulatedDeadlockException()
+            : inner.CompleteNodeAsync(completion, plan, cancellationToken);
 
     public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, ownerId, at, cancellationToken);
 
