@@ -29,7 +29,7 @@ public abstract class RunStoreCompliance(StorageProvider provider) : StoreCompli
         Assert.Null(run.StartedAt);
         Assert.Equal(["trigger", "a", "b", "c", "d"], run.Nodes.Select(n => n.NodeId));
         Assert.Equal(NodeStatus.Ready, NodeOf(run, "trigger").Status);
-        Assert.All(run.Nodes.Skip(1), n => Assert.Equal(NodeStatus.Pending, n.Status));
+        Assert.All(run.Nodes.Where(n => n.NodeId != "trigger"), n => Assert.Equal(NodeStatus.Pending, n.Status));
         Assert.All(run.Nodes, n => Assert.Equal(0, n.Attempt));
 
         var pending = await Store.ReadPendingAsync(10, CancellationToken.None);

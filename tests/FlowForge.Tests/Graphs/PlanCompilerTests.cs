@@ -134,7 +134,7 @@ public sealed class PlanCompilerTests
     {
         var ids = Enumerable.Range(0, 1_000).Select(i => $"n{i}").ToArray();
         var flow = new TestFlow().Node(ids[0], "trigger.manual");
-        foreach (var id in ids.Skip(1))
+        foreach (var id in ids[1..])
         {
             flow.Node(id, "core.set", new JsonObject { ["values"] = new JsonObject { ["first"] = "{{ nodes.n0.output }}" } });
         }
