@@ -14,19 +14,8 @@ public static class TestServices
 
     public static string Redis => Get("FLOWFORGE_TEST_REDIS");
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "FlowForge.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("FlowForge.slnx not found above the test folder.");
-        }
-    }
+    /// <summary>The folder of the running servers, for <see cref="ServicesScript"/> commands such as restart-rabbitmq.</summary>
+    public static string ServicesDirectory => Get("FLOWFORGE_TEST_SERVICES_DIR");
 
     private static string Get(string name) =>
         Environment.GetEnvironmentVariable(name)

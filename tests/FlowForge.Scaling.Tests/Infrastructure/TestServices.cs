@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using FlowForge.Testing;
 
 namespace FlowForge.Scaling.Tests.Infrastructure;
 
@@ -37,9 +37,7 @@ public sealed class TestServices : IAsyncLifetime
         {
             var directory = Path.Combine(Path.GetTempPath(), "flowforge-scaling-tests-" + Guid.NewGuid().ToString("N")[..12]);
             _startedHere = true;
-            var output = await RunScriptAsync("start", directory, StartTimeout);
-            var envFile = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-            variables = ReadEnvFile(envFile);
+            variables = await ServicesScript.StartAsync(directory, StartTimeout);
         }
 
         RabbitMq = variables["FLOWFORGE_TEST_RABBITMQ"];
@@ -52,75 +50,10 @@ public sealed class TestServices : IAsyncLifetime
     {
         if (_startedHere && Directory.Length > 0)
         {
-            await RunScriptAsync("stop", Directory, StartTimeout);
+            await ServicesScript.RunAsync("stop", Directory, StartTimeout);
         }
     }
 
     /// <summary>Stops the broker and starts the same node again, on the same port with its data.</summary>
-    public Task RestartRabbitMqAsync() => RunScriptAsync("restart-rabbitmq", Directory, RestartTimeout);
-
-    private static Dictionary<string, string> ReadEnvFile(string path)
-    {
-        // Lines look like: export NAME='value'
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in File.ReadAllLines(path))
-        {
-            const string prefix = "export ";
-            var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (!line.StartsWith(prefix, StringComparison.Ordinal) || equals < 0)
-            {
-                continue;
-            }
-
-            variables[line[prefix.Length..equals]] = line[(equals + 1)..].Trim('\'');
-        }
-
-        return variables;
-    }
-
-    private static async Task<string> RunScriptAsync(string command, string directory, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            ArgumentList = { ScriptPath(), command },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["FLOWFORGE_SERVICES_DIR"] = directory;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timer = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(timer.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"services.sh {command} did not finish within {timeout}: {await stderr}");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"services.sh {command} failed ({process.ExitCode}): {await stderr}");
-        }
-
-        return await stdout;
-    }
-
-    private static string ScriptPath()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var script = Path.Combine(directory.FullName, "tests", "services", "services.sh");
-            if (File.Exists(script))
-            {
-                return script;
-            }
-        }
-
-        throw new FileNotFoundException("tests/services/services.sh not found above " + AppContext.BaseDirectory);
-    }
+    public Task RestartRabbitMqAsync() => ServicesScript.RunAsync("restart-rabbitmq", Directory, RestartTimeout);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -93,17 +92,6 @@ public sealed class ScaledOutCluster : IAsyncDisposable
     }
 
     /// <summary>Restarts the shared RabbitMQ node (same port, data kept) through the services script.</summary>
-    public static async Task RestartRabbitMqAsync()
-    {
-        var info = new ProcessStartInfo(Path.Combine(TestServices.RepositoryRoot, "tests", "services", "services.sh"), "restart-rabbitmq")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        Assert.True(process.ExitCode == 0, $"restart-rabbitmq failed: {await stderr}");
-    }
+    public static Task RestartRabbitMqAsync() =>
+        ServicesScript.RunAsync("restart-rabbitmq", TestServices.ServicesDirectory, TimeSpan.FromMinutes(2));
 }
