@@ -109,11 +109,7 @@ public sealed partial class NodeExecutor(
             return;
         }
 
-        var traceParent = activity?.Id ?? message.TraceParent;
-        var next = traceParent is null || outcome.Messages.Count == 0
-            ? outcome.Messages
-            : [.. outcome.Messages.Select(m => m with { Message = m.Message with { TraceParent = traceParent } })];
-        await dispatcher.DispatchAsync(next, cancellationToken).ConfigureAwait(false);
+        await dispatcher.DispatchAsync(outcome.Messages, activity?.Id ?? message.TraceParent, cancellationToken).ConfigureAwait(false);
 
         if (result.WaitUntil is { } until)
         {

@@ -17,7 +17,11 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
 
     private readonly Channel<long> _acks = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
 
-    public async ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Publishes committed messages; <paramref name="traceParent"/> (W3C) continues the trace of whoever caused them.</summary>
+    public ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken) =>
+        DispatchAsync(messages, null, cancellationToken);
+
+    public async ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, string? traceParent, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
@@ -27,7 +31,7 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         var work = new WorkMessage[messages.Count];
         for (var i = 0; i < work.Length; i++)
         {
-            work[i] = messages[i].Message;
+            work[i] = traceParent is null ? messages[i].Message : messages[i].Message with { TraceParent = traceParent };
         }
 
         try

@@ -34,10 +34,7 @@ public sealed class RunCoordinator(
         {
             EngineTelemetry.RunsStarted.Add(1);
             events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
-            var messages = traceParent is null
-                ? creation.Messages
-                : [.. creation.Messages.Select(m => m with { Message = m.Message with { TraceParent = traceParent } })];
-            await dispatcher.DispatchAsync(messages, cancellationToken).ConfigureAwait(false);
+            await dispatcher.DispatchAsync(creation.Messages, traceParent, cancellationToken).ConfigureAwait(false);
         }
 
         return new RunStart(creation.RunId, creation.Created, creation.Status);
