@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Scaling.Tests.Redis;
 
 [Collection(ServicesCollection.Name)]
-public sealed class RedisPlanCacheTests(TestServices services, ITestOutputHelper output) : PlanCacheCompliance, IAsyncLifetime
+public sealed class RedisPlanCacheTests(ITestOutputHelper output) : PlanCacheCompliance, IAsyncLifetime
 {
-    private readonly RedisTestConnections _redis = new(services.Redis);
+    private readonly RedisTestConnections _redis = new(TestServices.Redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -7,9 +7,9 @@ using FlowForge.Scaling.Tests.Infrastructure;
 namespace FlowForge.Scaling.Tests.Redis;
 
 [Collection(ServicesCollection.Name)]
-public sealed class RedisRunEventsTests(TestServices services, ITestOutputHelper output) : RunEventsCompliance, IAsyncLifetime
+public sealed class RedisRunEventsTests(ITestOutputHelper output) : RunEventsCompliance, IAsyncLifetime
 {
-    private readonly RedisTestConnections _redis = new(services.Redis);
+    private readonly RedisTestConnections _redis = new(TestServices.Redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
