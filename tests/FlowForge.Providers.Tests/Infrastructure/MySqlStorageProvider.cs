@@ -28,5 +28,5 @@ public sealed class MySqlStorageProvider(int shards = 1) : ServerStorageProvider
         command.ExecuteNonQuery();
     }
 
-    private string AdminConnectionString() => new MySqlConnectionStringBuilder(TestServices.MySql) { Pooling = false }.ConnectionString;
+    private static string AdminConnectionString() => new MySqlConnectionStringBuilder(TestServices.MySql) { Pooling = false }.ConnectionString;
 }

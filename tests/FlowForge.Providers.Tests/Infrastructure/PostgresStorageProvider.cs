@@ -28,5 +28,5 @@ public sealed class PostgresStorageProvider(int shards = 1) : ServerStorageProvi
         command.ExecuteNonQuery();
     }
 
-    private string AdminConnectionString() => new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Pooling = false }.ConnectionString;
+    private static string AdminConnectionString() => new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Pooling = false }.ConnectionString;
 }

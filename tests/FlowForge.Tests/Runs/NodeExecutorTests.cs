@@ -14,7 +14,7 @@ public sealed class NodeExecutorTests
     {
         // Not started: no worker consumes the queue, so this test is the only one delivering messages.
         await using var harness = await EngineHarness.StartAsync(start: false);
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("one")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("one")
             .Node("trigger", "trigger.manual").Node("work", "test.script", new JsonObject { ["sleepMs"] = 50 }).Edge("trigger", "work").ToJson());
         var flow = await harness.Services.GetRequiredService<IFlowStore>().GetAsync(flowId, EngineHarness.Owner, null, CancellationToken.None);
         var executor = harness.Services.GetRequiredService<NodeExecutor>();
@@ -45,10 +45,10 @@ public sealed class NodeExecutorTests
     public async Task HandleAsync_WaitNode_HoldsNoWorkerAndResumes()
     {
         await using var harness = await EngineHarness.StartAsync(configure: o => o.WorkerParallelism = 1);
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("wait")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("wait")
             .Node("trigger", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = 800 }).Node("after", "test.script")
             .Edge("trigger", "pause").Edge("pause", "after").ToJson());
-        var quick = await harness.CreateFlowAsync(FlowJson.Create("quick").Node("trigger", "trigger.manual").Node("x", "test.script").Edge("trigger", "x").ToJson());
+        var quick = await harness.CreateFlowAsync(new FlowBuilder("quick").Node("trigger", "trigger.manual").Node("x", "test.script").Edge("trigger", "x").ToJson());
 
         var waiting = await harness.StartRunAsync(flowId);
         var deadline = DateTime.UtcNow.AddSeconds(5);
@@ -77,7 +77,7 @@ public sealed class NodeExecutorTests
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 3)));
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(15));
 
@@ -93,7 +93,7 @@ public sealed class NodeExecutorTests
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingCompletions: 2)));
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
         var run = await harness.WaitForRunAsync(runId, TimeSpan.FromSeconds(20));

@@ -15,7 +15,7 @@ public sealed class RecoveryServiceTests
             Guid runId;
             await using (var first = await EngineHarness.StartAsync(directory))
             {
-                var flowId = await first.CreateFlowAsync(FlowJson.Create("resume")
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("resume")
                     .Node("trigger", "trigger.manual")
                     .Node("done", "test.script")
                     .Node("slow", "test.script", new JsonObject { ["sleepMs"] = 60_000, ["sleepFirstAttemptOnly"] = true })
@@ -53,7 +53,7 @@ public sealed class RecoveryServiceTests
             Guid runId;
             await using (var first = await EngineHarness.StartAsync(directory))
             {
-                var flowId = await first.CreateFlowAsync(FlowJson.Create("timer")
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("timer")
                     .Node("trigger", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = 1500 }).Node("after", "test.script")
                     .Edge("trigger", "pause").Edge("pause", "after").ToJson());
                 runId = await first.StartRunAsync(flowId);
