@@ -40,10 +40,7 @@ public sealed class MemoryPlanCacheTests
         var waiting = Enumerable.Range(0, 32)
             .Select(_ => Task.Run(async () => await cache.GetOrAddAsync(key, slowCompile, CancellationToken.None)))
             .ToList();
-        while (cache.Count == 0)
-        {
-            await Task.Delay(1);
-        }
+        await Eventually.TrueAsync(() => cache.Count > 0, "the first compile to enter the cache");
 
         gate.SetResult();
         var plans = await Task.WhenAll(waiting);

@@ -51,11 +51,10 @@ public sealed class NodeExecutorTests
         var quick = await harness.CreateFlowAsync(new FlowBuilder("quick").Node("trigger", "trigger.manual").Node("x", "test.script").Edge("trigger", "x").ToJson());
 
         var waiting = await harness.StartRunAsync(flowId);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(waiting))!.Nodes.Single(n => n.NodeId == "pause").WaitUntil is null)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.MatchesAsync<DateTimeOffset?>(
+            async () => (await harness.GetRunAsync(waiting))!.Nodes.Single(n => n.NodeId == "pause").WaitUntil,
+            until => until is not null,
+            "node pause to wait");
 
         // With a single worker slot, a run started during the wait finishes first: the timer holds no worker.
         var other = await harness.WaitForRunAsync(await harness.StartRunAsync(quick));

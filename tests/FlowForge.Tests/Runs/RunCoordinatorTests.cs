@@ -90,11 +90,10 @@ public sealed class RunCoordinatorTests
         Assert.Equal(NodeStatus.Failed, run.Nodes.Single(n => n.NodeId == "boom").Status);
 
         // The sibling was already running: it finishes and its success is recorded; nothing after it is scheduled.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "sibling").Status == NodeStatus.Running)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.MatchesAsync(
+            async () => (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "sibling").Status,
+            status => status != NodeStatus.Running,
+            "the running sibling to finish");
 
         run = (await harness.GetRunAsync(runId))!;
         Assert.Equal(NodeStatus.Succeeded, run.Nodes.Single(n => n.NodeId == "sibling").Status);
@@ -115,11 +114,10 @@ public sealed class RunCoordinatorTests
             .ToJson();
         var flowId = await harness.CreateFlowAsync(json);
         var runId = await harness.StartRunAsync(flowId);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "long").Status != NodeStatus.Running)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.MatchesAsync(
+            async () => (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "long").Status,
+            status => status == NodeStatus.Running,
+            "node long to be running");
 
         var result = await harness.Services.GetRequiredService<RunCoordinator>().CancelAsync(runId, EngineHarness.Owner, CancellationToken.None);
 
@@ -128,11 +126,7 @@ public sealed class RunCoordinatorTests
         var run = await harness.WaitForRunAsync(runId);
         Assert.Equal(RunStatus.Cancelled, run.Status);
         Assert.Equal(NodeStatus.Cancelled, run.Nodes.Single(n => n.NodeId == "next").Status);
-        deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && harness.Journal.For(runId, "long").Count == 0)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => harness.Journal.For(runId, "long").Count > 0, "the cancelled execution of long to be journalled");
 
         Assert.Equal("cancelled", harness.Journal.Only(runId, "long").Outcome);
         Assert.Empty(harness.Journal.For(runId, "next"));
