@@ -15,7 +15,7 @@ public static class TestServices
 {
     private const string PostgresVariable = "FLOWFORGE_TEST_POSTGRES";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(5);
     private static readonly Lazy<bool> Attached = new(Attach, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static string Postgres => Get(PostgresVariable);

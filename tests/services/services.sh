@@ -256,8 +256,9 @@ await_rabbit() {
     (
         # shellcheck source=/dev/null
         . "$dir/rabbitmq/env.sh"
-        # await_startup gives up at once while the node has not registered yet, hence the loop around it.
-        wait_for 90 RabbitMQ timeout 30 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
+        # await_startup gives up at once while the node has not registered yet, hence the loop around it; the
+        # minutes allowed are for build machines where the Erlang VM boots slowly under load.
+        wait_for 240 RabbitMQ timeout 60 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
     ) || {
         tail -n 30 "$dir/rabbitmq/log/start.log" "$dir/rabbitmq/log/"*.log >&2 2>/dev/null || true
         fail "RabbitMQ did not start"

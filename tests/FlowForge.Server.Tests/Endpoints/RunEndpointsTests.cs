@@ -14,21 +14,12 @@ public sealed class RunEndpointsTests
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
 
-    private static async Task<JsonObject> WaitForFinalAsync(HttpClient client, Uri location)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var run = (await client.GetFromJsonAsync<JsonObject>(location))!;
-            if (run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled")
-            {
-                return run;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{location} did not finish");
-    }
+    private static Task<JsonObject> WaitForFinalAsync(HttpClient client, Uri location) =>
+        Eventually.MatchesAsync(
+            async () => (await client.GetFromJsonAsync<JsonObject>(location))!,
+            run => run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled",
+            $"{location} to finish",
+            TimeSpan.FromSeconds(10));
 
     [Fact]
     public async Task Start_Returns202WithLocation_RunSucceedsWithNodeDetails()
