@@ -33,7 +33,8 @@ public static class FlowForgeApp
         var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            // A negative value is reported by the validator at start; Kestrel would throw an unexplained exception here.
+            k.Limits.MaxRequestBodySize = Math.Max(0, server.MaxRequestBodyBytes);
             k.AddServerHeader = false;
         });
 
