@@ -27,7 +27,16 @@ public static class FlowForgeCli
 
         var root = CreateRoot(settings);
         var parse = root.Parse(arguments);
-        var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
+        var invocation = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+
+            // serve's host handles SIGTERM and Ctrl+C itself and drains running work; the parser's own handler
+            // would end the process after a fixed grace period instead.
+            ProcessTerminationTimeout = null,
+        };
         if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
         {
             foreach (var problem in parse.Errors)

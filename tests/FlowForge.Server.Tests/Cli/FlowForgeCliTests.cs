@@ -105,6 +105,15 @@ public sealed class FlowForgeCliTests : IDisposable
         Assert.Contains("Usage:", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_AsACommand_ShowsTheRootHelp()
+    {
+        var (exit, output, _) = await RunAsync("help");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Commands:", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("serve", "--store-connection <CS>")]
     [InlineData("serve", "--log-format <text|json>")]
