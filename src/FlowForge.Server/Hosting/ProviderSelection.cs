@@ -50,7 +50,7 @@ internal static class ProviderSelection
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AddRedis(IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Cache").Get<RedisOptions>() ?? new RedisOptions();
+        var options = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
         services.AddRedisCache(options);
         services.AddSingleton<IReadinessCheck, RedisReadinessCheck>();
     }

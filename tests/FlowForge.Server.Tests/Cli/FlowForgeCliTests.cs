@@ -186,6 +186,9 @@ public sealed class FlowForgeCliTests : IDisposable
     [InlineData("--Auth:MinPasswordLength=4", "Auth:MinPasswordLength must be between 8 and 1024; it is 4.")]
     [InlineData("--Logging:Format=xml", "Logging:Format (--log-format) is 'xml'")]
     [InlineData("--Engine:WorkerParallelism=lots", "Engine:WorkerParallelism")]
+    [InlineData("--Cache:Provider=redis", "Cache:ConnectionString is required")]
+    [InlineData("--Queue:Provider=rabbitmq", "Queue:ConnectionString must be an AMQP URI")]
+    [InlineData("--Storage:Shards=0", "Storage:Shards is 0; use a number from 1 to 1024.")]
     public async Task Serve_InvalidSetting_ExitsNonZeroNamingTheSettingWithoutAStackTrace(string setting, string expected)
     {
         var (exit, output, error) = await RunAsync("serve", "--data", _folder.FullName, "--urls", "http://127.0.0.1:0", setting);
