@@ -112,7 +112,7 @@ public sealed class ScalingServiceCollectionExtensionsTests(ITestOutputHelper ou
         var error = Assert.Throws<InvalidOperationException>(
             () => new ServiceCollection().AddRedisCache(new RedisOptions { ConnectionString = connectionString }));
 
-        Assert.Contains("Redis:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Cache:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -95,7 +95,7 @@ public sealed partial class NodeExecutor(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var result = await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
+        var (result, errorKind) = await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("node_type", node.Type),
@@ -120,8 +120,11 @@ public sealed partial class NodeExecutor(
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
         if (result.Status == NodeStatus.Failed)
         {
-            LogNodeFailed(_logger, node.Id, result.Error);
+            // The error text can quote user data (a response body, an expression's input): only the kind at Warning.
+            LogNodeFailed(_logger, node.Id, node.Type, message.RunId, claim.Attempt, errorKind ?? NodeErrorKinds.Reported);
+            LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
         }
+
         events.Publish(new NodeStatusChanged(message.RunId, node.Id, result.Status, result.Error, result.At));
         foreach (var change in outcome.Changes)
         {
@@ -156,15 +159,17 @@ public sealed partial class NodeExecutor(
         }
     }
 
-    private async Task<NodeCompletion> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
+    private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
     {
         NodeResult result;
+        string? errorKind = null;
         var cancellation = running.Start(claim.RunId, node.Id);
         try
         {
             if (!nodeTypes.TryGet(node.Type, out var nodeType))
             {
                 result = NodeResult.Fail($"Node type '{node.Type}' is not installed on this worker.");
+                errorKind = NodeErrorKinds.MissingType;
             }
             else
             {
@@ -174,7 +179,7 @@ public sealed partial class NodeExecutor(
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []);
+            return (Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []), null);
         }
         catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
         {
@@ -183,18 +188,20 @@ public sealed partial class NodeExecutor(
         catch (Exception ex)
         {
             result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+            errorKind = NodeErrorKinds.Thrown(ex);
         }
         finally
         {
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 
-        return result.Kind switch
+        var completion = result.Kind switch
         {
             NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
         };
+        return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
     }
 
     private NodeCompletion Completion(ClaimedNode claim, NodeStatus status, string? output, string? error, IReadOnlyList<string> ports) =>
@@ -256,8 +263,11 @@ public sealed partial class NodeExecutor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} failed: {Error}")]
-    private static partial void LogNodeFailed(ILogger logger, string failedNode, string? error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} ({NodeType}) of run {RunId} failed on attempt {Attempt}: {ErrorKind}")]
+    private static partial void LogNodeFailed(ILogger logger, string failedNode, string nodeType, Guid runId, int attempt, string errorKind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {FailedNode} of run {RunId} failed with: {Error}")]
+    private static partial void LogNodeFailure(ILogger logger, string failedNode, Guid runId, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);
