@@ -68,11 +68,6 @@ public sealed record ExpressionPath(string Root, IReadOnlyList<object> Steps)
     // Checked in one pass before parsing, so no input can make the parser (or anything after it) go deep.
     private static void CheckBounds(string text, int offset)
     {
-        if (text.Length > MaxLength)
-        {
-            throw Error(string.Create(CultureInfo.InvariantCulture, $"the expression is {text.Length:N0} characters long, over the limit of {MaxLength:N0}"), offset);
-        }
-
         var depth = 0;
         char? quote = null;
         for (var i = 0; i < text.Length; i++)
@@ -108,6 +103,11 @@ public sealed record ExpressionPath(string Root, IReadOnlyList<object> Steps)
                     depth = Math.Max(0, depth - 1);
                     break;
             }
+        }
+
+        if (text.Length > MaxLength)
+        {
+            throw Error(string.Create(CultureInfo.InvariantCulture, $"the expression is {text.Length:N0} characters long, over the limit of {MaxLength:N0}"), offset);
         }
     }
 

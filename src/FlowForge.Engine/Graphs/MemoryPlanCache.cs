@@ -149,22 +149,27 @@ public sealed class MemoryPlanCache : IPlanCache
             entry.Bytes = Math.Max(0, bytes);
             _bytes += entry.Bytes;
 
-            // The new plan gets a second chance, so the sweep takes older ones first; it stays even when it alone is too big.
-            entry.Touch();
+            // The new plan stays, even when it alone is too big: its callers are about to use it.
             while (_bytes > _maxBytes && _live > 1)
             {
-                EvictOneLocked();
+                EvictOneLocked(keep: entry);
             }
         }
     }
 
-    private void EvictOneLocked()
+    private void EvictOneLocked(Entry? keep = null)
     {
         while (_clock.TryDequeue(out var candidate))
         {
             if (candidate.Removed)
             {
                 _dead--;
+                continue;
+            }
+
+            if (candidate == keep)
+            {
+                _clock.Enqueue(candidate);
                 continue;
             }
 
