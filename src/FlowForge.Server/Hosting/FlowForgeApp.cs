@@ -39,6 +39,9 @@ public static class FlowForgeApp
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => o.MaxInlineOutputBytes >= 0, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxInlineOutputBytes)} must be 0 or more (bytes).")
+            .ValidateOnStart();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
