@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Globalization;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
@@ -197,7 +197,7 @@ public sealed partial class NodeExecutor(
 
         var completion = result.Kind switch
         {
-            NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
+            NodeResultKind.Succeeded => Succeeded(claim, result),
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
         };
@@ -209,50 +209,40 @@ public sealed partial class NodeExecutor(
 
     private NodeContext BuildContext(PlanNode node, ClaimedNode claim)
     {
-        var runInput = Parse(claim.RunInputJson);
-        var upstream = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count, StringComparer.Ordinal);
-        foreach (var (id, json) in claim.DependencyOutputs)
-        {
-            upstream[id] = Parse(json);
-        }
-
-        JsonNode? input;
-        if (node.IsTrigger)
-        {
-            input = runInput?.DeepClone();
-        }
-        else if (node.Parents.Count == 1)
-        {
-            input = upstream.GetValueOrDefault(node.Parents[0])?.DeepClone();
-        }
-        else
-        {
-            var keyed = new JsonObject();
-            foreach (var parent in node.Parents)
-            {
-                keyed[parent] = upstream.GetValueOrDefault(parent)?.DeepClone();
-            }
-
-            input = keyed;
-        }
-
+        var inputs = NodeInputs.From(node, claim);
         return new NodeContext
         {
             RunId = claim.RunId,
             NodeId = node.Id,
             Attempt = claim.Attempt,
             Config = node.Config,
-            RunInput = runInput,
-            Input = input,
-            Upstream = upstream,
+            RunInput = inputs.RunInput,
+            Input = inputs.Input,
+            Upstream = inputs.Upstream,
             ResumedFromWaitUntil = claim.ResumedFromWaitUntil,
             Time = time,
             Logger = _nodeLogger,
             HostStopping = lifetime.ApplicationStopping,
+            MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
         };
     }
 
-    private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+    /// <summary>
+    /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/>. Too large an output
+    /// fails the node for good: the same input would produce it again.
+    /// </summary>
+    private NodeCompletion Succeeded(ClaimedNode claim, NodeResult result)
+    {
+        var limit = options.Value.MaxOutputBytes;
+        if (!JsonSize.TryWrite(result.Output, limit, out var output, out var bytes))
+        {
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"The output is {bytes:N0} bytes, over the limit of {limit:N0} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}); have it return less data or raise the limit.");
+            return Completion(claim, NodeStatus.Failed, null, message, []);
+        }
+
+        return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
@@ -9,7 +10,7 @@ internal static class ValidatedOptions
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
     }
 

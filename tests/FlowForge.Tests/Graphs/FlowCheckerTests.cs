@@ -73,4 +73,14 @@ public sealed class FlowCheckerTests
 
         Assert.Equal("gone", Assert.Single(error.Problems).NodeId);
     }
+
+    [Fact]
+    public void CheckAndCompile_ValidFlow_EstimatesPlanBytesFromJsonLength()
+    {
+        var json = TestFlow.FixtureJson("diamond.flow.json");
+
+        var plan = _checker.CheckAndCompile(json, Guid.NewGuid(), 1);
+
+        Assert.Equal(json.Length * 2L, plan.EstimatedBytes);
+    }
 }

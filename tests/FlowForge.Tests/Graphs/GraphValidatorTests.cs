@@ -314,6 +314,26 @@ public sealed class GraphValidatorTests
         Assert.Contains("position", problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData('(', ')')]
+    [InlineData('[', ']')]
+    public void Validate_ExpressionNestedTenThousandDeep_ReportsNestingLimitAtNodeAndField(char open, char close)
+    {
+        var nested = "{{ " + new string(open, 10_000) + "input.a" + new string(close, 10_000) + " }}";
+        var document = new TestFlow()
+            .Node("t", "trigger.manual")
+            .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["deep"] = nested } })
+            .Chain("t", "set")
+            .ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal(GraphProblemCodes.InvalidConfig, problem.Code);
+        Assert.Equal("set", problem.NodeId);
+        Assert.Equal("nodes[1].data.config.values.deep", problem.Field);
+        Assert.Contains("nested more than 32 deep", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_ExpressionReadingNonAncestor_ReportsInvalidConfig()
     {
