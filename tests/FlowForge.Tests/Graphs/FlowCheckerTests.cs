@@ -77,7 +77,7 @@ public sealed class FlowCheckerTests
     [Fact]
     public void CheckAndCompile_ValidFlow_EstimatesPlanBytesFromJsonLength()
     {
-        var json = TestFlow.FixtureJson("diamond.flow.json");
+        var json = FlowBuilder.FixtureJson("diamond");
 
         var plan = _checker.CheckAndCompile(json, Guid.NewGuid(), 1);
 

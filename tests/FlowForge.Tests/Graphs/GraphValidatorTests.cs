@@ -320,7 +320,7 @@ public sealed class GraphValidatorTests
     public void Validate_ExpressionNestedTenThousandDeep_ReportsNestingLimitAtNodeAndField(char open, char close)
     {
         var nested = "{{ " + new string(open, 10_000) + "input.a" + new string(close, 10_000) + " }}";
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual")
             .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["deep"] = nested } })
             .Chain("t", "set")

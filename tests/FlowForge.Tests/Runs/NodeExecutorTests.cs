@@ -106,7 +106,7 @@ public sealed class NodeExecutorTests
     public async Task HandleAsync_OutputOverMaxOutputBytes_FailsNodeOnceNamingSizeAndLimit()
     {
         await using var harness = await EngineHarness.StartAsync(configure: o => o.MaxOutputBytes = 1_000);
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("big output")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("big output")
             .Node("trigger", "trigger.manual")
             .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["s"] = string.Concat(Enumerable.Repeat("{{ input.s }}", 10)) } })
             .Edge("trigger", "set").ToJson());
@@ -131,7 +131,7 @@ public sealed class NodeExecutorTests
     {
         await using var harness = await EngineHarness.StartAsync();
         var repeated = string.Concat(Enumerable.Repeat("{{ input.s }}", 1_000));
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("template bomb")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("template bomb")
             .Node("trigger", "trigger.manual")
             .Node("render", "core.set", new JsonObject { ["values"] = new JsonObject { ["s"] = repeated } })
             .Edge("trigger", "render").ToJson());
@@ -151,7 +151,7 @@ public sealed class NodeExecutorTests
     public async Task HandleAsync_JoinOfManyParents_ReceivesEveryParentOutputKeyedById()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var flow = FlowJson.Create("wide join").Node("trigger", "trigger.manual").Node("join", "core.noop");
+        var flow = new FlowBuilder("wide join").Node("trigger", "trigger.manual").Node("join", "core.noop");
         for (var i = 0; i < 20; i++)
         {
             flow.Node($"p{i}", "core.set", new JsonObject { ["values"] = new JsonObject { ["i"] = i, ["s"] = "{{ input.s }}" } })
