@@ -73,7 +73,8 @@ public sealed class ServeProcess : IAsyncDisposable
                     }
                 },
                 "flowforge serve to become ready",
-                TimeSpan.FromSeconds(30));
+                // Generous: a cold start of the server on a loaded two-core build machine can take most of a minute.
+                TimeSpan.FromSeconds(90));
             return serve;
         }
         catch
