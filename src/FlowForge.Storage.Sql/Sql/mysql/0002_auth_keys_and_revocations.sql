@@ -14,3 +14,7 @@ CREATE TABLE IF NOT EXISTS AuthKeys (
     CreatedAt BIGINT NOT NULL,
     PRIMARY KEY (Purpose, Id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
+
+-- The single signing key of earlier versions was kept here in plain text; keys now live in AuthKeys, protected.
+-- Tokens it signed stop working: their holders sign in again.
+DELETE FROM Settings WHERE Name = 'auth.signing-key';

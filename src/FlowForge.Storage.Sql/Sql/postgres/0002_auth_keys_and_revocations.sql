@@ -13,3 +13,7 @@ CREATE TABLE AuthKeys (
     CreatedAt BIGINT NOT NULL,
     PRIMARY KEY (Purpose, Id)
 );
+
+-- The single signing key of earlier versions was kept here in plain text; keys now live in AuthKeys, protected.
+-- Tokens it signed stop working: their holders sign in again.
+DELETE FROM Settings WHERE Name = 'auth.signing-key';

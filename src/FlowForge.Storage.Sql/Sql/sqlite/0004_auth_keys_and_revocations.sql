@@ -15,3 +15,7 @@ CREATE TABLE AuthKeys (
     CreatedAt INTEGER NOT NULL,
     PRIMARY KEY (Purpose, Id)
 ) WITHOUT ROWID;
+
+-- The single signing key of earlier versions was kept here in plain text; keys now live in AuthKeys, protected.
+-- Tokens it signed stop working: their holders sign in again.
+DELETE FROM Settings WHERE Name = 'auth.signing-key';
