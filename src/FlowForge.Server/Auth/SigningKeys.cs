@@ -43,8 +43,9 @@ internal sealed class SigningKeys(IAuthStore store, IDataProtectionProvider prot
 
     public async Task RotateIfDueAsync(CancellationToken cancellationToken)
     {
+        var lifetime = options.Value.SigningKeyLifetime;
         var stored = await store.ListKeysAsync(Purpose, cancellationToken);
-        if (stored.Count == 0 || stored[^1].CreatedAt + options.Value.SigningKeyLifetime <= time.GetUtcNow())
+        if (stored.Count == 0 || stored[^1].CreatedAt + lifetime <= time.GetUtcNow())
         {
             await RotateAsync(cancellationToken);
             return;
