@@ -5,9 +5,8 @@ using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
 using FlowForge.Server.Realtime;
 using FlowForge.Storage.Sql;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
 
@@ -50,6 +49,15 @@ public static class FlowForgeApp
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
+        // Request lines come from HTTP logging, which redacts the hub's access_token; the host's own request lines print raw query strings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
+                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        services.AddHttpLoggingInterceptor<RequestLogRedaction>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
         services.AddOpenApi();
 
@@ -64,35 +72,7 @@ public static class FlowForgeApp
         });
         services.AddSingleton<IReadinessCheck, StoreReadiness>();
 
-        services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
-        services.AddSingleton<SigningKeys>();
-        services.AddSingleton<TokenIssuer>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
-        {
-            o.MapInboundClaims = false;
-            o.Events = new JwtBearerEvents
-            {
-                // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query string.
-                OnMessageReceived = context =>
-                {
-                    if (context.HttpContext.Request.Path.StartsWithSegments(RunsHub.Path, StringComparison.Ordinal))
-                    {
-                        context.Token = context.Request.Query["access_token"];
-                    }
-
-                    return Task.CompletedTask;
-                },
-            };
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = TokenIssuer.Issuer,
-                ValidAudience = TokenIssuer.Audience,
-                IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
-        });
-        services.AddAuthorization();
+        services.AddFlowForgeAuth(kinds);
         if (kinds.ServesApi)
         {
             services.AddSignalR();
@@ -101,6 +81,7 @@ public static class FlowForgeApp
 
         var app = builder.Build();
         app.UseFlowForgeRequestLogging();
+        app.UseHttpLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -218,6 +218,37 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void NginxConf_LogFormat_KeepsTheHubQueryStringOutOfTheLog()
+    {
+        var conf = NginxConf();
+        var formats = Regex.Matches(conf, @"log_format\s+\S+\s+(?<body>[^;]+);");
+
+        Assert.NotEmpty(formats);
+        foreach (var variable in formats.SelectMany(f => Regex.Matches(f.Groups["body"].Value, @"\$\{?(?<name>\w+)")).Select(m => m.Groups["name"].Value))
+        {
+            Assert.False(CarriesQuery(variable), $"deploy/nginx.conf: log_format logs ${variable}, which carries the hub's access_token.");
+            var map = Regex.Match(conf, $@"map\s+\$(?<source>\w+)\s+\${variable}\s*\{{(?<body>[^}}]*)\}}");
+            if (map.Success && CarriesQuery(map.Groups["source"].Value))
+            {
+                var hubs = Regex.Match(map.Groups["body"].Value, @"(?m)^\s*~\^?/hubs/\S*\s+(?<value>[^;]+);");
+                Assert.True(hubs.Success, $"deploy/nginx.conf: map to ${variable} passes the query string through for /hubs/.");
+                Assert.DoesNotMatch(@"\$(request\b|request_uri|args|query_string|arg_)", hubs.Groups["value"].Value);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("api-1")]
+    [InlineData("api-2")]
+    public void Compose_ApiService_SharesARequiredKeyRingSecretAndCountsClientsBehindTheGateway(string service)
+    {
+        var raw = Entries((YamlMappingNode)Entries(Service(service))["environment"]).ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value ?? "", StringComparer.Ordinal);
+
+        Assert.Matches(@"^\$\{\w+:\?[^}]+\}$", raw.GetValueOrDefault("FLOWFORGE_Auth__KeyRingSecret") ?? "");
+        Assert.Equal("true", raw.GetValueOrDefault("FLOWFORGE_RateLimits__TrustForwardedFor"));
+    }
+
+    [Fact]
     public void Dockerfile_BuildStage_PublishesTheServer()
     {
         var instructions = DockerfileStages().SelectMany(s => s).ToList();
@@ -396,6 +427,9 @@ public sealed partial class DeploymentFilesTests
     };
 
     // deploy/nginx.conf
+
+    private static bool CarriesQuery(string variable) =>
+        variable is "request" or "request_uri" or "args" or "query_string" || variable.StartsWith("arg_", StringComparison.Ordinal);
 
     private static string NginxConf() => File.ReadAllText(Path.Combine(Root, "deploy", "nginx.conf"));
 
