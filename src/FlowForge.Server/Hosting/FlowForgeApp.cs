@@ -8,6 +8,7 @@ using FlowForge.Storage.Sql;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
+using Scalar.AspNetCore;
 
 namespace FlowForge.Server.Hosting;
 
@@ -36,6 +37,7 @@ public static class FlowForgeApp
             k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
             k.AddServerHeader = false;
         });
+        var managementPorts = builder.AddManagementListeners(server);
 
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
@@ -57,7 +59,7 @@ public static class FlowForgeApp
             o.SoleWorker = kinds.SoleWorker;
             o.ExecuteWork = kinds.ExecutesWork;
         });
-        services.AddSingleton<IReadinessCheck, StoreReadiness>();
+        services.AddProviderHealthChecks(configuration, kinds);
 
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddSingleton<SigningKeys>();
@@ -97,6 +99,7 @@ public static class FlowForgeApp
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
+        app.UseManagementPortFilter(managementPorts);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
@@ -104,6 +107,7 @@ public static class FlowForgeApp
         if (kinds.ServesApi)
         {
             app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
             app.MapAuthEndpoints();
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
