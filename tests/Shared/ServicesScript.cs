@@ -15,15 +15,31 @@ public static class ServicesScript
         return ReadEnvFile(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1]);
     }
 
-    public static async Task<string> RunAsync(string command, string directory, TimeSpan timeout)
+    /// <summary>Starts one server (<c>redis</c>, <c>postgres</c> or <c>rabbitmq</c>) alone in <paramref name="directory"/>; returns its FLOWFORGE_TEST_* variable.</summary>
+    public static async Task<Dictionary<string, string>> StartOneAsync(string name, string directory, TimeSpan timeout)
     {
+        var output = await RunAsync(directory, timeout, "start-one", name);
+        return ReadEnvFile(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1]);
+    }
+
+    public static Task<string> RunAsync(string command, string directory, TimeSpan timeout) => RunAsync(directory, timeout, command);
+
+    /// <summary>Runs <c>services.sh</c> with <paramref name="arguments"/> (e.g. <c>stop-one redis</c>) on the servers of <paramref name="directory"/>.</summary>
+    public static async Task<string> RunAsync(string directory, TimeSpan timeout, params string[] arguments)
+    {
+        var command = string.Join(' ', arguments);
         var start = new ProcessStartInfo("bash")
         {
-            ArgumentList = { ScriptPath(), command },
+            ArgumentList = { ScriptPath() },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["FLOWFORGE_SERVICES_DIR"] = directory;
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -107,7 +107,7 @@ public static class FlowForgeApp
         if (kinds.ServesApi)
         {
             app.MapOpenApi("/openapi/{documentName}.json");
-            app.MapScalarApiReference("/docs", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+            app.MapScalarApiReference("/docs", o => o.WithTitle("FlowForge API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
             app.MapAuthEndpoints();
             app.MapFlowEndpoints();
             app.MapRunEndpoints();

@@ -38,7 +38,7 @@ public sealed partial class ServerOptions
                 throw new InvalidOperationException($"{Section}:{nameof(ManagementUrls)} '{text}' is not an address: {ex.Message}", ex);
             }
 
-            if (address.IsNamedPipe || address.UnixPipePath is not null || address.Scheme is not ("http" or "https") || !ExplicitPort().IsMatch(text) || address.Port is < 1 or > 65535)
+            if (address.IsNamedPipe || address.IsUnixPipe || address.Scheme is not ("http" or "https") || !ExplicitPort().IsMatch(text) || address.Port is < 1 or > 65535)
             {
                 throw new InvalidOperationException(
                     $"{Section}:{nameof(ManagementUrls)} '{text}' must be an http(s) address with a fixed port, e.g. http://127.0.0.1:9090.");
