@@ -46,7 +46,7 @@ public sealed partial class NodeExecutor(
         {
             // The host is stopping: the node stays Running and is run again after the restart.
         }
-        catch (Exception ex) when (ex is DbException or TimeoutException)
+        catch (Exception ex) when (ex is DbException or StoreUnavailableException or TimeoutException)
         {
             // A transient storage failure (deadlock, failover, pool exhausted): the same message comes back shortly.
             // If the claim had committed, the redelivery finds a newer version and is dropped; the lease covers that case.
@@ -151,7 +151,7 @@ public sealed partial class NodeExecutor(
             {
                 return await runs.CompleteNodeAsync(completion, plan, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is DbException or TimeoutException && attempt < CompletionAttempts)
+            catch (Exception ex) when (ex is DbException or StoreUnavailableException or TimeoutException && attempt < CompletionAttempts)
             {
                 LogCompletionRetried(_logger, completion.RunId, completion.NodeId, attempt, ex);
                 await Task.Delay(TransientRetryDelay * attempt, time, cancellationToken).ConfigureAwait(false);

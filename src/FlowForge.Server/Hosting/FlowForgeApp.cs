@@ -7,6 +7,7 @@ using FlowForge.Server.Realtime;
 using FlowForge.Storage.Sql;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace FlowForge.Server.Hosting;
 
@@ -36,6 +37,7 @@ public static class FlowForgeApp
             k.Limits.MaxRequestBodySize = Math.Max(0, server.MaxRequestBodyBytes);
             k.AddServerHeader = false;
         });
+        var managementPorts = builder.AddManagementListeners(server);
 
         services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(ServerOptions.Section);
         services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
@@ -70,7 +72,7 @@ public static class FlowForgeApp
             o.SoleWorker = kinds.SoleWorker;
             o.ExecuteWork = kinds.ExecutesWork;
         });
-        services.AddSingleton<IReadinessCheck, StoreReadiness>();
+        services.AddProviderHealthChecks(configuration, kinds);
 
         services.AddFlowForgeAuth(kinds);
         if (kinds.ServesApi)
@@ -84,6 +86,7 @@ public static class FlowForgeApp
         app.UseHttpLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
+        app.UseManagementPortFilter(managementPorts);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
@@ -91,6 +94,7 @@ public static class FlowForgeApp
         if (kinds.ServesApi)
         {
             app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/docs", o => o.WithTitle("FlowForge API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
             app.MapAuthEndpoints();
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
