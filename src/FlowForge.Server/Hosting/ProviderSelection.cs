@@ -48,26 +48,27 @@ internal static class ProviderSelection
             .AddCheck<QueueHealthCheck>("queue", tags: Ready, timeout: CheckTimeout)
             .AddCheck<RecoveryHealthCheck>("recovery", tags: Ready, timeout: CheckTimeout);
 
-        var storage = StorageOptions(configuration, "data");
+        var storage = StorageOptions(configuration, kinds, "data");
         for (var shard = 0; shard < storage.Shards; shard++)
         {
-            var name = storage.Shards == 1 ? kinds.Store : $"{kinds.Store}-{shard}";
-            if (kinds.Store == SqlStorageOptions.Postgres)
+            var store = ProviderKinds.Name(kinds.Store);
+            var name = storage.Shards == 1 ? store : $"{store}-{shard}";
+            if (kinds.Store == StoreKind.Postgres)
             {
                 AddPostgresCheck(checks, name, storage.ConnectionStringFor(shard));
             }
-            else if (kinds.Store == SqlStorageOptions.MySql)
+            else if (kinds.Store == StoreKind.MySql)
             {
                 checks.AddCheck(name, new MySqlHealthCheck(storage.ConnectionStringFor(shard)), tags: Ready, timeout: CheckTimeout);
             }
         }
 
-        if (kinds.Queue == "rabbitmq")
+        if (kinds.Queue == QueueKind.RabbitMq)
         {
             AddRabbitCheck(checks);
         }
 
-        if (kinds.Cache == "redis")
+        if (kinds.Cache == CacheKind.Redis)
         {
             AddRedisChecks(checks);
         }
