@@ -104,6 +104,12 @@ public abstract class Node<TSettings> : INodeType
             problem = new ConfigProblem(path, Explain(ex.Message, path));
             return false;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            // A converter or a settings constructor refused a value: that is bad config, not a server fault.
+            problem = new ConfigProblem("$", $"the config cannot be used: {ex.Message.TrimEnd('.')}");
+            return false;
+        }
     }
 
     // The serializer's messages name .NET types; users should read what the setting needs instead.

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
@@ -189,9 +190,16 @@ public sealed partial class NodeExecutor(
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 
+        // What is stored must read back under the same policy; an output that would not is the node's failure.
+        string? output = null;
+        if (result.Kind == NodeResultKind.Succeeded && !JsonPolicy.TrySerialize(result.Output, out output, out var rejection))
+        {
+            result = NodeResult.Fail($"The node's output cannot be stored: {rejection!.Message}");
+        }
+
         return result.Kind switch
         {
-            NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
+            NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, output, null, result.Ports),
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
         };
@@ -245,7 +253,7 @@ public sealed partial class NodeExecutor(
         };
     }
 
-    private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+    private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonPolicy.ParseStored(json);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);

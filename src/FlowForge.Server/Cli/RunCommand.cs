@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
@@ -36,13 +37,9 @@ internal static class RunCommand
         JsonNode? input = null;
         if (line.Options.TryGetValue("input", out var inputText))
         {
-            try
+            if (!JsonPolicy.TryParse(inputText, out input, out var rejection))
             {
-                input = JsonNode.Parse(inputText);
-            }
-            catch (JsonException ex)
-            {
-                await error.WriteLineAsync($"--input is not valid JSON: {ex.Message}");
+                await error.WriteLineAsync(rejection!.Path == "$" ? $"--input is refused: {rejection.Message}" : $"--input is refused at {rejection.Path}: {rejection.Message}");
                 return 2;
             }
 

@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Storage.Sql;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
 
@@ -12,7 +13,8 @@ internal static class CoreServices
 {
     public static IServiceCollection AddFlowForgeCore(this IServiceCollection services, IConfiguration configuration, string defaultDataDirectory)
     {
-        services.Configure<FlowLimits>(configuration.GetSection(FlowLimits.Section));
+        services.AddOptions<FlowLimits>().BindConfiguration(FlowLimits.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FlowLimits>, FlowLimitsValidator>();
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
 
         services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, defaultDataDirectory));

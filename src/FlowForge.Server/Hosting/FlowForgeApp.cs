@@ -46,6 +46,7 @@ public static class FlowForgeApp
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
+        services.AddExceptionHandler<UnexpectedExceptionLogger>();
         services.AddOpenApi();
 
         var kinds = ProviderKinds.Read(configuration);
