@@ -83,7 +83,10 @@ public static class JsonPolicy
         return TryParse(utf8, out node, out rejection);
     }
 
-    /// <summary>Checks a document built in memory (a node's output, a run input) before it is stored.</summary>
+    /// <summary>
+    /// Checks a document built in memory (a node's output, a run input) before it is stored. Text holding a lone
+    /// surrogate cannot come from a request (it is refused there); built by code, it is written as U+FFFD.
+    /// </summary>
     public static JsonRejection? Check(JsonNode? node) => TrySerialize(node, out _, out var rejection) ? null : rejection;
 
     /// <summary>
@@ -199,7 +202,7 @@ public static class JsonPolicy
                 }
             }
         }
-        catch (JsonException ex) when (reader.CurrentDepth >= MaxDepth - 1 && ex.Message.Contains("maximum allowed depth", StringComparison.Ordinal))
+        catch (JsonException) when (reader.CurrentDepth >= MaxDepth - 1)
         {
             return new JsonRejection(PathOf(frames), Invariant($"The document nests objects and arrays deeper than {MaxDepth} levels; flatten it."));
         }
