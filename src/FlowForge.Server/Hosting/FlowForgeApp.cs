@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
@@ -44,6 +45,8 @@ public static class FlowForgeApp
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Stored documents are up to JsonPolicy.MaxDepth deep and answers wrap them in a few levels more.
+            o.SerializerOptions.MaxDepth = 2 * JsonPolicy.MaxDepth;
         });
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
         services.AddExceptionHandler<UnexpectedExceptionLogger>();
