@@ -22,6 +22,12 @@ public static class JsonPolicy
     /// </summary>
     public const int MaxDepth = 64;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _lengthBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _lengthWriter;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Options for reading documents that already passed the policy (stored flows, inputs, outputs).</summary>
@@ -134,11 +140,25 @@ public static class JsonPolicy
     /// <summary>The size of a document in bytes of compact UTF-8 JSON, as limits count it (non-ASCII text unescaped).</summary>
     public static long Utf8Length(JsonNode node)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 1_000 });
-        node.WriteTo(writer);
-        writer.Flush();
-        return buffer.WrittenCount;
+        // Validation measures every node's config: one buffer and writer per thread, reset between uses.
+        var buffer = _lengthBuffer ??= new ArrayBufferWriter<byte>();
+        var writer = _lengthWriter ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, MaxDepth = 1_000 });
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
+        {
+            node.WriteTo(writer);
+            writer.Flush();
+            return buffer.WrittenCount;
+        }
+        finally
+        {
+            if (buffer.Capacity > 1024 * 1024)
+            {
+                _lengthBuffer = null;
+                _lengthWriter = null;
+            }
+        }
     }
 
     /// <summary>Parses a document that was checked before it was stored.</summary>
