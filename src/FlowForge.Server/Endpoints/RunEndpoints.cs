@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -35,7 +37,7 @@ internal static class RunEndpoints
 
     private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
         Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
-        IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, CancellationToken cancellationToken)
+        IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, IOptions<FlowLimits> flowLimits, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var owner = context.User.UserId();
@@ -58,6 +60,13 @@ internal static class RunEndpoints
         if (input is not null and not JsonObject)
         {
             return ApiProblems.BadRequest("'input' must be a JSON object.", "input");
+        }
+
+        if (input is not null && JsonPolicy.Utf8Length(input) is var inputBytes && inputBytes > flowLimits.Value.MaxRunInputBytes)
+        {
+            return ApiProblems.BadRequest(
+                $"'input' takes {inputBytes} bytes; a run input may take at most {flowLimits.Value.MaxRunInputBytes} ({FlowLimits.Section}:{nameof(FlowLimits.MaxRunInputBytes)}). Send less data or a reference to it.",
+                "input");
         }
 
         string? idempotencyKey = request.Headers["Idempotency-Key"];
@@ -83,6 +92,11 @@ internal static class RunEndpoints
         catch (FlowNotFoundException)
         {
             return ApiProblems.NotFound($"Flow {flowId}");
+        }
+        catch (FlowInvalidException ex)
+        {
+            // Saved under other limits or node types than this server has now: say what to fix, as a save would.
+            return ApiProblems.InvalidFlow(ex.Problems);
         }
 
         var location = $"/api/runs/{start.RunId}";
@@ -254,15 +268,6 @@ internal static class RunEndpoints
             return new NodeRunDetails(node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link);
         }
 
-        private static JsonElement? ParseJson(string? json)
-        {
-            if (json is null)
-            {
-                return null;
-            }
-
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
-        }
+        private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);
     }
 }

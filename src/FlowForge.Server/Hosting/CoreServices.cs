@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Storage.Sql;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
@@ -50,6 +51,8 @@ public static class FlowForgeApp
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Stored documents are up to JsonPolicy.MaxDepth deep and answers wrap them in a few levels more.
+            o.SerializerOptions.MaxDepth = 2 * JsonPolicy.MaxDepth;
         });
         // Request lines come from HTTP logging, which redacts the hub's access_token; the host's own request lines print raw query strings.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
@@ -61,6 +64,7 @@ public static class FlowForgeApp
         });
         services.AddHttpLoggingInterceptor<RequestLogRedaction>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
+        services.AddExceptionHandler<UnexpectedExceptionLogger>();
         services.AddOpenApi();
 
         var kinds = ProviderKinds.Read(configuration);
