@@ -441,7 +441,7 @@ public sealed class GraphValidatorTests
     {
         var validator = new GraphValidator(TestNodeTypes.Registry, new FlowLimits { MaxIdLength = 10, MaxNameLength = 12, MaxNodeConfigBytes = 40 });
         var longId = new string('n', 11);
-        var document = new TestFlow(new string('f', 13))
+        var document = new FlowBuilder(new string('f', 13))
             .Node("t", "trigger.manual").Node(longId, "core.noop")
             .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["text"] = new string('x', 40) } })
             .Chain("t", longId, "set")
@@ -458,7 +458,7 @@ public sealed class GraphValidatorTests
     public void Validate_TenThousandCharacterId_IsRefusedWithAShortMessage()
     {
         var longId = new string('n', 10_000);
-        var document = new TestFlow().Node("t", "trigger.manual").Node(longId, "core.noop").Chain("t", longId).ToDocument();
+        var document = new FlowBuilder().Node("t", "trigger.manual").Node(longId, "core.noop").Chain("t", longId).ToDocument();
 
         var problems = _validator.Validate(document);
 
@@ -469,7 +469,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_SettingsConstructorThrows_ReportsInvalidConfigInsteadOfThrowing()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("strict", "test.strict", new JsonObject { ["code"] = "too long" })
             .Chain("t", "strict")
             .ToDocument();
