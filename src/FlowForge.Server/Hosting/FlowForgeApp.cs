@@ -5,8 +5,6 @@ using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
 using FlowForge.Server.Realtime;
 using FlowForge.Storage.Sql;
-using Microsoft.AspNetCore.HttpLogging;
-using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
 
@@ -32,34 +30,33 @@ public static class FlowForgeApp
         var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            // A negative value is reported by the validator at start; Kestrel would throw an unexplained exception here.
+            k.Limits.MaxRequestBodySize = Math.Max(0, server.MaxRequestBodyBytes);
             k.AddServerHeader = false;
         });
 
-        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(ServerOptions.Section);
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.Section);
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => o.MaxInlineOutputBytes >= 0, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxInlineOutputBytes)} must be 0 or more (bytes).")
+            .ValidateOnStart();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
-        // Request lines come from HTTP logging, which redacts the hub's access_token; the host's own request lines print raw query strings.
+        // The host's own request lines print raw query strings, where the live hub's access_token travels: kept off
+        // even when Microsoft.AspNetCore logs are turned up. Logging:Requests writes request lines without the query.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        services.AddHttpLogging(o =>
-        {
-            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
-                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
-            o.CombineLogs = true;
-        });
-        services.AddHttpLoggingInterceptor<RequestLogRedaction>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
         services.AddOpenApi();
 
         var kinds = ProviderKinds.Read(configuration);
         services.AddSingleton(kinds);
         builder.AddFlowForgeTelemetry(kinds);
-        services.AddFlowForgeCore(configuration, "data");
+        services.AddFlowForgeCore(configuration, kinds, "data");
         services.PostConfigure<EngineOptions>(o =>
         {
             o.SoleWorker = kinds.SoleWorker;
@@ -75,7 +72,7 @@ public static class FlowForgeApp
         }
 
         var app = builder.Build();
-        app.UseHttpLogging();
+        app.UseFlowForgeRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -95,9 +92,13 @@ public static class FlowForgeApp
         return app;
     }
 
-    /// <summary>Migrates the store and loads signing keys; call before the app starts serving.</summary>
+    /// <summary>
+    /// Validates every setting (throwing <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), migrates the
+    /// store and loads signing keys; call before the app starts serving.
+    /// </summary>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        ValidatedOptions.ValidateNow(app.Services);
         await app.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         if (app.Services.GetRequiredService<ProviderKinds>().ServesApi)
         {
