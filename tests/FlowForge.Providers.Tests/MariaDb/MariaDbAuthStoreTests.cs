@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbAuthStoreTests(TestServers servers) : AuthStoreCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbAuthStoreTests() : AuthStoreCompliance(new MySqlStorageProvider());

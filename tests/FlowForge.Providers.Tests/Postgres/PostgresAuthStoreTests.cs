@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresAuthStoreTests(TestServers servers) : AuthStoreCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresAuthStoreTests() : AuthStoreCompliance(new PostgresStorageProvider());
