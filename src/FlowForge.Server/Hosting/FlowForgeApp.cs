@@ -62,6 +62,9 @@ public static class FlowForgeApp
 
         var kinds = ProviderKinds.Read(configuration);
         services.AddSingleton(kinds);
+        services.AddOptions<AuthOptions>().Validate(
+            o => !kinds.ServesApi || kinds.Store == StoreKind.Sqlite || !string.IsNullOrEmpty(o.KeyRingSecret),
+            $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required with a shared store ({ProviderKinds.Name(kinds.Store)}): set the same random value of at least 32 characters on every api process.");
         builder.AddFlowForgeTelemetry(kinds);
         services.AddFlowForgeCore(configuration, kinds, "data");
         services.PostConfigure<EngineOptions>(o =>
