@@ -31,6 +31,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());

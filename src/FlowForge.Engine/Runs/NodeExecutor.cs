@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Policies;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Hosting;
@@ -26,6 +28,7 @@ public sealed partial class NodeExecutor(
     IRunEvents events,
     TimeProvider time,
     IOptions<EngineOptions> options,
+    IOptions<ExecutionOptions> execution,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -117,6 +120,20 @@ public sealed partial class NodeExecutor(
             return;
         }
 
+        if (result.WaitForSignal)
+        {
+            return;
+        }
+
+        if (result.RetryAt is { } retryAt && outcome.RunFinished is null && outcome.Changes.Count == 0)
+        {
+            // The next attempt is a durable timer like a wait: the node stays Running without a lease meanwhile.
+            LogNodeRetrying(_logger, node.Id, claim.Attempt, retryAt, result.Error);
+            events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, result.Error, result.At));
+            timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, retryAt);
+            return;
+        }
+
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
         if (result.Status == NodeStatus.Failed)
         {
@@ -159,7 +176,11 @@ public sealed partial class NodeExecutor(
     private async Task<NodeCompletion> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
     {
         NodeResult result;
+        var startedAt = time.GetUtcNow();
         var cancellation = running.Start(claim.RunId, node.Id);
+        var input = AttemptInput(node, claim);
+        TimeSpan? timeout = null;
+        CancellationTokenSource? timeoutSource = null;
         try
         {
             if (!nodeTypes.TryGet(node.Type, out var nodeType))
@@ -168,33 +189,106 @@ public sealed partial class NodeExecutor(
             }
             else
             {
+                timeout = TimeoutOf(node, nodeType);
+                timeoutSource = new CancellationTokenSource(timeout.Value, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, timeoutSource.Token);
                 var context = BuildContext(node, claim);
-                result = await nodeType.ExecuteAsync(context, cancellation.Token).ConfigureAwait(false);
+                // WaitAsync: a node that ignores its token still gives its attempt back when the time is up.
+                result = await nodeType.ExecuteAsync(context, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []);
+            return Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []) with
+            {
+                Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input,
+            };
         }
         catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
         {
             throw;
         }
+        catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && timeout is { } limit)
+        {
+            result = NodeResult.Fail(
+                string.Create(CultureInfo.InvariantCulture, $"The attempt timed out after {limit.TotalMilliseconds:0} ms."), retryable: true);
+        }
         catch (Exception ex)
         {
-            result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+            // An exception escaping a node is unforeseen, so possibly passing: it may be retried when the node allows it.
+            result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}", retryable: true);
         }
         finally
         {
+            timeoutSource?.Dispose();
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 
-        return result.Kind switch
+        var completion = result.Kind switch
         {
             NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
+            NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
-            _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
+            _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable),
         };
+        return result.Kind == NodeResultKind.Waiting
+            ? completion
+            : completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input };
+    }
+
+    /// <summary>A failed attempt: retried later when the failure is retryable and attempts remain, else final.</summary>
+    private NodeCompletion Failure(PlanNode node, ClaimedNode claim, string error, bool retryable)
+    {
+        var policies = node.Policies;
+        if (retryable && policies.Retry.AllowsRetryAfter(claim.Attempt))
+        {
+            var delay = policies.Retry.DelayAfter(claim.Attempt, Random.Shared.NextDouble());
+            return Completion(claim, NodeStatus.Failed, null, error, []) with { RetryAt = time.GetUtcNow() + delay };
+        }
+
+        if (policies.OnError == ErrorHandling.Continue)
+        {
+            var payload = new JsonObject { ["message"] = error, ["node"] = node.Id, ["attempt"] = claim.Attempt };
+            return Completion(claim, NodeStatus.Failed, payload.ToJsonString(), error, [NodePorts.Error]) with { ThroughErrorPort = true };
+        }
+
+        return Completion(claim, NodeStatus.Failed, null, error, []);
+    }
+
+    private TimeSpan TimeoutOf(PlanNode node, INodeType nodeType) =>
+        node.Policies.Timeout
+        ?? (nodeType.Descriptor.DefaultTimeoutMs > 0 ? TimeSpan.FromMilliseconds(nodeType.Descriptor.DefaultTimeoutMs) : execution.Value.DefaultTimeout);
+
+    /// <summary>The input as JSON text for the attempt record, reusing the stored text where the input is one document.</summary>
+    private string? AttemptInput(PlanNode node, ClaimedNode claim)
+    {
+        string? json;
+        if (node.IsTrigger)
+        {
+            json = claim.RunInputJson;
+        }
+        else if (node.Parents.Count == 1)
+        {
+            json = claim.DependencyOutputs.GetValueOrDefault(node.Parents[0]);
+        }
+        else
+        {
+            var keyed = new JsonObject();
+            foreach (var parent in node.Parents)
+            {
+                keyed[parent] = Parse(claim.DependencyOutputs.GetValueOrDefault(parent));
+            }
+
+            json = keyed.ToJsonString();
+        }
+
+        var limit = execution.Value.MaxAttemptInputBytes;
+        if (json is null || json.Length <= limit / 3 || System.Text.Encoding.UTF8.GetByteCount(json) <= limit)
+        {
+            return json;
+        }
+
+        return new JsonObject { ["truncated"] = true, ["bytes"] = System.Text.Encoding.UTF8.GetByteCount(json) }.ToJsonString();
     }
 
     private NodeCompletion Completion(ClaimedNode claim, NodeStatus status, string? output, string? error, IReadOnlyList<string> ports) =>
@@ -258,6 +352,9 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} failed: {Error}")]
     private static partial void LogNodeFailed(ILogger logger, string failedNode, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} failed on attempt {Attempt}; trying again at {RetryAt}: {Error}")]
+    private static partial void LogNodeRetrying(ILogger logger, string nodeId, int attempt, DateTimeOffset retryAt, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);
