@@ -27,6 +27,9 @@ internal static class RunEndpoints
         var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization();
         runs.MapGet("/{runId:guid}", GetAsync).WithSummary("A run's status and, per node, status, attempt, times, output and error.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
+        runs.MapPost("/{runId:guid}/nodes/{nodeId}/signal", SignalAsync)
+            .Accepts<JsonElement>("application/json")
+            .WithSummary("Ends a node's signal wait (core.wait with until \"signal\"): the JSON body becomes its output. 409 when the node is not waiting for a signal.");
         return app;
     }
 
@@ -153,6 +156,37 @@ internal static class RunEndpoints
             : ApiProblems.Conflict($"Run {runId} has already finished with status {result.Status}.");
     }
 
+    private static async Task<Results<Ok<NodeSignalled>, ProblemHttpResult>> SignalAsync(
+        Guid runId, string nodeId, HttpContext context, RunSignals signals, CancellationToken cancellationToken)
+    {
+        var (text, problem) = await JsonBody.ReadTextAsync(context.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var output = "null";
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            var (node, parseProblem) = JsonBody.Parse(text);
+            if (parseProblem is not null)
+            {
+                return parseProblem;
+            }
+
+            output = node?.ToJsonString() ?? "null";
+        }
+
+        var result = await signals.SignalAsync(runId, context.User.UserId(), nodeId, output, cancellationToken);
+        return result.Outcome switch
+        {
+            SignalOutcome.Applied => TypedResults.Ok(new NodeSignalled(runId, nodeId, nameof(NodeStatus.Succeeded))),
+            SignalOutcome.NotWaiting => ApiProblems.Conflict(
+                $"Node '{nodeId}' of run {runId} is not waiting for a signal (its status is {result.NodeStatus}); only a core.wait node with until \"signal\" that the run has reached can be signalled."),
+            _ => ApiProblems.NotFound($"Node '{nodeId}' of run {runId}"),
+        };
+    }
+
     /// <summary>RFC 7240 <c>Prefer: wait=N</c>; other preferences are ignored as the RFC asks.</summary>
     private static bool TryReadPreferWait(HttpRequest request, out int? seconds)
     {
@@ -191,14 +225,22 @@ internal static class RunEndpoints
             new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error);
     }
 
-    internal sealed record NodeRunDetails(string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonElement? Output, string? Error, DateTimeOffset? WaitUntil);
+    internal sealed record NodeSignalled(Guid RunId, string NodeId, string Status);
+
+    internal sealed record NodeRunDetails(
+        string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonElement? Output, string? Error,
+        DateTimeOffset? WaitUntil, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts);
+
+    internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt);
 
     internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes)
     {
         public static RunDetails From(RunView run) => new(
             run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
             run.CreatedAt, run.StartedAt, run.FinishedAt,
-            [.. run.Nodes.Select(n => new NodeRunDetails(n.NodeId, n.Type, n.Status.ToString(), n.Attempt, n.StartedAt, n.FinishedAt, ParseJson(n.OutputJson), n.Error, n.WaitUntil))]);
+            [.. run.Nodes.Select(n => new NodeRunDetails(
+                n.NodeId, n.Type, n.Status.ToString(), n.Attempt, n.StartedAt, n.FinishedAt, ParseJson(n.OutputJson), n.Error, n.WaitUntil, n.WaitingForSignal,
+                [.. n.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt))]))]);
 
         private static JsonElement? ParseJson(string? json)
         {

@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Storage.Sql;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
 
@@ -14,6 +15,8 @@ internal static class CoreServices
     {
         services.Configure<FlowLimits>(configuration.GetSection(FlowLimits.Section));
         services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        services.AddOptions<ExecutionOptions>().BindConfiguration(ExecutionOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>();
 
         services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, defaultDataDirectory));
         services.AddSelectedProviders(configuration, ProviderKinds.Read(configuration));
