@@ -33,6 +33,14 @@ public sealed class TestFlow(string name = "Test flow")
         return this;
     }
 
+    /// <summary>Sets a key of a node's <c>data</c> next to its config (retry, timeoutMs, onError).</summary>
+    public TestFlow Data(string nodeId, string key, JsonNode? value)
+    {
+        var node = _nodes.OfType<JsonObject>().Single(n => (string?)n["id"] == nodeId);
+        node["data"]![key] = value;
+        return this;
+    }
+
     public TestFlow Edge(string source, string target, string? port = null, string? id = null)
     {
         _edges.Add(new JsonObject

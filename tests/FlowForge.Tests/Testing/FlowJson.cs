@@ -41,6 +41,14 @@ public sealed class FlowJson
         return this;
     }
 
+    /// <summary>Sets a key of a node's <c>data</c> next to its config (retry, timeoutMs, onError).</summary>
+    public FlowJson Data(string nodeId, string key, JsonNode? value)
+    {
+        var node = _nodes.OfType<JsonObject>().Single(n => (string?)n["id"] == nodeId);
+        node["data"]![key] = value;
+        return this;
+    }
+
     public FlowJson Edge(string source, string target, string? sourceHandle = null)
     {
         var edge = new JsonObject { ["id"] = $"{source}->{target}{(sourceHandle is null ? "" : ":" + sourceHandle)}", ["source"] = source, ["target"] = target };
