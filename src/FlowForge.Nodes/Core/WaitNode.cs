@@ -12,20 +12,20 @@ public sealed class WaitNode : Node<WaitNode.Settings>
     public const string UntilTime = "time";
     public const string UntilSignal = "signal";
 
-    public sealed record Settings(long Ms = 0, string Until = UntilTime);
+    public sealed record Settings(long? Ms = null, string Until = UntilTime);
 
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
         // The engine runs the node again once the time has come; that second run ends the wait. A signal ends
         // the wait without running the node again.
-        if (context.ResumedFromWaitUntil is not null || (settings.Until == UntilTime && settings.Ms == 0))
+        if (context.ResumedFromWaitUntil is not null || (settings.Until == UntilTime && settings.Ms is null or 0))
         {
             return Task.FromResult(NodeResult.Success(context.Input?.DeepClone()));
         }
 
         return Task.FromResult(settings.Until == UntilSignal
             ? NodeResult.WaitForSignal()
-            : NodeResult.Wait(context.Time.GetUtcNow().AddMilliseconds(settings.Ms)));
+            : NodeResult.Wait(context.Time.GetUtcNow().AddMilliseconds(settings.Ms ?? 0)));
     }
 
     protected override IEnumerable<ConfigProblem> ValidateSettings(Settings settings)
@@ -40,9 +40,14 @@ public sealed class WaitNode : Node<WaitNode.Settings>
             yield return new ConfigProblem("$.ms", $"ms must be between 0 and {MaxMs} (30 days), but it is {settings.Ms}");
         }
 
-        if (settings.Until == UntilSignal && settings.Ms != 0)
+        if (settings.Until == UntilSignal && settings.Ms is not null)
         {
             yield return new ConfigProblem("$.ms", "ms is not used when until is \"signal\"; remove it");
+        }
+
+        if (settings.Until == UntilTime && settings.Ms is null)
+        {
+            yield return new ConfigProblem("$", "required setting 'ms' is missing; add it, or set until to \"signal\"");
         }
     }
 
