@@ -5,11 +5,14 @@
 #   services.sh stop              stops what start started and removes the folder
 #   services.sh restart-rabbitmq  stops and starts the same RabbitMQ node (same port, data kept)
 #   services.sh status            says what runs
+#   services.sh attach PID        start (once) and share the servers with process PID; they are stopped
+#                                 when the last attached process has exited
 #
 # The folder is $FLOWFORGE_SERVICES_DIR, else $FLOWFORGE_TEST_SERVICES_DIR (set by the env file), else
 # /tmp/flowforge-services. Its file `env` exports the connection strings: `source "$dir/env"`.
 set -euo pipefail
 
+self="$(readlink -f "${BASH_SOURCE[0]}")"
 dir="${FLOWFORGE_SERVICES_DIR:-${FLOWFORGE_TEST_SERVICES_DIR:-/tmp/flowforge-services}}"
 service_user=flowforge-test
 marker=.flowforge-services
@@ -253,8 +256,9 @@ await_rabbit() {
     (
         # shellcheck source=/dev/null
         . "$dir/rabbitmq/env.sh"
-        # await_startup gives up at once while the node has not registered yet, hence the loop around it.
-        wait_for 90 RabbitMQ timeout 30 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
+        # await_startup gives up at once while the node has not registered yet, hence the loop around it; the
+        # minutes allowed are for build machines where the Erlang VM boots slowly under load.
+        wait_for 240 RabbitMQ timeout 60 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
     ) || {
         tail -n 30 "$dir/rabbitmq/log/start.log" "$dir/rabbitmq/log/"*.log >&2 2>/dev/null || true
         fail "RabbitMQ did not start"
@@ -380,10 +384,70 @@ cmd_status() {
     return $all
 }
 
+# ---- shared use by test processes ---------------------------------------------------------------
+#
+# Test projects that dotnet test runs side by side attach to one set of servers instead of starting one each.
+# Every step holds an exclusive flock on "$dir.lock"; flock -o keeps the lock's file descriptor out of the
+# servers started under it, which would otherwise hold the lock for as long as they run. Each attached process
+# is a file users/PID (holding its start time, so a recycled pid is not mistaken for it), and a detached
+# watcher releases it when the process exits, however it ends; the last release stops the servers.
+
+process_start_time() {
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+attached_alive() {
+    local file=$1 pid
+    pid=$(basename "$file")
+    alive "$pid" && [ "$(process_start_time "$pid")" = "$(cat "$file" 2>/dev/null)" ]
+}
+
+cmd_attach() {
+    local pid=${1:-}
+    [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || fail "attach needs the pid of a running process"
+    flock -o -w 900 "$dir.lock" bash "$self" attach-locked "$pid" || fail "could not attach to $dir"
+}
+
+cmd_attach_locked() {
+    local pid=$1
+    cmd_start >/dev/null
+    mkdir -p "$dir/users"
+    process_start_time "$pid" >"$dir/users/$pid"
+    setsid bash "$self" watch "$pid" </dev/null >/dev/null 2>&1 &
+    printf '%s\n' "$dir/env"
+}
+
+# Waits for PID to exit, then releases it. No lock is held while waiting.
+cmd_watch() {
+    local pid=$1
+    local started
+    started=$(cat "$dir/users/$pid" 2>/dev/null || true)
+    while alive "$pid" && [ "$(process_start_time "$pid")" = "$started" ]; do sleep 1; done
+    flock -o -w 900 "$dir.lock" bash "$self" release-locked "$pid"
+}
+
+cmd_release_locked() {
+    local pid=$1 file
+    # A restart after a crash emptied the folder: this process never used the servers running now.
+    [ -f "$dir/users/$pid" ] || return 0
+    rm -f "$dir/users/$pid"
+    for file in "$dir/users/"*; do
+        [ -e "$file" ] || continue
+        if attached_alive "$file"; then return 0; fi
+        rm -f "$file"
+    done
+    log "last attached process gone; stopping"
+    cmd_stop
+}
+
 case "${1:-}" in
     start) cmd_start ;;
+    attach) cmd_attach "${2:-}" ;;
+    attach-locked) cmd_attach_locked "$2" ;;
+    watch) cmd_watch "$2" ;;
+    release-locked) cmd_release_locked "$2" ;;
     stop) cmd_stop ;;
     restart-rabbitmq) cmd_restart_rabbitmq ;;
     status) cmd_status ;;
-    *) fail "usage: $0 start|stop|restart-rabbitmq|status" ;;
+    *) fail "usage: $0 start|stop|restart-rabbitmq|status|attach PID" ;;
 esac

@@ -25,4 +25,13 @@ public sealed class EngineOptions
 
     /// <summary>False for processes that only accept runs (the API role): they execute nothing.</summary>
     public bool ExecuteWork { get; set; } = true;
+
+    /// <summary>Largest output (as UTF-8 JSON) a node may produce; a larger one fails the node, naming its size and this limit.</summary>
+    public long MaxOutputBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Most text the <c>{{ }}</c> expressions of one node's config may produce in one execution (UTF-8 bytes), counted
+    /// while the result is built: a template that would grow past it fails the node before the memory is taken.
+    /// </summary>
+    public long MaxExpressionResultBytes { get; set; } = 4 * 1024 * 1024;
 }

@@ -13,12 +13,4 @@ public sealed class ExecutionOptions
     /// <c>{ "truncated": true, "bytes": n }</c>.
     /// </summary>
     public int MaxAttemptInputBytes { get; set; } = 64 * 1024;
-
-    /// <summary>Names the first setting out of range, or null when all are valid.</summary>
-    public string? Problem() =>
-        DefaultTimeout <= TimeSpan.Zero || DefaultTimeout > TimeSpan.FromDays(1)
-            ? "Execution:DefaultTimeout must be more than 0 and at most one day (1.00:00:00)."
-            : MaxAttemptInputBytes is < 0 or > 16 * 1024 * 1024
-                ? "Execution:MaxAttemptInputBytes must be between 0 and 16777216."
-                : null;
 }

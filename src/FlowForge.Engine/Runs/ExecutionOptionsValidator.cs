@@ -2,9 +2,12 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Engine.Runs;
 
-/// <summary>Refuses to start with an <see cref="ExecutionOptions"/> setting out of range, naming it.</summary>
+/// <summary>Checks <see cref="ExecutionOptions"/> at start-up, naming each setting at fault.</summary>
 public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOptions>
 {
     public ValidateOptionsResult Validate(string? name, ExecutionOptions options) =>
-        options.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+        new SettingProblems(ExecutionOptions.Section)
+            .Between(nameof(options.DefaultTimeout), options.DefaultTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.MaxAttemptInputBytes), options.MaxAttemptInputBytes, 0, 16 * 1024 * 1024)
+            .ToResult();
 }

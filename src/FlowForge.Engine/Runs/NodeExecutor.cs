@@ -1,9 +1,9 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Policies;
 using FlowForge.Engine.Queueing;
@@ -98,7 +98,7 @@ public sealed partial class NodeExecutor(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var result = await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
+        var (result, errorKind) = await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("node_type", node.Type),
@@ -128,7 +128,8 @@ public sealed partial class NodeExecutor(
         if (result.RetryAt is { } retryAt && outcome.RunFinished is null && outcome.Changes.Count == 0)
         {
             // The next attempt is a durable timer like a wait: the node stays Running without a lease meanwhile.
-            LogNodeRetrying(_logger, node.Id, claim.Attempt, retryAt, result.Error);
+            LogNodeRetrying(_logger, node.Id, message.RunId, claim.Attempt, retryAt, errorKind ?? NodeErrorKinds.Reported);
+            LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
             events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, result.Error, result.At));
             timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, retryAt);
             return;
@@ -137,8 +138,11 @@ public sealed partial class NodeExecutor(
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
         if (result.Status == NodeStatus.Failed)
         {
-            LogNodeFailed(_logger, node.Id, result.Error);
+            // The error text can quote user data (a response body, an expression's input): only the kind at Warning.
+            LogNodeFailed(_logger, node.Id, node.Type, message.RunId, claim.Attempt, errorKind ?? NodeErrorKinds.Reported);
+            LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
         }
+
         events.Publish(new NodeStatusChanged(message.RunId, node.Id, result.Status, result.Error, result.At));
         foreach (var change in outcome.Changes)
         {
@@ -173,10 +177,11 @@ public sealed partial class NodeExecutor(
         }
     }
 
-    private async Task<NodeCompletion> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
+    private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
     {
         NodeResult result;
         var startedAt = time.GetUtcNow();
+        string? errorKind = null;
         var cancellation = running.Start(claim.RunId, node.Id);
         var input = AttemptInput(node, claim);
         TimeSpan? timeout = null;
@@ -186,6 +191,7 @@ public sealed partial class NodeExecutor(
             if (!nodeTypes.TryGet(node.Type, out var nodeType))
             {
                 result = NodeResult.Fail($"Node type '{node.Type}' is not installed on this worker.");
+                errorKind = NodeErrorKinds.MissingType;
             }
             else
             {
@@ -199,10 +205,11 @@ public sealed partial class NodeExecutor(
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []) with
+            var cancelled = Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []) with
             {
                 Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input,
             };
+            return (cancelled, null);
         }
         catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
         {
@@ -217,6 +224,7 @@ public sealed partial class NodeExecutor(
         {
             // An exception escaping a node is unforeseen, so possibly passing: it may be retried when the node allows it.
             result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}", retryable: true);
+            errorKind = NodeErrorKinds.Thrown(ex);
         }
         finally
         {
@@ -226,14 +234,17 @@ public sealed partial class NodeExecutor(
 
         var completion = result.Kind switch
         {
-            NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
+            NodeResultKind.Succeeded => Succeeded(claim, result),
             NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable),
         };
-        return result.Kind == NodeResultKind.Waiting
-            ? completion
-            : completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input };
+        if (result.Kind != NodeResultKind.Waiting)
+        {
+            completion = completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input };
+        }
+
+        return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
     }
 
     /// <summary>A failed attempt: retried later when the failure is retryable and attempts remain, else final.</summary>
@@ -269,14 +280,14 @@ public sealed partial class NodeExecutor(
         }
         else if (node.Parents.Count == 1)
         {
-            json = claim.DependencyOutputs.GetValueOrDefault(node.Parents[0]);
+            json = claim.DependencyOutputs.GetValueOrDefault(node.Parents[0])?.GetRawText();
         }
         else
         {
             var keyed = new JsonObject();
             foreach (var parent in node.Parents)
             {
-                keyed[parent] = Parse(claim.DependencyOutputs.GetValueOrDefault(parent));
+                keyed[parent] = NodeInputs.View(claim.DependencyOutputs.GetValueOrDefault(parent));
             }
 
             json = keyed.ToJsonString();
@@ -296,50 +307,40 @@ public sealed partial class NodeExecutor(
 
     private NodeContext BuildContext(PlanNode node, ClaimedNode claim)
     {
-        var runInput = Parse(claim.RunInputJson);
-        var upstream = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count, StringComparer.Ordinal);
-        foreach (var (id, json) in claim.DependencyOutputs)
-        {
-            upstream[id] = Parse(json);
-        }
-
-        JsonNode? input;
-        if (node.IsTrigger)
-        {
-            input = runInput?.DeepClone();
-        }
-        else if (node.Parents.Count == 1)
-        {
-            input = upstream.GetValueOrDefault(node.Parents[0])?.DeepClone();
-        }
-        else
-        {
-            var keyed = new JsonObject();
-            foreach (var parent in node.Parents)
-            {
-                keyed[parent] = upstream.GetValueOrDefault(parent)?.DeepClone();
-            }
-
-            input = keyed;
-        }
-
+        var inputs = NodeInputs.From(node, claim);
         return new NodeContext
         {
             RunId = claim.RunId,
             NodeId = node.Id,
             Attempt = claim.Attempt,
             Config = node.Config,
-            RunInput = runInput,
-            Input = input,
-            Upstream = upstream,
+            RunInput = inputs.RunInput,
+            Input = inputs.Input,
+            Upstream = inputs.Upstream,
             ResumedFromWaitUntil = claim.ResumedFromWaitUntil,
             Time = time,
             Logger = _nodeLogger,
             HostStopping = lifetime.ApplicationStopping,
+            MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
         };
     }
 
-    private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+    /// <summary>
+    /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/>. Too large an output
+    /// fails the node for good: the same input would produce it again.
+    /// </summary>
+    private NodeCompletion Succeeded(ClaimedNode claim, NodeResult result)
+    {
+        var limit = options.Value.MaxOutputBytes;
+        if (!JsonSize.TryWrite(result.Output, limit, out var output, out var bytes))
+        {
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"The output is {bytes:N0} bytes, over the limit of {limit:N0} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}); have it return less data or raise the limit.");
+            return Completion(claim, NodeStatus.Failed, null, message, []);
+        }
+
+        return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);
@@ -350,11 +351,14 @@ public sealed partial class NodeExecutor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} failed: {Error}")]
-    private static partial void LogNodeFailed(ILogger logger, string failedNode, string? error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} ({NodeType}) of run {RunId} failed on attempt {Attempt}: {ErrorKind}")]
+    private static partial void LogNodeFailed(ILogger logger, string failedNode, string nodeType, Guid runId, int attempt, string errorKind);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} failed on attempt {Attempt}; trying again at {RetryAt}: {Error}")]
-    private static partial void LogNodeRetrying(ILogger logger, string nodeId, int attempt, DateTimeOffset retryAt, string? error);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {FailedNode} of run {RunId} failed with: {Error}")]
+    private static partial void LogNodeFailure(ILogger logger, string failedNode, Guid runId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} of run {RunId} failed on attempt {Attempt} ({ErrorKind}); trying again at {RetryAt}")]
+    private static partial void LogNodeRetrying(ILogger logger, string nodeId, Guid runId, int attempt, DateTimeOffset retryAt, string errorKind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Limits;
@@ -25,7 +26,9 @@ internal static class RunEndpoints
         flows.MapGet("/", ListAsync).WithSummary("The flow's runs, newest first, cursor paginated.");
 
         var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization();
-        runs.MapGet("/{runId:guid}", GetAsync).WithSummary("A run's status and, per node, status, attempt, times, output and error.");
+        runs.MapGet("/{runId:guid}", GetAsync)
+            .WithSummary("A run's status and, per node, status, attempt, times, output and error. Outputs over Api:MaxInlineOutputBytes are replaced by their size and a link.");
+        runs.MapGet("/{runId:guid}/nodes/{nodeId}/output", GetOutputAsync).WithSummary("One node's output, whole, as JSON.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
         runs.MapPost("/{runId:guid}/nodes/{nodeId}/signal", SignalAsync)
             .Accepts<JsonElement>("application/json")
@@ -35,7 +38,7 @@ internal static class RunEndpoints
 
     private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
         Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
-        IRateLimiter limiter, IOptions<RateLimitOptions> limits, CancellationToken cancellationToken)
+        IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var owner = context.User.UserId();
@@ -103,7 +106,7 @@ internal static class RunEndpoints
             {
                 context.Response.Headers["Preference-Applied"] = $"wait={seconds}";
                 context.Response.Headers.Location = location;
-                return TypedResults.Ok(RunDetails.From(run));
+                return TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
             }
         }
 
@@ -111,10 +114,34 @@ internal static class RunEndpoints
     }
 
     private static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(
-        Guid runId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+        Guid runId, HttpContext context, IRunQueries queries, IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
         var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
-        return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run));
+        return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetOutputAsync(
+        Guid runId, string nodeId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
+        if (run is null)
+        {
+            return ApiProblems.NotFound($"Run {runId}");
+        }
+
+        var node = run.Nodes.FirstOrDefault(n => n.NodeId == nodeId);
+        if (node is null)
+        {
+            return ApiProblems.NotFound($"Node '{nodeId}' of run {runId}");
+        }
+
+        if (node.Status != NodeStatus.Succeeded)
+        {
+            return ApiProblems.NotFound($"An output of node '{nodeId}' (status {node.Status}) in run {runId}");
+        }
+
+        // Stored as JSON text already: sent as it is, without parsing what may be megabytes.
+        return TypedResults.Text(node.OutputJson ?? "null", "application/json", Encoding.UTF8);
     }
 
     private static async Task<Results<Ok<Page<RunListItem>>, ProblemHttpResult>> ListAsync(
@@ -157,7 +184,7 @@ internal static class RunEndpoints
     }
 
     private static async Task<Results<Ok<NodeSignalled>, ProblemHttpResult>> SignalAsync(
-        Guid runId, string nodeId, HttpContext context, RunSignals signals, CancellationToken cancellationToken)
+        Guid runId, string nodeId, HttpContext context, RunSignals signals, IOptions<EngineOptions> engine, CancellationToken cancellationToken)
     {
         var (text, problem) = await JsonBody.ReadTextAsync(context.Request, cancellationToken);
         if (problem is not null)
@@ -175,6 +202,14 @@ internal static class RunEndpoints
             }
 
             output = node?.ToJsonString() ?? "null";
+        }
+
+        // The body becomes the node's output, so the cap on node outputs holds for it too.
+        var maxOutputBytes = engine.Value.MaxOutputBytes;
+        if (output.Length * 3L > maxOutputBytes && Encoding.UTF8.GetByteCount(output) > maxOutputBytes)
+        {
+            return ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "The signal is too large.",
+                $"A signal's body becomes the node's output, limited to {maxOutputBytes} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}).", "$");
         }
 
         var result = await signals.SignalAsync(runId, context.User.UserId(), nodeId, output, cancellationToken);
@@ -227,20 +262,47 @@ internal static class RunEndpoints
 
     internal sealed record NodeSignalled(Guid RunId, string NodeId, string Status);
 
+    /// <summary>A node's state; <see cref="OutputLink"/> stands in for an output too large to include (then <see cref="Output"/> is null).</summary>
     internal sealed record NodeRunDetails(
-        string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonElement? Output, string? Error,
-        DateTimeOffset? WaitUntil, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts);
+        string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts);
 
+    /// <summary>Where to fetch an output left out of a run's details, and how big it is.</summary>
+    internal sealed record OutputLink(long Bytes, string Href);
+
+    /// <summary>One ended attempt of a node: how it ended, its error, its resolved input, and when the next attempt was due if one was scheduled.</summary>
     internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt);
 
     internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes)
     {
-        public static RunDetails From(RunView run) => new(
+        public static RunDetails From(RunView run, long maxInlineOutputBytes) => new(
             run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
             run.CreatedAt, run.StartedAt, run.FinishedAt,
-            [.. run.Nodes.Select(n => new NodeRunDetails(
-                n.NodeId, n.Type, n.Status.ToString(), n.Attempt, n.StartedAt, n.FinishedAt, ParseJson(n.OutputJson), n.Error, n.WaitUntil, n.WaitingForSignal,
-                [.. n.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt))]))]);
+            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))]);
+
+        private static NodeRunDetails Node(Guid runId, NodeInstanceView node, long maxInlineOutputBytes)
+        {
+            JsonElement? output = null;
+            OutputLink? link = null;
+            if (node.OutputJson is { } json)
+            {
+                // A large output is measured, never parsed; text short enough to fit at 3 bytes a character is not even measured.
+                var bytes = json.Length * 3L <= maxInlineOutputBytes ? json.Length : Encoding.UTF8.GetByteCount(json);
+                if (bytes > maxInlineOutputBytes)
+                {
+                    link = new OutputLink(bytes, $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(node.NodeId)}/output");
+                }
+                else
+                {
+                    output = ParseJson(json);
+                }
+            }
+
+            var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt));
+            return new NodeRunDetails(
+                node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
+                node.WaitingForSignal, [.. attempts]);
+        }
 
         private static JsonElement? ParseJson(string? json)
         {

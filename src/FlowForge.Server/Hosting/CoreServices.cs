@@ -11,15 +11,15 @@ namespace FlowForge.Server.Hosting;
 /// <summary>What every FlowForge process needs, with or without HTTP: providers, node types and the engine.</summary>
 internal static class CoreServices
 {
-    public static IServiceCollection AddFlowForgeCore(this IServiceCollection services, IConfiguration configuration, string defaultDataDirectory)
+    public static IServiceCollection AddFlowForgeCore(this IServiceCollection services, IConfiguration configuration, ProviderKinds kinds, string defaultDataDirectory)
     {
-        services.Configure<FlowLimits>(configuration.GetSection(FlowLimits.Section));
-        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
-        services.AddOptions<ExecutionOptions>().BindConfiguration(ExecutionOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ExecutionOptions>, ExecutionOptionsValidator>();
+        services.AddValidatedOptions<FlowLimits, FlowLimitsValidator>(FlowLimits.Section);
+        services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
+        services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
+        services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
 
-        services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, defaultDataDirectory));
-        services.AddSelectedProviders(configuration, ProviderKinds.Read(configuration));
+        services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory));
+        services.AddSelectedProviders(configuration, kinds);
         services.AddNodeTypes(typeof(ManualTriggerNode).Assembly);
         services.AddFlowForgeEngine();
         return services;

@@ -33,12 +33,17 @@ public static class FlowForgeApp
         var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            // A negative value is reported by the validator at start; Kestrel would throw an unexplained exception here.
+            k.Limits.MaxRequestBodySize = Math.Max(0, server.MaxRequestBodyBytes);
             k.AddServerHeader = false;
         });
 
-        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(ServerOptions.Section);
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.Section);
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => o.MaxInlineOutputBytes >= 0, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxInlineOutputBytes)} must be 0 or more (bytes).")
+            .ValidateOnStart();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -51,7 +56,7 @@ public static class FlowForgeApp
         var kinds = ProviderKinds.Read(configuration);
         services.AddSingleton(kinds);
         builder.AddFlowForgeTelemetry(kinds);
-        services.AddFlowForgeCore(configuration, "data");
+        services.AddFlowForgeCore(configuration, kinds, "data");
         services.PostConfigure<EngineOptions>(o =>
         {
             o.SoleWorker = kinds.SoleWorker;
@@ -95,6 +100,7 @@ public static class FlowForgeApp
         }
 
         var app = builder.Build();
+        app.UseFlowForgeRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -114,9 +120,13 @@ public static class FlowForgeApp
         return app;
     }
 
-    /// <summary>Migrates the store and loads signing keys; call before the app starts serving.</summary>
+    /// <summary>
+    /// Validates every setting (throwing <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), migrates the
+    /// store and loads signing keys; call before the app starts serving.
+    /// </summary>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        ValidatedOptions.ValidateNow(app.Services);
         await app.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         if (app.Services.GetRequiredService<ProviderKinds>().ServesApi)
         {

@@ -14,12 +14,12 @@ internal static class ProviderSelection
 {
     public static IServiceCollection AddSelectedProviders(this IServiceCollection services, IConfiguration configuration, ProviderKinds kinds)
     {
-        if (kinds.Queue == "rabbitmq")
+        if (kinds.Queue == QueueKind.RabbitMq)
         {
             AddRabbit(services, configuration);
         }
 
-        if (kinds.Cache == "redis")
+        if (kinds.Cache == CacheKind.Redis)
         {
             AddRedis(services, configuration);
         }
@@ -28,9 +28,10 @@ internal static class ProviderSelection
     }
 
     /// <summary>Storage options from configuration, with the embedded default's data folder.</summary>
-    public static SqlStorageOptions StorageOptions(IConfiguration configuration, string defaultDataDirectory)
+    public static SqlStorageOptions StorageOptions(IConfiguration configuration, ProviderKinds kinds, string defaultDataDirectory)
     {
         var storage = configuration.GetSection(SqlStorageOptions.Section).Get<SqlStorageOptions>() ?? new SqlStorageOptions();
+        storage.Provider = ProviderKinds.Name(kinds.Store);
         if (string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             storage.DataDirectory = Path.GetFullPath(storage.DataDirectory ?? defaultDataDirectory);
@@ -49,7 +50,7 @@ internal static class ProviderSelection
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AddRedis(IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Cache").Get<RedisOptions>() ?? new RedisOptions();
+        var options = configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
         services.AddRedisCache(options);
         services.AddSingleton<IReadinessCheck, RedisReadinessCheck>();
     }

@@ -92,6 +92,5 @@ public sealed class ScaledOutCluster : IAsyncDisposable
     }
 
     /// <summary>Restarts the shared RabbitMQ node (same port, data kept) through the services script.</summary>
-    public static Task RestartRabbitMqAsync() =>
-        ServicesScript.RunAsync("restart-rabbitmq", TestServices.ServicesDirectory, TimeSpan.FromMinutes(2));
+    public static Task RestartRabbitMqAsync() => TestServices.RestartRabbitMqAsync();
 }

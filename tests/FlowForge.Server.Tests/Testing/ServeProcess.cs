@@ -52,34 +52,35 @@ public sealed class ServeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var serve = new ServeProcess(process, address);
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"flowforge serve exited with {process.ExitCode}: {string.Join(Environment.NewLine, serveErrors)}");
-            }
-
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    return serve;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"flowforge serve exited with {process.ExitCode}: {string.Join(Environment.NewLine, serveErrors)}");
+                    }
 
-            await Task.Delay(100);
+                    try
+                    {
+                        return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        // Not listening or not answering yet.
+                        return false;
+                    }
+                },
+                "flowforge serve to become ready",
+                TimeSpan.FromSeconds(30));
+            return serve;
         }
-
-        await serve.DisposeAsync();
-        throw new TimeoutException("flowforge serve did not become ready in 30 s");
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
     }
 
     public static int FreePort()

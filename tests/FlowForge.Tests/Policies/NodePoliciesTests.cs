@@ -9,7 +9,7 @@ public sealed class NodePoliciesTests
 {
     private readonly GraphValidator _validator = new(TestNodeTypes.Registry, new FlowLimits());
 
-    private static TestFlow Flow() => new TestFlow().Node("t", "trigger.manual").Node("work", "core.noop").Node("after", "core.noop").Chain("t", "work", "after");
+    private static FlowBuilder Flow() => new FlowBuilder().Node("t", "trigger.manual").Node("work", "core.noop").Node("after", "core.noop").Chain("t", "work", "after");
 
     [Fact]
     public void Validate_ValidPolicies_NoProblemsAndCompiledIntoThePlan()

@@ -10,8 +10,8 @@ namespace FlowForge.Tests.Runs;
 /// <summary>Retries with backoff, attempt timeouts and error ports, run through the real engine on SQLite.</summary>
 public sealed class NodeExecutorPolicyTests
 {
-    private static FlowJson OneWorkNode(JsonObject config) =>
-        FlowJson.Create("policies").Node("trigger", "trigger.manual").Node("work", "test.script", config).Node("after", "test.script").Edge("trigger", "work").Edge("work", "after");
+    private static FlowBuilder OneWorkNode(JsonObject config) =>
+        new FlowBuilder("policies").Node("trigger", "trigger.manual").Node("work", "test.script", config).Node("after", "test.script").Edge("trigger", "work").Edge("work", "after");
 
     private static JsonObject Retry(int maxAttempts, int delayMs, double multiplier = 2, double jitter = 0) =>
         new() { ["maxAttempts"] = maxAttempts, ["delayMs"] = delayMs, ["multiplier"] = multiplier, ["jitter"] = jitter };
@@ -160,7 +160,7 @@ public sealed class NodeExecutorPolicyTests
     public async Task HandleAsync_NodeIgnoringItsToken_TypeDefaultTimeoutEndsTheAttempt()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("stuck").Node("trigger", "trigger.manual").Node("work", "test.stuck").Edge("trigger", "work").ToJson());
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("stuck").Node("trigger", "trigger.manual").Node("work", "test.stuck").Edge("trigger", "work").ToJson());
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId));
 

@@ -11,7 +11,7 @@ namespace FlowForge.Tests.Runs;
 /// <summary>Signal waits (core.wait with until "signal") and waits that stay ended when the execution after them is lost.</summary>
 public sealed class RunSignalsTests
 {
-    private static string ApprovalFlow() => FlowJson.Create("approval")
+    private static string ApprovalFlow() => new FlowBuilder("approval")
         .Node("trigger", "trigger.manual").Node("approval", "core.wait", new JsonObject { ["until"] = "signal" }).Node("after", "test.script")
         .Edge("trigger", "approval").Edge("approval", "after").ToJson();
 
@@ -96,7 +96,7 @@ public sealed class RunSignalsTests
             Guid runId;
             await using (var before = await EngineHarness.StartAsync(directory, start: false))
             {
-                var flowId = await before.CreateFlowAsync(FlowJson.Create("long wait")
+                var flowId = await before.CreateFlowAsync(new FlowBuilder("long wait")
                     .Node("trigger", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = 3_600_000 }).Node("after", "test.script")
                     .Edge("trigger", "pause").Edge("pause", "after").ToJson());
                 var version = (await before.Services.GetRequiredService<IFlowStore>().GetAsync(flowId, EngineHarness.Owner, null, CancellationToken.None))!.Version;

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Engine.Runs;
+
+/// <summary>Checks <see cref="EngineOptions"/> at start-up, naming each setting at fault.</summary>
+public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
+{
+    public const int MaxWorkerParallelism = 65_536;
+
+    public ValidateOptionsResult Validate(string? name, EngineOptions options) =>
+        new SettingProblems(EngineOptions.Section)
+            .Between(nameof(options.WorkerParallelism), options.WorkerParallelism, 1, MaxWorkerParallelism)
+            .Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.SweepInterval), options.SweepInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1))
+            .Between(nameof(options.ReadyResendAfter), options.ReadyResendAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.MaxOutputBytes), options.MaxOutputBytes, 1, int.MaxValue)
+            .Between(nameof(options.MaxExpressionResultBytes), options.MaxExpressionResultBytes, 1, int.MaxValue)
+            .ToResult();
+}

@@ -1,0 +1,14 @@
+using FlowForge.Engine;
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Server.Hosting;
+
+/// <summary>Checks <see cref="RateLimitOptions"/> at start-up, naming each setting at fault.</summary>
+public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options) =>
+        new SettingProblems(RateLimitOptions.Section)
+            .Between(nameof(options.RunStartsPerSecond), options.RunStartsPerSecond, 0.001, 1_000_000)
+            .Between(nameof(options.RunStartBurst), options.RunStartBurst, 1, 10_000_000)
+            .ToResult();
+}
