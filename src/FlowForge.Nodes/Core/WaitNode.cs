@@ -47,7 +47,7 @@ public sealed class WaitNode : Node<WaitNode.Settings>
 
         if (settings.Until == UntilTime && settings.Ms is null)
         {
-            yield return new ConfigProblem("$", "required setting 'ms' is missing; add it, or set until to \"signal\"");
+            yield return new ConfigProblem("$.ms", "required setting 'ms' is missing; add it, or set until to \"signal\"");
         }
     }
 
@@ -55,6 +55,8 @@ public sealed class WaitNode : Node<WaitNode.Settings>
     {
         if (schema["properties"]?["ms"] is JsonObject ms)
         {
+            // Optional only because a signal wait has none; a time wait requires a number, never null.
+            ms["type"] = "integer";
             ms["minimum"] = 0;
             ms["maximum"] = MaxMs;
             ms["description"] = "How long to wait, in milliseconds (60000 is one minute).";

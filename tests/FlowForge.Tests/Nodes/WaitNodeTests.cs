@@ -130,7 +130,7 @@ public sealed class WaitNodeTests
     [Theory]
     [InlineData("""{ "until": "approval" }""", "$.until")]
     [InlineData("""{ "until": "signal", "ms": 10 }""", "$.ms")]
-    [InlineData("""{ "until": "time" }""", "$")]
+    [InlineData("""{ "until": "time" }""", "$.ms")]
     public void ValidateConfig_BadUntil_ReportsProblemAtField(string config, string path)
     {
         var problem = Assert.Single(_node.ValidateConfig(JsonNode.Parse(config)));
