@@ -67,7 +67,7 @@ public sealed class ScalingServiceCollectionExtensionsTests(ITestOutputHelper ou
         await using var provider = collection.BuildServiceProvider();
 
         Assert.Same(provider.GetRequiredService<RedisPlanCache>(), provider.GetRequiredService<IPlanCache>());
-        Assert.Same(provider.GetRequiredService<RedisRateLimiter>(), provider.GetRequiredService<IRateLimiter>());
+        Assert.Same(provider.GetRequiredService<LocalFallbackRateLimiter>(), provider.GetRequiredService<IRateLimiter>());
         Assert.Same(provider.GetRequiredService<RedisRunEvents>(), provider.GetRequiredService<IRunEvents>());
         foreach (var seam in new[] { typeof(IPlanCache), typeof(IRateLimiter), typeof(IRunEvents), typeof(IConnectionMultiplexer) })
         {

@@ -27,7 +27,12 @@ public static class ServicesScript
 
     public static Task<string> RunAsync(string command, string directory, TimeSpan timeout) => RunAsync(directory, timeout, command);
 
-    private static async Task<string> RunAsync(string directory, TimeSpan timeout, params string[] arguments)
+    /// <summary>Starts one server (<c>redis</c>, <c>postgres</c> or <c>rabbitmq</c>) alone in <paramref name="directory"/>; returns its FLOWFORGE_TEST_* variable.</summary>
+    public static async Task<Dictionary<string, string>> StartOneAsync(string name, string directory, TimeSpan timeout) =>
+        ReadEnvFile(LastLine(await RunAsync(directory, timeout, "start-one", name)));
+
+    /// <summary>Runs <c>services.sh</c> with <paramref name="arguments"/> (e.g. <c>stop-one redis</c>) on the servers of <paramref name="directory"/>.</summary>
+    public static async Task<string> RunAsync(string directory, TimeSpan timeout, params string[] arguments)
     {
         var command = string.Join(' ', arguments);
         using var process = Start(directory, arguments);

@@ -20,6 +20,13 @@ public sealed class EngineOptions
     /// <summary>A Ready node older than this is given a fresh message by the sweep (its message may have been lost).</summary>
     public TimeSpan ReadyResendAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How many publishes of freshly started runs may wait on the queue at once. Starting a run answers once the
+    /// run is committed and publishes in the background; beyond this many (a broker that is down or slow) the
+    /// messages stay in the outbox and the sweep relays them.
+    /// </summary>
+    public int MaxBackgroundPublishes { get; set; } = 256;
+
     /// <summary>True when this process is the only one executing work (embedded default): at start-up every Running node is orphaned.</summary>
     public bool SoleWorker { get; set; } = true;
 

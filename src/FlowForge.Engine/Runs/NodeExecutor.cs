@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Policies;
 using FlowForge.Engine.Queueing;
@@ -49,7 +51,7 @@ public sealed partial class NodeExecutor(
         {
             // The host is stopping: the node stays Running and is run again after the restart.
         }
-        catch (Exception ex) when (ex is DbException or TimeoutException)
+        catch (Exception ex) when (ex is DbException or StoreUnavailableException or TimeoutException)
         {
             // A transient storage failure (deadlock, failover, pool exhausted): the same message comes back shortly.
             // If the claim had committed, the redelivery finds a newer version and is dropped; the lease covers that case.
@@ -169,7 +171,7 @@ public sealed partial class NodeExecutor(
             {
                 return await runs.CompleteNodeAsync(completion, plan, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is DbException or TimeoutException && attempt < CompletionAttempts)
+            catch (Exception ex) when (ex is DbException or StoreUnavailableException or TimeoutException && attempt < CompletionAttempts)
             {
                 LogCompletionRetried(_logger, completion.RunId, completion.NodeId, attempt, ex);
                 await Task.Delay(TransientRetryDelay * attempt, time, cancellationToken).ConfigureAwait(false);
@@ -326,21 +328,41 @@ public sealed partial class NodeExecutor(
     }
 
     /// <summary>
-    /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/>. Too large an output
-    /// fails the node for good: the same input would produce it again.
+    /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/> and the JSON policy, so that
+    /// what is stored reads back. Too large or unreadable an output fails the node for good: the same input would
+    /// produce it again.
     /// </summary>
     private NodeCompletion Succeeded(ClaimedNode claim, NodeResult result)
     {
         var limit = options.Value.MaxOutputBytes;
-        if (!JsonSize.TryWrite(result.Output, limit, out var output, out var bytes))
+        string? output;
+        long bytes;
+        bool fits;
+        try
+        {
+            fits = JsonSize.TryWrite(result.Output, limit, out output, out bytes);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            JsonPolicy.TrySerialize(result.Output, out _, out var why);
+            return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {why?.Message ?? ex.Message}", []);
+        }
+
+        if (!fits)
         {
             var message = string.Create(CultureInfo.InvariantCulture,
                 $"The output is {bytes:N0} bytes, over the limit of {limit:N0} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}); have it return less data or raise the limit.");
             return Completion(claim, NodeStatus.Failed, null, message, []);
         }
 
+        if (output is not null && JsonPolicy.Check(Encoding.UTF8.GetBytes(output)) is { } rejection)
+        {
+            return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {rejection.Message}", []);
+        }
+
         return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);
     }
+
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using Spectre.Console;
@@ -103,8 +104,7 @@ internal sealed class ProgressDisplay(ExecutionPlan plan)
         var sinks = plan.Nodes.Where(n => n.Children.Count == 0).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var node in run.Nodes.Where(n => sinks.Contains(n.NodeId) && n.OutputJson is not null))
         {
-            using var document = JsonDocument.Parse(node.OutputJson!);
-            await output.WriteLineAsync($"Output of '{node.NodeId}': {JsonSerializer.Serialize(document.RootElement)}");
+            await output.WriteLineAsync($"Output of '{node.NodeId}': {JsonSerializer.Serialize(JsonPolicy.ParseStoredElement(node.OutputJson!))}");
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
@@ -44,13 +45,9 @@ internal static class RunCommand
         JsonNode? input = null;
         if (inputText is not null)
         {
-            try
+            if (!JsonPolicy.TryParse(inputText, out input, out var rejection))
             {
-                input = JsonNode.Parse(inputText);
-            }
-            catch (JsonException ex)
-            {
-                await error.WriteLineAsync($"--input is not valid JSON: {ex.Message}");
+                await error.WriteLineAsync(rejection!.Path == "$" ? $"--input is refused: {rejection.Message}" : $"--input is refused at {rejection.Path}: {rejection.Message}");
                 return FlowForgeCli.UsageError;
             }
 

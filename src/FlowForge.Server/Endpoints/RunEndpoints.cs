@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -38,7 +40,7 @@ internal static class RunEndpoints
 
     private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
         Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
-        IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, CancellationToken cancellationToken)
+        IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, IOptions<FlowLimits> flowLimits, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var owner = context.User.UserId();
@@ -61,6 +63,13 @@ internal static class RunEndpoints
         if (input is not null and not JsonObject)
         {
             return ApiProblems.BadRequest("'input' must be a JSON object.", "input");
+        }
+
+        if (input is not null && JsonPolicy.Utf8Length(input) is var inputBytes && inputBytes > flowLimits.Value.MaxRunInputBytes)
+        {
+            return ApiProblems.BadRequest(
+                $"'input' takes {inputBytes} bytes; a run input may take at most {flowLimits.Value.MaxRunInputBytes} ({FlowLimits.Section}:{nameof(FlowLimits.MaxRunInputBytes)}). Send less data or a reference to it.",
+                "input");
         }
 
         string? idempotencyKey = request.Headers["Idempotency-Key"];
@@ -86,6 +95,11 @@ internal static class RunEndpoints
         catch (FlowNotFoundException)
         {
             return ApiProblems.NotFound($"Flow {flowId}");
+        }
+        catch (FlowInvalidException ex)
+        {
+            // Saved under other limits or node types than this server has now: say what to fix, as a save would.
+            return ApiProblems.InvalidFlow(ex.Problems);
         }
 
         var location = $"/api/runs/{start.RunId}";
@@ -195,13 +209,12 @@ internal static class RunEndpoints
         var output = "null";
         if (!string.IsNullOrWhiteSpace(text))
         {
-            var (node, parseProblem) = JsonBody.Parse(text);
-            if (parseProblem is not null)
+            if (!JsonPolicy.TryParse(text, out var node, out var rejection) || !JsonPolicy.TrySerialize(node, out var json, out rejection))
             {
-                return parseProblem;
+                return ApiProblems.BadRequest(rejection!.Message, rejection.Path);
             }
 
-            output = node?.ToJsonString() ?? "null";
+            output = json ?? "null";
         }
 
         // The body becomes the node's output, so the cap on node outputs holds for it too.
@@ -304,15 +317,6 @@ internal static class RunEndpoints
                 node.WaitingForSignal, [.. attempts]);
         }
 
-        private static JsonElement? ParseJson(string? json)
-        {
-            if (json is null)
-            {
-                return null;
-            }
-
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
-        }
+        private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);
     }
 }

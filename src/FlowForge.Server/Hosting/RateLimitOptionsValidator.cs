@@ -10,5 +10,11 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
         new SettingProblems(RateLimitOptions.Section)
             .Between(nameof(options.RunStartsPerSecond), options.RunStartsPerSecond, 0.001, 1_000_000)
             .Between(nameof(options.RunStartBurst), options.RunStartBurst, 1, 10_000_000)
+            .Between(nameof(options.SignInPerMinute), options.SignInPerMinute, 0.001, 1_000_000)
+            .Between(nameof(options.SignInBurst), options.SignInBurst, 1, 1_000_000)
+            .Between(nameof(options.SignInPerAccountPerMinute), options.SignInPerAccountPerMinute, 0.001, 1_000_000)
+            .Between(nameof(options.SignInPerAccountBurst), options.SignInPerAccountBurst, 1, 1_000_000)
+            .Between(nameof(options.RegistrationsPerMinute), options.RegistrationsPerMinute, 0.001, 1_000_000)
+            .Between(nameof(options.RegistrationBurst), options.RegistrationBurst, 1, 1_000_000)
             .ToResult();
 }

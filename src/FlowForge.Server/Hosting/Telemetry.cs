@@ -52,7 +52,7 @@ internal static class Telemetry
 
     public static WebApplication MapFlowForgeMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().WithMetadata(new ManagementEndpoint(AlsoOnMainPort: false));
         return app;
     }
 

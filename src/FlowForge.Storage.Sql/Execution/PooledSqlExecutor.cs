@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Dialects;
 
 namespace FlowForge.Storage.Sql.Execution;
@@ -9,7 +10,8 @@ namespace FlowForge.Storage.Sql.Execution;
 /// the driver's pool, so any number of processes and threads write at once and the database's row locks
 /// order them. An operation the database rolled back for a conflict (deadlock, serialization failure) runs
 /// again after a short random pause, a bounded number of times; the store's operations only touch the
-/// database, so running one again is safe.
+/// database, so running one again is safe. A failure the driver calls transient (the server is down or restarting,
+/// the connection broke, the pool is exhausted) leaves as <see cref="StoreUnavailableException"/>.
 /// </summary>
 internal sealed class PooledSqlExecutor : SqlExecutor
 {
@@ -47,6 +49,10 @@ internal sealed class PooledSqlExecutor : SqlExecutor
                 Interlocked.Increment(ref _retries);
                 await Task.Delay(Backoff(attempt), cancellationToken);
             }
+            catch (DbException exception) when (exception.IsTransient)
+            {
+                throw Unavailable(exception);
+            }
         }
     }
 
@@ -54,8 +60,15 @@ internal sealed class PooledSqlExecutor : SqlExecutor
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
-        return await body(session, state, cancellationToken);
+        try
+        {
+            using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
+            return await body(session, state, cancellationToken);
+        }
+        catch (DbException exception) when (exception.IsTransient)
+        {
+            throw Unavailable(exception);
+        }
     }
 
     public override DbConnection OpenMigrationConnection()
@@ -81,6 +94,10 @@ internal sealed class PooledSqlExecutor : SqlExecutor
         await transaction.CommitAsync(cancellationToken);
         return result;
     }
+
+    // The driver's message names the host and the error, never the password; it stays in the inner exception for the log.
+    private StoreUnavailableException Unavailable(DbException exception) =>
+        new($"The {Dialect.Name} database is unavailable; try again shortly.", exception);
 
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
     private static TimeSpan Backoff(int attempt) =>

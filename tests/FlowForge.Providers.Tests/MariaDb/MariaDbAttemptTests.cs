@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbAttemptTests(TestServers servers) : AttemptCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbAttemptTests() : AttemptCompliance(new MySqlStorageProvider());

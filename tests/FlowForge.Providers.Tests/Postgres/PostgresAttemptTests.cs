@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresAttemptTests(TestServers servers) : AttemptCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresAttemptTests() : AttemptCompliance(new PostgresStorageProvider());

@@ -281,4 +281,55 @@ public sealed class RunEndpointsTests
         Assert.Contains("5,008 bytes", error, StringComparison.Ordinal);
         Assert.Contains("Engine:MaxOutputBytes", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Start_FlowSavedUnderLooserLimits_Returns400NamingTheNode()
+    {
+        var data = Directory.CreateTempSubdirectory("flowforge-limits-").FullName;
+        try
+        {
+            var longId = new string('n', 150);
+            Guid flowId;
+            await using (var loose = await TestServer.StartAsync($"--Storage:DataDirectory={data}"))
+            {
+                using var client = await loose.CreateUserClientAsync("limits@example.com");
+                flowId = await CreateFlowAsync(client, Flows.Chain("long ids", (longId, "core.noop", null)));
+            }
+
+            await using var strict = await TestServer.StartAsync($"--Storage:DataDirectory={data}", "--Flows:MaxIdLength=100");
+            using var anonymous = strict.CreateClient();
+            var token = await anonymous.PostAsJsonAsync("/api/auth/token", new { email = "limits@example.com", password = "correct horse battery" });
+            using var signedIn = strict.CreateClient((await token.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>());
+
+            var response = await signedIn.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { });
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            var error = problem["errors"]![0]!;
+            Assert.Equal("too_long", error["code"]!.GetValue<string>());
+            Assert.Equal("nodes[1].id", error["field"]!.GetValue<string>());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_InputOverTheRunInputLimit_Returns400NamingInput()
+    {
+        await using var server = await TestServer.StartAsync("--Flows:MaxRunInputBytes=100");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+
+        var small = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { input = new { text = new string('x', 50) } });
+        var large = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { input = new { text = new string('x', 100) } });
+
+        Assert.Equal(HttpStatusCode.Accepted, small.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, large.StatusCode);
+        var problem = (await large.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("input", problem["field"]!.GetValue<string>());
+        Assert.Contains("Flows:MaxRunInputBytes", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -37,6 +37,7 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             "--cache", "redis", "--cache-connection", TestServices.Redis, $"--Cache:KeyPrefix={name}:",
             "--Engine:LeaseDuration=00:00:05", "--Engine:SweepInterval=00:00:02", "--Engine:ReadyResendAfter=00:00:10",
             "--Engine:WorkerParallelism=32",
+            $"--Auth:KeyRingSecret={name}-key-ring",
         ];
         var apiProcesses = new ServeProcess[apis];
         for (var i = 0; i < apis; i++)

@@ -23,7 +23,7 @@ public sealed class ServeProcess : IAsyncDisposable
         StartAsync(["--data", dataDirectory, .. extra], port);
 
     /// <summary>Starts <c>flowforge serve</c> with the given options on 127.0.0.1:<paramref name="port"/> and waits until it is ready.</summary>
-    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> options, int port)
+    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> options, int port, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "flowforge.dll");
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -33,6 +33,11 @@ public sealed class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in (string[])[dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--Logging:LogLevel:Default=Warning", "--Logging:Console:FormatterName=simple", .. options])
         {
             info.ArgumentList.Add(arg);
@@ -73,7 +78,8 @@ public sealed class ServeProcess : IAsyncDisposable
                     }
                 },
                 "flowforge serve to become ready",
-                TimeSpan.FromSeconds(30));
+                // Generous: a cold start of the server on a loaded two-core build machine can take most of a minute.
+                TimeSpan.FromSeconds(90));
             return serve;
         }
         catch

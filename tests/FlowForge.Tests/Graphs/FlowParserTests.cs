@@ -171,4 +171,29 @@ public sealed class FlowParserTests
         Assert.Equal(fromText.Nodes.Select(n => (n.Id, n.Type, n.X, n.Y, n.Label)), fromNode.Nodes.Select(n => (n.Id, n.Type, n.X, n.Y, n.Label)));
         Assert.Equal(fromText.Edges, fromNode.Edges);
     }
+
+    [Theory]
+    [InlineData("""{ "name": "a", "nodes": [ { "id": "x", "type": "core.noop", "position": { "x": 0, "y": 0 }, "data": { "config": { "k": 1, "k": 2 } } } ], "edges": [] }""", "nodes[0].data.config.k")]
+    [InlineData("""{ "name": "\ud800", "nodes": [], "edges": [] }""", "name")]
+    [InlineData("""{ "name": "a\u0000", "nodes": [], "edges": [] }""", "name")]
+    [InlineData("""{ "name": "a", "nodes": [], "edges": [], "viewport": { "zoom": 1e999999 } }""", "viewport.zoom")]
+    public void Parse_TextThePolicyRefuses_ReportsInvalidJsonNamingTheField(string json, string field)
+    {
+        var check = FlowParser.Parse(json);
+
+        Assert.Null(check.Document);
+        var problem = Assert.Single(check.Problems);
+        Assert.Equal(GraphProblemCodes.InvalidJson, problem.Code);
+        Assert.Equal(field, problem.Field);
+    }
+
+    [Fact]
+    public void Parse_ViewportDeeperThanTheStoredDepth_IsRefused()
+    {
+        var deep = new string('[', 70) + new string(']', 70);
+
+        var check = FlowParser.Parse($$"""{ "name": "a", "nodes": [], "edges": [], "viewport": {{deep}} }""");
+
+        Assert.Equal(GraphProblemCodes.InvalidJson, Assert.Single(check.Problems).Code);
+    }
 }

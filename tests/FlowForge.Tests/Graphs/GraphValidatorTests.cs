@@ -435,4 +435,49 @@ public sealed class GraphValidatorTests
         Assert.Empty(problems);
         Assert.True(stopwatch.ElapsedMilliseconds < 500, $"validating 1,000 nodes took {stopwatch.ElapsedMilliseconds} ms");
     }
+
+    [Fact]
+    public void Validate_IdsNamesAndConfigPastTheLimits_NameEachFieldAndStopThere()
+    {
+        var validator = new GraphValidator(TestNodeTypes.Registry, new FlowLimits { MaxIdLength = 10, MaxNameLength = 12, MaxNodeConfigBytes = 40 });
+        var longId = new string('n', 11);
+        var document = new FlowBuilder(new string('f', 13))
+            .Node("t", "trigger.manual").Node(longId, "core.noop")
+            .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["text"] = new string('x', 40) } })
+            .Chain("t", longId, "set")
+            .ToDocument();
+
+        var problems = validator.Validate(document);
+
+        Assert.Equal(["name", "nodes[1].id", "nodes[2].data.config", "edges[0].id", "edges[1].id"], problems.Select(p => p.Field));
+        Assert.Equal([GraphProblemCodes.TooLong, GraphProblemCodes.TooLong, GraphProblemCodes.TooLarge, GraphProblemCodes.TooLong, GraphProblemCodes.TooLong], problems.Select(p => p.Code));
+        Assert.Contains("at most 10", problems[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TenThousandCharacterId_IsRefusedWithAShortMessage()
+    {
+        var longId = new string('n', 10_000);
+        var document = new FlowBuilder().Node("t", "trigger.manual").Node(longId, "core.noop").Chain("t", longId).ToDocument();
+
+        var problems = _validator.Validate(document);
+
+        Assert.Equal(["nodes[1].id", "nodes[1].data.label", "edges[0].id"], problems.Select(p => p.Field));
+        Assert.All(problems, p => Assert.True(p.Message.Length < 300, p.Message));
+    }
+
+    [Fact]
+    public void Validate_SettingsConstructorThrows_ReportsInvalidConfigInsteadOfThrowing()
+    {
+        var document = new FlowBuilder()
+            .Node("t", "trigger.manual").Node("strict", "test.strict", new JsonObject { ["code"] = "too long" })
+            .Chain("t", "strict")
+            .ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal(GraphProblemCodes.InvalidConfig, problem.Code);
+        Assert.Equal("strict", problem.NodeId);
+        Assert.Equal("nodes[1].data.config", problem.Field);
+    }
 }

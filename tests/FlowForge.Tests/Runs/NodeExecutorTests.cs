@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -169,5 +170,23 @@ public sealed class NodeExecutorTests
             Assert.Equal(i, output[$"p{i}"]!["i"]!.GetValue<int>());
             Assert.Equal("shared", output[$"p{i}"]!["s"]!.GetValue<string>());
         });
+    }
+
+    [Fact]
+    public async Task HandleAsync_OutputDeeperThanTheJsonPolicy_FailsTheNodeSayingWhy()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("deep").Node("trigger", "trigger.manual").Node("wrap", "test.script").Edge("trigger", "wrap").ToJson());
+        var depth = JsonPolicy.MaxDepth - 1;
+        var input = JsonNode.Parse("{\"d\":" + new string('[', depth) + new string(']', depth) + "}", documentOptions: new() { MaxDepth = 256 })!.AsObject();
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, input));
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(NodeStatus.Succeeded, run.Nodes.Single(n => n.NodeId == "trigger").Status);
+        var wrap = run.Nodes.Single(n => n.NodeId == "wrap");
+        Assert.Equal(NodeStatus.Failed, wrap.Status);
+        Assert.Contains($"deeper than {JsonPolicy.MaxDepth}", wrap.Error, StringComparison.Ordinal);
+        Assert.Null(wrap.OutputJson);
     }
 }
