@@ -278,7 +278,7 @@ public sealed partial class NodeExecutor(
         string? json;
         if (node.IsTrigger)
         {
-            json = claim.RunInputJson;
+            json = claim.RunInput?.GetRawText();
         }
         else if (node.Parents.Count == 1)
         {
