@@ -242,7 +242,7 @@ public sealed class GraphValidatorTests
     [InlineData("""{ "ms": -1 }""", "nodes[1].data.config.ms")]
     [InlineData("""{ "ms": 2592000001 }""", "nodes[1].data.config.ms")]
     [InlineData("""{ "ms": 10, "seconds": 1 }""", "nodes[1].data.config.seconds")]
-    [InlineData("""{ }""", "nodes[1].data.config")]
+    [InlineData("""{ }""", "nodes[1].data.config.ms")]
     public void Validate_WaitConfigBreakingSchema_ReportsInvalidConfigAtField(string config, string field)
     {
         var document = new FlowBuilder()

@@ -10,7 +10,9 @@ namespace FlowForge.Tests.Testing;
 [NodeType("test.script", "Scripted test node", Category = NodeCategory.Action, Outputs = ["main", "yes", "no"])]
 public sealed class ScriptedNode(ScriptJournal journal) : Node<ScriptedNode.Settings>
 {
-    public sealed record Settings(int SleepMs = 0, bool SleepFirstAttemptOnly = false, int FailTimes = 0, bool FailAlways = false, string Port = NodePorts.Main, string? MeetAt = null, int MeetCount = 2);
+    public sealed record Settings(
+        int SleepMs = 0, bool SleepFirstAttemptOnly = false, int FailTimes = 0, bool FailAlways = false, string Port = NodePorts.Main, bool Retryable = false,
+        string? MeetAt = null, int MeetCount = 2);
 
     protected override async Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
@@ -32,7 +34,7 @@ public sealed class ScriptedNode(ScriptJournal journal) : Node<ScriptedNode.Sett
             if (settings.FailAlways || context.Attempt <= settings.FailTimes)
             {
                 outcome = "failed";
-                return NodeResult.Fail($"scripted failure on attempt {context.Attempt}");
+                return NodeResult.Fail($"scripted failure on attempt {context.Attempt}", settings.Retryable);
             }
 
             return NodeResult.To(settings.Port, new JsonObject { ["node"] = context.NodeId, ["input"] = context.Input?.DeepClone() });
