@@ -9,7 +9,7 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class SqlStorage
 {
     private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
-        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.Interruptions
         FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId JOIN RunInputs i ON i.RunId = n.RunId
         WHERE n.RunId = @runId AND n.NodeId = @nodeId
         """);
@@ -17,7 +17,7 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement ClaimNode = new(nameof(ClaimNode), """
         UPDATE NodeInstances
         SET Status = 'Running', Version = Version + 1, Attempt = @attempt, LeaseUntil = @leaseUntil, WaitUntil = NULL,
-            StartedAt = COALESCE(StartedAt, @now)
+            StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId, Interruptions = @interruptions
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
@@ -32,11 +32,11 @@ public sealed partial class SqlStorage
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
-        WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+        WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         var claimed = await _executor.WriteAsync(
             TryClaimCoreAsync,
-            (Message: message, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
+            (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
             cancellationToken).ConfigureAwait(false);
         if (claimed is null || dependencies.Count == 0)
         {
@@ -45,8 +45,16 @@ public sealed partial class SqlStorage
 
         // A dependency's output never changes once it has Succeeded and committed, so it is read after the claim,
         // on a reader connection: the writer (the one serialized resource of SQLite) only does the claim itself.
-        var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
-        return claimed with { DependencyOutputs = outputs };
+        // The claim has committed by now: a failure here hands it to the caller, who gives it back.
+        try
+        {
+            var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+            return claimed with { DependencyOutputs = outputs };
+        }
+        catch (TransientStoreException ex)
+        {
+            throw new TransientStoreException(ex.Message, ex.InnerException ?? ex, claimed);
+        }
     }
 
     private static async ValueTask<IReadOnlyDictionary<string, string?>> ReadSucceededOutputsAsync(
@@ -67,7 +75,7 @@ public sealed partial class SqlStorage
     }
 
     private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
-        SqlSession s, (WorkMessage Message, long Now, long LeaseUntil) a, CancellationToken ct)
+        SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
         var message = a.Message;
         NodeStatus status;
@@ -77,6 +85,7 @@ public sealed partial class SqlStorage
         long? waitUntil;
         RunStatus runStatus;
         string inputJson;
+        int interruptions;
         var select = s.Command(SelectClaimTarget).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId);
         await using (var reader = await s.ReaderAsync(select, ct))
         {
@@ -92,6 +101,7 @@ public sealed partial class SqlStorage
             waitUntil = reader.GetNullableInt64(4);
             runStatus = StatusNames.RunStatusOf(reader.GetString(5));
             inputJson = reader.GetString(6);
+            interruptions = reader.GetInt32(7);
         }
 
         if (runStatus.IsFinal() || version != message.Version)
@@ -125,6 +135,7 @@ public sealed partial class SqlStorage
                 }
 
                 newAttempt = attempt + 1;
+                interruptions++;
                 break;
             default:
                 return null;
@@ -134,6 +145,8 @@ public sealed partial class SqlStorage
             .Bind("@attempt", newAttempt)
             .Bind("@leaseUntil", a.LeaseUntil)
             .Bind("@now", a.Now)
+            .Bind("@workerId", a.WorkerId)
+            .Bind("@interruptions", interruptions)
             .Bind("@runId", message.RunId)
             .Bind("@nodeId", message.NodeId)
             .Bind("@version", version);
@@ -145,6 +158,9 @@ public sealed partial class SqlStorage
         var runStarted = runStatus == RunStatus.Pending
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
-        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, inputJson, EmptyOutputs, resumedFrom, runStarted);
+        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, inputJson, EmptyOutputs, resumedFrom, runStarted)
+        {
+            Interruptions = interruptions,
+        };
     }
 }

@@ -12,4 +12,8 @@ public sealed record ClaimedNode(
     string RunInputJson,
     IReadOnlyDictionary<string, string?> DependencyOutputs,
     DateTimeOffset? ResumedFromWaitUntil,
-    bool RunStarted);
+    bool RunStarted)
+{
+    /// <summary>Earlier executions of this node that ended without a result (their worker stopped or went silent).</summary>
+    public int Interruptions { get; init; }
+}

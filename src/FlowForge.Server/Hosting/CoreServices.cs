@@ -13,7 +13,7 @@ internal static class CoreServices
     public static IServiceCollection AddFlowForgeCore(this IServiceCollection services, IConfiguration configuration, string defaultDataDirectory)
     {
         services.Configure<FlowLimits>(configuration.GetSection(FlowLimits.Section));
-        services.Configure<EngineOptions>(configuration.GetSection(EngineOptions.Section));
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.Section).ValidateOnStart();
 
         services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, defaultDataDirectory));
         services.AddSelectedProviders(configuration, ProviderKinds.Read(configuration));

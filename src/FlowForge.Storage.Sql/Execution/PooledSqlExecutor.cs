@@ -47,6 +47,10 @@ internal sealed class PooledSqlExecutor : SqlExecutor
                 Interlocked.Increment(ref _retries);
                 await Task.Delay(Backoff(attempt), cancellationToken);
             }
+            catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
+            {
+                throw TransientFailures.Wrap(exception);
+            }
         }
     }
 
@@ -54,8 +58,15 @@ internal sealed class PooledSqlExecutor : SqlExecutor
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
-        return await body(session, state, cancellationToken);
+        try
+        {
+            using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
+            return await body(session, state, cancellationToken);
+        }
+        catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
+        {
+            throw TransientFailures.Wrap(exception);
+        }
     }
 
     public override DbConnection OpenMigrationConnection()

@@ -13,10 +13,10 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
 
     public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) => inner.CreateRunAsync(run, plan, cancellationToken);
 
-    public Task<ClaimedNode?> TryClaimAsync(WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+    public Task<ClaimedNode?> TryClaimAsync(WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref _failuresLeft) >= 0
             ? throw new SimulatedDeadlockException()
-            : inner.TryClaimAsync(message, dependencies, now, leaseUntil, cancellationToken);
+            : inner.TryClaimAsync(message, dependencies, workerId, now, leaseUntil, cancellationToken);
 
     public Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken) =>
         Interlocked.Decrement(ref _completionFailuresLeft) >= 0
