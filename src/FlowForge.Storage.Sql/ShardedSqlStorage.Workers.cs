@@ -13,16 +13,17 @@ public sealed partial class ShardedSqlStorage
         return renewed.Sum();
     }
 
-    public async Task<IReadOnlyList<OutboxMessage>> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>A worker has a row on every shard: it counts once, as the most shards that took it over.</summary>
+    public async Task<WorkerTakeover> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var taken = await Task.WhenAll(_shards.Select(s => s.TakeOverSilentWorkersAsync(silentSince, now, cancellationToken)));
-        var messages = new List<OutboxMessage>(taken.Sum(t => t.Count));
+        var messages = new List<OutboxMessage>(taken.Sum(t => t.Messages.Count));
         for (var shard = 0; shard < taken.Length; shard++)
         {
-            messages.AddRange(ShardedOutboxIds.ToGlobal(shard, taken[shard]));
+            messages.AddRange(ShardedOutboxIds.ToGlobal(shard, taken[shard].Messages));
         }
 
-        return messages;
+        return new WorkerTakeover(taken.Max(t => t.Workers), messages);
     }
 
     public Task<WorkMessage?> ReleaseClaimAsync(WorkMessage message, ClaimedNode claim, bool interrupted, DateTimeOffset now, CancellationToken cancellationToken) =>

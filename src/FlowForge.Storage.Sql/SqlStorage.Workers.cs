@@ -67,7 +67,7 @@ public sealed partial class SqlStorage
             return await s.ExecuteAsync(s.Command(RenewWorkerLeases).Bind("@leaseUntil", a.LeaseUntil).Bind("@workerId", a.WorkerId), ct);
         }, (WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)), cancellationToken);
 
-    public async Task<IReadOnlyList<OutboxMessage>> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<WorkerTakeover> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The table holds one row per live process: reading it is cheap, and most beats find nobody silent.
         var silent = await _executor.ReadAsync(static async (s, silentSince, ct) =>
@@ -82,21 +82,33 @@ public sealed partial class SqlStorage
             return ids;
         }, UnixMicros.From(silentSince), cancellationToken);
 
-        var messages = new List<OutboxMessage>();
-        foreach (var workerId in silent)
+        if (silent.Count == 0)
         {
-            messages.AddRange(await _executor.WriteAsync(TakeOverCoreAsync, (WorkerId: workerId, SilentSince: UnixMicros.From(silentSince), Now: UnixMicros.From(now)), cancellationToken));
+            return WorkerTakeover.None;
         }
 
-        return messages;
+        var messages = new List<OutboxMessage>();
+        var workers = 0;
+        foreach (var workerId in silent)
+        {
+            var taken = await _executor.WriteAsync(TakeOverCoreAsync, (WorkerId: workerId, SilentSince: UnixMicros.From(silentSince), Now: UnixMicros.From(now)), cancellationToken);
+            if (taken is not null)
+            {
+                workers++;
+                messages.AddRange(taken);
+            }
+        }
+
+        return new WorkerTakeover(workers, messages);
     }
 
-    private static async ValueTask<IReadOnlyList<OutboxMessage>> TakeOverCoreAsync(SqlSession s, (Guid WorkerId, long SilentSince, long Now) a, CancellationToken ct)
+    /// <summary>Null when another sweep took the worker over first.</summary>
+    private static async ValueTask<IReadOnlyList<OutboxMessage>?> TakeOverCoreAsync(SqlSession s, (Guid WorkerId, long SilentSince, long Now) a, CancellationToken ct)
     {
         // Removing the row decides who takes the worker over: a concurrent sweep deletes nothing and stops here.
         if (await s.ExecuteAsync(s.Command(DeleteSilentWorker).Bind("@workerId", a.WorkerId).Bind("@silentSince", a.SilentSince), ct) == 0)
         {
-            return [];
+            return null;
         }
 
         var held = await ReadRequeueCandidatesAsync(s, s.Command(SelectWorkerNodes).Bind("@workerId", a.WorkerId), ct);

@@ -19,10 +19,10 @@ public sealed class EngineOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a worker records that it is alive and extends the leases of the nodes it runs (one write).</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A worker whose last heartbeat is older than this is taken over: its Running nodes are queued again at once.</summary>
-    public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(8);
+    public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>
     /// A node whose executions ended this many times without a result (its process crashed or its worker went

@@ -69,11 +69,15 @@ public sealed partial class LeaseHeartbeat(
             await giveBack.RetryPendingAsync(cancellationToken).ConfigureAwait(false);
 
             var taken = await workers.TakeOverSilentWorkersAsync(now - settings.WorkerTimeout, now, cancellationToken).ConfigureAwait(false);
-            if (taken.Count > 0)
+            if (taken.Workers > 0)
             {
-                LogTakenOver(logger, taken.Count);
-                EngineTelemetry.NodesTakenOver.Add(taken.Count);
-                await dispatcher.DispatchAsync(taken, cancellationToken).ConfigureAwait(false);
+                LogTakenOver(logger, taken.Workers, taken.Messages.Count);
+                EngineTelemetry.NodesTakenOver.Add(taken.Messages.Count);
+                await dispatcher.DispatchAsync(taken.Messages, cancellationToken).ConfigureAwait(false);
+
+                // A worker that died between committing a completion and publishing its messages left them in the
+                // outbox: relay them now rather than at the next sweep.
+                await dispatcher.RelayPendingAsync(cancellationToken).ConfigureAwait(false);
             }
 
             Interlocked.Increment(ref _beats);
@@ -85,8 +89,8 @@ public sealed partial class LeaseHeartbeat(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Took over {Count} nodes from workers that stopped beating")]
-    private static partial void LogTakenOver(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Took over {Workers} workers that stopped beating and {Count} nodes they held")]
+    private static partial void LogTakenOver(ILogger logger, int workers, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker heartbeat failed; trying again at the next beat")]
     private static partial void LogBeatFailed(ILogger logger, Exception exception);

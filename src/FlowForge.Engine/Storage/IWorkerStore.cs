@@ -20,7 +20,7 @@ public interface IWorkerStore
     /// become Ready at a new version (counted as interrupted) with fresh messages through the outbox, and its
     /// row is removed. Exactly one caller takes over a given worker.
     /// </summary>
-    Task<IReadOnlyList<OutboxMessage>> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<WorkerTakeover> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives a claim back after a failure between the claim and the completion: the node returns to Ready (or

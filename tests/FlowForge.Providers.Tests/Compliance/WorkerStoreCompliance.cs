@@ -1,5 +1,6 @@
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 
 namespace FlowForge.Providers.Tests.Compliance;
@@ -55,8 +56,10 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         var now = T0.AddSeconds(10);
         await Store.HeartbeatAsync(Other, now, now + Lease, CancellationToken.None);
 
-        var messages = await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None);
+        var takeover = await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None);
 
+        Assert.Equal(1, takeover.Workers);
+        var messages = takeover.Messages;
         var message = Assert.Single(messages).Message;
         Assert.Equal(new WorkMessage(WorkKind.StartFlow, silentRun.RunId, "trigger", silentClaim.Version + 1, plan.FlowId, 1), message);
         Assert.Equal(NodeStatus.Ready, NodeOf(await GetRunAsync(silentRun.RunId), "trigger").Status);
@@ -69,7 +72,7 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         Assert.False((await SucceedAsync(plan, silentClaim, at: now)).Applied);
         Assert.True((await SucceedAsync(plan, rerun, at: now)).Applied);
         Assert.True((await SucceedAsync(plan, liveClaim, at: now)).Applied);
-        Assert.Empty(await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None));
+        Assert.Equal(WorkerTakeover.None, await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None));
     }
 
     [Fact]
@@ -88,7 +91,7 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         var now = T0.AddSeconds(30);
         var sweeps = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Store.TakeOverSilentWorkersAsync(now.AddSeconds(-5), now, CancellationToken.None))));
 
-        var messages = sweeps.SelectMany(s => s).Select(m => m.Message).ToList();
+        var messages = sweeps.SelectMany(s => s.Messages).Select(m => m.Message).ToList();
         Assert.Equal(runs.Order(), messages.Select(m => m.RunId).Order());
     }
 
@@ -105,9 +108,10 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         await ClaimAsync(cancelled.Messages[0], plan, T0, Worker);
         await Store.CancelRunAsync(cancelled.RunId, null, T0, CancellationToken.None);
 
-        var messages = await Store.TakeOverSilentWorkersAsync(T0.AddSeconds(5), T0.AddSeconds(10), CancellationToken.None);
+        var takeover = await Store.TakeOverSilentWorkersAsync(T0.AddSeconds(5), T0.AddSeconds(10), CancellationToken.None);
 
-        Assert.Empty(messages);
+        Assert.Equal(1, takeover.Workers);
+        Assert.Empty(takeover.Messages);
         Assert.Single(await Store.ListTimersAsync(DateTimeOffset.MaxValue, CancellationToken.None));
     }
 
