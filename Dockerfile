@@ -1,16 +1,6 @@
 # syntax=docker/dockerfile:1
 # One image for every FlowForge role: `serve --role api|worker|all`, `migrate`, `health`.
 
-# The web editor. Until web/ exists this stage yields an empty dist, so the image picks the
-# editor up as soon as it lands. The wildcard stays in the first path component (a missing parent
-# folder is an error, an unmatched top-level wildcard is not); global.json is named only so the
-# COPY always has a source. The npm cache mount keeps `npm ci` fast when sources change.
-FROM node:20-bookworm-slim AS web
-WORKDIR /web
-COPY global.json web* ./
-RUN --mount=type=cache,target=/root/.npm \
-    if [ -f package.json ]; then npm ci && npm run build; else mkdir -p dist; fi
-
 # Only the project files, so the restore layer below stays cached until a dependency changes.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS projects
 WORKDIR /src
@@ -26,7 +16,6 @@ COPY --from=projects /src/src/ src/
 RUN dotnet restore src/FlowForge.Server/FlowForge.Server.csproj
 COPY src/ src/
 RUN dotnet publish src/FlowForge.Server -c Release -o /app --no-restore
-COPY --from=web /web/dist/ /app/wwwroot/
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

@@ -29,6 +29,12 @@ public sealed record BenchOptions
     /// <summary>A connection string of the shared database, to count its commits (postgres or mysql).</summary>
     public string? CountCommits { get; init; }
 
+    /// <summary>Above 0: instead of the diamond, run one flow whose join has this many parents (see <see cref="JoinBenchmark"/>).</summary>
+    public int JoinParents { get; init; }
+
+    /// <summary>Size of the text every parent of the join passes on.</summary>
+    public int JoinBytes { get; init; } = 1024 * 1024;
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -50,7 +56,9 @@ public sealed record BenchOptions
                 "--serve-arg" => Add(options, serveArgs, Next()),
                 "--workers" => options with { Workers = NextInt() },
                 "--count-commits" => options with { CountCommits = Next() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N"),
+                "--join" => options with { JoinParents = NextInt() },
+                "--join-bytes" => options with { JoinBytes = NextInt() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N | --join PARENTS [--join-bytes N]"),
             };
         }
 

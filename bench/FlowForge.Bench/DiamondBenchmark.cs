@@ -153,7 +153,7 @@ public static class DiamondBenchmark
         return total;
     }
 
-    private static BenchProcess StartServer(BenchOptions options, string name, IReadOnlyList<string> role)
+    internal static BenchProcess StartServer(BenchOptions options, string name, IReadOnlyList<string> role)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var info = new ProcessStartInfo(options.Flowforge) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -176,7 +176,7 @@ public static class DiamondBenchmark
         return new BenchProcess(name, process, process.Id, url);
     }
 
-    private static async Task WaitReadyAsync(HttpClient client, string url)
+    internal static async Task WaitReadyAsync(HttpClient client, string url)
     {
         for (var i = 0; i < 1200; i++)
         {
@@ -198,7 +198,7 @@ public static class DiamondBenchmark
         throw new TimeoutException("the server did not become ready");
     }
 
-    private static async Task SignInAsync(HttpClient client)
+    internal static async Task SignInAsync(HttpClient client)
     {
         var credentials = new { email = $"bench-{Guid.NewGuid():N}@example.com", password = "benchmark password" };
         (await client.PostAsJsonAsync("/api/auth/register", credentials)).EnsureSuccessStatusCode();
@@ -334,7 +334,7 @@ public static class DiamondBenchmark
         return ticks / 100.0;
     }
 
-    private static double PeakRssMb(int? pid)
+    internal static double PeakRssMb(int? pid)
     {
         if (pid is null || !File.Exists($"/proc/{pid}/status"))
         {

@@ -1,3 +1,6 @@
 using FlowForge.Bench;
 
-return await DiamondBenchmark.RunAsync(BenchOptions.Parse(args), Console.Out);
+var options = BenchOptions.Parse(args);
+return options.JoinParents > 0
+    ? await JoinBenchmark.RunAsync(options, Console.Out)
+    : await DiamondBenchmark.RunAsync(options, Console.Out);

@@ -18,6 +18,8 @@ public static class EngineServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddFlowForgeEngine(this IServiceCollection services)
     {
+        services.AddOptions<EngineOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkQueue, InProcessWorkQueue>();
         services.TryAddSingleton<IPlanCache, MemoryPlanCache>();

@@ -31,7 +31,7 @@ public static class ScalingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Puts the plan cache's invalidations, the rate limiter and run events on Redis, with one shared
+    /// Puts the plan cache's invalidations, the rate limiter (with local buckets while Redis is away) and run events on Redis, with one shared
     /// <see cref="IConnectionMultiplexer"/>, a <see cref="RedisReadiness"/> check and a hosted service that
     /// starts listening to other processes. Replaces earlier registrations of the three seams, so the call may
     /// come before or after <c>AddFlowForgeEngine</c>.
@@ -46,11 +46,16 @@ public static class ScalingServiceCollectionExtensions
         services.TryAddSingleton(sp => new RedisPlanCache(
             sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<IOptions<PlanCacheOptions>>(), LoggerFor<RedisPlanCache>(sp)));
         services.TryAddSingleton(sp => new RedisRateLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), options));
+        services.TryAddSingleton(sp => new LocalFallbackRateLimiter(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<RedisRateLimiter>(),
+            new MemoryRateLimiter(sp.GetService<TimeProvider>() ?? TimeProvider.System),
+            LoggerFor<LocalFallbackRateLimiter>(sp)));
         services.TryAddSingleton(sp => new RedisRunEvents(sp.GetRequiredService<IConnectionMultiplexer>(), options, LoggerFor<RedisRunEvents>(sp)));
         services.TryAddSingleton<RedisReadiness>();
 
         services.Replace(ServiceDescriptor.Singleton<IPlanCache>(sp => sp.GetRequiredService<RedisPlanCache>()));
-        services.Replace(ServiceDescriptor.Singleton<IRateLimiter>(sp => sp.GetRequiredService<RedisRateLimiter>()));
+        services.Replace(ServiceDescriptor.Singleton<IRateLimiter>(sp => sp.GetRequiredService<LocalFallbackRateLimiter>()));
         services.Replace(ServiceDescriptor.Singleton<IRunEvents>(sp => sp.GetRequiredService<RedisRunEvents>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisListeningService>());
         return services;

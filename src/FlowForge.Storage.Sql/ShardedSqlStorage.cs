@@ -103,4 +103,22 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
 
     public Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken) =>
         Home.GetOrAddSettingAsync(key, valueIfMissing, cancellationToken);
+
+    public Task UpdatePasswordHashAsync(Guid userId, string passwordHash, CancellationToken cancellationToken) =>
+        Home.UpdatePasswordHashAsync(userId, passwordHash, cancellationToken);
+
+    public Task RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        Home.RevokeTokenAsync(tokenId, expiresAt, cancellationToken);
+
+    public Task<bool> IsTokenRevokedAsync(string tokenId, CancellationToken cancellationToken) =>
+        Home.IsTokenRevokedAsync(tokenId, cancellationToken);
+
+    public Task<int> PurgeExpiredRevocationsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        Home.PurgeExpiredRevocationsAsync(now, cancellationToken);
+
+    public Task<IReadOnlyList<StoredKey>> ListKeysAsync(string purpose, CancellationToken cancellationToken) =>
+        Home.ListKeysAsync(purpose, cancellationToken);
+
+    public Task<bool> TryAddKeyAsync(StoredKey key, CancellationToken cancellationToken) =>
+        Home.TryAddKeyAsync(key, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -25,7 +26,7 @@ public sealed partial class SqlStorage
         UPDATE Runs SET Status = 'Running', StartedAt = @now WHERE Id = @runId AND Status = 'Pending'
         """);
 
-    private static readonly IReadOnlyDictionary<string, string?> EmptyOutputs = new Dictionary<string, string?>(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, JsonElement?> EmptyOutputs = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
 
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
         SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Succeeded'
@@ -51,23 +52,25 @@ public sealed partial class SqlStorage
             var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
             return claimed with { DependencyOutputs = outputs };
         }
-        catch (TransientStoreException ex)
+        catch (StoreUnavailableException ex)
         {
-            throw new TransientStoreException(ex.Message, ex.InnerException ?? ex, claimed);
+            throw new StoreUnavailableException(ex.Message, ex.InnerException ?? ex, claimed);
         }
     }
 
-    private static async ValueTask<IReadOnlyDictionary<string, string?>> ReadSucceededOutputsAsync(
+    // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs
+    // holds each one once, as UTF-8, rather than as text and again as parsed copies.
+    private static async ValueTask<IReadOnlyDictionary<string, JsonElement?>> ReadSucceededOutputsAsync(
         SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
     {
-        var outputs = new Dictionary<string, string?>(a.Dependencies.Count, StringComparer.Ordinal);
+        var outputs = new Dictionary<string, JsonElement?>(a.Dependencies.Count, StringComparer.Ordinal);
         var output = s.Command(SelectSucceededOutput);
         foreach (var dependency in a.Dependencies)
         {
             var value = await s.ScalarAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
             if (value is not null)
             {
-                outputs[dependency] = value as string;
+                outputs[dependency] = StoredJson.Parse(value as string);
             }
         }
 

@@ -13,6 +13,10 @@ public sealed partial class SqlStorage
         SELECT Id, Email, PasswordHash, CreatedAt FROM Users WHERE Email = @email
         """);
 
+    private static readonly SqlStatement UpdateUserPasswordHash = new(nameof(UpdateUserPasswordHash), """
+        UPDATE Users SET PasswordHash = @passwordHash WHERE Id = @id
+        """);
+
     private static readonly SqlStatement InsertSetting = new(nameof(InsertSetting), d => d.InsertOrIgnore(
         "Settings", "Name, Value", "@name, @value"));
 
@@ -39,6 +43,11 @@ public sealed partial class SqlStorage
                 ? new UserRecord(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetTime(3))
                 : null;
         }, NormalizeEmail(email), cancellationToken);
+
+    public Task UpdatePasswordHashAsync(Guid userId, string passwordHash, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(static async (s, a, ct) =>
+            await s.ExecuteAsync(s.Command(UpdateUserPasswordHash).Bind("@id", a.UserId).Bind("@passwordHash", a.PasswordHash), ct),
+            (UserId: userId, PasswordHash: passwordHash), cancellationToken);
 
     public Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken) =>
         _executor.WriteAsync(static async (s, a, ct) =>

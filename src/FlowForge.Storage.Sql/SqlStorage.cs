@@ -76,7 +76,7 @@ public sealed partial class SqlStorage : ISqlStorage
                 static (session, _, ct) => new ValueTask<int>(SqlMigrator.CurrentVersionAsync(session.Connection, ct)), 0, cancellationToken);
             return version >= _migrator.LatestVersion;
         }
-        catch (System.Data.Common.DbException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or FlowForge.Engine.Storage.StoreUnavailableException)
         {
             return false;
         }

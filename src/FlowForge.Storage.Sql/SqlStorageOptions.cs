@@ -74,7 +74,7 @@ public sealed class SqlStorageOptions
     };
 
     /// <summary>The connection string of one shard (shard 0 of an unsharded store is the store itself).</summary>
-    internal string ConnectionStringFor(int shard) =>
+    public string ConnectionStringFor(int shard) =>
         ProviderKind == Sqlite
             ? ResolveSqliteConnectionString().Replace(ShardPlaceholder, shard.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             : ConnectionString!.Replace(ShardPlaceholder, shard.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);

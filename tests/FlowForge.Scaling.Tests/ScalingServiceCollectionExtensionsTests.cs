@@ -14,14 +14,14 @@ using StackExchange.Redis;
 namespace FlowForge.Scaling.Tests;
 
 [Collection(ServicesCollection.Name)]
-public sealed class ScalingServiceCollectionExtensionsTests(TestServices services, ITestOutputHelper output)
+public sealed class ScalingServiceCollectionExtensionsTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task AddRabbitWorkQueue_BeforeOrAfterTheEngine_IsTheWorkQueue(bool beforeEngine)
     {
-        var test = new RabbitTestQueue(services.RabbitMq, output);
+        var test = new RabbitTestQueue(TestServices.RabbitMq, output);
         var collection = new ServiceCollection();
         if (beforeEngine)
         {
@@ -51,7 +51,7 @@ public sealed class ScalingServiceCollectionExtensionsTests(TestServices service
     [InlineData(false)]
     public async Task AddRedisCache_BeforeOrAfterTheEngine_ProvidesPlanCacheRateLimiterAndRunEvents(bool beforeEngine)
     {
-        var options = new RedisOptions { ConnectionString = services.Redis, KeyPrefix = "flowforge-test:" + Guid.NewGuid().ToString("N") + ":" };
+        var options = new RedisOptions { ConnectionString = TestServices.Redis, KeyPrefix = "flowforge-test:" + Guid.NewGuid().ToString("N") + ":" };
         var collection = new ServiceCollection();
         if (beforeEngine)
         {
@@ -67,7 +67,7 @@ public sealed class ScalingServiceCollectionExtensionsTests(TestServices service
         await using var provider = collection.BuildServiceProvider();
 
         Assert.Same(provider.GetRequiredService<RedisPlanCache>(), provider.GetRequiredService<IPlanCache>());
-        Assert.Same(provider.GetRequiredService<RedisRateLimiter>(), provider.GetRequiredService<IRateLimiter>());
+        Assert.Same(provider.GetRequiredService<LocalFallbackRateLimiter>(), provider.GetRequiredService<IRateLimiter>());
         Assert.Same(provider.GetRequiredService<RedisRunEvents>(), provider.GetRequiredService<IRunEvents>());
         foreach (var seam in new[] { typeof(IPlanCache), typeof(IRateLimiter), typeof(IRunEvents), typeof(IConnectionMultiplexer) })
         {
@@ -87,7 +87,7 @@ public sealed class ScalingServiceCollectionExtensionsTests(TestServices service
     [Fact]
     public void AddRedisCache_Twice_KeepsOneConnectionAndOneListener()
     {
-        var options = new RedisOptions { ConnectionString = services.Redis };
+        var options = new RedisOptions { ConnectionString = TestServices.Redis };
         var collection = new ServiceCollection();
 
         collection.AddRedisCache(options).AddRedisCache(options);
@@ -112,7 +112,7 @@ public sealed class ScalingServiceCollectionExtensionsTests(TestServices service
         var error = Assert.Throws<InvalidOperationException>(
             () => new ServiceCollection().AddRedisCache(new RedisOptions { ConnectionString = connectionString }));
 
-        Assert.Contains("Redis:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Cache:ConnectionString", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,6 +63,29 @@ public static class Eventually
         await task;
     }
 
+    /// <summary>
+    /// Watches for <paramref name="during"/> that something does not happen, failing the moment it does. Only for when
+    /// nothing can signal that it will not: a later event known to come after it, or a fake clock, says so sooner and surer.
+    /// </summary>
+    public static async Task NeverAsync(Func<bool> happened, string what, TimeSpan during)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (happened())
+            {
+                Assert.Fail($"{what} happened {watch.Elapsed.TotalMilliseconds:0} ms into a {during.TotalMilliseconds:0} ms watch.");
+            }
+
+            if (watch.Elapsed > during)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
     private static string Describe<T>(T seen) => seen switch
     {
         null => "null",

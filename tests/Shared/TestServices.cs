@@ -1,23 +1,74 @@
 namespace FlowForge.Testing;
 
 /// <summary>
-/// Connection strings of the private servers <c>./test</c> starts (<c>tests/services/services.sh</c>). Tests that
-/// claim to test these engines fail with this message when they are missing: they are never mocked.
+/// The private PostgreSQL, MariaDB, RabbitMQ and Redis servers the tests run against (<c>tests/services/services.sh</c>);
+/// they are never mocked. When <c>./test</c> (or the developer) started them, FLOWFORGE_TEST_POSTGRES and its siblings
+/// say where they are. Otherwise the first test that asks starts them, so <c>dotnet test</c> on any one project works.
 /// </summary>
+/// <remarks>
+/// Servers started here live in one folder per user shared by every test process (<c>services.sh attach</c>): test
+/// projects that <c>dotnet test</c> runs side by side would otherwise start four RabbitMQ nodes on a small machine.
+/// The script serialises start and release with a file lock and stops the servers when the last attached process
+/// has exited — even when it was killed, which a process-exit handler here could not promise.
+/// </remarks>
 public static class TestServices
 {
-    public static string Postgres => Get("FLOWFORGE_TEST_POSTGRES");
+    private const string PostgresVariable = "FLOWFORGE_TEST_POSTGRES";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(5);
+    private static readonly Lazy<bool> Attached = new(Attach, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string Postgres => Get(PostgresVariable);
 
     public static string MySql => Get("FLOWFORGE_TEST_MYSQL");
 
     public static string RabbitMq => Get("FLOWFORGE_TEST_RABBITMQ");
+
+    /// <summary>The Erlang node name of the RabbitMQ server, for rabbitmqctl.</summary>
+    public static string RabbitMqNode => Get("FLOWFORGE_TEST_RABBITMQ_NODE");
 
     public static string Redis => Get("FLOWFORGE_TEST_REDIS");
 
     /// <summary>The folder of the running servers, for <see cref="ServicesScript"/> commands such as restart-rabbitmq.</summary>
     public static string ServicesDirectory => Get("FLOWFORGE_TEST_SERVICES_DIR");
 
-    private static string Get(string name) =>
-        Environment.GetEnvironmentVariable(name)
-        ?? throw new InvalidOperationException($"{name} is not set: run the tests with ./test, which starts PostgreSQL, MariaDB, RabbitMQ and Redis (tests/services/services.sh).");
+    /// <summary>The folder servers started by the tests themselves are shared in.</summary>
+    public static string SharedDirectory =>
+        Path.Combine(Path.GetTempPath(), "flowforge-test-services-" + Environment.UserName);
+
+    /// <summary>Stops the broker and starts the same node again, on the same port with its data.</summary>
+    public static Task RestartRabbitMqAsync() => ServicesScript.RunAsync("restart-rabbitmq", ServicesDirectory, RestartTimeout);
+
+    private static string Get(string name)
+    {
+        if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
+        {
+            return value;
+        }
+
+        // Given servers are taken whole: one half-set variable must not start a second set beside them.
+        if (Environment.GetEnvironmentVariable(PostgresVariable) is not { Length: > 0 })
+        {
+            _ = Attached.Value;
+        }
+
+        return Environment.GetEnvironmentVariable(name) is { Length: > 0 } started
+            ? started
+            : throw new InvalidOperationException($"{name} is not set although {PostgresVariable} is: source the env file services.sh wrote, or unset both to let the tests start the servers.");
+    }
+
+    // Synchronous because the properties are: it runs once per process, and every other caller waits on the Lazy.
+    private static bool Attach()
+    {
+        var variables = ServicesScript.Attach(SharedDirectory, Environment.ProcessId, StartTimeout);
+        foreach (var (name, value) in variables)
+        {
+            // Exported, so servers and CLIs the tests start as child processes find them too.
+            Environment.SetEnvironmentVariable(name, value);
+        }
+
+        return variables.ContainsKey(PostgresVariable)
+            ? true
+            : throw new InvalidOperationException($"services.sh attach wrote no {PostgresVariable} in {SharedDirectory}/env.");
+    }
 }

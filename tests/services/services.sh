@@ -5,11 +5,20 @@
 #   services.sh stop              stops what start started and removes the folder
 #   services.sh restart-rabbitmq  stops and starts the same RabbitMQ node (same port, data kept)
 #   services.sh status            says what runs
+#   services.sh attach PID        start (once) and share the servers with process PID; they are stopped
+#                                 when the last attached process has exited
+#
+# One private server for a test that stops and starts it (redis, postgres or rabbitmq), in a folder of its own:
+#   services.sh start-one NAME    starts only NAME, writes the env file with its one variable
+#   services.sh stop-one NAME     stops NAME, keeping its port and data
+#   services.sh resume-one NAME   starts NAME again on the same port with the same data
+#   services.sh stop              stops it and removes the folder
 #
 # The folder is $FLOWFORGE_SERVICES_DIR, else $FLOWFORGE_TEST_SERVICES_DIR (set by the env file), else
 # /tmp/flowforge-services. Its file `env` exports the connection strings: `source "$dir/env"`.
 set -euo pipefail
 
+self="$(readlink -f "${BASH_SOURCE[0]}")"
 dir="${FLOWFORGE_SERVICES_DIR:-${FLOWFORGE_TEST_SERVICES_DIR:-/tmp/flowforge-services}}"
 service_user=flowforge-test
 marker=.flowforge-services
@@ -131,13 +140,20 @@ start_postgres() {
     as_service_user "$bin/initdb" --pgdata="$pg/data" --username=flowforge --pwfile="$pg/password" \
         --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C --no-sync >"$pg/initdb.log" 2>&1 \
         || { cat "$pg/initdb.log" >&2; fail "initdb failed"; }
+    launch_postgres "$port"
+    as_service_user "$bin/psql" -h "$pg/sock" -p "$port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE flowforge' >/dev/null
+    wait_for 30 PostgreSQL env PGPASSWORD=flowforge "$bin/pg_isready" -h 127.0.0.1 -p "$port" -U flowforge -d flowforge
+}
+
+# launch_postgres PORT: starts the cluster initdb made in $dir/postgres.
+launch_postgres() {
+    local port=$1 bin pg="$dir/postgres"
+    bin=$(postgres_bin)
     # Durability settings are off: these databases live for one test run.
     as_service_user "$bin/pg_ctl" --pgdata="$pg/data" --log="$pg/postgres.log" --wait --timeout=60 start \
         -o "-p $port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         >/dev/null || { tail -n 30 "$pg/postgres.log" >&2; fail "PostgreSQL did not start"; }
     head -n 1 "$pg/data/postmaster.pid" >"$dir/postgres.pid"
-    as_service_user "$bin/psql" -h "$pg/sock" -p "$port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc 'CREATE DATABASE flowforge' >/dev/null
-    wait_for 30 PostgreSQL env PGPASSWORD=flowforge "$bin/pg_isready" -h 127.0.0.1 -p "$port" -U flowforge -d flowforge
 }
 
 stop_postgres() {
@@ -253,8 +269,9 @@ await_rabbit() {
     (
         # shellcheck source=/dev/null
         . "$dir/rabbitmq/env.sh"
-        # await_startup gives up at once while the node has not registered yet, hence the loop around it.
-        wait_for 90 RabbitMQ timeout 30 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
+        # await_startup gives up at once while the node has not registered yet, hence the loop around it; the
+        # minutes allowed are for build machines where the Erlang VM boots slowly under load.
+        wait_for 240 RabbitMQ timeout 60 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
     ) || {
         tail -n 30 "$dir/rabbitmq/log/start.log" "$dir/rabbitmq/log/"*.log >&2 2>/dev/null || true
         fail "RabbitMQ did not start"
@@ -366,6 +383,82 @@ cmd_restart_rabbitmq() {
     log "RabbitMQ restarted"
 }
 
+# ---- one service ---------------------------------------------------------------------------------
+
+one_name() {
+    case "${1:-}" in
+        redis | postgres | rabbitmq) printf '%s' "$1" ;;
+        *) fail "give a service: redis, postgres or rabbitmq" ;;
+    esac
+}
+
+start_one_service() {
+    local name=$1 port=$2
+    case "$name" in
+        redis) start_redis "$port" ;;
+        postgres) start_postgres "$port" ;;
+        rabbitmq)
+            local dist epmd
+            free_port dist
+            free_port epmd
+            write_rabbit_env "$port" "$dist" "$epmd"
+            start_epmd "$epmd"
+            launch_rabbit
+            await_rabbit
+            ;;
+    esac
+}
+
+cmd_start_one() {
+    local name
+    name=$(one_name "${1:-}")
+    [ -d "$dir" ] && fail "$dir exists; stop it first"
+    install_packages
+    ensure_service_user
+    mkdir -p "$dir"
+    chmod 755 "$dir"
+    : >"$dir/$marker"
+    start_done=0
+    trap 'if [ "$start_done" != 1 ]; then log "start failed; stopping what started"; cmd_stop; fi' EXIT
+    local port
+    free_port port
+    printf '%s\n' "$port" >"$dir/$name.port"
+    start_one_service "$name" "$port"
+    case "$name" in
+        redis) printf "export FLOWFORGE_TEST_REDIS='127.0.0.1:%s'\n" "$port" >"$dir/env" ;;
+        postgres) printf "export FLOWFORGE_TEST_POSTGRES='Host=127.0.0.1;Port=%s;Username=flowforge;Password=flowforge;Database=flowforge'\n" "$port" >"$dir/env" ;;
+        rabbitmq) printf "export FLOWFORGE_TEST_RABBITMQ='amqp://guest:guest@127.0.0.1:%s/'\n" "$port" >"$dir/env" ;;
+    esac
+    start_done=1
+    trap - EXIT
+    printf '%s\n' "$dir/env"
+}
+
+cmd_stop_one() {
+    local name
+    name=$(one_name "${1:-}")
+    [ -f "$dir/$name.port" ] || fail "$name was not started with start-one in $dir"
+    case "$name" in
+        redis) stop_redis ;;
+        postgres) stop_postgres ;;
+        rabbitmq) stop_rabbit_node ;;
+    esac
+    log "$name stopped"
+}
+
+cmd_resume_one() {
+    local name port
+    name=$(one_name "${1:-}")
+    [ -f "$dir/$name.port" ] || fail "$name was not started with start-one in $dir"
+    port=$(cat "$dir/$name.port")
+    case "$name" in
+        redis) start_redis "$port" ;;
+        postgres) launch_postgres "$port" ;;
+        rabbitmq) launch_rabbit && await_rabbit ;;
+    esac
+    log "$name started again on port $port"
+}
+
 cmd_status() {
     if [ ! -d "$dir" ]; then
         printf 'not started (%s)\n' "$dir"
@@ -380,10 +473,73 @@ cmd_status() {
     return $all
 }
 
+# ---- shared use by test processes ---------------------------------------------------------------
+#
+# Test projects that dotnet test runs side by side attach to one set of servers instead of starting one each.
+# Every step holds an exclusive flock on "$dir.lock"; flock -o keeps the lock's file descriptor out of the
+# servers started under it, which would otherwise hold the lock for as long as they run. Each attached process
+# is a file users/PID (holding its start time, so a recycled pid is not mistaken for it), and a detached
+# watcher releases it when the process exits, however it ends; the last release stops the servers.
+
+process_start_time() {
+    sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+attached_alive() {
+    local file=$1 pid
+    pid=$(basename "$file")
+    alive "$pid" && [ "$(process_start_time "$pid")" = "$(cat "$file" 2>/dev/null)" ]
+}
+
+cmd_attach() {
+    local pid=${1:-}
+    [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" || fail "attach needs the pid of a running process"
+    flock -o -w 900 "$dir.lock" bash "$self" attach-locked "$pid" || fail "could not attach to $dir"
+}
+
+cmd_attach_locked() {
+    local pid=$1
+    cmd_start >/dev/null
+    mkdir -p "$dir/users"
+    process_start_time "$pid" >"$dir/users/$pid"
+    setsid bash "$self" watch "$pid" </dev/null >/dev/null 2>&1 &
+    printf '%s\n' "$dir/env"
+}
+
+# Waits for PID to exit, then releases it. No lock is held while waiting.
+cmd_watch() {
+    local pid=$1
+    local started
+    started=$(cat "$dir/users/$pid" 2>/dev/null || true)
+    while alive "$pid" && [ "$(process_start_time "$pid")" = "$started" ]; do sleep 1; done
+    flock -o -w 900 "$dir.lock" bash "$self" release-locked "$pid"
+}
+
+cmd_release_locked() {
+    local pid=$1 file
+    # A restart after a crash emptied the folder: this process never used the servers running now.
+    [ -f "$dir/users/$pid" ] || return 0
+    rm -f "$dir/users/$pid"
+    for file in "$dir/users/"*; do
+        [ -e "$file" ] || continue
+        if attached_alive "$file"; then return 0; fi
+        rm -f "$file"
+    done
+    log "last attached process gone; stopping"
+    cmd_stop
+}
+
 case "${1:-}" in
     start) cmd_start ;;
+    attach) cmd_attach "${2:-}" ;;
+    attach-locked) cmd_attach_locked "$2" ;;
+    watch) cmd_watch "$2" ;;
+    release-locked) cmd_release_locked "$2" ;;
     stop) cmd_stop ;;
     restart-rabbitmq) cmd_restart_rabbitmq ;;
+    start-one) cmd_start_one "${2:-}" ;;
+    stop-one) cmd_stop_one "${2:-}" ;;
+    resume-one) cmd_resume_one "${2:-}" ;;
     status) cmd_status ;;
-    *) fail "usage: $0 start|stop|restart-rabbitmq|status" ;;
+    *) fail "usage: $0 start|stop|restart-rabbitmq|status|attach PID|start-one NAME|stop-one NAME|resume-one NAME" ;;
 esac

@@ -9,8 +9,18 @@ namespace FlowForge.Engine.Expressions;
 /// </summary>
 public sealed record ExpressionPath(string Root, IReadOnlyList<object> Steps)
 {
+    /// <summary>Longest expression read (between <c>{{</c> and <c>}}</c>); longer ones are refused before parsing.</summary>
+    public const int MaxLength = 4_096;
+
+    /// <summary>Deepest nesting of brackets and parentheses accepted; a path needs no nesting at all.</summary>
+    public const int MaxNesting = 32;
+
+    /// <summary>Most member and index steps in one path.</summary>
+    public const int MaxSteps = 256;
+
     public static ExpressionPath Parse(string text, int offset)
     {
+        CheckBounds(text, offset);
         var steps = new List<object>();
         var i = 0;
         SkipSpaces(text, ref i);
@@ -21,6 +31,11 @@ public sealed record ExpressionPath(string Root, IReadOnlyList<object> Steps)
             if (i >= text.Length)
             {
                 break;
+            }
+
+            if (steps.Count >= MaxSteps)
+            {
+                throw Error($"the path has more than {MaxSteps} steps", offset + i);
             }
 
             if (text[i] == '.')
@@ -48,6 +63,52 @@ public sealed record ExpressionPath(string Root, IReadOnlyList<object> Steps)
         }
 
         return new ExpressionPath(root, steps);
+    }
+
+    // Checked in one pass before parsing, so no input can make the parser (or anything after it) go deep.
+    private static void CheckBounds(string text, int offset)
+    {
+        var depth = 0;
+        char? quote = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote is { } q)
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == q)
+                {
+                    quote = null;
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '(' or '[' or '{':
+                    if (++depth > MaxNesting)
+                    {
+                        throw Error($"brackets or parentheses are nested more than {MaxNesting} deep", offset + i);
+                    }
+
+                    break;
+                case ')' or ']' or '}':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+
+        if (text.Length > MaxLength)
+        {
+            throw Error(string.Create(CultureInfo.InvariantCulture, $"the expression is {text.Length:N0} characters long, over the limit of {MaxLength:N0}"), offset);
+        }
     }
 
     private static void SkipSpaces(string text, ref int i)

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Limits;
 
 namespace FlowForge.Engine.Expressions;
 
@@ -14,13 +16,20 @@ public static class ExpressionResolver
     private const string Open = "{{";
     private const string Close = "}}";
 
-    /// <summary>Returns a resolved copy of <paramref name="value"/>; the original is not changed.</summary>
-    public static JsonNode? ResolveTemplates(JsonNode? value, ExpressionScope scope, string path) => value switch
+    /// <summary>
+    /// Returns a resolved copy of <paramref name="value"/>; the original is not changed. What the templates produce
+    /// is counted as it is built: past <see cref="ExpressionScope.MaxResultBytes"/> an <see cref="ExpressionException"/>
+    /// names the config path and the limit.
+    /// </summary>
+    public static JsonNode? ResolveTemplates(JsonNode? value, ExpressionScope scope, string path) =>
+        Resolve(value, scope, path, new ResultBudget(scope.MaxResultBytes, scope.NodeId));
+
+    private static JsonNode? Resolve(JsonNode? value, ExpressionScope scope, string path, ResultBudget budget) => value switch
     {
         null => null,
-        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, ResolveTemplates(p.Value, scope, $"{path}.{p.Key}")))),
-        JsonArray array => new JsonArray([.. array.Select((v, i) => ResolveTemplates(v, scope, $"{path}[{i}]"))]),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), scope, path),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value, scope, $"{path}.{p.Key}", budget)))),
+        JsonArray array => new JsonArray([.. array.Select((v, i) => Resolve(v, scope, $"{path}[{i}]", budget))]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), scope, path, budget),
         _ => value.DeepClone(),
     };
 
@@ -134,7 +143,7 @@ public static class ExpressionResolver
         return ids;
     }
 
-    private static JsonNode? ResolveString(string text, ExpressionScope scope, string path)
+    private static JsonNode? ResolveString(string text, ExpressionScope scope, string path, ResultBudget budget)
     {
         if (!text.Contains(Open, StringComparison.Ordinal))
         {
@@ -147,7 +156,9 @@ public static class ExpressionResolver
             if (templates is [var only] && text.AsSpan().Trim().Length == only.Expression.Length + Open.Length + Close.Length
                 && text.TrimStart().StartsWith(Open, StringComparison.Ordinal))
             {
-                return Evaluate(only.Expression, only.Offset, scope)?.DeepClone();
+                var whole = Evaluate(only.Expression, only.Offset, scope);
+                budget.Take(JsonSize.Measure(whole, budget.Remaining));
+                return whole?.DeepClone();
             }
 
             var result = new StringBuilder(text.Length);
@@ -155,11 +166,13 @@ public static class ExpressionResolver
             foreach (var (expression, offset) in templates)
             {
                 var start = offset - Open.Length;
+                budget.Take(text.AsSpan(last, start - last));
                 result.Append(text, last, start - last);
-                result.Append(AsText(Evaluate(expression, offset, scope)));
+                result.Append(AsText(Evaluate(expression, offset, scope), budget));
                 last = offset + expression.Length + Close.Length;
             }
 
+            budget.Take(text.AsSpan(last));
             result.Append(text, last, text.Length - last);
             return JsonValue.Create(result.ToString());
         }
@@ -228,10 +241,43 @@ public static class ExpressionResolver
         return current;
     }
 
-    private static string AsText(JsonNode? value) => value switch
+    // Objects and arrays are written out under the budget, so a huge one is refused without being held as text.
+    private static string AsText(JsonNode? value, ResultBudget budget)
     {
-        null => "",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        _ => value.ToJsonString(),
-    };
+        string text;
+        switch (value)
+        {
+            case null:
+                return "";
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                text = v.GetValue<string>();
+                budget.Take(text);
+                return text;
+            default:
+                var fits = JsonSize.TryWrite(value, budget.Remaining, out var json, out var bytes);
+                budget.Take(bytes);
+                return fits ? json! : "";
+        }
+    }
+
+    /// <summary>Counts the UTF-8 bytes one resolution has produced so far; refuses to go past the limit.</summary>
+    private sealed class ResultBudget(long limit, string? nodeId)
+    {
+        private long _used;
+
+        public long Remaining => Math.Max(0, limit - _used);
+
+        public void Take(ReadOnlySpan<char> text) => Take(Encoding.UTF8.GetByteCount(text));
+
+        public void Take(long bytes)
+        {
+            _used += bytes;
+            if (_used > limit)
+            {
+                var who = nodeId is null ? "one node" : $"node '{nodeId}'";
+                throw new ExpressionException(string.Create(CultureInfo.InvariantCulture,
+                    $"the result would be over {limit:N0} bytes, the limit on what the expressions of {who} may produce (Engine:MaxExpressionResultBytes); read less data or raise the limit"));
+            }
+        }
+    }
 }

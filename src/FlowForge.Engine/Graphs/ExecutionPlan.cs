@@ -10,9 +10,10 @@ public sealed class ExecutionPlan
 {
     private readonly Dictionary<string, PlanNode> _byId;
 
-    public ExecutionPlan(Guid flowId, int version, IReadOnlyList<PlanNode> nodesInTopologicalOrder)
+    public ExecutionPlan(Guid flowId, int version, IReadOnlyList<PlanNode> nodesInTopologicalOrder, long estimatedBytes = 0)
     {
         FlowId = flowId;
+        EstimatedBytes = estimatedBytes;
         Version = version;
         Nodes = nodesInTopologicalOrder;
         _byId = nodesInTopologicalOrder.ToDictionary(n => n.Id, StringComparer.Ordinal);
@@ -27,6 +28,9 @@ public sealed class ExecutionPlan
     public IReadOnlyList<PlanNode> Nodes { get; }
 
     public PlanNode Trigger { get; }
+
+    /// <summary>Roughly the memory this plan holds (from its flow's JSON length); the plan cache is bounded by the sum.</summary>
+    public long EstimatedBytes { get; }
 
     public PlanNode this[string nodeId] => _byId[nodeId];
 

@@ -42,6 +42,7 @@ public sealed class FlowChecker(INodeTypeRegistry registry, IOptions<FlowLimits>
             throw new FlowInvalidException(check.Problems);
         }
 
-        return PlanCompiler.Compile(check.Document!, flowId, version);
+        // The plan keeps the flow's config trees, which take about what the JSON text does in memory.
+        return PlanCompiler.Compile(check.Document!, flowId, version, (long)json.Length * sizeof(char));
     }
 }

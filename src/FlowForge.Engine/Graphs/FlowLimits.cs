@@ -1,11 +1,26 @@
 namespace FlowForge.Engine.Graphs;
 
-/// <summary>Bounds on what a flow may contain; bound to configuration section <c>Flows</c>.</summary>
+/// <summary>Bounds on what a flow and a run's input may contain; bound to configuration section <c>Flows</c>.</summary>
 public sealed class FlowLimits
 {
     public const string Section = "Flows";
 
+    /// <summary>Node ids are stored in a column of 500 characters on MySQL and MariaDB, so no limit may exceed that.</summary>
+    public const int IdLengthCeiling = 500;
+
     public int MaxNodes { get; set; } = 1_000;
 
     public int MaxEdges { get; set; } = 5_000;
+
+    /// <summary>Longest node or edge id, in characters.</summary>
+    public int MaxIdLength { get; set; } = 200;
+
+    /// <summary>Longest flow name or node label, in characters.</summary>
+    public int MaxNameLength { get; set; } = 200;
+
+    /// <summary>Largest config of one node, in bytes of compact UTF-8 JSON.</summary>
+    public int MaxNodeConfigBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest run input, in bytes of compact UTF-8 JSON; separate from (and usually below) the request body limit.</summary>
+    public int MaxRunInputBytes { get; set; } = 1024 * 1024;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Json;
 
 namespace FlowForge.Engine.Graphs;
 
@@ -12,22 +13,12 @@ namespace FlowForge.Engine.Graphs;
 /// </summary>
 public static class FlowParser
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new()
-    {
-        AllowDuplicateProperties = false,
-        MaxDepth = 128,
-    };
-
+    /// <summary>Reads flow text under <see cref="JsonPolicy"/>: text it refuses is an <c>invalid_json</c> problem naming the field.</summary>
     public static FlowCheck Parse(string json)
     {
-        JsonNode? root;
-        try
+        if (!JsonPolicy.TryParse(json, out var root, out var rejection))
         {
-            root = JsonNode.Parse(json, documentOptions: DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            return new FlowCheck(null, [InvalidJson(ex)]);
+            return new FlowCheck(null, [InvalidJson(rejection!)]);
         }
 
         return Read(root);
@@ -239,26 +230,10 @@ public static class FlowParser
         return number;
     }
 
-    private static GraphProblem InvalidJson(JsonException ex)
-    {
-        var line = (ex.LineNumber ?? 0) + 1;
-        var position = (ex.BytePositionInLine ?? 0) + 1;
-        var reason = ex.Message;
-        var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        }
-
-        if (cut > 0)
-        {
-            reason = reason[..cut];
-        }
-
-        return new GraphProblem(
-            GraphProblemCodes.InvalidJson,
-            FormattableString.Invariant($"The flow is not valid JSON at line {line}, position {position}: {reason.TrimEnd('.')}. Fix the JSON there and send it again."));
-    }
+    private static GraphProblem InvalidJson(JsonRejection rejection) => new(
+        GraphProblemCodes.InvalidJson,
+        rejection.Path == "$" ? $"The flow cannot be read: {rejection.Message} Fix it and send it again." : $"The flow cannot be read at {rejection.Path}: {rejection.Message}",
+        Field: rejection.Path);
 
     private static string Describe(JsonNode? value) => value switch
     {

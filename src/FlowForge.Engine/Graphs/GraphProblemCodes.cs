@@ -7,6 +7,8 @@ public static class GraphProblemCodes
     public const string MissingField = "missing_field";
     public const string InvalidField = "invalid_field";
     public const string TooManyNodes = "too_many_nodes";
+    public const string TooLong = "too_long";
+    public const string TooLarge = "too_large";
     public const string DuplicateNodeId = "duplicate_node_id";
     public const string DuplicateEdgeId = "duplicate_edge_id";
     public const string UnknownNodeType = "unknown_node_type";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Expressions;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Engine.Graphs;
@@ -34,6 +35,7 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
             problems.Add(new GraphProblem(GraphProblemCodes.TooManyNodes, Invariant($"The flow has {edges.Count} edges; at most {limits.MaxEdges} are allowed. Split it into smaller flows."), Field: "edges"));
         }
 
+        CheckSizes(document, problems);
         if (problems.Count > 0)
         {
             return problems;
@@ -48,6 +50,61 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
         CheckConfigs(graph, types, order, problems);
         return problems;
     }
+
+    /// <summary>Lengths and sizes every store can keep: ids, names and labels in characters, configs in bytes.</summary>
+    private void CheckSizes(FlowDocument document, List<GraphProblem> problems)
+    {
+        if (document.Name.Length > limits.MaxNameLength)
+        {
+            problems.Add(new GraphProblem(GraphProblemCodes.TooLong, Invariant($"The flow name has {document.Name.Length} characters; at most {limits.MaxNameLength} are allowed. Shorten it."), Field: "name"));
+        }
+
+        for (var i = 0; i < document.Nodes.Count; i++)
+        {
+            var node = document.Nodes[i];
+            if (node.Id.Length > limits.MaxIdLength)
+            {
+                problems.Add(new GraphProblem(
+                    GraphProblemCodes.TooLong,
+                    Invariant($"nodes[{i}].id has {node.Id.Length} characters; at most {limits.MaxIdLength} are allowed. Give the node a shorter id."),
+                    Shorten(node.Id),
+                    Field: Invariant($"nodes[{i}].id")));
+            }
+
+            if (node.Label is { } label && label.Length > limits.MaxNameLength)
+            {
+                problems.Add(new GraphProblem(
+                    GraphProblemCodes.TooLong,
+                    Invariant($"The label of node '{Shorten(node.Id)}' has {label.Length} characters; at most {limits.MaxNameLength} are allowed. Shorten it."),
+                    Shorten(node.Id),
+                    Field: Invariant($"nodes[{i}].data.label")));
+            }
+
+            if (node.Config is { } config && JsonPolicy.Utf8Length(config) is var bytes && bytes > limits.MaxNodeConfigBytes)
+            {
+                problems.Add(new GraphProblem(
+                    GraphProblemCodes.TooLarge,
+                    Invariant($"The config of node '{Shorten(node.Id)}' takes {bytes} bytes; at most {limits.MaxNodeConfigBytes} are allowed. Move large values into the run input."),
+                    Shorten(node.Id),
+                    Field: Invariant($"nodes[{i}].data.config")));
+            }
+        }
+
+        for (var e = 0; e < document.Edges.Count; e++)
+        {
+            var edge = document.Edges[e];
+            if (edge.Id.Length > limits.MaxIdLength)
+            {
+                problems.Add(new GraphProblem(
+                    GraphProblemCodes.TooLong,
+                    Invariant($"edges[{e}].id has {edge.Id.Length} characters; at most {limits.MaxIdLength} are allowed. Give the edge a shorter id."),
+                    EdgeId: Shorten(edge.Id),
+                    Field: Invariant($"edges[{e}].id")));
+            }
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 
     private INodeType?[] CheckNodes(FlowGraph graph, List<GraphProblem> problems)
     {

@@ -8,7 +8,9 @@ namespace FlowForge.Engine.Graphs;
 /// with no allocation: it runs for every node execution. Concurrent misses for one key share a single
 /// compilation. Eviction is CLOCK (second chance), an approximation of least-recently-used: a hit marks
 /// the entry; when the cache is full the hand walks entries in insertion order, clearing marks and
-/// sending marked entries round again, and evicts the first unmarked one. Misses, eviction and
+/// sending marked entries round again, and evicts the first unmarked one. The cache is full when it holds
+/// <see cref="PlanCacheOptions.Capacity"/> plans or their estimated sizes add up to more than
+/// <see cref="PlanCacheOptions.MaxBytes"/> (a plan's size is known once it is compiled). Misses, eviction and
 /// invalidation take one lock; invalidation scans the cache, which is fine for something done when a
 /// flow is saved or deleted.
 /// </summary>
@@ -18,19 +20,35 @@ public sealed class MemoryPlanCache : IPlanCache
     private readonly Queue<Entry> _clock = new();
     private readonly Lock _gate = new();
     private readonly int _capacity;
+    private readonly long _maxBytes;
 
-    // Both counted under _gate. Dead entries were invalidated or failed but still sit in _clock.
+    // All counted under _gate. Dead entries were invalidated or failed but still sit in _clock.
     private int _live;
     private int _dead;
+    private long _bytes;
 
     public MemoryPlanCache(IOptions<PlanCacheOptions> options)
     {
         _capacity = options.Value.Capacity;
+        _maxBytes = options.Value.MaxBytes;
         ArgumentOutOfRangeException.ThrowIfLessThan(_capacity, 1, $"{PlanCacheOptions.Section}:{nameof(PlanCacheOptions.Capacity)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(_maxBytes, 1, $"{PlanCacheOptions.Section}:{nameof(PlanCacheOptions.MaxBytes)}");
     }
 
     /// <summary>How many flow versions are cached or being compiled.</summary>
     public int Count => Volatile.Read(ref _live);
+
+    /// <summary>The estimated size of the cached plans, in bytes.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
+    }
 
     public ValueTask<ExecutionPlan> GetOrAddAsync(FlowVersionKey key, Func<CancellationToken, Task<ExecutionPlan>> compile, CancellationToken cancellationToken)
     {
@@ -103,6 +121,7 @@ public sealed class MemoryPlanCache : IPlanCache
             // Not tied to the first caller's token: its giving up must not fail the others waiting.
             var plan = await compile(CancellationToken.None).ConfigureAwait(false)
                 ?? throw new InvalidOperationException($"Compiling flow {entry.Key.FlowId} version {entry.Key.Version} returned no plan.");
+            Account(entry, plan.EstimatedBytes);
             entry.Complete(plan);
         }
         catch (Exception ex)
@@ -118,13 +137,39 @@ public sealed class MemoryPlanCache : IPlanCache
         }
     }
 
-    private void EvictOneLocked()
+    private void Account(Entry entry, long bytes)
+    {
+        lock (_gate)
+        {
+            if (entry.Removed)
+            {
+                return;
+            }
+
+            entry.Bytes = Math.Max(0, bytes);
+            _bytes += entry.Bytes;
+
+            // The new plan stays, even when it alone is too big: its callers are about to use it.
+            while (_bytes > _maxBytes && _live > 1)
+            {
+                EvictOneLocked(keep: entry);
+            }
+        }
+    }
+
+    private void EvictOneLocked(Entry? keep = null)
     {
         while (_clock.TryDequeue(out var candidate))
         {
             if (candidate.Removed)
             {
                 _dead--;
+                continue;
+            }
+
+            if (candidate == keep)
+            {
+                _clock.Enqueue(candidate);
                 continue;
             }
 
@@ -137,6 +182,7 @@ public sealed class MemoryPlanCache : IPlanCache
             _entries.TryRemove(KeyValuePair.Create(candidate.Key, candidate));
             candidate.Removed = true;
             _live--;
+            _bytes -= candidate.Bytes;
             return;
         }
     }
@@ -148,6 +194,7 @@ public sealed class MemoryPlanCache : IPlanCache
             entry.Removed = true;
             _live--;
             _dead++;
+            _bytes -= entry.Bytes;
         }
     }
 
@@ -182,6 +229,9 @@ public sealed class MemoryPlanCache : IPlanCache
 
         /// <summary>Out of the dictionary; read and written under the cache's lock only.</summary>
         public bool Removed { get; set; }
+
+        /// <summary>The plan's estimated size once compiled (0 before); under the cache's lock only.</summary>
+        public long Bytes { get; set; }
 
         public void Touch()
         {

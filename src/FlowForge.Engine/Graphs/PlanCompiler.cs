@@ -10,7 +10,7 @@ public static class PlanCompiler
     /// Compiles <paramref name="validDocument"/>, which must have passed <see cref="GraphValidator"/>.
     /// Throws <see cref="InvalidOperationException"/> when it has a cycle or not exactly one start node.
     /// </summary>
-    public static ExecutionPlan Compile(FlowDocument validDocument, Guid flowId, int version)
+    public static ExecutionPlan Compile(FlowDocument validDocument, Guid flowId, int version, long estimatedBytes = 0)
     {
         var graph = new FlowGraph(validDocument);
         var nodes = validDocument.Nodes;
@@ -72,6 +72,6 @@ public static class PlanCompiler
             throw new InvalidOperationException("The flow must have exactly one node without incoming edges (its trigger); validate it before compiling.");
         }
 
-        return new ExecutionPlan(flowId, version, planNodes);
+        return new ExecutionPlan(flowId, version, planNodes, estimatedBytes);
     }
 }

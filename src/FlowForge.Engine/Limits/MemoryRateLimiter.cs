@@ -14,13 +14,14 @@ public sealed class MemoryRateLimiter(TimeProvider time) : IRateLimiter
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cost);
         var now = time.GetTimestamp();
-        var bucket = _buckets.GetOrAdd(key, static (_, p) => new Bucket(p.Capacity), policy);
+        var bucket = _buckets.GetOrAdd(key, static (_, p) => new Bucket(p.Capacity, p), policy);
         RateLimitDecision decision;
         lock (bucket)
         {
             var elapsed = time.GetElapsedTime(bucket.Updated, now).TotalSeconds;
             bucket.Tokens = Math.Min(policy.Capacity, bucket.Tokens + (elapsed * policy.TokensPerSecond));
             bucket.Updated = now;
+            bucket.Policy = policy;
             if (bucket.Tokens >= cost)
             {
                 bucket.Tokens -= cost;
@@ -34,26 +35,29 @@ public sealed class MemoryRateLimiter(TimeProvider time) : IRateLimiter
 
         if (Interlocked.Increment(ref _calls) % SweepEvery == 0)
         {
-            DropIdle(policy, now);
+            DropIdle(now);
         }
 
         return ValueTask.FromResult(decision);
     }
 
-    private void DropIdle(RateLimitPolicy policy, long now)
+    // Each bucket by its own policy: a sign-in bucket refills far more slowly than a run-start bucket, and dropping it
+    // early would hand a fresh burst to whoever is guessing passwords.
+    private void DropIdle(long now)
     {
-        var full = policy.TimeFor(policy.Capacity);
         foreach (var (key, bucket) in _buckets)
         {
-            if (time.GetElapsedTime(bucket.Updated, now) > full)
+            if (time.GetElapsedTime(bucket.Updated, now) > bucket.Policy.TimeFor(bucket.Policy.Capacity))
             {
                 _buckets.TryRemove(KeyValuePair.Create(key, bucket));
             }
         }
     }
 
-    private sealed class Bucket(double tokens)
+    private sealed class Bucket(double tokens, RateLimitPolicy policy)
     {
+        public RateLimitPolicy Policy { get; set; } = policy;
+
         public double Tokens { get; set; } = tokens;
 
         public long Updated { get; set; }

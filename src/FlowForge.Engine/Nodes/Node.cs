@@ -104,6 +104,13 @@ public abstract class Node<TSettings> : INodeType
             problem = new ConfigProblem(path, Explain(ex.Message, path));
             return false;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException or NotSupportedException or TargetInvocationException)
+        {
+            // A converter or a settings constructor refused a value: that is bad config, not a server fault.
+            var reason = ex is TargetInvocationException { InnerException: { } inner } ? inner : ex;
+            problem = new ConfigProblem("$", $"the config cannot be used: {reason.Message.TrimEnd('.')}");
+            return false;
+        }
     }
 
     // The serializer's messages name .NET types; users should read what the setting needs instead.

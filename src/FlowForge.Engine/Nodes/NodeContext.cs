@@ -33,6 +33,9 @@ public sealed class NodeContext
 
     public required ILogger Logger { get; init; }
 
+    /// <summary>Most text the config's <c>{{ }}</c> expressions may produce in one execution, in UTF-8 bytes.</summary>
+    public long MaxExpressionResultBytes { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
     public CancellationToken HostStopping { get; init; }
 }

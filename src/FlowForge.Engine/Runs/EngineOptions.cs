@@ -36,9 +36,25 @@ public sealed class EngineOptions
     /// <summary>A Ready node older than this is given a fresh message by the sweep (its message may have been lost).</summary>
     public TimeSpan ReadyResendAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How many publishes of freshly started runs may wait on the queue at once. Starting a run answers once the
+    /// run is committed and publishes in the background; beyond this many (a broker that is down or slow) the
+    /// messages stay in the outbox and the sweep relays them.
+    /// </summary>
+    public int MaxBackgroundPublishes { get; set; } = 256;
+
     /// <summary>True when this process is the only one executing work (embedded default): at start-up every Running node is orphaned.</summary>
     public bool SoleWorker { get; set; } = true;
 
     /// <summary>False for processes that only accept runs (the API role): they execute nothing.</summary>
     public bool ExecuteWork { get; set; } = true;
+
+    /// <summary>Largest output (as UTF-8 JSON) a node may produce; a larger one fails the node, naming its size and this limit.</summary>
+    public long MaxOutputBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Most text the <c>{{ }}</c> expressions of one node's config may produce in one execution (UTF-8 bytes), counted
+    /// while the result is built: a template that would grow past it fails the node before the memory is taken.
+    /// </summary>
+    public long MaxExpressionResultBytes { get; set; } = 4 * 1024 * 1024;
 }

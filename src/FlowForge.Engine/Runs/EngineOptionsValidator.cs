@@ -2,48 +2,25 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Engine.Runs;
 
-/// <summary>Refuses engine settings that cannot work together, naming the setting at fault.</summary>
+/// <summary>Checks <see cref="EngineOptions"/> at start-up, naming each setting at fault.</summary>
 public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
 {
-    public ValidateOptionsResult Validate(string? name, EngineOptions options)
-    {
-        var failures = new List<string>();
-        const string S = EngineOptions.Section;
-        if (options.WorkerParallelism is < 1 or > 100_000)
-        {
-            failures.Add($"{S}:WorkerParallelism must be between 1 and 100000 (was {options.WorkerParallelism}).");
-        }
+    public const int MaxWorkerParallelism = 65_536;
 
-        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HeartbeatInterval > TimeSpan.FromMinutes(1))
-        {
-            failures.Add($"{S}:HeartbeatInterval must be between 00:00:00.1 and 00:01:00 (was {options.HeartbeatInterval}).");
-        }
-
-        if (options.WorkerTimeout < options.HeartbeatInterval * 2)
-        {
-            failures.Add($"{S}:WorkerTimeout must be at least twice {S}:HeartbeatInterval ({options.HeartbeatInterval}), so one late beat does not look like a dead worker (was {options.WorkerTimeout}).");
-        }
-
-        if (options.LeaseDuration < options.HeartbeatInterval * 2)
-        {
-            failures.Add($"{S}:LeaseDuration must be at least twice {S}:HeartbeatInterval ({options.HeartbeatInterval}), so a lease outlasts a missed beat (was {options.LeaseDuration}).");
-        }
-
-        if (options.SweepInterval <= TimeSpan.Zero)
-        {
-            failures.Add($"{S}:SweepInterval must be positive (was {options.SweepInterval}).");
-        }
-
-        if (options.ReadyResendAfter <= TimeSpan.Zero)
-        {
-            failures.Add($"{S}:ReadyResendAfter must be positive (was {options.ReadyResendAfter}).");
-        }
-
-        if (options.MaxInterruptions is < 1 or > 1_000)
-        {
-            failures.Add($"{S}:MaxInterruptions must be between 1 and 1000 (was {options.MaxInterruptions}).");
-        }
-
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    public ValidateOptionsResult Validate(string? name, EngineOptions options) =>
+        new SettingProblems(EngineOptions.Section)
+            .Between(nameof(options.WorkerParallelism), options.WorkerParallelism, 1, MaxWorkerParallelism)
+            .Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.HeartbeatInterval), options.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))
+            .Between(nameof(options.WorkerTimeout), options.WorkerTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1))
+            .Require(options.WorkerTimeout >= options.HeartbeatInterval * 2, nameof(options.WorkerTimeout),
+                $"must be at least twice {EngineOptions.Section}:{nameof(options.HeartbeatInterval)} ({options.HeartbeatInterval}), so one late beat does not look like a dead worker")
+            .Require(options.LeaseDuration >= options.HeartbeatInterval * 2, nameof(options.LeaseDuration),
+                $"must be at least twice {EngineOptions.Section}:{nameof(options.HeartbeatInterval)} ({options.HeartbeatInterval}), so a lease outlasts a missed beat")
+            .Between(nameof(options.MaxInterruptions), options.MaxInterruptions, 1, 1_000)
+            .Between(nameof(options.SweepInterval), options.SweepInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1))
+            .Between(nameof(options.ReadyResendAfter), options.ReadyResendAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.MaxOutputBytes), options.MaxOutputBytes, 1, int.MaxValue)
+            .Between(nameof(options.MaxExpressionResultBytes), options.MaxExpressionResultBytes, 1, int.MaxValue)
+            .ToResult();
 }

@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Limits;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
@@ -50,14 +52,14 @@ public sealed partial class NodeExecutor(
         {
             // The host is stopping: the node stays Running and is taken over once this worker's heartbeat stops.
         }
-        catch (TransientStoreException ex) when ((held.Value ?? ex.Claim) is { } claim)
+        catch (StoreUnavailableException ex) when ((held.Value ?? ex.Claim) is { } claim)
         {
             // The claim committed and then the store failed: give the node back at the claimed version, so it runs
             // again in a second rather than when the lease ends (a redelivery of the old message would be dropped).
             LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
             await giveBack.GiveBackAsync(message, claim, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (TransientStoreException ex)
+        catch (StoreUnavailableException ex)
         {
             // Nothing was claimed (deadlock, failover, pool exhausted): the same message comes back shortly.
             LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
@@ -114,8 +116,8 @@ public sealed partial class NodeExecutor(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var result = claim.Interruptions >= options.Value.MaxInterruptions
-            ? Completion(claim, NodeStatus.Failed, null, InterruptedTooOften(claim), [])
+        var (result, errorKind) = claim.Interruptions >= options.Value.MaxInterruptions
+            ? (Completion(claim, NodeStatus.Failed, null, InterruptedTooOften(claim), []), NodeErrorKinds.Interrupted)
             : await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
@@ -142,8 +144,11 @@ public sealed partial class NodeExecutor(
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
         if (result.Status == NodeStatus.Failed)
         {
-            LogNodeFailed(_logger, node.Id, result.Error);
+            // The error text can quote user data (a response body, an expression's input): only the kind at Warning.
+            LogNodeFailed(_logger, node.Id, node.Type, message.RunId, claim.Attempt, errorKind ?? NodeErrorKinds.Reported);
+            LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
         }
+
         events.Publish(new NodeStatusChanged(message.RunId, node.Id, result.Status, result.Error, result.At));
         foreach (var change in outcome.Changes)
         {
@@ -170,12 +175,12 @@ public sealed partial class NodeExecutor(
             {
                 return await runs.CompleteNodeAsync(completion, plan, cancellationToken).ConfigureAwait(false);
             }
-            catch (TransientStoreException ex) when (attempt < CompletionAttempts)
+            catch (StoreUnavailableException ex) when (attempt < CompletionAttempts)
             {
                 LogCompletionRetried(_logger, completion.RunId, completion.NodeId, attempt, ex);
                 await Task.Delay(TransientRetryDelay * attempt, time, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not TransientStoreException and not OperationCanceledException && !IsRefusal(completion))
+            catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException && !IsRefusal(completion))
             {
                 // The store refused this result for good (too large, characters the database rejects): running the
                 // node again would end the same way, so the node fails, saying why.
@@ -192,15 +197,17 @@ public sealed partial class NodeExecutor(
         }
     }
 
-    private async Task<NodeCompletion> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
+    private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
     {
         NodeResult result;
+        string? errorKind = null;
         var cancellation = running.Start(claim.RunId, node.Id);
         try
         {
             if (!nodeTypes.TryGet(node.Type, out var nodeType))
             {
                 result = NodeResult.Fail($"Node type '{node.Type}' is not installed on this worker.");
+                errorKind = NodeErrorKinds.MissingType;
             }
             else
             {
@@ -210,7 +217,7 @@ public sealed partial class NodeExecutor(
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []);
+            return (Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []), null);
         }
         catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
         {
@@ -219,18 +226,20 @@ public sealed partial class NodeExecutor(
         catch (Exception ex)
         {
             result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+            errorKind = NodeErrorKinds.Thrown(ex);
         }
         finally
         {
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 
-        return result.Kind switch
+        var completion = result.Kind switch
         {
-            NodeResultKind.Succeeded => Completion(claim, NodeStatus.Succeeded, result.Output?.ToJsonString(), null, result.Ports),
+            NodeResultKind.Succeeded => Succeeded(claim, result),
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
         };
+        return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
     }
 
     private const string RefusedPrefix = "The node's result could not be recorded ";
@@ -247,50 +256,60 @@ public sealed partial class NodeExecutor(
 
     private NodeContext BuildContext(PlanNode node, ClaimedNode claim)
     {
-        var runInput = Parse(claim.RunInputJson);
-        var upstream = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count, StringComparer.Ordinal);
-        foreach (var (id, json) in claim.DependencyOutputs)
-        {
-            upstream[id] = Parse(json);
-        }
-
-        JsonNode? input;
-        if (node.IsTrigger)
-        {
-            input = runInput?.DeepClone();
-        }
-        else if (node.Parents.Count == 1)
-        {
-            input = upstream.GetValueOrDefault(node.Parents[0])?.DeepClone();
-        }
-        else
-        {
-            var keyed = new JsonObject();
-            foreach (var parent in node.Parents)
-            {
-                keyed[parent] = upstream.GetValueOrDefault(parent)?.DeepClone();
-            }
-
-            input = keyed;
-        }
-
+        var inputs = NodeInputs.From(node, claim);
         return new NodeContext
         {
             RunId = claim.RunId,
             NodeId = node.Id,
             Attempt = claim.Attempt,
             Config = node.Config,
-            RunInput = runInput,
-            Input = input,
-            Upstream = upstream,
+            RunInput = inputs.RunInput,
+            Input = inputs.Input,
+            Upstream = inputs.Upstream,
             ResumedFromWaitUntil = claim.ResumedFromWaitUntil,
             Time = time,
             Logger = _nodeLogger,
             HostStopping = lifetime.ApplicationStopping,
+            MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
         };
     }
 
-    private static JsonNode? Parse(string? json) => string.IsNullOrEmpty(json) ? null : JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 256 });
+    /// <summary>
+    /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/> and the JSON policy, so that
+    /// what is stored reads back. Too large or unreadable an output fails the node for good: the same input would
+    /// produce it again.
+    /// </summary>
+    private NodeCompletion Succeeded(ClaimedNode claim, NodeResult result)
+    {
+        var limit = options.Value.MaxOutputBytes;
+        string? output;
+        long bytes;
+        bool fits;
+        try
+        {
+            fits = JsonSize.TryWrite(result.Output, limit, out output, out bytes);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            JsonPolicy.TrySerialize(result.Output, out _, out var why);
+            return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {why?.Message ?? ex.Message}", []);
+        }
+
+        if (!fits)
+        {
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"The output is {bytes:N0} bytes, over the limit of {limit:N0} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}); have it return less data or raise the limit.");
+            return Completion(claim, NodeStatus.Failed, null, message, []);
+        }
+
+        if (output is not null && JsonPolicy.Check(Encoding.UTF8.GetBytes(output)) is { } rejection)
+        {
+            return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {rejection.Message}", []);
+        }
+
+        return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);
+    }
+
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);
@@ -304,8 +323,11 @@ public sealed partial class NodeExecutor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} failed: {Error}")]
-    private static partial void LogNodeFailed(ILogger logger, string failedNode, string? error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {FailedNode} ({NodeType}) of run {RunId} failed on attempt {Attempt}: {ErrorKind}")]
+    private static partial void LogNodeFailed(ILogger logger, string failedNode, string nodeType, Guid runId, int attempt, string errorKind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {FailedNode} of run {RunId} failed with: {Error}")]
+    private static partial void LogNodeFailure(ILogger logger, string failedNode, Guid runId, string? error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);

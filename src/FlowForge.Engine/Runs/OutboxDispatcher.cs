@@ -4,6 +4,7 @@ using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Engine.Runs;
 
@@ -12,7 +13,8 @@ namespace FlowForge.Engine.Runs;
 /// then removes them from the outbox in batches. A message whose publish fails stays in the outbox and is
 /// relayed by the recovery sweep; the claim makes the occasional duplicate harmless.
 /// </summary>
-public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outbox, ILogger<OutboxDispatcher> logger) : BackgroundService
+public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outbox, IOptions<EngineOptions> options, ILogger<OutboxDispatcher> logger)
+    : BackgroundService
 {
     private const int MaxAckBatch = 4_096;
 
@@ -21,6 +23,56 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     private const int RelayPages = 20;
 
     private readonly Channel<long> _acks = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private int _background;
+
+    /// <summary>
+    /// Publishes committed messages without making the caller wait for the queue (a broker that is down would hold
+    /// it for the whole publish timeout). At most <see cref="EngineOptions.MaxBackgroundPublishes"/> at once; past
+    /// that the messages stay in the outbox for the sweep.
+    /// </summary>
+    public void DispatchInBackground(IReadOnlyList<OutboxMessage> messages, string? traceParent)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _background) > options.Value.MaxBackgroundPublishes)
+        {
+            Interlocked.Decrement(ref _background);
+            LogBackgroundFull(logger, messages.Count, options.Value.MaxBackgroundPublishes);
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await DispatchAsync(messages, traceParent, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: the messages stay in the outbox for the next start.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _background);
+            }
+        });
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
+    }
 
     // Rows this process has published and not yet removed: the relay leaves them alone instead of publishing them again.
     private readonly ConcurrentDictionary<long, byte> _handedOver = new();
@@ -124,6 +176,9 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} work messages failed; they stay in the outbox for the sweep")]
     private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} work messages wait in the outbox for the sweep: {Limit} background publishes are already waiting on the queue (Engine:MaxBackgroundPublishes)")]
+    private static partial void LogBackgroundFull(ILogger logger, int count, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing {Count} delivered messages from the outbox failed")]
     private static partial void LogAckFailed(ILogger logger, int count, Exception exception);

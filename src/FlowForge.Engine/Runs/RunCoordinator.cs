@@ -4,7 +4,10 @@ using FlowForge.Engine.Storage;
 
 namespace FlowForge.Engine.Runs;
 
-/// <summary>Starts and cancels runs. Starting writes the run (so a 202 means it is on disk) and hands its first message to the queue.</summary>
+/// <summary>
+/// Starts and cancels runs. Starting writes the run with its first messages in the outbox (so a 202 means it is on
+/// disk) and publishes them in the background, so a broker outage never slows the answer.
+/// </summary>
 public sealed class RunCoordinator(
     IFlowStore flows,
     IPlanProvider plans,
@@ -34,7 +37,8 @@ public sealed class RunCoordinator(
         {
             EngineTelemetry.RunsStarted.Add(1);
             events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
-            await dispatcher.DispatchAsync(creation.Messages, traceParent, cancellationToken).ConfigureAwait(false);
+            // The run is committed with its messages in the outbox: answer now, publish behind the answer.
+            dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
 
         return new RunStart(creation.RunId, creation.Created, creation.Status);

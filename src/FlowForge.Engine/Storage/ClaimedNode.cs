@@ -1,8 +1,10 @@
+using System.Text.Json;
+
 namespace FlowForge.Engine.Storage;
 
 /// <summary>
 /// A node instance this worker now owns (status Running, version bumped). Carries what execution reads:
-/// the run input and the outputs of the node's dependencies, as JSON text.
+/// the run input as JSON text and the outputs of the node's dependencies, each parsed once (null for a null output).
 /// </summary>
 public sealed record ClaimedNode(
     Guid RunId,
@@ -10,7 +12,7 @@ public sealed record ClaimedNode(
     long Version,
     int Attempt,
     string RunInputJson,
-    IReadOnlyDictionary<string, string?> DependencyOutputs,
+    IReadOnlyDictionary<string, JsonElement?> DependencyOutputs,
     DateTimeOffset? ResumedFromWaitUntil,
     bool RunStarted)
 {

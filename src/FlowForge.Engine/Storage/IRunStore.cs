@@ -16,7 +16,7 @@ public interface IRunStore
     /// The optimistic claim: succeeds only if the node instance still has <c>message.Version</c> and is
     /// Ready (or Running with an expired lease or a due timer). Null when another worker has it. The node is
     /// then held by <paramref name="workerId"/>, whose heartbeats extend its lease (<see cref="IWorkerStore"/>).
-    /// A <see cref="TransientStoreException"/> carrying a claim means the claim committed but its reads failed.
+    /// A <see cref="StoreUnavailableException"/> carrying a claim means the claim committed but its reads failed.
     /// </summary>
     Task<ClaimedNode?> TryClaimAsync(WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 

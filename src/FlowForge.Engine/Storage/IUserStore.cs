@@ -8,6 +8,9 @@ public interface IUserStore
 
     Task<UserRecord?> FindByEmailAsync(string email, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the user's password hash (after a sign-in, when the hasher asks for a stronger one).</summary>
+    Task UpdatePasswordHashAsync(Guid userId, string passwordHash, CancellationToken cancellationToken);
+
     /// <summary>Returns the stored value for <paramref name="key"/>, storing <paramref name="valueIfMissing"/> first when none exists (first writer wins).</summary>
     Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken);
 }

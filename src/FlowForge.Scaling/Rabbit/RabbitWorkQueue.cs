@@ -59,6 +59,9 @@ public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
     /// <summary>True when the broker refused a quorum queue and a classic one is used instead.</summary>
     public bool UsesClassicQueue => Volatile.Read(ref _classic) == 1;
 
+    /// <summary>The connection messages are published on, opened on first use; for health checks.</summary>
+    public ValueTask<IConnection> GetPublishConnectionAsync(CancellationToken cancellationToken) => _publisher.GetAsync(cancellationToken);
+
     public async ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _disposed) == 1)

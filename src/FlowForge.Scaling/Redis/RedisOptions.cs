@@ -2,10 +2,10 @@ using StackExchange.Redis;
 
 namespace FlowForge.Scaling.Redis;
 
-/// <summary>Redis for the plan cache, rate limits and run events; bound to configuration section <c>Redis</c>.</summary>
+/// <summary>Redis for the plan cache, rate limits and run events; bound to configuration section <c>Cache</c> (with <c>Cache:Provider=redis</c>).</summary>
 public sealed class RedisOptions
 {
-    public const string Section = "Redis";
+    public const string Section = "Cache";
 
     /// <summary>StackExchange.Redis configuration, e.g. <c>redis:6379,password=secret,ssl=true</c>.</summary>
     public string? ConnectionString { get; set; }

@@ -4,7 +4,7 @@ namespace FlowForge.Scaling.Redis;
 
 /// <summary>
 /// Whether Redis answers and this process hears the other processes (plan invalidations, run events).
-/// Shaped like the server's readiness checks (<see cref="Name"/>, <see cref="IsReadyAsync"/>) so the host can list it.
+/// The server reports it as the <c>redis-subscriptions</c> health check.
 /// </summary>
 public sealed class RedisReadiness(IConnectionMultiplexer redis, RedisPlanCache plans, RedisRunEvents events)
 {

@@ -11,4 +11,23 @@ public sealed class AuthOptions
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(12);
 
     public int MinPasswordLength { get; set; } = 8;
+
+    /// <summary>Longer passwords are refused before hashing: hashing is deliberately slow, and its cost grows with the input.</summary>
+    public int MaxPasswordLength { get; set; } = 1024;
+
+    /// <summary>How long a signing key signs new tokens; an older one is replaced at start-up or by the periodic check. Tokens it signed stay valid until they expire.</summary>
+    public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a process trusts its last "not revoked" answer for a token id: the longest a token signed out on another process can still be used here.</summary>
+    public TimeSpan RevocationCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often expired revocations are purged and the signing key's age is checked.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Encrypts the data-protection key ring stored in the database (which protects the signing keys). Required when the
+    /// store is shared (PostgreSQL, MySQL): every API process must have the same value. Without it, the embedded default keeps
+    /// a generated secret in <c>keyring.secret</c> in the data folder.
+    /// </summary>
+    public string? KeyRingSecret { get; set; }
 }

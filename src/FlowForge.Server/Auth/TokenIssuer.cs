@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace FlowForge.Server.Auth;
 
+/// <summary>Issues bearer tokens signed with the current signing key (named by its kid), each with an id (jti) that logout can revoke.</summary>
 internal sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> options, TimeProvider time)
 {
     public const string Issuer = "flowforge";
@@ -23,8 +24,13 @@ internal sealed class TokenIssuer(SigningKeys keys, IOptions<AuthOptions> option
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            Subject = new ClaimsIdentity([new Claim("sub", userId.ToString()), new Claim("email", email)]),
-            SigningCredentials = new SigningCredentials(keys.Key, SecurityAlgorithms.HmacSha256),
+            Subject = new ClaimsIdentity(
+            [
+                new Claim("sub", userId.ToString()),
+                new Claim("email", email),
+                new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")),
+            ]),
+            SigningCredentials = new SigningCredentials(keys.Current, SecurityAlgorithms.HmacSha256),
         });
         return (token, expires);
     }

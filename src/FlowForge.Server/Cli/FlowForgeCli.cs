@@ -1,22 +1,16 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
 namespace FlowForge.Server.Cli;
 
-/// <summary>The <c>flowforge</c> command: serve, validate, run.</summary>
+/// <summary>The <c>flowforge</c> command: serve, migrate, validate, run, health, completion.</summary>
 public static class FlowForgeCli
 {
-    public const string Usage = """
-        Usage: flowforge <command> [options]
+    /// <summary>Exit code of a command line that could not be understood (unknown option, missing argument, bad value).</summary>
+    public const int UsageError = 2;
 
-        Commands:
-          serve [--data DIR] [--urls URL]     Start FlowForge (defaults: ./data, http://127.0.0.1:5000)
-                [--role all|api|worker]       all (default) does everything; api accepts runs; worker executes them
-                [--store sqlite|postgres|mysql] [--store-connection CS] [--state-shards N]
-                [--queue inprocess|rabbitmq] [--queue-connection URI]
-                [--cache memory|redis] [--cache-connection CS]
-          migrate [--store … --store-connection …]  Apply schema migrations and exit
-          validate FILE                       Check a flow file; prints every problem, exit 1 if any
-          run FILE [--input JSON]             Run a flow file in-process with live progress; exit 1 if it fails
-          health [--url URL]                  Exit 0 when URL (default http://127.0.0.1:8080/health/ready) answers 200
-          help                                Show this text
+    private const string Description = """
+        FlowForge: visual workflow automation. Flows are graphs run by a durable engine.
 
         Any setting can also be given as --Section:Key=value (for example --Engine:WorkerParallelism=32),
         in appsettings.json, or as an environment variable FLOWFORGE_Section__Key.
@@ -24,45 +18,55 @@ public static class FlowForgeCli
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var line = CommandLine.Parse(args, new HashSet<string>(StringComparer.Ordinal), out var parseError);
-        if (parseError is not null)
+        var (arguments, settings, settingError) = ConfigurationOverrides.Split(args);
+        if (settingError is not null)
         {
-            await error.WriteLineAsync(parseError);
-            return 2;
+            await error.WriteLineAsync(settingError);
+            return UsageError;
         }
 
-        switch (line.Command)
+        var root = CreateRoot(settings);
+        var parse = root.Parse(arguments);
+        var invocation = new InvocationConfiguration
         {
-            case "serve":
-                return await ServeCommand.RunAsync(line, output, error, cancellationToken);
-            case "validate":
-                return await ValidateCommand.RunAsync(line, output, error, cancellationToken);
-            case "run":
-                return await RunCommand.RunAsync(line, output, error, cancellationToken);
-            case "migrate":
-                return await MigrateCommand.RunAsync(line, output, error, cancellationToken);
-            case "health":
-                return await HealthCommand.RunAsync(line, output, error, cancellationToken);
-            case "help" or "--help" or "-h":
-                await output.WriteLineAsync(Usage);
-                return 0;
-            default:
-                await error.WriteLineAsync($"Unknown command '{line.Command}'.");
-                await error.WriteLineAsync(Usage);
-                return 2;
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+
+            // serve's host handles SIGTERM and Ctrl+C itself and drains running work; the parser's own handler
+            // would end the process after a fixed grace period instead.
+            ProcessTerminationTimeout = null,
+        };
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync(problem.Message);
+            }
+
+            var command = parse.CommandResult.Command;
+            await error.WriteLineAsync($"Run 'flowforge {(command == root ? "" : command.Name + " ")}--help' for usage.");
+            return UsageError;
         }
+
+        return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
-    /// <summary>Turns CLI options into configuration arguments (<c>--key=value</c>), mapping the short names.</summary>
-    internal static List<string> ToConfigurationArgs(CommandLine line, IReadOnlyDictionary<string, string> shortNames)
+    /// <summary>The command tree; <paramref name="settings"/> are the <c>--Section:Key=value</c> arguments pulled out before parsing.</summary>
+    internal static RootCommand CreateRoot(IReadOnlyList<string> settings)
     {
-        var result = new List<string>();
-        foreach (var (name, value) in line.Options)
-        {
-            var key = shortNames.TryGetValue(name, out var mapped) ? mapped : name;
-            result.Add($"--{key}={value}");
-        }
+        var root = new RootCommand(Description);
+        root.Subcommands.Add(ServeCommand.Create(settings));
+        root.Subcommands.Add(MigrateCommand.Create(settings));
+        root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(RunCommand.Create(settings));
+        root.Subcommands.Add(HealthCommand.Create());
+        root.Subcommands.Add(CompletionCommand.Create());
 
-        return result;
+        var help = new Command("help", "Show this text") { Hidden = true };
+        help.SetAction((parse, cancellationToken) => root.Parse(["--help"]).InvokeAsync(parse.InvocationConfiguration, cancellationToken));
+        root.Subcommands.Add(help);
+        root.SetAction(parse => new HelpAction().Invoke(parse));
+        return root;
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowForge.Server.Hosting;
 using FlowForge.Storage.Sql;
 
@@ -6,21 +7,53 @@ namespace FlowForge.Server.Cli;
 /// <summary><c>flowforge migrate</c>: applies the store's schema migrations and exits (deployments run it before rolling out).</summary>
 internal static class MigrateCommand
 {
-    public static async Task<int> RunAsync(CommandLine line, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(IReadOnlyList<string> settings)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. FlowForgeCli.ToConfigurationArgs(line, ServeCommand.OptionNames)] });
+        var options = SettingOption.ForServer();
+        var command = new Command("migrate", "Apply the store's schema migrations and exit");
+        foreach (var option in options)
+        {
+            command.Options.Add(option.Option);
+        }
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            List<string> configuration = [.. options.Select(o => o.ToConfigurationArgument(parse)).OfType<string>(), .. settings];
+            return RunAsync(configuration, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IReadOnlyList<string> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. configuration] });
         builder.Configuration.AddEnvironmentVariables(FlowForgeApp.EnvironmentPrefix);
+        builder.Configuration.AddCommandLine([.. configuration]);
         builder.Logging.ClearProviders();
+        IHost host;
         try
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, "data");
-            using var host = builder.Build();
-            await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
+            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), "data");
+            host = builder.Build();
+            ValidatedOptions.ValidateNow(host.Services);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Data.Common.DbException)
+        catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
         {
-            await error.WriteLineAsync($"Migration failed: {ex.Message}");
-            return 1;
+            await StartupFailure.WriteAsync(error, problems);
+            return FlowForgeCli.UsageError;
+        }
+
+        using (host)
+        {
+            try
+            {
+                await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Data.Common.DbException)
+            {
+                await error.WriteLineAsync($"Migration failed: {ex.Message}");
+                return 1;
+            }
         }
 
         await output.WriteLineAsync("The store's schema is up to date.");

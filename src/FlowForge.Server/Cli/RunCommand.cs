@@ -1,12 +1,15 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
 using FlowForge.Storage.Sql;
+using Spectre.Console;
 
 namespace FlowForge.Server.Cli;
 
@@ -18,45 +21,47 @@ internal static class RunCommand
 {
     private static readonly Guid LocalOwner = Guid.Empty;
 
-    public static async Task<int> RunAsync(CommandLine line, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create(IReadOnlyList<string> settings)
     {
-        if (line.Arguments.Count != 1)
-        {
-            await error.WriteLineAsync("Usage: flowforge run FILE [--input JSON] [--data DIR]");
-            return 2;
-        }
+        var file = ValidateCommand.FlowFileArgument();
+        var input = new Option<string>("--input") { Description = "The run's input, a JSON object", HelpName = "JSON" };
+        var data = new Option<string>("--data") { Description = "Keep the run in this folder's SQLite store [default: a scratch folder, deleted after]", HelpName = "DIR" };
+        var command = new Command("run", "Run a flow file in this process with live progress; exit 1 if the run fails") { file, input, data };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetRequiredValue(file), parse.GetValue(input), parse.GetValue(data), settings,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        var path = line.Arguments[0];
+    private static async Task<int> RunAsync(
+        string path, string? inputText, string? data, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         var json = await ValidateCommand.ReadFlowFileAsync(path, error, cancellationToken);
         if (json is null)
         {
-            return 2;
+            return FlowForgeCli.UsageError;
         }
 
         JsonNode? input = null;
-        if (line.Options.TryGetValue("input", out var inputText))
+        if (inputText is not null)
         {
-            try
+            if (!JsonPolicy.TryParse(inputText, out input, out var rejection))
             {
-                input = JsonNode.Parse(inputText);
-            }
-            catch (JsonException ex)
-            {
-                await error.WriteLineAsync($"--input is not valid JSON: {ex.Message}");
-                return 2;
+                await error.WriteLineAsync(rejection!.Path == "$" ? $"--input is refused: {rejection.Message}" : $"--input is refused at {rejection.Path}: {rejection.Message}");
+                return FlowForgeCli.UsageError;
             }
 
             if (input is not JsonObject)
             {
                 await error.WriteLineAsync("--input must be a JSON object.");
-                return 2;
+                return FlowForgeCli.UsageError;
             }
         }
 
-        var scratch = line.Options.TryGetValue("data", out var data) ? null : Directory.CreateTempSubdirectory("flowforge-run-");
+        var scratch = data is null ? Directory.CreateTempSubdirectory("flowforge-run-") : null;
         try
         {
-            return await ExecuteAsync(path, json, input, data ?? scratch!.FullName, line, output, error, cancellationToken);
+            return await ExecuteAsync(path, json, input, data ?? scratch!.FullName, settings, output, error, cancellationToken);
         }
         finally
         {
@@ -64,12 +69,25 @@ internal static class RunCommand
         }
     }
 
-    private static async Task<int> ExecuteAsync(string path, string json, JsonNode? input, string dataDirectory, CommandLine line, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> ExecuteAsync(
+        string path, string json, JsonNode? input, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. FlowForgeCli.ToConfigurationArgs(line, new Dictionary<string, string>())] });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
         builder.Logging.ClearProviders();
-        builder.Services.AddFlowForgeCore(builder.Configuration, dataDirectory);
-        using var host = builder.Build();
+        IHost host;
+        try
+        {
+            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory);
+            host = builder.Build();
+            ValidatedOptions.ValidateNow(host.Services);
+        }
+        catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
+        {
+            await StartupFailure.WriteAsync(error, problems);
+            return FlowForgeCli.UsageError;
+        }
+
+        using var _ = host;
         await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
 
         var check = host.Services.GetRequiredService<FlowChecker>().Check(json);
@@ -86,25 +104,58 @@ internal static class RunCommand
         var runId = Guid.CreateVersion7();
         var changes = Channel.CreateUnbounded<RunEvent>();
         using var subscription = host.Services.GetRequiredService<IRunEvents>().Subscribe(runId, e => changes.Writer.TryWrite(e));
-        var display = new ProgressDisplay(output, plan, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
+        var display = new ProgressDisplay(plan);
         await output.WriteLineAsync($"Running '{check.Document.Name}' ({plan.Nodes.Count} nodes)");
 
         var clock = Stopwatch.StartNew();
         await host.Services.GetRequiredService<RunCoordinator>().StartAsync(new StartRun(runId, LocalOwner, flow.Id, input, null), cancellationToken);
         RunStatusChanged? final = null;
-        await foreach (var change in changes.Reader.ReadAllAsync(cancellationToken))
+        RunView? run = null;
+
+        // Reads changes until the run ends, then settles every row from the store: nothing is shown twice.
+        async Task FollowAsync(Func<string, Task> changed)
         {
-            await display.ApplyAsync(change, clock.Elapsed);
-            if (change is RunStatusChanged { Status: var status } ended && status.IsFinal())
+            await foreach (var change in changes.Reader.ReadAllAsync(cancellationToken))
             {
-                final = ended;
-                break;
+                if (display.Apply(change, clock.Elapsed) is { } nodeId)
+                {
+                    await changed(nodeId);
+                }
+
+                if (change is RunStatusChanged { Status: var status } ended && status.IsFinal())
+                {
+                    final = ended;
+                    break;
+                }
+            }
+
+            run = await host.Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, cancellationToken);
+            foreach (var nodeId in display.ApplyFinal(run!, clock.Elapsed))
+            {
+                await changed(nodeId);
             }
         }
 
-        var run = await host.Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, cancellationToken);
+        if (Terminal.IsInteractive(output))
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+            await display.LiveAsync(console, redraw => FollowAsync(_ =>
+            {
+                redraw();
+                return Task.CompletedTask;
+            }));
+        }
+        else
+        {
+            await FollowAsync(nodeId => display.SettledLine(nodeId) is { } line ? output.WriteLineAsync(line) : Task.CompletedTask);
+            foreach (var line in display.RemainingLines())
+            {
+                await output.WriteLineAsync(line);
+            }
+        }
+
         await host.StopAsync(CancellationToken.None);
-        await display.SummaryAsync(run!, clock.Elapsed);
+        await ProgressDisplay.WriteSummaryAsync(output, plan, run!, clock.Elapsed);
         if (final!.Status != RunStatus.Succeeded)
         {
             await error.WriteLineAsync($"Run {final.Status.ToString().ToLowerInvariant()}: {final.Error ?? run!.Error}");

@@ -1,33 +1,35 @@
+using System.CommandLine;
 using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace FlowForge.Server.Cli;
 
+/// <summary><c>flowforge serve</c>: runs FlowForge (the API and the engine, or one role of a scaled-out deployment).</summary>
 internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
-    private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal)
+    public static Command Create(IReadOnlyList<string> settings)
     {
-        ["data"] = "Storage:DataDirectory",
-        ["urls"] = "urls",
-        ["role"] = ProviderKinds.RoleKey,
-        ["store"] = ProviderKinds.StoreKey,
-        ["store-connection"] = "Storage:ConnectionString",
-        ["state-shards"] = "Storage:Shards",
-        ["queue"] = ProviderKinds.QueueKey,
-        ["queue-connection"] = "Queue:ConnectionString",
-        ["cache"] = ProviderKinds.CacheKey,
-        ["cache-connection"] = "Cache:ConnectionString",
-    };
+        var options = SettingOption.ForServer();
+        var command = new Command("serve", $"Start FlowForge (defaults: SQLite in ./data, {DefaultUrls})");
+        foreach (var option in options)
+        {
+            command.Options.Add(option.Option);
+        }
 
-    public static IReadOnlyDictionary<string, string> OptionNames => ShortNames;
+        command.SetAction((parse, cancellationToken) =>
+        {
+            List<string> configuration = [.. options.Select(o => o.ToConfigurationArgument(parse)).OfType<string>(), .. settings];
+            return RunAsync(configuration, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
 
-    public static async Task<int> RunAsync(CommandLine line, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(List<string> config, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var config = FlowForgeCli.ToConfigurationArgs(line, ShortNames);
-        if (!line.Options.ContainsKey("urls") && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null
+        if (!config.Any(c => c.StartsWith("--urls=", StringComparison.OrdinalIgnoreCase)) && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null
             && Environment.GetEnvironmentVariable(FlowForgeApp.EnvironmentPrefix + "urls") is null)
         {
             config.Add($"--urls={DefaultUrls}");
@@ -37,11 +39,12 @@ internal static class ServeCommand
         try
         {
             app = FlowForgeApp.Build(config);
+            ValidatedOptions.ValidateNow(app.Services);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
         {
-            await error.WriteLineAsync($"FlowForge cannot start: {ex.Message}");
-            return 2;
+            await StartupFailure.WriteAsync(error, problems);
+            return FlowForgeCli.UsageError;
         }
 
         await using var _ = app;
@@ -60,7 +63,7 @@ internal static class ServeCommand
         var kinds = app.Services.GetRequiredService<ProviderKinds>();
         if (!kinds.ServesApi)
         {
-            await output.WriteLineAsync($"FlowForge {kinds.Role.ToString().ToLowerInvariant()} is running (store {kinds.Store}, queue {kinds.Queue}, cache {kinds.Cache}); health at {address}/health/ready");
+            await output.WriteLineAsync($"FlowForge is running ({kinds}); health at {address}/health/ready");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
 using FlowForge.Nodes.Core;
@@ -5,20 +6,26 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Cli;
 
+/// <summary><c>flowforge validate FILE</c>: checks a flow file without a server and prints every problem.</summary>
 internal static class ValidateCommand
 {
-    public static async Task<int> RunAsync(CommandLine line, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Command Create()
     {
-        if (line.Arguments.Count != 1)
-        {
-            await error.WriteLineAsync("Usage: flowforge validate FILE");
-            return 2;
-        }
+        var file = FlowFileArgument();
+        var command = new Command("validate", "Check a flow file; prints every problem and exits 1 if there is any") { file };
+        command.SetAction((parse, cancellationToken) =>
+            RunAsync(parse.GetRequiredValue(file), parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return command;
+    }
 
-        var json = await ReadFlowFileAsync(line.Arguments[0], error, cancellationToken);
+    public static Argument<string> FlowFileArgument() => new("FILE") { Description = "A flow file (*.flow.json, as the editor exports it)" };
+
+    private static async Task<int> RunAsync(string path, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var json = await ReadFlowFileAsync(path, error, cancellationToken);
         if (json is null)
         {
-            return 2;
+            return FlowForgeCli.UsageError;
         }
 
         var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddNodeTypes(typeof(ManualTriggerNode).Assembly);
@@ -32,7 +39,7 @@ internal static class ValidateCommand
             return 0;
         }
 
-        await WriteProblemsAsync(line.Arguments[0], check.Problems, output);
+        await WriteProblemsAsync(path, check.Problems, output);
         return 1;
     }
 

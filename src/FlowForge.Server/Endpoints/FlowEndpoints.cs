@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -63,8 +64,7 @@ internal static class FlowEndpoints
             return ApiProblems.NotFound(version is null ? $"Flow {id}" : $"Version {version} of flow {id}");
         }
 
-        using var definition = JsonDocument.Parse(flow.Json);
-        return TypedResults.Ok(new FlowDetails(flow.Id, flow.Name, flow.Version, flow.CreatedAt, flow.UpdatedAt, definition.RootElement.Clone()));
+        return TypedResults.Ok(new FlowDetails(flow.Id, flow.Name, flow.Version, flow.CreatedAt, flow.UpdatedAt, JsonPolicy.ParseStoredElement(flow.Json)));
     }
 
     private static async Task<Results<Ok<Page<FlowSummary>>, ProblemHttpResult>> ListAsync(

@@ -1,48 +1,35 @@
-using FlowForge.Engine.Queueing;
-using FlowForge.Engine.Runs;
+using System.Text.Json;
 using FlowForge.Server.Hosting;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace FlowForge.Server.Endpoints;
 
+/// <summary>
+/// <c>/health/live</c> runs no check (the process answers); <c>/health/ready</c> runs every check tagged
+/// <see cref="ProviderSelection.ReadyTag"/> and answers 503 naming the ones that failed.
+/// </summary>
 internal static class HealthEndpoints
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private static readonly ManagementEndpoint OnBothPorts = new(AlsoOnMainPort: true);
+
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        group.MapGet("/live", () => TypedResults.Ok(new HealthReport("Healthy", new Dictionary<string, string>())))
-            .WithSummary("The process is up.");
-        group.MapGet("/ready", ReadyAsync)
-            .WithSummary("The process can serve: its store and queue answer and the start-up recovery scan is done.");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
+            .AllowAnonymous().WithMetadata(OnBothPorts);
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ProviderSelection.ReadyTag), ResponseWriter = WriteAsync })
+            .AllowAnonymous().WithMetadata(OnBothPorts);
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(IEnumerable<IReadinessCheck> checks, IWorkQueue queue, RecoveryService recovery, CancellationToken cancellationToken)
+    private static Task WriteAsync(HttpContext context, HealthReport report)
     {
-        var results = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var check in checks)
-        {
-            results[check.Name] = await Safe(() => check.IsReadyAsync(cancellationToken));
-        }
-
-        results["queue"] = await Safe(() => queue.IsReadyAsync(cancellationToken));
-        results["recovery"] = recovery.StartupScanCompleted.IsCompleted ? "Healthy" : "Unhealthy";
-        var healthy = results.Values.All(v => v == "Healthy");
-        return healthy
-            ? TypedResults.Ok(new HealthReport("Healthy", results))
-            : TypedResults.Json(new HealthReport("Unhealthy", results), statusCode: StatusCodes.Status503ServiceUnavailable);
+        var checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status.ToString(), StringComparer.Ordinal);
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, new Report(report.Status.ToString(), checks), Json, context.RequestAborted);
     }
 
-    private static async Task<string> Safe(Func<ValueTask<bool>> check)
-    {
-        try
-        {
-            return await check() ? "Healthy" : "Unhealthy";
-        }
-        catch (Exception)
-        {
-            return "Unhealthy";
-        }
-    }
-
-    internal sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks);
+    private sealed record Report(string Status, IReadOnlyDictionary<string, string> Checks);
 }

@@ -1,67 +1,69 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Json;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace FlowForge.Server.Endpoints;
 
 /// <summary>
-/// Reads a request body as text and JSON by hand, so that flows are stored exactly as sent and every
-/// malformed body gets a 400 that says where it broke (not a framework message or a 500).
+/// Reads request bodies under <see cref="JsonPolicy"/>, by hand, so that flows are stored exactly as sent and
+/// every refused body gets a problem+json answer naming the field (not a framework message or a 500):
+/// 415 for a body that is not declared as JSON, 413 past the body limit, 400 for anything the policy refuses.
 /// </summary>
 internal static class JsonBody
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The body as text, checked to be UTF-8 and declared as JSON; an empty body is an empty string.</summary>
     public static async Task<(string? Text, ProblemHttpResult? Problem)> ReadTextAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var (bytes, problem) = await ReadBytesAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
         try
         {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            var text = await reader.ReadToEndAsync(cancellationToken);
-            return (text, null);
+            var body = bytes.AsSpan();
+            if (body.StartsWith("\uFEFF"u8))
+            {
+                body = body[3..];
+            }
+
+            return (StrictUtf8.GetString(body), null);
         }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (DecoderFallbackException)
         {
-            return (null, ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                $"Bodies are limited to {request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0} bytes."));
+            return (null, ApiProblems.BadRequest("The body is not valid UTF-8; send JSON encoded as UTF-8.", "$"));
         }
     }
 
     /// <summary>Parses an optional JSON object body; an empty body is an empty object.</summary>
     public static async Task<(JsonObject? Body, ProblemHttpResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (text, problem) = await ReadTextAsync(request, cancellationToken);
+        var (bytes, problem) = await ReadBytesAsync(request, cancellationToken);
         if (problem is not null)
         {
             return (null, problem);
         }
 
-        if (string.IsNullOrWhiteSpace(text))
+        if (bytes!.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
             return ([], null);
         }
 
-        var (node, parseProblem) = Parse(text);
-        if (parseProblem is not null)
+        if (!JsonPolicy.TryParse(bytes, out var node, out var rejection))
         {
-            return (null, parseProblem);
+            return (null, ApiProblems.BadRequest(rejection!.Message, rejection.Path));
         }
 
         return node is JsonObject obj
             ? (obj, null)
             : (null, ApiProblems.BadRequest("The body must be a JSON object.", "$"));
-    }
-
-    public static (JsonNode? Node, ProblemHttpResult? Problem) Parse(string text)
-    {
-        try
-        {
-            return (JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 128 }), null);
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.LineNumber is { } line ? $" at line {line + 1}, position {(ex.BytePositionInLine ?? 0) + 1}" : "";
-            return (null, ApiProblems.BadRequest($"The body is not valid JSON{where}.", "$"));
-        }
     }
 
     public static string? GetString(JsonObject body, string name, out ProblemHttpResult? problem)
@@ -82,4 +84,36 @@ internal static class JsonBody
         problem = ApiProblems.BadRequest($"'{name}' must be a string.", name);
         return null;
     }
+
+    private static async Task<(byte[]? Bytes, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            bytes = buffer.ToArray();
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
+                $"Bodies are limited to {request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0} bytes.", "$"));
+        }
+
+        if (bytes.Length > 0 && !IsJson(request.ContentType))
+        {
+            return (null, ApiProblems.Create(StatusCodes.Status415UnsupportedMediaType, "The body is not JSON.",
+                $"Send the body as application/json, not {(string.IsNullOrEmpty(request.ContentType) ? "without a Content-Type" : $"'{Shorten(request.ContentType)}'")}.", "Content-Type"));
+        }
+
+        return (bytes, null);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.HasValue
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+        && (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 60), "…");
 }

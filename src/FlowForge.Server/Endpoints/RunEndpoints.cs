@@ -1,6 +1,9 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -25,14 +28,16 @@ internal static class RunEndpoints
         flows.MapGet("/", ListAsync).WithSummary("The flow's runs, newest first, cursor paginated.");
 
         var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization();
-        runs.MapGet("/{runId:guid}", GetAsync).WithSummary("A run's status and, per node, status, attempt, times, output and error.");
+        runs.MapGet("/{runId:guid}", GetAsync)
+            .WithSummary("A run's status and, per node, status, attempt, times, output and error. Outputs over Api:MaxInlineOutputBytes are replaced by their size and a link.");
+        runs.MapGet("/{runId:guid}/nodes/{nodeId}/output", GetOutputAsync).WithSummary("One node's output, whole, as JSON.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
         return app;
     }
 
     private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
         Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
-        IRateLimiter limiter, IOptions<RateLimitOptions> limits, CancellationToken cancellationToken)
+        IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, IOptions<FlowLimits> flowLimits, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var owner = context.User.UserId();
@@ -55,6 +60,13 @@ internal static class RunEndpoints
         if (input is not null and not JsonObject)
         {
             return ApiProblems.BadRequest("'input' must be a JSON object.", "input");
+        }
+
+        if (input is not null && JsonPolicy.Utf8Length(input) is var inputBytes && inputBytes > flowLimits.Value.MaxRunInputBytes)
+        {
+            return ApiProblems.BadRequest(
+                $"'input' takes {inputBytes} bytes; a run input may take at most {flowLimits.Value.MaxRunInputBytes} ({FlowLimits.Section}:{nameof(FlowLimits.MaxRunInputBytes)}). Send less data or a reference to it.",
+                "input");
         }
 
         string? idempotencyKey = request.Headers["Idempotency-Key"];
@@ -81,6 +93,11 @@ internal static class RunEndpoints
         {
             return ApiProblems.NotFound($"Flow {flowId}");
         }
+        catch (FlowInvalidException ex)
+        {
+            // Saved under other limits or node types than this server has now: say what to fix, as a save would.
+            return ApiProblems.InvalidFlow(ex.Problems);
+        }
 
         var location = $"/api/runs/{start.RunId}";
         if (wait is { } seconds)
@@ -100,7 +117,7 @@ internal static class RunEndpoints
             {
                 context.Response.Headers["Preference-Applied"] = $"wait={seconds}";
                 context.Response.Headers.Location = location;
-                return TypedResults.Ok(RunDetails.From(run));
+                return TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
             }
         }
 
@@ -108,10 +125,34 @@ internal static class RunEndpoints
     }
 
     private static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(
-        Guid runId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+        Guid runId, HttpContext context, IRunQueries queries, IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
         var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
-        return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run));
+        return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
+    }
+
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetOutputAsync(
+        Guid runId, string nodeId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
+        if (run is null)
+        {
+            return ApiProblems.NotFound($"Run {runId}");
+        }
+
+        var node = run.Nodes.FirstOrDefault(n => n.NodeId == nodeId);
+        if (node is null)
+        {
+            return ApiProblems.NotFound($"Node '{nodeId}' of run {runId}");
+        }
+
+        if (node.Status != NodeStatus.Succeeded)
+        {
+            return ApiProblems.NotFound($"An output of node '{nodeId}' (status {node.Status}) in run {runId}");
+        }
+
+        // Stored as JSON text already: sent as it is, without parsing what may be megabytes.
+        return TypedResults.Text(node.OutputJson ?? "null", "application/json", Encoding.UTF8);
     }
 
     private static async Task<Results<Ok<Page<RunListItem>>, ProblemHttpResult>> ListAsync(
@@ -191,24 +232,42 @@ internal static class RunEndpoints
             new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error);
     }
 
-    internal sealed record NodeRunDetails(string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonElement? Output, string? Error, DateTimeOffset? WaitUntil);
+    /// <summary>A node's state; <see cref="OutputLink"/> stands in for an output too large to include (then <see cref="Output"/> is null).</summary>
+    internal sealed record NodeRunDetails(
+        string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink);
+
+    /// <summary>Where to fetch an output left out of a run's details, and how big it is.</summary>
+    internal sealed record OutputLink(long Bytes, string Href);
 
     internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes)
     {
-        public static RunDetails From(RunView run) => new(
+        public static RunDetails From(RunView run, long maxInlineOutputBytes) => new(
             run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
             run.CreatedAt, run.StartedAt, run.FinishedAt,
-            [.. run.Nodes.Select(n => new NodeRunDetails(n.NodeId, n.Type, n.Status.ToString(), n.Attempt, n.StartedAt, n.FinishedAt, ParseJson(n.OutputJson), n.Error, n.WaitUntil))]);
+            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))]);
 
-        private static JsonElement? ParseJson(string? json)
+        private static NodeRunDetails Node(Guid runId, NodeInstanceView node, long maxInlineOutputBytes)
         {
-            if (json is null)
+            JsonElement? output = null;
+            OutputLink? link = null;
+            if (node.OutputJson is { } json)
             {
-                return null;
+                // A large output is measured, never parsed; text short enough to fit at 3 bytes a character is not even measured.
+                var bytes = json.Length * 3L <= maxInlineOutputBytes ? json.Length : Encoding.UTF8.GetByteCount(json);
+                if (bytes > maxInlineOutputBytes)
+                {
+                    link = new OutputLink(bytes, $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(node.NodeId)}/output");
+                }
+                else
+                {
+                    output = ParseJson(json);
+                }
             }
 
-            using var document = JsonDocument.Parse(json);
-            return document.RootElement.Clone();
+            return new NodeRunDetails(node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link);
         }
+
+        private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);
     }
 }

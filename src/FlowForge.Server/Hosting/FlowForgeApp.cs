@@ -1,13 +1,14 @@
 using System.Text.Json.Serialization;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
 using FlowForge.Server.Realtime;
 using FlowForge.Storage.Sql;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.IdentityModel.Tokens;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace FlowForge.Server.Hosting;
 
@@ -33,61 +34,51 @@ public static class FlowForgeApp
         var server = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = server.MaxRequestBodyBytes;
+            // A negative value is reported by the validator at start; Kestrel would throw an unexplained exception here.
+            k.Limits.MaxRequestBodySize = Math.Max(0, server.MaxRequestBodyBytes);
             k.AddServerHeader = false;
         });
+        var managementPorts = builder.AddManagementListeners(server);
 
-        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddValidatedOptions<ServerOptions, ServerOptionsValidator>(ServerOptions.Section);
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.Section);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.Section);
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
+            .Validate(o => o.MaxInlineOutputBytes >= 0, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxInlineOutputBytes)} must be 0 or more (bytes).")
+            .ValidateOnStart();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Stored documents are up to JsonPolicy.MaxDepth deep and answers wrap them in a few levels more.
+            o.SerializerOptions.MaxDepth = 2 * JsonPolicy.MaxDepth;
         });
+        // Request lines come from HTTP logging, which redacts the hub's access_token; the host's own request lines print raw query strings.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
+                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
+        services.AddHttpLoggingInterceptor<RequestLogRedaction>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
+        services.AddExceptionHandler<UnexpectedExceptionLogger>();
         services.AddOpenApi();
 
         var kinds = ProviderKinds.Read(configuration);
         services.AddSingleton(kinds);
         builder.AddFlowForgeTelemetry(kinds);
-        services.AddFlowForgeCore(configuration, "data");
+        services.AddFlowForgeCore(configuration, kinds, "data");
         services.PostConfigure<EngineOptions>(o =>
         {
             o.SoleWorker = kinds.SoleWorker;
             o.ExecuteWork = kinds.ExecutesWork;
         });
-        services.AddSingleton<IReadinessCheck, StoreReadiness>();
+        services.AddProviderHealthChecks(configuration, kinds);
 
-        services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
-        services.AddSingleton<SigningKeys>();
-        services.AddSingleton<TokenIssuer>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
-        {
-            o.MapInboundClaims = false;
-            o.Events = new JwtBearerEvents
-            {
-                // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query string.
-                OnMessageReceived = context =>
-                {
-                    if (context.HttpContext.Request.Path.StartsWithSegments(RunsHub.Path, StringComparison.Ordinal))
-                    {
-                        context.Token = context.Request.Query["access_token"];
-                    }
-
-                    return Task.CompletedTask;
-                },
-            };
-            o.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = TokenIssuer.Issuer,
-                ValidAudience = TokenIssuer.Audience,
-                IssuerSigningKeyResolver = (_, _, _, _) => [keys.Key],
-                ClockSkew = TimeSpan.FromSeconds(30),
-            };
-        });
-        services.AddAuthorization();
+        services.AddFlowForgeAuth(kinds);
         if (kinds.ServesApi)
         {
             services.AddSignalR();
@@ -95,8 +86,11 @@ public static class FlowForgeApp
         }
 
         var app = builder.Build();
+        app.UseFlowForgeRequestLogging();
+        app.UseHttpLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
+        app.UseManagementPortFilter(managementPorts);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
@@ -104,6 +98,7 @@ public static class FlowForgeApp
         if (kinds.ServesApi)
         {
             app.MapOpenApi("/openapi/{documentName}.json");
+            app.MapScalarApiReference("/docs", o => o.WithTitle("FlowForge API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
             app.MapAuthEndpoints();
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
@@ -114,9 +109,13 @@ public static class FlowForgeApp
         return app;
     }
 
-    /// <summary>Migrates the store and loads signing keys; call before the app starts serving.</summary>
+    /// <summary>
+    /// Validates every setting (throwing <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), migrates the
+    /// store and loads signing keys; call before the app starts serving.
+    /// </summary>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
+        ValidatedOptions.ValidateNow(app.Services);
         await app.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         if (app.Services.GetRequiredService<ProviderKinds>().ServesApi)
         {

@@ -1,4 +1,6 @@
 using FlowForge.Engine.Runs;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -7,24 +9,14 @@ namespace FlowForge.Server.Hosting;
 
 /// <summary>
 /// Traces, metrics and logs in every role. Metrics are scraped at <c>/metrics</c> (Prometheus); traces are
-/// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; logs are JSON lines with scopes, so each
-/// line of a node execution carries its run id and node id.
+/// exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; logs are short text lines on a terminal and
+/// JSON lines with scopes otherwise (<c>Logging:Format</c>), so each line of a node execution carries its run id and node id.
 /// </summary>
 internal static class Telemetry
 {
     public static WebApplicationBuilder AddFlowForgeTelemetry(this WebApplicationBuilder builder, ProviderKinds kinds)
     {
-        var logging = builder.Logging;
-        if (builder.Configuration["Logging:Console:FormatterName"] is null)
-        {
-            logging.AddJsonConsole(o =>
-            {
-                o.IncludeScopes = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-            });
-        }
-
+        AddLogging(builder);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r
                 .AddService("flowforge", serviceInstanceId: $"{Environment.MachineName}-{Environment.ProcessId}")
@@ -47,10 +39,60 @@ internal static class Telemetry
         return builder;
     }
 
+    /// <summary>One line per request, when <c>Logging:Requests</c> asks for it.</summary>
+    public static WebApplication UseFlowForgeRequestLogging(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<LoggingOptions>>().Value.Requests)
+        {
+            app.UseMiddleware<RequestLogging>();
+        }
+
+        return app;
+    }
+
     public static WebApplication MapFlowForgeMetrics(this WebApplication app)
     {
-        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous().WithMetadata(new ManagementEndpoint(AlsoOnMainPort: false));
         return app;
+    }
+
+    private static void AddLogging(WebApplicationBuilder builder)
+    {
+        // Lowest precedence, so appsettings, environment and --Logging:LogLevel:... still win: the framework's
+        // per-request Information lines (request started/finished, endpoint executing) are noise by default.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
+
+        builder.Services.AddValidatedOptions<LoggingOptions, LoggingOptionsValidator>(LoggingOptions.Section);
+        var format = LoggingOptions.ChooseFormat(builder.Configuration["Logging:Format"], Console.IsOutputRedirected);
+        if (builder.Configuration["Logging:Console:FormatterName"] is not null)
+        {
+            return;
+        }
+
+        if (format == LoggingOptions.Json)
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = false;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
     }
 
     private static bool IsTraced(HttpContext context) =>

@@ -14,18 +14,22 @@ internal sealed class RunsHub(IRunQueries queries) : Hub
 {
     public const string Path = "/hubs/runs";
 
-    /// <summary>Starts sending the run's changes to this connection; returns the run's current status, so no change falls between reading and watching.</summary>
+    /// <summary>
+    /// Starts sending the run's changes to this connection; returns the run's current status, so no change falls between
+    /// reading and watching. Ownership is checked before the connection joins the run's group: a connection is never in the
+    /// group of a run it does not own, not even for the moment a check takes.
+    /// </summary>
     public async Task<string> Watch(Guid runId)
     {
-        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
-        var run = await queries.GetRunAsync(runId, Context.User!.UserId(), Context.ConnectionAborted);
-        if (run is null)
-        {
-            await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
-            throw new HubException($"Run {runId} was not found.");
-        }
+        var owner = Context.User!.UserId();
+        var owned = await queries.GetRunAsync(runId, owner, Context.ConnectionAborted)
+            ?? throw new HubException($"Run {runId} was not found.");
 
-        return run.Status.ToString();
+        await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
+
+        // Read again now that changes reach this connection: a change committed between the check and joining is in this status.
+        var run = await queries.GetRunAsync(runId, owner, Context.ConnectionAborted);
+        return (run ?? owned).Status.ToString();
     }
 
     public Task Unwatch(Guid runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);

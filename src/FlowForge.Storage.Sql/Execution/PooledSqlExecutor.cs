@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Dialects;
 
 namespace FlowForge.Storage.Sql.Execution;
@@ -9,7 +10,8 @@ namespace FlowForge.Storage.Sql.Execution;
 /// the driver's pool, so any number of processes and threads write at once and the database's row locks
 /// order them. An operation the database rolled back for a conflict (deadlock, serialization failure) runs
 /// again after a short random pause, a bounded number of times; the store's operations only touch the
-/// database, so running one again is safe.
+/// database, so running one again is safe. A failure the driver calls transient (the server is down or restarting,
+/// the connection broke, the pool is exhausted) leaves as <see cref="StoreUnavailableException"/>.
 /// </summary>
 internal sealed class PooledSqlExecutor : SqlExecutor
 {
@@ -49,7 +51,7 @@ internal sealed class PooledSqlExecutor : SqlExecutor
             }
             catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
             {
-                throw TransientFailures.Wrap(exception);
+                throw TransientFailures.Wrap(Dialect, exception);
             }
         }
     }
@@ -65,7 +67,7 @@ internal sealed class PooledSqlExecutor : SqlExecutor
         }
         catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
         {
-            throw TransientFailures.Wrap(exception);
+            throw TransientFailures.Wrap(Dialect, exception);
         }
     }
 
@@ -93,6 +95,7 @@ internal sealed class PooledSqlExecutor : SqlExecutor
         return result;
     }
 
+    // The driver's message names the host and the error, never the password; it stays in the inner exception for the log.
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));

@@ -6,7 +6,7 @@ namespace FlowForge.Storage.Sql.Execution;
 
 /// <summary>
 /// Decides which driver errors pass by themselves (no connection left, server restarting, deadlock, busy file,
-/// timeout) and turns them into <see cref="TransientStoreException"/>, so the engine never names a driver type.
+/// timeout) and turns them into <see cref="StoreUnavailableException"/>, so the engine never names a driver type.
 /// </summary>
 internal static class TransientFailures
 {
@@ -17,6 +17,6 @@ internal static class TransientFailures
         _ => false,
     };
 
-    public static TransientStoreException Wrap(Exception exception) =>
-        new($"The database failed for a passing reason ({exception.GetType().Name}): {exception.Message}", exception);
+    public static StoreUnavailableException Wrap(SqlDialect dialect, Exception exception) =>
+        new($"The {dialect.Name} database is unavailable; try again shortly.", exception);
 }

@@ -34,7 +34,7 @@ internal sealed class SqliteExecutor : SqlExecutor
         }
         catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
         {
-            throw TransientFailures.Wrap(exception);
+            throw TransientFailures.Wrap(Dialect, exception);
         }
     }
 
@@ -52,7 +52,7 @@ internal sealed class SqliteExecutor : SqlExecutor
         }
         catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
         {
-            throw TransientFailures.Wrap(exception);
+            throw TransientFailures.Wrap(Dialect, exception);
         }
         finally
         {

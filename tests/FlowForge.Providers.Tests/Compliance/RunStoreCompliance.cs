@@ -233,9 +233,9 @@ public abstract class RunStoreCompliance(StorageProvider provider) : StoreCompli
 
         Assert.NotNull(claim);
         Assert.Equal(3, claim.DependencyOutputs.Count);
-        Assert.Equal("""{"from":"trigger"}""", claim.DependencyOutputs["trigger"]);
+        Assert.Equal("""{"from":"trigger"}""", claim.DependencyOutputs["trigger"]?.GetRawText());
         Assert.True(claim.DependencyOutputs.ContainsKey("a"));
         Assert.Null(claim.DependencyOutputs["a"]);
-        Assert.Equal("""{"from":"b"}""", claim.DependencyOutputs["b"]);
+        Assert.Equal("""{"from":"b"}""", claim.DependencyOutputs["b"]?.GetRawText());
     }
 }

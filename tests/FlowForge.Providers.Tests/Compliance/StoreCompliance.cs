@@ -4,6 +4,7 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlowForge.Providers.Tests.Compliance;
 
@@ -19,7 +20,7 @@ public abstract class StoreCompliance(StorageProvider provider) : IAsyncLifetime
 
     protected StorageProvider Provider { get; } = provider;
 
-    protected ManualTimeProvider Time { get; } = new(T0);
+    protected FakeTimeProvider Time { get; } = new(T0);
 
     protected TestDatabase Database { get; private set; } = null!;
 

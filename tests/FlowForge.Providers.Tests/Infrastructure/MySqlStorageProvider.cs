@@ -1,15 +1,16 @@
 using FlowForge.Storage.Sql;
+using FlowForge.Testing;
 using MySqlConnector;
 
 namespace FlowForge.Providers.Tests.Infrastructure;
 
 /// <summary>The mysql provider on the MariaDB server of the tests.</summary>
-public sealed class MySqlStorageProvider(TestServers servers, int shards = 1) : ServerStorageProvider(shards)
+public sealed class MySqlStorageProvider(int shards = 1) : ServerStorageProvider(shards)
 {
     protected override string Provider => SqlStorageOptions.MySql;
 
     public override string ConnectionStringFor(string database) =>
-        new MySqlConnectionStringBuilder(servers.MySql) { Database = database }.ConnectionString;
+        new MySqlConnectionStringBuilder(TestServices.MySql) { Database = database }.ConnectionString;
 
     protected override async Task CreateDatabaseAsync(string name)
     {
@@ -27,5 +28,5 @@ public sealed class MySqlStorageProvider(TestServers servers, int shards = 1) : 
         command.ExecuteNonQuery();
     }
 
-    private string AdminConnectionString() => new MySqlConnectionStringBuilder(servers.MySql) { Pooling = false }.ConnectionString;
+    private static string AdminConnectionString() => new MySqlConnectionStringBuilder(TestServices.MySql) { Pooling = false }.ConnectionString;
 }

@@ -1,14 +1,15 @@
 using FlowForge.Storage.Sql;
+using FlowForge.Testing;
 using Npgsql;
 
 namespace FlowForge.Providers.Tests.Infrastructure;
 
-public sealed class PostgresStorageProvider(TestServers servers, int shards = 1) : ServerStorageProvider(shards)
+public sealed class PostgresStorageProvider(int shards = 1) : ServerStorageProvider(shards)
 {
     protected override string Provider => SqlStorageOptions.Postgres;
 
     public override string ConnectionStringFor(string database) =>
-        new NpgsqlConnectionStringBuilder(servers.Postgres) { Database = database }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database }.ConnectionString;
 
     protected override async Task CreateDatabaseAsync(string name)
     {
@@ -27,5 +28,5 @@ public sealed class PostgresStorageProvider(TestServers servers, int shards = 1)
         command.ExecuteNonQuery();
     }
 
-    private string AdminConnectionString() => new NpgsqlConnectionStringBuilder(servers.Postgres) { Pooling = false }.ConnectionString;
+    private static string AdminConnectionString() => new NpgsqlConnectionStringBuilder(TestServices.Postgres) { Pooling = false }.ConnectionString;
 }

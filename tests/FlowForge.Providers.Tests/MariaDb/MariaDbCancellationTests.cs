@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbCancellationTests(TestServers servers) : CancellationCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbCancellationTests() : CancellationCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbCompletionTests(TestServers servers) : CompletionCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbCompletionTests() : CompletionCompliance(new MySqlStorageProvider());

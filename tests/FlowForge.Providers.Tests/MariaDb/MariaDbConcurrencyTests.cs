@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbConcurrencyTests(TestServers servers) : ConcurrencyCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbConcurrencyTests() : ConcurrencyCompliance(new MySqlStorageProvider());

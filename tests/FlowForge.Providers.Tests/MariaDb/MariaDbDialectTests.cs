@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbDialectTests(TestServers servers) : DialectCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbDialectTests() : DialectCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbFlowStoreTests(TestServers servers) : FlowStoreCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbFlowStoreTests() : FlowStoreCompliance(new MySqlStorageProvider());

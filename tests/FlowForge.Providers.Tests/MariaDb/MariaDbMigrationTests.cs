@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbMigrationTests(TestServers servers) : MigrationCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbMigrationTests() : MigrationCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbOutboxTests(TestServers servers) : OutboxCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbOutboxTests() : OutboxCompliance(new MySqlStorageProvider());

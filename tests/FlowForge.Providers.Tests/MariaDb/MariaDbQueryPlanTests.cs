@@ -10,14 +10,14 @@ namespace FlowForge.Providers.Tests.MariaDb;
 
 /// <summary>Every statement the store runs on MySQL must find its rows through an index, never by reading a whole table.</summary>
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbQueryPlanTests(TestServers servers, ITestOutputHelper output) : IAsyncLifetime
+public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Recovery at start-up on the embedded shape empties the whole outbox: reading all of it is the point.
     private static readonly HashSet<string> WholeTableByDesign = ["ClearOutbox"];
 
     private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => _database = await new MySqlStorageProvider(servers).CreateDatabaseAsync(TimeProvider.System);
+    public async Task InitializeAsync() => _database = await new MySqlStorageProvider().CreateDatabaseAsync(TimeProvider.System);
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbRecoveryTests(TestServers servers) : RecoveryCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbRecoveryTests() : RecoveryCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbRunQueriesTests(TestServers servers) : RunQueriesCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbRunQueriesTests() : RunQueriesCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbRunStoreTests(TestServers servers) : RunStoreCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbRunStoreTests() : RunStoreCompliance(new MySqlStorageProvider());

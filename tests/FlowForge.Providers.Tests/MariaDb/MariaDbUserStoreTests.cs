@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbUserStoreTests(TestServers servers) : UserStoreCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbUserStoreTests() : UserStoreCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresCancellationTests(TestServers servers) : CancellationCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresCancellationTests() : CancellationCompliance(new PostgresStorageProvider());

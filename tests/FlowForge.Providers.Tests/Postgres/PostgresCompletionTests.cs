@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresCompletionTests(TestServers servers) : CompletionCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresCompletionTests() : CompletionCompliance(new PostgresStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresConcurrencyTests(TestServers servers) : ConcurrencyCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresConcurrencyTests() : ConcurrencyCompliance(new PostgresStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresDialectTests(TestServers servers) : DialectCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresDialectTests() : DialectCompliance(new PostgresStorageProvider());

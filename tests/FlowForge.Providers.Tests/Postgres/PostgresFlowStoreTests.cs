@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresFlowStoreTests(TestServers servers) : FlowStoreCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresFlowStoreTests() : FlowStoreCompliance(new PostgresStorageProvider());

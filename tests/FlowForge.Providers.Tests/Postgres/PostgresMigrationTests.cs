@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresMigrationTests(TestServers servers) : MigrationCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresMigrationTests() : MigrationCompliance(new PostgresStorageProvider());

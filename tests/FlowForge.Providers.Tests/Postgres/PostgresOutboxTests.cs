@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresOutboxTests(TestServers servers) : OutboxCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresOutboxTests() : OutboxCompliance(new PostgresStorageProvider());

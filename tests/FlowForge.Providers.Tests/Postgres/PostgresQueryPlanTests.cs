@@ -10,14 +10,14 @@ namespace FlowForge.Providers.Tests.Postgres;
 
 /// <summary>Every statement the store runs on PostgreSQL must find its rows through an index, never by reading a whole table.</summary>
 [Collection(ServersCollection.Name)]
-public sealed class PostgresQueryPlanTests(TestServers servers, ITestOutputHelper output) : IAsyncLifetime
+public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Recovery at start-up on the embedded shape empties the whole outbox: reading all of it is the point.
     private static readonly HashSet<string> WholeTableByDesign = ["ClearOutbox"];
 
     private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => _database = await new PostgresStorageProvider(servers).CreateDatabaseAsync(TimeProvider.System);
+    public async Task InitializeAsync() => _database = await new PostgresStorageProvider().CreateDatabaseAsync(TimeProvider.System);
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresRecoveryTests(TestServers servers) : RecoveryCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresRecoveryTests() : RecoveryCompliance(new PostgresStorageProvider());

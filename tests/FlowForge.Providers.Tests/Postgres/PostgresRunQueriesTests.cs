@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresRunQueriesTests(TestServers servers) : RunQueriesCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresRunQueriesTests() : RunQueriesCompliance(new PostgresStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresRunStoreTests(TestServers servers) : RunStoreCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresRunStoreTests() : RunStoreCompliance(new PostgresStorageProvider());

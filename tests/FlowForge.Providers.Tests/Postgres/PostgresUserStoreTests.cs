@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresUserStoreTests(TestServers servers) : UserStoreCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresUserStoreTests() : UserStoreCompliance(new PostgresStorageProvider());

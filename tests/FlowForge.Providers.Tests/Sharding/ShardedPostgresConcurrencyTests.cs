@@ -5,4 +5,4 @@ namespace FlowForge.Providers.Tests.Sharding;
 
 /// <summary>The same races with runs spread over two PostgreSQL databases (idempotency keys claimed on shard 0).</summary>
 [Collection(ServersCollection.Name)]
-public sealed class ShardedPostgresConcurrencyTests(TestServers servers) : ConcurrencyCompliance(new PostgresStorageProvider(servers, shards: 2));
+public sealed class ShardedPostgresConcurrencyTests() : ConcurrencyCompliance(new PostgresStorageProvider(shards: 2));

@@ -5,4 +5,4 @@ namespace FlowForge.Providers.Tests.Sharding;
 
 /// <summary>Runs spread over two PostgreSQL databases.</summary>
 [Collection(ServersCollection.Name)]
-public sealed class ShardedPostgresRunQueriesTests(TestServers servers) : RunQueriesCompliance(new PostgresStorageProvider(servers, shards: 2));
+public sealed class ShardedPostgresRunQueriesTests() : RunQueriesCompliance(new PostgresStorageProvider(shards: 2));

@@ -31,8 +31,7 @@ public abstract class DurableWorkQueueCompliance : WorkQueueCompliance
         await queue.PublishAsync([Message(1)], CancellationToken.None);
 
         await Eventually.TrueAsync(() => Volatile.Read(ref succeeded) == 1, "the second delivery to succeed");
-        await Task.Delay(300);
-        Assert.Equal(2, Volatile.Read(ref attempts));
+        await Eventually.NeverAsync(() => Volatile.Read(ref attempts) > 2, "a third delivery of the handled message", TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]
@@ -58,8 +57,7 @@ public abstract class DurableWorkQueueCompliance : WorkQueueCompliance
             return Task.CompletedTask;
         }, parallelism: 1);
         firstConsumer.Cancel();
-        await Task.Delay(1_000);
-        Assert.Empty(received);
+        await Eventually.NeverAsync(() => !received.IsEmpty, "the message at the second consumer while the first still handles it", TimeSpan.FromSeconds(1));
 
         release.SetResult();
 

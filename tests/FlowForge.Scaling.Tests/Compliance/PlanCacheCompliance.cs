@@ -42,11 +42,16 @@ public abstract class PlanCacheCompliance
             return Plan(key);
         };
 
+        var asking = 0;
         var waiting = Enumerable.Range(0, 32)
-            .Select(_ => Task.Run(async () => await cache.GetOrAddAsync(key, slowCompile, CancellationToken.None)))
+            .Select(_ => Task.Run(async () =>
+            {
+                Interlocked.Increment(ref asking);
+                return await cache.GetOrAddAsync(key, slowCompile, CancellationToken.None);
+            }))
             .ToList();
         await Eventually.WithinAsync(entered.Task, "the compilation to start");
-        await Task.Delay(100);
+        await Eventually.TrueAsync(() => Volatile.Read(ref asking) == 32, "every caller to ask while the compilation runs");
         gate.SetResult();
         var plans = await Eventually.WithinAsync(Task.WhenAll(waiting), "every caller to get the plan");
 

@@ -7,9 +7,9 @@ using StackExchange.Redis;
 namespace FlowForge.Scaling.Tests.Redis;
 
 [Collection(ServicesCollection.Name)]
-public sealed class RedisRateLimiterTests(TestServices services) : RateLimiterCompliance, IAsyncLifetime
+public sealed class RedisRateLimiterTests : RateLimiterCompliance, IAsyncLifetime
 {
-    private readonly RedisTestConnections _redis = new(services.Redis);
+    private readonly RedisTestConnections _redis = new(TestServices.Redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -7,9 +7,9 @@ using FlowForge.Scaling.Tests.Infrastructure;
 namespace FlowForge.Scaling.Tests.Redis;
 
 [Collection(ServicesCollection.Name)]
-public sealed class RedisRunEventsTests(TestServices services, ITestOutputHelper output) : RunEventsCompliance, IAsyncLifetime
+public sealed class RedisRunEventsTests(ITestOutputHelper output) : RunEventsCompliance, IAsyncLifetime
 {
-    private readonly RedisTestConnections _redis = new(services.Redis);
+    private readonly RedisTestConnections _redis = new(TestServices.Redis);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -92,9 +92,11 @@ public sealed class RedisRunEventsTests(TestServices services, ITestOutputHelper
 
         publisher.Publish(new RunStatusChanged(run, RunStatus.Succeeded, null, T0));
         await Eventually.TrueAsync(() => remote.Count == 1, "the event at the observer");
-        await Task.Delay(200);
+        // Published after Redis sent the first event on, so it reaches the publisher after the first event's echo.
+        observer.Publish(new NodeStatusChanged(run, "later", NodeStatus.Succeeded, null, T0));
+        await Eventually.TrueAsync(() => local.Any(e => e is NodeStatusChanged), "the observer's event at the publisher");
 
-        Assert.Single(local);
+        Assert.Single(local, e => e is RunStatusChanged);
     }
 
     private async Task<RedisRunEvents> OpenAsync()

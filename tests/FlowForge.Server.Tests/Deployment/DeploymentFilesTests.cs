@@ -183,6 +183,95 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void Compose_Passwords_HaveNoDefaults()
+    {
+        var compose = File.ReadAllText(Path.Combine(Root, "compose.yaml"));
+
+        var defaults = PasswordDefault().Matches(compose).Select(m => m.Value).ToList();
+        Assert.True(defaults.Count == 0, $"compose.yaml gives passwords default values: {string.Join(", ", defaults)}.");
+        foreach (var variable in new[] { "POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "REDIS_PASSWORD" })
+        {
+            Assert.Contains("${" + variable + ":?", compose, StringComparison.Ordinal);
+        }
+
+        foreach (var (service, key) in new[] { ("postgres", "POSTGRES_PASSWORD"), ("rabbitmq", "RABBITMQ_DEFAULT_PASS"), ("redis", "REDISCLI_AUTH") })
+        {
+            var value = RawServiceEnvironment(service).GetValueOrDefault(key) ?? "";
+            Assert.True(RequiredVariable().IsMatch(value), $"compose.yaml: '{service}' {key} is '{value}', not a required variable (${{NAME:?message}}).");
+        }
+    }
+
+    [Fact]
+    public void Compose_Redis_RequiresAPasswordThatFlowForgeSends()
+    {
+        var command = Command(Service("redis"));
+
+        var at = command.IndexOf("--requirepass");
+        Assert.True(at >= 0 && at + 1 < command.Count && RequiredVariable().IsMatch(command[at + 1]),
+            $"compose.yaml: redis runs '{string.Join(' ', command)}', without '--requirepass ${{REDIS_PASSWORD:?…}}'.");
+        foreach (var service in ServingServices)
+        {
+            var cache = RawServiceEnvironment(service).GetValueOrDefault("FLOWFORGE_Cache__ConnectionString") ?? "";
+            Assert.Contains("password=${REDIS_PASSWORD:?", cache, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ServingServiceNames))]
+    public void Compose_ServingService_ServesMetricsOnAnUnpublishedManagementPort(string service)
+    {
+        var urls = ServiceEnvironment(service).GetValueOrDefault("FLOWFORGE_Server__ManagementUrls");
+
+        Assert.False(string.IsNullOrWhiteSpace(urls), $"compose.yaml: '{service}' sets no FLOWFORGE_Server__ManagementUrls, so /metrics is on port 8080.");
+        var ports = new FlowForge.Server.Hosting.ServerOptions { ManagementUrls = urls }.ManagementAddresses().Select(a => a.Port).ToList();
+        Assert.DoesNotContain(8080, ports);
+        Assert.False(Entries(Service(service)).ContainsKey("ports"), $"compose.yaml: '{service}' publishes ports; only the gateway may.");
+        var upstreamPorts = ServerDirective().Matches(UpstreamBlock().Match(NginxConf()).Groups["body"].Value)
+            .Select(m => Regex.Match(m.Value, @":(\d+)").Groups[1].Value).ToList();
+        Assert.All(upstreamPorts, p => Assert.DoesNotContain(int.Parse(p, CultureInfo.InvariantCulture), ports));
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/Metrics")]
+    [InlineData("/metrics/")]
+    [InlineData("//metrics")]
+    [InlineData("///metrics/x")]
+    [InlineData("/%6detrics")]
+    [InlineData("/%6D%65trics")]
+    [InlineData("/metrics?format=prometheus")]
+    [InlineData("/./metrics")]
+    [InlineData("/api/../metrics")]
+    public void NginxConf_Metrics_AnsweredByTheGatewayItselfWithAnySpelling(string spelling)
+    {
+        var path = NginxNormalise(spelling);
+
+        var blocked = MetricsLocations().Matches(NginxConf())
+            .Where(m => m.Groups["body"].Value.Contains("return 404", StringComparison.Ordinal))
+            .Any(m => m.Groups["modifier"].Value switch
+            {
+                "~*" => Regex.IsMatch(path, m.Groups["pattern"].Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant),
+                "~" => Regex.IsMatch(path, m.Groups["pattern"].Value),
+                "=" => path == m.Groups["pattern"].Value,
+                _ => false,
+            });
+        Assert.True(blocked, $"deploy/nginx.conf: '{spelling}' (matched as '{path}') reaches the api through the gateway.");
+    }
+
+    [Theory]
+    [InlineData("/api/flows")]
+    [InlineData("/health/ready")]
+    [InlineData("/metricsboard")]
+    public void NginxConf_MetricsLocation_LeavesOtherPathsToTheApi(string path)
+    {
+        var blocked = MetricsLocations().Matches(NginxConf())
+            .Any(m => m.Groups["modifier"].Value == "~*" && Regex.IsMatch(path, m.Groups["pattern"].Value, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant));
+
+        Assert.False(blocked, $"deploy/nginx.conf answers '{path}' itself.");
+    }
+
+    [Fact]
     public void NginxConf_Upstream_BalancesBothApiServicesByLeastConnections()
     {
         var conf = NginxConf();
@@ -218,19 +307,42 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
-    public void Dockerfile_Stages_AreAtLeastThree()
+    public void NginxConf_LogFormat_KeepsTheHubQueryStringOutOfTheLog()
     {
-        Assert.True(DockerfileStages().Count >= 3, "Dockerfile: expected web, build and runtime stages.");
+        var conf = NginxConf();
+        var formats = Regex.Matches(conf, @"log_format\s+\S+\s+(?<body>[^;]+);");
+
+        Assert.NotEmpty(formats);
+        foreach (var variable in formats.SelectMany(f => Regex.Matches(f.Groups["body"].Value, @"\$\{?(?<name>\w+)")).Select(m => m.Groups["name"].Value))
+        {
+            Assert.False(CarriesQuery(variable), $"deploy/nginx.conf: log_format logs ${variable}, which carries the hub's access_token.");
+            var map = Regex.Match(conf, $@"map\s+\$(?<source>\w+)\s+\${variable}\s*\{{(?<body>[^}}]*)\}}");
+            if (map.Success && CarriesQuery(map.Groups["source"].Value))
+            {
+                var hubs = Regex.Match(map.Groups["body"].Value, @"(?m)^\s*~\^?/hubs/\S*\s+(?<value>[^;]+);");
+                Assert.True(hubs.Success, $"deploy/nginx.conf: map to ${variable} passes the query string through for /hubs/.");
+                Assert.DoesNotMatch(@"\$(request\b|request_uri|args|query_string|arg_)", hubs.Groups["value"].Value);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("api-1")]
+    [InlineData("api-2")]
+    public void Compose_ApiService_SharesARequiredKeyRingSecretAndCountsClientsBehindTheGateway(string service)
+    {
+        var raw = Entries((YamlMappingNode)Entries(Service(service))["environment"]).ToDictionary(e => e.Key, e => ((YamlScalarNode)e.Value).Value ?? "", StringComparer.Ordinal);
+
+        Assert.Matches(@"^\$\{\w+:\?[^}]+\}$", raw.GetValueOrDefault("FLOWFORGE_Auth__KeyRingSecret") ?? "");
+        Assert.Equal("true", raw.GetValueOrDefault("FLOWFORGE_RateLimits__TrustForwardedFor"));
     }
 
     [Fact]
-    public void Dockerfile_BuildStage_PublishesTheServerWithTheWebEditor()
+    public void Dockerfile_BuildStage_PublishesTheServer()
     {
         var instructions = DockerfileStages().SelectMany(s => s).ToList();
 
         Assert.Contains(instructions, i => i.Keyword == "RUN" && i.Arguments.Contains("dotnet publish src/FlowForge.Server", StringComparison.Ordinal));
-        Assert.Contains(instructions, i => i.Keyword == "COPY" && i.Arguments.StartsWith("--from=web ", StringComparison.Ordinal)
-            && i.Arguments.Contains("/app/wwwroot", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -374,6 +486,39 @@ public sealed partial class DeploymentFilesTests
         return pairs.ToDictionary(p => p.Key, p => ComposeVariable().Replace(p.Value, m => m.Groups["default"].Value), StringComparer.Ordinal);
     }
 
+    // The service's environment as written, `${…}` left alone.
+    private static Dictionary<string, string> RawServiceEnvironment(string service)
+    {
+        var node = Entries(Service(service)).GetValueOrDefault("environment");
+        return node is YamlMappingNode mapping
+            ? Entries(mapping).ToDictionary(e => e.Key, e => (e.Value as YamlScalarNode)?.Value ?? "", StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+    }
+
+    // What nginx matches locations against: the path without the query, percent-decoded, slashes merged, dot segments resolved.
+    private static string NginxNormalise(string requestTarget)
+    {
+        var path = Uri.UnescapeDataString(requestTarget.Split('?')[0]);
+        path = Regex.Replace(path, "/{2,}", "/");
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/').Skip(1))
+        {
+            if (segment == "..")
+            {
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
+            }
+            else if (segment != ".")
+            {
+                segments.Add(segment);
+            }
+        }
+
+        return "/" + string.Join('/', segments);
+    }
+
     // The host named by a `Key=Value;…` connection string (PostgreSQL, MySQL).
     private static string? KeyValueHost(string? connectionString, params string[] hostKeys) =>
         (connectionString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
@@ -404,6 +549,9 @@ public sealed partial class DeploymentFilesTests
     };
 
     // deploy/nginx.conf
+
+    private static bool CarriesQuery(string variable) =>
+        variable is "request" or "request_uri" or "args" or "query_string" || variable.StartsWith("arg_", StringComparison.Ordinal);
 
     private static string NginxConf() => File.ReadAllText(Path.Combine(Root, "deploy", "nginx.conf"));
 
@@ -481,6 +629,16 @@ public sealed partial class DeploymentFilesTests
 
     [GeneratedRegex(@"\$\{\w+(?::?[-?](?<default>[^}]*))?\}")]
     private static partial Regex ComposeVariable();
+
+    [GeneratedRegex(@"\$\{\w*PASS\w*:?[-=+]")]
+    private static partial Regex PasswordDefault();
+
+    [GeneratedRegex(@"^\$\{\w+:\?[^}]*\}$")]
+    private static partial Regex RequiredVariable();
+
+    // `location [modifier] pattern { body }` blocks that mention metrics.
+    [GeneratedRegex(@"location\s+(?<modifier>~\*|~|=|\^~)?\s*(?<pattern>\S*metrics\S*)\s*\{(?<body>[^}]*)\}", RegexOptions.IgnoreCase)]
+    private static partial Regex MetricsLocations();
 
     [GeneratedRegex(@"upstream\s+(?<name>[\w-]+)\s*\{(?<body>[^}]*)\}")]
     private static partial Regex UpstreamBlock();

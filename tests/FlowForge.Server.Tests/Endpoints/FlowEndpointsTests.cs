@@ -123,4 +123,22 @@ public sealed class FlowEndpointsTests
         var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("invalid_json", problem["errors"]![0]!["code"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Create_ExpressionNestedTenThousandDeep_Returns400NamingNodeAndField()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var deep = "{{ " + new string('(', 10_000) + "input.a" + new string(')', 10_000) + " }}";
+        var flow = Flows.Chain("deep", ("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["deep"] = deep } }));
+
+        var response = await client.PostAsJsonAsync("/api/flows", flow);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var error = Assert.Single((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsArray())!;
+        Assert.Equal("set", error["nodeId"]!.GetValue<string>());
+        Assert.Equal("nodes[1].data.config.values.deep", error["field"]!.GetValue<string>());
+        Assert.Contains("nested more than 32 deep", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

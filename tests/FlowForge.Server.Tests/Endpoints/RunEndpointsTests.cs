@@ -14,21 +14,12 @@ public sealed class RunEndpointsTests
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
 
-    private static async Task<JsonObject> WaitForFinalAsync(HttpClient client, Uri location)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var run = (await client.GetFromJsonAsync<JsonObject>(location))!;
-            if (run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled")
-            {
-                return run;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"{location} did not finish");
-    }
+    private static Task<JsonObject> WaitForFinalAsync(HttpClient client, Uri location) =>
+        Eventually.MatchesAsync(
+            async () => (await client.GetFromJsonAsync<JsonObject>(location))!,
+            run => run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled",
+            $"{location} to finish",
+            TimeSpan.FromSeconds(10));
 
     [Fact]
     public async Task Start_Returns202WithLocation_RunSucceedsWithNodeDetails()
@@ -210,5 +201,135 @@ public sealed class RunEndpointsTests
         var retryAfter = refused.Headers.RetryAfter!.Delta!.Value;
         Assert.InRange(retryAfter.TotalSeconds, 1, 2);
         Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsJsonAsync($"/api/flows/{otherFlow}/runs", new { })).StatusCode);
+    }
+
+    private static async Task<JsonObject> RunAndWaitAsync(HttpClient client, Guid flowId, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "wait=30");
+        var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    [Fact]
+    public async Task Get_OutputOverMaxInlineOutputBytes_IsReplacedByLinkThatServesItWhole()
+    {
+        await using var server = await TestServer.StartAsync("--Api:MaxInlineOutputBytes=1000");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("outputs",
+            ("small", "core.set", new JsonObject { ["values"] = new JsonObject { ["n"] = 1 } }),
+            ("big", "core.set", new JsonObject { ["values"] = new JsonObject { ["s"] = string.Concat(Enumerable.Repeat("{{ input.s }}", 10)) } })));
+
+        var finished = await RunAndWaitAsync(client, flowId, new { input = new { s = new string('x', 500) } });
+        var run = (await client.GetFromJsonAsync<JsonObject>($"/api/runs/{finished["id"]}"))!;
+
+        Assert.Equal("Succeeded", run["status"]!.GetValue<string>());
+        var nodes = run["nodes"]!.AsArray().ToDictionary(n => n!["nodeId"]!.GetValue<string>(), n => n!);
+        Assert.Equal("""{"n":1}""", nodes["small"]["output"]!.ToJsonString());
+        Assert.Null(nodes["small"]["outputLink"]);
+        var big = nodes["big"];
+        Assert.Null(big["output"]);
+        Assert.Equal(5_008, big["outputLink"]!["bytes"]!.GetValue<long>());
+        var href = big["outputLink"]!["href"]!.GetValue<string>();
+        Assert.Equal($"/api/runs/{finished["id"]}/nodes/big/output", href);
+        Assert.Null(finished["nodes"]!.AsArray().Single(n => n!["nodeId"]!.GetValue<string>() == "big")!["output"]);
+
+        var whole = await client.GetAsync(href);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal("application/json", whole.Content.Headers.ContentType?.MediaType);
+        var output = (await whole.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(new string('x', 5_000), output["s"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task GetOutput_OtherUsersRunOrUnknownNode_Returns404()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var alice = await server.CreateUserClientAsync();
+        using var bob = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(alice, Flows.Diamond());
+        var run = await RunAndWaitAsync(alice, flowId, new { input = new { secret = "alice's" } });
+        var href = $"/api/runs/{run["id"]}/nodes/a/output";
+
+        var own = await alice.GetAsync(href);
+        var other = await bob.GetAsync(href);
+        var unknown = await alice.GetAsync($"/api/runs/{run["id"]}/nodes/nope/output");
+
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Equal("alice's", (await own.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Equal("application/problem+json", other.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("alice's", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("nope", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_NodeOutputOverMaxOutputBytes_RunFailsNamingSizeAndLimit()
+    {
+        await using var server = await TestServer.StartAsync("--Engine:MaxOutputBytes=1000");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("too big",
+            ("big", "core.set", new JsonObject { ["values"] = new JsonObject { ["s"] = string.Concat(Enumerable.Repeat("{{ input.s }}", 10)) } })));
+
+        var run = await RunAndWaitAsync(client, flowId, new { input = new { s = new string('x', 500) } });
+
+        Assert.Equal("Failed", run["status"]!.GetValue<string>());
+        var error = run["error"]!.GetValue<string>();
+        Assert.Contains("Node 'big' failed", error, StringComparison.Ordinal);
+        Assert.Contains("5,008 bytes", error, StringComparison.Ordinal);
+        Assert.Contains("Engine:MaxOutputBytes", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_FlowSavedUnderLooserLimits_Returns400NamingTheNode()
+    {
+        var data = Directory.CreateTempSubdirectory("flowforge-limits-").FullName;
+        try
+        {
+            var longId = new string('n', 150);
+            Guid flowId;
+            await using (var loose = await TestServer.StartAsync($"--Storage:DataDirectory={data}"))
+            {
+                using var client = await loose.CreateUserClientAsync("limits@example.com");
+                flowId = await CreateFlowAsync(client, Flows.Chain("long ids", (longId, "core.noop", null)));
+            }
+
+            await using var strict = await TestServer.StartAsync($"--Storage:DataDirectory={data}", "--Flows:MaxIdLength=100");
+            using var anonymous = strict.CreateClient();
+            var token = await anonymous.PostAsJsonAsync("/api/auth/token", new { email = "limits@example.com", password = "correct horse battery" });
+            using var signedIn = strict.CreateClient((await token.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>());
+
+            var response = await signedIn.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { });
+
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            var error = problem["errors"]![0]!;
+            Assert.Equal("too_long", error["code"]!.GetValue<string>());
+            Assert.Equal("nodes[1].id", error["field"]!.GetValue<string>());
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_InputOverTheRunInputLimit_Returns400NamingInput()
+    {
+        await using var server = await TestServer.StartAsync("--Flows:MaxRunInputBytes=100");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+
+        var small = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { input = new { text = new string('x', 50) } });
+        var large = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { input = new { text = new string('x', 100) } });
+
+        Assert.Equal(HttpStatusCode.Accepted, small.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, large.StatusCode);
+        var problem = (await large.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("input", problem["field"]!.GetValue<string>());
+        Assert.Contains("Flows:MaxRunInputBytes", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

@@ -13,7 +13,7 @@ public sealed class ProviderKindsTests
     {
         var kinds = Read();
 
-        Assert.Equal(new ProviderKinds(ServerRole.All, "sqlite", "inprocess", "memory"), kinds);
+        Assert.Equal(new ProviderKinds(ServerRole.All, StoreKind.Sqlite, QueueKind.InProcess, CacheKind.Memory), kinds);
         Assert.True(kinds.SoleWorker);
         Assert.True(kinds.ServesApi);
         Assert.True(kinds.ExecutesWork);
@@ -29,10 +29,20 @@ public sealed class ProviderKindsTests
         Assert.False(kinds.SoleWorker);
     }
 
+    [Fact]
+    public void Read_KindsInAnyCase_AreParsedToTheirEnums()
+    {
+        var kinds = Read(("Role", "ALL"), ("Storage:Provider", "MySQL"), ("Queue:Provider", "RabbitMQ"), ("Cache:Provider", " Redis "));
+
+        Assert.Equal(new ProviderKinds(ServerRole.All, StoreKind.MySql, QueueKind.RabbitMq, CacheKind.Redis), kinds);
+    }
+
     [Theory]
-    [InlineData("Role", "scheduler", "--role 'scheduler'")]
-    [InlineData("Storage:Provider", "oracle", "--store 'oracle'")]
-    [InlineData("Queue:Provider", "kafka", "--queue 'kafka'")]
+    [InlineData("Role", "scheduler", "Role (--role) is 'scheduler'")]
+    [InlineData("Storage:Provider", "oracle", "Storage:Provider (--store) is 'oracle', which is not supported; use sqlite, postgres or mysql.")]
+    [InlineData("Queue:Provider", "kafka", "Queue:Provider (--queue) is 'kafka'")]
+    [InlineData("Cache:Provider", "memcached", "Cache:Provider (--cache) is 'memcached'")]
+    [InlineData("Storage:Provider", "1", "Storage:Provider (--store) is '1'")]
     public void Read_UnknownKind_NamesTheOption(string key, string value, string expected)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));

@@ -76,7 +76,7 @@ public sealed class TelemetryTests
 
         var run = (await (await client.SendAsync(request)).Content.ReadFromJsonAsync<JsonObject>())!;
 
-        var entry = Assert.Single(logs.Entries, e => e.Message.Contains("out of stock", StringComparison.Ordinal));
+        var entry = Assert.Single(logs.Entries, e => e.Message.StartsWith("Node boom (core.error)", StringComparison.Ordinal));
         Assert.Equal(run["id"]!.GetValue<Guid>(), (Guid)entry.Scope["RunId"]!);
         Assert.Equal("boom", entry.Scope["NodeId"]);
         Assert.Equal("core.error", entry.Scope["NodeType"]);

@@ -95,19 +95,10 @@ public sealed class CrashRecoveryTests
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
 
-    private static async Task<JsonObject> WaitForFinalAsync(HttpClient client, Guid runId)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var run = (await client.GetFromJsonAsync<JsonObject>($"/api/runs/{runId}"))!;
-            if (run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled")
-            {
-                return run;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"run {runId} did not finish after the restart");
-    }
+    private static Task<JsonObject> WaitForFinalAsync(HttpClient client, Guid runId) =>
+        Eventually.MatchesAsync(
+            async () => (await client.GetFromJsonAsync<JsonObject>($"/api/runs/{runId}"))!,
+            run => run["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled",
+            $"run {runId} to finish after the restart",
+            TimeSpan.FromSeconds(30));
 }

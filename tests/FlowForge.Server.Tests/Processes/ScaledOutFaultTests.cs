@@ -49,19 +49,11 @@ public sealed class ScaledOutFaultTests
         await faults;
         Assert.Equal(Runs, accepted);
 
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        long unfinished;
-        do
-        {
-            unfinished = await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status NOT IN ('Succeeded', 'Failed', 'Cancelled')");
-            if (unfinished > 0)
-            {
-                await Task.Delay(500);
-            }
-        }
-        while (unfinished > 0 && DateTime.UtcNow < deadline);
-
-        Assert.Equal(0, unfinished);
+        await Eventually.MatchesAsync(
+            () => database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status NOT IN ('Succeeded', 'Failed', 'Cancelled')"),
+            unfinished => unfinished == 0,
+            "every run to finish (count of unfinished runs)",
+            TimeSpan.FromMinutes(3));
         Assert.Equal(Runs, await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status = 'Succeeded'"));
         Assert.Equal(Runs * 5, await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE Status = 'Succeeded'"));
         Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE RemainingNodes <> 0"));

@@ -56,6 +56,44 @@ public sealed class RunsHubTests
     }
 
     [Fact]
+    public async Task Watch_AnotherUsersRun_DeliversNothingWhileItRuns()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var alice = await server.CreateUserClientAsync();
+        using var bob = await server.CreateUserClientAsync();
+        var slow = Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 500 }), ("done", "core.noop", null));
+        var aliceFlow = (await (await alice.PostAsJsonAsync("/api/flows", slow)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var bobFlow = (await (await bob.PostAsJsonAsync("/api/flows", slow.DeepClone())).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        await using var aliceHub = Connect(server, alice);
+        await using var bobHub = Connect(server, bob);
+        var aliceFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bobFinished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seenByBob = new ConcurrentQueue<Guid>();
+        aliceHub.On<JsonObject>("run", e => Finished(e, aliceFinished));
+        bobHub.On<JsonObject>("node", e => seenByBob.Enqueue(e["runId"]!.GetValue<Guid>()));
+        bobHub.On<JsonObject>("run", e =>
+        {
+            seenByBob.Enqueue(e["runId"]!.GetValue<Guid>());
+            Finished(e, bobFinished);
+        });
+        await aliceHub.StartAsync();
+        await bobHub.StartAsync();
+
+        var aliceRun = (await (await alice.PostAsJsonAsync($"/api/flows/{aliceFlow}/runs", new { })).Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>();
+        await aliceHub.InvokeAsync<string>("Watch", aliceRun);
+        await Assert.ThrowsAsync<HubException>(() => bobHub.InvokeAsync<string>("Watch", aliceRun));
+        await aliceFinished.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var bobRun = (await (await bob.PostAsJsonAsync($"/api/flows/{bobFlow}/runs", new { })).Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>();
+        await bobHub.InvokeAsync<string>("Watch", bobRun);
+        await bobFinished.Task.WaitAsync(TimeSpan.FromSeconds(15));
+
+        // Bob's own run started after Alice's had finished, and reached him on the same connection: anything sent to him
+        // for Alice's run would have arrived first.
+        Assert.Contains(bobRun, seenByBob);
+        Assert.DoesNotContain(aliceRun, seenByBob);
+    }
+
+    [Fact]
     public async Task Connect_WithoutToken_IsRejected()
     {
         await using var server = await TestServer.StartAsync();
@@ -64,6 +102,14 @@ public sealed class RunsHubTests
             .Build();
 
         await Assert.ThrowsAnyAsync<Exception>(() => hub.StartAsync());
+    }
+
+    private static void Finished(JsonObject runEvent, TaskCompletionSource finished)
+    {
+        if (runEvent["status"]!.GetValue<string>() is "Succeeded" or "Failed" or "Cancelled")
+        {
+            finished.TrySetResult();
+        }
     }
 
     private static HubConnection Connect(TestServer server, HttpClient signedIn) =>

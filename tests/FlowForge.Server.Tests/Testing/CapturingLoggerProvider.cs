@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 namespace FlowForge.Server.Tests.Testing;
 
 /// <summary>Keeps every log entry with the scope values active when it was written.</summary>
-public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalScope
+public sealed class CapturingLoggerProvider(LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider, ISupportExternalScope
 {
+    private readonly LogLevel _minimumLevel = minimumLevel;
+
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
     public ConcurrentQueue<(string Category, LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Scope)> Entries { get; } = new();
@@ -23,7 +25,7 @@ public sealed class CapturingLoggerProvider : ILoggerProvider, ISupportExternalS
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => owner._scopes.Push(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= owner._minimumLevel;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

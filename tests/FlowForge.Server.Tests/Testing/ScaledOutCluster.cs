@@ -38,6 +38,7 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             "--cache", "redis", "--cache-connection", TestServices.Redis, $"--Cache:KeyPrefix={name}:",
             "--Engine:LeaseDuration=00:00:05", "--Engine:SweepInterval=00:00:02", "--Engine:ReadyResendAfter=00:00:10",
             "--Engine:WorkerParallelism=32",
+            $"--Auth:KeyRingSecret={name}-key-ring",
             .. extra,
         ];
         var apiProcesses = new ServeProcess[apis];
@@ -97,6 +98,5 @@ public sealed class ScaledOutCluster : IAsyncDisposable
     }
 
     /// <summary>Restarts the shared RabbitMQ node (same port, data kept) through the services script.</summary>
-    public static Task RestartRabbitMqAsync() =>
-        ServicesScript.RunAsync("restart-rabbitmq", TestServices.ServicesDirectory, TimeSpan.FromMinutes(2));
+    public static Task RestartRabbitMqAsync() => TestServices.RestartRabbitMqAsync();
 }

@@ -29,7 +29,7 @@ public sealed class ServeProcess : IAsyncDisposable
         StartAsync(["--data", dataDirectory, .. extra], port);
 
     /// <summary>Starts <c>flowforge serve</c> with the given options on 127.0.0.1:<paramref name="port"/> and waits until it is ready.</summary>
-    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> options, int port)
+    public static async Task<ServeProcess> StartAsync(IReadOnlyList<string> options, int port, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "flowforge.dll");
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -39,6 +39,11 @@ public sealed class ServeProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in (string[])[dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--Logging:LogLevel:Default=Warning", "--Logging:Console:FormatterName=simple", .. options])
         {
             info.ArgumentList.Add(arg);
@@ -64,34 +69,36 @@ public sealed class ServeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var serve = new ServeProcess(process, address, serveErrors);
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
+        try
         {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"flowforge serve exited with {process.ExitCode}: {string.Join(Environment.NewLine, serveErrors)}");
-            }
-
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    return serve;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"flowforge serve exited with {process.ExitCode}: {string.Join(Environment.NewLine, serveErrors)}");
+                    }
 
-            await Task.Delay(100);
+                    try
+                    {
+                        return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                    {
+                        // Not listening or not answering yet.
+                        return false;
+                    }
+                },
+                "flowforge serve to become ready",
+                // Generous: a cold start of the server on a loaded two-core build machine can take most of a minute.
+                TimeSpan.FromSeconds(90));
+            return serve;
         }
-
-        await serve.DisposeAsync();
-        throw new TimeoutException("flowforge serve did not become ready in 30 s");
+        catch
+        {
+            await serve.DisposeAsync();
+            throw;
+        }
     }
 
     public static int FreePort()

@@ -145,4 +145,85 @@ public sealed class ExpressionResolverTests
         Assert.Equal(["nodes[1].data.config.bad", "nodes[1].data.config.list[0]"], problems.Select(p => p.Path));
         Assert.Contains("position", problems[0].Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ResolveTemplates_TextTemplateGrowingPastLimit_ThrowsNamingNodePathAndLimitWithoutBuildingIt()
+    {
+        var scope = new ExpressionScope(new JsonObject { ["s"] = new string('x', 100_000) }, new Dictionary<string, JsonNode?>())
+        {
+            MaxResultBytes = 1_000_000,
+            NodeId = "render",
+        };
+        var template = JsonValue.Create(string.Concat(Enumerable.Repeat("{{ input.s }}", 3_000)));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<ExpressionException>(() => ExpressionResolver.ResolveTemplates(template, scope, "config.values.s"));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("config.values.s", error.Message, StringComparison.Ordinal);
+        Assert.Contains("node 'render'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("1,000,000 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Engine:MaxExpressionResultBytes", error.Message, StringComparison.Ordinal);
+        // The whole result would be 300 MB of text (600 MB as UTF-16); it stops near the limit instead.
+        Assert.True(allocated < 64_000_000, $"allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void ResolveTemplates_WholeValueTemplatesPastLimitTogether_Throws()
+    {
+        var big = new JsonObject { ["items"] = new JsonArray([.. Enumerable.Range(0, 1_000).Select(i => (JsonNode)new JsonObject { ["id"] = i })]) };
+        var scope = new ExpressionScope(big, new Dictionary<string, JsonNode?>()) { MaxResultBytes = 20_000 };
+        var config = new JsonObject { ["a"] = "{{ input.items }}", ["b"] = "{{ input.items }}" };
+
+        var error = Assert.Throws<ExpressionException>(() => ExpressionResolver.ResolveTemplates(config, scope, "config"));
+
+        Assert.Contains("config.b", error.Message, StringComparison.Ordinal);
+        Assert.Contains("20,000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveTemplates_ObjectInsideTextPastLimit_Throws()
+    {
+        var big = new JsonObject { ["items"] = new JsonArray([.. Enumerable.Range(0, 1_000).Select(i => (JsonNode)new JsonObject { ["id"] = i })]) };
+        var scope = new ExpressionScope(big, new Dictionary<string, JsonNode?>()) { MaxResultBytes = 5_000 };
+
+        var error = Assert.Throws<ExpressionException>(() =>
+            ExpressionResolver.ResolveTemplates(JsonValue.Create("items: {{ input.items }}"), scope, "config.text"));
+
+        Assert.Contains("5,000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResolveTemplates_ResultJustUnderLimit_Resolves()
+    {
+        var scope = new ExpressionScope(new JsonObject { ["s"] = "abcde" }, new Dictionary<string, JsonNode?>()) { MaxResultBytes = 12 };
+
+        var resolved = ExpressionResolver.ResolveTemplates(JsonValue.Create("<{{ input.s }}{{ input.s }}>"), scope, "config.text");
+
+        Assert.Equal("<abcdeabcde>", resolved!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData('(', ')')]
+    [InlineData('[', ']')]
+    public void ResolveTemplates_TenThousandNestedBrackets_ThrowsNestingError(char open, char close)
+    {
+        var nested = "{{ " + new string(open, 10_000) + "input.s" + new string(close, 10_000) + " }}";
+
+        var error = Assert.Throws<ExpressionException>(() => ExpressionResolver.ResolveTemplates(JsonValue.Create(nested), Scope, "config.deep"));
+
+        Assert.Contains("config.deep", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nested more than 32 deep", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_ExpressionLongerThanLimit_ReportsLength()
+    {
+        var text = "{{ input" + string.Concat(Enumerable.Repeat(".a", 3_000)) + " }}";
+
+        var (path, message) = Assert.Single(ExpressionResolver.Check(JsonValue.Create(text), "config.long"));
+
+        Assert.Equal("config.long", path);
+        Assert.Contains("over the limit of 4,096", message, StringComparison.Ordinal);
+    }
 }

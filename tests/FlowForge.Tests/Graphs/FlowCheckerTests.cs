@@ -12,7 +12,7 @@ public sealed class FlowCheckerTests
     [InlineData("set-and-wait.flow.json")]
     public void Check_ValidFixture_IsValid(string fixture)
     {
-        var check = _checker.Check(TestFlow.FixtureJson(fixture));
+        var check = _checker.Check(FlowBuilder.FixtureJson(fixture));
 
         Assert.True(check.IsValid, string.Join("; ", check.Problems.Select(p => p.Message)));
     }
@@ -30,7 +30,7 @@ public sealed class FlowCheckerTests
     [Fact]
     public void Check_InvalidGraph_KeepsDocumentAndListsProblems()
     {
-        var check = _checker.Check(TestFlow.FixtureJson("cycle.flow.json"));
+        var check = _checker.Check(FlowBuilder.FixtureJson("cycle"));
 
         Assert.False(check.IsValid);
         Assert.NotNull(check.Document);
@@ -42,7 +42,7 @@ public sealed class FlowCheckerTests
     {
         var flowId = Guid.NewGuid();
 
-        var plan = _checker.CheckAndCompile(TestFlow.FixtureJson("diamond.flow.json"), flowId, 7);
+        var plan = _checker.CheckAndCompile(FlowBuilder.FixtureJson("diamond"), flowId, 7);
 
         Assert.Equal((flowId, 7, 5), (plan.FlowId, plan.Version, plan.Nodes.Count));
     }
@@ -50,7 +50,7 @@ public sealed class FlowCheckerTests
     [Fact]
     public void CheckAndCompile_InvalidFlow_ThrowsWithEveryProblem()
     {
-        var json = new TestFlow()
+        var json = new FlowBuilder()
             .Node("a", "core.noop").Node("b", "no.such.type")
             .Chain("a", "b")
             .ToJson();
@@ -64,7 +64,7 @@ public sealed class FlowCheckerTests
     [Fact]
     public void Compile_DocumentThatNoLongerValidates_ThrowsFlowInvalid()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("gone", "plugin.removed")
             .Chain("t", "gone")
             .ToDocument();
@@ -72,5 +72,15 @@ public sealed class FlowCheckerTests
         var error = Assert.Throws<FlowInvalidException>(() => _checker.Compile(document, Guid.NewGuid(), 2));
 
         Assert.Equal("gone", Assert.Single(error.Problems).NodeId);
+    }
+
+    [Fact]
+    public void CheckAndCompile_ValidFlow_EstimatesPlanBytesFromJsonLength()
+    {
+        var json = FlowBuilder.FixtureJson("diamond");
+
+        var plan = _checker.CheckAndCompile(json, Guid.NewGuid(), 1);
+
+        Assert.Equal(json.Length * 2L, plan.EstimatedBytes);
     }
 }

@@ -8,7 +8,7 @@ public sealed class FlowParserTests
     [Fact]
     public void Parse_DiamondFixture_ReadsNodesAndEdgesIgnoringEditorFields()
     {
-        var check = FlowParser.Parse(TestFlow.FixtureJson("diamond.flow.json"));
+        var check = FlowParser.Parse(FlowBuilder.FixtureJson("diamond"));
 
         Assert.Empty(check.Problems);
         var document = Assert.IsType<FlowDocument>(check.Document);
@@ -31,7 +31,7 @@ public sealed class FlowParserTests
     [Fact]
     public void Parse_DataWithPolicies_KeepsWholeDataObjectAndConfig()
     {
-        var document = FlowParser.Parse(TestFlow.FixtureJson("set-and-wait.flow.json")).Document!;
+        var document = FlowParser.Parse(FlowBuilder.FixtureJson("set-and-wait")).Document!;
 
         var greeting = document.Nodes[1];
         Assert.Equal(3, greeting.Data!["retry"]!["maxAttempts"]!.GetValue<int>());
@@ -164,11 +164,36 @@ public sealed class FlowParserTests
     [Fact]
     public void Parse_ParsedJsonNode_ReadsTheSameDocument()
     {
-        var fromText = FlowParser.Parse(TestFlow.FixtureJson("diamond.flow.json")).Document!;
+        var fromText = FlowParser.Parse(FlowBuilder.FixtureJson("diamond")).Document!;
 
-        var fromNode = FlowParser.Parse(JsonNode.Parse(TestFlow.FixtureJson("diamond.flow.json"))).Document!;
+        var fromNode = FlowParser.Parse(JsonNode.Parse(FlowBuilder.FixtureJson("diamond"))).Document!;
 
         Assert.Equal(fromText.Nodes.Select(n => (n.Id, n.Type, n.X, n.Y, n.Label)), fromNode.Nodes.Select(n => (n.Id, n.Type, n.X, n.Y, n.Label)));
         Assert.Equal(fromText.Edges, fromNode.Edges);
+    }
+
+    [Theory]
+    [InlineData("""{ "name": "a", "nodes": [ { "id": "x", "type": "core.noop", "position": { "x": 0, "y": 0 }, "data": { "config": { "k": 1, "k": 2 } } } ], "edges": [] }""", "nodes[0].data.config.k")]
+    [InlineData("""{ "name": "\ud800", "nodes": [], "edges": [] }""", "name")]
+    [InlineData("""{ "name": "a\u0000", "nodes": [], "edges": [] }""", "name")]
+    [InlineData("""{ "name": "a", "nodes": [], "edges": [], "viewport": { "zoom": 1e999999 } }""", "viewport.zoom")]
+    public void Parse_TextThePolicyRefuses_ReportsInvalidJsonNamingTheField(string json, string field)
+    {
+        var check = FlowParser.Parse(json);
+
+        Assert.Null(check.Document);
+        var problem = Assert.Single(check.Problems);
+        Assert.Equal(GraphProblemCodes.InvalidJson, problem.Code);
+        Assert.Equal(field, problem.Field);
+    }
+
+    [Fact]
+    public void Parse_ViewportDeeperThanTheStoredDepth_IsRefused()
+    {
+        var deep = new string('[', 70) + new string(']', 70);
+
+        var check = FlowParser.Parse($$"""{ "name": "a", "nodes": [], "edges": [], "viewport": {{deep}} }""");
+
+        Assert.Equal(GraphProblemCodes.InvalidJson, Assert.Single(check.Problems).Code);
     }
 }

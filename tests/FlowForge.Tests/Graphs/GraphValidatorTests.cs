@@ -11,19 +11,19 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_DiamondFixture_HasNoProblems()
     {
-        Assert.Empty(_validator.Validate(TestFlow.Fixture("diamond.flow.json")));
+        Assert.Empty(_validator.Validate(FlowBuilder.FromFixture("diamond").ToDocument()));
     }
 
     [Fact]
     public void Validate_SetAndWaitFixture_HasNoProblems()
     {
-        Assert.Empty(_validator.Validate(TestFlow.Fixture("set-and-wait.flow.json")));
+        Assert.Empty(_validator.Validate(FlowBuilder.FromFixture("set-and-wait").ToDocument()));
     }
 
     [Fact]
     public void Validate_ThreeNodeCycle_NamesExactlyTheNodesOnTheCycleInOrder()
     {
-        var problems = _validator.Validate(TestFlow.Fixture("cycle.flow.json"));
+        var problems = _validator.Validate(FlowBuilder.FromFixture("cycle").ToDocument());
 
         var problem = Assert.Single(problems);
         Assert.Equal(GraphProblemCodes.Cycle, problem.Code);
@@ -35,7 +35,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_TwoSeparateCycles_ReportsOneProblemPerCycle()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("b", "core.noop")
             .Node("c", "core.noop").Node("d", "core.noop").Node("e", "core.noop").Node("after", "core.noop")
             .Chain("t", "a", "b", "a")
@@ -53,7 +53,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_LoopsSharingNodes_ReportsThemAsOneProblemNamingEveryNode()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("b", "core.noop").Node("c", "core.noop")
             .Chain("t", "a", "b", "a")
             .Chain("b", "c", "a")
@@ -68,7 +68,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_CycleStartingAtTrigger_AlsoReportsTriggerParents()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop")
             .Chain("t", "a", "t")
             .ToDocument();
@@ -83,7 +83,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_SelfLoop_ReportsEdgeAndNode()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop")
             .Edge("t", "a").Edge("a", "a", id: "loop")
             .ToDocument();
@@ -98,7 +98,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_UnreachableNodes_ReportsEachOnce()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("island", "core.noop").Node("island2", "core.noop")
             .Chain("t", "a")
             .Chain("island", "island2")
@@ -114,7 +114,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_DuplicateNodeIds_ReportsTheRepeat()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("a", "core.noop")
             .Chain("t", "a")
             .ToDocument();
@@ -130,7 +130,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_DuplicateEdgeIds_ReportsTheRepeat()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("b", "core.noop")
             .Edge("t", "a", id: "e").Edge("a", "b", id: "e")
             .ToDocument();
@@ -145,7 +145,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_TwoTriggers_NamesBoth()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop")
             .Chain("first", "a").Chain("second", "a")
             .ToDocument();
@@ -160,7 +160,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_NoTrigger_ReportsItOnceAndNoUnreachableNodes()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("a", "core.noop").Node("b", "core.noop")
             .Chain("a", "b")
             .ToDocument();
@@ -173,7 +173,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_UnknownNodeType_NamesNodeAndField()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("mystery", "slack.postMessage")
             .Chain("t", "mystery")
             .ToDocument();
@@ -189,7 +189,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_EdgesToMissingNodes_ReportSourceAndTarget()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop")
             .Edge("t", "a")
             .Edge("a", "ghost", id: "to-ghost")
@@ -206,7 +206,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_UnknownPort_NamesThePortsThatExist()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("if", "test.branch").Node("yes", "core.noop").Node("maybe", "core.noop").Node("plain", "core.noop")
             .Edge("t", "if")
             .Edge("if", "yes", port: "true")
@@ -226,7 +226,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_PortOfNodeWithDefaultOutput_MustBeMain()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("b", "core.noop")
             .Edge("t", "a", port: "main")
             .Edge("a", "b", port: "error", id: "a-error")
@@ -246,7 +246,7 @@ public sealed class GraphValidatorTests
     [InlineData("""{ }""", "nodes[1].data.config")]
     public void Validate_WaitConfigBreakingSchema_ReportsInvalidConfigAtField(string config, string field)
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("pause", "core.wait", JsonNode.Parse(config))
             .Chain("t", "pause")
             .ToDocument();
@@ -261,7 +261,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_SetWithoutValues_ReportsInvalidConfig()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("set", "core.set", new JsonObject { ["value"] = 1 })
             .Chain("t", "set")
             .ToDocument();
@@ -276,7 +276,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_SetWithNoConfigAtAll_ReportsInvalidConfig()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("set", "core.set")
             .Chain("t", "set")
             .ToDocument();
@@ -290,7 +290,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_ValueWrittenAsExpression_IsLeftToRunTime()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = "{{ input.delayMs }}" })
             .Chain("t", "pause")
             .ToDocument();
@@ -301,7 +301,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_ExpressionSyntaxError_ReportsPathAndPosition()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual")
             .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["greeting"] = "Hi {{ input.name. }}" } })
             .Chain("t", "set")
@@ -314,10 +314,30 @@ public sealed class GraphValidatorTests
         Assert.Contains("position", problem.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData('(', ')')]
+    [InlineData('[', ']')]
+    public void Validate_ExpressionNestedTenThousandDeep_ReportsNestingLimitAtNodeAndField(char open, char close)
+    {
+        var nested = "{{ " + new string(open, 10_000) + "input.a" + new string(close, 10_000) + " }}";
+        var document = new FlowBuilder()
+            .Node("t", "trigger.manual")
+            .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["deep"] = nested } })
+            .Chain("t", "set")
+            .ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal(GraphProblemCodes.InvalidConfig, problem.Code);
+        Assert.Equal("set", problem.NodeId);
+        Assert.Equal("nodes[1].data.config.values.deep", problem.Field);
+        Assert.Contains("nested more than 32 deep", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_ExpressionReadingNonAncestor_ReportsInvalidConfig()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("c", "core.noop")
             .Node("b", "core.set", new JsonObject { ["values"] = new JsonObject { ["fromSibling"] = "{{ nodes.c.output.x }}" } })
             .Node("d", "core.set", new JsonObject { ["values"] = new JsonObject { ["fromTrigger"] = "{{ nodes.t.output }}", ["fromB"] = "{{ nodes.b.output.fromSibling }}" } })
@@ -335,7 +355,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_ExpressionReadingUnknownOrOwnNode_ReportsBoth()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual")
             .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["a"] = "{{ nodes.nowhere.output }}", ["b"] = "{{ nodes.set.output }}" } })
             .Chain("t", "set")
@@ -352,7 +372,7 @@ public sealed class GraphValidatorTests
     public void Validate_TooManyNodesAndEdges_ReportsBothLimits()
     {
         var validator = new GraphValidator(TestNodeTypes.Registry, new FlowLimits { MaxNodes = 2, MaxEdges = 1 });
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("a", "core.noop").Node("b", "core.noop")
             .Chain("t", "a", "b")
             .ToDocument();
@@ -367,7 +387,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_FlowWithManyFaults_ReportsThemAllAtOnce()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("t2", "trigger.manual")
             .Node("a", "core.noop").Node("a", "core.noop")
             .Node("x", "unknown.type")
@@ -391,7 +411,7 @@ public sealed class GraphValidatorTests
     [Fact]
     public void Validate_ThousandNodesWithExpressions_TakesMilliseconds()
     {
-        var flow = new TestFlow().Node("n0", "trigger.manual");
+        var flow = new FlowBuilder().Node("n0", "trigger.manual");
         for (var i = 1; i < 1_000; i++)
         {
             flow.Node($"n{i}", "core.set", new JsonObject { ["values"] = new JsonObject { ["from"] = $"{{{{ nodes.n{i / 2}.output }}}}" } });
@@ -414,5 +434,50 @@ public sealed class GraphValidatorTests
 
         Assert.Empty(problems);
         Assert.True(stopwatch.ElapsedMilliseconds < 500, $"validating 1,000 nodes took {stopwatch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void Validate_IdsNamesAndConfigPastTheLimits_NameEachFieldAndStopThere()
+    {
+        var validator = new GraphValidator(TestNodeTypes.Registry, new FlowLimits { MaxIdLength = 10, MaxNameLength = 12, MaxNodeConfigBytes = 40 });
+        var longId = new string('n', 11);
+        var document = new FlowBuilder(new string('f', 13))
+            .Node("t", "trigger.manual").Node(longId, "core.noop")
+            .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["text"] = new string('x', 40) } })
+            .Chain("t", longId, "set")
+            .ToDocument();
+
+        var problems = validator.Validate(document);
+
+        Assert.Equal(["name", "nodes[1].id", "nodes[2].data.config", "edges[0].id", "edges[1].id"], problems.Select(p => p.Field));
+        Assert.Equal([GraphProblemCodes.TooLong, GraphProblemCodes.TooLong, GraphProblemCodes.TooLarge, GraphProblemCodes.TooLong, GraphProblemCodes.TooLong], problems.Select(p => p.Code));
+        Assert.Contains("at most 10", problems[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TenThousandCharacterId_IsRefusedWithAShortMessage()
+    {
+        var longId = new string('n', 10_000);
+        var document = new FlowBuilder().Node("t", "trigger.manual").Node(longId, "core.noop").Chain("t", longId).ToDocument();
+
+        var problems = _validator.Validate(document);
+
+        Assert.Equal(["nodes[1].id", "nodes[1].data.label", "edges[0].id"], problems.Select(p => p.Field));
+        Assert.All(problems, p => Assert.True(p.Message.Length < 300, p.Message));
+    }
+
+    [Fact]
+    public void Validate_SettingsConstructorThrows_ReportsInvalidConfigInsteadOfThrowing()
+    {
+        var document = new FlowBuilder()
+            .Node("t", "trigger.manual").Node("strict", "test.strict", new JsonObject { ["code"] = "too long" })
+            .Chain("t", "strict")
+            .ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal(GraphProblemCodes.InvalidConfig, problem.Code);
+        Assert.Equal("strict", problem.NodeId);
+        Assert.Equal("nodes[1].data.config", problem.Field);
     }
 }

@@ -40,10 +40,7 @@ public sealed class MemoryPlanCacheTests
         var waiting = Enumerable.Range(0, 32)
             .Select(_ => Task.Run(async () => await cache.GetOrAddAsync(key, slowCompile, CancellationToken.None)))
             .ToList();
-        while (cache.Count == 0)
-        {
-            await Task.Delay(1);
-        }
+        await Eventually.TrueAsync(() => cache.Count > 0, "the first compile to enter the cache");
 
         gate.SetResult();
         var plans = await Task.WhenAll(waiting);
@@ -197,10 +194,58 @@ public sealed class MemoryPlanCacheTests
         Assert.Equal(("PlanCache", 10_000), (PlanCacheOptions.Section, new PlanCacheOptions().Capacity));
     }
 
+    [Fact]
+    public async Task GetOrAddAsync_PlansOverMaxBytes_EvictsLeastRecentlyUsedToStayUnder()
+    {
+        var cache = new MemoryPlanCache(Options.Create(new PlanCacheOptions { Capacity = 100, MaxBytes = 1_000 }));
+
+        for (var version = 1; version <= 10; version++)
+        {
+            var key = new FlowVersionKey(FlowA, version);
+            await cache.GetOrAddAsync(key, _ => Task.FromResult(Plan(key, bytes: 300)), CancellationToken.None);
+        }
+
+        Assert.Equal(3, cache.Count);
+        Assert.Equal(900, cache.Bytes);
+        var newest = new FlowVersionKey(FlowA, 10);
+        await cache.GetOrAddAsync(newest, CompileAsync(newest), CancellationToken.None);
+        Assert.Equal(0, _compiles);
+    }
+
+    [Fact]
+    public async Task GetOrAddAsync_OnePlanLargerThanMaxBytes_IsReturnedAndCachedAlone()
+    {
+        var cache = new MemoryPlanCache(Options.Create(new PlanCacheOptions { Capacity = 100, MaxBytes = 1_000 }));
+        var small = new FlowVersionKey(FlowA, 1);
+        var huge = new FlowVersionKey(FlowB, 1);
+        await cache.GetOrAddAsync(small, _ => Task.FromResult(Plan(small, bytes: 100)), CancellationToken.None);
+
+        var plan = await cache.GetOrAddAsync(huge, _ => Task.FromResult(Plan(huge, bytes: 5_000)), CancellationToken.None);
+        var again = await cache.GetOrAddAsync(huge, CompileAsync(huge), CancellationToken.None);
+
+        Assert.Same(plan, again);
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(5_000, cache.Bytes);
+    }
+
+    [Fact]
+    public async Task InvalidateAsync_CachedPlans_ReleasesTheirBytes()
+    {
+        var cache = new MemoryPlanCache(Options.Create(new PlanCacheOptions { Capacity = 100, MaxBytes = 10_000 }));
+        var a = new FlowVersionKey(FlowA, 1);
+        var b = new FlowVersionKey(FlowB, 1);
+        await cache.GetOrAddAsync(a, _ => Task.FromResult(Plan(a, bytes: 400)), CancellationToken.None);
+        await cache.GetOrAddAsync(b, _ => Task.FromResult(Plan(b, bytes: 700)), CancellationToken.None);
+
+        await cache.InvalidateAsync(FlowA, CancellationToken.None);
+
+        Assert.Equal(700, cache.Bytes);
+    }
+
     private static MemoryPlanCache NewCache(int capacity = 100) => new(Options.Create(new PlanCacheOptions { Capacity = capacity }));
 
-    private static ExecutionPlan Plan(FlowVersionKey key) =>
-        new(key.FlowId, key.Version, [new PlanNode("trigger", "trigger.manual", null, true, [], [], [])]);
+    private static ExecutionPlan Plan(FlowVersionKey key, long bytes = 0) =>
+        new(key.FlowId, key.Version, [new PlanNode("trigger", "trigger.manual", null, true, [], [], [])], bytes);
 
     private Func<CancellationToken, Task<ExecutionPlan>> CompileAsync(FlowVersionKey key) => _ =>
     {

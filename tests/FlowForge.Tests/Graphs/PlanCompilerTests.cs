@@ -12,7 +12,7 @@ public sealed class PlanCompilerTests
     [Fact]
     public void Compile_Diamond_OrdersNodesTopologicallyWithJoinCounts()
     {
-        var plan = PlanCompiler.Compile(TestFlow.Fixture("diamond.flow.json"), FlowId, 3);
+        var plan = PlanCompiler.Compile(FlowBuilder.FromFixture("diamond").ToDocument(), FlowId, 3);
 
         Assert.Equal(FlowId, plan.FlowId);
         Assert.Equal(3, plan.Version);
@@ -30,7 +30,7 @@ public sealed class PlanCompilerTests
     [Fact]
     public void Compile_NodesListedOutOfOrder_StillPutsParentsFirst()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("last", "core.noop").Node("middle", "core.noop").Node("t", "trigger.manual")
             .Chain("t", "middle", "last")
             .ToDocument();
@@ -43,7 +43,7 @@ public sealed class PlanCompilerTests
     [Fact]
     public void Compile_ExpressionsNamingAncestors_AddThemToDependencies()
     {
-        var plan = PlanCompiler.Compile(TestFlow.Fixture("set-and-wait.flow.json"), FlowId, 1);
+        var plan = PlanCompiler.Compile(FlowBuilder.FromFixture("set-and-wait").ToDocument(), FlowId, 1);
 
         var summary = plan["summary"];
         Assert.Equal(["pause"], summary.Parents);
@@ -56,7 +56,7 @@ public sealed class PlanCompilerTests
     [Fact]
     public void Compile_TwoEdgesBetweenTheSameNodes_CountsBothButListsTheParentOnce()
     {
-        var document = new TestFlow()
+        var document = new FlowBuilder()
             .Node("t", "trigger.manual").Node("if", "test.branch").Node("after", "core.noop")
             .Edge("t", "if")
             .Edge("if", "after", port: "true", id: "yes")
@@ -73,7 +73,7 @@ public sealed class PlanCompilerTests
     [Fact]
     public void Compile_Config_IsCopiedSoThePlanOwnsIt()
     {
-        var document = TestFlow.Fixture("set-and-wait.flow.json");
+        var document = FlowBuilder.FromFixture("set-and-wait").ToDocument();
 
         var plan = PlanCompiler.Compile(document, FlowId, 1);
         document.Nodes[2].Config!["ms"] = 1;
@@ -84,7 +84,7 @@ public sealed class PlanCompilerTests
     [Fact]
     public async Task Compile_SetAndWaitFixture_PlanRunsNodeByNodeToTheExpectedOutput()
     {
-        var plan = PlanCompiler.Compile(TestFlow.Fixture("set-and-wait.flow.json"), FlowId, 1);
+        var plan = PlanCompiler.Compile(FlowBuilder.FromFixture("set-and-wait").ToDocument(), FlowId, 1);
         var runInput = JsonNode.Parse("""{ "name": "Ada" }""");
         var outputs = new Dictionary<string, JsonNode?>();
         DateTimeOffset? waitedUntil = null;
@@ -118,13 +118,13 @@ public sealed class PlanCompilerTests
     [Fact]
     public void Compile_Cycle_Throws()
     {
-        Assert.Throws<InvalidOperationException>(() => PlanCompiler.Compile(TestFlow.Fixture("cycle.flow.json"), FlowId, 1));
+        Assert.Throws<InvalidOperationException>(() => PlanCompiler.Compile(FlowBuilder.FromFixture("cycle").ToDocument(), FlowId, 1));
     }
 
     [Fact]
     public void Compile_TwoStartNodes_Throws()
     {
-        var document = new TestFlow().Node("t", "trigger.manual").Node("other", "core.noop").ToDocument();
+        var document = new FlowBuilder().Node("t", "trigger.manual").Node("other", "core.noop").ToDocument();
 
         Assert.Throws<InvalidOperationException>(() => PlanCompiler.Compile(document, FlowId, 1));
     }
@@ -133,7 +133,7 @@ public sealed class PlanCompilerTests
     public void Compile_LongChain_KeepsEveryNode()
     {
         var ids = Enumerable.Range(0, 1_000).Select(i => $"n{i}").ToArray();
-        var flow = new TestFlow().Node(ids[0], "trigger.manual");
+        var flow = new FlowBuilder().Node(ids[0], "trigger.manual");
         foreach (var id in ids[1..])
         {
             flow.Node(id, "core.set", new JsonObject { ["values"] = new JsonObject { ["first"] = "{{ nodes.n0.output }}" } });

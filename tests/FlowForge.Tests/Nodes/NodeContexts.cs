@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlowForge.Tests.Nodes;
 
@@ -24,7 +25,7 @@ public static class NodeContexts
             Input = input,
             Upstream = upstream ?? new Dictionary<string, JsonNode?>(),
             ResumedFromWaitUntil = resumedFromWaitUntil,
-            Time = new FixedTimeProvider(Now),
+            Time = new FakeTimeProvider(Now),
             Logger = NullLogger.Instance,
         };
 }

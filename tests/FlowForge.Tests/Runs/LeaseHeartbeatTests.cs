@@ -23,7 +23,7 @@ public sealed class LeaseHeartbeatTests
             o.SweepInterval = TimeSpan.FromMilliseconds(200);
             o.SoleWorker = false;
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("long")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("long")
             .Node("trigger", "trigger.manual").Node("long", "test.script", new JsonObject { ["sleepMs"] = 3_000 }).Edge("trigger", "long").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
@@ -45,7 +45,7 @@ public sealed class LeaseHeartbeatTests
             o.WorkerTimeout = TimeSpan.FromSeconds(1);
             o.SoleWorker = false;
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("held").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("held").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
         var flow = await harness.Services.GetRequiredService<IFlowStore>().GetAsync(flowId, EngineHarness.Owner, null, CancellationToken.None);
         var plan = await harness.Services.GetRequiredService<IPlanProvider>().GetPlanAsync(flowId, flow!.Version, null, CancellationToken.None);
         var runId = await harness.StartRunAsync(flowId);

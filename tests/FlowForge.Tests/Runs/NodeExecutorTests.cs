@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Json;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -14,7 +15,7 @@ public sealed class NodeExecutorTests
     {
         // Not started: no worker consumes the queue, so this test is the only one delivering messages.
         await using var harness = await EngineHarness.StartAsync(start: false);
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("one")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("one")
             .Node("trigger", "trigger.manual").Node("work", "test.script", new JsonObject { ["sleepMs"] = 50 }).Edge("trigger", "work").ToJson());
         var flow = await harness.Services.GetRequiredService<IFlowStore>().GetAsync(flowId, EngineHarness.Owner, null, CancellationToken.None);
         var executor = harness.Services.GetRequiredService<NodeExecutor>();
@@ -45,17 +46,16 @@ public sealed class NodeExecutorTests
     public async Task HandleAsync_WaitNode_HoldsNoWorkerAndResumes()
     {
         await using var harness = await EngineHarness.StartAsync(configure: o => o.WorkerParallelism = 1);
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("wait")
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("wait")
             .Node("trigger", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = 800 }).Node("after", "test.script")
             .Edge("trigger", "pause").Edge("pause", "after").ToJson());
-        var quick = await harness.CreateFlowAsync(FlowJson.Create("quick").Node("trigger", "trigger.manual").Node("x", "test.script").Edge("trigger", "x").ToJson());
+        var quick = await harness.CreateFlowAsync(new FlowBuilder("quick").Node("trigger", "trigger.manual").Node("x", "test.script").Edge("trigger", "x").ToJson());
 
         var waiting = await harness.StartRunAsync(flowId);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(waiting))!.Nodes.Single(n => n.NodeId == "pause").WaitUntil is null)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.MatchesAsync<DateTimeOffset?>(
+            async () => (await harness.GetRunAsync(waiting))!.Nodes.Single(n => n.NodeId == "pause").WaitUntil,
+            until => until is not null,
+            "node pause to wait");
 
         // With a single worker slot, a run started during the wait finishes first: the timer holds no worker.
         var other = await harness.WaitForRunAsync(await harness.StartRunAsync(quick));
@@ -77,7 +77,7 @@ public sealed class NodeExecutorTests
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 3)));
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(15));
 
@@ -93,7 +93,7 @@ public sealed class NodeExecutorTests
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingCompletions: 2)));
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
         var run = await harness.WaitForRunAsync(runId, TimeSpan.FromSeconds(20));
@@ -113,7 +113,7 @@ public sealed class NodeExecutorTests
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => flaky = new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingAfterClaim: 3)));
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(15));
 
@@ -131,10 +131,97 @@ public sealed class NodeExecutorTests
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingCompletions: 5)));
         });
-        var flowId = await harness.CreateFlowAsync(FlowJson.Create("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
 
         var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(40));
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
+    public async Task HandleAsync_OutputOverMaxOutputBytes_FailsNodeOnceNamingSizeAndLimit()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.MaxOutputBytes = 1_000);
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("big output")
+            .Node("trigger", "trigger.manual")
+            .Node("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["s"] = string.Concat(Enumerable.Repeat("{{ input.s }}", 10)) } })
+            .Edge("trigger", "set").ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, new JsonObject { ["s"] = new string('x', 50) }));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+
+        run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, new JsonObject { ["s"] = new string('x', 500) }));
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var set = run.Nodes.Single(n => n.NodeId == "set");
+        Assert.Equal(NodeStatus.Failed, set.Status);
+        Assert.Equal(1, set.Attempt);
+        Assert.Null(set.OutputJson);
+        Assert.Contains("5,008 bytes", set.Error, StringComparison.Ordinal);
+        Assert.Contains("1,000 bytes (Engine:MaxOutputBytes)", set.Error, StringComparison.Ordinal);
+        Assert.Contains("Node 'set' failed", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_TemplateRepeatedOverLargeInput_FailsNodeNamingFieldAndLimit()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var repeated = string.Concat(Enumerable.Repeat("{{ input.s }}", 1_000));
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("template bomb")
+            .Node("trigger", "trigger.manual")
+            .Node("render", "core.set", new JsonObject { ["values"] = new JsonObject { ["s"] = repeated } })
+            .Edge("trigger", "render").ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, new JsonObject { ["s"] = new string('x', 100_000) }));
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var render = run.Nodes.Single(n => n.NodeId == "render");
+        Assert.Equal(NodeStatus.Failed, render.Status);
+        Assert.Contains("config.values.s", render.Error, StringComparison.Ordinal);
+        Assert.Contains("node 'render'", render.Error, StringComparison.Ordinal);
+        Assert.Contains("4,194,304 bytes", render.Error, StringComparison.Ordinal);
+        Assert.Contains("Engine:MaxExpressionResultBytes", render.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HandleAsync_JoinOfManyParents_ReceivesEveryParentOutputKeyedById()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flow = new FlowBuilder("wide join").Node("trigger", "trigger.manual").Node("join", "core.noop");
+        for (var i = 0; i < 20; i++)
+        {
+            flow.Node($"p{i}", "core.set", new JsonObject { ["values"] = new JsonObject { ["i"] = i, ["s"] = "{{ input.s }}" } })
+                .Edge("trigger", $"p{i}").Edge($"p{i}", "join");
+        }
+
+        var flowId = await harness.CreateFlowAsync(flow.ToJson());
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, new JsonObject { ["s"] = "shared" }));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var output = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)!.AsObject();
+        Assert.Equal(20, output.Count);
+        Assert.All(Enumerable.Range(0, 20), i =>
+        {
+            Assert.Equal(i, output[$"p{i}"]!["i"]!.GetValue<int>());
+            Assert.Equal("shared", output[$"p{i}"]!["s"]!.GetValue<string>());
+        });
+    }
+
+    [Fact]
+    public async Task HandleAsync_OutputDeeperThanTheJsonPolicy_FailsTheNodeSayingWhy()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("deep").Node("trigger", "trigger.manual").Node("wrap", "test.script").Edge("trigger", "wrap").ToJson());
+        var depth = JsonPolicy.MaxDepth - 1;
+        var input = JsonNode.Parse("{\"d\":" + new string('[', depth) + new string(']', depth) + "}", documentOptions: new() { MaxDepth = 256 })!.AsObject();
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, input));
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        Assert.Equal(NodeStatus.Succeeded, run.Nodes.Single(n => n.NodeId == "trigger").Status);
+        var wrap = run.Nodes.Single(n => n.NodeId == "wrap");
+        Assert.Equal(NodeStatus.Failed, wrap.Status);
+        Assert.Contains($"deeper than {JsonPolicy.MaxDepth}", wrap.Error, StringComparison.Ordinal);
+        Assert.Null(wrap.OutputJson);
     }
 }

@@ -15,18 +15,17 @@ public sealed class RecoveryServiceTests
             Guid runId;
             await using (var first = await EngineHarness.StartAsync(directory))
             {
-                var flowId = await first.CreateFlowAsync(FlowJson.Create("resume")
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("resume")
                     .Node("trigger", "trigger.manual")
                     .Node("done", "test.script")
                     .Node("slow", "test.script", new JsonObject { ["sleepMs"] = 60_000, ["sleepFirstAttemptOnly"] = true })
                     .Node("last", "test.script")
                     .Edge("trigger", "done").Edge("done", "slow").Edge("slow", "last").ToJson());
                 runId = await first.StartRunAsync(flowId);
-                var deadline = DateTime.UtcNow.AddSeconds(10);
-                while (DateTime.UtcNow < deadline && (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "slow").Status != NodeStatus.Running)
-                {
-                    await Task.Delay(20);
-                }
+                await Eventually.MatchesAsync(
+                    async () => (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "slow").Status,
+                    status => status == NodeStatus.Running,
+                    "node slow to be running before the restart");
             }
 
             await using var second = await EngineHarness.StartAsync(directory);
@@ -53,15 +52,14 @@ public sealed class RecoveryServiceTests
             Guid runId;
             await using (var first = await EngineHarness.StartAsync(directory))
             {
-                var flowId = await first.CreateFlowAsync(FlowJson.Create("timer")
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("timer")
                     .Node("trigger", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = 1500 }).Node("after", "test.script")
                     .Edge("trigger", "pause").Edge("pause", "after").ToJson());
                 runId = await first.StartRunAsync(flowId);
-                var deadline = DateTime.UtcNow.AddSeconds(5);
-                while (DateTime.UtcNow < deadline && (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "pause").WaitUntil is null)
-                {
-                    await Task.Delay(20);
-                }
+                await Eventually.MatchesAsync<DateTimeOffset?>(
+                    async () => (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "pause").WaitUntil,
+                    until => until is not null,
+                    "node pause to wait before the restart");
             }
 
             await using var second = await EngineHarness.StartAsync(directory);
@@ -86,7 +84,7 @@ public sealed class RecoveryServiceTests
             Guid runId;
             await using (var first = await EngineHarness.StartAsync(directory, configure: o => o.MaxInterruptions = 2))
             {
-                var flowId = await first.CreateFlowAsync(FlowJson.Create("crashes")
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("crashes")
                     .Node("trigger", "trigger.manual")
                     .Node("slow", "test.script", new JsonObject { ["sleepMs"] = 60_000 })
                     .Edge("trigger", "slow").ToJson());

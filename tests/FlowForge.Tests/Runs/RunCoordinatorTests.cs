@@ -13,7 +13,7 @@ public sealed class RunCoordinatorTests
     public async Task StartAsync_Diamond_EveryNodeSucceedsAndJoinSeesBothBranches()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
 
         var runId = await harness.StartRunAsync(flowId, new JsonObject { ["order"] = 42 });
         var run = await harness.WaitForRunAsync(runId);
@@ -32,7 +32,7 @@ public sealed class RunCoordinatorTests
     public async Task StartAsync_DiamondSiblings_RunConcurrently()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond(Sleep(400), Sleep(400), "test.script", "test.script").ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond(Sleep(400), Sleep(400), "test.script", "test.script").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
         var run = await harness.WaitForRunAsync(runId);
@@ -47,7 +47,7 @@ public sealed class RunCoordinatorTests
     public async Task StartAsync_Join_WaitsForAllParents()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var json = FlowJson.Create("join")
+        var json = new FlowBuilder("join")
             .Node("trigger", "trigger.manual")
             .Node("fast", "test.script", Sleep(10))
             .Node("slow", "test.script", Sleep(500))
@@ -72,7 +72,7 @@ public sealed class RunCoordinatorTests
     public async Task StartAsync_NodeFails_RunFailsFastAndRunningSiblingIsRecorded()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var json = FlowJson.Create("fail fast")
+        var json = new FlowBuilder("fail fast")
             .Node("trigger", "trigger.manual")
             .Node("boom", "core.error", new JsonObject { ["message"] = "card declined" })
             .Node("sibling", "test.script", Sleep(600))
@@ -90,11 +90,10 @@ public sealed class RunCoordinatorTests
         Assert.Equal(NodeStatus.Failed, run.Nodes.Single(n => n.NodeId == "boom").Status);
 
         // The sibling was already running: it finishes and its success is recorded; nothing after it is scheduled.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "sibling").Status == NodeStatus.Running)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.MatchesAsync(
+            async () => (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "sibling").Status,
+            status => status != NodeStatus.Running,
+            "the running sibling to finish");
 
         run = (await harness.GetRunAsync(runId))!;
         Assert.Equal(NodeStatus.Succeeded, run.Nodes.Single(n => n.NodeId == "sibling").Status);
@@ -107,7 +106,7 @@ public sealed class RunCoordinatorTests
     public async Task CancelAsync_RunningRun_StopsExecutionAndCancelsTheRest()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var json = FlowJson.Create("long")
+        var json = new FlowBuilder("long")
             .Node("trigger", "trigger.manual")
             .Node("long", "test.script", Sleep(30_000))
             .Node("next", "test.script")
@@ -115,11 +114,10 @@ public sealed class RunCoordinatorTests
             .ToJson();
         var flowId = await harness.CreateFlowAsync(json);
         var runId = await harness.StartRunAsync(flowId);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "long").Status != NodeStatus.Running)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.MatchesAsync(
+            async () => (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "long").Status,
+            status => status == NodeStatus.Running,
+            "node long to be running");
 
         var result = await harness.Services.GetRequiredService<RunCoordinator>().CancelAsync(runId, EngineHarness.Owner, CancellationToken.None);
 
@@ -128,11 +126,7 @@ public sealed class RunCoordinatorTests
         var run = await harness.WaitForRunAsync(runId);
         Assert.Equal(RunStatus.Cancelled, run.Status);
         Assert.Equal(NodeStatus.Cancelled, run.Nodes.Single(n => n.NodeId == "next").Status);
-        deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && harness.Journal.For(runId, "long").Count == 0)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => harness.Journal.For(runId, "long").Count > 0, "the cancelled execution of long to be journalled");
 
         Assert.Equal("cancelled", harness.Journal.Only(runId, "long").Outcome);
         Assert.Empty(harness.Journal.For(runId, "next"));
@@ -144,7 +138,7 @@ public sealed class RunCoordinatorTests
     public async Task StartAsync_SameIdempotencyKey_ReturnsTheSameRun()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var flowId = await harness.CreateFlowAsync(FlowJson.Diamond().ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
 
         var first = await harness.StartRunAsync(flowId, idempotencyKey: "order-7");
         var second = await harness.StartRunAsync(flowId, idempotencyKey: "order-7");
@@ -158,7 +152,7 @@ public sealed class RunCoordinatorTests
     public async Task StartAsync_SetWithExpressions_ReadsInputAndUpstreamOutputs()
     {
         await using var harness = await EngineHarness.StartAsync();
-        var json = FlowJson.Create("set")
+        var json = new FlowBuilder("set")
             .Node("trigger", "trigger.manual")
             .Node("first", "core.set", new JsonObject { ["values"] = new JsonObject { ["greeting"] = "Hello {{ input.name }}", ["count"] = 2 } })
             .Node("second", "core.set", new JsonObject { ["values"] = new JsonObject { ["copy"] = "{{ nodes.first.output.greeting }}", ["n"] = "{{ nodes.first.output.count }}" } })

@@ -19,7 +19,7 @@ public sealed class SharedDatabaseWorkerTests
         var storage = new SqlStorageOptions { Provider = store, ConnectionString = database.ConnectionString };
         await using var first = await EngineHarness.StartAsync(storage: storage, start: false);
         await using var second = await EngineHarness.StartAsync(storage: storage, start: false);
-        var flowId = await first.CreateFlowAsync(FlowJson.Create("one")
+        var flowId = await first.CreateFlowAsync(new FlowBuilder("one")
             .Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
         var executors = new[] { first, second }.Select(h => h.Services.GetRequiredService<NodeExecutor>()).ToArray();
         var outbox = first.Services.GetRequiredService<IOutboxStore>();

@@ -80,32 +80,15 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public Task<RunView?> GetRunAsync(Guid runId) => Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, CancellationToken.None);
 
-    /// <summary>Waits (bounded) until the run is final and returns it.</summary>
+    /// <summary>Waits (bounded) until the run is final and returns it; fails showing the run's last state.</summary>
     public async Task<RunView> WaitForRunAsync(Guid runId, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = Services.GetRequiredService<IRunEvents>().Subscribe(runId, e =>
-        {
-            if (e is RunStatusChanged { Status: var s } && s.IsFinal())
-            {
-                finished.TrySetResult();
-            }
-        });
-        while (DateTime.UtcNow < deadline)
-        {
-            var run = await GetRunAsync(runId);
-            if (run is not null && run.Status.IsFinal())
-            {
-                return run;
-            }
-
-            await Task.WhenAny(finished.Task, Task.Delay(200));
-        }
-
-        var last = await GetRunAsync(runId);
-        Assert.Fail($"Run {runId} did not finish in time; status {last?.Status}, nodes: {string.Join(", ", last?.Nodes.Select(n => $"{n.NodeId}={n.Status}") ?? [])}");
-        return last!;
+        var last = await Eventually.MatchesAsync(
+            async () => new RunProgress(await GetRunAsync(runId)),
+            progress => progress.Run?.Status.IsFinal() == true,
+            $"run {runId} to finish",
+            timeout ?? TimeSpan.FromSeconds(20));
+        return last.Run!;
     }
 
     public async ValueTask DisposeAsync()
@@ -135,5 +118,13 @@ public sealed class EngineHarness : IAsyncDisposable
         {
             // Temp folders are cleaned by the OS eventually; a locked file must not fail a test.
         }
+    }
+
+    /// <summary>A run as a timeout message should show it: its status and every node's.</summary>
+    private sealed record RunProgress(RunView? Run)
+    {
+        public override string ToString() => Run is null
+            ? "no such run"
+            : $"status {Run.Status}, nodes: {string.Join(", ", Run.Nodes.Select(n => $"{n.NodeId}={n.Status}"))}";
     }
 }

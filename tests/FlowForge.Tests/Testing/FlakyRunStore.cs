@@ -32,7 +32,7 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
         if (claim is not null && Interlocked.Decrement(ref _afterClaimFailuresLeft) >= 0)
         {
             Interlocked.Increment(ref _failedAfterClaim);
-            throw new TransientStoreException("too many clients already (simulated, after the claim)", new TimeoutException(), claim);
+            throw new StoreUnavailableException("too many clients already (simulated, after the claim)", new TimeoutException(), claim);
         }
 
         return claim;
@@ -45,5 +45,5 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
 
     public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, ownerId, at, cancellationToken);
 
-    private static TransientStoreException Deadlock() => new("deadlock detected (simulated)", new TimeoutException());
+    private static StoreUnavailableException Deadlock() => new("deadlock detected (simulated)", new TimeoutException());
 }

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Engine.Graphs;
+
+/// <summary>Checks <see cref="FlowLimits"/> at start-up, naming each setting at fault; refuses limits that would let through what the stores cannot keep.</summary>
+public sealed class FlowLimitsValidator : IValidateOptions<FlowLimits>
+{
+    public ValidateOptionsResult Validate(string? name, FlowLimits options) =>
+        new SettingProblems(FlowLimits.Section)
+            .Between(nameof(options.MaxNodes), options.MaxNodes, 1, 100_000)
+            .Between(nameof(options.MaxEdges), options.MaxEdges, 1, 1_000_000)
+            .Between(nameof(options.MaxNameLength), options.MaxNameLength, 1, 100_000)
+            .Between(nameof(options.MaxNodeConfigBytes), options.MaxNodeConfigBytes, 1, int.MaxValue)
+            .Between(nameof(options.MaxRunInputBytes), options.MaxRunInputBytes, 1, int.MaxValue)
+            .Require(options.MaxIdLength is >= 1 and <= FlowLimits.IdLengthCeiling, nameof(options.MaxIdLength), $"must be between 1 and {FlowLimits.IdLengthCeiling} (the node id column holds {FlowLimits.IdLengthCeiling} characters); it is {options.MaxIdLength}.")
+            .ToResult();
+}

@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FlowForge.Engine.Limits;
+
+/// <summary>Serialises JSON to UTF-8 under a byte limit, without holding more than the limit.</summary>
+public static class JsonSize
+{
+    // The depth JsonNode.ToJsonString allows; stored outputs are read back with more room than this.
+    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = 64 };
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON text. Returns false, with the full size in <paramref name="bytes"/>,
+    /// when it is larger than <paramref name="limit"/> bytes.
+    /// </summary>
+    public static bool TryWrite(JsonNode? value, long limit, out string? json, out long bytes)
+    {
+        json = null;
+        if (value is null)
+        {
+            bytes = 0;
+            return true;
+        }
+
+        var buffer = new CappedBufferWriter(limit);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            value.WriteTo(writer);
+        }
+
+        bytes = buffer.Written;
+        if (buffer.Exceeded)
+        {
+            return false;
+        }
+
+        json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return true;
+    }
+
+    /// <summary>The UTF-8 JSON size of <paramref name="value"/>; holds no more than <paramref name="limit"/> bytes while counting.</summary>
+    public static long Measure(JsonNode? value, long limit)
+    {
+        if (value is null)
+        {
+            return 4;
+        }
+
+        var buffer = new CappedBufferWriter(limit);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            value.WriteTo(writer);
+        }
+
+        return buffer.Written;
+    }
+}

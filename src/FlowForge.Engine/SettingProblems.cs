@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Engine;
+
+/// <summary>
+/// Collects what is wrong with one options section, each message naming the full setting
+/// (<c>Engine:WorkerParallelism must be between 1 and 65536; it is 0.</c>), for an <see cref="IValidateOptions{TOptions}"/>.
+/// </summary>
+public sealed class SettingProblems(string section)
+{
+    private readonly List<string> _problems = [];
+
+    public SettingProblems Between(string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+        {
+            Add($"{section}:{key} must be between {Format(min)} and {Format(max)}; it is {Format(value)}.");
+        }
+
+        return this;
+    }
+
+    public SettingProblems Between(string key, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+        {
+            Add($"{section}:{key} must be between {Format(min)} and {Format(max)}; it is {Format(value)}.");
+        }
+
+        return this;
+    }
+
+    public SettingProblems Between(string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            Add($"{section}:{key} must be between {Format(min)} and {Format(max)}; it is {Format(value)}.");
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a problem unless <paramref name="holds"/>; <paramref name="message"/> follows the setting's full name.</summary>
+    public SettingProblems Require(bool holds, string key, string message)
+    {
+        if (!holds)
+        {
+            Add($"{section}:{key} {message}");
+        }
+
+        return this;
+    }
+
+    public ValidateOptionsResult ToResult() => _problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_problems);
+
+    private void Add(string problem) => _problems.Add(problem);
+
+    private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}

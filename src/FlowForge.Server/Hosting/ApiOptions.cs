@@ -1,0 +1,13 @@
+namespace FlowForge.Server.Hosting;
+
+/// <summary>What the REST API puts in its answers; bound to section <c>Api</c>.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    /// <summary>
+    /// Largest node output (UTF-8 JSON bytes) included in <c>GET /api/runs/{id}</c>; a larger one is replaced by
+    /// its size and a link to <c>GET /api/runs/{id}/nodes/{nodeId}/output</c>.
+    /// </summary>
+    public long MaxInlineOutputBytes { get; set; } = 64 * 1024;
+}

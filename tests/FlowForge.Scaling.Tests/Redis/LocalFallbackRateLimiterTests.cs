@@ -1,0 +1,35 @@
+using FlowForge.Engine.Limits;
+using FlowForge.Scaling.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace FlowForge.Scaling.Tests.Redis;
+
+public sealed class LocalFallbackRateLimiterTests
+{
+    private static readonly RateLimitPolicy TwoAtOnce = new(2, 0.001);
+
+    [Fact]
+    public async Task TryAcquireAsync_RedisUnreachable_EnforcesTheLimitWithLocalBuckets()
+    {
+        // Nothing listens on port 1: the multiplexer stays disconnected.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { "127.0.0.1:1" },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 1_000,
+        });
+        var options = new RedisOptions { ConnectionString = "127.0.0.1:1" };
+        var limiter = new LocalFallbackRateLimiter(
+            redis, new RedisRateLimiter(redis, options), new MemoryRateLimiter(TimeProvider.System), NullLogger<LocalFallbackRateLimiter>.Instance);
+
+        var first = await Eventually.WithinAsync(limiter.TryAcquireAsync("k", TwoAtOnce, 1, CancellationToken.None).AsTask(), "a decision without Redis");
+        var second = await limiter.TryAcquireAsync("k", TwoAtOnce, 1, CancellationToken.None);
+        var third = await limiter.TryAcquireAsync("k", TwoAtOnce, 1, CancellationToken.None);
+
+        Assert.True(first.Allowed);
+        Assert.True(second.Allowed);
+        Assert.False(third.Allowed);
+        Assert.True(third.RetryAfter > TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Json;
+
+namespace FlowForge.Tests.Json;
+
+public sealed class JsonPolicyTests
+{
+    [Theory]
+    [InlineData("""{"a": 1, "a": 2}""", "a", "appears twice")]
+    [InlineData("""{"input": {"x": {"y": 1, "y": 1}}}""", "input.x.y", "appears twice")]
+    [InlineData("""{"name": "\ud800"}""", "name", "lone UTF-16 surrogate")]
+    [InlineData("""{"list": [1, "ok", "\udc00x"]}""", "list[2]", "lone UTF-16 surrogate")]
+    [InlineData("""{"\ud800": 1}""", "$", "lone UTF-16 surrogate")]
+    [InlineData("""{"a": {"b": "x\u0000y"}}""", "a.b", "NUL")]
+    [InlineData("""{"n": 1e999999}""", "n", "too large")]
+    [InlineData("""{"n": -1e400}""", "n", "too large")]
+    [InlineData("""{"a": [1, 2,]}""", "a[1]", "invalid")]
+    [InlineData("""{"a": 1} // note""", "$", "invalid")]
+    public void TryParse_HostileText_IsRefusedNamingTheField(string json, string path, string reason)
+    {
+        Assert.False(JsonPolicy.TryParse(json, out var node, out var rejection));
+
+        Assert.Null(node);
+        Assert.Equal(path, rejection!.Path);
+        Assert.Contains(reason, rejection.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_InvalidUtf8Bytes_IsRefused()
+    {
+        byte[] bytes = [.. "{\"name\": \""u8, 0xC3, 0x28, .. "\"}"u8];
+
+        Assert.False(JsonPolicy.TryParse(bytes, out _, out var rejection));
+
+        Assert.Contains("UTF-8", rejection!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_StringWithLoneSurrogateChar_IsRefused()
+    {
+        Assert.False(JsonPolicy.TryParse("{\"a\": \"\ud800\"}", out _, out var rejection));
+
+        Assert.Contains("surrogate", rejection!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_ByteOrderMarkAndValidPairs_AreAccepted()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"emoji": "\ud83d\ude00", "text": "é"}""")];
+
+        Assert.True(JsonPolicy.TryParse(bytes, out var node, out var rejection), rejection?.Message);
+
+        Assert.Equal("😀", node!["emoji"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void TryParse_AtMaxDepth_IsAcceptedAndReadsBackAsStored()
+    {
+        var json = Nested(JsonPolicy.MaxDepth);
+
+        Assert.True(JsonPolicy.TryParse(json, out var node, out var rejection), rejection?.Message);
+        Assert.True(JsonPolicy.TrySerialize(node, out var stored, out rejection), rejection?.Message);
+
+        Assert.Equal(stored, JsonPolicy.ParseStored(stored!)!.ToJsonString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Array, JsonPolicy.ParseStoredElement(stored!).ValueKind);
+    }
+
+    [Theory]
+    [InlineData(JsonPolicy.MaxDepth + 1)]
+    [InlineData(10_000)]
+    public void TryParse_DeeperThanMaxDepth_IsRefused(int depth)
+    {
+        Assert.False(JsonPolicy.TryParse(Nested(depth), out _, out var rejection));
+
+        Assert.Contains($"deeper than {JsonPolicy.MaxDepth}", rejection!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrySerialize_OutputBuiltDeeperThanMaxDepth_IsRefused()
+    {
+        JsonNode node = new JsonArray();
+        for (var i = 0; i < JsonPolicy.MaxDepth + 5; i++)
+        {
+            node = new JsonObject { ["x"] = node };
+        }
+
+        Assert.False(JsonPolicy.TrySerialize(node, out var json, out var rejection));
+
+        Assert.Null(json);
+        Assert.Contains("deeper than", rejection!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_BuiltTextWithNul_IsRefused()
+    {
+        var rejection = JsonPolicy.Check(new JsonObject { ["value"] = "a\0b" });
+
+        Assert.NotNull(rejection);
+        Assert.Equal("value", rejection.Path);
+        Assert.Contains("NUL", rejection.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Utf8Length_NonAsciiText_CountsUnescapedBytes()
+    {
+        Assert.Equal(Encoding.UTF8.GetByteCount("""{"a":"é"}"""), JsonPolicy.Utf8Length(new JsonObject { ["a"] = "é" }));
+    }
+
+    private static string Nested(int depth) => new string('[', depth) + new string(']', depth);
+}

@@ -1,0 +1,123 @@
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Tests.Runs;
+
+public sealed class OutboxDispatcherTests
+{
+    [Fact]
+    public async Task DispatchInBackground_QueueHangs_ReturnsAtOnceAndPublishesWhenTheQueueAnswers()
+    {
+        var queue = new GatedQueue();
+        var outbox = new RecordingOutbox();
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        var call = Task.Run(() => dispatcher.DispatchInBackground([Message(1)], "00-trace"));
+
+        await Eventually.WithinAsync(call, "DispatchInBackground to return while the queue hangs", TimeSpan.FromSeconds(5));
+        await Eventually.TrueAsync(() => queue.Attempts == 1, "the publish to start");
+        Assert.Empty(outbox.Acknowledged);
+
+        queue.Open();
+        await Eventually.TrueAsync(() => outbox.Acknowledged.Contains(1), "the message to leave the outbox once published");
+        Assert.Equal("00-trace", Assert.Single(queue.Published).TraceParent);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task DispatchInBackground_LimitReached_LeavesTheRestToTheSweep()
+    {
+        var queue = new GatedQueue();
+        var outbox = new RecordingOutbox();
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions { MaxBackgroundPublishes = 2 }), NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        for (var id = 1; id <= 5; id++)
+        {
+            dispatcher.DispatchInBackground([Message(id)], null);
+        }
+
+        await Eventually.TrueAsync(() => queue.Attempts == 2, "two publishes to wait on the queue");
+        queue.Open();
+        await Eventually.TrueAsync(() => outbox.Acknowledged.Count == 2, "the two publishes to be acknowledged");
+
+        // Messages 3 to 5 were never handed to the queue: they stay in the outbox for the sweep.
+        Assert.Equal(2, queue.Attempts);
+        Assert.Equal(new long[] { 1, 2 }, outbox.Acknowledged.Order());
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    private static OutboxMessage Message(long id) =>
+        new(id, new WorkMessage(WorkKind.ExecuteNode, Guid.NewGuid(), "node", 1, Guid.NewGuid(), 1));
+
+    private sealed class GatedQueue : IWorkQueue
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
+        private readonly List<WorkMessage> _published = [];
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public IReadOnlyList<WorkMessage> Published
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _published];
+                }
+            }
+        }
+
+        public void Open() => _open.TrySetResult();
+
+        public async ValueTask PublishAsync(IReadOnlyList<WorkMessage> messages, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _attempts);
+            await _open.Task.WaitAsync(cancellationToken);
+            lock (_gate)
+            {
+                _published.AddRange(messages);
+            }
+        }
+
+        public Task ConsumeAsync(Func<WorkMessage, CancellationToken, Task> handler, int parallelism, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public ValueTask<bool> IsReadyAsync(CancellationToken cancellationToken) => ValueTask.FromResult(true);
+    }
+
+    private sealed class RecordingOutbox : IOutboxStore
+    {
+        private readonly Lock _gate = new();
+        private readonly List<long> _acknowledged = [];
+
+        public IReadOnlyList<long> Acknowledged
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _acknowledged];
+                }
+            }
+        }
+
+        public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+
+        public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                _acknowledged.AddRange(outboxIds);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}
