@@ -35,11 +35,18 @@ public sealed partial class SqlStorage
     public async Task<ClaimedNode?> TryClaimAsync(
         WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
-        var claimed = await _executor.WriteAsync(
+        var core = await _executor.WriteAsync(
             TryClaimCoreAsync,
             (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
             cancellationToken).ConfigureAwait(false);
-        if (claimed is null || dependencies.Count == 0)
+        if (core is not var (node, inputJson))
+        {
+            return null;
+        }
+
+        // Parsed off the writer, and the text dropped at once: many nodes of one run may hold a large input at the same time.
+        var claimed = node with { RunInput = StoredJson.Parse(inputJson) };
+        if (dependencies.Count == 0)
         {
             return claimed;
         }
@@ -77,7 +84,7 @@ public sealed partial class SqlStorage
         return outputs;
     }
 
-    private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
+    private static async ValueTask<(ClaimedNode Node, string InputJson)?> TryClaimCoreAsync(
         SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
         var message = a.Message;
@@ -161,9 +168,10 @@ public sealed partial class SqlStorage
         var runStarted = runStatus == RunStatus.Pending
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
-        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, inputJson, EmptyOutputs, resumedFrom, runStarted)
+        var node = new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumedFrom, runStarted)
         {
             Interruptions = interruptions,
         };
+        return (node, inputJson);
     }
 }

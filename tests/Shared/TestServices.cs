@@ -18,6 +18,10 @@ public static class TestServices
     private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(5);
     private static readonly Lazy<bool> Attached = new(Attach, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // Decided once, before this class exports variables of its own. Given servers are taken whole: a half-set
+    // environment must not start a second set beside them.
+    private static readonly bool ServersGiven = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 };
+
     public static string Postgres => Get(PostgresVariable);
 
     public static string MySql => Get("FLOWFORGE_TEST_MYSQL");
@@ -41,20 +45,16 @@ public static class TestServices
 
     private static string Get(string name)
     {
-        if (Environment.GetEnvironmentVariable(name) is { Length: > 0 } value)
-        {
-            return value;
-        }
-
-        // Given servers are taken whole: one half-set variable must not start a second set beside them.
-        if (Environment.GetEnvironmentVariable(PostgresVariable) is not { Length: > 0 })
+        if (!ServersGiven)
         {
             _ = Attached.Value;
         }
 
-        return Environment.GetEnvironmentVariable(name) is { Length: > 0 } started
-            ? started
-            : throw new InvalidOperationException($"{name} is not set although {PostgresVariable} is: source the env file services.sh wrote, or unset both to let the tests start the servers.");
+        return Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(ServersGiven
+                ? $"{name} is not set although {PostgresVariable} is: source the env file services.sh wrote, or unset both to let the tests start the servers."
+                : $"services.sh attach wrote no {name} in {SharedDirectory}/env.");
     }
 
     // Synchronous because the properties are: it runs once per process, and every other caller waits on the Lazy.
@@ -67,8 +67,6 @@ public static class TestServices
             Environment.SetEnvironmentVariable(name, value);
         }
 
-        return variables.ContainsKey(PostgresVariable)
-            ? true
-            : throw new InvalidOperationException($"services.sh attach wrote no {PostgresVariable} in {SharedDirectory}/env.");
+        return true;
     }
 }

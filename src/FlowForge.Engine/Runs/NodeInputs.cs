@@ -14,7 +14,7 @@ internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnly
 {
     public static NodeInputs From(PlanNode node, ClaimedNode claim)
     {
-        var runInput = StoredJson.Parse(claim.RunInputJson);
+        var runInput = claim.RunInput;
         var upstream = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count, StringComparer.Ordinal);
         foreach (var (id, output) in claim.DependencyOutputs)
         {

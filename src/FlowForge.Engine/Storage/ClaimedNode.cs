@@ -4,14 +4,15 @@ namespace FlowForge.Engine.Storage;
 
 /// <summary>
 /// A node instance this worker now owns (status Running, version bumped). Carries what execution reads:
-/// the run input as JSON text and the outputs of the node's dependencies, each parsed once (null for a null output).
+/// the run input and the outputs of the node's dependencies, each parsed once as it is read (null for a null value),
+/// so the text read from the database is not kept while the node runs.
 /// </summary>
 public sealed record ClaimedNode(
     Guid RunId,
     string NodeId,
     long Version,
     int Attempt,
-    string RunInputJson,
+    JsonElement? RunInput,
     IReadOnlyDictionary<string, JsonElement?> DependencyOutputs,
     DateTimeOffset? ResumedFromWaitUntil,
     bool RunStarted)

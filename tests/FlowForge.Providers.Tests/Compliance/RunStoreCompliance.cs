@@ -95,7 +95,7 @@ public abstract class RunStoreCompliance(StorageProvider provider) : StoreCompli
         Assert.Equal(1, claim.Attempt);
         Assert.True(claim.RunStarted);
         Assert.Null(claim.ResumedFromWaitUntil);
-        Assert.Equal("""{"in":1}""", claim.RunInputJson);
+        Assert.Equal("""{"in":1}""", claim.RunInput?.GetRawText());
         Assert.Empty(claim.DependencyOutputs);
         var run = await GetRunAsync(creation.RunId);
         Assert.Equal(RunStatus.Running, run.Status);

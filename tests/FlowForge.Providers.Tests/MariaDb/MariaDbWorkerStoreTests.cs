@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 [Collection(ServersCollection.Name)]
-public sealed class MariaDbWorkerStoreTests(TestServers servers) : WorkerStoreCompliance(new MySqlStorageProvider(servers));
+public sealed class MariaDbWorkerStoreTests() : WorkerStoreCompliance(new MySqlStorageProvider());

@@ -4,4 +4,4 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Postgres;
 
 [Collection(ServersCollection.Name)]
-public sealed class PostgresWorkerStoreTests(TestServers servers) : WorkerStoreCompliance(new PostgresStorageProvider(servers));
+public sealed class PostgresWorkerStoreTests() : WorkerStoreCompliance(new PostgresStorageProvider());

@@ -47,7 +47,7 @@ public sealed class SqliteMigrationScriptTests : IAsyncLifetime
         var claim = await _database.Storage.TryClaimAsync(
             new Engine.Queueing.WorkMessage(Engine.Queueing.WorkKind.StartFlow, runId, "trigger", 1, flowId, 3), [], Guid.NewGuid(), DateTimeOffset.UnixEpoch.AddSeconds(2), DateTimeOffset.UnixEpoch.AddMinutes(2), CancellationToken.None);
         Assert.NotNull(claim);
-        Assert.Equal("""{"kept": "yes"}""", claim.RunInputJson);
+        Assert.Equal("""{"kept": "yes"}""", claim.RunInput?.GetRawText());
         Assert.True(claim.RunStarted);
         var duplicate = await _database.Storage.CreateRunAsync(
             new Engine.Storage.NewRun(Guid.NewGuid(), owner, flowId, 3, "{}", "key-1", DateTimeOffset.UnixEpoch), Plan(flowId), CancellationToken.None);

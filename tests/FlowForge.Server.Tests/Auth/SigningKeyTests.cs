@@ -118,7 +118,7 @@ public sealed class SigningKeyTests
     {
         var secret = new KeyRingSecret(
             Options.Create(new AuthOptions()),
-            new ProviderKinds(ServerRole.Api, "postgres", "rabbitmq", "redis"),
+            new ProviderKinds(ServerRole.Api, StoreKind.Postgres, QueueKind.RabbitMq, CacheKind.Redis),
             new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = "Host=127.0.0.1" }).Build());
 
         var error = Assert.Throws<InvalidOperationException>(() => secret.Key);

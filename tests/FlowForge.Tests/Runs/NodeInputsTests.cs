@@ -17,7 +17,7 @@ public sealed class NodeInputsTests
         var parents = Enumerable.Range(0, Parents).Select(i => $"p{i}").ToList();
         var outputs = parents.ToDictionary(p => p, _ => megabyte, StringComparer.Ordinal);
         var join = new PlanNode("join", "core.set", null, false, parents, [], parents);
-        var claim = new ClaimedNode(Guid.NewGuid(), "join", 1, 1, "{}", outputs, null, false);
+        var claim = new ClaimedNode(Guid.NewGuid(), "join", 1, 1, StoredJson.Parse("{}"), outputs, null, false);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         var inputs = NodeInputs.From(join, claim);
@@ -37,7 +37,7 @@ public sealed class NodeInputsTests
     {
         var output = StoredJson.Parse("""{"n":1}""");
         var join = new PlanNode("join", "core.noop", null, false, ["a", "b"], [], ["a", "b"]);
-        var claim = new ClaimedNode(Guid.NewGuid(), "join", 1, 1, "{}", new Dictionary<string, JsonElement?> { ["a"] = output, ["b"] = output }, null, false);
+        var claim = new ClaimedNode(Guid.NewGuid(), "join", 1, 1, StoredJson.Parse("{}"), new Dictionary<string, JsonElement?> { ["a"] = output, ["b"] = output }, null, false);
 
         var inputs = NodeInputs.From(join, claim);
         inputs.Input!["a"]!["n"] = 2;
@@ -50,7 +50,7 @@ public sealed class NodeInputsTests
     public void From_NullOutput_IsNullInInputAndUpstream()
     {
         var node = new PlanNode("next", "core.noop", null, false, ["a"], [], ["a"]);
-        var claim = new ClaimedNode(Guid.NewGuid(), "next", 1, 1, """{"x":1}""", new Dictionary<string, JsonElement?> { ["a"] = null }, null, false);
+        var claim = new ClaimedNode(Guid.NewGuid(), "next", 1, 1, StoredJson.Parse("""{"x":1}"""), new Dictionary<string, JsonElement?> { ["a"] = null }, null, false);
 
         var inputs = NodeInputs.From(node, claim);
 

@@ -1,0 +1,22 @@
+using FlowForge.Engine.Runs;
+
+namespace FlowForge.Tests.Runs;
+
+public sealed class EngineOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeeds()
+    {
+        Assert.True(new EngineOptionsValidator().Validate(null, new EngineOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void Validate_ZeroLimits_FailsNamingEachSetting()
+    {
+        var result = new EngineOptionsValidator().Validate(null, new EngineOptions { MaxOutputBytes = 0, MaxExpressionResultBytes = -1 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Engine:MaxOutputBytes", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Engine:MaxExpressionResultBytes", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
