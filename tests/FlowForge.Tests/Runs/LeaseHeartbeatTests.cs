@@ -13,18 +13,18 @@ public sealed class LeaseHeartbeatTests
     [Fact]
     public async Task Heartbeat_NodeRunsLongerThanItsLease_IsNotStartedASecondTime()
     {
-        // The lease is a fifth of the node's run time and the sweep looks for expired leases five times a second:
+        // The lease is a quarter of the node's run time and the sweep looks for expired leases five times a second:
         // only the heartbeat keeps the node from being run again while it is still running here.
         await using var harness = await EngineHarness.StartAsync(configure: o =>
         {
-            o.LeaseDuration = TimeSpan.FromMilliseconds(600);
+            o.LeaseDuration = TimeSpan.FromSeconds(1);
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
             o.WorkerTimeout = TimeSpan.FromSeconds(2);
             o.SweepInterval = TimeSpan.FromMilliseconds(200);
             o.SoleWorker = false;
         });
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("long")
-            .Node("trigger", "trigger.manual").Node("long", "test.script", new JsonObject { ["sleepMs"] = 3_000 }).Edge("trigger", "long").ToJson());
+            .Node("trigger", "trigger.manual").Node("long", "test.script", new JsonObject { ["sleepMs"] = 4_000 }).Edge("trigger", "long").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
         var run = await harness.WaitForRunAsync(runId, TimeSpan.FromSeconds(20));
