@@ -34,6 +34,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<DurableTimers>();
         services.TryAddSingleton<NodeExecutor>();
         services.TryAddSingleton<RunCoordinator>();
+        services.TryAddSingleton<RunSignals>();
 
         services.TryAddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

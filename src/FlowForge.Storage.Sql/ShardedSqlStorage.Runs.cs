@@ -37,6 +37,15 @@ public sealed partial class ShardedSqlStorage
         return result.Messages.Count == 0 ? result : result with { Messages = ShardedOutboxIds.ToGlobal(shard, result.Messages) };
     }
 
+    public async Task<SignalResult> SignalNodeAsync(NodeSignal signal, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        var shard = ShardOf(signal.RunId);
+        var result = await _shards[shard].SignalNodeAsync(signal, plan, cancellationToken);
+        return result.Completion is { Messages.Count: > 0 } completion
+            ? result with { Completion = completion with { Messages = ShardedOutboxIds.ToGlobal(shard, completion.Messages) } }
+            : result;
+    }
+
     public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) =>
         _shards[ShardOf(runId)].CancelRunAsync(runId, ownerId, at, cancellationToken);
 

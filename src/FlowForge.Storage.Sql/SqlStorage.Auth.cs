@@ -22,7 +22,7 @@ public sealed partial class SqlStorage
         """);
 
     private static readonly SqlStatement InsertAuthKey = new(nameof(InsertAuthKey), d => d.InsertOrIgnore(
-        "AuthKeys", "Purpose, Id, Material, CreatedAt", "@purpose, @id, @material, @createdAt"));
+        "AuthKeys", "Purpose, Id, Material, CreatedAt", "@purpose, @keyId, @material, @createdAt"));
 
     public Task RevokeTokenAsync(string tokenId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         _executor.WriteAsync(static async (s, a, ct) =>
@@ -57,7 +57,7 @@ public sealed partial class SqlStorage
         {
             var command = s.Command(InsertAuthKey)
                 .Bind("@purpose", k.Purpose)
-                .Bind("@id", k.Id)
+                .Bind("@keyId", k.Id)
                 .Bind("@material", k.Material)
                 .Bind("@createdAt", UnixMicros.From(k.CreatedAt));
             return await s.ExecuteAsync(command, ct) == 1;

@@ -10,7 +10,7 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class SqlStorage
 {
     private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
-        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.Interruptions
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.WaitKind, n.ResumedFrom, n.Interruptions
         FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId JOIN RunInputs i ON i.RunId = n.RunId
         WHERE n.RunId = @runId AND n.NodeId = @nodeId
         """);
@@ -18,7 +18,7 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement ClaimNode = new(nameof(ClaimNode), """
         UPDATE NodeInstances
         SET Status = 'Running', Version = Version + 1, Attempt = @attempt, LeaseUntil = @leaseUntil, WaitUntil = NULL,
-            StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId, Interruptions = @interruptions
+            WaitKind = NULL, ResumedFrom = @resumedFrom, StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId, Interruptions = @interruptions
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
@@ -28,8 +28,9 @@ public sealed partial class SqlStorage
 
     private static readonly IReadOnlyDictionary<string, JsonElement?> EmptyOutputs = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
 
+    // A Failed node has an output only when it failed through its error port: its children read the error.
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status = 'Succeeded'
+        SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -95,6 +96,8 @@ public sealed partial class SqlStorage
         long? waitUntil;
         RunStatus runStatus;
         string inputJson;
+        string? waitKind;
+        long? resumedFromColumn;
         int interruptions;
         var select = s.Command(SelectClaimTarget).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId);
         await using (var reader = await s.ReaderAsync(select, ct))
@@ -111,7 +114,9 @@ public sealed partial class SqlStorage
             waitUntil = reader.GetNullableInt64(4);
             runStatus = StatusNames.RunStatusOf(reader.GetString(5));
             inputJson = reader.GetString(6);
-            interruptions = reader.GetInt32(7);
+            waitKind = reader.GetNullableString(7);
+            resumedFromColumn = reader.GetNullableInt64(8);
+            interruptions = reader.GetInt32(9);
         }
 
         if (runStatus.IsFinal() || version != message.Version)
@@ -120,21 +125,29 @@ public sealed partial class SqlStorage
         }
 
         int newAttempt;
-        DateTimeOffset? resumedFrom = null;
+        // A wait that has ended stays ended: every later execution of the node resumes from it.
+        var resumedFrom = resumedFromColumn;
         switch (status)
         {
             case NodeStatus.Ready:
                 newAttempt = attempt + 1;
                 break;
             case NodeStatus.Running when waitUntil is { } due:
-                // A durable timer came due: the same attempt carries on.
-                if (due > a.Now)
+                // A durable timer came due: a retry starts the next attempt, a wait carries the same attempt on.
+                // A signal wait never comes due (its WaitUntil is the largest value).
+                if (due > a.Now || waitKind == WaitKinds.Signal)
                 {
                     return null;
                 }
 
+                if (waitKind == WaitKinds.Retry)
+                {
+                    newAttempt = attempt + 1;
+                    break;
+                }
+
                 newAttempt = attempt;
-                resumedFrom = UnixMicros.ToTime(due);
+                resumedFrom = due;
                 break;
             case NodeStatus.Running:
                 // The worker that held it stopped renewing its lease: run it again as a new attempt.
@@ -153,6 +166,7 @@ public sealed partial class SqlStorage
 
         var claim = s.Command(ClaimNode)
             .Bind("@attempt", newAttempt)
+            .Bind("@resumedFrom", resumedFrom)
             .Bind("@leaseUntil", a.LeaseUntil)
             .Bind("@now", a.Now)
             .Bind("@workerId", a.WorkerId)
@@ -168,10 +182,10 @@ public sealed partial class SqlStorage
         var runStarted = runStatus == RunStatus.Pending
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
-        var node = new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumedFrom, runStarted)
+        var resumed = resumedFrom is { } from ? UnixMicros.ToTime(from) : (DateTimeOffset?)null;
+        return (new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
         {
             Interruptions = interruptions,
-        };
-        return (node, inputJson);
+        }, inputJson);
     }
 }

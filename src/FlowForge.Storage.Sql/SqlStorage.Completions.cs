@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -20,6 +21,22 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement ParkNodeOnTimer = new(nameof(ParkNodeOnTimer), """
         UPDATE NodeInstances SET Version = Version + 1, LeaseUntil = NULL, WaitUntil = @waitUntil
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
+        """);
+
+    private static readonly SqlStatement ParkNodeOnSignal = new(nameof(ParkNodeOnSignal), """
+        UPDATE NodeInstances SET Version = Version + 1, LeaseUntil = NULL, WaitUntil = @waitUntil, WaitKind = 'signal'
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
+        """);
+
+    // The failed attempt's error stays visible on the node until the next attempt ends.
+    private static readonly SqlStatement ParkNodeForRetry = new(nameof(ParkNodeForRetry), """
+        UPDATE NodeInstances SET Version = Version + 1, LeaseUntil = NULL, WaitUntil = @retryAt, WaitKind = 'retry', Error = @error
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
+        """);
+
+    private static readonly SqlStatement InsertAttempt = new(nameof(InsertAttempt), """
+        INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson)
+        VALUES (@runId, @nodeId, @attempt, @status, @startedAt, @finishedAt, @retryAt, @error, @inputJson)
         """);
 
     // Relative updates followed by a read in the same transaction: two parents of one join completing at
@@ -97,11 +114,11 @@ public sealed partial class SqlStorage
         {
             case NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Cancelled:
                 break;
-            case NodeStatus.Running when completion.WaitUntil is not null:
+            case NodeStatus.Running when completion.WaitUntil is not null || completion.WaitForSignal:
                 break;
             default:
                 throw new ArgumentException(
-                    $"A completion of node '{completion.NodeId}' must be Succeeded, Failed, Cancelled, or Running with WaitUntil; got {completion.Status}.",
+                    $"A completion of node '{completion.NodeId}' must be Succeeded, Failed, Cancelled, or Running with WaitUntil or WaitForSignal; got {completion.Status}.",
                     nameof(completion));
         }
 
@@ -136,6 +153,16 @@ public sealed partial class SqlStorage
                 : new CompletionResult(true, [], [new NodeStateChange(completion.NodeId, NodeStatus.Cancelled)], null);
         }
 
+        if (completion.WaitForSignal)
+        {
+            var parkOnSignal = s.Command(ParkNodeOnSignal)
+                .Bind("@waitUntil", WaitKinds.SignalWaitUntil)
+                .Bind("@runId", completion.RunId)
+                .Bind("@nodeId", completion.NodeId)
+                .Bind("@version", completion.Version);
+            return await s.ExecuteAsync(parkOnSignal, ct) == 0 ? CompletionResult.Stale : new CompletionResult(true, [], [], null);
+        }
+
         if (completion.Status == NodeStatus.Running)
         {
             // The node waits on a durable timer: same attempt, new version for the timer's message.
@@ -145,6 +172,24 @@ public sealed partial class SqlStorage
                 .Bind("@nodeId", completion.NodeId)
                 .Bind("@version", completion.Version);
             return await s.ExecuteAsync(park, ct) == 0 ? CompletionResult.Stale : new CompletionResult(true, [], [], null);
+        }
+
+        if (completion is { Status: NodeStatus.Failed, RetryAt: { } retryAt } && !run.Status.IsFinal())
+        {
+            // The next attempt waits on a durable timer; a Ready-like message would run it before its time.
+            var retry = s.Command(ParkNodeForRetry)
+                .Bind("@retryAt", UnixMicros.From(retryAt))
+                .Bind("@error", completion.Error)
+                .Bind("@runId", completion.RunId)
+                .Bind("@nodeId", completion.NodeId)
+                .Bind("@version", completion.Version);
+            if (await s.ExecuteAsync(retry, ct) == 0)
+            {
+                return CompletionResult.Stale;
+            }
+
+            await InsertAttemptAsync(s, completion, at, UnixMicros.From(retryAt), ct);
+            return new CompletionResult(true, [], [], null);
         }
 
         var finish = s.Command(FinishNode)
@@ -160,6 +205,7 @@ public sealed partial class SqlStorage
             return CompletionResult.Stale;
         }
 
+        await InsertAttemptAsync(s, completion, at, null, ct);
         var changes = new List<NodeStateChange> { new(completion.NodeId, completion.Status) };
         if (run.Status.IsFinal())
         {
@@ -167,7 +213,7 @@ public sealed partial class SqlStorage
             return new CompletionResult(true, [], changes, null);
         }
 
-        if (completion.Status == NodeStatus.Failed)
+        if (completion.Status == NodeStatus.Failed && !completion.ThroughErrorPort)
         {
             var error = completion.Error is null
                 ? $"Node '{completion.NodeId}' failed."
@@ -178,10 +224,36 @@ public sealed partial class SqlStorage
         }
 
         var messages = new List<OutboxMessage>();
-        IReadOnlyList<string> firedPorts = completion.Status == NodeStatus.Succeeded ? completion.FiredPorts : [];
+        IReadOnlyList<string> firedPorts = completion.Status switch
+        {
+            NodeStatus.Succeeded => completion.FiredPorts,
+            NodeStatus.Failed => [NodePorts.Error],
+            _ => [],
+        };
         var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, ct);
         var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
         return new CompletionResult(true, messages, changes, finished);
+    }
+
+    /// <summary>Keeps the attempt that just ended; a completion without an attempt number (a wait) records none.</summary>
+    private static async ValueTask InsertAttemptAsync(SqlSession s, NodeCompletion completion, long at, long? retryAt, CancellationToken ct)
+    {
+        if (completion.Attempt <= 0)
+        {
+            return;
+        }
+
+        var insert = s.Command(InsertAttempt)
+            .Bind("@runId", completion.RunId)
+            .Bind("@nodeId", completion.NodeId)
+            .Bind("@attempt", completion.Attempt)
+            .Bind("@status", StatusNames.Of(completion.Status))
+            .Bind("@startedAt", UnixMicros.From(completion.AttemptStartedAt))
+            .Bind("@finishedAt", at)
+            .Bind("@retryAt", retryAt)
+            .Bind("@error", completion.Error)
+            .Bind("@inputJson", completion.InputJson);
+        await s.ExecuteAsync(insert, ct);
     }
 
     /// <summary>

@@ -9,9 +9,16 @@ public sealed partial class SqlStorage
     // One statement, so the run and its nodes come from one snapshot.
     private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
         SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, i.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
-               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil
+               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind
         FROM Runs r JOIN RunInputs i ON i.RunId = r.Id LEFT JOIN NodeInstances n ON n.RunId = r.Id
         WHERE r.Id = @runId
+        """);
+
+    // Read after the run, so an attempt may show that the node row read a moment earlier does not reflect yet.
+    private static readonly SqlStatement SelectAttemptsOfRun = new(nameof(SelectAttemptsOfRun), """
+        SELECT NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson
+        FROM NodeAttempts WHERE RunId = @runId
+        ORDER BY NodeId, Attempt
         """);
 
     private static readonly SqlStatement ListRunsOfFlow = new(nameof(ListRunsOfFlow), """
@@ -48,6 +55,7 @@ public sealed partial class SqlStorage
                     continue;
                 }
 
+                var waitingForSignal = reader.GetNullableString(19) == WaitKinds.Signal && reader.GetNullableInt64(18) == WaitKinds.SignalWaitUntil;
                 nodes.Add((reader.GetInt32(9), new NodeInstanceView(
                     reader.GetString(10),
                     reader.GetString(11),
@@ -57,14 +65,45 @@ public sealed partial class SqlStorage
                     reader.GetNullableTime(15),
                     reader.GetNullableString(16),
                     reader.GetNullableString(17),
-                    reader.GetNullableTime(18))));
+                    waitingForSignal ? null : reader.GetNullableTime(18))
+                {
+                    WaitingForSignal = waitingForSignal,
+                }));
             }
             while (await reader.ReadAsync(ct));
 
+            await reader.DisposeAsync();
+            var attempts = await ReadAttemptsAsync(s, a.RunId, ct);
             nodes.Sort((x, y) => x.Ordinal.CompareTo(y.Ordinal));
-            var views = nodes.ConvertAll(n => n.View);
+            var views = nodes.ConvertAll(n => attempts.TryGetValue(n.View.NodeId, out var list) ? n.View with { Attempts = list } : n.View);
             return new RunView(a.RunId, flowId, flowVersion, status, inputJson, error, createdAt, startedAt, finishedAt, views);
         }, (RunId: runId, OwnerId: ownerId), cancellationToken);
+
+    private static async ValueTask<Dictionary<string, List<NodeAttemptView>>> ReadAttemptsAsync(SqlSession s, Guid runId, CancellationToken ct)
+    {
+        var attempts = new Dictionary<string, List<NodeAttemptView>>(StringComparer.Ordinal);
+        await using var reader = await s.ReaderAsync(s.Command(SelectAttemptsOfRun).Bind("@runId", runId), ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var nodeId = reader.GetString(0);
+            if (!attempts.TryGetValue(nodeId, out var list))
+            {
+                list = [];
+                attempts[nodeId] = list;
+            }
+
+            list.Add(new NodeAttemptView(
+                reader.GetInt32(1),
+                StatusNames.NodeStatusOf(reader.GetString(2)),
+                reader.GetNullableTime(3),
+                reader.GetTime(4),
+                reader.GetNullableString(6),
+                reader.GetNullableString(7),
+                reader.GetNullableTime(5)));
+        }
+
+        return attempts;
+    }
 
     public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken)
     {

@@ -77,6 +77,14 @@ public sealed class FlowBuilder
         return this;
     }
 
+    /// <summary>Sets a key of a node's <c>data</c> next to its config (<c>retry</c>, <c>timeoutMs</c>, <c>onError</c>).</summary>
+    public FlowBuilder Data(string nodeId, string key, JsonNode? value)
+    {
+        var node = Nodes.OfType<JsonObject>().Single(n => (string?)n["id"] == nodeId);
+        node["data"]![key] = value;
+        return this;
+    }
+
     /// <summary>An edge from <paramref name="source"/>'s output <paramref name="port"/> (the node's default when null).</summary>
     public FlowBuilder Edge(string source, string target, string? port = null, string? id = null)
     {

@@ -23,4 +23,13 @@ public sealed class FlowLimits
 
     /// <summary>Largest run input, in bytes of compact UTF-8 JSON; separate from (and usually below) the request body limit.</summary>
     public int MaxRunInputBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The most attempts a node's <c>data.retry.maxAttempts</c> may ask for.</summary>
+    public int MaxRetryAttempts { get; set; } = 25;
+
+    /// <summary>The longest wait between attempts (<c>data.retry.delayMs</c> and <c>maxDelayMs</c>): one day.</summary>
+    public long MaxRetryDelayMs { get; set; } = 24L * 60 * 60 * 1000;
+
+    /// <summary>The longest <c>data.timeoutMs</c> a node may declare: one day.</summary>
+    public long MaxTimeoutMs { get; set; } = 24L * 60 * 60 * 1000;
 }

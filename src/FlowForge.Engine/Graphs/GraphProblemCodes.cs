@@ -22,4 +22,5 @@ public static class GraphProblemCodes
     public const string TriggerHasParents = "trigger_has_parents";
     public const string Unreachable = "unreachable_node";
     public const string InvalidConfig = "invalid_config";
+    public const string InvalidPolicy = "invalid_policy";
 }

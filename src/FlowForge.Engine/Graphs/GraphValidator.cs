@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using FlowForge.Engine.Expressions;
 using FlowForge.Engine.Json;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Policies;
 
 namespace FlowForge.Engine.Graphs;
 
@@ -43,7 +44,8 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
 
         var graph = new FlowGraph(document);
         var types = CheckNodes(graph, problems);
-        CheckEdges(graph, types, problems);
+        var policies = CheckPolicies(graph, problems);
+        CheckEdges(graph, types, policies, problems);
         var order = graph.TopologicalOrder();
         CheckCycles(graph, order, problems);
         CheckTriggers(graph, types, problems);
@@ -140,7 +142,27 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
         return types;
     }
 
-    private static void CheckEdges(FlowGraph graph, INodeType?[] types, List<GraphProblem> problems)
+    /// <summary>Each node's <c>retry</c>, <c>timeoutMs</c> and <c>onError</c>, each problem named by node and field.</summary>
+    private NodePolicies[] CheckPolicies(FlowGraph graph, List<GraphProblem> problems)
+    {
+        var nodes = graph.Document.Nodes;
+        var policies = new NodePolicies[nodes.Count];
+        var found = new List<(string Field, string Message)>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            found.Clear();
+            policies[i] = NodePolicies.Read(nodes[i].Data, limits, found);
+            foreach (var (field, message) in found)
+            {
+                var path = Invariant($"nodes[{i}].data.{field}");
+                problems.Add(new GraphProblem(GraphProblemCodes.InvalidPolicy, $"Node '{nodes[i].Id}' has an invalid {path}: {message}.", nodes[i].Id, Field: path));
+            }
+        }
+
+        return policies;
+    }
+
+    private static void CheckEdges(FlowGraph graph, INodeType?[] types, NodePolicies[] policies, List<GraphProblem> problems)
     {
         var edges = graph.Document.Edges;
         var edgeIds = new Dictionary<string, int>(edges.Count, StringComparer.Ordinal);
@@ -189,9 +211,12 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
             {
                 var outputs = type.Descriptor.Outputs;
                 var port = edge.SourceHandle ?? NodePorts.Main;
-                if (!outputs.Contains(port, StringComparer.Ordinal))
+                var implicitError = port == NodePorts.Error && policies[source].OnError == ErrorHandling.Continue;
+                if (!implicitError && !outputs.Contains(port, StringComparer.Ordinal))
                 {
-                    var message = edge.SourceHandle is null
+                    var message = port == NodePorts.Error
+                        ? $"Edge '{edge.Id}' leaves node '{edge.Source}' through port '{NodePorts.Error}', which a node has only when its data.onError is \"continue\"; set it, or connect the edge from one of: {string.Join(", ", outputs)}."
+                        : edge.SourceHandle is null
                         ? $"Edge '{edge.Id}' leaves node '{edge.Source}' without naming a port, but type '{type.Descriptor.Id}' has no default '{NodePorts.Main}' port; connect it from one of: {string.Join(", ", outputs)}."
                         : $"Edge '{edge.Id}' leaves node '{edge.Source}' through port '{edge.SourceHandle}', but type '{type.Descriptor.Id}' has the ports: {string.Join(", ", outputs)}; connect it from one of them.";
                     problems.Add(new GraphProblem(GraphProblemCodes.UnknownPort, message, edge.Source, edge.Id, Invariant($"edges[{e}].sourceHandle")));

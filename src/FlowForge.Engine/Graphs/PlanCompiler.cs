@@ -1,11 +1,20 @@
 using FlowForge.Engine.Expressions;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Policies;
 
 namespace FlowForge.Engine.Graphs;
 
 /// <summary>Turns a validated flow document into the <see cref="ExecutionPlan"/> the engine runs.</summary>
 public static class PlanCompiler
 {
+    // The validator has held the policies to the configured limits already; compiling only reads them.
+    private static readonly FlowLimits Unbounded = new()
+    {
+        MaxRetryAttempts = int.MaxValue,
+        MaxRetryDelayMs = 1_000_000_000_000,
+        MaxTimeoutMs = 1_000_000_000_000,
+    };
+
     /// <summary>
     /// Compiles <paramref name="validDocument"/>, which must have passed <see cref="GraphValidator"/>.
     /// Throws <see cref="InvalidOperationException"/> when it has a cycle or not exactly one start node.
@@ -64,6 +73,7 @@ public static class PlanCompiler
             planNodes.Add(new PlanNode(node.Id, node.Type, node.Config?.DeepClone(), isTrigger, parents, children, dependencies)
             {
                 JoinCount = graph.InDegree(index),
+                Policies = NodePolicies.Read(node.Data, Unbounded, []),
             });
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Policies;
 
 namespace FlowForge.Engine.Graphs;
 
@@ -6,7 +7,7 @@ namespace FlowForge.Engine.Graphs;
 /// One node of an <see cref="ExecutionPlan"/>. <see cref="JoinCount"/> is the number of incoming edges:
 /// the node becomes Ready once that many parent edges have been resolved and at least one was taken.
 /// <see cref="Dependencies"/> are the nodes whose outputs it reads: its parents plus the upstream nodes
-/// its config names in expressions.
+/// its config names in expressions. <see cref="Policies"/> are its retry, timeout and error handling.
 /// </summary>
 public sealed record PlanNode(
     string Id,
@@ -18,4 +19,6 @@ public sealed record PlanNode(
     IReadOnlyList<string> Dependencies)
 {
     public int JoinCount { get; init; }
+
+    public NodePolicies Policies { get; init; } = NodePolicies.Default;
 }

@@ -184,7 +184,10 @@ public abstract class Node<TSettings> : INodeType
             TreatNullObliviousAsNonNullable = true,
         }).AsObject();
         RefineSchema(schema);
-        return new NodeDescriptor(attribute.Id, attribute.DisplayName, attribute.Category, attribute.Description, schema, attribute.Outputs);
+        return new NodeDescriptor(attribute.Id, attribute.DisplayName, attribute.Category, attribute.Description, schema, attribute.Outputs)
+        {
+            DefaultTimeoutMs = attribute.TimeoutMs,
+        };
     }
 
     private static JsonSerializerOptions CreateSettingsOptions()

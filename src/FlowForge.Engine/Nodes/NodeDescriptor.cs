@@ -9,4 +9,8 @@ public sealed record NodeDescriptor(
     NodeCategory Category,
     string Description,
     JsonObject ConfigSchema,
-    IReadOnlyList<string> Outputs);
+    IReadOnlyList<string> Outputs)
+{
+    /// <summary>The type's own attempt timeout in milliseconds (from <see cref="NodeTypeAttribute.TimeoutMs"/>); 0 when it has none.</summary>
+    public int DefaultTimeoutMs { get; init; }
+}

@@ -31,6 +31,9 @@ public sealed record NodeResult
 
     public DateTimeOffset? WaitUntil { get; }
 
+    /// <summary>True when the node waits until someone signals it (<c>POST /api/runs/{id}/nodes/{nodeId}/signal</c>).</summary>
+    public bool WaitsForSignal => Kind == NodeResultKind.Waiting && WaitUntil is null;
+
     /// <summary>Succeeds through the default <c>main</c> port.</summary>
     public static NodeResult Success(JsonNode? output) => new(NodeResultKind.Succeeded, output, [NodePorts.Main], null, false, null);
 
@@ -43,4 +46,10 @@ public sealed record NodeResult
 
     /// <summary>Asks the engine to run this node again at <paramref name="until"/>; nothing is held meanwhile.</summary>
     public static NodeResult Wait(DateTimeOffset until) => new(NodeResultKind.Waiting, null, [], null, false, until);
+
+    /// <summary>
+    /// Asks the engine to keep the node waiting, holding nothing, until a signal arrives; the signal's body
+    /// becomes the node's output and it succeeds through <c>main</c> without running again.
+    /// </summary>
+    public static NodeResult WaitForSignal() => new(NodeResultKind.Waiting, null, [], null, false, null);
 }

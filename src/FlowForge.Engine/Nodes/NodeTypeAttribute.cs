@@ -14,4 +14,7 @@ public sealed class NodeTypeAttribute(string id, string displayName) : Attribute
 
     /// <summary>Named output ports; an edge's <c>sourceHandle</c> picks one. Defaults to a single <c>main</c> port.</summary>
     public string[] Outputs { get; init; } = [NodePorts.Main];
+
+    /// <summary>How long one attempt may run, in milliseconds, unless the node's <c>data.timeoutMs</c> says otherwise; 0 uses <c>Execution:DefaultTimeout</c>.</summary>
+    public int TimeoutMs { get; init; }
 }

@@ -2,10 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Json;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Policies;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +32,7 @@ public sealed partial class NodeExecutor(
     IRunEvents events,
     TimeProvider time,
     IOptions<EngineOptions> options,
+    IOptions<ExecutionOptions> execution,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -141,6 +144,21 @@ public sealed partial class NodeExecutor(
             return;
         }
 
+        if (result.WaitForSignal)
+        {
+            return;
+        }
+
+        if (result.RetryAt is { } retryAt && outcome.RunFinished is null && outcome.Changes.Count == 0)
+        {
+            // The next attempt is a durable timer like a wait: the node stays Running without a lease meanwhile.
+            LogNodeRetrying(_logger, node.Id, message.RunId, claim.Attempt, retryAt, errorKind ?? NodeErrorKinds.Reported);
+            LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
+            events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, result.Error, result.At));
+            timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, retryAt);
+            return;
+        }
+
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
         if (result.Status == NodeStatus.Failed)
         {
@@ -200,8 +218,12 @@ public sealed partial class NodeExecutor(
     private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
     {
         NodeResult result;
+        var startedAt = time.GetUtcNow();
         string? errorKind = null;
         var cancellation = running.Start(claim.RunId, node.Id);
+        var input = AttemptInput(node, claim);
+        TimeSpan? timeout = null;
+        CancellationTokenSource? timeoutSource = null;
         try
         {
             if (!nodeTypes.TryGet(node.Type, out var nodeType))
@@ -211,34 +233,55 @@ public sealed partial class NodeExecutor(
             }
             else
             {
+                timeout = TimeoutOf(node, nodeType);
+                timeoutSource = new CancellationTokenSource(timeout.Value, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, timeoutSource.Token);
                 var context = BuildContext(node, claim);
-                result = await nodeType.ExecuteAsync(context, cancellation.Token).ConfigureAwait(false);
+                // WaitAsync: a node that ignores its token still gives its attempt back when the time is up.
+                result = await nodeType.ExecuteAsync(context, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            return (Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []), null);
+            var cancelled = Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []) with
+            {
+                Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input,
+            };
+            return (cancelled, null);
         }
         catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
         {
             throw;
         }
+        catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && timeout is { } limit)
+        {
+            result = NodeResult.Fail(
+                string.Create(CultureInfo.InvariantCulture, $"The attempt timed out after {limit.TotalMilliseconds:0} ms."), retryable: true);
+        }
         catch (Exception ex)
         {
-            result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}");
+            // An exception escaping a node is unforeseen, so possibly passing: it may be retried when the node allows it.
+            result = NodeResult.Fail($"{ex.GetType().Name}: {ex.Message}", retryable: true);
             errorKind = NodeErrorKinds.Thrown(ex);
         }
         finally
         {
+            timeoutSource?.Dispose();
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 
         var completion = result.Kind switch
         {
             NodeResultKind.Succeeded => Succeeded(claim, result),
+            NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
-            _ => Completion(claim, NodeStatus.Failed, null, result.Error ?? "The node failed without a message.", []),
+            _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable),
         };
+        if (result.Kind != NodeResultKind.Waiting)
+        {
+            completion = completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input };
+        }
+
         return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
     }
 
@@ -250,6 +293,61 @@ public sealed partial class NodeExecutor(
     private static string InterruptedTooOften(ClaimedNode claim) =>
         $"Node '{claim.NodeId}' was started {claim.Interruptions} times without finishing: its worker process stopped or went silent each time. " +
         "It is not started again; check the worker's logs for a crash while it ran.";
+
+    /// <summary>A failed attempt: retried later when the failure is retryable and attempts remain, else final.</summary>
+    private NodeCompletion Failure(PlanNode node, ClaimedNode claim, string error, bool retryable)
+    {
+        var policies = node.Policies;
+        if (retryable && policies.Retry.AllowsRetryAfter(claim.Attempt))
+        {
+            var delay = policies.Retry.DelayAfter(claim.Attempt, Random.Shared.NextDouble());
+            return Completion(claim, NodeStatus.Failed, null, error, []) with { RetryAt = time.GetUtcNow() + delay };
+        }
+
+        if (policies.OnError == ErrorHandling.Continue)
+        {
+            var payload = new JsonObject { ["message"] = error, ["node"] = node.Id, ["attempt"] = claim.Attempt };
+            return Completion(claim, NodeStatus.Failed, payload.ToJsonString(), error, [NodePorts.Error]) with { ThroughErrorPort = true };
+        }
+
+        return Completion(claim, NodeStatus.Failed, null, error, []);
+    }
+
+    private TimeSpan TimeoutOf(PlanNode node, INodeType nodeType) =>
+        node.Policies.Timeout
+        ?? (nodeType.Descriptor.DefaultTimeoutMs > 0 ? TimeSpan.FromMilliseconds(nodeType.Descriptor.DefaultTimeoutMs) : execution.Value.DefaultTimeout);
+
+    /// <summary>The input as JSON text for the attempt record, reusing the stored text where the input is one document.</summary>
+    private string? AttemptInput(PlanNode node, ClaimedNode claim)
+    {
+        string? json;
+        if (node.IsTrigger)
+        {
+            json = claim.RunInput?.GetRawText();
+        }
+        else if (node.Parents.Count == 1)
+        {
+            json = claim.DependencyOutputs.GetValueOrDefault(node.Parents[0])?.GetRawText();
+        }
+        else
+        {
+            var keyed = new JsonObject();
+            foreach (var parent in node.Parents)
+            {
+                keyed[parent] = NodeInputs.View(claim.DependencyOutputs.GetValueOrDefault(parent));
+            }
+
+            json = keyed.ToJsonString();
+        }
+
+        var limit = execution.Value.MaxAttemptInputBytes;
+        if (json is null || json.Length <= limit / 3 || System.Text.Encoding.UTF8.GetByteCount(json) <= limit)
+        {
+            return json;
+        }
+
+        return new JsonObject { ["truncated"] = true, ["bytes"] = System.Text.Encoding.UTF8.GetByteCount(json) }.ToJsonString();
+    }
 
     private NodeCompletion Completion(ClaimedNode claim, NodeStatus status, string? output, string? error, IReadOnlyList<string> ports) =>
         new(claim.RunId, claim.NodeId, claim.Version, status, output, error, ports, time.GetUtcNow());
@@ -328,6 +426,9 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Node {FailedNode} of run {RunId} failed with: {Error}")]
     private static partial void LogNodeFailure(ILogger logger, string failedNode, Guid runId, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} of run {RunId} failed on attempt {Attempt} ({ErrorKind}); trying again at {RetryAt}")]
+    private static partial void LogNodeRetrying(ILogger logger, string nodeId, Guid runId, int attempt, DateTimeOffset retryAt, string errorKind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);

@@ -6,6 +6,9 @@ namespace FlowForge.Engine.Storage;
 /// The end of one node execution. <see cref="Status"/> is Succeeded, Failed or Cancelled; or Running with
 /// <see cref="WaitUntil"/> set when the node asked to be run again later (a durable timer).
 /// <see cref="Version"/> is the version the claim produced: a completion for an older claim is ignored.
+/// A Failed completion with <see cref="RetryAt"/> keeps the node for another attempt at that time (a durable
+/// timer); with <see cref="ThroughErrorPort"/> it fires the <c>error</c> port with <see cref="OutputJson"/>
+/// and the run goes on. Running with <see cref="WaitForSignal"/> parks the node until a signal.
 /// </summary>
 public sealed record NodeCompletion(
     Guid RunId,
@@ -16,4 +19,19 @@ public sealed record NodeCompletion(
     string? Error,
     IReadOnlyList<string> FiredPorts,
     DateTimeOffset At,
-    DateTimeOffset? WaitUntil = null);
+    DateTimeOffset? WaitUntil = null)
+{
+    public DateTimeOffset? RetryAt { get; init; }
+
+    public bool ThroughErrorPort { get; init; }
+
+    public bool WaitForSignal { get; init; }
+
+    /// <summary>The attempt that ended (kept in the node's attempts); 0 records none.</summary>
+    public int Attempt { get; init; }
+
+    public DateTimeOffset? AttemptStartedAt { get; init; }
+
+    /// <summary>The node's resolved input for this attempt, already bounded by <c>Execution:MaxAttemptInputBytes</c>.</summary>
+    public string? InputJson { get; init; }
+}

@@ -11,4 +11,11 @@ public sealed record NodeInstanceView(
     DateTimeOffset? FinishedAt,
     string? OutputJson,
     string? Error,
-    DateTimeOffset? WaitUntil);
+    DateTimeOffset? WaitUntil)
+{
+    /// <summary>Every ended attempt, oldest first.</summary>
+    public IReadOnlyList<NodeAttemptView> Attempts { get; init; } = [];
+
+    /// <summary>True while the node waits for a signal (then <see cref="WaitUntil"/> is null).</summary>
+    public bool WaitingForSignal { get; init; }
+}

@@ -21,8 +21,9 @@ internal sealed class SigningKeys(IAuthStore store, IDataProtectionProvider prot
     // A process that has not seen a new key yet keeps signing with the old one until its next maintenance tick.
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
-    // Tokens naming an unknown kid make this process read the keys again, at most this often.
-    private static readonly TimeSpan RefreshAtMostEvery = TimeSpan.FromSeconds(5);
+    // Tokens naming an unknown kid make this process read the keys again, at most this often: forged kids cannot turn
+    // every request into a database read, and a key another process has just added is seen here within this time.
+    private static readonly TimeSpan RefreshAtMostEvery = TimeSpan.FromSeconds(1);
 
     private readonly IDataProtector _protector = protection.CreateProtector("FlowForge.Auth.SigningKeys.v1");
     private readonly SemaphoreSlim _loading = new(1, 1);

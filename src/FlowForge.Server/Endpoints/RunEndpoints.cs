@@ -32,6 +32,9 @@ internal static class RunEndpoints
             .WithSummary("A run's status and, per node, status, attempt, times, output and error. Outputs over Api:MaxInlineOutputBytes are replaced by their size and a link.");
         runs.MapGet("/{runId:guid}/nodes/{nodeId}/output", GetOutputAsync).WithSummary("One node's output, whole, as JSON.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
+        runs.MapPost("/{runId:guid}/nodes/{nodeId}/signal", SignalAsync)
+            .Accepts<JsonElement>("application/json")
+            .WithSummary("Ends a node's signal wait (core.wait with until \"signal\"): the JSON body becomes its output. 409 when the node is not waiting for a signal.");
         return app;
     }
 
@@ -194,6 +197,44 @@ internal static class RunEndpoints
             : ApiProblems.Conflict($"Run {runId} has already finished with status {result.Status}.");
     }
 
+    private static async Task<Results<Ok<NodeSignalled>, ProblemHttpResult>> SignalAsync(
+        Guid runId, string nodeId, HttpContext context, RunSignals signals, IOptions<EngineOptions> engine, CancellationToken cancellationToken)
+    {
+        var (text, problem) = await JsonBody.ReadTextAsync(context.Request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var output = "null";
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            if (!JsonPolicy.TryParse(text, out var node, out var rejection) || !JsonPolicy.TrySerialize(node, out var json, out rejection))
+            {
+                return ApiProblems.BadRequest(rejection!.Message, rejection.Path);
+            }
+
+            output = json ?? "null";
+        }
+
+        // The body becomes the node's output, so the cap on node outputs holds for it too.
+        var maxOutputBytes = engine.Value.MaxOutputBytes;
+        if (output.Length * 3L > maxOutputBytes && Encoding.UTF8.GetByteCount(output) > maxOutputBytes)
+        {
+            return ApiProblems.Create(StatusCodes.Status413PayloadTooLarge, "The signal is too large.",
+                $"A signal's body becomes the node's output, limited to {maxOutputBytes} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}).", "$");
+        }
+
+        var result = await signals.SignalAsync(runId, context.User.UserId(), nodeId, output, cancellationToken);
+        return result.Outcome switch
+        {
+            SignalOutcome.Applied => TypedResults.Ok(new NodeSignalled(runId, nodeId, nameof(NodeStatus.Succeeded))),
+            SignalOutcome.NotWaiting => ApiProblems.Conflict(
+                $"Node '{nodeId}' of run {runId} is not waiting for a signal (its status is {result.NodeStatus}); only a core.wait node with until \"signal\" that the run has reached can be signalled."),
+            _ => ApiProblems.NotFound($"Node '{nodeId}' of run {runId}"),
+        };
+    }
+
     /// <summary>RFC 7240 <c>Prefer: wait=N</c>; other preferences are ignored as the RFC asks.</summary>
     private static bool TryReadPreferWait(HttpRequest request, out int? seconds)
     {
@@ -232,13 +273,18 @@ internal static class RunEndpoints
             new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error);
     }
 
+    internal sealed record NodeSignalled(Guid RunId, string NodeId, string Status);
+
     /// <summary>A node's state; <see cref="OutputLink"/> stands in for an output too large to include (then <see cref="Output"/> is null).</summary>
     internal sealed record NodeRunDetails(
         string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink);
+        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts);
 
     /// <summary>Where to fetch an output left out of a run's details, and how big it is.</summary>
     internal sealed record OutputLink(long Bytes, string Href);
+
+    /// <summary>One ended attempt of a node: how it ended, its error, its resolved input, and when the next attempt was due if one was scheduled.</summary>
+    internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt);
 
     internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes)
     {
@@ -265,7 +311,10 @@ internal static class RunEndpoints
                 }
             }
 
-            return new NodeRunDetails(node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link);
+            var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt));
+            return new NodeRunDetails(
+                node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
+                node.WaitingForSignal, [.. attempts]);
         }
 
         private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);

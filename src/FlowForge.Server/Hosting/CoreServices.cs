@@ -16,6 +16,7 @@ internal static class CoreServices
         services.AddValidatedOptions<FlowLimits, FlowLimitsValidator>(FlowLimits.Section);
         services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
         services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
+        services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
 
         services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory));
         services.AddSelectedProviders(configuration, kinds);

@@ -6,7 +6,6 @@ using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
 using FlowForge.Server.Realtime;
 using FlowForge.Storage.Sql;
-using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -54,21 +53,18 @@ public static class FlowForgeApp
             // Stored documents are up to JsonPolicy.MaxDepth deep and answers wrap them in a few levels more.
             o.SerializerOptions.MaxDepth = 2 * JsonPolicy.MaxDepth;
         });
-        // Request lines come from HTTP logging, which redacts the hub's access_token; the host's own request lines print raw query strings.
+        // The host's own request lines print raw query strings, where the live hub's access_token travels: kept off
+        // even when Microsoft.AspNetCore logs are turned up. Logging:Requests writes request lines without the query.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-        services.AddHttpLogging(o =>
-        {
-            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
-                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
-            o.CombineLogs = true;
-        });
-        services.AddHttpLoggingInterceptor<RequestLogRedaction>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiExceptions.Describe);
         services.AddExceptionHandler<UnexpectedExceptionLogger>();
         services.AddOpenApi();
 
         var kinds = ProviderKinds.Read(configuration);
         services.AddSingleton(kinds);
+        services.AddOptions<AuthOptions>().Validate(
+            o => !kinds.ServesApi || kinds.Store == StoreKind.Sqlite || !string.IsNullOrEmpty(o.KeyRingSecret),
+            $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required with a shared store ({ProviderKinds.Name(kinds.Store)}): set the same random value of at least 32 characters on every api process.");
         builder.AddFlowForgeTelemetry(kinds);
         services.AddFlowForgeCore(configuration, kinds, "data");
         services.PostConfigure<EngineOptions>(o =>
@@ -87,7 +83,6 @@ public static class FlowForgeApp
 
         var app = builder.Build();
         app.UseFlowForgeRequestLogging();
-        app.UseHttpLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
         app.UseManagementPortFilter(managementPorts);

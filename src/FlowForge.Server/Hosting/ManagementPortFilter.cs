@@ -17,7 +17,10 @@ internal static class ManagementPortFilter
         }
 
         var main = builder.Configuration["urls"] ?? "http://localhost:5000";
-        builder.WebHost.UseUrls([.. main.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), .. addresses.Select(a => a.ToString())]);
+        // A configuration source of its own rather than UseUrls: a value set through the indexer is lost when
+        // another source is inserted later and the providers are rebuilt.
+        string[] urls = [.. main.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), .. addresses.Select(a => a.ToString())];
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = string.Join(';', urls) });
         return addresses.Select(a => a.Port).ToHashSet();
     }
 

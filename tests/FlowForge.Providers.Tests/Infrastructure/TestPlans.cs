@@ -40,6 +40,15 @@ public static class TestPlans
         Node("target", "core.set", parents: ["route", "route"], children: [], joinCount: 2),
     ]);
 
+    /// <summary>trigger → work; work "main" → after; work "error" → handler (as when work's onError is continue).</summary>
+    public static ExecutionPlan ErrorBranch(Guid flowId) => new(flowId, 1,
+    [
+        Node("trigger", "core.manualTrigger", trigger: true, parents: [], children: [Edge("trigger", Main, "work")]),
+        Node("work", "http.request", parents: ["trigger"], children: [Edge("work", Main, "after"), Edge("work", "error", "handler")]),
+        Node("after", "core.set", parents: ["work"], children: []),
+        Node("handler", "core.set", parents: ["work"], children: []),
+    ]);
+
     private static PlanEdge Edge(string from, string port, string to) => new($"{from}-{port}-{to}", port, to);
 
     private static PlanNode Node(

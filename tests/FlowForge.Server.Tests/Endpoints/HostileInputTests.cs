@@ -35,6 +35,8 @@ public sealed class HostileInputTests
             $"--Flows:MaxRunInputBytes={MaxRunInputBytes}",
             $"--Flows:MaxNodeConfigBytes={MaxNodeConfigBytes}",
             $"--Server:MaxRequestBodyBytes={MaxBodyBytes}",
+            // The corpus sends hundreds of sign-in requests from one address: sign-in limits are tested on their own.
+            "--RateLimits:SignInBurst=100000", "--RateLimits:SignInPerAccountBurst=100000", "--RateLimits:RegistrationBurst=100000",
             .. database is null ? [] : (string[])[$"--Storage:Provider={store}", $"--Storage:ConnectionString={database.ConnectionString}"],
         ];
         await using var server = await TestServer.StartAsync(builder => builder.Logging.AddProvider(logs), settings);

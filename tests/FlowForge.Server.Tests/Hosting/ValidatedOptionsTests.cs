@@ -56,6 +56,16 @@ public sealed class ValidatedOptionsTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidateNow_SharedStoreWithoutKeyRingSecret_FailsNamingTheSetting()
+    {
+        var error = await ValidateAsync("--Storage:Provider=postgres", "--Storage:ConnectionString=Host=127.0.0.1;Database=none");
+
+        var failures = ValidatedOptions.Failures(error!);
+        Assert.NotNull(failures);
+        Assert.Contains(failures, f => f.StartsWith("Auth:KeyRingSecret is required with a shared store (postgres)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Failures_OtherException_IsNull()
     {
         Assert.Null(ValidatedOptions.Failures(new IOException("disk")));

@@ -30,7 +30,8 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var directory = Directory.CreateTempSubdirectory("flowforge-api-").FullName;
-        var app = FlowForgeApp.Build(["--urls=http://127.0.0.1:0", $"--Storage:DataDirectory={directory}", "--Logging:LogLevel:Default=Warning", .. settings], configure);
+        // A key ring secret as every shared-store deployment sets one; embedded tests ignore it.
+        var app = FlowForgeApp.Build(["--urls=http://127.0.0.1:0", $"--Storage:DataDirectory={directory}", "--Logging:LogLevel:Default=Warning", $"--Auth:KeyRingSecret={new string('k', 48)}", .. settings], configure);
         await FlowForgeApp.InitializeAsync(app, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -105,4 +105,36 @@ public sealed class WaitNodeTests
         Assert.Equal(WaitNode.MaxMs, ms["maximum"]!.GetValue<long>());
         Assert.NotNull(ms["description"]);
     }
+
+    [Fact]
+    public async Task ExecuteAsync_UntilSignal_WaitsForASignalWithoutADueTime()
+    {
+        var result = await _node.ExecuteAsync(NodeContexts.For(new JsonObject { ["until"] = "signal" }), CancellationToken.None);
+
+        Assert.Equal(NodeResultKind.Waiting, result.Kind);
+        Assert.True(result.WaitsForSignal);
+        Assert.Null(result.WaitUntil);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_UntilSignalResumed_PassesInputOn()
+    {
+        var context = NodeContexts.For(new JsonObject { ["until"] = "signal" }, input: JsonValue.Create(3), resumedFromWaitUntil: NodeContexts.Now);
+
+        var result = await _node.ExecuteAsync(context, CancellationToken.None);
+
+        Assert.Equal(NodeResultKind.Succeeded, result.Kind);
+        Assert.Equal(3, result.Output!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("""{ "until": "approval" }""", "$.until")]
+    [InlineData("""{ "until": "signal", "ms": 10 }""", "$.ms")]
+    [InlineData("""{ "until": "time" }""", "$.ms")]
+    public void ValidateConfig_BadUntil_ReportsProblemAtField(string config, string path)
+    {
+        var problem = Assert.Single(_node.ValidateConfig(JsonNode.Parse(config)));
+
+        Assert.Equal(path, problem.Path);
+    }
 }

@@ -33,7 +33,7 @@ internal sealed class KeyRingSecret
         if (kinds.Store != StoreKind.Sqlite || directory is null)
         {
             throw new InvalidOperationException(
-                $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required when the store is shared ({kinds.Store}): set the same random value of at least {MinLength} characters on every API process (FLOWFORGE_Auth__KeyRingSecret).");
+                $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required when the store is shared ({kinds.Store.ToString().ToLowerInvariant()}): set the same random value of at least {MinLength} characters on every API process (FLOWFORGE_Auth__KeyRingSecret).");
         }
 
         Directory.CreateDirectory(directory);

@@ -1,0 +1,16 @@
+using FlowForge.Engine.Runs;
+
+namespace FlowForge.Engine.Storage;
+
+/// <summary>
+/// One ended attempt of a node: how it ended (Succeeded, Failed, Cancelled), when, its error and the input it
+/// was given. An attempt whose retry is scheduled is Failed with <see cref="RetryAt"/> set.
+/// </summary>
+public sealed record NodeAttemptView(
+    int Attempt,
+    NodeStatus Status,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset FinishedAt,
+    string? Error,
+    string? InputJson,
+    DateTimeOffset? RetryAt);

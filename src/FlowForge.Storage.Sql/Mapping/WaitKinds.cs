@@ -1,0 +1,12 @@
+namespace FlowForge.Storage.Sql.Mapping;
+
+/// <summary>Values of NodeInstances.WaitKind: why a Running node with WaitUntil set is parked (NULL: the node asked to wait).</summary>
+internal static class WaitKinds
+{
+    public const string Retry = "retry";
+
+    public const string Signal = "signal";
+
+    /// <summary>The WaitUntil of a signal wait: a timer that never comes due, so every "parked" query treats it as parked.</summary>
+    public const long SignalWaitUntil = long.MaxValue;
+}
