@@ -27,6 +27,9 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IRateLimiter, MemoryRateLimiter>();
         services.TryAddSingleton<FlowChecker>();
         services.TryAddSingleton<IPlanProvider, PlanProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());
+        services.TryAddSingleton<WorkerIdentity>();
+        services.TryAddSingleton<ClaimGiveBack>();
         services.TryAddSingleton<RunningNodes>();
         services.TryAddSingleton<DurableTimers>();
         services.TryAddSingleton<NodeExecutor>();
@@ -37,6 +40,9 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.TryAddSingleton<RecoveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<RecoveryService>());
+        // Before the worker service: the first heartbeat registers this worker before it claims anything.
+        services.TryAddSingleton<LeaseHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseHeartbeat>());
         services.AddHostedService<WorkerService>();
         services.AddHostedService<EngineGaugeSampler>();
         return services;

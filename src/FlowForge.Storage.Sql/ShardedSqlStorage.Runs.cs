@@ -27,8 +27,8 @@ public sealed partial class ShardedSqlStorage
     }
 
     public Task<ClaimedNode?> TryClaimAsync(
-        WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        _shards[ShardOf(message.RunId)].TryClaimAsync(message, dependencies, now, leaseUntil, cancellationToken);
+        WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        _shards[ShardOf(message.RunId)].TryClaimAsync(message, dependencies, workerId, now, leaseUntil, cancellationToken);
 
     public async Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class SqlStorage
 {
     private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
-        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.WaitKind, n.ResumedFrom
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.WaitKind, n.ResumedFrom, n.Interruptions
         FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId JOIN RunInputs i ON i.RunId = n.RunId
         WHERE n.RunId = @runId AND n.NodeId = @nodeId
         """);
@@ -18,7 +18,7 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement ClaimNode = new(nameof(ClaimNode), """
         UPDATE NodeInstances
         SET Status = 'Running', Version = Version + 1, Attempt = @attempt, LeaseUntil = @leaseUntil, WaitUntil = NULL,
-            WaitKind = NULL, ResumedFrom = @resumedFrom, StartedAt = COALESCE(StartedAt, @now)
+            WaitKind = NULL, ResumedFrom = @resumedFrom, StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId, Interruptions = @interruptions
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
@@ -34,11 +34,11 @@ public sealed partial class SqlStorage
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
-        WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+        WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         var core = await _executor.WriteAsync(
             TryClaimCoreAsync,
-            (Message: message, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
+            (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
             cancellationToken).ConfigureAwait(false);
         if (core is not var (node, inputJson))
         {
@@ -54,8 +54,16 @@ public sealed partial class SqlStorage
 
         // A dependency's output never changes once it has Succeeded and committed, so it is read after the claim,
         // on a reader connection: the writer (the one serialized resource of SQLite) only does the claim itself.
-        var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
-        return claimed with { DependencyOutputs = outputs };
+        // The claim has committed by now: a failure here hands it to the caller, who gives it back.
+        try
+        {
+            var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+            return claimed with { DependencyOutputs = outputs };
+        }
+        catch (StoreUnavailableException ex)
+        {
+            throw new StoreUnavailableException(ex.Message, ex.InnerException ?? ex, claimed);
+        }
     }
 
     // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs
@@ -78,7 +86,7 @@ public sealed partial class SqlStorage
     }
 
     private static async ValueTask<(ClaimedNode Node, string InputJson)?> TryClaimCoreAsync(
-        SqlSession s, (WorkMessage Message, long Now, long LeaseUntil) a, CancellationToken ct)
+        SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
         var message = a.Message;
         NodeStatus status;
@@ -90,6 +98,7 @@ public sealed partial class SqlStorage
         string inputJson;
         string? waitKind;
         long? resumedFromColumn;
+        int interruptions;
         var select = s.Command(SelectClaimTarget).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId);
         await using (var reader = await s.ReaderAsync(select, ct))
         {
@@ -107,6 +116,7 @@ public sealed partial class SqlStorage
             inputJson = reader.GetString(6);
             waitKind = reader.GetNullableString(7);
             resumedFromColumn = reader.GetNullableInt64(8);
+            interruptions = reader.GetInt32(9);
         }
 
         if (runStatus.IsFinal() || version != message.Version)
@@ -148,6 +158,7 @@ public sealed partial class SqlStorage
                 }
 
                 newAttempt = attempt + 1;
+                interruptions++;
                 break;
             default:
                 return null;
@@ -158,6 +169,8 @@ public sealed partial class SqlStorage
             .Bind("@resumedFrom", resumedFrom)
             .Bind("@leaseUntil", a.LeaseUntil)
             .Bind("@now", a.Now)
+            .Bind("@workerId", a.WorkerId)
+            .Bind("@interruptions", interruptions)
             .Bind("@runId", message.RunId)
             .Bind("@nodeId", message.NodeId)
             .Bind("@version", version);
@@ -170,6 +183,9 @@ public sealed partial class SqlStorage
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
         var resumed = resumedFrom is { } from ? UnixMicros.ToTime(from) : (DateTimeOffset?)null;
-        return (new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted), inputJson);
+        return (new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
+        {
+            Interruptions = interruptions,
+        }, inputJson);
     }
 }

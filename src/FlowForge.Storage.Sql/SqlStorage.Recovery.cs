@@ -9,7 +9,8 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement ClearOutbox = new(nameof(ClearOutbox), "DELETE FROM Outbox");
 
     private static readonly SqlStatement ReadyOrphanedNodes = new(nameof(ReadyOrphanedNodes), """
-        UPDATE NodeInstances SET Status = 'Ready', Version = Version + 1, LeaseUntil = NULL, ReadyAt = @now
+        UPDATE NodeInstances SET Status = 'Ready', Version = Version + 1, LeaseUntil = NULL, WorkerId = NULL, ReadyAt = @now,
+            Interruptions = Interruptions + 1
         WHERE Status = 'Running' AND WaitUntil IS NULL
           AND EXISTS (SELECT 1 FROM Runs r WHERE r.Id = NodeInstances.RunId AND r.Status IN ('Pending', 'Running'))
         """);

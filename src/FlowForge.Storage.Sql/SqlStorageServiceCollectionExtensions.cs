@@ -36,6 +36,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IWorkerStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<ISqlStorage>());
         return services;
     }

@@ -11,8 +11,24 @@ public sealed class EngineOptions
     /// </summary>
     public int WorkerParallelism { get; set; } = 1024;
 
-    /// <summary>How long a claim stays valid; a Running node whose lease ended is run again by another worker.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claim stays valid without a heartbeat. The worker's heartbeat extends the leases of the nodes it
+    /// runs, so a long node keeps its lease while its worker lives; a lease ends only when its worker stopped beating
+    /// and nobody took it over (for example every worker stopped).
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a worker records that it is alive and extends the leases of the nodes it runs (one write).</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A worker whose last heartbeat is older than this is taken over: its Running nodes are queued again at once.</summary>
+    public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>
+    /// A node whose executions ended this many times without a result (its process crashed or its worker went
+    /// silent) is Failed with that reason instead of being started again.
+    /// </summary>
+    public int MaxInterruptions { get; set; } = 5;
 
     /// <summary>How often the recovery sweep looks for expired leases, forgotten messages and upcoming timers.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);

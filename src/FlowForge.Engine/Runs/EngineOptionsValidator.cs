@@ -11,6 +11,13 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         new SettingProblems(EngineOptions.Section)
             .Between(nameof(options.WorkerParallelism), options.WorkerParallelism, 1, MaxWorkerParallelism)
             .Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.HeartbeatInterval), options.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))
+            .Between(nameof(options.WorkerTimeout), options.WorkerTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1))
+            .Require(options.WorkerTimeout >= options.HeartbeatInterval * 2, nameof(options.WorkerTimeout),
+                $"must be at least twice {EngineOptions.Section}:{nameof(options.HeartbeatInterval)} ({options.HeartbeatInterval}), so one late beat does not look like a dead worker")
+            .Require(options.LeaseDuration >= options.HeartbeatInterval * 2, nameof(options.LeaseDuration),
+                $"must be at least twice {EngineOptions.Section}:{nameof(options.HeartbeatInterval)} ({options.HeartbeatInterval}), so a lease outlasts a missed beat")
+            .Between(nameof(options.MaxInterruptions), options.MaxInterruptions, 1, 1_000)
             .Between(nameof(options.SweepInterval), options.SweepInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1))
             .Between(nameof(options.ReadyResendAfter), options.ReadyResendAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
             .Between(nameof(options.MaxOutputBytes), options.MaxOutputBytes, 1, int.MaxValue)

@@ -36,4 +36,6 @@ public static class EngineTelemetry
     public static readonly ObservableGauge<long> OutboxLagGauge = Meter.CreateObservableGauge("flowforge.outbox.pending", () => OutboxPending, description: "Outbox lag: messages committed with a state change and not yet accepted by the queue.");
 
     public static readonly Counter<long> StaleCompletions = Meter.CreateCounter<long>("flowforge.completions.stale", description: "Completions ignored because the claim had been taken over.");
+
+    public static readonly Counter<long> NodesTakenOver = Meter.CreateCounter<long>("flowforge.nodes.taken_over", description: "Running nodes queued again because their worker stopped beating.");
 }

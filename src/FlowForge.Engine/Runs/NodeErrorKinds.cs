@@ -11,6 +11,9 @@ internal static class NodeErrorKinds
     /// <summary>The node returned a failure it says a retry could mend.</summary>
     public const string ReportedRetryable = "reported, retryable";
 
+    /// <summary>The node's executions were interrupted too often (Engine:MaxInterruptions) and it was not started again.</summary>
+    public const string Interrupted = "interrupted too often";
+
     /// <summary>The worker has no node type of that name.</summary>
     public const string MissingType = "node type not installed";
 

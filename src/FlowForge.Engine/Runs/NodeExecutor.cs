@@ -1,6 +1,6 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
@@ -27,6 +27,8 @@ public sealed partial class NodeExecutor(
     OutboxDispatcher dispatcher,
     DurableTimers timers,
     RunningNodes running,
+    WorkerIdentity worker,
+    ClaimGiveBack giveBack,
     IRunEvents events,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -43,20 +45,35 @@ public sealed partial class NodeExecutor(
 
     public async Task HandleAsync(WorkMessage message, CancellationToken cancellationToken)
     {
+        // The claim this handling holds, from the moment it commits until its completion is recorded.
+        var held = new StrongBox<ClaimedNode?>();
         try
         {
-            await ExecuteAsync(message, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(message, held, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The host is stopping: the node stays Running and is run again after the restart.
+            // The host is stopping: the node stays Running and is taken over once this worker's heartbeat stops.
         }
-        catch (Exception ex) when (ex is DbException or StoreUnavailableException or TimeoutException)
+        catch (StoreUnavailableException ex) when ((held.Value ?? ex.Claim) is { } claim)
         {
-            // A transient storage failure (deadlock, failover, pool exhausted): the same message comes back shortly.
-            // If the claim had committed, the redelivery finds a newer version and is dropped; the lease covers that case.
+            // The claim committed and then the store failed: give the node back at the claimed version, so it runs
+            // again in a second rather than when the lease ends (a redelivery of the old message would be dropped).
+            LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
+            await giveBack.GiveBackAsync(message, claim, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Nothing was claimed (deadlock, failover, pool exhausted): the same message comes back shortly.
             LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
             timers.Schedule(message, time.GetUtcNow() + TransientRetryDelay);
+        }
+        catch (Exception ex) when (held.Value is { } claim)
+        {
+            // A failure that is not passing, after the claim: give the node back counted as an interruption, so
+            // that repeating it ends in a Failed node (Engine:MaxInterruptions) rather than a loop or a stuck claim.
+            LogHandlingFailed(_logger, message.RunId, message.NodeId, ex);
+            await giveBack.GiveBackAsync(message, claim, CancellationToken.None, interrupted: true).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -65,7 +82,7 @@ public sealed partial class NodeExecutor(
         }
     }
 
-    private async Task ExecuteAsync(WorkMessage message, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(WorkMessage message, StrongBox<ClaimedNode?> held, CancellationToken cancellationToken)
     {
         var plan = await plans.GetPlanAsync(message.FlowId, message.FlowVersion, null, cancellationToken).ConfigureAwait(false);
         if (!plan.TryGetNode(message.NodeId, out var node))
@@ -75,12 +92,14 @@ public sealed partial class NodeExecutor(
         }
 
         var now = time.GetUtcNow();
-        var claim = await runs.TryClaimAsync(message, node.Dependencies, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var claim = await runs.TryClaimAsync(message, node.Dependencies, worker.Id, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
             EngineTelemetry.ClaimConflicts.Add(1);
             return;
         }
+
+        held.Value = claim;
 
         using var scope = _logger.BeginScope(new NodeLogScope(message.RunId, node.Id, node.Type, claim.Attempt));
         using var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Consumer, message.TraceParent);
@@ -100,13 +119,16 @@ public sealed partial class NodeExecutor(
         }
 
         var started = Stopwatch.GetTimestamp();
-        var (result, errorKind) = await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
+        var (result, errorKind) = claim.Interruptions >= options.Value.MaxInterruptions
+            ? (Completion(claim, NodeStatus.Failed, null, InterruptedTooOften(claim), []), NodeErrorKinds.Interrupted)
+            : await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("node_type", node.Type),
             new KeyValuePair<string, object?>("outcome", result.Status.ToString()));
 
         var outcome = await CompleteWithRetriesAsync(result, plan, cancellationToken).ConfigureAwait(false);
+        held.Value = null;
         if (!outcome.Applied)
         {
             EngineTelemetry.StaleCompletions.Add(1);
@@ -171,10 +193,24 @@ public sealed partial class NodeExecutor(
             {
                 return await runs.CompleteNodeAsync(completion, plan, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is DbException or StoreUnavailableException or TimeoutException && attempt < CompletionAttempts)
+            catch (StoreUnavailableException ex) when (attempt < CompletionAttempts)
             {
                 LogCompletionRetried(_logger, completion.RunId, completion.NodeId, attempt, ex);
                 await Task.Delay(TransientRetryDelay * attempt, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not StoreUnavailableException and not OperationCanceledException && !IsRefusal(completion))
+            {
+                // The store refused this result for good (too large, characters the database rejects): running the
+                // node again would end the same way, so the node fails, saying why.
+                LogCompletionRefused(_logger, completion.RunId, completion.NodeId, ex);
+                completion = completion with
+                {
+                    Status = NodeStatus.Failed,
+                    OutputJson = null,
+                    FiredPorts = [],
+                    WaitUntil = null,
+                    Error = $"{RefusedPrefix}({ex.GetType().Name}): {ex.Message}",
+                };
             }
         }
     }
@@ -248,6 +284,15 @@ public sealed partial class NodeExecutor(
 
         return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
     }
+
+    private const string RefusedPrefix = "The node's result could not be recorded ";
+
+    private static bool IsRefusal(NodeCompletion completion) =>
+        completion.Status == NodeStatus.Failed && completion.Error?.StartsWith(RefusedPrefix, StringComparison.Ordinal) == true;
+
+    private static string InterruptedTooOften(ClaimedNode claim) =>
+        $"Node '{claim.NodeId}' was started {claim.Interruptions} times without finishing: its worker process stopped or went silent each time. " +
+        "It is not started again; check the worker's logs for a crash while it ran.";
 
     /// <summary>A failed attempt: retried later when the failure is retryable and attempts remain, else final.</summary>
     private NodeCompletion Failure(PlanNode node, ClaimedNode claim, string error, bool retryable)
@@ -369,6 +414,9 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the result of node {NodeId} of run {RunId} failed (attempt {Attempt}); trying again")]
     private static partial void LogCompletionRetried(ILogger logger, Guid runId, string nodeId, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store refused the result of node {NodeId} of run {RunId}; the node fails")]
+    private static partial void LogCompletionRefused(ILogger logger, Guid runId, string nodeId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling work for node {NodeId} of run {RunId} failed")]
     private static partial void LogHandlingFailed(ILogger logger, Guid runId, string nodeId, Exception exception);

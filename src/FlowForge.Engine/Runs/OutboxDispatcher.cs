@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
@@ -16,6 +17,10 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     : BackgroundService
 {
     private const int MaxAckBatch = 4_096;
+
+    private const int RelayPage = 1_000;
+
+    private const int RelayPages = 20;
 
     private readonly Channel<long> _acks = Channel.CreateUnbounded<long>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
@@ -69,6 +74,32 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         base.Dispose();
     }
 
+    // Rows this process has published and not yet removed: the relay leaves them alone instead of publishing them again.
+    private readonly ConcurrentDictionary<long, byte> _handedOver = new();
+
+    /// <summary>
+    /// Publishes messages left in the outbox (by a process that stopped, a publish that failed), oldest first and
+    /// bounded: a few pages per call, the rest at the next. Rows this process has already handed over are skipped.
+    /// </summary>
+    public async Task RelayPendingAsync(CancellationToken cancellationToken)
+    {
+        for (var page = 0; page < RelayPages; page++)
+        {
+            var pending = await outbox.ReadPendingAsync(RelayPage, cancellationToken).ConfigureAwait(false);
+            var fresh = pending.Where(m => !_handedOver.ContainsKey(m.OutboxId)).ToList();
+            if (fresh.Count == 0)
+            {
+                return;
+            }
+
+            await DispatchAsync(fresh, cancellationToken).ConfigureAwait(false);
+            if (pending.Count < RelayPage)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Publishes committed messages; <paramref name="traceParent"/> (W3C) continues the trace of whoever caused them.</summary>
     public ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken) =>
         DispatchAsync(messages, null, cancellationToken);
@@ -99,6 +130,7 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
 
         foreach (var message in messages)
         {
+            _handedOver.TryAdd(message.OutboxId, 0);
             _acks.Writer.TryWrite(message.OutboxId);
         }
     }
@@ -124,6 +156,13 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
                 {
                     // The rows stay; the sweep will publish them once more and the claim drops the duplicates.
                     LogAckFailed(logger, batch.Count, ex);
+                }
+                finally
+                {
+                    foreach (var id in batch)
+                    {
+                        _handedOver.TryRemove(id, out _);
+                    }
                 }
 
                 batch.Clear();

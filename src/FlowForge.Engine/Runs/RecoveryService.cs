@@ -13,15 +13,12 @@ namespace FlowForge.Engine.Runs;
 /// </summary>
 public sealed partial class RecoveryService(
     IRecoveryStore recovery,
-    IOutboxStore outbox,
     OutboxDispatcher dispatcher,
     DurableTimers timers,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<RecoveryService> logger) : BackgroundService
 {
-    private const int OutboxPage = 1_000;
-
     /// <summary>Completes when the start-up scan has queued everything it found (tests and readiness wait on it).</summary>
     public Task StartupScanCompleted => _startupScan.Task;
 
@@ -91,26 +88,7 @@ public sealed partial class RecoveryService(
 
         if (!rebuilt)
         {
-            await RelayOutboxAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task RelayOutboxAsync(CancellationToken cancellationToken)
-    {
-        // Bounded: at most a few pages per sweep, the rest waits for the next one.
-        for (var page = 0; page < 20; page++)
-        {
-            var pending = await outbox.ReadPendingAsync(OutboxPage, cancellationToken).ConfigureAwait(false);
-            if (pending.Count == 0)
-            {
-                return;
-            }
-
-            await dispatcher.DispatchAsync(pending, cancellationToken).ConfigureAwait(false);
-            if (pending.Count < OutboxPage)
-            {
-                return;
-            }
+            await dispatcher.RelayPendingAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -15,4 +15,8 @@ public sealed record ClaimedNode(
     JsonElement? RunInput,
     IReadOnlyDictionary<string, JsonElement?> DependencyOutputs,
     DateTimeOffset? ResumedFromWaitUntil,
-    bool RunStarted);
+    bool RunStarted)
+{
+    /// <summary>Earlier executions of this node that ended without a result (their worker stopped or went silent).</summary>
+    public int Interruptions { get; init; }
+}

@@ -14,9 +14,11 @@ public interface IRunStore
 
     /// <summary>
     /// The optimistic claim: succeeds only if the node instance still has <c>message.Version</c> and is
-    /// Ready (or Running with an expired lease or a due timer). Null when another worker has it.
+    /// Ready (or Running with an expired lease or a due timer). Null when another worker has it. The node is
+    /// then held by <paramref name="workerId"/>, whose heartbeats extend its lease (<see cref="IWorkerStore"/>).
+    /// A <see cref="StoreUnavailableException"/> carrying a claim means the claim committed but its reads failed.
     /// </summary>
-    Task<ClaimedNode?> TryClaimAsync(WorkMessage message, IReadOnlyList<string> dependencies, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
+    Task<ClaimedNode?> TryClaimAsync(WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>Records a node's end and, in the same transaction, makes unblocked children Ready with their messages and finishes the run when it is done.</summary>
     Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken);

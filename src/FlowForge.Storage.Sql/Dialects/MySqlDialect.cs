@@ -88,7 +88,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     /// <summary>
     /// A pool for the connection string. Guids are stored as BINARY(16) in RFC 4122 byte order, and row counts
-    /// are rows matched (as SQLite and PostgreSQL report them), whatever the string says.
+    /// are rows matched (as SQLite and PostgreSQL report them), whatever the string says; the pool holds
+    /// <see cref="SqlDialect.DefaultMaxPoolSize"/> connections unless the string says otherwise.
     /// </summary>
     public static DbDataSource CreateDataSource(string connectionString)
     {
@@ -97,6 +98,11 @@ internal sealed class MySqlDialect : SqlDialect
             GuidFormat = MySqlGuidFormat.Binary16,
             UseAffectedRows = false,
         };
+        if (!SetsPoolSize(new DbConnectionStringBuilder { ConnectionString = connectionString }))
+        {
+            builder.MaximumPoolSize = DefaultMaxPoolSize;
+        }
+
         return new MySqlDataSource(builder.ConnectionString);
     }
 }

@@ -61,7 +61,7 @@ internal sealed class PostgresDialect : SqlDialect
     public override bool IsTransientConflict(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
-    /// <summary>A pool for the connection string, with automatic preparation on unless the string sets it.</summary>
+    /// <summary>A pool for the connection string, with automatic preparation on and <see cref="SqlDialect.DefaultMaxPoolSize"/> connections unless the string sets them.</summary>
     public static DbDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -70,6 +70,11 @@ internal sealed class PostgresDialect : SqlDialect
         {
             // More than the store has statements, so none is evicted and re-prepared.
             builder.MaxAutoPrepare = 128;
+        }
+
+        if (!SqlDialect.SetsPoolSize(given))
+        {
+            builder.MaxPoolSize = SqlDialect.DefaultMaxPoolSize;
         }
 
         return NpgsqlDataSource.Create(builder);

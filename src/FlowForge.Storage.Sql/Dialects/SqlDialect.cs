@@ -60,4 +60,16 @@ internal abstract class SqlDialect
 
     /// <summary>True when the database rolled the transaction back because of a conflict with another one (deadlock, serialization failure): running it again can succeed.</summary>
     public virtual bool IsTransientConflict(System.Data.Common.DbException exception) => false;
+
+    /// <summary>
+    /// Connections one process opens at most to one database unless its connection string says otherwise.
+    /// Three processes (an api and two workers) then stay well under PostgreSQL's default
+    /// <c>max_connections</c> of 100 (MariaDB's is 151); the drivers' own default of 100 per process does not.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 25;
+
+    /// <summary>True when the connection string sets the pool's maximum size under any of the drivers' spellings.</summary>
+    public static bool SetsPoolSize(System.Data.Common.DbConnectionStringBuilder given) =>
+        given.ContainsKey("Maximum Pool Size") || given.ContainsKey("Max Pool Size") || given.ContainsKey("MaxPoolSize")
+        || given.ContainsKey("MaximumPoolSize") || given.ContainsKey("Maximum PoolSize");
 }

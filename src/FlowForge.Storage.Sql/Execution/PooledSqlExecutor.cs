@@ -49,9 +49,9 @@ internal sealed class PooledSqlExecutor : SqlExecutor
                 Interlocked.Increment(ref _retries);
                 await Task.Delay(Backoff(attempt), cancellationToken);
             }
-            catch (DbException exception) when (exception.IsTransient)
+            catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
             {
-                throw Unavailable(exception);
+                throw TransientFailures.Wrap(Dialect, exception);
             }
         }
     }
@@ -65,9 +65,9 @@ internal sealed class PooledSqlExecutor : SqlExecutor
             using var session = new SqlSession(await _dataSource.OpenConnectionAsync(cancellationToken), Dialect);
             return await body(session, state, cancellationToken);
         }
-        catch (DbException exception) when (exception.IsTransient)
+        catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
         {
-            throw Unavailable(exception);
+            throw TransientFailures.Wrap(Dialect, exception);
         }
     }
 
@@ -96,9 +96,6 @@ internal sealed class PooledSqlExecutor : SqlExecutor
     }
 
     // The driver's message names the host and the error, never the password; it stays in the inner exception for the log.
-    private StoreUnavailableException Unavailable(DbException exception) =>
-        new($"The {Dialect.Name} database is unavailable; try again shortly.", exception);
-
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));

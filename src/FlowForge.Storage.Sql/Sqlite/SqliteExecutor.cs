@@ -25,9 +25,18 @@ internal sealed class SqliteExecutor : SqlExecutor
 
     public SqliteGroupCommitWriter Writer => _writer;
 
-    public override Task<TResult> WriteAsync<TState, TResult>(
-        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
-        _writer.WriteAsync(body, state, cancellationToken);
+    public override async Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _writer.WriteAsync(body, state, cancellationToken);
+        }
+        catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
+        {
+            throw TransientFailures.Wrap(Dialect, exception);
+        }
+    }
 
     public override async Task<TResult> ReadAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
@@ -40,6 +49,10 @@ internal sealed class SqliteExecutor : SqlExecutor
             var result = await body(session, state, cancellationToken);
             failed = false;
             return result;
+        }
+        catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
+        {
+            throw TransientFailures.Wrap(Dialect, exception);
         }
         finally
         {

@@ -108,7 +108,7 @@ public abstract class ConcurrencyCompliance(StorageProvider provider) : StoreCom
             CancellationToken.None);
 
     private static Task<ClaimedNode?> ClaimOnAsync(ISqlStorage store, ExecutionPlan plan, WorkMessage message) =>
-        store.TryClaimAsync(message, plan[message.NodeId].Dependencies, T0, T0 + Lease, CancellationToken.None);
+        store.TryClaimAsync(message, plan[message.NodeId].Dependencies, Worker, T0, T0 + Lease, CancellationToken.None);
 
     private Task<RunCreation> CreateOnAsync(ISqlStorage store, ExecutionPlan plan, string key) =>
         store.CreateRunAsync(

@@ -55,6 +55,6 @@ public abstract class MigrationCompliance(StorageProvider provider) : StoreCompl
         Assert.Equal(
             creation.Messages.Concat(completion.Messages).Select(m => m.OutboxId),
             (await reopened.ReadPendingAsync(10, CancellationToken.None)).Select(m => m.OutboxId));
-        Assert.NotNull(await ((IRunStore)reopened).TryClaimAsync(MessageTo(completion, "a").Message, plan["a"].Dependencies, T0, T0 + Lease, CancellationToken.None));
+        Assert.NotNull(await ((IRunStore)reopened).TryClaimAsync(MessageTo(completion, "a").Message, plan["a"].Dependencies, Worker, T0, T0 + Lease, CancellationToken.None));
     }
 }

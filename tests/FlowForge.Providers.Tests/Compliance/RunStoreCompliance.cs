@@ -229,7 +229,7 @@ public abstract class RunStoreCompliance(StorageProvider provider) : StoreCompli
 
         // c is Ready (not Succeeded), "ghost" does not exist, a succeeded without output.
         var claim = await ((IRunStore)Store).TryClaimAsync(
-            MessageTo(toBc, "c").Message, ["trigger", "a", "b", "d", "ghost"], T0, T0 + Lease, CancellationToken.None);
+            MessageTo(toBc, "c").Message, ["trigger", "a", "b", "d", "ghost"], Worker, T0, T0 + Lease, CancellationToken.None);
 
         Assert.NotNull(claim);
         Assert.Equal(3, claim.DependencyOutputs.Count);

@@ -42,21 +42,24 @@ public abstract class StoreCompliance(StorageProvider provider) : IAsyncLifetime
     protected static WorkMessage MessageFor(ExecutionPlan plan, Guid runId, string nodeId, long version) =>
         new(plan[nodeId].IsTrigger ? WorkKind.StartFlow : WorkKind.ExecuteNode, runId, nodeId, version, plan.FlowId, plan.Version);
 
-    protected Task<ClaimedNode?> TryClaimAsync(WorkMessage message, ExecutionPlan plan, DateTimeOffset? now = null)
+    /// <summary>The worker that claims, unless a test names another.</summary>
+    protected static readonly Guid Worker = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+
+    protected Task<ClaimedNode?> TryClaimAsync(WorkMessage message, ExecutionPlan plan, DateTimeOffset? now = null, Guid? worker = null)
     {
         var at = now ?? T0;
-        return ((IRunStore)Store).TryClaimAsync(message, plan[message.NodeId].Dependencies, at, at + Lease, CancellationToken.None);
+        return ((IRunStore)Store).TryClaimAsync(message, plan[message.NodeId].Dependencies, worker ?? Worker, at, at + Lease, CancellationToken.None);
     }
 
-    protected async Task<ClaimedNode> ClaimAsync(WorkMessage message, ExecutionPlan plan, DateTimeOffset? now = null)
+    protected async Task<ClaimedNode> ClaimAsync(WorkMessage message, ExecutionPlan plan, DateTimeOffset? now = null, Guid? worker = null)
     {
-        var claim = await TryClaimAsync(message, plan, now);
+        var claim = await TryClaimAsync(message, plan, now, worker);
         Assert.NotNull(claim);
         return claim;
     }
 
-    protected async Task<ClaimedNode> ClaimAsync(OutboxMessage message, ExecutionPlan plan, DateTimeOffset? now = null) =>
-        await ClaimAsync(message.Message, plan, now);
+    protected async Task<ClaimedNode> ClaimAsync(OutboxMessage message, ExecutionPlan plan, DateTimeOffset? now = null, Guid? worker = null) =>
+        await ClaimAsync(message.Message, plan, now, worker);
 
     protected Task<CompletionResult> SucceedAsync(
         ExecutionPlan plan, ClaimedNode claim, string? output = """{"ok":true}""", string[]? ports = null, DateTimeOffset? at = null) =>

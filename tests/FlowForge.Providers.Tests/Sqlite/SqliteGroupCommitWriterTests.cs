@@ -33,7 +33,7 @@ public sealed class SqliteGroupCommitWriterTests : IAsyncLifetime
         var creations = await Task.WhenAll(Enumerable.Range(0, 2_000).Select(i =>
             Store.CreateRunAsync(new NewRun(Guid.CreateVersion7(), owner, plan.FlowId, 1, "{}", null, T0.AddTicks(i * 10)), plan, CancellationToken.None)));
         var claims = await Task.WhenAll(creations.Select(c =>
-            Store.TryClaimAsync(c.Messages[0].Message, [], T0, T0.AddMinutes(1), CancellationToken.None)));
+            Store.TryClaimAsync(c.Messages[0].Message, [], Guid.NewGuid(), T0, T0.AddMinutes(1), CancellationToken.None)));
 
         Assert.All(creations, c => Assert.True(c.Created));
         Assert.All(claims, Assert.NotNull);

@@ -45,7 +45,7 @@ public sealed class SqliteMigrationScriptTests : IAsyncLifetime
         Assert.Equal("trigger", Assert.Single(run.Nodes).NodeId);
         Assert.True(await _database.Storage.IsReadyAsync(CancellationToken.None));
         var claim = await _database.Storage.TryClaimAsync(
-            new Engine.Queueing.WorkMessage(Engine.Queueing.WorkKind.StartFlow, runId, "trigger", 1, flowId, 3), [], DateTimeOffset.UnixEpoch.AddSeconds(2), DateTimeOffset.UnixEpoch.AddMinutes(2), CancellationToken.None);
+            new Engine.Queueing.WorkMessage(Engine.Queueing.WorkKind.StartFlow, runId, "trigger", 1, flowId, 3), [], Guid.NewGuid(), DateTimeOffset.UnixEpoch.AddSeconds(2), DateTimeOffset.UnixEpoch.AddMinutes(2), CancellationToken.None);
         Assert.NotNull(claim);
         Assert.Equal("""{"kept": "yes"}""", claim.RunInput?.GetRawText());
         Assert.True(claim.RunStarted);

@@ -27,7 +27,8 @@ public sealed class ScaledOutCluster : IAsyncDisposable
 
     public IReadOnlyList<ServeProcess> Apis { get; }
 
-    public static async Task<ScaledOutCluster> StartAsync(string store, string storeConnection, int workers, int apis = 1)
+    /// <param name="extra">Options appended to every process's command line (a repeated setting takes the last value).</param>
+    public static async Task<ScaledOutCluster> StartAsync(string store, string storeConnection, int workers, int apis = 1, params string[] extra)
     {
         var name = $"ff-{Guid.NewGuid():N}";
         string[] options =
@@ -38,6 +39,7 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             "--Engine:LeaseDuration=00:00:05", "--Engine:SweepInterval=00:00:02", "--Engine:ReadyResendAfter=00:00:10",
             "--Engine:WorkerParallelism=32",
             $"--Auth:KeyRingSecret={name}-key-ring",
+            .. extra,
         ];
         var apiProcesses = new ServeProcess[apis];
         for (var i = 0; i < apis; i++)
@@ -61,6 +63,9 @@ public sealed class ScaledOutCluster : IAsyncDisposable
         _workers[index]?.Kill();
         _workers[index] = null;
     }
+
+    /// <summary>Worker <paramref name="index"/>'s process, or null while it is killed.</summary>
+    public ServeProcess? Worker(int index) => _workers[index];
 
     public async Task StartWorkerAsync(int index) =>
         _workers[index] = await ServeProcess.StartAsync([.. _options, "--role", "worker"], _workerPorts[index]);

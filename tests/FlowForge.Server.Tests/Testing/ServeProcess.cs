@@ -9,11 +9,17 @@ public sealed class ServeProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServeProcess(Process process, Uri address)
+    private ServeProcess(Process process, Uri address, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {
         _process = process;
         Address = address;
+        _errors = errors;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _errors;
+
+    /// <summary>What the process wrote to standard error so far (warnings and errors of its log).</summary>
+    public IReadOnlyList<string> ErrorOutput => [.. _errors];
 
     public Uri Address { get; }
 
@@ -45,7 +51,13 @@ public sealed class ServeProcess : IAsyncDisposable
 
         var serveErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null && serveErrors.Count < 10_000)
+            {
+                serveErrors.Enqueue(e.Data);
+            }
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -55,7 +67,7 @@ public sealed class ServeProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var serve = new ServeProcess(process, address);
+        var serve = new ServeProcess(process, address, serveErrors);
         using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         try
         {

@@ -104,6 +104,41 @@ public sealed class NodeExecutorTests
     }
 
     [Fact]
+    public async Task HandleAsync_TransientFailureAfterTheClaim_NodeIsGivenBackAndRunsAgainWithinSeconds()
+    {
+        // A two-minute lease: without the give-back the node would stay Running until the lease ended.
+        FlakyRunStore? flaky = null;
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(2), services: s =>
+        {
+            var real = s.Last(d => d.ServiceType == typeof(IRunStore));
+            s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => flaky = new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingAfterClaim: 3)));
+        });
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(15));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(3, flaky!.FailedAfterClaim);
+        // A claim given back never started its attempt: the numbers stay where a clean run leaves them.
+        Assert.All(run.Nodes, n => Assert.Equal(1, n.Attempt));
+    }
+
+    [Fact]
+    public async Task HandleAsync_RecordingTheResultKeepsFailing_NodeIsGivenBackAndTheRunFinishes()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(2), services: s =>
+        {
+            var real = s.Last(d => d.ServiceType == typeof(IRunStore));
+            s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingCompletions: 5)));
+        });
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("one").Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId), TimeSpan.FromSeconds(40));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
     public async Task HandleAsync_OutputOverMaxOutputBytes_FailsNodeOnceNamingSizeAndLimit()
     {
         await using var harness = await EngineHarness.StartAsync(configure: o => o.MaxOutputBytes = 1_000);

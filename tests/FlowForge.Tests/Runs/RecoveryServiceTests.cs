@@ -74,4 +74,47 @@ public sealed class RecoveryServiceTests
             EngineHarness.TryDeleteDirectory(directory);
         }
     }
+
+    [Fact]
+    public async Task StartupScan_NodeInterruptedByRestartsTooOften_FailsWithAReadableReason()
+    {
+        var directory = Directory.CreateTempSubdirectory("flowforge-crashes-").FullName;
+        try
+        {
+            Guid runId;
+            await using (var first = await EngineHarness.StartAsync(directory, configure: o => o.MaxInterruptions = 2))
+            {
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("crashes")
+                    .Node("trigger", "trigger.manual")
+                    .Node("slow", "test.script", new JsonObject { ["sleepMs"] = 60_000 })
+                    .Edge("trigger", "slow").ToJson());
+                runId = await first.StartRunAsync(flowId);
+                await WaitUntilRunningAsync(first, runId, "slow", attempt: 1);
+            }
+
+            // The process stops while the node runs, twice: the second restart does not start it a third time.
+            await using (var second = await EngineHarness.StartAsync(directory, configure: o => o.MaxInterruptions = 2))
+            {
+                await WaitUntilRunningAsync(second, runId, "slow", attempt: 2);
+            }
+
+            await using var third = await EngineHarness.StartAsync(directory, configure: o => o.MaxInterruptions = 2);
+            var run = await third.WaitForRunAsync(runId);
+
+            Assert.Equal(RunStatus.Failed, run.Status);
+            var slow = run.Nodes.Single(n => n.NodeId == "slow");
+            Assert.Equal(NodeStatus.Failed, slow.Status);
+            Assert.Contains("started 2 times without finishing", slow.Error, StringComparison.Ordinal);
+            Assert.Empty(third.Journal.For(runId, "slow"));
+        }
+        finally
+        {
+            EngineHarness.TryDeleteDirectory(directory);
+        }
+    }
+
+    private static Task WaitUntilRunningAsync(EngineHarness harness, Guid runId, string nodeId, int attempt) =>
+        FlowForge.Testing.Eventually.TrueAsync(
+            async () => (await harness.GetRunAsync(runId))?.Nodes.Single(n => n.NodeId == nodeId) is { Status: NodeStatus.Running } node && node.Attempt == attempt,
+            $"node {nodeId} running its attempt {attempt}");
 }

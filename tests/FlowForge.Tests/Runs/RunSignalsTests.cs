@@ -111,7 +111,7 @@ public sealed class RunSignalsTests
                 var (timer, dueAt) = Assert.Single(await before.Services.GetRequiredService<IRecoveryStore>().ListTimersAsync(DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None));
                 var plan = await before.Services.GetRequiredService<IPlanProvider>().GetPlanAsync(flowId, version, null, CancellationToken.None);
                 var claimedAt = dueAt.AddSeconds(1);
-                var claim = await before.Services.GetRequiredService<IRunStore>().TryClaimAsync(timer, plan["pause"].Dependencies, claimedAt, claimedAt.AddMinutes(2), CancellationToken.None);
+                var claim = await before.Services.GetRequiredService<IRunStore>().TryClaimAsync(timer, plan["pause"].Dependencies, Guid.NewGuid(), claimedAt, claimedAt.AddMinutes(2), CancellationToken.None);
                 Assert.Equal(dueAt, claim!.ResumedFromWaitUntil);
             }
 
