@@ -7,22 +7,8 @@ namespace FlowForge.Server.Cli;
 /// <summary><c>flowforge migrate</c>: applies the store's schema migrations and exits (deployments run it before rolling out).</summary>
 internal static class MigrateCommand
 {
-    public static Command Create(IReadOnlyList<string> settings)
-    {
-        var options = SettingOption.ForServer();
-        var command = new Command("migrate", "Apply the store's schema migrations and exit");
-        foreach (var option in options)
-        {
-            command.Options.Add(option.Option);
-        }
-
-        command.SetAction((parse, cancellationToken) =>
-        {
-            List<string> configuration = [.. options.Select(o => o.ToConfigurationArgument(parse)).OfType<string>(), .. settings];
-            return RunAsync(configuration, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
-        });
-        return command;
-    }
+    public static Command Create(IReadOnlyList<string> settings) =>
+        SettingOption.ServerCommand("migrate", "Apply the store's schema migrations and exit", settings, RunAsync);
 
     private static async Task<int> RunAsync(IReadOnlyList<string> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {

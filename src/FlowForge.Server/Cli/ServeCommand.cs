@@ -10,22 +10,8 @@ internal static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5000";
 
-    public static Command Create(IReadOnlyList<string> settings)
-    {
-        var options = SettingOption.ForServer();
-        var command = new Command("serve", $"Start FlowForge (defaults: SQLite in ./data, {DefaultUrls})");
-        foreach (var option in options)
-        {
-            command.Options.Add(option.Option);
-        }
-
-        command.SetAction((parse, cancellationToken) =>
-        {
-            List<string> configuration = [.. options.Select(o => o.ToConfigurationArgument(parse)).OfType<string>(), .. settings];
-            return RunAsync(configuration, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
-        });
-        return command;
-    }
+    public static Command Create(IReadOnlyList<string> settings) =>
+        SettingOption.ServerCommand("serve", $"Start FlowForge (defaults: SQLite in ./data, {DefaultUrls})", settings, RunAsync);
 
     private static async Task<int> RunAsync(List<string> config, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {

@@ -26,6 +26,28 @@ internal sealed record SettingOption(Option Option, string Key)
         return new(option, key);
     }
 
+    /// <summary>
+    /// A command that opens the store (serve, migrate): the server options, whose values join the pass-through
+    /// <paramref name="settings"/> as configuration arguments handed to <paramref name="run"/>.
+    /// </summary>
+    public static Command ServerCommand(
+        string name, string description, IReadOnlyList<string> settings, Func<List<string>, TextWriter, TextWriter, CancellationToken, Task<int>> run)
+    {
+        var options = ForServer();
+        var command = new Command(name, description);
+        foreach (var option in options)
+        {
+            command.Options.Add(option.Option);
+        }
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            List<string> configuration = [.. options.Select(o => o.ToConfigurationArgument(parse)).OfType<string>(), .. settings];
+            return run(configuration, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken);
+        });
+        return command;
+    }
+
     /// <summary>The options of every command that opens the store: serve and migrate.</summary>
     public static IReadOnlyList<SettingOption> ForServer() =>
     [
