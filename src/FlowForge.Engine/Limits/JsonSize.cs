@@ -39,6 +39,41 @@ public static class JsonSize
         return true;
     }
 
+    /// <summary>
+    /// Like <see cref="TryWrite"/>, and checks what was written against <see cref="Json.JsonPolicy"/> on the same bytes,
+    /// so a stored document is written once and reads back: <paramref name="rejection"/> says why when it would not.
+    /// </summary>
+    public static bool TryWriteStored(JsonNode? value, long limit, out string? json, out long bytes, out Json.JsonRejection? rejection)
+    {
+        json = null;
+        rejection = null;
+        if (value is null)
+        {
+            bytes = 0;
+            return true;
+        }
+
+        var buffer = new CappedBufferWriter(limit);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            value.WriteTo(writer);
+        }
+
+        bytes = buffer.Written;
+        if (buffer.Exceeded)
+        {
+            return false;
+        }
+
+        rejection = Json.JsonPolicy.Check(buffer.WrittenSpan);
+        if (rejection is null)
+        {
+            json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+
+        return true;
+    }
+
     /// <summary>The UTF-8 JSON size of <paramref name="value"/>; holds no more than <paramref name="limit"/> bytes while counting.</summary>
     public static long Measure(JsonNode? value, long limit)
     {

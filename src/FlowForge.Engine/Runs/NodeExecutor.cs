@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
@@ -383,9 +382,10 @@ public sealed partial class NodeExecutor(
         string? output;
         long bytes;
         bool fits;
+        JsonRejection? rejection;
         try
         {
-            fits = JsonSize.TryWrite(result.Output, limit, out output, out bytes);
+            fits = JsonSize.TryWriteStored(result.Output, limit, out output, out bytes, out rejection);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
@@ -400,14 +400,13 @@ public sealed partial class NodeExecutor(
             return Completion(claim, NodeStatus.Failed, null, message, []);
         }
 
-        if (output is not null && JsonPolicy.Check(Encoding.UTF8.GetBytes(output)) is { } rejection)
+        if (rejection is not null)
         {
             return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {rejection.Message}", []);
         }
 
         return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);
     }
-
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]
     private static partial void LogHandlingRetried(ILogger logger, Guid runId, string nodeId, Exception exception);
