@@ -1,5 +1,6 @@
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Mapping;
 using FlowForge.Storage.Sql.Sharding;
@@ -49,21 +50,34 @@ public sealed partial class ShardedSqlStorage
     public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) =>
         _shards[ShardOf(runId)].CancelRunAsync(runId, ownerId, at, cancellationToken);
 
+    public async Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var shard = ShardOf(runId);
+        var result = await _shards[shard].ReopenRunAsync(runId, ownerId, plan, at, cancellationToken);
+        return result is { Messages.Count: > 0 } ? result with { Messages = ShardedOutboxIds.ToGlobal(shard, result.Messages) } : result;
+    }
+
     public Task<RunView?> GetRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
         _shards[ShardOf(runId)].GetRunAsync(runId, ownerId, cancellationToken);
+
+    public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken) =>
+        MergeRunPagesAsync(PageCursor.Runs, page, (shard, request) => shard.ListRunsAsync(flowId, ownerId, request, cancellationToken));
+
+    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken) =>
+        MergeRunPagesAsync(PageCursor.RunsByStatus, page, (shard, request) => shard.ListRunsByStatusAsync(ownerId, status, request, cancellationToken));
 
     /// <summary>
     /// Every shard is asked for one page after the same cursor; the pages are merged newest first in the
     /// order the databases sort by, and the first <c>limit</c> are the page. Its last item is the next
     /// cursor, which every shard again reads strictly after: nothing is skipped or repeated.
     /// </summary>
-    public async Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken)
+    private async Task<Page<RunSummary>> MergeRunPagesAsync(byte cursorKind, PageRequest page, Func<SqlStorage, PageRequest, Task<Page<RunSummary>>> list)
     {
         // A foreign cursor is refused here, before any shard is asked.
-        PageCursor.Decode(PageCursor.Runs, page.Cursor);
+        PageCursor.Decode(cursorKind, page.Cursor);
         var limit = PageCursor.ClampLimit(page.Limit);
         var request = new PageRequest(limit, page.Cursor);
-        var pages = await Task.WhenAll(_shards.Select(s => s.ListRunsAsync(flowId, ownerId, request, cancellationToken)));
+        var pages = await Task.WhenAll(_shards.Select(s => list(s, request)));
 
         var merged = new List<RunSummary>(pages.Sum(p => p.Items.Count));
         var more = false;
@@ -92,6 +106,6 @@ public sealed partial class ShardedSqlStorage
         }
 
         var last = merged[^1];
-        return new Page<RunSummary>(merged, PageCursor.Encode(PageCursor.Runs, UnixMicros.From(last.CreatedAt), last.Id));
+        return new Page<RunSummary>(merged, PageCursor.Encode(cursorKind, UnixMicros.From(last.CreatedAt), last.Id));
     }
 }

@@ -13,7 +13,7 @@ public sealed partial class SqlStorage
 {
     private static readonly SqlStatement FinishNode = new(nameof(FinishNode), """
         UPDATE NodeInstances
-        SET Status = @status, Output = @output, Error = @error, FinishedAt = @at, Version = Version + 1,
+        SET Status = @status, Output = @output, Error = @error, Ports = @ports, FinishedAt = @at, Version = Version + 1,
             LeaseUntil = NULL, WaitUntil = NULL
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
         """);
@@ -192,10 +192,18 @@ public sealed partial class SqlStorage
             return new CompletionResult(true, [], [], null);
         }
 
+        // The ports are kept so that reopening the run can resolve this node's edges without running it again.
+        var ports = completion.Status switch
+        {
+            NodeStatus.Succeeded => PortList.Encode(completion.FiredPorts),
+            NodeStatus.Failed when completion.ThroughErrorPort => PortList.Encode([NodePorts.Error]),
+            _ => null,
+        };
         var finish = s.Command(FinishNode)
             .Bind("@status", StatusNames.Of(completion.Status))
             .Bind("@output", completion.OutputJson)
             .Bind("@error", completion.Error)
+            .Bind("@ports", ports)
             .Bind("@at", at)
             .Bind("@runId", completion.RunId)
             .Bind("@nodeId", completion.NodeId)

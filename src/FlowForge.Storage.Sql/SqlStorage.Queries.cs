@@ -1,3 +1,4 @@
+using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
@@ -9,7 +10,8 @@ public sealed partial class SqlStorage
     // One statement, so the run and its nodes come from one snapshot.
     private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
         SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, i.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
-               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind
+               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind,
+               r.Attempt
         FROM Runs r JOIN RunInputs i ON i.RunId = r.Id LEFT JOIN NodeInstances n ON n.RunId = r.Id
         WHERE r.Id = @runId
         """);
@@ -22,9 +24,18 @@ public sealed partial class SqlStorage
         """);
 
     private static readonly SqlStatement ListRunsOfFlow = new(nameof(ListRunsOfFlow), """
-        SELECT Id, FlowVersion, Status, CreatedAt, StartedAt, FinishedAt, Error
+        SELECT Id, FlowId, FlowVersion, Status, CreatedAt, StartedAt, FinishedAt, Error, Attempt
         FROM Runs
         WHERE FlowId = @flowId AND OwnerId = @ownerId
+          AND CreatedAt <= @afterCreatedAt AND (CreatedAt < @afterCreatedAt OR Id < @afterId)
+        ORDER BY CreatedAt DESC, Id DESC
+        LIMIT @limit
+        """);
+
+    private static readonly SqlStatement ListRunsOfOwnerByStatus = new(nameof(ListRunsOfOwnerByStatus), """
+        SELECT Id, FlowId, FlowVersion, Status, CreatedAt, StartedAt, FinishedAt, Error, Attempt
+        FROM Runs
+        WHERE OwnerId = @ownerId AND Status = @status
           AND CreatedAt <= @afterCreatedAt AND (CreatedAt < @afterCreatedAt OR Id < @afterId)
         ORDER BY CreatedAt DESC, Id DESC
         LIMIT @limit
@@ -47,6 +58,7 @@ public sealed partial class SqlStorage
             var createdAt = reader.GetTime(6);
             var startedAt = reader.GetNullableTime(7);
             var finishedAt = reader.GetNullableTime(8);
+            var attempt = reader.GetInt32(20);
             var nodes = new List<(int Ordinal, NodeInstanceView View)>();
             do
             {
@@ -76,7 +88,7 @@ public sealed partial class SqlStorage
             var attempts = await ReadAttemptsAsync(s, a.RunId, ct);
             nodes.Sort((x, y) => x.Ordinal.CompareTo(y.Ordinal));
             var views = nodes.ConvertAll(n => attempts.TryGetValue(n.View.NodeId, out var list) ? n.View with { Attempts = list } : n.View);
-            return new RunView(a.RunId, flowId, flowVersion, status, inputJson, error, createdAt, startedAt, finishedAt, views);
+            return new RunView(a.RunId, flowId, flowVersion, status, inputJson, error, createdAt, startedAt, finishedAt, views) { Attempt = attempt };
         }, (RunId: runId, OwnerId: ownerId), cancellationToken);
 
     private static async ValueTask<Dictionary<string, List<NodeAttemptView>>> ReadAttemptsAsync(SqlSession s, Guid runId, CancellationToken ct)
@@ -108,39 +120,55 @@ public sealed partial class SqlStorage
     public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken)
     {
         var after = PageCursor.Decode(PageCursor.Runs, page.Cursor);
-        return _executor.ReadAsync(static async (s, a, ct) =>
+        return _executor.ReadAsync(static (s, a, ct) =>
         {
-            var command = s.Command(ListRunsOfFlow)
-                .Bind("@flowId", a.FlowId)
-                .Bind("@ownerId", a.OwnerId)
-                .Bind("@afterCreatedAt", a.After.CreatedAt)
-                .Bind("@afterId", a.After.Id)
-                .Bind("@limit", a.Limit + 1);
-            var items = new List<RunSummary>(a.Limit + 1);
-            await using (var reader = await s.ReaderAsync(command, ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    items.Add(new RunSummary(
-                        reader.GetGuid(0),
-                        a.FlowId,
-                        reader.GetInt32(1),
-                        StatusNames.RunStatusOf(reader.GetString(2)),
-                        reader.GetTime(3),
-                        reader.GetNullableTime(4),
-                        reader.GetNullableTime(5),
-                        reader.GetNullableString(6)));
-                }
-            }
-
-            if (items.Count <= a.Limit)
-            {
-                return new Page<RunSummary>(items, null);
-            }
-
-            items.RemoveAt(a.Limit);
-            var last = items[^1];
-            return new Page<RunSummary>(items, PageCursor.Encode(PageCursor.Runs, UnixMicros.From(last.CreatedAt), last.Id));
+            var command = s.Command(ListRunsOfFlow).Bind("@flowId", a.FlowId).Bind("@ownerId", a.OwnerId);
+            return ReadRunPageAsync(s, command, PageCursor.Runs, a.After, a.Limit, ct);
         }, (FlowId: flowId, OwnerId: ownerId, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
+    }
+
+    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken)
+    {
+        var after = PageCursor.Decode(PageCursor.RunsByStatus, page.Cursor);
+        return _executor.ReadAsync(static (s, a, ct) =>
+        {
+            var command = s.Command(ListRunsOfOwnerByStatus).Bind("@ownerId", a.OwnerId).Bind("@status", StatusNames.Of(a.Status));
+            return ReadRunPageAsync(s, command, PageCursor.RunsByStatus, a.After, a.Limit, ct);
+        }, (OwnerId: ownerId, Status: status, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
+    }
+
+    /// <summary>Runs one page of a newest-first run listing whose filter is bound already; reads one row more to know whether a next page exists.</summary>
+    private static async ValueTask<Page<RunSummary>> ReadRunPageAsync(
+        SqlSession s, System.Data.Common.DbCommand command, byte cursorKind, (long CreatedAt, Guid Id) after, int limit, CancellationToken ct)
+    {
+        command.Bind("@afterCreatedAt", after.CreatedAt).Bind("@afterId", after.Id).Bind("@limit", limit + 1);
+        var items = new List<RunSummary>(limit + 1);
+        await using (var reader = await s.ReaderAsync(command, ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                items.Add(new RunSummary(
+                    reader.GetGuid(0),
+                    reader.GetGuid(1),
+                    reader.GetInt32(2),
+                    StatusNames.RunStatusOf(reader.GetString(3)),
+                    reader.GetTime(4),
+                    reader.GetNullableTime(5),
+                    reader.GetNullableTime(6),
+                    reader.GetNullableString(7))
+                {
+                    Attempt = reader.GetInt32(8),
+                });
+            }
+        }
+
+        if (items.Count <= limit)
+        {
+            return new Page<RunSummary>(items, null);
+        }
+
+        items.RemoveAt(limit);
+        var last = items[^1];
+        return new Page<RunSummary>(items, PageCursor.Encode(cursorKind, UnixMicros.From(last.CreatedAt), last.Id));
     }
 }

@@ -55,6 +55,7 @@ public sealed partial class SqlStorage
             .Bind("@status", StatusNames.Of(NodeStatus.Succeeded))
             .Bind("@output", signal.OutputJson)
             .Bind("@error", null)
+            .Bind("@ports", PortList.Encode([NodePorts.Main]))
             .Bind("@at", at)
             .Bind("@runId", signal.RunId)
             .Bind("@nodeId", signal.NodeId)

@@ -17,6 +17,8 @@ public static class EngineTelemetry
 
     public static readonly Counter<long> RunsStarted = Meter.CreateCounter<long>("flowforge.runs.started", description: "Runs accepted.");
 
+    public static readonly Counter<long> RunsReopened = Meter.CreateCounter<long>("flowforge.runs.reopened", description: "Failed or cancelled runs reopened by a retry.");
+
     public static readonly Counter<long> RunsFinished = Meter.CreateCounter<long>("flowforge.runs.finished", description: "Runs that reached a final status, by status.");
 
     public static readonly Histogram<double> NodeDuration = Meter.CreateHistogram<double>("flowforge.node.duration", unit: "ms", description: "Node execution time, by node type and outcome.");

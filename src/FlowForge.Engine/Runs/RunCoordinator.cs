@@ -5,13 +5,14 @@ using FlowForge.Engine.Storage;
 namespace FlowForge.Engine.Runs;
 
 /// <summary>
-/// Starts and cancels runs. Starting writes the run with its first messages in the outbox (so a 202 means it is on
+/// Starts, cancels and retries runs. Starting writes the run with its first messages in the outbox (so a 202 means it is on
 /// disk) and publishes them in the background, so a broker outage never slows the answer.
 /// </summary>
 public sealed class RunCoordinator(
     IFlowStore flows,
     IPlanProvider plans,
     IRunStore runs,
+    IRunQueries queries,
     OutboxDispatcher dispatcher,
     IRunEvents events,
     TimeProvider time)
@@ -63,4 +64,69 @@ public sealed class RunCoordinator(
         events.Publish(new RunStatusChanged(runId, RunStatus.Cancelled, null, now));
         return result;
     }
+
+    /// <summary>
+    /// Reopens a Failed or Cancelled run from its failed and cancelled nodes (see <see cref="IRunStore.ReopenRunAsync"/>);
+    /// null when it does not exist for the owner. The reopened nodes' messages are published behind the answer, like a start's.
+    /// </summary>
+    public async Task<RunRetry?> RetryAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var run = await queries.GetRunAsync(runId, ownerId, cancellationToken).ConfigureAwait(false);
+        if (run is null)
+        {
+            return null;
+        }
+
+        if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
+        {
+            return Refused(runId, ReopenOutcome.NotFailed, run.Status, run.Attempt, null);
+        }
+
+        ExecutionPlan plan;
+        try
+        {
+            plan = await plans.GetPlanAsync(run.FlowId, run.FlowVersion, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlowInvalidException ex)
+        {
+            return new RunRetry(runId, ReopenOutcome.FlowInvalid, run.Status, run.Attempt,
+                $"Run {runId} cannot be retried: version {run.FlowVersion} of its flow no longer compiles on this server. {ex.Message} Start a run of a corrected version instead.");
+        }
+
+        var now = time.GetUtcNow();
+        var result = await runs.ReopenRunAsync(runId, ownerId, plan, now, cancellationToken).ConfigureAwait(false);
+        if (result is null)
+        {
+            return null;
+        }
+
+        if (result.Outcome != ReopenOutcome.Reopened)
+        {
+            return Refused(runId, result.Outcome, result.Status, result.Attempt, result.NodeId);
+        }
+
+        EngineTelemetry.RunsReopened.Add(1);
+        events.Publish(new RunStatusChanged(runId, result.Status, null, now));
+        foreach (var change in result.Changes)
+        {
+            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, now));
+        }
+
+        if (result.Status.IsFinal())
+        {
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", result.Status.ToString()));
+        }
+
+        dispatcher.DispatchInBackground(result.Messages, null);
+        return new RunRetry(runId, ReopenOutcome.Reopened, result.Status, result.Attempt, null);
+    }
+
+    private static RunRetry Refused(Guid runId, ReopenOutcome outcome, RunStatus status, int attempt, string? nodeId) => new(runId, outcome, status, attempt, outcome switch
+    {
+        ReopenOutcome.NotFailed => $"Run {runId} is {status}: only a Failed or Cancelled run can be retried.",
+        ReopenOutcome.NodeStillExecuting => $"Node '{nodeId}' of run {runId} is still executing; retry once it has finished.",
+        ReopenOutcome.NotRecorded =>
+            $"Run {runId} ended before the ports its nodes fired were recorded (node '{nodeId}'), so it cannot be resumed; start a new run instead.",
+        _ => $"Run {runId} cannot be retried ({outcome}).",
+    });
 }

@@ -1,3 +1,5 @@
+using FlowForge.Engine.Runs;
+
 namespace FlowForge.Engine.Storage;
 
 /// <summary>The read side of runs. A null owner reads any run (in-process tools); otherwise another owner's run does not exist.</summary>
@@ -7,4 +9,7 @@ public interface IRunQueries
 
     /// <summary>Runs of a flow, newest first, paged by a cursor that stays stable while new runs arrive.</summary>
     Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>The owner's runs in one status across all flows (for example the failed ones, to retry), newest first, cursor paged.</summary>
+    Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken);
 }

@@ -25,4 +25,12 @@ public interface IRunStore
 
     /// <summary>Cancels a run that is not final: Pending, Ready and waiting nodes become Cancelled. Null when the run does not exist for the owner.</summary>
     Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reopens a Failed or Cancelled run of <paramref name="plan"/> (its pinned flow version): Failed and Cancelled nodes,
+    /// and the nodes skipped because of them, are made runnable again with their join counters recomputed from the nodes
+    /// that keep their results (those never run again); the run's attempt number goes up. Null when the run does not
+    /// exist for the owner.
+    /// </summary>
+    Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken);
 }

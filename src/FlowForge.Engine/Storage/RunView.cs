@@ -12,4 +12,8 @@ public sealed record RunView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
-    IReadOnlyList<NodeInstanceView> Nodes);
+    IReadOnlyList<NodeInstanceView> Nodes)
+{
+    /// <summary>The run's execution: 1 when it started, one more each time it was reopened.</summary>
+    public int Attempt { get; init; } = 1;
+}
