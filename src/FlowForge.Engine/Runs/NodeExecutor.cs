@@ -83,7 +83,17 @@ public sealed partial class NodeExecutor(
 
     private async Task ExecuteAsync(WorkMessage message, StrongBox<ClaimedNode?> held, CancellationToken cancellationToken)
     {
-        var plan = await plans.GetPlanAsync(message.FlowId, message.FlowVersion, null, cancellationToken).ConfigureAwait(false);
+        ExecutionPlan plan;
+        try
+        {
+            plan = await plans.GetPlanAsync(message.FlowId, message.FlowVersion, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FlowInvalidException ex)
+        {
+            await HandleUncompilableAsync(message, ex, held, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (!plan.TryGetNode(message.NodeId, out var node))
         {
             LogUnknownNode(_logger, message.RunId, message.NodeId);
@@ -177,6 +187,60 @@ public sealed partial class NodeExecutor(
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
             var error = finished == RunStatus.Failed ? $"Node '{node.Id}' failed: {result.Error}" : null;
             events.Publish(new RunStatusChanged(message.RunId, finished, error, result.At));
+        }
+    }
+
+    /// <summary>
+    /// The run's pinned flow version does not compile on this worker (a node type was removed, a config no longer passes
+    /// its schema). Another worker may still run it (a rolling upgrade), so the node is given back counted as an
+    /// interruption; once it has been given back <see cref="EngineOptions.MaxInterruptions"/> times, the node and the run
+    /// are Failed with the compiler's reason, which names the node and what is wrong with it.
+    /// </summary>
+    private async Task HandleUncompilableAsync(WorkMessage message, FlowInvalidException invalid, StrongBox<ClaimedNode?> held, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claim = await runs.TryClaimAsync(message, [], worker.Id, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            EngineTelemetry.ClaimConflicts.Add(1);
+            return;
+        }
+
+        held.Value = claim;
+        if (claim.Interruptions < options.Value.MaxInterruptions)
+        {
+            // Problem codes only: a problem's message may quote the node's config.
+            LogVersionNotCompiled(_logger, message.RunId, message.NodeId, message.FlowVersion, string.Join(", ", invalid.Problems.Select(p => p.Code).Distinct()));
+            held.Value = null;
+            await giveBack.GiveBackAsync(message, claim, CancellationToken.None, interrupted: true).ConfigureAwait(false);
+            return;
+        }
+
+        var error = $"Version {message.FlowVersion} of the run's flow cannot be run on this worker, tried {claim.Interruptions} times: {invalid.Message}";
+        var failed = Completion(claim, NodeStatus.Failed, null, error, []) with { Attempt = claim.Attempt, AttemptStartedAt = now };
+
+        // A Failed completion that does not go through the error port ends the run: the store reads nothing of the plan
+        // but the node itself, so a plan of that one node stands in for the one that cannot be compiled.
+        var stand = new ExecutionPlan(message.FlowId, message.FlowVersion, [new PlanNode(message.NodeId, "", null, true, [], [], [])]);
+        var outcome = await CompleteWithRetriesAsync(failed, stand, cancellationToken).ConfigureAwait(false);
+        held.Value = null;
+        if (!outcome.Applied)
+        {
+            EngineTelemetry.StaleCompletions.Add(1);
+            return;
+        }
+
+        LogVersionFailed(_logger, message.RunId, message.NodeId, message.FlowVersion);
+        events.Publish(new NodeStatusChanged(message.RunId, message.NodeId, NodeStatus.Failed, error, failed.At));
+        foreach (var change in outcome.Changes.Where(c => c.NodeId != message.NodeId))
+        {
+            events.Publish(new NodeStatusChanged(message.RunId, change.NodeId, change.Status, null, failed.At));
+        }
+
+        if (outcome.RunFinished is { } finished)
+        {
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
+            events.Publish(new RunStatusChanged(message.RunId, finished, $"Node '{message.NodeId}' failed: {error}", failed.At));
         }
     }
 
@@ -428,6 +492,12 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} of run {RunId} failed on attempt {Attempt} ({ErrorKind}); trying again at {RetryAt}")]
     private static partial void LogNodeRetrying(ILogger logger, string nodeId, Guid runId, int attempt, DateTimeOffset retryAt, string errorKind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} of run {RunId} was given back: version {FlowVersion} of its flow does not compile on this worker ({ProblemCodes})")]
+    private static partial void LogVersionNotCompiled(ILogger logger, Guid runId, string nodeId, int flowVersion, string problemCodes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed at node {NodeId}: version {FlowVersion} of its flow does not compile on this worker")]
+    private static partial void LogVersionFailed(ILogger logger, Guid runId, string nodeId, int flowVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId} has no node {NodeId} in its flow version; message dropped")]
     private static partial void LogUnknownNode(ILogger logger, Guid runId, string nodeId);

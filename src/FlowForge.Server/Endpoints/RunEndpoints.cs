@@ -35,6 +35,7 @@ internal static class RunEndpoints
         runs.MapPost("/{runId:guid}/nodes/{nodeId}/signal", SignalAsync)
             .Accepts<JsonElement>("application/json")
             .WithSummary("Ends a node's signal wait (core.wait with until \"signal\"): the JSON body becomes its output. 409 when the node is not waiting for a signal.");
+        runs.MapRunRetryEndpoints();
         return app;
     }
 
@@ -267,10 +268,10 @@ internal static class RunEndpoints
 
     internal sealed record RunCancelled(Guid RunId, string Status);
 
-    internal sealed record RunListItem(Guid Id, Guid FlowId, int FlowVersion, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error)
+    internal sealed record RunListItem(Guid Id, Guid FlowId, int FlowVersion, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, int Attempt)
     {
         public static RunListItem From(RunSummary run) =>
-            new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error);
+            new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error, run.Attempt);
     }
 
     internal sealed record NodeSignalled(Guid RunId, string NodeId, string Status);
@@ -286,12 +287,13 @@ internal static class RunEndpoints
     /// <summary>One ended attempt of a node: how it ended, its error, its resolved input, and when the next attempt was due if one was scheduled.</summary>
     internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt);
 
-    internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes)
+    /// <summary>A run's state; <see cref="Attempt"/> is 1 for its first execution and goes up each time it is retried.</summary>
+    internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes, int Attempt)
     {
         public static RunDetails From(RunView run, long maxInlineOutputBytes) => new(
             run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
             run.CreatedAt, run.StartedAt, run.FinishedAt,
-            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))]);
+            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))], run.Attempt);
 
         private static NodeRunDetails Node(Guid runId, NodeInstanceView node, long maxInlineOutputBytes)
         {

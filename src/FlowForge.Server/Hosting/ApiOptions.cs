@@ -10,4 +10,7 @@ public sealed class ApiOptions
     /// its size and a link to <c>GET /api/runs/{id}/nodes/{nodeId}/output</c>.
     /// </summary>
     public long MaxInlineOutputBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Most runs one <c>POST /api/runs/retry</c> may retry: a longer list of ids is refused, a filter takes this many at most.</summary>
+    public int MaxRunsPerRetry { get; set; } = 100;
 }

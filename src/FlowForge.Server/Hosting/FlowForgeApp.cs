@@ -44,6 +44,7 @@ public static class FlowForgeApp
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(RateLimitOptions.Section);
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section)
             .Validate(o => o.MaxInlineOutputBytes >= 0, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxInlineOutputBytes)} must be 0 or more (bytes).")
+            .Validate(o => o.MaxRunsPerRetry is >= 1 and <= PageRequest.MaxLimit, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxRunsPerRetry)} must be from 1 to {PageRequest.MaxLimit}.")
             .ValidateOnStart();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
