@@ -56,6 +56,9 @@ public sealed class RunsHubOwnershipTests
 
         public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
+
+        public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 
     private sealed class RecordingGroups(ConcurrentQueue<string> steps) : IGroupManager

@@ -45,5 +45,8 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
 
     public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, ownerId, at, cancellationToken);
 
+    public Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken) =>
+        inner.ReopenRunAsync(runId, ownerId, plan, at, cancellationToken);
+
     private static StoreUnavailableException Deadlock() => new("deadlock detected (simulated)", new TimeoutException());
 }
