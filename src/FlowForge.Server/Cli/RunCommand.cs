@@ -61,7 +61,7 @@ internal static class RunCommand
         var scratch = data is null ? Directory.CreateTempSubdirectory("flowforge-run-") : null;
         try
         {
-            return await ExecuteAsync(path, json, input, data ?? scratch!.FullName, settings, output, error, cancellationToken);
+            return await ExecuteAsync(path, json, input, data ?? scratch!.FullName, data is not null, settings, output, error, cancellationToken);
         }
         finally
         {
@@ -70,7 +70,7 @@ internal static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(
-        string path, string json, JsonNode? input, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string path, string json, JsonNode? input, string dataDirectory, bool kept, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
         builder.Logging.ClearProviders();
@@ -102,18 +102,38 @@ internal static class RunCommand
         await host.StartAsync(cancellationToken);
 
         var runId = Guid.CreateVersion7();
+        await output.WriteLineAsync($"Running '{check.Document.Name}' ({plan.Nodes.Count} nodes)");
+        return await FollowAsync(host, runId, plan, kept ? dataDirectory : null, output, error, async () =>
+        {
+            await host.Services.GetRequiredService<RunCoordinator>().StartAsync(new StartRun(runId, LocalOwner, flow.Id, input, null), cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Shows the run's nodes as they change from <paramref name="begin"/> (which starts or reopens it) until the run ends,
+    /// stops the host and prints the summary; 0 when the run succeeded, else 1 with the run's error. A
+    /// <paramref name="begin"/> that answers false has said why nothing was started: 1 at once.
+    /// </summary>
+    internal static async Task<int> FollowAsync(
+        IHost host, Guid runId, ExecutionPlan plan, string? keptDirectory, TextWriter output, TextWriter error, Func<Task<bool>> begin, CancellationToken cancellationToken)
+    {
         var changes = Channel.CreateUnbounded<RunEvent>();
         using var subscription = host.Services.GetRequiredService<IRunEvents>().Subscribe(runId, e => changes.Writer.TryWrite(e));
         var display = new ProgressDisplay(plan);
-        await output.WriteLineAsync($"Running '{check.Document.Name}' ({plan.Nodes.Count} nodes)");
 
         var clock = Stopwatch.StartNew();
-        await host.Services.GetRequiredService<RunCoordinator>().StartAsync(new StartRun(runId, LocalOwner, flow.Id, input, null), cancellationToken);
+        if (!await begin())
+        {
+            await host.StopAsync(CancellationToken.None);
+            return 1;
+        }
+
         RunStatusChanged? final = null;
         RunView? run = null;
 
         // Reads changes until the run ends, then settles every row from the store: nothing is shown twice.
-        async Task FollowAsync(Func<string, Task> changed)
+        async Task ReadChangesAsync(Func<string, Task> changed)
         {
             await foreach (var change in changes.Reader.ReadAllAsync(cancellationToken))
             {
@@ -139,7 +159,7 @@ internal static class RunCommand
         if (Terminal.IsInteractive(output))
         {
             var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-            await display.LiveAsync(console, redraw => FollowAsync(_ =>
+            await display.LiveAsync(console, redraw => ReadChangesAsync(_ =>
             {
                 redraw();
                 return Task.CompletedTask;
@@ -147,7 +167,7 @@ internal static class RunCommand
         }
         else
         {
-            await FollowAsync(nodeId => display.SettledLine(nodeId) is { } line ? output.WriteLineAsync(line) : Task.CompletedTask);
+            await ReadChangesAsync(nodeId => display.SettledLine(nodeId) is { } line ? output.WriteLineAsync(line) : Task.CompletedTask);
             foreach (var line in display.RemainingLines())
             {
                 await output.WriteLineAsync(line);
@@ -158,7 +178,12 @@ internal static class RunCommand
         await ProgressDisplay.WriteSummaryAsync(output, plan, run!, clock.Elapsed);
         if (final!.Status != RunStatus.Succeeded)
         {
-            await error.WriteLineAsync($"Run {final.Status.ToString().ToLowerInvariant()}: {final.Error ?? run!.Error}");
+            await error.WriteLineAsync($"Run {runId} {final.Status.ToString().ToLowerInvariant()}: {final.Error ?? run!.Error}");
+            if (keptDirectory is not null)
+            {
+                await error.WriteLineAsync($"To run it again from its failed nodes: flowforge runs retry {runId} --data \"{keptDirectory}\"");
+            }
+
             return 1;
         }
 
