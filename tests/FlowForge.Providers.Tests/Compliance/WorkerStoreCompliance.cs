@@ -23,7 +23,7 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         Assert.Equal(1, renewed);
         var afterFirstLease = T0 + Lease + TimeSpan.FromSeconds(1);
         Assert.Null(await TryClaimAsync(MessageFor(plan, run.RunId, "trigger", claim.Version), plan, afterFirstLease, Other));
-        Assert.Empty(await Store.RequeueAbandonedAsync(afterFirstLease, noOtherWorkers: false, TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.Empty(await Store.RequeueAbandonedAsync(afterFirstLease, noOtherWorkers: false, TimeSpan.FromHours(1), 1_000, CancellationToken.None));
         Assert.True((await SucceedAsync(plan, claim, at: afterFirstLease)).Applied);
     }
 
@@ -178,7 +178,7 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         var run = await CreateRunAsync(plan);
         await ClaimAsync(run.Messages[0], plan, T0);
 
-        var messages = await Store.RequeueAbandonedAsync(T0.AddSeconds(1), noOtherWorkers: true, TimeSpan.FromMinutes(2), CancellationToken.None);
+        var messages = await Store.RequeueAbandonedAsync(T0.AddSeconds(1), noOtherWorkers: true, TimeSpan.FromMinutes(2), 1_000, CancellationToken.None);
 
         Assert.Equal(1, (await ClaimAsync(Assert.Single(messages), plan, T0.AddSeconds(2))).Interruptions);
     }
