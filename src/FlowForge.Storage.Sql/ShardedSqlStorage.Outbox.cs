@@ -5,19 +5,23 @@ namespace FlowForge.Storage.Sql;
 
 public sealed partial class ShardedSqlStorage
 {
-    /// <summary>Up to <paramref name="limit"/> messages, taken from the shards in turn so that a busy shard does not starve the others.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages, taken from the shards in turn so that a busy shard does not starve the
+    /// others; a shard that cannot be read is left out (and logged) while the others are relayed.
+    /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken)
     {
-        var pending = await Task.WhenAll(_shards.Select(s => s.ReadPendingAsync(limit, cancellationToken)));
-        var messages = new List<OutboxMessage>(Math.Min(Math.Max(limit, 0), pending.Sum(p => p.Count)));
+        var pending = await OnEveryAvailableShardAsync("Reading the outbox", s => s.ReadPendingAsync(limit, cancellationToken), cancellationToken);
+        var messages = new List<OutboxMessage>(Math.Min(Math.Max(limit, 0), pending.Sum(p => p.Result.Count)));
         for (var i = 0; messages.Count < limit; i++)
         {
             var taken = false;
-            for (var shard = 0; shard < pending.Length && messages.Count < limit; shard++)
+            for (var p = 0; p < pending.Count && messages.Count < limit; p++)
             {
-                if (i < pending[shard].Count)
+                var (shard, shardPending) = pending[p];
+                if (i < shardPending.Count)
                 {
-                    var message = pending[shard][i];
+                    var message = shardPending[i];
                     messages.Add(message with { OutboxId = ShardedOutboxIds.ToGlobal(shard, message.OutboxId) });
                     taken = true;
                 }
@@ -61,25 +65,40 @@ public sealed partial class ShardedSqlStorage
         return Task.WhenAll(acknowledged);
     }
 
+    /// <summary>
+    /// Each shard requeues its share of <paramref name="limit"/> (rounded up); a shard that fails is logged and
+    /// left for the next sweep while the others are recovered.
+    /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> RequeueAbandonedAsync(
-        DateTimeOffset now, bool noOtherWorkers, TimeSpan readyOlderThan, CancellationToken cancellationToken)
+        DateTimeOffset now, bool noOtherWorkers, TimeSpan readyOlderThan, int limit, CancellationToken cancellationToken)
     {
-        var requeued = await Task.WhenAll(_shards.Select(s => s.RequeueAbandonedAsync(now, noOtherWorkers, readyOlderThan, cancellationToken)));
-        var messages = new List<OutboxMessage>(requeued.Sum(r => r.Count));
-        for (var shard = 0; shard < requeued.Length; shard++)
+        var share = ShareOf(limit);
+        var requeued = await OnEveryAvailableShardAsync(
+            "Recovery", s => s.RequeueAbandonedAsync(now, noOtherWorkers, readyOlderThan, share, cancellationToken), cancellationToken);
+        var messages = new List<OutboxMessage>(requeued.Sum(r => r.Result.Count));
+        foreach (var (shard, shardMessages) in requeued)
         {
-            messages.AddRange(ShardedOutboxIds.ToGlobal(shard, requeued[shard]));
+            messages.AddRange(ShardedOutboxIds.ToGlobal(shard, shardMessages));
         }
 
         return messages;
     }
 
-    /// <summary>The due timers of every shard, soonest first.</summary>
+    public async Task<int> CloseNodesOfEndedRunsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        var share = ShareOf(limit);
+        var closed = await OnEveryAvailableShardAsync("Closing nodes of ended runs", s => s.CloseNodesOfEndedRunsAsync(now, share, cancellationToken), cancellationToken);
+        return closed.Sum(c => c.Result);
+    }
+
+    /// <summary>The due timers of every shard that answers, soonest first.</summary>
     public async Task<IReadOnlyList<(WorkMessage Message, DateTimeOffset DueAt)>> ListTimersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
     {
-        var timers = await Task.WhenAll(_shards.Select(s => s.ListTimersAsync(dueBefore, cancellationToken)));
-        var merged = timers.SelectMany(t => t).ToList();
+        var timers = await OnEveryAvailableShardAsync("Listing timers", s => s.ListTimersAsync(dueBefore, cancellationToken), cancellationToken);
+        var merged = timers.SelectMany(t => t.Result).ToList();
         merged.Sort((x, y) => x.DueAt.CompareTo(y.DueAt));
         return merged;
     }
+
+    private int ShareOf(int limit) => limit <= 0 ? 0 : (int)(((long)limit + _shards.Length - 1) / _shards.Length);
 }

@@ -13,17 +13,20 @@ public sealed partial class ShardedSqlStorage
         return renewed.Sum();
     }
 
-    /// <summary>A worker has a row on every shard: it counts once, as the most shards that took it over.</summary>
+    /// <summary>
+    /// A worker has a row on every shard: it counts once, as the most shards that took it over. A shard that fails is
+    /// logged and taken over at a later beat; the others go on.
+    /// </summary>
     public async Task<WorkerTakeover> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var taken = await Task.WhenAll(_shards.Select(s => s.TakeOverSilentWorkersAsync(silentSince, now, cancellationToken)));
-        var messages = new List<OutboxMessage>(taken.Sum(t => t.Messages.Count));
-        for (var shard = 0; shard < taken.Length; shard++)
+        var taken = await OnEveryAvailableShardAsync("Taking over silent workers", s => s.TakeOverSilentWorkersAsync(silentSince, now, cancellationToken), cancellationToken);
+        var messages = new List<OutboxMessage>(taken.Sum(t => t.Result.Messages.Count));
+        foreach (var (shard, takeover) in taken)
         {
-            messages.AddRange(ShardedOutboxIds.ToGlobal(shard, taken[shard].Messages));
+            messages.AddRange(ShardedOutboxIds.ToGlobal(shard, takeover.Messages));
         }
 
-        return new WorkerTakeover(taken.Max(t => t.Workers), messages);
+        return new WorkerTakeover(taken.Max(t => t.Result.Workers), messages);
     }
 
     public Task<WorkMessage?> ReleaseClaimAsync(WorkMessage message, ClaimedNode claim, bool interrupted, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -1,5 +1,7 @@
 using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Sharding;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FlowForge.Storage.Sql;
 
@@ -12,9 +14,11 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class ShardedSqlStorage : ISqlStorage
 {
     private readonly SqlStorage[] _shards;
+    private readonly ILogger _logger;
 
-    internal ShardedSqlStorage(IReadOnlyList<SqlStorage> shards)
+    internal ShardedSqlStorage(IReadOnlyList<SqlStorage> shards, ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         if (shards.Count is < 1 or > SqlStorageOptions.MaxShards)
         {
             throw new ArgumentOutOfRangeException(nameof(shards), shards.Count, $"A sharded store has 1 to {SqlStorageOptions.MaxShards} shards.");
@@ -29,7 +33,7 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
     private SqlStorage Home => _shards[0];
 
     /// <summary>Opens one store per shard, each on the connection string with <c>{shard}</c> replaced by its number. No connection is made until the first operation.</summary>
-    public static ShardedSqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider)
+    public static ShardedSqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider, ILogger<ShardedSqlStorage>? logger = null)
     {
         options.Validate();
         var shards = new List<SqlStorage>(options.Shards);
@@ -51,7 +55,7 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
             throw;
         }
 
-        return new ShardedSqlStorage(shards);
+        return new ShardedSqlStorage(shards, logger);
     }
 
     /// <summary>The shard that holds the run.</summary>

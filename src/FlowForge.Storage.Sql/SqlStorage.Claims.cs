@@ -127,6 +127,7 @@ public sealed partial class SqlStorage
         int newAttempt;
         // A wait that has ended stays ended: every later execution of the node resumes from it.
         var resumedFrom = resumedFromColumn;
+        var fromTimer = false;
         switch (status)
         {
             case NodeStatus.Ready:
@@ -148,6 +149,7 @@ public sealed partial class SqlStorage
 
                 newAttempt = attempt;
                 resumedFrom = due;
+                fromTimer = true;
                 break;
             case NodeStatus.Running:
                 // The worker that held it stopped renewing its lease: run it again as a new attempt.
@@ -186,6 +188,7 @@ public sealed partial class SqlStorage
         return (new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
         {
             Interruptions = interruptions,
+            ClaimedFromTimer = fromTimer,
         }, inputJson);
     }
 }

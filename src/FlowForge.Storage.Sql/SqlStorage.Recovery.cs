@@ -27,6 +27,7 @@ public sealed partial class SqlStorage
         FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
         WHERE n.Status = 'Running' AND n.WaitUntil IS NULL AND n.LeaseUntil < @now AND r.Status IN ('Pending', 'Running')
         ORDER BY n.LeaseUntil
+        LIMIT @limit
         """);
 
     private static readonly SqlStatement SelectStaleReadyNodes = new(nameof(SelectStaleReadyNodes), """
@@ -34,6 +35,48 @@ public sealed partial class SqlStorage
         FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
         WHERE n.Status = 'Ready' AND n.ReadyAt < @readyBefore AND r.Status IN ('Pending', 'Running')
         ORDER BY n.ReadyAt
+        LIMIT @limit
+        """);
+
+    // A resent Ready node goes to the back of the line: the next resend of it waits Engine:ReadyResendAfter again,
+    // and the sweeps after this one reach the nodes a bounded batch left out.
+    private static readonly SqlStatement MarkReadyResent = new(nameof(MarkReadyResent), """
+        UPDATE NodeInstances SET ReadyAt = @now WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Ready'
+        """);
+
+    // Nodes still open in a run that has ended: the run's end closed what it could see, but a node whose worker was
+    // lost stays Running, and nothing would ever claim it. Each query follows one of the partial indexes.
+    private static readonly SqlStatement SelectReadyNodesOfEndedRuns = new(nameof(SelectReadyNodesOfEndedRuns), """
+        SELECT n.RunId, n.NodeId, n.Version, r.Status
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Ready' AND n.ReadyAt < @now AND r.Status IN ('Succeeded', 'Failed', 'Cancelled')
+        ORDER BY n.ReadyAt
+        LIMIT @limit
+        """);
+
+    private static readonly SqlStatement SelectLostNodesOfEndedRuns = new(nameof(SelectLostNodesOfEndedRuns), """
+        SELECT n.RunId, n.NodeId, n.Version, r.Status
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Running' AND n.WaitUntil IS NULL AND n.LeaseUntil < @now AND r.Status IN ('Succeeded', 'Failed', 'Cancelled')
+        ORDER BY n.LeaseUntil
+        LIMIT @limit
+        """);
+
+    private static readonly SqlStatement SelectWaitingNodesOfEndedRuns = new(nameof(SelectWaitingNodesOfEndedRuns), """
+        SELECT n.RunId, n.NodeId, n.Version, r.Status
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        WHERE n.Status = 'Running' AND n.WaitUntil IS NOT NULL AND r.Status IN ('Succeeded', 'Failed', 'Cancelled')
+        ORDER BY n.WaitUntil
+        LIMIT @limit
+        """);
+
+    private static readonly SqlStatement[] OpenNodesOfEndedRuns = [SelectLostNodesOfEndedRuns, SelectWaitingNodesOfEndedRuns, SelectReadyNodesOfEndedRuns];
+
+    private static readonly SqlStatement CloseNodeOfEndedRun = new(nameof(CloseNodeOfEndedRun), """
+        UPDATE NodeInstances
+        SET Status = 'Cancelled', Version = Version + 1, FinishedAt = @at, LeaseUntil = NULL, WaitUntil = NULL, WaitKind = NULL,
+            WorkerId = NULL, Error = @error
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status IN ('Ready', 'Running')
         """);
 
     private static readonly SqlStatement SelectDueTimers = new(nameof(SelectDueTimers), """
@@ -44,7 +87,7 @@ public sealed partial class SqlStorage
         """);
 
     public Task<IReadOnlyList<OutboxMessage>> RequeueAbandonedAsync(
-        DateTimeOffset now, bool noOtherWorkers, TimeSpan readyOlderThan, CancellationToken cancellationToken) =>
+        DateTimeOffset now, bool noOtherWorkers, TimeSpan readyOlderThan, int limit, CancellationToken cancellationToken) =>
         _executor.WriteAsync(static async (s, a, ct) =>
         {
             List<WorkMessage> needed;
@@ -58,8 +101,20 @@ public sealed partial class SqlStorage
             else
             {
                 // The claim takes an expired lease over as a new attempt, at the version the message carries.
-                needed = await ReadRequeueCandidatesAsync(s, s.Command(SelectExpiredLeases).Bind("@now", a.Now), ct);
-                needed.AddRange(await ReadRequeueCandidatesAsync(s, s.Command(SelectStaleReadyNodes).Bind("@readyBefore", a.ReadyBefore), ct));
+                needed = await ReadRequeueCandidatesAsync(s, s.Command(SelectExpiredLeases).Bind("@now", a.Now).Bind("@limit", a.Limit), ct);
+                if (needed.Count < a.Limit)
+                {
+                    var stale = await ReadRequeueCandidatesAsync(
+                        s, s.Command(SelectStaleReadyNodes).Bind("@readyBefore", a.ReadyBefore).Bind("@limit", a.Limit - needed.Count), ct);
+                    var resent = s.Command(MarkReadyResent);
+                    foreach (var message in stale)
+                    {
+                        resent.Bind("@now", a.Now).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId).Bind("@version", message.Version);
+                        await s.ExecuteAsync(resent, ct);
+                    }
+
+                    needed.AddRange(stale);
+                }
             }
 
             var written = new List<OutboxMessage>(needed.Count);
@@ -69,7 +124,43 @@ public sealed partial class SqlStorage
             }
 
             return (IReadOnlyList<OutboxMessage>)written;
-        }, (Now: UnixMicros.From(now), NoOtherWorkers: noOtherWorkers, ReadyBefore: UnixMicros.From(now - readyOlderThan)), cancellationToken);
+        }, (Now: UnixMicros.From(now), NoOtherWorkers: noOtherWorkers, ReadyBefore: UnixMicros.From(now - readyOlderThan), Limit: Math.Max(0, limit)), cancellationToken);
+
+    public Task<int> CloseNodesOfEndedRunsAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(static async (s, a, ct) =>
+        {
+            var open = new List<(Guid RunId, string NodeId, long Version, string RunStatus)>();
+            foreach (var select in OpenNodesOfEndedRuns)
+            {
+                if (open.Count >= a.Limit)
+                {
+                    break;
+                }
+
+                var command = s.Command(select).Bind("@limit", a.Limit - open.Count);
+                if (select != SelectWaitingNodesOfEndedRuns)
+                {
+                    command.Bind("@now", a.Now);
+                }
+
+                await using var reader = await s.ReaderAsync(command, ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    open.Add((reader.GetGuid(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+                }
+            }
+
+            var closed = 0;
+            var close = s.Command(CloseNodeOfEndedRun);
+            foreach (var (runId, nodeId, version, runStatus) in open)
+            {
+                close.Bind("@at", a.Now).Bind("@error", $"The run had already ended ({runStatus}) while this node was still open; recovery closed it.")
+                    .Bind("@runId", runId).Bind("@nodeId", nodeId).Bind("@version", version);
+                closed += await s.ExecuteAsync(close, ct);
+            }
+
+            return closed;
+        }, (Now: UnixMicros.From(now), Limit: Math.Max(0, limit)), cancellationToken);
 
     public Task<IReadOnlyList<(WorkMessage Message, DateTimeOffset DueAt)>> ListTimersAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, dueBefore, ct) =>

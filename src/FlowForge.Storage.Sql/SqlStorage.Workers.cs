@@ -134,7 +134,9 @@ public sealed partial class SqlStorage
         _executor.WriteAsync(static async (s, a, ct) =>
         {
             var (message, claim, interrupted, now) = a;
-            var release = claim.ResumedFromWaitUntil is { } due
+            // Only a claim that ended a time wait goes back to it; ResumedFromWaitUntil alone also tells of a wait that
+            // ended at an earlier claim, and going back to that would turn a retry or a new wait into a time wait.
+            var release = claim is { ClaimedFromTimer: true, ResumedFromWaitUntil: { } due }
                 ? s.Command(ReleaseTimerClaim).Bind("@waitUntil", UnixMicros.From(due))
                 : s.Command(ReleaseReadyClaim).Bind("@attempt", Math.Max(0, claim.Attempt - 1)).Bind("@now", now);
             release.Bind("@interrupted", interrupted ? 1 : 0).Bind("@runId", claim.RunId).Bind("@nodeId", claim.NodeId).Bind("@version", claim.Version);

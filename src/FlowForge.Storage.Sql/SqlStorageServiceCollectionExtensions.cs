@@ -1,6 +1,7 @@
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace FlowForge.Storage.Sql;
 
@@ -19,7 +20,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton(options);
         if (options.Shards > 1)
         {
-            services.AddSingleton(sp => ShardedSqlStorage.Create(options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => ShardedSqlStorage.Create(options, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<ShardedSqlStorage>>()));
             services.AddSingleton<ISqlStorage>(sp => sp.GetRequiredService<ShardedSqlStorage>());
         }
         else

@@ -37,6 +37,13 @@ public sealed class EngineOptions
     public TimeSpan ReadyResendAfter { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// Most nodes one sweep sends again (expired leases first, then the oldest stale Ready nodes), and most nodes of
+    /// ended runs it closes; the rest wait for the next sweep. A resent Ready node is not resent before
+    /// <see cref="ReadyResendAfter"/> has passed again.
+    /// </summary>
+    public int MaxResendsPerSweep { get; set; } = 1_000;
+
+    /// <summary>
     /// How many publishes of freshly started runs may wait on the queue at once. Starting a run answers once the
     /// run is committed and publishes in the background; beyond this many (a broker that is down or slow) the
     /// messages stay in the outbox and the sweep relays them.

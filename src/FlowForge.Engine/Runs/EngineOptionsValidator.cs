@@ -20,6 +20,7 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
             .Between(nameof(options.MaxInterruptions), options.MaxInterruptions, 1, 1_000)
             .Between(nameof(options.SweepInterval), options.SweepInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromHours(1))
             .Between(nameof(options.ReadyResendAfter), options.ReadyResendAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
+            .Between(nameof(options.MaxResendsPerSweep), options.MaxResendsPerSweep, 1, 1_000_000)
             .Between(nameof(options.MaxOutputBytes), options.MaxOutputBytes, 1, int.MaxValue)
             .Between(nameof(options.MaxExpressionResultBytes), options.MaxExpressionResultBytes, 1, int.MaxValue)
             .ToResult();

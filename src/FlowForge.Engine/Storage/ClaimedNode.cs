@@ -19,4 +19,12 @@ public sealed record ClaimedNode(
 {
     /// <summary>Earlier executions of this node that ended without a result (their worker stopped or went silent).</summary>
     public int Interruptions { get; init; }
+
+    /// <summary>
+    /// True when this claim ended a durable timer the node asked for (a time wait): given back, it goes back to that
+    /// timer. Any other claim (from Ready, a retry's timer, an expired lease) goes back to Ready, even when
+    /// <see cref="ResumedFromWaitUntil"/> tells of a wait that ended earlier, so a signal wait or a retry never comes
+    /// back as a time wait.
+    /// </summary>
+    public bool ClaimedFromTimer { get; init; }
 }

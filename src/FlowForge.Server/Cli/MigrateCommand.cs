@@ -19,7 +19,7 @@ internal static class MigrateCommand
         IHost host;
         try
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), "data");
+            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), "data", "flowforge migrate");
             host = builder.Build();
             ValidatedOptions.ValidateNow(host.Services);
         }

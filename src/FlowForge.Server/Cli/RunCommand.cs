@@ -9,17 +9,23 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
 using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Sqlite;
 using Spectre.Console;
 
 namespace FlowForge.Server.Cli;
 
 /// <summary>
 /// <c>flowforge run FILE</c>: runs a flow file on the embedded engine in this process, in a scratch store
-/// (or <c>--data DIR</c>), showing each node's status as it changes.
+/// (or <c>--data DIR</c>), showing each node's status as it changes. It never opens a server's store: the storage,
+/// queue, cache and role settings of the environment and appsettings.json are not used, and setting them on its command
+/// line is refused. A folder given with <c>--data</c> that a running server holds is refused by its lock.
 /// </summary>
 internal static class RunCommand
 {
     private static readonly Guid LocalOwner = Guid.Empty;
+
+    /// <summary>Settings that would point the run at another store or deployment; <c>run</c> keeps to its own folder.</summary>
+    private static readonly string[] DeploymentSections = ["Storage", "Queue", "Cache", ProviderKinds.RoleKey];
 
     public static Command Create(IReadOnlyList<string> settings)
     {
@@ -36,6 +42,14 @@ internal static class RunCommand
     private static async Task<int> RunAsync(
         string path, string? inputText, string? data, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        if (settings.FirstOrDefault(IsDeploymentSetting) is { } refused)
+        {
+            await error.WriteLineAsync(
+                $"{refused.Split('=')[0]} cannot be set for 'flowforge run': it runs the flow in its own SQLite store, a scratch folder or --data DIR, "
+                + "and never in a server's database. To run a flow on a server, start it through the server's API.");
+            return FlowForgeCli.UsageError;
+        }
+
         var json = await ValidateCommand.ReadFlowFileAsync(path, error, cancellationToken);
         if (json is null)
         {
@@ -74,10 +88,22 @@ internal static class RunCommand
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
         builder.Logging.ClearProviders();
+
+        // Last, so that nothing in the environment or appsettings.json points the run at a server's store or broker.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [ProviderKinds.StoreKey] = SqlStorageOptions.Sqlite,
+            [$"{SqlStorageOptions.Section}:{nameof(SqlStorageOptions.ConnectionString)}"] = "",
+            [$"{SqlStorageOptions.Section}:{nameof(SqlStorageOptions.DataDirectory)}"] = dataDirectory,
+            [$"{SqlStorageOptions.Section}:{nameof(SqlStorageOptions.Shards)}"] = "1",
+            [ProviderKinds.QueueKey] = ProviderKinds.Name(QueueKind.InProcess),
+            [ProviderKinds.CacheKey] = ProviderKinds.Name(CacheKind.Memory),
+            [ProviderKinds.RoleKey] = ProviderKinds.Name(ServerRole.All),
+        });
         IHost host;
         try
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory);
+            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory, "flowforge run");
             host = builder.Build();
             ValidatedOptions.ValidateNow(host.Services);
         }
@@ -88,6 +114,16 @@ internal static class RunCommand
         }
 
         using var _ = host;
+        try
+        {
+            host.Services.GetRequiredService<DataFolderLock>();
+        }
+        catch (DataFolderInUseException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
 
         var check = host.Services.GetRequiredService<FlowChecker>().Check(json);
@@ -188,6 +224,22 @@ internal static class RunCommand
         }
 
         return 0;
+    }
+
+    private static bool IsDeploymentSetting(string setting)
+    {
+        var key = setting.AsSpan(2);
+        var end = key.IndexOfAny('=', ':');
+        var section = end < 0 ? key : key[..end];
+        foreach (var refused in DeploymentSections)
+        {
+            if (section.Equals(refused, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void TryDelete(DirectoryInfo? directory)

@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Hosting;
@@ -11,14 +12,20 @@ namespace FlowForge.Server.Hosting;
 /// <summary>What every FlowForge process needs, with or without HTTP: providers, node types and the engine.</summary>
 internal static class CoreServices
 {
-    public static IServiceCollection AddFlowForgeCore(this IServiceCollection services, IConfiguration configuration, ProviderKinds kinds, string defaultDataDirectory)
+    /// <param name="processName">How this process names itself to another one refused by its data folder lock (<c>flowforge serve</c>).</param>
+    public static IServiceCollection AddFlowForgeCore(
+        this IServiceCollection services, IConfiguration configuration, ProviderKinds kinds, string defaultDataDirectory, string processName)
     {
         services.AddValidatedOptions<FlowLimits, FlowLimitsValidator>(FlowLimits.Section);
         services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
         services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
         services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
 
-        services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory));
+        var storage = ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory);
+        services.AddSqlStorage(storage);
+
+        // Taken before the store is first opened (InitializeAsync, the run command); released when the container is disposed.
+        services.AddSingleton(_ => DataFolderLock.Acquire(storage, processName));
         services.AddSelectedProviders(configuration, kinds);
         services.AddNodeTypes(typeof(ManualTriggerNode).Assembly);
         services.AddFlowForgeEngine();

@@ -67,7 +67,7 @@ public static class FlowForgeApp
             o => !kinds.ServesApi || kinds.Store == StoreKind.Sqlite || !string.IsNullOrEmpty(o.KeyRingSecret),
             $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required with a shared store ({ProviderKinds.Name(kinds.Store)}): set the same random value of at least 32 characters on every api process.");
         builder.AddFlowForgeTelemetry(kinds);
-        services.AddFlowForgeCore(configuration, kinds, "data");
+        services.AddFlowForgeCore(configuration, kinds, "data", "flowforge serve");
         services.PostConfigure<EngineOptions>(o =>
         {
             o.SoleWorker = kinds.SoleWorker;
@@ -106,12 +106,14 @@ public static class FlowForgeApp
     }
 
     /// <summary>
-    /// Validates every setting (throwing <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), migrates the
-    /// store and loads signing keys; call before the app starts serving.
+    /// Validates every setting (throwing <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>), locks a
+    /// SQLite data folder (throwing <see cref="Storage.Sql.Sqlite.DataFolderInUseException"/> when another process has it),
+    /// migrates the store and loads signing keys; call before the app starts serving.
     /// </summary>
     public static async Task InitializeAsync(WebApplication app, CancellationToken cancellationToken)
     {
         ValidatedOptions.ValidateNow(app.Services);
+        app.Services.GetRequiredService<Storage.Sql.Sqlite.DataFolderLock>();
         await app.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         if (app.Services.GetRequiredService<ProviderKinds>().ServesApi)
         {

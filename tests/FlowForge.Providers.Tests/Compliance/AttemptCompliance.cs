@@ -105,7 +105,7 @@ public abstract class AttemptCompliance(StorageProvider provider) : StoreComplia
         Assert.True(waiting.WaitingForSignal);
         Assert.Null(waiting.WaitUntil);
         Assert.Empty(await Store.ListTimersAsync(DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None));
-        Assert.Empty(await Store.RequeueAbandonedAsync(T0.AddDays(1), false, TimeSpan.FromMinutes(2), CancellationToken.None));
+        Assert.Empty(await Store.RequeueAbandonedAsync(T0.AddDays(1), false, TimeSpan.FromMinutes(2), 1_000, CancellationToken.None));
 
         var stranger = await Store.SignalNodeAsync(new NodeSignal(creation.RunId, Guid.NewGuid(), "a", "{}", T0), plan, CancellationToken.None);
         var notWaiting = await Store.SignalNodeAsync(new NodeSignal(creation.RunId, Owner, "b", "{}", T0), plan, CancellationToken.None);

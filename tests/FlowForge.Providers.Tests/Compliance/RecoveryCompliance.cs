@@ -17,7 +17,7 @@ public abstract class RecoveryCompliance(StorageProvider provider) : StoreCompli
         var b = await ClaimAsync(MessageTo(toBc, "b"), plan);
         var restartAt = T0.AddSeconds(5);
 
-        var messages = await Store.RequeueAbandonedAsync(restartAt, noOtherWorkers: true, TimeSpan.FromMinutes(2), CancellationToken.None);
+        var messages = await Store.RequeueAbandonedAsync(restartAt, noOtherWorkers: true, TimeSpan.FromMinutes(2), 1_000, CancellationToken.None);
 
         Assert.Equal(
             new[]
@@ -46,7 +46,7 @@ public abstract class RecoveryCompliance(StorageProvider provider) : StoreCompli
         var a = await ClaimAsync(MessageTo(toA, "a"), plan);
         await WaitAsync(plan, a, T0.AddHours(1));
 
-        var messages = await Store.RequeueAbandonedAsync(T0.AddSeconds(1), noOtherWorkers: true, TimeSpan.FromMinutes(2), CancellationToken.None);
+        var messages = await Store.RequeueAbandonedAsync(T0.AddSeconds(1), noOtherWorkers: true, TimeSpan.FromMinutes(2), 1_000, CancellationToken.None);
 
         Assert.Empty(messages);
         Assert.Empty(await Store.ReadPendingAsync(100, CancellationToken.None));
@@ -66,7 +66,7 @@ public abstract class RecoveryCompliance(StorageProvider provider) : StoreCompli
         var leasedClaim = await ClaimAsync(leased.Messages[0], plan, T0.AddMinutes(9));
         var now = T0.AddMinutes(10);
 
-        var messages = await Store.RequeueAbandonedAsync(now, noOtherWorkers: false, TimeSpan.FromMinutes(5), CancellationToken.None);
+        var messages = await Store.RequeueAbandonedAsync(now, noOtherWorkers: false, TimeSpan.FromMinutes(5), 1_000, CancellationToken.None);
 
         Assert.Equal(
             new[]
@@ -81,6 +81,119 @@ public abstract class RecoveryCompliance(StorageProvider provider) : StoreCompli
         var takeover = await ClaimAsync(Assert.Single(messages, m => m.Message.RunId == expired.RunId), plan, now);
         Assert.Equal(2, takeover.Attempt);
         Assert.Equal(1, leasedClaim.Attempt);
+    }
+
+    [Fact]
+    public async Task RequeueAbandonedAsync_MoreStaleReadyNodesThanTheLimit_SendsTheOldestAndReachesTheRestAtLaterSweeps()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var runs = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            runs.Add((await CreateRunAsync(plan, createdAt: T0.AddSeconds(i))).RunId);
+        }
+
+        var now = T0.AddMinutes(10);
+        var resendAfter = TimeSpan.FromMinutes(5);
+
+        var first = await Store.RequeueAbandonedAsync(now, noOtherWorkers: false, resendAfter, 2, CancellationToken.None);
+        var second = await Store.RequeueAbandonedAsync(now.AddSeconds(30), noOtherWorkers: false, resendAfter, 2, CancellationToken.None);
+        var third = await Store.RequeueAbandonedAsync(now.AddSeconds(60), noOtherWorkers: false, resendAfter, 2, CancellationToken.None);
+        var fourth = await Store.RequeueAbandonedAsync(now.AddSeconds(90), noOtherWorkers: false, resendAfter, 2, CancellationToken.None);
+
+        Assert.Equal(runs.Take(2), first.Select(m => m.Message.RunId));
+        Assert.Equal(runs.Skip(2).Take(2), second.Select(m => m.Message.RunId));
+        Assert.Equal(runs.Skip(4), third.Select(m => m.Message.RunId));
+        Assert.Empty(fourth);
+
+        // Once Engine:ReadyResendAfter has passed again, a node still Ready is sent once more.
+        var later = await Store.RequeueAbandonedAsync(now.AddSeconds(30) + resendAfter, noOtherWorkers: false, resendAfter, 10, CancellationToken.None);
+        Assert.Equal(runs.Take(2), later.Select(m => m.Message.RunId));
+    }
+
+    [Fact]
+    public async Task RequeueAbandonedAsync_ExpiredLeasesAndStaleReadyNodes_SendNoMoreThanTheLimitTogether()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var leased = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var run = await CreateRunAsync(plan, createdAt: T0);
+            await ClaimAsync(run.Messages[0], plan, T0);
+            leased.Add(run.RunId);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateRunAsync(plan, createdAt: T0);
+        }
+
+        var messages = await Store.RequeueAbandonedAsync(T0.AddMinutes(10), noOtherWorkers: false, TimeSpan.FromMinutes(5), 4, CancellationToken.None);
+
+        Assert.Equal(4, messages.Count);
+        Assert.All(leased, runId => Assert.Contains(messages, m => m.Message.RunId == runId));
+    }
+
+    [Fact]
+    public async Task CloseNodesOfEndedRunsAsync_NodeLostInACancelledRun_IsCancelledWithAReasonAndLiveRunsAreLeftAlone()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var cancelled = await CreateRunAsync(plan);
+        var lost = await ClaimAsync(cancelled.Messages[0], plan, T0);
+        await Store.CancelRunAsync(cancelled.RunId, null, T0.AddSeconds(1), CancellationToken.None);
+        var live = await CreateRunAsync(plan);
+        await ClaimAsync(live.Messages[0], plan, T0);
+
+        var whileLeased = await Store.CloseNodesOfEndedRunsAsync(T0 + Lease - TimeSpan.FromSeconds(1), 100, CancellationToken.None);
+        var afterLease = await Store.CloseNodesOfEndedRunsAsync(T0 + Lease + TimeSpan.FromSeconds(1), 100, CancellationToken.None);
+        var again = await Store.CloseNodesOfEndedRunsAsync(T0 + Lease + TimeSpan.FromSeconds(2), 100, CancellationToken.None);
+
+        Assert.Equal(0, whileLeased);
+        Assert.Equal(1, afterLease);
+        Assert.Equal(0, again);
+        var closed = NodeOf(await GetRunAsync(cancelled.RunId), "trigger");
+        Assert.Equal(NodeStatus.Cancelled, closed.Status);
+        Assert.Contains("Cancelled", closed.Error, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Cancelled, (await GetRunAsync(cancelled.RunId)).Status);
+        Assert.Equal(NodeStatus.Running, NodeOf(await GetRunAsync(live.RunId), "trigger").Status);
+        Assert.False((await SucceedAsync(plan, lost)).Applied);
+    }
+
+    [Fact]
+    public async Task CloseNodesOfEndedRunsAsync_NodeRunningWhenItsRunFailed_IsCancelledNamingTheFailedRun()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var toA = await RunNodeAsync(plan, creation.Messages[0]);
+        var toBc = await RunNodeAsync(plan, MessageTo(toA, "a"));
+        await ClaimAsync(MessageTo(toBc, "b"), plan, T0);
+        var c = await ClaimAsync(MessageTo(toBc, "c"), plan, T0);
+        Assert.Equal(RunStatus.Failed, (await FailAsync(plan, c, "boom")).RunFinished);
+        Assert.Equal(NodeStatus.Running, NodeOf(await GetRunAsync(creation.RunId), "b").Status);
+
+        Assert.Equal(1, await Store.CloseNodesOfEndedRunsAsync(T0.AddHours(1), 100, CancellationToken.None));
+
+        var b = NodeOf(await GetRunAsync(creation.RunId), "b");
+        Assert.Equal(NodeStatus.Cancelled, b.Status);
+        Assert.Contains("Failed", b.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CloseNodesOfEndedRunsAsync_ManyLostNodes_ClosesNoMoreThanTheLimitPerCall()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        for (var i = 0; i < 6; i++)
+        {
+            var run = await CreateRunAsync(plan);
+            await ClaimAsync(run.Messages[0], plan, T0);
+            await Store.CancelRunAsync(run.RunId, null, T0, CancellationToken.None);
+        }
+
+        var first = await Store.CloseNodesOfEndedRunsAsync(T0.AddHours(1), 4, CancellationToken.None);
+        var second = await Store.CloseNodesOfEndedRunsAsync(T0.AddHours(1), 4, CancellationToken.None);
+
+        Assert.Equal(4, first);
+        Assert.Equal(2, second);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
         Assert.Equal(1, renewed);
         var afterFirstLease = T0 + Lease + TimeSpan.FromSeconds(1);
         Assert.Null(await TryClaimAsync(MessageFor(plan, run.RunId, "trigger", claim.Version), plan, afterFirstLease, Other));
-        Assert.Empty(await Store.RequeueAbandonedAsync(afterFirstLease, noOtherWorkers: false, TimeSpan.FromHours(1), CancellationToken.None));
+        Assert.Empty(await Store.RequeueAbandonedAsync(afterFirstLease, noOtherWorkers: false, TimeSpan.FromHours(1), 1_000, CancellationToken.None));
         Assert.True((await SucceedAsync(plan, claim, at: afterFirstLease)).Applied);
     }
 
@@ -172,13 +172,41 @@ public abstract class WorkerStoreCompliance(StorageProvider provider) : StoreCom
     }
 
     [Fact]
+    public async Task ReleaseClaimAsync_RetryClaimAfterAnEndedWait_GoesBackToReadyNotToTheEndedWait()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var run = await CreateRunAsync(plan);
+        var toA = await RunNodeAsync(plan, run.Messages[0]);
+        var a = await ClaimAsync(MessageTo(toA, "a"), plan);
+        var wakeAt = T0.AddMinutes(1);
+        await WaitAsync(plan, a, wakeAt);
+        var resumed = await ClaimAsync(MessageFor(plan, run.RunId, "a", a.Version + 1), plan, wakeAt);
+        var retryAt = wakeAt.AddMinutes(1);
+        var failed = await ((IRunStore)Store).CompleteNodeAsync(
+            new NodeCompletion(run.RunId, "a", resumed.Version, NodeStatus.Failed, null, "boom", [], wakeAt) { RetryAt = retryAt }, plan, CancellationToken.None);
+        Assert.True(failed.Applied);
+        var retryMessage = MessageFor(plan, run.RunId, "a", resumed.Version + 1);
+        var retry = await ClaimAsync(retryMessage, plan, retryAt);
+        Assert.Equal(wakeAt, retry.ResumedFromWaitUntil);
+
+        var next = await Store.ReleaseClaimAsync(retryMessage, retry, interrupted: false, retryAt.AddSeconds(1), CancellationToken.None);
+
+        Assert.NotNull(next);
+        Assert.Equal(NodeStatus.Ready, NodeOf(await GetRunAsync(run.RunId), "a").Status);
+        Assert.Empty(await Store.ListTimersAsync(DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None));
+        var again = await ClaimAsync(next, plan, retryAt.AddSeconds(2));
+        Assert.Equal(retry.Attempt, again.Attempt);
+        Assert.False(again.ClaimedFromTimer);
+    }
+
+    [Fact]
     public async Task RequeueAbandonedAsync_SoleWorkerRestart_CountsAnInterruption()
     {
         var plan = TestPlans.Diamond(Guid.NewGuid());
         var run = await CreateRunAsync(plan);
         await ClaimAsync(run.Messages[0], plan, T0);
 
-        var messages = await Store.RequeueAbandonedAsync(T0.AddSeconds(1), noOtherWorkers: true, TimeSpan.FromMinutes(2), CancellationToken.None);
+        var messages = await Store.RequeueAbandonedAsync(T0.AddSeconds(1), noOtherWorkers: true, TimeSpan.FromMinutes(2), 1_000, CancellationToken.None);
 
         Assert.Equal(1, (await ClaimAsync(Assert.Single(messages), plan, T0.AddSeconds(2))).Interruptions);
     }

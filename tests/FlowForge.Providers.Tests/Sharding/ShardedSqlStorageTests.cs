@@ -3,6 +3,7 @@ using FlowForge.Providers.Tests.Compliance;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sharding;
+using Microsoft.Extensions.Logging;
 
 namespace FlowForge.Providers.Tests.Sharding;
 
@@ -120,6 +121,80 @@ public sealed class ShardedSqlStorageTests() : StoreCompliance(new ShardedSqlite
         Assert.False(again.Created);
         Assert.Equal(claimedId, again.RunId);
         Assert.NotNull(await Sharded.Shard(Sharded.ShardOf(claimedId)).GetRunAsync(claimedId, Owner, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Sweeps_OneShardUnavailable_TheOtherShardIsStillRecoveredTimedAndRelayed()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var onShardZero = new List<Guid>();
+        for (var i = 0; i < 16; i++)
+        {
+            var creation = await CreateRunAsync(plan, createdAt: T0);
+            if (Sharded.ShardOf(creation.RunId) == 0)
+            {
+                onShardZero.Add(creation.RunId);
+            }
+        }
+
+        var parked = await CreateRunOnShardZeroAsync(plan);
+        var claim = await ClaimAsync(parked.Messages[0], plan);
+        await WaitAsync(plan, claim, T0.AddMinutes(11));
+        await using var down = UnavailableShard();
+        var logger = new RecordingLogger<ShardedSqlStorage>();
+        var partial = new ShardedSqlStorage([Sharded.Shard(0), down], logger);
+        var now = T0.AddMinutes(10);
+
+        var requeued = await partial.RequeueAbandonedAsync(now, noOtherWorkers: false, TimeSpan.FromMinutes(5), 1_000, CancellationToken.None);
+        var timers = await partial.ListTimersAsync(now.AddHours(1), CancellationToken.None);
+        var pending = await partial.ReadPendingAsync(1_000, CancellationToken.None);
+        var closed = await partial.CloseNodesOfEndedRunsAsync(now, 1_000, CancellationToken.None);
+
+        Assert.NotEmpty(onShardZero);
+        Assert.Equal(onShardZero.Order(), requeued.Select(m => m.Message.RunId).Order());
+        Assert.Equal(parked.RunId, Assert.Single(timers).Message.RunId);
+        Assert.All(pending, m => Assert.Equal(0, (int)(m.OutboxId >> ShardedOutboxIds.LocalBits)));
+        Assert.Superset(requeued.Select(m => m.OutboxId).ToHashSet(), pending.Select(m => m.OutboxId).ToHashSet());
+        Assert.Equal(0, closed);
+        var failures = logger.Entries.Where(e => e.Level == LogLevel.Error).ToList();
+        Assert.Equal(4, failures.Count);
+        Assert.All(failures, f => Assert.Contains("shard 1 of 2", f.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sweeps_EveryShardUnavailable_TheFailureReachesTheCaller()
+    {
+        await using var down = UnavailableShard();
+        await using var alsoDown = UnavailableShard();
+        var unavailable = new ShardedSqlStorage([down, alsoDown]);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => unavailable.RequeueAbandonedAsync(T0, false, TimeSpan.FromMinutes(5), 100, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => unavailable.ListTimersAsync(T0, CancellationToken.None));
+        await Assert.ThrowsAnyAsync<Exception>(() => unavailable.ReadPendingAsync(100, CancellationToken.None));
+    }
+
+    // A SQLite file in a folder that does not exist, opened without permission to create it: every operation fails.
+    private SqlStorage UnavailableShard() => SqlStorage.CreateShard(
+        new SqlStorageOptions
+        {
+            Provider = SqlStorageOptions.Sqlite,
+            ConnectionString = $"Data Source={Path.Combine(SqliteStorageProvider.TempDirectory, Guid.NewGuid().ToString("N"), "missing.db")};Mode=ReadWrite",
+        },
+        0,
+        Time);
+
+    private async Task<Engine.Storage.RunCreation> CreateRunOnShardZeroAsync(Engine.Graphs.ExecutionPlan plan)
+    {
+        for (var i = 0; i < 64; i++)
+        {
+            var runId = Guid.CreateVersion7();
+            if (Sharded.ShardOf(runId) == 0)
+            {
+                return await CreateRunAsync(plan, runId: runId);
+            }
+        }
+
+        throw new InvalidOperationException("No run id of 64 hashed to shard 0.");
     }
 
     private sealed record OutboxMessageOf(long OutboxId, int Shard);

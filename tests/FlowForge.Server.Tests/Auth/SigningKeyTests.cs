@@ -54,9 +54,11 @@ public sealed class SigningKeyTests
     [Fact]
     public async Task RotateAsync_OnAnotherProcess_TokensOfItsNewKeyAreAcceptedHere()
     {
-        var data = Directory.CreateTempSubdirectory("flowforge-rotation-").FullName;
-        await using var first = await TestServer.StartAsync($"--Storage:DataDirectory={data}");
-        await using var second = await TestServer.StartAsync($"--Storage:DataDirectory={data}");
+        // Two processes share a database only on a shared store: an embedded data folder is held by one process.
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        string[] shared = ["--Storage:Provider=postgres", $"--Storage:ConnectionString={database.ConnectionString}"];
+        await using var first = await TestServer.StartAsync(shared);
+        await using var second = await TestServer.StartAsync(shared);
 
         await second.App.Services.GetRequiredService<SigningKeys>().RotateAsync(CancellationToken.None);
         using var signedBySecond = await second.CreateUserClientAsync();

@@ -48,9 +48,11 @@ public sealed class TokenRevocationTests
     [Fact]
     public async Task Logout_OnOneProcess_IsRefusedByAnotherProcessOfTheSameDatabase()
     {
-        var data = Directory.CreateTempSubdirectory("flowforge-revocation-").FullName;
-        await using var first = await TestServer.StartAsync($"--Storage:DataDirectory={data}");
-        await using var second = await TestServer.StartAsync($"--Storage:DataDirectory={data}");
+        // Two processes share a database only on a shared store: an embedded data folder is held by one process.
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        string[] shared = ["--Storage:Provider=postgres", $"--Storage:ConnectionString={database.ConnectionString}"];
+        await using var first = await TestServer.StartAsync(shared);
+        await using var second = await TestServer.StartAsync(shared);
         using var onFirst = await first.CreateUserClientAsync();
         using var onSecond = second.CreateClient(TokenOf(onFirst));
         Assert.Equal(HttpStatusCode.OK, (await onSecond.GetAsync("/api/flows")).StatusCode);

@@ -19,4 +19,15 @@ public sealed class EngineOptionsValidatorTests
         Assert.Contains("Engine:MaxOutputBytes", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Engine:MaxExpressionResultBytes", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1_000_001)]
+    public void Validate_MaxResendsPerSweepOutOfRange_FailsNamingTheSetting(int limit)
+    {
+        var result = new EngineOptionsValidator().Validate(null, new EngineOptions { MaxResendsPerSweep = limit });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Engine:MaxResendsPerSweep", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -51,6 +51,22 @@ public sealed class OutboxDispatcherTests
         await dispatcher.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task RelayPendingAsync_RowsAlreadyHandedOver_AreNotPublishedAgain()
+    {
+        var queue = new GatedQueue();
+        queue.Open();
+        var outbox = new RecordingOutbox { Pending = [Message(1), Message(2)] };
+        // Not started: the acknowledgements wait, as they do while the outbox is slow, and the rows stay in it.
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+
+        await dispatcher.DispatchAsync([outbox.Pending[0]], CancellationToken.None);
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+
+        Assert.Equal([outbox.Pending[0].Message, outbox.Pending[1].Message], queue.Published);
+    }
+
     private static OutboxMessage Message(long id) =>
         new(id, new WorkMessage(WorkKind.ExecuteNode, Guid.NewGuid(), "node", 1, Guid.NewGuid(), 1));
 
@@ -107,8 +123,10 @@ public sealed class OutboxDispatcherTests
             }
         }
 
+        public IReadOnlyList<OutboxMessage> Pending { get; init; } = [];
+
         public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+            Task.FromResult(Pending);
 
         public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
         {

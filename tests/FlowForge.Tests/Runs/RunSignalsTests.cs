@@ -40,6 +40,32 @@ public sealed class RunSignalsTests
     }
 
     [Fact]
+    public async Task SignalWait_RecordingTheWaitFailsAndTheClaimIsGivenBack_StaysASignalWaitAndTakesTheSignal()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: s =>
+        {
+            var real = s.Last(d => d.ServiceType == typeof(IRunStore));
+            s.Add(ServiceDescriptor.Singleton<IRunStore>(sp =>
+                new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingCompletions: 5, completionsOf: "approval")));
+        });
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(ApprovalFlow()));
+
+        await Eventually.TrueAsync(
+            async () => (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "approval").WaitingForSignal,
+            "approval to wait for a signal after its claim was given back",
+            TimeSpan.FromSeconds(40));
+
+        var approval = (await harness.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "approval");
+        Assert.Equal(NodeStatus.Running, approval.Status);
+        Assert.DoesNotContain(
+            await harness.Services.GetRequiredService<IRecoveryStore>().ListTimersAsync(DateTimeOffset.MaxValue.AddYears(-1), CancellationToken.None),
+            t => t.Message.RunId == runId);
+        var result = await harness.Services.GetRequiredService<RunSignals>().SignalAsync(runId, EngineHarness.Owner, "approval", """{"approved":true}""", CancellationToken.None);
+        Assert.Equal(SignalOutcome.Applied, result.Outcome);
+        Assert.Equal(RunStatus.Succeeded, (await harness.WaitForRunAsync(runId)).Status);
+    }
+
+    [Fact]
     public async Task SignalAsync_WrongOwnerUnknownNodeOrNodeNotWaiting_ChangesNothing()
     {
         await using var harness = await EngineHarness.StartAsync();

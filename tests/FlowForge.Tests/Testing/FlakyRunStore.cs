@@ -7,8 +7,9 @@ namespace FlowForge.Tests.Testing;
 /// <summary>
 /// The real run store, except that the first claims and completions fail as a deadlock would; and the first
 /// <c>failingAfterClaim</c> claims fail after committing, as a claim whose dependency read found no connection does.
+/// With <c>completionsOf</c>, only the completions of that node fail.
 /// </summary>
-public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failingCompletions = 0, int failingAfterClaim = 0) : IRunStore
+public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failingCompletions = 0, int failingAfterClaim = 0, string? completionsOf = null) : IRunStore
 {
     private int _failuresLeft = failingClaims;
     private int _completionFailuresLeft = failingCompletions;
@@ -39,7 +40,7 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
     }
 
     public Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken) =>
-        Interlocked.Decrement(ref _completionFailuresLeft) >= 0
+        (completionsOf is null || completion.NodeId == completionsOf) && Interlocked.Decrement(ref _completionFailuresLeft) >= 0
             ? throw Deadlock()
             : inner.CompleteNodeAsync(completion, plan, cancellationToken);
 
