@@ -28,16 +28,17 @@ public static class ExpressionResolver
     /// Evaluates one expression, such as <c>input.total &gt; 100 &amp;&amp; input.country == 'FR'</c>, and returns its value as a
     /// detached JSON node (<c>null</c> for JSON null and missing values); test it with <see cref="ExpressionValue.IsTruthy"/>.
     /// Text holding <c>{{ }}</c> templates is resolved as a config value would be. Errors give the position in
-    /// <paramref name="expression"/> and stay within the scope's step and byte budgets.
+    /// <paramref name="expression"/> and stay within the scope's step and byte budgets; they start with
+    /// <c>expression in node '&lt;id&gt;' &lt;path&gt;:</c>, so pass the config path the expression came from.
     /// </summary>
-    public static JsonNode? Evaluate(string expression, ExpressionScope scope)
+    public static JsonNode? Evaluate(string expression, ExpressionScope scope, string path = "expression")
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(scope);
         var budgets = NewBudgets(scope);
         if (expression.Contains(Open, StringComparison.Ordinal))
         {
-            return ResolveString(expression, scope, "expression", budgets);
+            return ResolveString(expression, scope, path, budgets);
         }
 
         try
@@ -48,7 +49,7 @@ public static class ExpressionResolver
         }
         catch (ExpressionException ex)
         {
-            throw new ExpressionException($"{Where(scope, "expression")}: {ex.Message}");
+            throw new ExpressionException($"{Where(scope, path)}: {ex.Message}");
         }
     }
 
