@@ -96,11 +96,19 @@ internal static partial class ExpressionHelpers
 
         var text = call.Text(0);
         var separator = call.Text(1);
+
+        // Counted before the parts are made: splitting a long text into characters makes many small strings.
+        long count = separator.Length == 0 ? text.Length : 1;
+        for (var at = separator.Length == 0 ? -1 : text.IndexOf(separator, StringComparison.Ordinal); at >= 0; at = text.IndexOf(separator, at + separator.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        call.Step(count);
+        call.Charge(Encoding.UTF8.GetByteCount(text) + (count * 3L));
         var parts = separator.Length == 0
             ? text.Select(c => c.ToString()).ToArray()
             : text.Split(separator);
-        call.Step(parts.Length);
-        call.Charge(Encoding.UTF8.GetByteCount(text) + (parts.Length * 3L));
         return new JsonArray([.. parts.Select(p => (JsonNode)ExpressionValue.Text(p))]);
     }
 

@@ -193,6 +193,22 @@ public sealed class ExpressionEvaluatorTests
         Assert.Contains("more than 10 steps", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("split(input.s, '')")]
+    [InlineData("split(input.s, 'a')")]
+    public void Evaluate_SplitIntoMorePartsThanSteps_StopsBeforeMakingThem(string expression)
+    {
+        var scope = new ExpressionScope(new JsonObject { ["s"] = new string('a', 1_000_000) }, new Dictionary<string, JsonNode?>()) { MaxResultBytes = 64_000_000 };
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<ExpressionException>(() => ExpressionResolver.Evaluate(expression, scope));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("more than 100,000 steps", error.Message, StringComparison.Ordinal);
+        // A million one-character strings and their JSON nodes would take tens of megabytes.
+        Assert.True(allocated < 4_000_000, $"allocated {allocated:N0} bytes");
+    }
+
     [Fact]
     public void Evaluate_EqualityOfHugeLists_CountsEveryElementVisited()
     {
