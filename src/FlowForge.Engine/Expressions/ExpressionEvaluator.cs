@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace FlowForge.Engine.Expressions;
@@ -237,7 +238,7 @@ internal sealed class ExpressionEvaluator(ExpressionScope scope, int offset, Exp
     {
         var a = ToText(left, position);
         var b = ToText(right, position);
-        Charge(System.Text.Encoding.UTF8.GetByteCount(a) + (long)System.Text.Encoding.UTF8.GetByteCount(b), position);
+        Charge(Encoding.UTF8.GetByteCount(a) + (long)Encoding.UTF8.GetByteCount(b), position);
         return ExpressionValue.Text(a + b);
     }
 
