@@ -144,6 +144,37 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
+    public void ResolveTemplates_RandomTexts_FailOnlyWithExpressionErrors()
+    {
+        string[] pieces =
+        [
+            "input", "nodes", ".a", ".output", "[", "]", "(", ")", "{", "}", ",", ":", "?", "??", "+", "-", "*", "/", "%", "!",
+            "==", "<", ">=", "&&", "||", "'x'", "\"", "1", "0", "-1", "2.5e3", "true", "null", "lower(", "round(", "slice(",
+            "join(", "split(", "parseJson(", "addDays(", "now()", "min(", "default(", "{{", "}}", " ", "=", "#", "\\",
+        ];
+        var scope = new ExpressionScope(
+            System.Text.Json.Nodes.JsonNode.Parse("""{ "a": [1, "2", { "a": null }], "x": "2025-01-01" }"""),
+            new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["a"] = System.Text.Json.Nodes.JsonNode.Parse("""{ "a": 1 }""") });
+        var random = new Random(20251130);
+        var read = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = "{{ " + string.Concat(Enumerable.Range(0, random.Next(1, 12)).Select(_ => pieces[random.Next(pieces.Length)])) + " }}";
+            try
+            {
+                ExpressionResolver.ResolveTemplates(System.Text.Json.Nodes.JsonValue.Create(text), scope, "config.v");
+                read++;
+            }
+            catch (ExpressionException)
+            {
+                // A located error is the expected outcome for most random texts; anything else fails the test.
+            }
+        }
+
+        Assert.InRange(read, 100, 19_900);
+    }
+
+    [Fact]
     public void Get_SameTextTwice_ParsesOnce()
     {
         var text = $"input.a + {Guid.NewGuid().GetHashCode() & 0xFFFF}";
