@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -7,9 +6,10 @@ using FlowForge.Engine.Limits;
 namespace FlowForge.Engine.Expressions;
 
 /// <summary>
-/// Resolves <c>{{ path }}</c> templates inside string values of a JSON tree. A string that is exactly
-/// one template becomes the JSON value it points at (objects stay objects); otherwise each template is
-/// replaced by its text. A path that leads nowhere gives <c>null</c> (or an empty string inside text).
+/// Resolves <c>{{ expression }}</c> templates inside string values of a JSON tree. A string that is exactly one
+/// template becomes the JSON value the expression gives (objects stay objects, numbers stay numbers); otherwise each
+/// template is replaced by its text. A path that leads nowhere gives <c>null</c> (or an empty string inside text).
+/// docs/expressions.md describes the language.
 /// </summary>
 public static class ExpressionResolver
 {
@@ -22,14 +22,61 @@ public static class ExpressionResolver
     /// names the config path and the limit.
     /// </summary>
     public static JsonNode? ResolveTemplates(JsonNode? value, ExpressionScope scope, string path) =>
-        Resolve(value, scope, path, new ResultBudget(scope.MaxResultBytes, scope.NodeId));
+        Resolve(value, scope, path, NewBudgets(scope));
 
-    private static JsonNode? Resolve(JsonNode? value, ExpressionScope scope, string path, ResultBudget budget) => value switch
+    /// <summary>
+    /// Evaluates one expression, such as <c>input.total &gt; 100 &amp;&amp; input.country == 'FR'</c>, and returns its value as a
+    /// detached JSON node (<c>null</c> for JSON null and missing values); test it with <see cref="ExpressionValue.IsTruthy"/>.
+    /// Text holding <c>{{ }}</c> templates is resolved as a config value would be. Errors give the position in
+    /// <paramref name="expression"/> and stay within the scope's step and byte budgets; they start with
+    /// <c>expression in node '&lt;id&gt;' &lt;path&gt;:</c>, so pass the config path the expression came from.
+    /// </summary>
+    public static JsonNode? Evaluate(string expression, ExpressionScope scope, string path = "expression")
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(scope);
+        var budgets = NewBudgets(scope);
+        if (expression.Contains(Open, StringComparison.Ordinal))
+        {
+            return ResolveString(expression, scope, path, budgets);
+        }
+
+        try
+        {
+            var value = new ExpressionEvaluator(scope, 0, budgets.Work).Evaluate(ExpressionCache.Get(expression, 0).Root);
+            budgets.Result.Take(value);
+            return value?.DeepClone();
+        }
+        catch (ExpressionException ex)
+        {
+            throw new ExpressionException($"{Where(scope, path)}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Checks one expression (without braces) parses; returns the problem, or null when it reads.</summary>
+    public static string? CheckExpression(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        try
+        {
+            ExpressionCache.Get(expression, 0);
+            return null;
+        }
+        catch (ExpressionException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static (ExpressionResultBudget Result, ExpressionResultBudget Work) NewBudgets(ExpressionScope scope) =>
+        (new ExpressionResultBudget(scope.MaxResultBytes, scope.NodeId), new ExpressionResultBudget(scope.MaxResultBytes, scope.NodeId, "the values built while evaluating"));
+
+    private static JsonNode? Resolve(JsonNode? value, ExpressionScope scope, string path, (ExpressionResultBudget Result, ExpressionResultBudget Work) budgets) => value switch
     {
         null => null,
-        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value, scope, $"{path}.{p.Key}", budget)))),
-        JsonArray array => new JsonArray([.. array.Select((v, i) => Resolve(v, scope, $"{path}[{i}]", budget))]),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), scope, path, budget),
+        JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value, scope, $"{path}.{p.Key}", budgets)))),
+        JsonArray array => new JsonArray([.. array.Select((v, i) => Resolve(v, scope, $"{path}[{i}]", budgets))]),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveString(v.GetValue<string>(), scope, path, budgets),
         _ => value.DeepClone(),
     };
 
@@ -88,11 +135,7 @@ public static class ExpressionResolver
                 {
                     foreach (var (expression, offset) in Templates(text))
                     {
-                        var parsed = ExpressionPath.Parse(expression, offset);
-                        if (parsed is { Root: "nodes" } && (parsed.Steps.Count < 2 || parsed.Steps[0] is not string || parsed.Steps[1] is not "output"))
-                        {
-                            message = $"node references read 'nodes.<id>.output…' at position {offset}";
-                        }
+                        ExpressionCache.Get(expression, offset);
                     }
                 }
                 catch (ExpressionException ex)
@@ -124,10 +167,7 @@ public static class ExpressionResolver
             {
                 try
                 {
-                    if (ExpressionPath.Parse(expression, offset) is { Root: "nodes", Steps: [string id, ..] })
-                    {
-                        ids.Add(id);
-                    }
+                    ids.AddRange(ExpressionCache.Get(expression, offset).NodeIds);
                 }
                 catch (ExpressionException)
                 {
@@ -143,21 +183,22 @@ public static class ExpressionResolver
         return ids;
     }
 
-    private static JsonNode? ResolveString(string text, ExpressionScope scope, string path, ResultBudget budget)
+    private static JsonNode? ResolveString(string text, ExpressionScope scope, string path, (ExpressionResultBudget Result, ExpressionResultBudget Work) budgets)
     {
         if (!text.Contains(Open, StringComparison.Ordinal))
         {
             return JsonValue.Create(text);
         }
 
+        var budget = budgets.Result;
         try
         {
             var templates = Templates(text).ToList();
             if (templates is [var only] && text.AsSpan().Trim().Length == only.Expression.Length + Open.Length + Close.Length
                 && text.TrimStart().StartsWith(Open, StringComparison.Ordinal))
             {
-                var whole = Evaluate(only.Expression, only.Offset, scope);
-                budget.Take(JsonSize.Measure(whole, budget.Remaining));
+                var whole = Evaluate(only.Expression, only.Offset, scope, budgets.Work);
+                budget.Take(whole);
                 return whole?.DeepClone();
             }
 
@@ -168,7 +209,7 @@ public static class ExpressionResolver
                 var start = offset - Open.Length;
                 budget.Take(text.AsSpan(last, start - last));
                 result.Append(text, last, start - last);
-                result.Append(AsText(Evaluate(expression, offset, scope), budget));
+                result.Append(AsText(Evaluate(expression, offset, scope, budgets.Work), budget));
                 last = offset + expression.Length + Close.Length;
             }
 
@@ -178,10 +219,17 @@ public static class ExpressionResolver
         }
         catch (ExpressionException ex)
         {
-            throw new ExpressionException($"expression in {path}: {ex.Message}");
+            throw new ExpressionException($"{Where(scope, path)}: {ex.Message}");
         }
     }
 
+    private static string Where(ExpressionScope scope, string path) =>
+        scope.NodeId is null ? $"expression in {path}" : $"expression in node '{scope.NodeId}' {path}";
+
+    /// <summary>
+    /// The templates of a text: each <c>{{</c> up to the <c>}}</c> that closes it. Quoted strings and braces of object
+    /// literals inside a template are skipped, so <c>{{ '}}' }}</c> and <c>{{ { a: { b: 1 }} }}</c> read whole.
+    /// </summary>
     private static IEnumerable<(string Expression, int Offset)> Templates(string text)
     {
         var at = 0;
@@ -193,56 +241,63 @@ public static class ExpressionResolver
                 yield break;
             }
 
-            var close = text.IndexOf(Close, open + Open.Length, StringComparison.Ordinal);
+            var start = open + Open.Length;
+            var close = FindClose(text, start);
             if (close < 0)
             {
                 throw new ExpressionException($"'{{{{' at position {open} has no closing '}}}}'");
             }
 
-            yield return (text[(open + Open.Length)..close], open + Open.Length);
+            yield return (text[start..close], start);
             at = close + Close.Length;
         }
     }
 
-    private static JsonNode? Evaluate(string expression, int offset, ExpressionScope scope)
+    private static int FindClose(string text, int from)
     {
-        var path = ExpressionPath.Parse(expression, offset);
-        JsonNode? current;
-        var steps = path.Steps;
-        if (path.Root == "input")
+        var depth = 0;
+        char? quote = null;
+        for (var i = from; i < text.Length; i++)
         {
-            current = scope.Input;
-        }
-        else
-        {
-            if (steps is not [string nodeId, "output", ..])
+            var c = text[i];
+            if (quote is { } q)
             {
-                throw new ExpressionException($"node references read 'nodes.<id>.output…' at position {offset}");
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == q)
+                {
+                    quote = null;
+                }
+
+                continue;
             }
 
-            if (!scope.NodeOutputs.TryGetValue(nodeId, out current))
+            switch (c)
             {
-                throw new ExpressionException($"node '{nodeId}' is not upstream of this node, or has not produced an output, at position {offset}");
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '{':
+                    depth++;
+                    break;
+                case '}' when depth > 0:
+                    depth--;
+                    break;
+                case '}' when i + 1 < text.Length && text[i + 1] == '}':
+                    return i;
             }
-
-            steps = [.. steps.Skip(2)];
         }
 
-        foreach (var step in steps)
-        {
-            current = (current, step) switch
-            {
-                (JsonObject obj, string name) => obj[name],
-                (JsonArray array, int index) => index < array.Count ? array[index] : null,
-                _ => null,
-            };
-        }
-
-        return current;
+        return -1;
     }
 
+    private static JsonNode? Evaluate(string expression, int offset, ExpressionScope scope, ExpressionResultBudget work) =>
+        new ExpressionEvaluator(scope, offset, work).Evaluate(ExpressionCache.Get(expression, offset).Root);
+
     // Objects and arrays are written out under the budget, so a huge one is refused without being held as text.
-    private static string AsText(JsonNode? value, ResultBudget budget)
+    private static string AsText(JsonNode? value, ExpressionResultBudget budget)
     {
         string text;
         switch (value)
@@ -253,31 +308,12 @@ public static class ExpressionResolver
                 text = v.GetValue<string>();
                 budget.Take(text);
                 return text;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.Null:
+                return "";
             default:
                 var fits = JsonSize.TryWrite(value, budget.Remaining, out var json, out var bytes);
                 budget.Take(bytes);
                 return fits ? json! : "";
-        }
-    }
-
-    /// <summary>Counts the UTF-8 bytes one resolution has produced so far; refuses to go past the limit.</summary>
-    private sealed class ResultBudget(long limit, string? nodeId)
-    {
-        private long _used;
-
-        public long Remaining => Math.Max(0, limit - _used);
-
-        public void Take(ReadOnlySpan<char> text) => Take(Encoding.UTF8.GetByteCount(text));
-
-        public void Take(long bytes)
-        {
-            _used += bytes;
-            if (_used > limit)
-            {
-                var who = nodeId is null ? "one node" : $"node '{nodeId}'";
-                throw new ExpressionException(string.Create(CultureInfo.InvariantCulture,
-                    $"the result would be over {limit:N0} bytes, the limit on what the expressions of {who} may produce (Engine:MaxExpressionResultBytes); read less data or raise the limit"));
-            }
         }
     }
 }

@@ -335,7 +335,7 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
                     unreadable = true;
                     problems.Add(new GraphProblem(
                         GraphProblemCodes.InvalidConfig,
-                        $"Node '{node.Id}' has an expression at {path} that cannot be read: {message}. Write expressions as {{{{ input.field }}}} or {{{{ nodes.<id>.output.field }}}}.",
+                        $"Node '{node.Id}' has an expression at {path} that cannot be read: {message}. Expressions read {{{{ input.field }}}} or {{{{ nodes.<id>.output.field }}}} and may use the operators and helpers of docs/expressions.md.",
                         node.Id,
                         Field: path));
                 }

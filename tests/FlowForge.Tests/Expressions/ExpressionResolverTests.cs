@@ -109,17 +109,22 @@ public sealed class ExpressionResolverTests
             ExpressionResolver.ResolveTemplates(JsonValue.Create("{{ nodes.later.output.total }}"), Scope, "config.values.total"));
 
         Assert.Equal(
-            "expression in config.values.total: node 'later' is not upstream of this node, or has not produced an output, at position 2",
+            "expression in config.values.total: node 'later' is not upstream of this node, or has not produced an output at position 3",
             error.Message);
     }
 
     // The messages below are quoted in docs/expressions.md.
     [Theory]
     [InlineData("Hi {{ input.name. }}", "expected a name but found ' ' at position 17")]
-    [InlineData("{{ input.items[a] }}", "expected an array index or a quoted name inside [ ] at position 15")]
-    [InlineData("{{ env.HOME }}", "unknown name 'env': expressions start with 'input' or 'nodes' at position 2")]
+    [InlineData("{{ input.items[a] }}", "unknown name 'a': expressions start with 'input', 'nodes', a value or a helper such as lower(…) at position 15")]
+    [InlineData("{{ env.HOME }}", "unknown name 'env': expressions start with 'input', 'nodes', a value or a helper such as lower(…) at position 3")]
     [InlineData("{{ input.name", "'{{' at position 0 has no closing '}}'")]
-    [InlineData("{{ nodes.fetch.body }}", "node references read 'nodes.<id>.output…' at position 2")]
+    [InlineData("{{ nodes.fetch.body }}", "node references read 'nodes.<id>.output…' at position 3")]
+    [InlineData("{{ input.a + }}", "expected a name or a value at position 13")]
+    [InlineData("{{ (input.a + 1)) }}", "unexpected ')' at position 16")]
+    [InlineData("{{ lower(input.a, 2) }}", "lower() takes 1 argument but was given 2 at position 3")]
+    [InlineData("{{ shout(input.a) }}", "unknown helper 'shout'; see the list of helpers in docs/expressions.md at position 3")]
+    [InlineData("{{ input.a = 1 }}", "unexpected '=': compare with '==' at position 11")]
     public void Check_DocumentedExamples_GiveTheDocumentedMessages(string text, string message)
     {
         var problem = Assert.Single(ExpressionResolver.Check(JsonValue.Create(text), "config.value"));
