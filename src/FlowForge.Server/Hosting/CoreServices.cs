@@ -5,6 +5,7 @@ using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Storage.Sql;
 using Microsoft.Extensions.Options;
+using FlowForge.Nodes.Http;
 
 namespace FlowForge.Server.Hosting;
 
@@ -20,7 +21,8 @@ internal static class CoreServices
 
         services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory));
         services.AddSelectedProviders(configuration, kinds);
-        services.AddNodeTypes(typeof(ManualTriggerNode).Assembly);
+        services.AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
+        services.AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp();
         services.AddFlowForgeEngine();
         return services;
     }
