@@ -39,8 +39,11 @@ public sealed class LocalHttpServer : IAsyncDisposable
         LocalHttpServer? server = null;
         app.Use(async (context, next) =>
         {
-            using var reader = new StreamReader(context.Request.Body);
+            // Buffered and rewound, so that handlers can read the body again.
+            context.Request.EnableBuffering();
+            using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
+            context.Request.Body.Position = 0;
             server!.Requests.Enqueue(new ReceivedRequest(
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
