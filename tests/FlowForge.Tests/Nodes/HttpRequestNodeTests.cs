@@ -2,10 +2,12 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Http;
 using FlowForge.Tests.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FlowForge.Tests.Nodes;
@@ -128,6 +130,41 @@ public sealed class HttpRequestNodeTests
         Assert.Equal(TimeSpan.FromSeconds(120), result.RetryAfter);
         Assert.Contains("503", result.Error, StringComparison.Ordinal);
         Assert.Contains("try later", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunThroughEngine_ServiceUnavailableWithRetryAfter_NextAttemptWaitsForTheServer()
+    {
+        var calls = 0;
+        await using var server = await LocalHttpServer.StartAsync(app => app.MapGet("/flaky", (HttpContext c) =>
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                c.Response.Headers.RetryAfter = "30";
+                return Results.StatusCode(503);
+            }
+
+            return Results.Json(new JsonObject { ["ok"] = true });
+        }));
+        var clock = new FakeTimeProvider(NodeContexts.Now);
+        await using var engine = await EngineHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock).Configure<HttpOptions>(o => o.AllowedHosts = ["127.0.0.1"]));
+        var flowId = await engine.CreateFlowAsync(new FlowBuilder("retry after").Node("trigger", "trigger.manual")
+            .Node("fetch", "http.request", Config("GET", server.Url("flaky"))).Edge("trigger", "fetch")
+            .Data("fetch", "retry", new JsonObject { ["maxAttempts"] = 2, ["delayMs"] = 1_000 }).ToJson());
+        var runId = await engine.StartRunAsync(flowId);
+
+        var first = await Eventually.MatchesAsync(
+            async () => (await engine.GetRunAsync(runId))?.Nodes.Single(n => n.NodeId == "fetch").Attempts ?? [],
+            attempts => attempts.Count >= 1,
+            "the first attempt of fetch recorded");
+        Assert.Equal(TimeSpan.FromSeconds(30), first[0].RetryAt - first[0].FinishedAt);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Single(server.Requests);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1_020));
+        var run = await engine.WaitForRunAsync(runId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(2, server.Requests.Count);
     }
 
     [Fact]
