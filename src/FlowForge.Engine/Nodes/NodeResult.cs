@@ -8,8 +8,9 @@ namespace FlowForge.Engine.Nodes;
 /// </summary>
 public sealed record NodeResult
 {
-    private NodeResult(NodeResultKind kind, JsonNode? output, IReadOnlyList<string> ports, string? error, bool retryable, DateTimeOffset? waitUntil)
+    private NodeResult(NodeResultKind kind, JsonNode? output, IReadOnlyList<string> ports, string? error, bool retryable, DateTimeOffset? waitUntil, TimeSpan? retryAfter = null)
     {
+        RetryAfter = retryAfter;
         Kind = kind;
         Output = output;
         Ports = ports;
@@ -29,6 +30,12 @@ public sealed record NodeResult
 
     public bool Retryable { get; }
 
+    /// <summary>
+    /// For a retryable failure, the least time the next attempt must wait (a server's <c>Retry-After</c>); the
+    /// engine waits the longer of this and the node's retry policy delay.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; }
+
     public DateTimeOffset? WaitUntil { get; }
 
     /// <summary>True when the node waits until someone signals it (<c>POST /api/runs/{id}/nodes/{nodeId}/signal</c>).</summary>
@@ -43,6 +50,13 @@ public sealed record NodeResult
     public static NodeResult To(IReadOnlyList<string> ports, JsonNode? output) => new(NodeResultKind.Succeeded, output, ports, null, false, null);
 
     public static NodeResult Fail(string error, bool retryable = false) => new(NodeResultKind.Failed, null, [], error, retryable, null);
+
+    /// <summary>A retryable failure whose next attempt must not start before <paramref name="retryAfter"/> has passed.</summary>
+    public static NodeResult Fail(string error, TimeSpan retryAfter)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryAfter, TimeSpan.Zero);
+        return new(NodeResultKind.Failed, null, [], error, true, null, retryAfter);
+    }
 
     /// <summary>Asks the engine to run this node again at <paramref name="until"/>; nothing is held meanwhile.</summary>
     public static NodeResult Wait(DateTimeOffset until) => new(NodeResultKind.Waiting, null, [], null, false, until);

@@ -14,6 +14,9 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan Delay, double Multipl
 
     public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromMinutes(5);
 
+    /// <summary>The longest wait a node may ask for before its next attempt (<see cref="DelayAfter(int, double, TimeSpan?)"/>): one day.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromDays(1);
+
     /// <summary>One attempt: a failure is final.</summary>
     public static readonly RetryPolicy None = new(1, DefaultDelay, DefaultMultiplier, DefaultMaxDelay, 0);
 
@@ -32,5 +35,22 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan Delay, double Multipl
         var exponential = Math.Min(Delay.TotalMilliseconds * Math.Pow(Multiplier, attempt - 1), cap);
         var jittered = exponential * (1 + (Jitter * ((2 * Math.Clamp(sample, 0, 1)) - 1)));
         return TimeSpan.FromMilliseconds(Math.Round(Math.Clamp(jittered, 0, cap)));
+    }
+
+    /// <summary>
+    /// The wait after attempt <paramref name="attempt"/> failed when the node asked for at least
+    /// <paramref name="retryAfter"/> (a server's <c>Retry-After</c>): the longer of the two, the node's ask capped
+    /// at <see cref="MaxRetryAfter"/>.
+    /// </summary>
+    public TimeSpan DelayAfter(int attempt, double sample, TimeSpan? retryAfter)
+    {
+        var delay = DelayAfter(attempt, sample);
+        if (retryAfter is not { } asked)
+        {
+            return delay;
+        }
+
+        var capped = asked < TimeSpan.Zero ? TimeSpan.Zero : asked > MaxRetryAfter ? MaxRetryAfter : asked;
+        return capped > delay ? capped : delay;
     }
 }

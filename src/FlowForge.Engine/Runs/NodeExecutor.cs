@@ -338,7 +338,7 @@ public sealed partial class NodeExecutor(
             NodeResultKind.Succeeded => Succeeded(claim, result),
             NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
-            _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable),
+            _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable, result.RetryAfter),
         };
         if (result.Kind != NodeResultKind.Waiting)
         {
@@ -357,13 +357,16 @@ public sealed partial class NodeExecutor(
         $"Node '{claim.NodeId}' was started {claim.Interruptions} times without finishing: its worker process stopped or went silent each time. " +
         "It is not started again; check the worker's logs for a crash while it ran.";
 
-    /// <summary>A failed attempt: retried later when the failure is retryable and attempts remain, else final.</summary>
-    private NodeCompletion Failure(PlanNode node, ClaimedNode claim, string error, bool retryable)
+    /// <summary>
+    /// A failed attempt: retried later when the failure is retryable and attempts remain (not before the node's
+    /// <see cref="NodeResult.RetryAfter"/>), else final.
+    /// </summary>
+    private NodeCompletion Failure(PlanNode node, ClaimedNode claim, string error, bool retryable, TimeSpan? retryAfter)
     {
         var policies = node.Policies;
         if (retryable && policies.Retry.AllowsRetryAfter(claim.Attempt))
         {
-            var delay = policies.Retry.DelayAfter(claim.Attempt, Random.Shared.NextDouble());
+            var delay = policies.Retry.DelayAfter(claim.Attempt, Random.Shared.NextDouble(), retryAfter);
             return Completion(claim, NodeStatus.Failed, null, error, []) with { RetryAt = time.GetUtcNow() + delay };
         }
 

@@ -3,6 +3,7 @@ using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
 using FlowForge.Nodes.Core;
 using Microsoft.Extensions.Options;
+using FlowForge.Nodes.Http;
 
 namespace FlowForge.Server.Cli;
 
@@ -28,7 +29,7 @@ internal static class ValidateCommand
             return FlowForgeCli.UsageError;
         }
 
-        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddNodeTypes(typeof(ManualTriggerNode).Assembly);
+        var services = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System).AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp();
         await using var provider = services.BuildServiceProvider();
         var checker = new FlowChecker(provider.GetRequiredService<INodeTypeRegistry>(), Options.Create(new FlowLimits()));
         var check = checker.Check(json);

@@ -6,6 +6,7 @@ using FlowForge.Nodes.Core;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sqlite;
 using Microsoft.Extensions.Options;
+using FlowForge.Nodes.Http;
 
 namespace FlowForge.Server.Hosting;
 
@@ -27,7 +28,8 @@ internal static class CoreServices
         // Taken before the store is first opened (InitializeAsync, the run command); released when the container is disposed.
         services.AddSingleton(_ => DataFolderLock.Acquire(storage, processName));
         services.AddSelectedProviders(configuration, kinds);
-        services.AddNodeTypes(typeof(ManualTriggerNode).Assembly);
+        services.AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
+        services.AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp();
         services.AddFlowForgeEngine();
         return services;
     }

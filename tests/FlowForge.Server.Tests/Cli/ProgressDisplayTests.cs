@@ -7,6 +7,7 @@ using FlowForge.Server.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using FlowForge.Nodes.Http;
 
 namespace FlowForge.Server.Tests.Cli;
 
@@ -17,7 +18,7 @@ public sealed class ProgressDisplayTests
     private static ExecutionPlan DiamondPlan()
     {
         using var provider = new ServiceCollection().AddLogging().AddSingleton(TimeProvider.System)
-            .AddNodeTypes(typeof(ManualTriggerNode).Assembly).BuildServiceProvider();
+            .AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp().BuildServiceProvider();
         var checker = new FlowChecker(provider.GetRequiredService<INodeTypeRegistry>(), Options.Create(new FlowLimits()));
         var check = checker.Check(Flows.Diamond().ToJsonString());
         return checker.Compile(check.Document!, Guid.CreateVersion7(), 1);

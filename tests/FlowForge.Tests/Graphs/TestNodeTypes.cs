@@ -2,6 +2,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Nodes;
 using FlowForge.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using FlowForge.Nodes.Http;
 
 namespace FlowForge.Tests.Graphs;
 
@@ -11,6 +12,7 @@ public static class TestNodeTypes
     private static readonly ServiceProvider Provider = new ServiceCollection()
         .AddSingleton<ScriptJournal>()
         .AddNodeTypes(NodesAssembly.Assembly, typeof(TestNodeTypes).Assembly)
+        .AddOutboundHttp()
         .BuildServiceProvider();
 
     public static INodeTypeRegistry Registry { get; } = Provider.GetRequiredService<INodeTypeRegistry>();

@@ -60,4 +60,23 @@ public sealed class RetryPolicyTests
         Assert.False(policy.AllowsRetryAfter(3));
         Assert.False(RetryPolicy.None.AllowsRetryAfter(1));
     }
+
+    [Fact]
+    public void DelayAfter_RetryAfterLongerThanPolicy_WaitsRetryAfter()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(20), Exponential.DelayAfter(1, 0.5, TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public void DelayAfter_RetryAfterShorterThanPolicy_WaitsPolicyDelay()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(4), Exponential.DelayAfter(3, 0.5, TimeSpan.FromMilliseconds(10)));
+    }
+
+    [Fact]
+    public void DelayAfter_RetryAfterBeyondMaxDelayAndCeiling_CappedAtMaxRetryAfter()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(10), Exponential.DelayAfter(9, 0.5, TimeSpan.FromMinutes(10)));
+        Assert.Equal(RetryPolicy.MaxRetryAfter, Exponential.DelayAfter(1, 0.5, TimeSpan.FromDays(400)));
+    }
 }

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Runs;
+using FlowForge.Nodes.Http;
 using FlowForge.Tests.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -25,6 +28,17 @@ public sealed class FlowFixtureTests
             Waits: ("pause", TimeSpan.FromMinutes(1)),
             Output: ("summary", new JsonObject { ["text"] = "Hello Ada!", ["waitedFor"] = "Ada" })),
         ["cycle"] = new(Problems: [GraphProblemCodes.Cycle]),
+        ["http-fetch"] = new(
+            Succeeds: ["trigger", "fetch", "summary"],
+            Input: new JsonObject { ["orderId"] = "o-42" },
+            Output: ("summary", new JsonObject { ["text"] = "Order o-42 has 3 lines", ["status"] = 200 }),
+            LocalServer: app => app.MapPost("/orders/lookup", async (HttpContext c) =>
+            {
+                var body = await JsonNode.ParseAsync(c.Request.Body);
+                return c.Request.Query["expand"] == "lines" && c.Request.Headers["X-Request-Source"] == "flowforge"
+                    ? Results.Json(new JsonObject { ["id"] = (string?)body!["orderId"], ["lineCount"] = 3 })
+                    : Results.BadRequest();
+            })),
     };
 
     public static TheoryData<string> Fixtures => new(FlowBuilder.FixtureNames);
@@ -35,19 +49,28 @@ public sealed class FlowFixtureTests
     {
         Assert.True(Expected.TryGetValue(fixture, out var expected), $"tests/fixtures/{fixture}.flow.json has no expectation in {nameof(FlowFixtureTests)}.");
         var time = new FakeTimeProvider(T0);
+        // A fixture that calls out gets a local server on 127.0.0.1, its address as input.url and the guard opened for it.
+        await using var local = expected.LocalServer is { } map ? await LocalHttpServer.StartAsync(map) : null;
+        var input = expected.Input?.DeepClone().AsObject();
+        if (local is not null)
+        {
+            input ??= [];
+            input["url"] = local.Address.ToString();
+        }
+
         await using var harness = await EngineHarness.StartAsync(
             configure: o => o.SweepInterval = TimeSpan.FromMinutes(5),
-            services: s => s.AddSingleton<TimeProvider>(time));
+            services: s => s.AddSingleton<TimeProvider>(time).Configure<HttpOptions>(o => o.AllowedHosts = ["127.0.0.1"]));
         var flowId = await harness.CreateFlowAsync(FlowBuilder.FromFixture(fixture).ToJson());
 
         if (expected.Problems is { } problems)
         {
-            var refused = await Assert.ThrowsAsync<FlowInvalidException>(() => harness.StartRunAsync(flowId, expected.Input));
+            var refused = await Assert.ThrowsAsync<FlowInvalidException>(() => harness.StartRunAsync(flowId, input));
             Assert.Equal(problems, refused.Problems.Select(p => p.Code));
             return;
         }
 
-        var runId = await harness.StartRunAsync(flowId, expected.Input);
+        var runId = await harness.StartRunAsync(flowId, input);
         if (expected.Waits is ({ } waiting, var duration))
         {
             var until = await Eventually.MatchesAsync<DateTimeOffset?>(
@@ -79,5 +102,6 @@ public sealed class FlowFixtureTests
         string[]? Problems = null,
         JsonObject? Input = null,
         (string Node, TimeSpan Duration)? Waits = null,
-        (string Node, JsonObject Output)? Output = null);
+        (string Node, JsonObject Output)? Output = null,
+        Action<WebApplication>? LocalServer = null);
 }

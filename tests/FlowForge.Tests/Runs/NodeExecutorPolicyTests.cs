@@ -93,6 +93,42 @@ public sealed class NodeExecutorPolicyTests
     }
 
     [Fact]
+    public async Task HandleAsync_RetryAfterLongerThanBackoff_NextAttemptNotBeforeRetryAfterOnTheFakeClock()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var harness = await EngineHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("throttled").Node("trigger", "trigger.manual")
+            .Node("work", "test.throttled", new JsonObject { ["failTimes"] = 1, ["retryAfterMs"] = 30_000 })
+            .Edge("trigger", "work").Data("work", "retry", Retry(2, 1_000)).ToJson());
+        var runId = await harness.StartRunAsync(flowId);
+
+        var first = await AttemptsAsync(harness, runId, 1);
+        Assert.Equal(TimeSpan.FromSeconds(30), first[0].RetryAt - first[0].FinishedAt);
+        clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Single(harness.Journal.For(runId, "work"));
+
+        clock.Advance(TimeSpan.FromMilliseconds(1_020));
+        var run = await harness.WaitForRunAsync(runId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal([1, 2], harness.Journal.For(runId, "work").Select(e => e.Attempt));
+    }
+
+    [Fact]
+    public async Task HandleAsync_RetryAfterShorterThanBackoff_PolicyDelayKept()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        await using var harness = await EngineHarness.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("throttled").Node("trigger", "trigger.manual")
+            .Node("work", "test.throttled", new JsonObject { ["failTimes"] = 1, ["retryAfterMs"] = 100 })
+            .Edge("trigger", "work").Data("work", "retry", Retry(2, 5_000)).ToJson());
+        var runId = await harness.StartRunAsync(flowId);
+
+        var first = await AttemptsAsync(harness, runId, 1);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), first[0].RetryAt - first[0].FinishedAt);
+    }
+
+    [Fact]
     public async Task HandleAsync_Jitter_RetryAtWithinTheJitterBounds()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));

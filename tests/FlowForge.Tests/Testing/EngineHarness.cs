@@ -8,6 +8,7 @@ using FlowForge.Storage.Sql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using FlowForge.Nodes.Http;
 
 namespace FlowForge.Tests.Testing;
 
@@ -46,7 +47,7 @@ public sealed class EngineHarness : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<ScriptJournal>();
         builder.Services.AddSqlStorage(storage);
-        builder.Services.AddNodeTypes(typeof(ManualTriggerNode).Assembly, typeof(ScriptedNode).Assembly);
+        builder.Services.AddNodeTypes(typeof(ManualTriggerNode).Assembly, typeof(ScriptedNode).Assembly).AddOutboundHttp();
         builder.Services.Configure<EngineOptions>(o =>
         {
             o.WorkerParallelism = 16;

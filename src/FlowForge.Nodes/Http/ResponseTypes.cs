@@ -1,0 +1,19 @@
+namespace FlowForge.Nodes.Http;
+
+/// <summary>How <c>http.request</c> puts the response body in its output.</summary>
+public static class ResponseTypes
+{
+    /// <summary>JSON for JSON content types, text for text ones, binary otherwise.</summary>
+    public const string Auto = "auto";
+
+    /// <summary>Parsed JSON; a body that is not JSON fails the node.</summary>
+    public const string Json = "json";
+
+    /// <summary>Text, decoded with the response's charset (UTF-8 when it names none).</summary>
+    public const string Text = "text";
+
+    /// <summary><c>{ "base64", "contentType", "bytes" }</c>.</summary>
+    public const string Binary = "binary";
+
+    public static readonly string[] All = [Auto, Json, Text, Binary];
+}
