@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Nodes.Core;
 
 [NodeType("core.code", "Code", Category = NodeCategory.Logic,
-    Description = "Runs JavaScript: the code is the body of a function that reads input (this node's input), nodes (upstream outputs, nodes.<id>.output) and run ({ id, attempt, nodeId }), and whose return value is the output. It runs in a sandbox with no network, files or timers, within the time, memory and statement limits of the Code settings; console output is kept with the attempt.")]
+    Description = "Runs JavaScript: the code is the body of a function that reads input (what the node before produced), nodes (upstream outputs, nodes.<id>.output) and run ({ id, attempt, nodeId, input: the run's input }), and whose return value is the output. It runs in a sandbox with no network, files or timers, within the time, memory and statement limits of the Code settings; console output is kept with the attempt.")]
 public sealed class CodeNode : Node<CodeNode.Settings>
 {
     private readonly CodeOptions _options;
@@ -102,9 +102,11 @@ public sealed class CodeNode : Node<CodeNode.Settings>
                     .Append(upstream?.ToJsonString() ?? "null").Append('}');
             }
 
-            var run = new JsonObject { ["id"] = context.RunId.ToString(), ["attempt"] = context.Attempt, ["nodeId"] = context.NodeId };
+            var run = new StringBuilder("{\"id\":\"").Append(context.RunId).Append("\",\"attempt\":").Append(context.Attempt.ToString(CultureInfo.InvariantCulture))
+                .Append(",\"nodeId\":").Append(System.Text.Json.JsonSerializer.Serialize(context.NodeId))
+                .Append(",\"input\":").Append(context.RunInput?.ToJsonString() ?? "null").Append('}');
             var function = engine.Evaluate(script);
-            var value = engine.Invoke(function, input, parser.Parse(nodes.Append('}').ToString()), Parse(parser, run));
+            var value = engine.Invoke(function, input, parser.Parse(nodes.Append('}').ToString()), parser.Parse(run.ToString()));
             if (value.IsPromise())
             {
                 value = value.UnwrapIfPromise(deadline.Token);

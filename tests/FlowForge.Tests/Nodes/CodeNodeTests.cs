@@ -17,9 +17,14 @@ public sealed class CodeNodeTests
     }
 
     private static Task<NodeResult> RunAsync(
-        string source, JsonNode? input = null, IReadOnlyDictionary<string, JsonNode?>? upstream = null, CodeNode? node = null, CancellationToken cancellationToken = default) =>
+        string source,
+        JsonNode? input = null,
+        IReadOnlyDictionary<string, JsonNode?>? upstream = null,
+        CodeNode? node = null,
+        JsonNode? runInput = null,
+        CancellationToken cancellationToken = default) =>
         ((INodeType)(node ?? NodeWith())).ExecuteAsync(
-            NodeContexts.For(new JsonObject { ["source"] = source }, input: input, upstream: upstream), cancellationToken);
+            NodeContexts.For(new JsonObject { ["source"] = source }, input: input, runInput: runInput, upstream: upstream), cancellationToken);
 
     private static IReadOnlyList<ConfigProblem> Validate(string source, CodeNode? node = null) =>
         ((INodeType)(node ?? NodeWith())).ValidateConfig(new JsonObject { ["source"] = source });
@@ -84,13 +89,14 @@ public sealed class CodeNodeTests
         var result = await RunAsync(
             """
             const total = input.items.reduce((sum, item) => sum + item.price, 0);
-            return { total, who: input.name, id: nodes.fetch.output.body.id, status: nodes.fetch.output.status, empty: nodes.empty.output, attempt: run.attempt, node: run.nodeId, hasRunId: typeof run.id === 'string' };
+            return { total, who: input.name, id: nodes.fetch.output.body.id, status: nodes.fetch.output.status, empty: nodes.empty.output, attempt: run.attempt, node: run.nodeId, hasRunId: typeof run.id === 'string', runInput: run.input };
             """,
             input,
-            upstream);
+            upstream,
+            runInput: JsonNode.Parse("""{ "order": 7 }"""));
 
         Assert.Equal(NodeResultKind.Succeeded, result.Kind);
-        Assert.Equal("""{"total":5.5,"who":"Ada","id":"A-1","status":200,"empty":null,"attempt":1,"node":"node","hasRunId":true}""", result.Output!.ToJsonString());
+        Assert.Equal("""{"total":5.5,"who":"Ada","id":"A-1","status":200,"empty":null,"attempt":1,"node":"node","hasRunId":true,"runInput":{"order":7}}""", result.Output!.ToJsonString());
     }
 
     [Fact]

@@ -25,6 +25,16 @@ public sealed class FlowFixtureTests
             Waits: ("pause", TimeSpan.FromMinutes(1)),
             Output: ("summary", new JsonObject { ["text"] = "Hello Ada!", ["waitedFor"] = "Ada" })),
         ["cycle"] = new(Problems: [GraphProblemCodes.Cycle]),
+        ["code-transform"] = new(
+            Succeeds: ["trigger", "totals", "summary"],
+            Input: new JsonObject
+            {
+                ["order"] = "A-7",
+                ["items"] = new JsonArray(
+                    new JsonObject { ["sku"] = "pen", ["price"] = 2.5, ["quantity"] = 4 },
+                    new JsonObject { ["sku"] = "ink", ["price"] = 95, ["quantity"] = 1 }),
+            },
+            Output: ("summary", new JsonObject { ["text"] = "Order A-7 comes to 105", ["large"] = true, ["firstSku"] = "pen", ["order"] = "A-7" })),
     };
 
     public static TheoryData<string> Fixtures => new(FlowBuilder.FixtureNames);
