@@ -26,8 +26,8 @@ public sealed class CodeOptions
     /// <summary>The most console output kept per execution, in UTF-8 bytes; past it the output is cut with a line saying so.</summary>
     public int MaxLogBytes { get; set; } = 16 * 1024;
 
-    /// <summary>The longest <c>source</c> a node may hold, in characters.</summary>
-    public int MaxSourceLength { get; set; } = 256 * 1024;
+    /// <summary>The longest <c>source</c> a node may hold, in characters (the whole config is also bounded by <c>Flows:MaxNodeConfigBytes</c>).</summary>
+    public int MaxSourceLength { get; set; } = 64 * 1024;
 
     /// <summary>How many distinct parsed scripts are kept for reuse.</summary>
     public int MaxCachedScripts { get; set; } = 256;
