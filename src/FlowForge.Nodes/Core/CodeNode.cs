@@ -120,6 +120,11 @@ public sealed class CodeNode : Node<CodeNode.Settings>
             // The run was cancelled or the attempt timed out: the engine says which.
             throw new OperationCanceledException(cancellationToken);
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // With no I/O and no timers, a promise still pending once its jobs have run never settles.
+            return NodeResult.Fail(Limit($"returned a promise that did not settle within {Format(_options.Timeout)}", nameof(CodeOptions.Timeout))) with { Logs = console.Text };
+        }
         catch (Exception ex) when (Explain(ex) is { } error)
         {
             return NodeResult.Fail(error) with { Logs = console.Text };

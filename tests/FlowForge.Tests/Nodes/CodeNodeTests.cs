@@ -128,6 +128,14 @@ public sealed class CodeNodeTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_PromiseThatNeverSettles_FailsNamingTheTimeout()
+    {
+        var result = await RunAsync("return new Promise(() => { });", node: NodeWith(o => o.Timeout = TimeSpan.FromMilliseconds(200)));
+
+        AssertFailed(result, "did not settle", "Code:Timeout");
+    }
+
+    [Fact]
     public async Task ExecuteAsync_InfiniteLoop_StoppedByTimeout_FailureNamesTheSetting()
     {
         var node = NodeWith(o =>
