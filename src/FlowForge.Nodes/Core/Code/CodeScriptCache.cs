@@ -52,6 +52,11 @@ public sealed class CodeScriptCache(int capacity)
             problem = $"line {Math.Max(1, inner.LineNumber - 1)}, column {inner.Column + 1}: {inner.Description}";
             return false;
         }
+        catch (ScriptPreparationException ex)
+        {
+            problem = $"the code cannot be prepared: {ex.InnerException?.Message ?? ex.Message}";
+            return false;
+        }
         catch (InsufficientExecutionStackException)
         {
             problem = "the code nests too deeply to be read; split deeply nested expressions or blocks";
