@@ -35,6 +35,9 @@ public sealed record BenchOptions
     /// <summary>Size of the text every parent of the join passes on.</summary>
     public int JoinBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>Above 0: instead of a server, measure <c>core.code</c> executions in this process for this many seconds (see <see cref="CodeBenchmark"/>).</summary>
+    public int CodeSeconds { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -58,7 +61,8 @@ public sealed record BenchOptions
                 "--count-commits" => options with { CountCommits = Next() },
                 "--join" => options with { JoinParents = NextInt() },
                 "--join-bytes" => options with { JoinBytes = NextInt() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N | --join PARENTS [--join-bytes N]"),
+                "--code-seconds" => options with { CodeSeconds = NextInt() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N | --join PARENTS [--join-bytes N] | --code-seconds N"),
             };
         }
 

@@ -1,6 +1,11 @@
 using FlowForge.Bench;
 
 var options = BenchOptions.Parse(args);
+if (options.CodeSeconds > 0)
+{
+    return await CodeBenchmark.RunAsync(options, Console.Out);
+}
+
 return options.JoinParents > 0
     ? await JoinBenchmark.RunAsync(options, Console.Out)
     : await DiamondBenchmark.RunAsync(options, Console.Out);

@@ -35,8 +35,8 @@ public sealed partial class SqlStorage
         """);
 
     private static readonly SqlStatement InsertAttempt = new(nameof(InsertAttempt), """
-        INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson)
-        VALUES (@runId, @nodeId, @attempt, @status, @startedAt, @finishedAt, @retryAt, @error, @inputJson)
+        INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson, Logs)
+        VALUES (@runId, @nodeId, @attempt, @status, @startedAt, @finishedAt, @retryAt, @error, @inputJson, @logs)
         """);
 
     // Relative updates followed by a read in the same transaction: two parents of one join completing at
@@ -260,7 +260,8 @@ public sealed partial class SqlStorage
             .Bind("@finishedAt", at)
             .Bind("@retryAt", retryAt)
             .Bind("@error", completion.Error)
-            .Bind("@inputJson", completion.InputJson);
+            .Bind("@inputJson", completion.InputJson)
+            .Bind("@logs", completion.Logs);
         await s.ExecuteAsync(insert, ct);
     }
 

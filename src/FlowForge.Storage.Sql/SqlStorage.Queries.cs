@@ -18,7 +18,7 @@ public sealed partial class SqlStorage
 
     // Read after the run, so an attempt may show that the node row read a moment earlier does not reflect yet.
     private static readonly SqlStatement SelectAttemptsOfRun = new(nameof(SelectAttemptsOfRun), """
-        SELECT NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson
+        SELECT NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson, Logs
         FROM NodeAttempts WHERE RunId = @runId
         ORDER BY NodeId, Attempt
         """);
@@ -111,7 +111,8 @@ public sealed partial class SqlStorage
                 reader.GetTime(4),
                 reader.GetNullableString(6),
                 reader.GetNullableString(7),
-                reader.GetNullableTime(5)));
+                reader.GetNullableTime(5),
+                reader.GetNullableString(8)));
         }
 
         return attempts;

@@ -38,6 +38,12 @@ public sealed record NodeResult
 
     public DateTimeOffset? WaitUntil { get; }
 
+    /// <summary>
+    /// Text the node wrote while it ran (a script's console output), kept with the attempt and shown in the run
+    /// view; the engine cuts it at <c>Execution:MaxAttemptLogBytes</c>. Set it with <c>result with { Logs = … }</c>.
+    /// </summary>
+    public string? Logs { get; init; }
+
     /// <summary>True when the node waits until someone signals it (<c>POST /api/runs/{id}/nodes/{nodeId}/signal</c>).</summary>
     public bool WaitsForSignal => Kind == NodeResultKind.Waiting && WaitUntil is null;
 

@@ -21,6 +21,9 @@ public static class NodeTypeDiscovery
         }
 
         services.TryAddSingleton<INodeTypeRegistry, NodeTypeRegistry>();
+
+        // Node types may take IOptions<T> for their settings; unbound sections give the defaults.
+        services.AddOptions();
         return services;
     }
 }

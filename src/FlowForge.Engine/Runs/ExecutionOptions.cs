@@ -13,4 +13,10 @@ public sealed class ExecutionOptions
     /// <c>{ "truncated": true, "bytes": n }</c>.
     /// </summary>
     public int MaxAttemptInputBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The most a node's log (a script's console output) kept with an attempt may hold, in UTF-8 bytes; past it the
+    /// log is cut and ends with a line saying so.
+    /// </summary>
+    public int MaxAttemptLogBytes { get; set; } = 64 * 1024;
 }

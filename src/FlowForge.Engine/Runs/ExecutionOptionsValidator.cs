@@ -9,5 +9,6 @@ public sealed class ExecutionOptionsValidator : IValidateOptions<ExecutionOption
         new SettingProblems(ExecutionOptions.Section)
             .Between(nameof(options.DefaultTimeout), options.DefaultTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1))
             .Between(nameof(options.MaxAttemptInputBytes), options.MaxAttemptInputBytes, 0, 16 * 1024 * 1024)
+            .Between(nameof(options.MaxAttemptLogBytes), options.MaxAttemptLogBytes, 0, 16 * 1024 * 1024)
             .ToResult();
 }

@@ -342,7 +342,7 @@ public sealed partial class NodeExecutor(
         };
         if (result.Kind != NodeResultKind.Waiting)
         {
-            completion = completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input };
+            completion = completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input, Logs = AttemptLog(result.Logs) };
         }
 
         return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
@@ -413,6 +413,39 @@ public sealed partial class NodeExecutor(
         }
 
         return new JsonObject { ["truncated"] = true, ["bytes"] = System.Text.Encoding.UTF8.GetByteCount(json) }.ToJsonString();
+    }
+
+    /// <summary>The node's log for the attempt record, cut to <see cref="ExecutionOptions.MaxAttemptLogBytes"/> at a character boundary.</summary>
+    private string? AttemptLog(string? logs)
+    {
+        var limit = execution.Value.MaxAttemptLogBytes;
+        if (limit == 0)
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(logs) || logs.Length <= limit / 3 || System.Text.Encoding.UTF8.GetByteCount(logs) <= limit)
+        {
+            return string.IsNullOrEmpty(logs) ? null : logs;
+        }
+
+        var marker = string.Create(CultureInfo.InvariantCulture,
+            $"\n… log cut at {limit:N0} bytes ({ExecutionOptions.Section}:{nameof(ExecutionOptions.MaxAttemptLogBytes)})");
+        var budget = Math.Max(0, limit - System.Text.Encoding.UTF8.GetByteCount(marker));
+        var kept = 0;
+        var bytes = 0;
+        foreach (var rune in logs.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > budget)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            kept += rune.Utf16SequenceLength;
+        }
+
+        return logs[..kept] + marker;
     }
 
     private NodeCompletion Completion(ClaimedNode claim, NodeStatus status, string? output, string? error, IReadOnlyList<string> ports) =>

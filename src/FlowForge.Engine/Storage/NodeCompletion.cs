@@ -34,4 +34,7 @@ public sealed record NodeCompletion(
 
     /// <summary>The node's resolved input for this attempt, already bounded by <c>Execution:MaxAttemptInputBytes</c>.</summary>
     public string? InputJson { get; init; }
+
+    /// <summary>What the node wrote during this attempt (<see cref="Nodes.NodeResult.Logs"/>), already bounded by <c>Execution:MaxAttemptLogBytes</c>.</summary>
+    public string? Logs { get; init; }
 }

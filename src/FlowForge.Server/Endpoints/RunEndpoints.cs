@@ -284,8 +284,8 @@ internal static class RunEndpoints
     /// <summary>Where to fetch an output left out of a run's details, and how big it is.</summary>
     internal sealed record OutputLink(long Bytes, string Href);
 
-    /// <summary>One ended attempt of a node: how it ended, its error, its resolved input, and when the next attempt was due if one was scheduled.</summary>
-    internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt);
+    /// <summary>One ended attempt of a node: how it ended, its error, its resolved input, when the next attempt was due if one was scheduled, and what it logged.</summary>
+    internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt, string? Logs);
 
     /// <summary>A run's state; <see cref="Attempt"/> is 1 for its first execution and goes up each time it is retried.</summary>
     internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes, int Attempt)
@@ -313,7 +313,7 @@ internal static class RunEndpoints
                 }
             }
 
-            var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt));
+            var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt, t.Logs));
             return new NodeRunDetails(
                 node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
                 node.WaitingForSignal, [.. attempts]);

@@ -3,6 +3,7 @@ using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
+using FlowForge.Nodes.Core.Code;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sqlite;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ internal static class CoreServices
         services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
         services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
         services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
+        services.AddValidatedOptions<CodeOptions, CodeOptionsValidator>(CodeOptions.Section);
 
         var storage = ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory);
         services.AddSqlStorage(storage);

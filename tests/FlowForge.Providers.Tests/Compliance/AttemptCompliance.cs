@@ -69,6 +69,23 @@ public abstract class AttemptCompliance(StorageProvider provider) : StoreComplia
     }
 
     [Fact]
+    public async Task CompleteNodeAsync_AttemptWithLogs_KeepsThemWithTheAttempt()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var toA = await RunNodeAsync(plan, creation.Messages[0]);
+        var claim = await ClaimAsync(MessageTo(toA, "a"), plan);
+        var logs = "first line\n[warn] second — ünïcode ✓\n" + new string('x', 70_000);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            Complete(claim, NodeStatus.Succeeded, output: "{}") with { Logs = logs }, plan, CancellationToken.None);
+
+        Assert.True(result.Applied);
+        var attempts = NodeOf(await GetRunAsync(creation.RunId), "a").Attempts;
+        Assert.Equal(logs, Assert.Single(attempts).Logs);
+    }
+
+    [Fact]
     public async Task CompleteNodeAsync_FailedThroughErrorPort_ReadiesHandlerWithTheErrorAndSkipsMain()
     {
         var plan = TestPlans.ErrorBranch(Guid.NewGuid());

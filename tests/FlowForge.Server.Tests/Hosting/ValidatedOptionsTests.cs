@@ -35,6 +35,10 @@ public sealed class ValidatedOptionsTests : IDisposable
     [InlineData("RateLimits:RunStartsPerSecond", "0", "RateLimits:RunStartsPerSecond must be between 0.001 and 1000000; it is 0.")]
     [InlineData("RateLimits:RunStartBurst", "0", "RateLimits:RunStartBurst must be between 1 and 10000000; it is 0.")]
     [InlineData("Server:MaxRequestBodyBytes", "-1", "Server:MaxRequestBodyBytes must be between 1024 and 1073741824; it is -1.")]
+    [InlineData("Execution:MaxAttemptLogBytes", "-1", "Execution:MaxAttemptLogBytes must be between 0 and 16777216; it is -1.")]
+    [InlineData("Code:Timeout", "00:00:00", "Code:Timeout must be between")]
+    [InlineData("Code:MaxStatements", "0", "Code:MaxStatements must be between 1 and 2147483647; it is 0.")]
+    [InlineData("Code:MaxMemoryBytes", "1000", "Code:MaxMemoryBytes must be between 1048576 and 17179869184; it is 1000.")]
     public async Task ValidateNow_SettingOutOfRange_FailsNamingTheSetting(string key, string value, string expected)
     {
         var error = await ValidateAsync($"--{key}={value}");

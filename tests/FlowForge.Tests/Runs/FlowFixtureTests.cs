@@ -39,6 +39,16 @@ public sealed class FlowFixtureTests
                     ? Results.Json(new JsonObject { ["id"] = (string?)body!["orderId"], ["lineCount"] = 3 })
                     : Results.BadRequest();
             })),
+        ["code-transform"] = new(
+            Succeeds: ["trigger", "totals", "summary"],
+            Input: new JsonObject
+            {
+                ["order"] = "A-7",
+                ["items"] = new JsonArray(
+                    new JsonObject { ["sku"] = "pen", ["price"] = 2.5, ["quantity"] = 4 },
+                    new JsonObject { ["sku"] = "ink", ["price"] = 95, ["quantity"] = 1 }),
+            },
+            Output: ("summary", new JsonObject { ["text"] = "Order A-7 comes to 105", ["large"] = true, ["firstSku"] = "pen", ["order"] = "A-7" })),
     };
 
     public static TheoryData<string> Fixtures => new(FlowBuilder.FixtureNames);
