@@ -19,4 +19,9 @@ public sealed record ClaimedNode(
 {
     /// <summary>Earlier executions of this node that ended without a result (their worker stopped or went silent).</summary>
     public int Interruptions { get; init; }
+
+    /// <summary>When each dependency that ended (Succeeded, or Failed through its error port) finished, as the store recorded it; Skipped ones are absent.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> DependencyFinishedAt { get; init; } = EmptyFinishTimes;
+
+    private static readonly IReadOnlyDictionary<string, DateTimeOffset> EmptyFinishTimes = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 }

@@ -142,18 +142,28 @@ public sealed class GraphValidatorTests
     }
 
     [Fact]
-    public void Validate_TwoTriggers_NamesBoth()
+    public void Validate_TwoTriggersSharingADescendant_ReportsNoProblem()
     {
         var document = new FlowBuilder()
-            .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop")
+            .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop").Node("onlySecond", "core.noop")
+            .Chain("first", "a").Chain("second", "a").Chain("second", "onlySecond")
+            .ToDocument();
+
+        Assert.Empty(_validator.Validate(document));
+    }
+
+    [Fact]
+    public void Validate_NodeReachedFromNoTriggerOfSeveral_NamesItAndSaysAnyTrigger()
+    {
+        var document = new FlowBuilder()
+            .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop").Node("orphan", "core.noop")
             .Chain("first", "a").Chain("second", "a")
             .ToDocument();
 
         var problem = Assert.Single(_validator.Validate(document));
 
-        Assert.Equal(GraphProblemCodes.MultipleTriggers, problem.Code);
-        Assert.Equal(["first", "second"], problem.NodeIds);
-        Assert.Contains("first, second", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((GraphProblemCodes.Unreachable, "orphan"), (problem.Code, problem.NodeId));
+        Assert.Contains("any trigger", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -402,7 +412,7 @@ public sealed class GraphValidatorTests
             new HashSet<string>
             {
                 GraphProblemCodes.DuplicateNodeId, GraphProblemCodes.UnknownNodeType, GraphProblemCodes.EdgeTargetMissing,
-                GraphProblemCodes.MultipleTriggers, GraphProblemCodes.Unreachable, GraphProblemCodes.InvalidConfig,
+                GraphProblemCodes.Unreachable, GraphProblemCodes.InvalidConfig,
             },
             codes);
     }
