@@ -233,6 +233,46 @@ public sealed class GraphValidatorTests
     }
 
     [Fact]
+    public void Validate_SwitchEdgesFromCasePortsAndDefault_ReportsNoProblem()
+    {
+        var document = SwitchFlow().Edge("route", "other", port: "default").ToDocument();
+
+        Assert.Empty(_validator.Validate(document));
+    }
+
+    [Fact]
+    public void Validate_SwitchEdgeFromPortNoCaseNames_NamesTheEdgeAndTheCasePorts()
+    {
+        var document = SwitchFlow().Edge("route", "other", port: "refunded", id: "to-refunds").ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal((GraphProblemCodes.UnknownPort, "to-refunds", "route", "edges[2].sourceHandle"), (problem.Code, problem.EdgeId, problem.NodeId, problem.Field));
+        Assert.Contains("default, paid", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SwitchEdgeWithoutPort_IsRefusedForWantOfMain()
+    {
+        var document = SwitchFlow().Edge("route", "other", id: "plain").ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal((GraphProblemCodes.UnknownPort, "plain"), (problem.Code, problem.EdgeId));
+    }
+
+    private static FlowBuilder SwitchFlow() => new FlowBuilder()
+        .Node("t", "trigger.manual")
+        .Node("route", "core.switch", new JsonObject
+        {
+            ["value"] = "{{ input.status }}",
+            ["cases"] = new JsonArray(new JsonObject { ["port"] = "paid", ["equals"] = "paid" }),
+        })
+        .Node("paid", "core.noop").Node("other", "core.noop")
+        .Edge("t", "route")
+        .Edge("route", "paid", port: "paid");
+
+    [Fact]
     public void Validate_PortOfNodeWithDefaultOutput_MustBeMain()
     {
         var document = new FlowBuilder()
