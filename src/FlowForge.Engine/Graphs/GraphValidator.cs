@@ -166,6 +166,8 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
     {
         var edges = graph.Document.Edges;
         var edgeIds = new Dictionary<string, int>(edges.Count, StringComparer.Ordinal);
+        // A node's ports may come from its config; each node's are worked out once, not once per edge.
+        var portsOf = new IReadOnlyList<string>?[graph.NodeCount];
         for (var e = 0; e < edges.Count; e++)
         {
             var edge = edges[e];
@@ -209,7 +211,7 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
 
             if (hasSource && types[source] is { } type)
             {
-                var outputs = type.OutputsFor(graph.Document.Nodes[source].Config);
+                var outputs = portsOf[source] ??= type.OutputsFor(graph.Document.Nodes[source].Config);
                 var port = edge.SourceHandle ?? NodePorts.Main;
                 var implicitError = port == NodePorts.Error && policies[source].OnError == ErrorHandling.Continue;
                 if (!implicitError && !outputs.Contains(port, StringComparer.Ordinal))
