@@ -31,6 +31,29 @@ public sealed class BranchingRunTests
     }
 
     [Fact]
+    public async Task StartAsync_NamedTrigger_PublishesTheSkipsMadeAtTheStart()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.FromFixture("several-triggers").ToJson());
+        var runId = Guid.CreateVersion7();
+        var skipped = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var subscription = harness.Services.GetRequiredService<IRunEvents>().Subscribe(runId, e =>
+        {
+            if (e is NodeStatusChanged { Status: NodeStatus.Skipped } change)
+            {
+                skipped.Enqueue(change.NodeId);
+            }
+        });
+
+        await harness.Services.GetRequiredService<RunCoordinator>().StartAsync(
+            new StartRun(runId, EngineHarness.Owner, flowId, null, null) { TriggerNodeId = "nightly" }, CancellationToken.None);
+
+        // Neither manual nor webhook starts this run, so shared and done, which only they reach, are skipped at once too.
+        Assert.Equal(["afterWebhook", "done", "manual", "onlyWebhook", "prepare", "shared", "webhook"], skipped.Order(StringComparer.Ordinal));
+        Assert.Equal(RunStatus.Succeeded, (await harness.WaitForRunAsync(runId)).Status);
+    }
+
+    [Fact]
     public async Task StartAsync_SeveralManualTriggersNoneNamed_ThrowsNamingTheFieldAndTheTriggers()
     {
         await using var harness = await EngineHarness.StartAsync();
