@@ -30,7 +30,7 @@ public sealed partial class SqlStorage
 
     // A Failed node has an output only when it failed through its error port: its children read the error.
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
+        SELECT Output, FinishedAt FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -57,8 +57,8 @@ public sealed partial class SqlStorage
         // The claim has committed by now: a failure here hands it to the caller, who gives it back.
         try
         {
-            var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
-            return claimed with { DependencyOutputs = outputs };
+            var (outputs, finishedAt) = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+            return claimed with { DependencyOutputs = outputs, DependencyFinishedAt = finishedAt };
         }
         catch (StoreUnavailableException ex)
         {
@@ -68,21 +68,31 @@ public sealed partial class SqlStorage
 
     // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs
     // holds each one once, as UTF-8, rather than as text and again as parsed copies.
-    private static async ValueTask<IReadOnlyDictionary<string, JsonElement?>> ReadSucceededOutputsAsync(
+    // A dependency that ended is listed with its output and finish time (a merge's "first" mode reads the
+    // order); a Skipped one is in neither.
+    private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt)> ReadSucceededOutputsAsync(
         SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
     {
         var outputs = new Dictionary<string, JsonElement?>(a.Dependencies.Count, StringComparer.Ordinal);
+        var finishedAt = new Dictionary<string, DateTimeOffset>(a.Dependencies.Count, StringComparer.Ordinal);
         var output = s.Command(SelectSucceededOutput);
         foreach (var dependency in a.Dependencies)
         {
-            var value = await s.ScalarAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
-            if (value is not null)
+            await using var reader = await s.ReaderAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
+            if (!await reader.ReadAsync(ct))
             {
-                outputs[dependency] = StoredJson.Parse(value as string);
+                continue;
+            }
+
+            outputs[dependency] = reader.IsDBNull(0) ? null : StoredJson.Parse(reader.GetString(0));
+
+            if (reader.GetNullableInt64(1) is { } finished)
+            {
+                finishedAt[dependency] = UnixMicros.ToTime(finished);
             }
         }
 
-        return outputs;
+        return (outputs, finishedAt);
     }
 
     private static async ValueTask<(ClaimedNode Node, string InputJson)?> TryClaimCoreAsync(

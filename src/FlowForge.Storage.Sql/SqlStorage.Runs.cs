@@ -34,6 +34,15 @@ public sealed partial class SqlStorage
             (@runId, @nodeId, @ordinal, @type, 1, 'Ready', 1, 0, @pendingParents, 0, @readyAt, NULL, NULL, NULL, NULL, NULL, NULL)
         """);
 
+    // A trigger the run does not start at ends at once, so what only it reaches is skipped too.
+    private static readonly SqlStatement InsertSkippedTriggerInstance = new(nameof(InsertSkippedTriggerInstance), """
+        INSERT INTO NodeInstances
+            (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
+             ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
+        VALUES
+            (@runId, @nodeId, @ordinal, @type, 1, 'Skipped', 1, 0, @pendingParents, 0, NULL, NULL, @finishedAt, NULL, NULL, NULL, NULL)
+        """);
+
     private static readonly SqlStatement InsertNodeInstance = new(nameof(InsertNodeInstance), """
         INSERT INTO NodeInstances
             (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
@@ -60,8 +69,19 @@ public sealed partial class SqlStorage
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
-    public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) =>
-        _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
+    public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        if (run.TriggerNodeId is { } triggerId ? !plan.TryGetNode(triggerId, out var named) || !named.IsTrigger : plan.Triggers.Count != 1)
+        {
+            throw new ArgumentException(
+                run.TriggerNodeId is null
+                    ? $"Flow {plan.FlowId} version {plan.Version} has {plan.Triggers.Count} triggers; the run must name the one it starts at."
+                    : $"Node '{run.TriggerNodeId}' is not a trigger of flow {plan.FlowId} version {plan.Version}.",
+                nameof(run));
+        }
+
+        return _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
+    }
 
     private static async ValueTask<RunCreation> CreateRunCoreAsync(SqlSession s, (NewRun Run, ExecutionPlan Plan) a, CancellationToken ct)
     {
@@ -81,12 +101,15 @@ public sealed partial class SqlStorage
         }
 
         await s.ExecuteAsync(s.Command(InsertRunInput).Bind("@runId", run.Id).Bind("@inputJson", run.InputJson), ct);
+        var startAt = run.TriggerNodeId ?? plan.Trigger.Id;
         for (var i = 0; i < plan.Nodes.Count; i++)
         {
             var node = plan.Nodes[i];
-            var insertNode = node.IsTrigger
+            var insertNode = !node.IsTrigger
+                ? s.Command(InsertNodeInstance)
+                : string.Equals(node.Id, startAt, StringComparison.Ordinal)
                 ? s.Command(InsertTriggerInstance).Bind("@readyAt", createdAt)
-                : s.Command(InsertNodeInstance);
+                : s.Command(InsertSkippedTriggerInstance).Bind("@finishedAt", createdAt);
             insertNode
                 .Bind("@runId", run.Id)
                 .Bind("@nodeId", node.Id)
@@ -96,9 +119,42 @@ public sealed partial class SqlStorage
             await s.ExecuteAsync(insertNode, ct);
         }
 
-        var message = new WorkMessage(WorkKind.StartFlow, run.Id, plan.Trigger.Id, 1, run.FlowId, run.FlowVersion);
+        var changes = await SkipOtherTriggersAsync(s, run, plan, startAt, createdAt, ct);
+        var message = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
         var outboxId = await InsertOutboxAsync(s, message, ct);
-        return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]);
+        return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]) { Changes = changes };
+    }
+
+    /// <summary>
+    /// Resolves the edges of every trigger the run does not start at as not taken, as a completion would: a node only
+    /// they reach is Skipped, and a node the starting trigger also reaches keeps waiting for its other edges.
+    /// </summary>
+    private static async ValueTask<IReadOnlyList<NodeStateChange>> SkipOtherTriggersAsync(
+        SqlSession s, NewRun run, ExecutionPlan plan, string startAt, long at, CancellationToken ct)
+    {
+        if (plan.Triggers.Count == 1)
+        {
+            return [];
+        }
+
+        var changes = new List<NodeStateChange>();
+        var messages = new List<OutboxMessage>();
+        var row = new RunRow(run.Id, RunStatus.Pending, run.OwnerId, run.FlowId, run.FlowVersion);
+        var finished = 0;
+        foreach (var trigger in plan.Triggers)
+        {
+            if (string.Equals(trigger.Id, startAt, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            changes.Add(new NodeStateChange(trigger.Id, NodeStatus.Skipped));
+            finished += 1 + await ResolveChildrenAsync(s, row, plan, trigger.Id, [], at, messages, changes, ct);
+        }
+
+        // Nothing was taken, so nothing became Ready: the starting trigger's message is the run's only one.
+        await s.ExecuteAsync(s.Command(CountDownRemainingNodes).Bind("@finished", finished).Bind("@runId", run.Id), ct);
+        return changes;
     }
 
     private static async ValueTask<RunCreation> ExistingRunAsync(SqlSession s, NewRun run, CancellationToken ct)

@@ -17,7 +17,8 @@ public sealed class ExecutionPlan
         Version = version;
         Nodes = nodesInTopologicalOrder;
         _byId = nodesInTopologicalOrder.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        Trigger = nodesInTopologicalOrder.Single(n => n.IsTrigger);
+        Triggers = [.. nodesInTopologicalOrder.Where(n => n.IsTrigger)];
+        Trigger = Triggers.Count > 0 ? Triggers[0] : throw new ArgumentException("A plan needs at least one trigger.", nameof(nodesInTopologicalOrder));
     }
 
     public Guid FlowId { get; }
@@ -27,7 +28,11 @@ public sealed class ExecutionPlan
     /// <summary>All nodes, parents always before children.</summary>
     public IReadOnlyList<PlanNode> Nodes { get; }
 
+    /// <summary>The first trigger; a flow with several starts each run at the one the run names (<see cref="Storage.NewRun.TriggerNodeId"/>).</summary>
     public PlanNode Trigger { get; }
+
+    /// <summary>Every trigger (node without parents), in topological order; a run starts at one and skips the others.</summary>
+    public IReadOnlyList<PlanNode> Triggers { get; }
 
     /// <summary>Roughly the memory this plan holds (from its flow's JSON length); the plan cache is bounded by the sum.</summary>
     public long EstimatedBytes { get; }

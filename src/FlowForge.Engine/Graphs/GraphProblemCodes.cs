@@ -18,7 +18,6 @@ public static class GraphProblemCodes
     public const string SelfLoop = "self_loop";
     public const string Cycle = "cycle";
     public const string NoTrigger = "no_trigger";
-    public const string MultipleTriggers = "multiple_triggers";
     public const string TriggerHasParents = "trigger_has_parents";
     public const string Unreachable = "unreachable_node";
     public const string InvalidConfig = "invalid_config";

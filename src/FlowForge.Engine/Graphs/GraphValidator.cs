@@ -10,8 +10,8 @@ namespace FlowForge.Engine.Graphs;
 
 /// <summary>
 /// Checks a parsed flow against the rules a run relies on and reports every problem at once:
-/// limits, unique ids, known node types and ports, edges between existing nodes, no loops, exactly one
-/// trigger that reaches every node, configs that fit their node type, and expressions that read only
+/// limits, unique ids, known node types and ports (a switch's from its config), edges between existing nodes, no loops,
+/// at least one trigger, every node reached from some trigger, configs that fit their node type, and expressions that read only
 /// nodes running earlier. Work is linear in nodes and edges, except the upstream check for expressions,
 /// which keeps one bit per node pair (about 125 KB for a thousand nodes), built only when some expression names a node.
 /// </summary>
@@ -166,6 +166,8 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
     {
         var edges = graph.Document.Edges;
         var edgeIds = new Dictionary<string, int>(edges.Count, StringComparer.Ordinal);
+        // A node's ports may come from its config; each node's are worked out once, not once per edge.
+        var portsOf = new IReadOnlyList<string>?[graph.NodeCount];
         for (var e = 0; e < edges.Count; e++)
         {
             var edge = edges[e];
@@ -209,7 +211,7 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
 
             if (hasSource && types[source] is { } type)
             {
-                var outputs = type.Descriptor.Outputs;
+                var outputs = portsOf[source] ??= type.OutputsFor(graph.Document.Nodes[source].Config);
                 var port = edge.SourceHandle ?? NodePorts.Main;
                 var implicitError = port == NodePorts.Error && policies[source].OnError == ErrorHandling.Continue;
                 if (!implicitError && !outputs.Contains(port, StringComparer.Ordinal))
@@ -257,15 +259,6 @@ public sealed class GraphValidator(INodeTypeRegistry registry, FlowLimits limits
                 "The flow has no trigger; add a trigger node (for example 'Manual Trigger') and connect it to the first step.",
                 Field: "nodes"));
             return;
-        }
-
-        if (triggers.Count > 1)
-        {
-            var ids = triggers.Select(i => nodes[i].Id).ToArray();
-            problems.Add(new GraphProblem(
-                GraphProblemCodes.MultipleTriggers,
-                Invariant($"The flow has {ids.Length} triggers ({string.Join(", ", ids)}); a flow starts from exactly one, so delete the others or move them into flows of their own."),
-                NodeIds: ids));
         }
 
         foreach (var trigger in triggers)

@@ -17,7 +17,7 @@ public static class PlanCompiler
 
     /// <summary>
     /// Compiles <paramref name="validDocument"/>, which must have passed <see cref="GraphValidator"/>.
-    /// Throws <see cref="InvalidOperationException"/> when it has a cycle or not exactly one start node.
+    /// Throws <see cref="InvalidOperationException"/> when it has a cycle or no start node.
     /// </summary>
     public static ExecutionPlan Compile(FlowDocument validDocument, Guid flowId, int version, long estimatedBytes = 0)
     {
@@ -65,8 +65,8 @@ public static class PlanCompiler
                 }
             }
 
-            // In a valid flow every node but the trigger is reachable from it, so has a parent:
-            // the trigger is exactly the node without incoming edges, and the plan needs no registry.
+            // In a valid flow every node but the triggers is reachable from one, so has a parent:
+            // the triggers are exactly the nodes without incoming edges, and the plan needs no registry.
             var isTrigger = graph.InDegree(index) == 0;
 
             // The plan is shared by every run of this version; it owns its own copy of the config.
@@ -77,9 +77,9 @@ public static class PlanCompiler
             });
         }
 
-        if (planNodes.Count(n => n.IsTrigger) != 1)
+        if (!planNodes.Any(n => n.IsTrigger))
         {
-            throw new InvalidOperationException("The flow must have exactly one node without incoming edges (its trigger); validate it before compiling.");
+            throw new InvalidOperationException("The flow must have a node without incoming edges (a trigger); validate it before compiling.");
         }
 
         return new ExecutionPlan(flowId, version, planNodes, estimatedBytes);

@@ -13,5 +13,8 @@ public interface INodeType
     /// <summary>Checks a config against the schema; empty when it is valid.</summary>
     IReadOnlyList<ConfigProblem> ValidateConfig(JsonNode? config);
 
+    /// <summary>The output ports of a node of this type with the given config; <see cref="NodeDescriptor.Outputs"/> unless its ports are dynamic.</summary>
+    IReadOnlyList<string> OutputsFor(JsonNode? config) => Descriptor.Outputs;
+
     Task<NodeResult> ExecuteAsync(NodeContext context, CancellationToken cancellationToken);
 }

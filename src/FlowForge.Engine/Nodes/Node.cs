@@ -33,6 +33,26 @@ public abstract class Node<TSettings> : INodeType
         return [.. ValidateSettings(settings!)];
     }
 
+    public IReadOnlyList<string> OutputsFor(JsonNode? config)
+    {
+        // A config that cannot be bound is reported on its own; its edges are checked against the fixed ports.
+        if (!Descriptor.DynamicOutputs || !TryBind(config, out var settings, out _))
+        {
+            return Descriptor.Outputs;
+        }
+
+        var ports = new List<string>(Descriptor.Outputs);
+        foreach (var port in DynamicOutputs(settings!))
+        {
+            if (!ports.Contains(port, StringComparer.Ordinal))
+            {
+                ports.Add(port);
+            }
+        }
+
+        return ports;
+    }
+
     public async Task<NodeResult> ExecuteAsync(NodeContext context, CancellationToken cancellationToken)
     {
         JsonNode? resolved;
@@ -63,6 +83,9 @@ public abstract class Node<TSettings> : INodeType
 
     /// <summary>Rules the schema cannot express (ranges, exclusive fields). Paths are JSON paths inside the config.</summary>
     protected virtual IEnumerable<ConfigProblem> ValidateSettings(TSettings settings) => [];
+
+    /// <summary>The ports a node's config adds to <see cref="NodeTypeAttribute.Outputs"/>, for types with <see cref="NodeTypeAttribute.DynamicOutputs"/>.</summary>
+    protected virtual IEnumerable<string> DynamicOutputs(TSettings settings) => [];
 
     /// <summary>Lets a node type refine its generated schema (descriptions, minimums) for the editor.</summary>
     protected virtual void RefineSchema(JsonObject schema)
@@ -187,6 +210,8 @@ public abstract class Node<TSettings> : INodeType
         return new NodeDescriptor(attribute.Id, attribute.DisplayName, attribute.Category, attribute.Description, schema, attribute.Outputs)
         {
             DefaultTimeoutMs = attribute.TimeoutMs,
+            DynamicOutputs = attribute.DynamicOutputs,
+            ManualStart = attribute.ManualStart,
         };
     }
 

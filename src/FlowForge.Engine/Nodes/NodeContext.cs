@@ -26,6 +26,12 @@ public sealed class NodeContext
     /// <summary>Outputs of the node's parents, keyed by node id.</summary>
     public required IReadOnlyDictionary<string, JsonNode?> Upstream { get; init; }
 
+    /// <summary>
+    /// The node's parents that ran (Succeeded, or Failed through their error port), in the order they finished by
+    /// the finish time the store recorded (ties in the flow's edge order); Skipped parents are left out.
+    /// </summary>
+    public IReadOnlyList<string> FinishedParents { get; init; } = [];
+
     /// <summary>Set when the node asked to wait earlier and the engine runs it again at that time.</summary>
     public DateTimeOffset? ResumedFromWaitUntil { get; init; }
 

@@ -13,4 +13,10 @@ public sealed record NodeDescriptor(
 {
     /// <summary>The type's own attempt timeout in milliseconds (from <see cref="NodeTypeAttribute.TimeoutMs"/>); 0 when it has none.</summary>
     public int DefaultTimeoutMs { get; init; }
+
+    /// <summary>True when a node's ports also come from its config; <see cref="INodeType.OutputsFor"/> gives them.</summary>
+    public bool DynamicOutputs { get; init; }
+
+    /// <summary>True for a trigger started by hand (see <see cref="NodeTypeAttribute.ManualStart"/>): a run that names no trigger starts at it.</summary>
+    public bool ManualStart { get; init; }
 }

@@ -17,4 +17,13 @@ public sealed class NodeTypeAttribute(string id, string displayName) : Attribute
 
     /// <summary>How long one attempt may run, in milliseconds, unless the node's <c>data.timeoutMs</c> says otherwise; 0 uses <c>Execution:DefaultTimeout</c>.</summary>
     public int TimeoutMs { get; init; }
+
+    /// <summary>
+    /// True when a node's ports also come from its config (a switch's cases): <see cref="Outputs"/> lists the
+    /// ports every node of the type has, and <see cref="INodeType.OutputsFor"/> a given node's full set.
+    /// </summary>
+    public bool DynamicOutputs { get; init; }
+
+    /// <summary>For a trigger: true when a person or a program starts it (the Run button, the API, the CLI) rather than an event.</summary>
+    public bool ManualStart { get; init; }
 }

@@ -463,6 +463,7 @@ public sealed partial class NodeExecutor(
             RunInput = inputs.RunInput,
             Input = inputs.Input,
             Upstream = inputs.Upstream,
+            FinishedParents = inputs.FinishedParents,
             ResumedFromWaitUntil = claim.ResumedFromWaitUntil,
             Time = time,
             Logger = _nodeLogger,

@@ -10,7 +10,7 @@ namespace FlowForge.Engine.Runs;
 /// the input keyed by parent for a join) is a fresh node over the one parsed document of that value:
 /// nothing is copied, so a join of many large outputs holds each of them once.
 /// </summary>
-internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Upstream)
+internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Upstream, IReadOnlyList<string> FinishedParents)
 {
     public static NodeInputs From(PlanNode node, ClaimedNode claim)
     {
@@ -41,7 +41,27 @@ internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnly
             input = keyed;
         }
 
-        return new NodeInputs(View(runInput), input, upstream);
+        return new NodeInputs(View(runInput), input, upstream, FinishOrder(node, claim));
+    }
+
+    /// <summary>The parents that ended, earliest first; a stable sort keeps the plan's parent order for equal times.</summary>
+    private static IReadOnlyList<string> FinishOrder(PlanNode node, ClaimedNode claim)
+    {
+        if (node.Parents.Count == 0)
+        {
+            return [];
+        }
+
+        var finished = new List<(string Id, DateTimeOffset At)>(node.Parents.Count);
+        foreach (var parent in node.Parents)
+        {
+            if (claim.DependencyFinishedAt.TryGetValue(parent, out var at))
+            {
+                finished.Add((parent, at));
+            }
+        }
+
+        return [.. finished.OrderBy(f => f.At).Select(f => f.Id)];
     }
 
     /// <summary>A new node over <paramref name="value"/>'s document; it reads the shared bytes until someone changes it.</summary>

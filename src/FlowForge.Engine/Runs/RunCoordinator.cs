@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Storage;
 
 namespace FlowForge.Engine.Runs;
@@ -15,13 +16,19 @@ public sealed class RunCoordinator(
     IRunQueries queries,
     OutboxDispatcher dispatcher,
     IRunEvents events,
+    INodeTypeRegistry nodeTypes,
     TimeProvider time)
 {
+    /// <summary>
+    /// Starts a run at the trigger it names (or the one <see cref="TriggerChoice"/> picks). Throws <see cref="FlowNotFoundException"/>,
+    /// <see cref="FlowInvalidException"/>, or <see cref="TriggerChoiceException"/> when the trigger cannot be picked.
+    /// </summary>
     public async Task<RunStart> StartAsync(StartRun request, CancellationToken cancellationToken)
     {
         var flow = await flows.GetAsync(request.FlowId, request.OwnerId, null, cancellationToken).ConfigureAwait(false)
             ?? throw new FlowNotFoundException(request.FlowId);
         var plan = await plans.GetPlanAsync(flow.Id, flow.Version, flow.Json, cancellationToken).ConfigureAwait(false);
+        var trigger = TriggerChoice.Resolve(plan, request.TriggerNodeId, nodeTypes);
         // The run's span parents every node span (through the traceparent its messages carry).
         using var activity = EngineTelemetry.Activities.StartActivity("run " + flow.Name, ActivityKind.Producer, request.TraceParent);
         activity?.SetTag("flowforge.run_id", request.RunId);
@@ -31,13 +38,18 @@ public sealed class RunCoordinator(
         var now = time.GetUtcNow();
         var input = request.Input?.ToJsonString() ?? "{}";
         var creation = await runs.CreateRunAsync(
-            new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now),
+            new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger },
             plan,
             cancellationToken).ConfigureAwait(false);
         if (creation.Created)
         {
             EngineTelemetry.RunsStarted.Add(1);
             events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
+            foreach (var change in creation.Changes)
+            {
+                events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, now));
+            }
+
             // The run is committed with its messages in the outbox: answer now, publish behind the answer.
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }

@@ -27,4 +27,8 @@ public sealed record ClaimedNode(
     /// back as a time wait.
     /// </summary>
     public bool ClaimedFromTimer { get; init; }
+    /// <summary>When each dependency that ended (Succeeded, or Failed through its error port) finished, as the store recorded it; Skipped ones are absent.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> DependencyFinishedAt { get; init; } = EmptyFinishTimes;
+
+    private static readonly IReadOnlyDictionary<string, DateTimeOffset> EmptyFinishTimes = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 }

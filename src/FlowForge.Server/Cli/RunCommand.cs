@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Json;
+using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
@@ -31,16 +32,17 @@ internal static class RunCommand
     {
         var file = ValidateCommand.FlowFileArgument();
         var input = new Option<string>("--input") { Description = "The run's input, a JSON object", HelpName = "JSON" };
+        var trigger = new Option<string>("--trigger") { Description = "The trigger node to start at [default: the flow's only trigger, or its only manual one]", HelpName = "NODE" };
         var data = new Option<string>("--data") { Description = "Keep the run in this folder's SQLite store [default: a scratch folder, deleted after]", HelpName = "DIR" };
-        var command = new Command("run", "Run a flow file in this process with live progress; exit 1 if the run fails") { file, input, data };
+        var command = new Command("run", "Run a flow file in this process with live progress; exit 1 if the run fails") { file, input, trigger, data };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(file), parse.GetValue(input), parse.GetValue(data), settings,
+            parse.GetRequiredValue(file), parse.GetValue(input), parse.GetValue(trigger), parse.GetValue(data), settings,
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string path, string? inputText, string? data, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string path, string? inputText, string? trigger, string? data, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (settings.FirstOrDefault(IsDeploymentSetting) is { } refused)
         {
@@ -75,7 +77,7 @@ internal static class RunCommand
         var scratch = data is null ? Directory.CreateTempSubdirectory("flowforge-run-") : null;
         try
         {
-            return await ExecuteAsync(path, json, input, data ?? scratch!.FullName, data is not null, settings, output, error, cancellationToken);
+            return await ExecuteAsync(path, json, input, trigger, data ?? scratch!.FullName, data is not null, settings, output, error, cancellationToken);
         }
         finally
         {
@@ -84,7 +86,7 @@ internal static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(
-        string path, string json, JsonNode? input, string dataDirectory, bool kept, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string path, string json, JsonNode? input, string? trigger, string dataDirectory, bool kept, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
         builder.Logging.ClearProviders();
@@ -135,13 +137,23 @@ internal static class RunCommand
 
         var flow = await host.Services.GetRequiredService<IFlowStore>().CreateAsync(LocalOwner, check.Document!.Name, json, cancellationToken);
         var plan = host.Services.GetRequiredService<FlowChecker>().Compile(check.Document, flow.Id, flow.Version);
+        try
+        {
+            trigger = TriggerChoice.Resolve(plan, trigger, host.Services.GetRequiredService<INodeTypeRegistry>());
+        }
+        catch (TriggerChoiceException ex)
+        {
+            await error.WriteLineAsync(ex.Message.Replace($"'{TriggerChoiceException.Field}'", "--trigger", StringComparison.Ordinal));
+            return FlowForgeCli.UsageError;
+        }
+
         await host.StartAsync(cancellationToken);
 
         var runId = Guid.CreateVersion7();
         await output.WriteLineAsync($"Running '{check.Document.Name}' ({plan.Nodes.Count} nodes)");
         return await FollowAsync(host, runId, plan, kept ? dataDirectory : null, output, error, async () =>
         {
-            await host.Services.GetRequiredService<RunCoordinator>().StartAsync(new StartRun(runId, LocalOwner, flow.Id, input, null), cancellationToken);
+            await host.Services.GetRequiredService<RunCoordinator>().StartAsync(new StartRun(runId, LocalOwner, flow.Id, input, null) { TriggerNodeId = trigger }, cancellationToken);
             return true;
         }, cancellationToken);
     }

@@ -24,7 +24,7 @@ internal static class RunEndpoints
         var flows = app.MapGroup("/api/flows/{flowId:guid}/runs").WithTags("Runs").RequireAuthorization();
         flows.MapPost("/", StartAsync)
             .Accepts<StartRunBody>("application/json")
-            .WithSummary("Starts a run of the flow's newest version: 202 once it is on disk. Honours Idempotency-Key and Prefer: wait=N.");
+            .WithSummary("Starts a run of the flow's newest version at the trigger 'trigger' names (default: its only trigger, or its only manual one): 202 once it is on disk. Honours Idempotency-Key and Prefer: wait=N.");
         flows.MapGet("/", ListAsync).WithSummary("The flow's runs, newest first, cursor paginated.");
 
         var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization();
@@ -73,6 +73,14 @@ internal static class RunEndpoints
                 "input");
         }
 
+        var trigger = body["trigger"];
+        if (trigger is not null && (trigger.GetValueKind() != JsonValueKind.String || trigger.GetValue<string>() is not { Length: > 0 } triggerId || triggerId.Length > flowLimits.Value.MaxIdLength))
+        {
+            return ApiProblems.BadRequest(
+                $"'trigger' must be the id of one of the flow's trigger nodes: text of 1 to {flowLimits.Value.MaxIdLength} characters. Leave it out to start at the flow's only manual trigger.",
+                TriggerChoiceException.Field);
+        }
+
         string? idempotencyKey = request.Headers["Idempotency-Key"];
         if (idempotencyKey is { Length: 0 or > MaxIdempotencyKeyLength })
         {
@@ -90,12 +98,16 @@ internal static class RunEndpoints
         try
         {
             start = await coordinator.StartAsync(
-                new StartRun(runId, owner, flowId, input?.DeepClone(), idempotencyKey, request.Headers.TraceParent),
+                new StartRun(runId, owner, flowId, input?.DeepClone(), idempotencyKey, request.Headers.TraceParent) { TriggerNodeId = trigger?.GetValue<string>() },
                 cancellationToken);
         }
         catch (FlowNotFoundException)
         {
             return ApiProblems.NotFound($"Flow {flowId}");
+        }
+        catch (TriggerChoiceException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message, TriggerChoiceException.Field);
         }
         catch (FlowInvalidException ex)
         {
@@ -262,7 +274,7 @@ internal static class RunEndpoints
         return true;
     }
 
-    internal sealed record StartRunBody(JsonObject? Input);
+    internal sealed record StartRunBody(JsonObject? Input, string? Trigger);
 
     internal sealed record RunAccepted(Guid RunId);
 

@@ -49,6 +49,23 @@ public static class TestPlans
         Node("handler", "core.set", parents: ["work"], children: []),
     ]);
 
+    /// <summary>
+    /// manual → prepare → shared; webhook → onlyWebhook → afterWebhook; webhook → shared; nightly → onlyNightly; shared → done.
+    /// Three triggers: shared is reached from manual and webhook, the others from one trigger each.
+    /// </summary>
+    public static ExecutionPlan SeveralTriggers(Guid flowId) => new(flowId, 1,
+    [
+        Node("manual", "trigger.manual", trigger: true, parents: [], children: [Edge("manual", Main, "prepare")]),
+        Node("webhook", "trigger.webhook", trigger: true, parents: [], children: [Edge("webhook", Main, "onlyWebhook"), Edge("webhook", Main, "shared")]),
+        Node("nightly", "trigger.schedule", trigger: true, parents: [], children: [Edge("nightly", Main, "onlyNightly")]),
+        Node("prepare", "core.set", parents: ["manual"], children: [Edge("prepare", Main, "shared")]),
+        Node("onlyWebhook", "core.noop", parents: ["webhook"], children: [Edge("onlyWebhook", Main, "afterWebhook")]),
+        Node("afterWebhook", "core.noop", parents: ["onlyWebhook"], children: []),
+        Node("onlyNightly", "core.noop", parents: ["nightly"], children: []),
+        Node("shared", "core.merge", parents: ["prepare", "webhook"], children: [Edge("shared", Main, "done")]),
+        Node("done", "core.noop", parents: ["shared"], children: []),
+    ]);
+
     private static PlanEdge Edge(string from, string port, string to) => new($"{from}-{port}-{to}", port, to);
 
     private static PlanNode Node(

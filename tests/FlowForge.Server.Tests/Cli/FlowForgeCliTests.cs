@@ -83,6 +83,31 @@ public sealed class FlowForgeCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_SeveralManualTriggersNoneNamed_ExitsTwoAskingForTrigger()
+    {
+        var flow = new FlowBuilder("two ways in").Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop")
+            .Chain("first", "a").Chain("second", "a").ToJsonObject();
+
+        var (exit, _, error) = await RunAsync("run", Write("two.flow.json", flow));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("with --trigger, one of: 'first', 'second'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_NamedTrigger_StartsThereAndSkipsTheOther()
+    {
+        var flow = new FlowBuilder("two ways in").Node("first", "trigger.manual").Node("second", "trigger.manual")
+            .Node("onlyFirst", "core.noop").Node("a", "core.noop")
+            .Chain("first", "onlyFirst", "a").Chain("second", "a").ToJsonObject();
+
+        var (exit, output, _) = await RunAsync("run", Write("two.flow.json", flow), "--trigger", "second");
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"onlyFirst\s+Skipped", output);
+    }
+
+    [Fact]
     public async Task Help_Root_ListsEveryCommandAndHowToGiveSettings()
     {
         var (exit, output, _) = await RunAsync("--help");
@@ -121,6 +146,7 @@ public sealed class FlowForgeCliTests : IDisposable
     [InlineData("migrate", "--store <sqlite|postgres|mysql>")]
     [InlineData("validate", "<FILE>")]
     [InlineData("run", "--input <JSON>")]
+    [InlineData("run", "--trigger <NODE>")]
     [InlineData("health", "--url <URL>")]
     [InlineData("completion", "<bash|zsh>")]
     public async Task Help_EachCommand_DescribesItsArgumentsAndOptions(string command, string expected)

@@ -63,7 +63,7 @@ public sealed class FlowEndpointsTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         var errors = (await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!.AsArray();
         var codes = errors.Select(e => e!["code"]!.GetValue<string>()).ToHashSet();
-        Assert.Contains("multiple_triggers", codes);
+        Assert.Contains("unreachable_node", codes);
         Assert.Contains("unknown_node_type", codes);
         Assert.Contains("invalid_config", codes);
         Assert.Contains("cycle", codes);

@@ -142,18 +142,28 @@ public sealed class GraphValidatorTests
     }
 
     [Fact]
-    public void Validate_TwoTriggers_NamesBoth()
+    public void Validate_TwoTriggersSharingADescendant_ReportsNoProblem()
     {
         var document = new FlowBuilder()
-            .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop")
+            .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop").Node("onlySecond", "core.noop")
+            .Chain("first", "a").Chain("second", "a").Chain("second", "onlySecond")
+            .ToDocument();
+
+        Assert.Empty(_validator.Validate(document));
+    }
+
+    [Fact]
+    public void Validate_NodeReachedFromNoTriggerOfSeveral_NamesItAndSaysAnyTrigger()
+    {
+        var document = new FlowBuilder()
+            .Node("first", "trigger.manual").Node("second", "trigger.manual").Node("a", "core.noop").Node("orphan", "core.noop")
             .Chain("first", "a").Chain("second", "a")
             .ToDocument();
 
         var problem = Assert.Single(_validator.Validate(document));
 
-        Assert.Equal(GraphProblemCodes.MultipleTriggers, problem.Code);
-        Assert.Equal(["first", "second"], problem.NodeIds);
-        Assert.Contains("first, second", problem.Message, StringComparison.Ordinal);
+        Assert.Equal((GraphProblemCodes.Unreachable, "orphan"), (problem.Code, problem.NodeId));
+        Assert.Contains("any trigger", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -221,6 +231,46 @@ public sealed class GraphValidatorTests
         Assert.Contains("true, false", problems[0].Message, StringComparison.Ordinal);
         Assert.Contains("without naming a port", problems[1].Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_SwitchEdgesFromCasePortsAndDefault_ReportsNoProblem()
+    {
+        var document = SwitchFlow().Edge("route", "other", port: "default").ToDocument();
+
+        Assert.Empty(_validator.Validate(document));
+    }
+
+    [Fact]
+    public void Validate_SwitchEdgeFromPortNoCaseNames_NamesTheEdgeAndTheCasePorts()
+    {
+        var document = SwitchFlow().Edge("route", "other", port: "refunded", id: "to-refunds").ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal((GraphProblemCodes.UnknownPort, "to-refunds", "route", "edges[2].sourceHandle"), (problem.Code, problem.EdgeId, problem.NodeId, problem.Field));
+        Assert.Contains("default, paid", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_SwitchEdgeWithoutPort_IsRefusedForWantOfMain()
+    {
+        var document = SwitchFlow().Edge("route", "other", id: "plain").ToDocument();
+
+        var problem = Assert.Single(_validator.Validate(document));
+
+        Assert.Equal((GraphProblemCodes.UnknownPort, "plain"), (problem.Code, problem.EdgeId));
+    }
+
+    private static FlowBuilder SwitchFlow() => new FlowBuilder()
+        .Node("t", "trigger.manual")
+        .Node("route", "core.switch", new JsonObject
+        {
+            ["value"] = "{{ input.status }}",
+            ["cases"] = new JsonArray(new JsonObject { ["port"] = "paid", ["equals"] = "paid" }),
+        })
+        .Node("paid", "core.noop").Node("other", "core.noop")
+        .Edge("t", "route")
+        .Edge("route", "paid", port: "paid");
 
     [Fact]
     public void Validate_PortOfNodeWithDefaultOutput_MustBeMain()
@@ -402,7 +452,7 @@ public sealed class GraphValidatorTests
             new HashSet<string>
             {
                 GraphProblemCodes.DuplicateNodeId, GraphProblemCodes.UnknownNodeType, GraphProblemCodes.EdgeTargetMissing,
-                GraphProblemCodes.MultipleTriggers, GraphProblemCodes.Unreachable, GraphProblemCodes.InvalidConfig,
+                GraphProblemCodes.Unreachable, GraphProblemCodes.InvalidConfig,
             },
             codes);
     }

@@ -122,11 +122,14 @@ public sealed class PlanCompilerTests
     }
 
     [Fact]
-    public void Compile_TwoStartNodes_Throws()
+    public void Compile_SeveralTriggers_ListsEveryNodeWithoutParentsAsTrigger()
     {
-        var document = new FlowBuilder().Node("t", "trigger.manual").Node("other", "core.noop").ToDocument();
+        var plan = PlanCompiler.Compile(FlowBuilder.FromFixture("several-triggers").ToDocument(), FlowId, 1);
 
-        Assert.Throws<InvalidOperationException>(() => PlanCompiler.Compile(document, FlowId, 1));
+        Assert.Equal(["manual", "webhook", "nightly"], plan.Triggers.Select(t => t.Id));
+        Assert.Equal("manual", plan.Trigger.Id);
+        Assert.All(plan.Triggers, t => Assert.True(t.IsTrigger));
+        Assert.Equal(2, plan["shared"].JoinCount);
     }
 
     [Fact]

@@ -15,7 +15,8 @@ public static class NodeContexts
         JsonNode? input = null,
         JsonNode? runInput = null,
         IReadOnlyDictionary<string, JsonNode?>? upstream = null,
-        DateTimeOffset? resumedFromWaitUntil = null) => new()
+        DateTimeOffset? resumedFromWaitUntil = null,
+        IReadOnlyList<string>? finishedParents = null) => new()
         {
             RunId = Guid.NewGuid(),
             NodeId = "node",
@@ -25,6 +26,7 @@ public static class NodeContexts
             Input = input,
             Upstream = upstream ?? new Dictionary<string, JsonNode?>(),
             ResumedFromWaitUntil = resumedFromWaitUntil,
+            FinishedParents = finishedParents ?? [],
             Time = new FakeTimeProvider(Now),
             Logger = NullLogger.Instance,
         };

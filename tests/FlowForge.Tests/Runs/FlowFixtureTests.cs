@@ -49,6 +49,24 @@ public sealed class FlowFixtureTests
                     new JsonObject { ["sku"] = "ink", ["price"] = 95, ["quantity"] = 1 }),
             },
             Output: ("summary", new JsonObject { ["text"] = "Order A-7 comes to 105", ["large"] = true, ["firstSku"] = "pen", ["order"] = "A-7" })),
+        ["if-merge"] = new(
+            Succeeds: ["trigger", "check", "approve", "merge"],
+            Skipped: ["reject", "notify"],
+            Input: new JsonObject { ["approved"] = true, ["reviewer"] = "Ada" },
+            Output: ("merge", new JsonObject { ["approve"] = new JsonObject { ["decision"] = "approved", ["by"] = "Ada" } })),
+        ["switch-default"] = new(
+            Succeeds: ["trigger", "route", "onOther", "merge"],
+            Skipped: ["onPaid", "onRefunded"],
+            Input: new JsonObject { ["status"] = "lost" },
+            Output: ("merge", new JsonObject { ["handled"] = "other", ["status"] = "lost" })),
+        ["several-triggers"] = new(
+            Succeeds: ["manual", "prepare", "shared", "done"],
+            Skipped: ["webhook", "onlyWebhook", "afterWebhook", "nightly", "onlyNightly"]),
+        ["filter-stops"] = new(
+            Succeeds: ["trigger", "large"],
+            Skipped: ["notify", "after"],
+            Input: new JsonObject { ["large"] = false },
+            Output: ("large", new JsonObject { ["passed"] = false })),
     };
 
     public static TheoryData<string> Fixtures => new(FlowBuilder.FixtureNames);
@@ -97,7 +115,9 @@ public sealed class FlowFixtureTests
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         Assert.Equal(
-            expected.Succeeds!.Order(StringComparer.Ordinal).Select(id => (id, NodeStatus.Succeeded)),
+            expected.Succeeds!.Select(id => (id, NodeStatus.Succeeded))
+                .Concat((expected.Skipped ?? []).Select(id => (id, NodeStatus.Skipped)))
+                .OrderBy(n => n.id, StringComparer.Ordinal),
             run.Nodes.OrderBy(n => n.NodeId, StringComparer.Ordinal).Select(n => (n.NodeId, n.Status)));
         if (expected.Output is ({ } node, { } output))
         {
@@ -106,9 +126,10 @@ public sealed class FlowFixtureTests
         }
     }
 
-    /// <summary>What a fixture does: the nodes that succeed (valid flows) or the problem codes it is refused with.</summary>
+    /// <summary>What a fixture does: the nodes that succeed and those skipped (valid flows), or the problem codes it is refused with.</summary>
     private sealed record Expectation(
         string[]? Succeeds = null,
+        string[]? Skipped = null,
         string[]? Problems = null,
         JsonObject? Input = null,
         (string Node, TimeSpan Duration)? Waits = null,

@@ -72,10 +72,10 @@ public sealed class EngineHarness : IAsyncDisposable
         return flow.Id;
     }
 
-    public async Task<Guid> StartRunAsync(Guid flowId, JsonObject? input = null, string? idempotencyKey = null)
+    public async Task<Guid> StartRunAsync(Guid flowId, JsonObject? input = null, string? idempotencyKey = null, string? trigger = null)
     {
         var start = await Services.GetRequiredService<RunCoordinator>().StartAsync(
-            new StartRun(Guid.CreateVersion7(), Owner, flowId, input, idempotencyKey), CancellationToken.None);
+            new StartRun(Guid.CreateVersion7(), Owner, flowId, input, idempotencyKey) { TriggerNodeId = trigger }, CancellationToken.None);
         return start.RunId;
     }
 
