@@ -3,6 +3,7 @@ using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
+using FlowForge.Server.Triggers;
 using FlowForge.Storage.Sql;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ internal static class CoreServices
         services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
         services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
         services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
+        services.AddScheduleOptions();
 
         services.AddSqlStorage(ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory));
         services.AddSelectedProviders(configuration, kinds);
