@@ -10,14 +10,20 @@ internal static class TriggerRules
     {
         var problems = new List<GraphProblem>();
         var ids = document.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var node in TriggerNodes.Webhooks(document))
+        for (var i = 0; i < document.Nodes.Count; i++)
         {
+            var node = document.Nodes[i];
+            if (node.Type != TriggerNodes.WebhookType)
+            {
+                continue;
+            }
+
             if (node.Config?["responseNode"] is System.Text.Json.Nodes.JsonValue value
                 && value.TryGetValue<string>(out var responseNode) && !ids.Contains(responseNode))
             {
                 problems.Add(new GraphProblem(GraphProblemCodes.InvalidConfig,
                     $"Node '{node.Id}': responseNode '{responseNode}' is not a node of this flow; name the node whose output answers the call.",
-                    node.Id, Field: "$.responseNode"));
+                    node.Id, Field: string.Create(System.Globalization.CultureInfo.InvariantCulture, $"nodes[{i}].data.config.responseNode")));
             }
         }
 

@@ -34,9 +34,9 @@ internal sealed class WebhookSecrets(IDataProtectionProvider protection)
         }
 
         var root = JsonPolicy.ParseStored(json);
-        var previous = previousJson is not null && MayHoldSecret(previousJson) ? Secrets(JsonPolicy.ParseStored(previousJson)).ToDictionary(s => s.NodeId, s => s.Secret) : [];
+        var previous = previousJson is not null && MayHoldSecret(previousJson) ? Secrets(JsonPolicy.ParseStored(previousJson)).ToDictionary(s => s.NodeId, s => s.Secret, StringComparer.Ordinal) : [];
         var changed = false;
-        foreach (var (nodeId, signature, secret) in Secrets(root).ToList())
+        foreach (var (nodeId, signature, secret, field) in Secrets(root).ToList())
         {
             if (secret == WebhookTriggerNode.MaskedSecret)
             {
@@ -44,7 +44,7 @@ internal sealed class WebhookSecrets(IDataProtectionProvider protection)
                 {
                     return (json, new GraphProblem(GraphProblemCodes.InvalidConfig,
                         $"Node '{nodeId}': signature.secret is \"{WebhookTriggerNode.MaskedSecret}\", which keeps a saved secret, but this node has none saved; send the secret itself.",
-                        nodeId, Field: "$.signature.secret"));
+                        nodeId, Field: field));
                 }
 
                 signature["secret"] = kept;
@@ -54,13 +54,13 @@ internal sealed class WebhookSecrets(IDataProtectionProvider protection)
                 // Sealed text is only ever written by the server; one sent back could be another node's, so it is refused.
                 return (json, new GraphProblem(GraphProblemCodes.InvalidConfig,
                     $"Node '{nodeId}': signature.secret must be the secret itself or \"{WebhookTriggerNode.MaskedSecret}\" to keep the saved one.",
-                    nodeId, Field: "$.signature.secret"));
+                    nodeId, Field: field));
             }
             else if (secret.Length > MaxSecretLength)
             {
                 return (json, new GraphProblem(GraphProblemCodes.InvalidConfig,
                     $"Node '{nodeId}': signature.secret has {secret.Length} characters; at most {MaxSecretLength} are allowed.",
-                    nodeId, Field: "$.signature.secret"));
+                    nodeId, Field: field));
             }
             else
             {
@@ -82,7 +82,7 @@ internal sealed class WebhookSecrets(IDataProtectionProvider protection)
         }
 
         var root = JsonPolicy.ParseStored(storedJson);
-        foreach (var (_, signature, _) in Secrets(root).ToList())
+        foreach (var (_, signature, _, _) in Secrets(root).ToList())
         {
             signature["secret"] = WebhookTriggerNode.MaskedSecret;
         }
@@ -111,21 +111,26 @@ internal sealed class WebhookSecrets(IDataProtectionProvider protection)
     private static bool MayHoldSecret(string json) =>
         json.Contains(TriggerNodes.WebhookType, StringComparison.Ordinal) && json.Contains("\"secret\"", StringComparison.Ordinal);
 
-    private static IEnumerable<(string NodeId, JsonObject Signature, string Secret)> Secrets(JsonNode? root)
+    private static IEnumerable<(string NodeId, JsonObject Signature, string Secret, string Field)> Secrets(JsonNode? root)
     {
         if (root?["nodes"] is not JsonArray nodes)
         {
             yield break;
         }
 
-        foreach (var node in nodes.OfType<JsonObject>())
+        for (var i = 0; i < nodes.Count; i++)
         {
+            if (nodes[i] is not JsonObject node)
+            {
+                continue;
+            }
+
             if (node["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String && type.GetValue<string>() == TriggerNodes.WebhookType
                 && node["id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String
                 && node["data"]?["config"]?["signature"] is JsonObject signature
                 && signature["secret"] is JsonValue secret && secret.GetValueKind() == JsonValueKind.String)
             {
-                yield return (id.GetValue<string>(), signature, secret.GetValue<string>());
+                yield return (id.GetValue<string>(), signature, secret.GetValue<string>(), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"nodes[{i}].data.config.signature.secret"));
             }
         }
     }

@@ -273,6 +273,7 @@ public sealed class WebhookTriggerTests
         Assert.Equal(HttpStatusCode.BadRequest, maskedOnCreate.StatusCode);
         var error = (await maskedOnCreate.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![0]!;
         Assert.Equal("hook", error["nodeId"]!.GetValue<string>());
+        Assert.Equal("nodes[0].data.config.signature.secret", error["field"]!.GetValue<string>());
     }
 
     [Fact]
@@ -308,7 +309,7 @@ public sealed class WebhookTriggerTests
         Assert.Equal(HttpStatusCode.BadRequest, saved.StatusCode);
         var error = (await saved.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![0]!;
         Assert.Equal("hook", error["nodeId"]!.GetValue<string>());
-        Assert.Equal("$.responseNode", error["field"]!.GetValue<string>());
+        Assert.Equal("nodes[0].data.config.responseNode", error["field"]!.GetValue<string>());
     }
 
     [Fact]
