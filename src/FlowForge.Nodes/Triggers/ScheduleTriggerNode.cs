@@ -6,12 +6,22 @@ namespace FlowForge.Nodes.Triggers;
 
 [NodeType("trigger.schedule", "Schedule Trigger", Category = NodeCategory.Trigger,
     Description = "Starts the flow on a schedule while the flow is active: a cron expression (with seconds, in a time zone) or a fixed interval. Each due time fires once, however many workers run; after downtime, 'missed' says whether to skip the missed times or run once for them. Passes { dueAt, firedAt, missed } on.")]
-public sealed class ScheduleTriggerNode(IOptions<ScheduleOptions> options) : Node<ScheduleTriggerNode.Settings>
+public sealed class ScheduleTriggerNode : Node<ScheduleTriggerNode.Settings>
 {
     public const long MaxEveryMs = 30L * 24 * 60 * 60 * 1000;
 
     public const string MissedSkip = "skip";
     public const string MissedRunOnce = "runOnce";
+
+    private readonly IOptions<ScheduleOptions> _options;
+
+    /// <summary>With the default <see cref="ScheduleOptions"/>, where none are registered (tools that only read flows).</summary>
+    public ScheduleTriggerNode()
+        : this(Options.Create(new ScheduleOptions()))
+    {
+    }
+
+    public ScheduleTriggerNode(IOptions<ScheduleOptions> options) => _options = options;
 
     public sealed record Settings(string? Cron = null, long? EveryMs = null, string? TimeZone = null, string Missed = MissedSkip);
 
@@ -25,7 +35,7 @@ public sealed class ScheduleTriggerNode(IOptions<ScheduleOptions> options) : Nod
             yield return new ConfigProblem("$.missed", $"missed must be \"{MissedSkip}\" or \"{MissedRunOnce}\", but it is \"{settings.Missed}\"");
         }
 
-        if (Schedule.TryCreate(settings, options.Value.MinIntervalMs, out var problem) is null)
+        if (Schedule.TryCreate(settings, _options.Value.MinIntervalMs, out var problem) is null)
         {
             yield return problem!;
         }
@@ -45,7 +55,7 @@ public sealed class ScheduleTriggerNode(IOptions<ScheduleOptions> options) : Nod
 
         if (properties["everyMs"] is JsonObject every)
         {
-            every["minimum"] = options.Value.MinIntervalMs;
+            every["minimum"] = _options.Value.MinIntervalMs;
             every["maximum"] = MaxEveryMs;
             every["description"] = "Fire every this many milliseconds (counted from 1970-01-01 UTC). Set this or cron.";
         }
