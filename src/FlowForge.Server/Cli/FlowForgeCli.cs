@@ -3,7 +3,7 @@ using System.CommandLine.Help;
 
 namespace FlowForge.Server.Cli;
 
-/// <summary>The <c>flowforge</c> command: serve, migrate, validate, run, health, completion.</summary>
+/// <summary>The <c>flowforge</c> command: serve, migrate, validate, run, flows, health, completion.</summary>
 public static class FlowForgeCli
 {
     /// <summary>Exit code of a command line that could not be understood (unknown option, missing argument, bad value).</summary>
@@ -60,6 +60,7 @@ public static class FlowForgeCli
         root.Subcommands.Add(MigrateCommand.Create(settings));
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(RunCommand.Create(settings));
+        root.Subcommands.Add(FlowsCommand.Create(settings));
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
 
