@@ -38,6 +38,8 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IWorkerStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<ITriggerStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IWebhookKeyStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<ISqlStorage>());
         return services;
     }

@@ -3,7 +3,7 @@ using System.CommandLine.Help;
 
 namespace FlowForge.Server.Cli;
 
-/// <summary>The <c>flowforge</c> command: serve, migrate, validate, run, runs, health, completion.</summary>
+/// <summary>The <c>flowforge</c> command: serve, migrate, validate, run, runs, flows, health, completion.</summary>
 public static class FlowForgeCli
 {
     /// <summary>Exit code of a command line that could not be understood (unknown option, missing argument, bad value).</summary>
@@ -61,6 +61,7 @@ public static class FlowForgeCli
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(RunCommand.Create(settings));
         root.Subcommands.Add(RunsCommand.Create(settings));
+        root.Subcommands.Add(FlowsCommand.Create(settings));
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(CompletionCommand.Create());
 

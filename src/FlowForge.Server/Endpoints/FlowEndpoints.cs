@@ -1,9 +1,10 @@
 using System.Text.Json;
 using FlowForge.Engine.Graphs;
-using FlowForge.Engine.Json;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
+using FlowForge.Server.Triggers;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Endpoints;
 
@@ -21,37 +22,104 @@ internal static class FlowEndpoints
             .Accepts<JsonElement>("application/json")
             .WithSummary("Saves a new version of a flow; runs already started keep theirs.");
         group.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Deletes a flow; its runs keep their pinned version.");
+        group.MapPost("/{id:guid}/activate", ActivateAsync)
+            .WithSummary("Turns the flow's webhook and schedule triggers on; they always run the newest version.");
+        group.MapPost("/{id:guid}/deactivate", DeactivateAsync)
+            .WithSummary("Turns the flow's webhook and schedule triggers off: its webhook URLs answer 404 and no schedule fires.");
         return app;
     }
 
     private static async Task<Results<Created<FlowSaved>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, IFlowStore flows, FlowChecker checker, CancellationToken cancellationToken)
+        HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (check, json, problem) = await ReadFlowAsync(request, checker, cancellationToken);
+        var (check, json, problem) = await ReadFlowAsync(request, checker, secrets, null, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
         var saved = await flows.CreateAsync(request.HttpContext.User.UserId(), check!.Document!.Name, json!, cancellationToken);
+        await EnsureWebhookKeysAsync(saved.Id, check.Document, keys, time, cancellationToken);
         return TypedResults.Created($"/api/flows/{saved.Id}", new FlowSaved(saved.Id, saved.Version));
     }
 
     private static async Task<Results<Ok<FlowSaved>, ProblemHttpResult>> UpdateAsync(
-        Guid id, HttpRequest request, IFlowStore flows, FlowChecker checker, CancellationToken cancellationToken)
+        Guid id, HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (check, json, problem) = await ReadFlowAsync(request, checker, cancellationToken);
+        var owner = request.HttpContext.User.UserId();
+        var previous = await flows.GetAsync(id, owner, null, cancellationToken);
+        if (previous is null)
+        {
+            return ApiProblems.NotFound($"Flow {id}");
+        }
+
+        var (check, json, problem) = await ReadFlowAsync(request, checker, secrets, previous.Json, cancellationToken);
         if (problem is not null)
         {
             return problem;
         }
 
-        var saved = await flows.AddVersionAsync(id, request.HttpContext.User.UserId(), check!.Document!.Name, json!, cancellationToken);
-        return saved is null ? ApiProblems.NotFound($"Flow {id}") : TypedResults.Ok(new FlowSaved(saved.Id, saved.Version));
+        // Active triggers follow the newest version: webhooks and schedules read it at each call and firing.
+        var saved = await flows.AddVersionAsync(id, owner, check!.Document!.Name, json!, cancellationToken);
+        if (saved is null)
+        {
+            return ApiProblems.NotFound($"Flow {id}");
+        }
+
+        await EnsureWebhookKeysAsync(saved.Id, check.Document, keys, time, cancellationToken);
+        return TypedResults.Ok(new FlowSaved(saved.Id, saved.Version));
+    }
+
+    private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> ActivateAsync(
+        Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys, FlowChecker checker,
+        IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var owner = context.User.UserId();
+        var flow = await flows.GetAsync(id, owner, null, cancellationToken);
+        if (flow is null)
+        {
+            return ApiProblems.NotFound($"Flow {id}");
+        }
+
+        var check = checker.Check(flow.Json);
+        if (!check.IsValid)
+        {
+            return ApiProblems.InvalidFlow(check.Problems);
+        }
+
+        if (!TriggerRules.HasActivatableTrigger(check.Document!))
+        {
+            return ApiProblems.BadRequest(
+                $"Flow {id} has no webhook or schedule trigger, so there is nothing to activate; add a '{TriggerNodes.WebhookType}' or '{TriggerNodes.ScheduleType}' node (a manual trigger runs through POST /api/flows/{id}/runs).",
+                "nodes");
+        }
+
+        var allKeys = await EnsureWebhookKeysAsync(id, check.Document!, keys, time, cancellationToken);
+        var activation = await triggers.SetActiveAsync(id, owner, true, time.GetUtcNow(), cancellationToken);
+        return activation is null
+            ? ApiProblems.NotFound($"Flow {id}")
+            : TypedResults.Ok(new FlowTriggerState(id, activation.Active, WebhookUrls(context.Request, webhooks.Value, check.Document!, allKeys)));
+    }
+
+    private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> DeactivateAsync(
+        Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys, FlowChecker checker,
+        IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var activation = await triggers.SetActiveAsync(id, context.User.UserId(), false, time.GetUtcNow(), cancellationToken);
+        if (activation is null)
+        {
+            return ApiProblems.NotFound($"Flow {id}");
+        }
+
+        var flow = await flows.GetAsync(id, context.User.UserId(), null, cancellationToken);
+        var document = flow is null ? null : FlowParser.Parse(flow.Json).Document;
+        var urls = document is null ? [] : WebhookUrls(context.Request, webhooks.Value, document, await keys.ListWebhookKeysAsync(id, cancellationToken));
+        return TypedResults.Ok(new FlowTriggerState(id, activation.Active, urls));
     }
 
     private static async Task<Results<Ok<FlowDetails>, ProblemHttpResult>> GetAsync(
-        Guid id, int? version, HttpContext context, IFlowStore flows, CancellationToken cancellationToken)
+        Guid id, int? version, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys,
+        IOptions<WebhookOptions> webhooks, CancellationToken cancellationToken)
     {
         if (version is < 1)
         {
@@ -64,7 +132,13 @@ internal static class FlowEndpoints
             return ApiProblems.NotFound(version is null ? $"Flow {id}" : $"Version {version} of flow {id}");
         }
 
-        return TypedResults.Ok(new FlowDetails(flow.Id, flow.Name, flow.Version, flow.CreatedAt, flow.UpdatedAt, JsonPolicy.ParseStoredElement(flow.Json)));
+        var activation = await triggers.GetActivationAsync(id, context.User.UserId(), cancellationToken);
+        var document = FlowParser.Parse(flow.Json).Document;
+        IReadOnlyList<WebhookUrl> urls = document is not null && TriggerNodes.Webhooks(document).Any()
+            ? WebhookUrls(context.Request, webhooks.Value, document, await keys.ListWebhookKeysAsync(id, cancellationToken))
+            : [];
+        return TypedResults.Ok(new FlowDetails(
+            flow.Id, flow.Name, flow.Version, flow.CreatedAt, flow.UpdatedAt, activation?.Active ?? false, urls, WebhookSecrets.Mask(flow.Json)));
     }
 
     private static async Task<Results<Ok<Page<FlowSummary>>, ProblemHttpResult>> ListAsync(
@@ -97,8 +171,23 @@ internal static class FlowEndpoints
         return TypedResults.NoContent();
     }
 
+    private static async Task<IReadOnlyList<WebhookKey>> EnsureWebhookKeysAsync(
+        Guid flowId, FlowDocument document, IWebhookKeyStore keys, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var candidates = TriggerNodes.Webhooks(document).Select(n => WebhookKeys.Create(n.Id)).ToList();
+        return candidates.Count == 0 ? [] : await keys.EnsureWebhookKeysAsync(flowId, candidates, time.GetUtcNow(), cancellationToken);
+    }
+
+    private static List<WebhookUrl> WebhookUrls(HttpRequest request, WebhookOptions options, FlowDocument document, IReadOnlyList<WebhookKey> keys)
+    {
+        var byNode = keys.ToDictionary(k => k.NodeId, k => k.Key, StringComparer.Ordinal);
+        return [.. TriggerNodes.Webhooks(document)
+            .Where(n => byNode.ContainsKey(n.Id))
+            .Select(n => new WebhookUrl(n.Id, TriggerRules.WebhookUrl(request, options, byNode[n.Id])))];
+    }
+
     private static async Task<(FlowCheck? Check, string? Json, ProblemHttpResult? Problem)> ReadFlowAsync(
-        HttpRequest request, FlowChecker checker, CancellationToken cancellationToken)
+        HttpRequest request, FlowChecker checker, WebhookSecrets secrets, string? previousJson, CancellationToken cancellationToken)
     {
         var (json, problem) = await JsonBody.ReadTextAsync(request, cancellationToken);
         if (problem is not null)
@@ -112,10 +201,27 @@ internal static class FlowEndpoints
         }
 
         var check = checker.Check(json);
-        return check.IsValid ? (check, json, null) : (null, null, ApiProblems.InvalidFlow(check.Problems));
+        if (!check.IsValid)
+        {
+            return (null, null, ApiProblems.InvalidFlow(check.Problems));
+        }
+
+        if (TriggerRules.Check(check.Document!) is { Count: > 0 } problems)
+        {
+            return (null, null, ApiProblems.InvalidFlow(problems));
+        }
+
+        var (sealedJson, secretProblem) = secrets.Seal(json, check.Document!, previousJson);
+        return secretProblem is null ? (check, sealedJson, null) : (null, null, ApiProblems.InvalidFlow([secretProblem]));
     }
 
     internal sealed record FlowSaved(Guid Id, int Version);
 
-    internal sealed record FlowDetails(Guid Id, string Name, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, JsonElement Definition);
+    /// <summary>A flow version; <see cref="Webhooks"/> lists the URLs of its webhook triggers, which answer while <see cref="Active"/>.</summary>
+    internal sealed record FlowDetails(
+        Guid Id, string Name, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Active, IReadOnlyList<WebhookUrl> Webhooks, JsonElement Definition);
+
+    internal sealed record FlowTriggerState(Guid Id, bool Active, IReadOnlyList<WebhookUrl> Webhooks);
+
+    internal sealed record WebhookUrl(string NodeId, string Url);
 }

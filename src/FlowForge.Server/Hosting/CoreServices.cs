@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Nodes.Core.Code;
+using FlowForge.Server.Triggers;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sqlite;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ internal static class CoreServices
         services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
         services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
         services.AddValidatedOptions<CodeOptions, CodeOptionsValidator>(CodeOptions.Section);
+        services.AddScheduleOptions();
 
         var storage = ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory);
         services.AddSqlStorage(storage);

@@ -5,6 +5,7 @@ using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
 using FlowForge.Server.Realtime;
+using FlowForge.Server.Triggers;
 using FlowForge.Storage.Sql;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -80,6 +81,12 @@ public static class FlowForgeApp
         {
             services.AddSignalR();
             services.AddHostedService<RunEventForwarder>();
+            services.AddWebhookTriggers();
+        }
+
+        if (kinds.ExecutesWork)
+        {
+            services.AddScheduleTriggers();
         }
 
         var app = builder.Build();
@@ -99,6 +106,7 @@ public static class FlowForgeApp
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();
+            app.MapWebhookEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
         }
 

@@ -89,7 +89,7 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         "@ids" => "[1,2]",
         "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" or "@workerId" => Guid.NewGuid(),
         "@nodeId" or "@idempotencyKey" or "@email" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
-            or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" => "x",
+            or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
             or "@attempt" or "@remainingNodes" => 1,
         _ => 1_000_000L,

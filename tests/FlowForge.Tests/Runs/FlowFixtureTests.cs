@@ -67,6 +67,19 @@ public sealed class FlowFixtureTests
             Skipped: ["notify", "after"],
             Input: new JsonObject { ["large"] = false },
             Output: ("large", new JsonObject { ["passed"] = false })),
+        ["webhook-echo"] = new(
+            Succeeds: ["hook", "reply", "audit"],
+            Input: new JsonObject { ["method"] = "POST", ["body"] = new JsonObject { ["name"] = "Ada" } },
+            Output: ("reply", new JsonObject
+            {
+                ["status"] = 201,
+                ["headers"] = new JsonObject { ["X-Flow"] = "echo" },
+                ["body"] = new JsonObject { ["greeting"] = "Hello Ada" },
+            })),
+        ["schedule-every-ten-seconds"] = new(
+            Succeeds: ["clock", "stamp"],
+            Input: new JsonObject { ["dueAt"] = "2030-01-01T08:00:00Z", ["missed"] = false },
+            Output: ("stamp", new JsonObject { ["due"] = "2030-01-01T08:00:00Z" })),
     };
 
     public static TheoryData<string> Fixtures => new(FlowBuilder.FixtureNames);

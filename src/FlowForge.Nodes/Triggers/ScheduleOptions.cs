@@ -1,0 +1,22 @@
+namespace FlowForge.Nodes.Triggers;
+
+/// <summary>How schedule triggers fire, bound to section <c>Schedules</c>.</summary>
+public sealed class ScheduleOptions
+{
+    public const string Section = "Schedules";
+
+    /// <summary>Whether this process fires schedules (worker and embedded roles). Turn off on workers that should only execute.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The shortest <c>everyMs</c> a schedule trigger may have.</summary>
+    public long MinIntervalMs { get; set; } = 1_000;
+
+    /// <summary>How often each worker looks for due times, in milliseconds.</summary>
+    public int PollIntervalMs { get; set; } = 1_000;
+
+    /// <summary>A due time noticed later than this (the processes were down) counts as missed and follows the node's <c>missed</c> policy.</summary>
+    public int MissedAfterMs { get; set; } = 60_000;
+
+    /// <summary>Most active flows one pass of the scheduler reads.</summary>
+    public int MaxActiveFlows { get; set; } = 10_000;
+}

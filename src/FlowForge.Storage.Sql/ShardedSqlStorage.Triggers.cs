@@ -1,0 +1,34 @@
+using FlowForge.Engine.Storage;
+
+namespace FlowForge.Storage.Sql;
+
+/// <summary>Activation, webhook keys and schedule firings live beside the flows, on shard 0.</summary>
+public sealed partial class ShardedSqlStorage
+{
+    public Task<FlowActivation?> SetActiveAsync(Guid flowId, Guid ownerId, bool active, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Home.SetActiveAsync(flowId, ownerId, active, now, cancellationToken);
+
+    public Task<FlowActivation?> GetActivationAsync(Guid flowId, Guid ownerId, CancellationToken cancellationToken) =>
+        Home.GetActivationAsync(flowId, ownerId, cancellationToken);
+
+    public Task<IReadOnlyList<ActiveFlow>> ListActiveFlowsAsync(int limit, CancellationToken cancellationToken) =>
+        Home.ListActiveFlowsAsync(limit, cancellationToken);
+
+    public Task<DateTimeOffset?> LastFiringAsync(Guid flowId, string nodeId, CancellationToken cancellationToken) =>
+        Home.LastFiringAsync(flowId, nodeId, cancellationToken);
+
+    public Task<bool> TryClaimFiringAsync(TriggerFiring firing, CancellationToken cancellationToken) =>
+        Home.TryClaimFiringAsync(firing, cancellationToken);
+
+    public Task SetFiringRunAsync(Guid flowId, string nodeId, DateTimeOffset dueAt, Guid runId, CancellationToken cancellationToken) =>
+        Home.SetFiringRunAsync(flowId, nodeId, dueAt, runId, cancellationToken);
+
+    public Task<IReadOnlyList<WebhookKey>> EnsureWebhookKeysAsync(Guid flowId, IReadOnlyList<NewWebhookKey> candidates, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Home.EnsureWebhookKeysAsync(flowId, candidates, now, cancellationToken);
+
+    public Task<IReadOnlyList<WebhookKey>> ListWebhookKeysAsync(Guid flowId, CancellationToken cancellationToken) =>
+        Home.ListWebhookKeysAsync(flowId, cancellationToken);
+
+    public Task<WebhookTarget?> FindWebhookAsync(string keyHash, CancellationToken cancellationToken) =>
+        Home.FindWebhookAsync(keyHash, cancellationToken);
+}

@@ -1,0 +1,81 @@
+using FlowForge.Engine.Storage;
+using FlowForge.Providers.Tests.Infrastructure;
+
+namespace FlowForge.Providers.Tests.Compliance;
+
+/// <summary>Flow activation, webhook keys found by hash only while the flow is active, and schedule firings claimed once.</summary>
+public abstract class TriggerStoreCompliance(StorageProvider provider) : StoreCompliance(provider)
+{
+    private const string Json = """{"name":"f","nodes":[],"edges":[]}""";
+
+    [Fact]
+    public async Task SetActiveAsync_ActivateTwiceThenDeactivate_KeepsFirstActivationTimeAndListsOnlyWhileActive()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+
+        var first = await Store.SetActiveAsync(flow.Id, Owner, true, T0, CancellationToken.None);
+        var again = await Store.SetActiveAsync(flow.Id, Owner, true, T0.AddHours(1), CancellationToken.None);
+        var listed = await Store.ListActiveFlowsAsync(100, CancellationToken.None);
+        var stranger = await Store.SetActiveAsync(flow.Id, Guid.NewGuid(), false, T0, CancellationToken.None);
+        var off = await Store.SetActiveAsync(flow.Id, Owner, false, T0.AddHours(2), CancellationToken.None);
+
+        Assert.Equal(new FlowActivation(flow.Id, true, T0), first);
+        Assert.Equal(T0, again!.ActivatedAt);
+        var active = Assert.Single(listed);
+        Assert.Equal((flow.Id, Owner, 1, Json, T0), (active.FlowId, active.OwnerId, active.Version, active.Json, active.ActivatedAt));
+        Assert.Null(stranger);
+        Assert.False(off!.Active);
+        Assert.Empty(await Store.ListActiveFlowsAsync(100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EnsureWebhookKeysAsync_SecondCandidateForANode_KeepsTheFirstKey()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+
+        await Store.EnsureWebhookKeysAsync(flow.Id, [new NewWebhookKey("hook", "first-key", "hash-1")], T0, CancellationToken.None);
+        var keys = await Store.EnsureWebhookKeysAsync(
+            flow.Id, [new NewWebhookKey("hook", "second-key", "hash-2"), new NewWebhookKey("other", "other-key", "hash-3")], T0, CancellationToken.None);
+
+        Assert.Equal([("hook", "first-key"), ("other", "other-key")], keys.Select(k => (k.NodeId, k.Key)).OrderBy(k => k.NodeId, StringComparer.Ordinal));
+        Assert.Equal(keys, await Store.ListWebhookKeysAsync(flow.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task FindWebhookAsync_ByHash_OnlyWhileTheFlowIsActiveAndNotDeleted()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+        await Store.EnsureWebhookKeysAsync(flow.Id, [new NewWebhookKey("hook", "key", "hash")], T0, CancellationToken.None);
+
+        var inactive = await Store.FindWebhookAsync("hash", CancellationToken.None);
+        await Store.SetActiveAsync(flow.Id, Owner, true, T0, CancellationToken.None);
+        var active = await Store.FindWebhookAsync("hash", CancellationToken.None);
+        var byKeyText = await Store.FindWebhookAsync("key", CancellationToken.None);
+        await Store.DeleteAsync(flow.Id, Owner, CancellationToken.None);
+        var deleted = await Store.FindWebhookAsync("hash", CancellationToken.None);
+
+        Assert.Null(inactive);
+        Assert.Equal(new WebhookTarget(flow.Id, Owner, "hook"), active);
+        Assert.Null(byKeyText);
+        Assert.Null(deleted);
+    }
+
+    [Fact]
+    public async Task TryClaimFiringAsync_SameDueTimeFromManyClaimers_ExactlyOneWins()
+    {
+        var flowId = Guid.NewGuid();
+        var due = T0.AddMinutes(1);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            Store.TryClaimFiringAsync(new TriggerFiring(flowId, "clock", due, T0.AddMilliseconds(i)), CancellationToken.None)));
+        var otherNode = await Store.TryClaimFiringAsync(new TriggerFiring(flowId, "other", due, T0), CancellationToken.None);
+        var nextDue = await Store.TryClaimFiringAsync(new TriggerFiring(flowId, "clock", due.AddMinutes(1), T0), CancellationToken.None);
+        await Store.SetFiringRunAsync(flowId, "clock", due, Guid.NewGuid(), CancellationToken.None);
+
+        Assert.Equal(1, claims.Count(c => c));
+        Assert.True(otherNode);
+        Assert.True(nextDue);
+        Assert.Equal(due.AddMinutes(1), await Store.LastFiringAsync(flowId, "clock", CancellationToken.None));
+        Assert.Null(await Store.LastFiringAsync(flowId, "nowhere", CancellationToken.None));
+    }
+}
