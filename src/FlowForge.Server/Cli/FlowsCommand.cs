@@ -47,7 +47,7 @@ internal static class FlowsCommand
         IHost host;
         try
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), "data");
+            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), "data", "flowforge flows");
             host = builder.Build();
             ValidatedOptions.ValidateNow(host.Services);
         }

@@ -4,6 +4,7 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
 using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Sqlite;
 
 namespace FlowForge.Server.Cli;
 
@@ -42,7 +43,7 @@ internal static class RunsCommand
         IHost host;
         try
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory);
+            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory, "flowforge runs retry");
             host = builder.Build();
             ValidatedOptions.ValidateNow(host.Services);
         }
@@ -53,6 +54,16 @@ internal static class RunsCommand
         }
 
         using var _ = host;
+        try
+        {
+            host.Services.GetRequiredService<DataFolderLock>();
+        }
+        catch (DataFolderInUseException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
         await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
         var run = await host.Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, cancellationToken);
         if (run is null)
