@@ -102,7 +102,7 @@ internal static class FlowEndpoints
     }
 
     private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> DeactivateAsync(
-        Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys, FlowChecker checker,
+        Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys,
         IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
     {
         var activation = await triggers.SetActiveAsync(id, context.User.UserId(), false, time.GetUtcNow(), cancellationToken);

@@ -89,20 +89,30 @@ public sealed class ScheduleTriggerTests
     }
 
     [Fact]
-    public async Task FireDue_AfterDowntimeWithRunOnce_OneRunForAllMissedTimes()
+    public async Task FireDue_RestartAfterDowntimeWithRunOnce_OneRunForAllMissedTimes()
     {
-        await using var server = await TestServer.StartAsync("--Schedules:Enabled=false", "--Schedules:MissedAfterMs=5000");
-        using var client = await server.CreateUserClientAsync();
-        var flowId = await TriggerFlows.CreateAsync(client, EveryMinute("runOnce"));
-        await TriggerFlows.ActivateAsync(client, flowId);
-        var firer = server.App.Services.GetRequiredService<ScheduleFirer>();
-        var lastMissed = NextBoundary(await ActivatedAtAsync(server, flowId), Minute) + (10 * Minute);
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        string[] settings = ["--Storage:Provider=postgres", $"--Storage:ConnectionString={database.ConnectionString}", "--Schedules:Enabled=false", "--Schedules:MissedAfterMs=5000"];
+        Guid flowId;
+        DateTimeOffset lastMissed;
+        string email = $"owner-{Guid.NewGuid():N}@example.com";
+        await using (var before = await TestServer.StartAsync(settings))
+        {
+            using var owner = await before.CreateUserClientAsync(email);
+            flowId = await TriggerFlows.CreateAsync(owner, EveryMinute("runOnce"));
+            await TriggerFlows.ActivateAsync(owner, flowId);
+            lastMissed = NextBoundary(await ActivatedAtAsync(before, flowId), Minute) + (10 * Minute);
+        }
 
+        // A new process on the same database, ten minutes of due times later.
+        await using var after = await TestServer.StartAsync(settings);
+        var firer = after.App.Services.GetRequiredService<ScheduleFirer>();
         var afterDowntime = await firer.FireDueAsync(lastMissed + TimeSpan.FromSeconds(30), CancellationToken.None);
         var again = await firer.FireDueAsync(lastMissed + TimeSpan.FromSeconds(31), CancellationToken.None);
 
         Assert.Equal(1, afterDowntime);
         Assert.Equal(0, again);
+        using var client = await SignInAsync(after, email);
         var run = Assert.Single(await TriggerFlows.RunsOfAsync(client, flowId))!;
         var input = (await TriggerFlows.FinishedRunAsync(client, run["id"]!.GetValue<Guid>()))["input"]!;
         Assert.True(input["missed"]!.GetValue<bool>());
@@ -202,6 +212,14 @@ public sealed class ScheduleTriggerTests
         var error = (await saved.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![0]!;
         Assert.Equal("clock", error["nodeId"]!.GetValue<string>());
         Assert.Equal($"nodes[0].data.config.{field}", error["field"]!.GetValue<string>());
+    }
+
+    private static async Task<HttpClient> SignInAsync(TestServer server, string email)
+    {
+        using var anonymous = server.CreateClient();
+        var response = await anonymous.PostAsJsonAsync("/api/auth/token", new { email, password = "correct horse battery" });
+        response.EnsureSuccessStatusCode();
+        return server.CreateClient((await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>());
     }
 
     private static async Task<DateTimeOffset> ActivatedAtAsync(TestServer server, Guid flowId)
