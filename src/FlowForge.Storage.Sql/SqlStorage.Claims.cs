@@ -28,9 +28,11 @@ public sealed partial class SqlStorage
 
     private static readonly IReadOnlyDictionary<string, JsonElement?> EmptyOutputs = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
 
+    private static readonly IReadOnlyDictionary<string, BlobReference> EmptyBlobs = new Dictionary<string, BlobReference>(StringComparer.Ordinal);
+
     // A Failed node has an output only when it failed through its error port: its children read the error.
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
+        SELECT Output, OutputBlob, OutputBytes FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -57,8 +59,8 @@ public sealed partial class SqlStorage
         // The claim has committed by now: a failure here hands it to the caller, who gives it back.
         try
         {
-            var outputs = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
-            return claimed with { DependencyOutputs = outputs };
+            var (outputs, blobs) = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+            return claimed with { DependencyOutputs = outputs, BlobOutputs = blobs };
         }
         catch (StoreUnavailableException ex)
         {
@@ -67,22 +69,34 @@ public sealed partial class SqlStorage
     }
 
     // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs
-    // holds each one once, as UTF-8, rather than as text and again as parsed copies.
-    private static async ValueTask<IReadOnlyDictionary<string, JsonElement?>> ReadSucceededOutputsAsync(
+    // holds each one once, as UTF-8, rather than as text and again as parsed copies. Outputs in the blob
+    // store are only referenced here; the engine reads them when the node uses them.
+    private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, BlobReference> Blobs)> ReadSucceededOutputsAsync(
         SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
     {
         var outputs = new Dictionary<string, JsonElement?>(a.Dependencies.Count, StringComparer.Ordinal);
+        Dictionary<string, BlobReference>? blobs = null;
         var output = s.Command(SelectSucceededOutput);
         foreach (var dependency in a.Dependencies)
         {
-            var value = await s.ScalarAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
-            if (value is not null)
+            await using var reader = await s.ReaderAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
+            if (!await reader.ReadAsync(ct))
             {
-                outputs[dependency] = StoredJson.Parse(value as string);
+                continue;
+            }
+
+            if (reader.IsDBNull(1))
+            {
+                outputs[dependency] = StoredJson.Parse(reader.GetNullableString(0));
+            }
+            else
+            {
+                (blobs ??= new Dictionary<string, BlobReference>(StringComparer.Ordinal))[dependency] =
+                    new BlobReference(a.RunId, reader.GetGuid(1), reader.GetInt64(2));
             }
         }
 
-        return outputs;
+        return (outputs, blobs ?? EmptyBlobs);
     }
 
     private static async ValueTask<(ClaimedNode Node, string InputJson)?> TryClaimCoreAsync(

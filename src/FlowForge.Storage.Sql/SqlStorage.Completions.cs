@@ -13,7 +13,7 @@ public sealed partial class SqlStorage
 {
     private static readonly SqlStatement FinishNode = new(nameof(FinishNode), """
         UPDATE NodeInstances
-        SET Status = @status, Output = @output, Error = @error, FinishedAt = @at, Version = Version + 1,
+        SET Status = @status, Output = @output, OutputBlob = @outputBlob, OutputBytes = @outputBytes, Error = @error, FinishedAt = @at, Version = Version + 1,
             LeaseUntil = NULL, WaitUntil = NULL
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
         """);
@@ -195,6 +195,8 @@ public sealed partial class SqlStorage
         var finish = s.Command(FinishNode)
             .Bind("@status", StatusNames.Of(completion.Status))
             .Bind("@output", completion.OutputJson)
+            .Bind("@outputBlob", completion.OutputBlob?.Id)
+            .Bind("@outputBytes", completion.OutputBlob?.Bytes)
             .Bind("@error", completion.Error)
             .Bind("@at", at)
             .Bind("@runId", completion.RunId)

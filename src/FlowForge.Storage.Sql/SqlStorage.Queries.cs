@@ -9,7 +9,8 @@ public sealed partial class SqlStorage
     // One statement, so the run and its nodes come from one snapshot.
     private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
         SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, i.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
-               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind
+               n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind,
+               n.OutputBlob, n.OutputBytes
         FROM Runs r JOIN RunInputs i ON i.RunId = r.Id LEFT JOIN NodeInstances n ON n.RunId = r.Id
         WHERE r.Id = @runId
         """);
@@ -68,6 +69,7 @@ public sealed partial class SqlStorage
                     waitingForSignal ? null : reader.GetNullableTime(18))
                 {
                     WaitingForSignal = waitingForSignal,
+                    OutputBlob = reader.IsDBNull(20) ? null : new BlobReference(a.RunId, reader.GetGuid(20), reader.GetInt64(21)),
                 }));
             }
             while (await reader.ReadAsync(ct));

@@ -37,6 +37,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IWorkerStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<ISqlStorage>());
         return services;
     }

@@ -14,6 +14,7 @@ public sealed class RunCoordinator(
     IRunStore runs,
     OutboxDispatcher dispatcher,
     IRunEvents events,
+    IBlobStore blobs,
     TimeProvider time)
 {
     public async Task<RunStart> StartAsync(StartRun request, CancellationToken cancellationToken)
@@ -62,5 +63,20 @@ public sealed class RunCoordinator(
         EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", nameof(RunStatus.Cancelled)));
         events.Publish(new RunStatusChanged(runId, RunStatus.Cancelled, null, now));
         return result;
+    }
+
+    /// <summary>
+    /// Deletes a finished run, then its blobs. The rows go first: if deleting the blobs fails, what is left is blobs no
+    /// row references (a later delete of the same run finds it gone), never a run whose outputs are missing.
+    /// </summary>
+    public async Task<RunDeletion> DeleteAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var deletion = await runs.DeleteRunAsync(runId, ownerId, cancellationToken).ConfigureAwait(false);
+        if (deletion == RunDeletion.Deleted)
+        {
+            await blobs.DeleteRunBlobsAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deletion;
     }
 }

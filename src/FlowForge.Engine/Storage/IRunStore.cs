@@ -25,4 +25,7 @@ public interface IRunStore
 
     /// <summary>Cancels a run that is not final: Pending, Ready and waiting nodes become Cancelled. Null when the run does not exist for the owner.</summary>
     Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a finished run: its row, input, node instances and attempts. Its blobs are the caller's to delete next.</summary>
+    Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken);
 }

@@ -134,8 +134,8 @@ internal static class RunEndpoints
         return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetOutputAsync(
-        Guid runId, string nodeId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> GetOutputAsync(
+        Guid runId, string nodeId, HttpContext context, IRunQueries queries, IBlobStore blobs, CancellationToken cancellationToken)
     {
         var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
         if (run is null)
@@ -152,6 +152,16 @@ internal static class RunEndpoints
         if (node.Status != NodeStatus.Succeeded)
         {
             return ApiProblems.NotFound($"An output of node '{nodeId}' (status {node.Status}) in run {runId}");
+        }
+
+        if (node.OutputBlob is { } blob)
+        {
+            // UTF-8 JSON in the blob store: sent as the bytes read, never turned into a string.
+            var bytes = await blobs.ReadAsync(blob, cancellationToken);
+            return bytes is null
+                ? ApiProblems.Create(StatusCodes.Status410Gone, "The output is missing.",
+                    $"The output of node '{nodeId}' in run {runId} ({blob.Bytes} bytes) was kept in the blob store and is no longer there; run the flow again to produce it.")
+                : TypedResults.Bytes(bytes, "application/json");
         }
 
         // Stored as JSON text already: sent as it is, without parsing what may be megabytes.
@@ -297,13 +307,17 @@ internal static class RunEndpoints
         {
             JsonElement? output = null;
             OutputLink? link = null;
-            if (node.OutputJson is { } json)
+            if (node.OutputBlob is { } blob)
+            {
+                link = new OutputLink(blob.Bytes, OutputHref(runId, node.NodeId));
+            }
+            else if (node.OutputJson is { } json)
             {
                 // A large output is measured, never parsed; text short enough to fit at 3 bytes a character is not even measured.
                 var bytes = json.Length * 3L <= maxInlineOutputBytes ? json.Length : Encoding.UTF8.GetByteCount(json);
                 if (bytes > maxInlineOutputBytes)
                 {
-                    link = new OutputLink(bytes, $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(node.NodeId)}/output");
+                    link = new OutputLink(bytes, OutputHref(runId, node.NodeId));
                 }
                 else
                 {
@@ -316,6 +330,8 @@ internal static class RunEndpoints
                 node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
                 node.WaitingForSignal, [.. attempts]);
         }
+
+        private static string OutputHref(Guid runId, string nodeId) => $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(nodeId)}/output";
 
         private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);
     }

@@ -45,5 +45,7 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
 
     public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, ownerId, at, cancellationToken);
 
+    public Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) => inner.DeleteRunAsync(runId, ownerId, cancellationToken);
+
     private static StoreUnavailableException Deadlock() => new("deadlock detected (simulated)", new TimeoutException());
 }
