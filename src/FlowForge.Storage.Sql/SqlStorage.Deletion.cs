@@ -22,6 +22,8 @@ public sealed partial class SqlStorage
         DELETE FROM Runs WHERE Id = @runId
         """);
 
+    private static readonly SqlStatement[] RunDeletions = [DeleteAttemptsOfRun, DeleteNodesOfRun, DeleteInputOfRun, DeleteRun];
+
     public Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
         _executor.WriteAsync(static async (s, a, ct) =>
         {
@@ -36,7 +38,7 @@ public sealed partial class SqlStorage
                 return RunDeletion.NotFinished;
             }
 
-            foreach (var statement in (ReadOnlySpan<SqlStatement>)[DeleteAttemptsOfRun, DeleteNodesOfRun, DeleteInputOfRun, DeleteRun])
+            foreach (var statement in RunDeletions)
             {
                 await s.ExecuteAsync(s.Command(statement).Bind("@runId", a.RunId), ct);
             }

@@ -31,6 +31,7 @@ internal static class RunEndpoints
         runs.MapGet("/{runId:guid}", GetAsync)
             .WithSummary("A run's status and, per node, status, attempt, times, output and error. Outputs over Api:MaxInlineOutputBytes are replaced by their size and a link.");
         runs.MapGet("/{runId:guid}/nodes/{nodeId}/output", GetOutputAsync).WithSummary("One node's output, whole, as JSON.");
+        runs.MapDelete("/{runId:guid}", DeleteAsync).WithSummary("Deletes a finished run with its nodes, attempts and stored outputs. 409 while it runs.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
         runs.MapPost("/{runId:guid}/nodes/{nodeId}/signal", SignalAsync)
             .Accepts<JsonElement>("application/json")
@@ -206,6 +207,15 @@ internal static class RunEndpoints
             ? TypedResults.Ok(new RunCancelled(runId, result.Status.ToString()))
             : ApiProblems.Conflict($"Run {runId} has already finished with status {result.Status}.");
     }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid runId, HttpContext context, RunCoordinator coordinator, CancellationToken cancellationToken) =>
+        await coordinator.DeleteAsync(runId, context.User.UserId(), cancellationToken) switch
+        {
+            RunDeletion.Deleted => TypedResults.NoContent(),
+            RunDeletion.NotFinished => ApiProblems.Conflict($"Run {runId} has not finished; cancel it first (POST /api/runs/{runId}/cancel)."),
+            _ => ApiProblems.NotFound($"Run {runId}"),
+        };
 
     private static async Task<Results<Ok<NodeSignalled>, ProblemHttpResult>> SignalAsync(
         Guid runId, string nodeId, HttpContext context, RunSignals signals, IOptions<EngineOptions> engine, CancellationToken cancellationToken)
