@@ -344,7 +344,15 @@ public sealed partial class NodeExecutor(
                 return Truncated(blobBytes + InlineBytesOfInput(node, claim));
             }
 
-            json = inputs.LazyInput.Value?.ToJsonString();
+            try
+            {
+                json = inputs.LazyInput.Value?.ToJsonString();
+            }
+            catch (BlobMissingException)
+            {
+                // The node fails with this when it reads its input; the record keeps no input.
+                return null;
+            }
         }
         else if (node.Parents.Count == 1)
         {
