@@ -10,8 +10,8 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class SqlStorage
 {
     private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
-        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.WaitKind, n.ResumedFrom, n.Interruptions
-        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId JOIN RunInputs i ON i.RunId = n.RunId
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, n.WaitKind, n.ResumedFrom, n.Interruptions
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
         WHERE n.RunId = @runId AND n.NodeId = @nodeId
         """);
 
@@ -20,6 +20,10 @@ public sealed partial class SqlStorage
         SET Status = 'Running', Version = Version + 1, Attempt = @attempt, LeaseUntil = @leaseUntil, WaitUntil = NULL,
             WaitKind = NULL, ResumedFrom = @resumedFrom, StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId, Interruptions = @interruptions
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
+        """);
+
+    private static readonly SqlStatement SelectRunInput = new(nameof(SelectRunInput), """
+        SELECT InputJson FROM RunInputs WHERE RunId = @runId
         """);
 
     private static readonly SqlStatement StartRun = new(nameof(StartRun), """
@@ -42,23 +46,32 @@ public sealed partial class SqlStorage
             TryClaimCoreAsync,
             (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
             cancellationToken).ConfigureAwait(false);
-        if (core is not var (node, inputJson))
+        if (core is not { } claimed)
         {
             return null;
         }
 
-        // Parsed off the writer, and the text dropped at once: many nodes of one run may hold a large input at the same time.
-        var claimed = node with { RunInput = StoredJson.Parse(inputJson) };
-        if (dependencies.Count == 0)
-        {
-            return claimed;
-        }
-
-        // A dependency's output never changes once it has Succeeded and committed, so it is read after the claim,
-        // on a reader connection: the writer (the one serialized resource of SQLite) only does the claim itself.
+        // The input and the dependencies' outputs never change, so they are read after the claim, on a reader
+        // connection: the writer (the one serialized resource of SQLite) only does the claim itself. The input is
+        // parsed once and shared by the claims of its run that hold it: many nodes of one run run at the same time.
         // The claim has committed by now: a failure here hands it to the caller, who gives it back.
         try
         {
+            if (!_runInputs.TryGet(message.RunId, out var input))
+            {
+                var json = await _executor.ReadAsync(
+                    static async (s, runId, ct) => await s.ScalarAsync(s.Command(SelectRunInput).Bind("@runId", runId), ct) as string,
+                    message.RunId,
+                    cancellationToken).ConfigureAwait(false);
+                input = _runInputs.Add(message.RunId, json);
+            }
+
+            claimed = claimed with { RunInput = input };
+            if (dependencies.Count == 0)
+            {
+                return claimed;
+            }
+
             var (outputs, blobs) = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
             return claimed with { DependencyOutputs = outputs, BlobOutputs = blobs };
         }
@@ -99,7 +112,7 @@ public sealed partial class SqlStorage
         return (outputs, blobs ?? EmptyBlobs);
     }
 
-    private static async ValueTask<(ClaimedNode Node, string InputJson)?> TryClaimCoreAsync(
+    private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
         SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
         var message = a.Message;
@@ -109,7 +122,6 @@ public sealed partial class SqlStorage
         long? leaseUntil;
         long? waitUntil;
         RunStatus runStatus;
-        string inputJson;
         string? waitKind;
         long? resumedFromColumn;
         int interruptions;
@@ -127,10 +139,9 @@ public sealed partial class SqlStorage
             leaseUntil = reader.GetNullableInt64(3);
             waitUntil = reader.GetNullableInt64(4);
             runStatus = StatusNames.RunStatusOf(reader.GetString(5));
-            inputJson = reader.GetString(6);
-            waitKind = reader.GetNullableString(7);
-            resumedFromColumn = reader.GetNullableInt64(8);
-            interruptions = reader.GetInt32(9);
+            waitKind = reader.GetNullableString(6);
+            resumedFromColumn = reader.GetNullableInt64(7);
+            interruptions = reader.GetInt32(8);
         }
 
         if (runStatus.IsFinal() || version != message.Version)
@@ -197,9 +208,9 @@ public sealed partial class SqlStorage
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
         var resumed = resumedFrom is { } from ? UnixMicros.ToTime(from) : (DateTimeOffset?)null;
-        return (new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
+        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
         {
             Interruptions = interruptions,
-        }, inputJson);
+        };
     }
 }

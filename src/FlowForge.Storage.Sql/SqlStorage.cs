@@ -18,6 +18,7 @@ public sealed partial class SqlStorage : ISqlStorage
     private readonly SqlMigrator _migrator;
     private readonly TimeProvider _time;
     private readonly IBlobStore _blobs;
+    private readonly RunInputCache _runInputs = new();
 
     internal SqlStorage(SqlExecutor executor, TimeProvider timeProvider)
     {

@@ -62,7 +62,7 @@ public sealed class EngineOptions
     /// Most bytes of blob-stored inputs that node executions of this process may have at once: a node whose inputs come
     /// from the blob store waits for room before it runs (one larger than this runs alone).
     /// </summary>
-    public long MaxBlobInputBytesInFlight { get; set; } = 256 * 1024 * 1024;
+    public long MaxBlobInputBytesInFlight { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
     /// Most text the <c>{{ }}</c> expressions of one node's config may produce in one execution (UTF-8 bytes), counted
