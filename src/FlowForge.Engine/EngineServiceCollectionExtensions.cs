@@ -32,6 +32,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<ClaimGiveBack>();
         services.TryAddSingleton<RunningNodes>();
         services.TryAddSingleton<DurableTimers>();
+        services.TryAddSingleton<BlobReads>();
+        services.TryAddSingleton<BlobInputBudget>();
         services.TryAddSingleton<NodeExecutor>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<RunSignals>();

@@ -31,6 +31,9 @@ public sealed partial class ShardedSqlStorage
         WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         _shards[ShardOf(message.RunId)].TryClaimAsync(message, dependencies, workerId, now, leaseUntil, cancellationToken);
 
+    public Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
+        _shards[ShardOf(runId)].DeleteRunAsync(runId, ownerId, cancellationToken);
+
     public async Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken)
     {
         var shard = ShardOf(completion.RunId);

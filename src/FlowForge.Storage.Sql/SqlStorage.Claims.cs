@@ -10,8 +10,8 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class SqlStorage
 {
     private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
-        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, i.InputJson, n.WaitKind, n.ResumedFrom, n.Interruptions
-        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId JOIN RunInputs i ON i.RunId = n.RunId
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, n.WaitKind, n.ResumedFrom, n.Interruptions
+        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
         WHERE n.RunId = @runId AND n.NodeId = @nodeId
         """);
 
@@ -22,15 +22,21 @@ public sealed partial class SqlStorage
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
+    private static readonly SqlStatement SelectRunInput = new(nameof(SelectRunInput), """
+        SELECT InputJson FROM RunInputs WHERE RunId = @runId
+        """);
+
     private static readonly SqlStatement StartRun = new(nameof(StartRun), """
         UPDATE Runs SET Status = 'Running', StartedAt = @now WHERE Id = @runId AND Status = 'Pending'
         """);
 
     private static readonly IReadOnlyDictionary<string, JsonElement?> EmptyOutputs = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);
 
+    private static readonly IReadOnlyDictionary<string, BlobReference> EmptyBlobs = new Dictionary<string, BlobReference>(StringComparer.Ordinal);
+
     // A Failed node has an output only when it failed through its error port: its children read the error.
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output, FinishedAt FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
+        SELECT Output, OutputBlob, OutputBytes, FinishedAt FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -40,25 +46,34 @@ public sealed partial class SqlStorage
             TryClaimCoreAsync,
             (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
             cancellationToken).ConfigureAwait(false);
-        if (core is not var (node, inputJson))
+        if (core is not { } claimed)
         {
             return null;
         }
 
-        // Parsed off the writer, and the text dropped at once: many nodes of one run may hold a large input at the same time.
-        var claimed = node with { RunInput = StoredJson.Parse(inputJson) };
-        if (dependencies.Count == 0)
-        {
-            return claimed;
-        }
-
-        // A dependency's output never changes once it has Succeeded and committed, so it is read after the claim,
-        // on a reader connection: the writer (the one serialized resource of SQLite) only does the claim itself.
+        // The input and the dependencies' outputs never change, so they are read after the claim, on a reader
+        // connection: the writer (the one serialized resource of SQLite) only does the claim itself. The input is
+        // parsed once and shared by the claims of its run that hold it: many nodes of one run run at the same time.
         // The claim has committed by now: a failure here hands it to the caller, who gives it back.
         try
         {
-            var (outputs, finishedAt) = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
-            return claimed with { DependencyOutputs = outputs, DependencyFinishedAt = finishedAt };
+            if (!_runInputs.TryGet(message.RunId, out var input))
+            {
+                var json = await _executor.ReadAsync(
+                    static async (s, runId, ct) => await s.ScalarAsync(s.Command(SelectRunInput).Bind("@runId", runId), ct) as string,
+                    message.RunId,
+                    cancellationToken).ConfigureAwait(false);
+                input = _runInputs.Add(message.RunId, json);
+            }
+
+            claimed = claimed with { RunInput = input };
+            if (dependencies.Count == 0)
+            {
+                return claimed;
+            }
+
+            var (outputs, blobs, finishedAt) = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+            return claimed with { DependencyOutputs = outputs, BlobOutputs = blobs, DependencyFinishedAt = finishedAt };
         }
         catch (StoreUnavailableException ex)
         {
@@ -67,14 +82,15 @@ public sealed partial class SqlStorage
     }
 
     // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs
-    // holds each one once, as UTF-8, rather than as text and again as parsed copies.
-    // A dependency that ended is listed with its output and finish time (a merge's "first" mode reads the
-    // order); a Skipped one is in neither.
-    private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt)> ReadSucceededOutputsAsync(
+    // holds each one once, as UTF-8, rather than as text and again as parsed copies. Outputs in the blob
+    // store are only referenced here; the engine reads them when the node uses them. A dependency that ended
+    // is listed with its finish time (a merge's "first" mode reads the order); a Skipped one is in neither.
+    private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, BlobReference> Blobs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt)> ReadSucceededOutputsAsync(
         SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
     {
         var outputs = new Dictionary<string, JsonElement?>(a.Dependencies.Count, StringComparer.Ordinal);
         var finishedAt = new Dictionary<string, DateTimeOffset>(a.Dependencies.Count, StringComparer.Ordinal);
+        Dictionary<string, BlobReference>? blobs = null;
         var output = s.Command(SelectSucceededOutput);
         foreach (var dependency in a.Dependencies)
         {
@@ -84,18 +100,26 @@ public sealed partial class SqlStorage
                 continue;
             }
 
-            outputs[dependency] = reader.IsDBNull(0) ? null : StoredJson.Parse(reader.GetString(0));
+            if (reader.IsDBNull(1))
+            {
+                outputs[dependency] = StoredJson.Parse(reader.GetNullableString(0));
+            }
+            else
+            {
+                (blobs ??= new Dictionary<string, BlobReference>(StringComparer.Ordinal))[dependency] =
+                    new BlobReference(a.RunId, reader.GetGuid(1), reader.GetInt64(2));
+            }
 
-            if (reader.GetNullableInt64(1) is { } finished)
+            if (reader.GetNullableInt64(3) is { } finished)
             {
                 finishedAt[dependency] = UnixMicros.ToTime(finished);
             }
         }
 
-        return (outputs, finishedAt);
+        return (outputs, blobs ?? EmptyBlobs, finishedAt);
     }
 
-    private static async ValueTask<(ClaimedNode Node, string InputJson)?> TryClaimCoreAsync(
+    private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
         SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
         var message = a.Message;
@@ -105,7 +129,6 @@ public sealed partial class SqlStorage
         long? leaseUntil;
         long? waitUntil;
         RunStatus runStatus;
-        string inputJson;
         string? waitKind;
         long? resumedFromColumn;
         int interruptions;
@@ -123,10 +146,9 @@ public sealed partial class SqlStorage
             leaseUntil = reader.GetNullableInt64(3);
             waitUntil = reader.GetNullableInt64(4);
             runStatus = StatusNames.RunStatusOf(reader.GetString(5));
-            inputJson = reader.GetString(6);
-            waitKind = reader.GetNullableString(7);
-            resumedFromColumn = reader.GetNullableInt64(8);
-            interruptions = reader.GetInt32(9);
+            waitKind = reader.GetNullableString(6);
+            resumedFromColumn = reader.GetNullableInt64(7);
+            interruptions = reader.GetInt32(8);
         }
 
         if (runStatus.IsFinal() || version != message.Version)
@@ -195,10 +217,10 @@ public sealed partial class SqlStorage
             && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
 
         var resumed = resumedFrom is { } from ? UnixMicros.ToTime(from) : (DateTimeOffset?)null;
-        return (new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
+        return new ClaimedNode(message.RunId, message.NodeId, version + 1, newAttempt, null, EmptyOutputs, resumed, runStarted)
         {
             Interruptions = interruptions,
             ClaimedFromTimer = fromTimer,
-        }, inputJson);
+        };
     }
 }

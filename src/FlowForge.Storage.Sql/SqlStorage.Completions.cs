@@ -13,7 +13,7 @@ public sealed partial class SqlStorage
 {
     private static readonly SqlStatement FinishNode = new(nameof(FinishNode), """
         UPDATE NodeInstances
-        SET Status = @status, Output = @output, Error = @error, Ports = @ports, FinishedAt = @at, Version = Version + 1,
+        SET Status = @status, Output = @output, OutputBlob = @outputBlob, OutputBytes = @outputBytes, Error = @error, Ports = @ports, FinishedAt = @at, Version = Version + 1,
             LeaseUntil = NULL, WaitUntil = NULL
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
         """);
@@ -202,6 +202,8 @@ public sealed partial class SqlStorage
         var finish = s.Command(FinishNode)
             .Bind("@status", StatusNames.Of(completion.Status))
             .Bind("@output", completion.OutputJson)
+            .Bind("@outputBlob", completion.OutputBlob?.Id)
+            .Bind("@outputBytes", completion.OutputBlob?.Bytes)
             .Bind("@error", completion.Error)
             .Bind("@ports", ports)
             .Bind("@at", at)

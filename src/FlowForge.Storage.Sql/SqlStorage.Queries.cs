@@ -11,7 +11,7 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
         SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, i.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
                n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind,
-               r.Attempt
+               n.OutputBlob, n.OutputBytes, r.Attempt
         FROM Runs r JOIN RunInputs i ON i.RunId = r.Id LEFT JOIN NodeInstances n ON n.RunId = r.Id
         WHERE r.Id = @runId
         """);
@@ -58,7 +58,7 @@ public sealed partial class SqlStorage
             var createdAt = reader.GetTime(6);
             var startedAt = reader.GetNullableTime(7);
             var finishedAt = reader.GetNullableTime(8);
-            var attempt = reader.GetInt32(20);
+            var attempt = reader.GetInt32(22);
             var nodes = new List<(int Ordinal, NodeInstanceView View)>();
             do
             {
@@ -80,6 +80,7 @@ public sealed partial class SqlStorage
                     waitingForSignal ? null : reader.GetNullableTime(18))
                 {
                     WaitingForSignal = waitingForSignal,
+                    OutputBlob = reader.IsDBNull(20) ? null : new BlobReference(a.RunId, reader.GetGuid(20), reader.GetInt64(21)),
                 }));
             }
             while (await reader.ReadAsync(ct));

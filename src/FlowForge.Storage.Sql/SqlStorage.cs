@@ -1,3 +1,5 @@
+using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Blobs;
 using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Migrations;
@@ -15,13 +17,24 @@ public sealed partial class SqlStorage : ISqlStorage
     private readonly SqlExecutor _executor;
     private readonly SqlMigrator _migrator;
     private readonly TimeProvider _time;
+    private readonly IBlobStore _blobs;
+    private readonly RunInputCache _runInputs = new();
 
     internal SqlStorage(SqlExecutor executor, TimeProvider timeProvider)
     {
         _executor = executor;
         _time = timeProvider;
         _migrator = new SqlMigrator(executor.Dialect, timeProvider);
+        _blobs = executor switch
+        {
+            SqliteExecutor sqlite => new FileBlobStore(FileBlobStore.FolderFor(sqlite.DataSource)),
+            PooledSqlExecutor pooled => new SqlBlobStore(pooled, pooled.DataSource, timeProvider),
+            _ => throw new ArgumentException($"No blob store is known for {executor.GetType().Name}.", nameof(executor)),
+        };
     }
+
+    /// <summary>Where this store keeps blobs: files beside a SQLite database, the Blobs table on a server.</summary>
+    internal IBlobStore Blobs => _blobs;
 
     internal SqlExecutor Executor => _executor;
 
@@ -76,7 +89,7 @@ public sealed partial class SqlStorage : ISqlStorage
                 static (session, _, ct) => new ValueTask<int>(SqlMigrator.CurrentVersionAsync(session.Connection, ct)), 0, cancellationToken);
             return version >= _migrator.LatestVersion;
         }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or FlowForge.Engine.Storage.StoreUnavailableException)
+        catch (Exception ex) when (ex is System.Data.Common.DbException or StoreUnavailableException)
         {
             return false;
         }

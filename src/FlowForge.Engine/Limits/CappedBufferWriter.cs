@@ -29,6 +29,9 @@ public sealed class CappedBufferWriter : IBufferWriter<byte>
     /// <summary>The bytes written; empty once the limit has been exceeded.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _kept);
 
+    /// <summary>The bytes written, as memory over the writer's own buffer; empty once the limit has been exceeded.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _kept);
+
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -43,9 +43,19 @@ public static class JsonSize
     /// Like <see cref="TryWrite"/>, and checks what was written against <see cref="Json.JsonPolicy"/> on the same bytes,
     /// so a stored document is written once and reads back: <paramref name="rejection"/> says why when it would not.
     /// </summary>
-    public static bool TryWriteStored(JsonNode? value, long limit, out string? json, out long bytes, out Json.JsonRejection? rejection)
+    public static bool TryWriteStored(JsonNode? value, long limit, out string? json, out long bytes, out Json.JsonRejection? rejection) =>
+        TryWriteStored(value, limit, limit, out json, out _, out bytes, out rejection);
+
+    /// <summary>
+    /// Like <see cref="TryWriteStored(JsonNode?, long, out string?, out long, out Json.JsonRejection?)"/>; a document larger
+    /// than <paramref name="inlineLimit"/> is handed back as its UTF-8 bytes in <paramref name="utf8"/> (and
+    /// <paramref name="json"/> stays null), so it is never turned into a string.
+    /// </summary>
+    public static bool TryWriteStored(
+        JsonNode? value, long limit, long inlineLimit, out string? json, out ReadOnlyMemory<byte> utf8, out long bytes, out Json.JsonRejection? rejection)
     {
         json = null;
+        utf8 = default;
         rejection = null;
         if (value is null)
         {
@@ -66,7 +76,11 @@ public static class JsonSize
         }
 
         rejection = Json.JsonPolicy.Check(buffer.WrittenSpan);
-        if (rejection is null)
+        if (rejection is null && bytes > inlineLimit)
+        {
+            utf8 = buffer.WrittenMemory;
+        }
+        else if (rejection is null)
         {
             json = Encoding.UTF8.GetString(buffer.WrittenSpan);
         }

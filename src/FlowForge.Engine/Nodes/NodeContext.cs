@@ -9,6 +9,9 @@ namespace FlowForge.Engine.Nodes;
 /// </summary>
 public sealed class NodeContext
 {
+    private readonly JsonNode? _input;
+    private readonly Lazy<JsonNode?>? _lazyInput;
+
     public required Guid RunId { get; init; }
 
     public required string NodeId { get; init; }
@@ -21,7 +24,18 @@ public sealed class NodeContext
     /// <summary>The run's input (what the trigger received).</summary>
     public required JsonNode? RunInput { get; init; }
 
-    public required JsonNode? Input { get; init; }
+    /// <summary>Built the first time it is read when the engine supplies it lazily (outputs in the blob store are read then).</summary>
+    public JsonNode? Input
+    {
+        get => _lazyInput is null ? _input : _lazyInput.Value;
+        init => _input = value;
+    }
+
+    /// <summary>Set by the engine instead of <see cref="Input"/>, so that an input nobody reads is never built.</summary>
+    internal Lazy<JsonNode?>? LazyInput
+    {
+        init => _lazyInput = value;
+    }
 
     /// <summary>Outputs of the node's parents, keyed by node id.</summary>
     public required IReadOnlyDictionary<string, JsonNode?> Upstream { get; init; }

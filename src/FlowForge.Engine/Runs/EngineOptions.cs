@@ -60,6 +60,18 @@ public sealed class EngineOptions
     public long MaxOutputBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
+    /// Outputs larger than this (UTF-8 bytes) are kept in the blob store and referenced from the node's row; the nodes
+    /// after it read them only when they use them. 0 keeps every output in the blob store.
+    /// </summary>
+    public long InlineOutputBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// Most bytes of blob-stored inputs that node executions of this process may have at once: a node whose inputs come
+    /// from the blob store waits for room before it runs (one larger than this runs alone).
+    /// </summary>
+    public long MaxBlobInputBytesInFlight { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Most text the <c>{{ }}</c> expressions of one node's config may produce in one execution (UTF-8 bytes), counted
     /// while the result is built: a template that would grow past it fails the node before the memory is taken.
     /// </summary>

@@ -22,6 +22,8 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
             .Between(nameof(options.ReadyResendAfter), options.ReadyResendAfter, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
             .Between(nameof(options.MaxResendsPerSweep), options.MaxResendsPerSweep, 1, 1_000_000)
             .Between(nameof(options.MaxOutputBytes), options.MaxOutputBytes, 1, int.MaxValue)
+            .Between(nameof(options.InlineOutputBytes), options.InlineOutputBytes, 0, int.MaxValue)
+            .Between(nameof(options.MaxBlobInputBytesInFlight), options.MaxBlobInputBytesInFlight, 1, long.MaxValue / 2)
             .Between(nameof(options.MaxExpressionResultBytes), options.MaxExpressionResultBytes, 1, int.MaxValue)
             .ToResult();
 }

@@ -29,6 +29,9 @@ public sealed partial class NodeExecutor(
     WorkerIdentity worker,
     ClaimGiveBack giveBack,
     IRunEvents events,
+    IBlobStore blobs,
+    BlobReads blobReads,
+    BlobInputBudget blobBudget,
     TimeProvider time,
     IOptions<EngineOptions> options,
     IOptions<ExecutionOptions> execution,
@@ -281,10 +284,12 @@ public sealed partial class NodeExecutor(
     private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
     {
         NodeResult result;
+        using var budget = await blobBudget.AcquireAsync(BlobBytesOf(claim), hostStopping).ConfigureAwait(false);
+        using var inputs = NodeInputs.From(node, claim, blobReads);
         var startedAt = time.GetUtcNow();
         string? errorKind = null;
         var cancellation = running.Start(claim.RunId, node.Id);
-        var input = AttemptInput(node, claim);
+        var input = AttemptInput(node, claim, inputs);
         TimeSpan? timeout = null;
         CancellationTokenSource? timeoutSource = null;
         try
@@ -299,7 +304,7 @@ public sealed partial class NodeExecutor(
                 timeout = TimeoutOf(node, nodeType);
                 timeoutSource = new CancellationTokenSource(timeout.Value, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, timeoutSource.Token);
-                var context = BuildContext(node, claim);
+                var context = BuildContext(node, claim, inputs);
                 // WaitAsync: a node that ignores its token still gives its attempt back when the time is up.
                 result = await nodeType.ExecuteAsync(context, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
             }
@@ -315,6 +320,12 @@ public sealed partial class NodeExecutor(
         catch (OperationCanceledException) when (hostStopping.IsCancellationRequested)
         {
             throw;
+        }
+        catch (BlobMissingException ex)
+        {
+            // Running the node again would find the same blob missing.
+            result = NodeResult.Fail(ex.Message);
+            errorKind = NodeErrorKinds.Thrown(ex);
         }
         catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && timeout is { } limit)
         {
@@ -335,7 +346,7 @@ public sealed partial class NodeExecutor(
 
         var completion = result.Kind switch
         {
-            NodeResultKind.Succeeded => Succeeded(claim, result),
+            NodeResultKind.Succeeded => await SucceededAsync(claim, result, hostStopping).ConfigureAwait(false),
             NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable, result.RetryAfter),
@@ -384,12 +395,31 @@ public sealed partial class NodeExecutor(
         ?? (nodeType.Descriptor.DefaultTimeoutMs > 0 ? TimeSpan.FromMilliseconds(nodeType.Descriptor.DefaultTimeoutMs) : execution.Value.DefaultTimeout);
 
     /// <summary>The input as JSON text for the attempt record, reusing the stored text where the input is one document.</summary>
-    private string? AttemptInput(PlanNode node, ClaimedNode claim)
+    private string? AttemptInput(PlanNode node, ClaimedNode claim, NodeInputs inputs)
     {
+        var limit = execution.Value.MaxAttemptInputBytes;
         string? json;
         if (node.IsTrigger)
         {
             json = claim.RunInput?.GetRawText();
+        }
+        else if (BlobBytesOfInput(node, claim) is > 0 and var blobBytes)
+        {
+            // An input from the blob store is not read only to be recorded: when it cannot fit, only its size is kept.
+            if (blobBytes > limit)
+            {
+                return Truncated(blobBytes + InlineBytesOfInput(node, claim));
+            }
+
+            try
+            {
+                json = inputs.LazyInput.Value?.ToJsonString();
+            }
+            catch (BlobMissingException)
+            {
+                // The node fails with this when it reads its input; the record keeps no input.
+                return null;
+            }
         }
         else if (node.Parents.Count == 1)
         {
@@ -406,13 +436,53 @@ public sealed partial class NodeExecutor(
             json = keyed.ToJsonString();
         }
 
-        var limit = execution.Value.MaxAttemptInputBytes;
         if (json is null || json.Length <= limit / 3 || System.Text.Encoding.UTF8.GetByteCount(json) <= limit)
         {
             return json;
         }
 
-        return new JsonObject { ["truncated"] = true, ["bytes"] = System.Text.Encoding.UTF8.GetByteCount(json) }.ToJsonString();
+        return Truncated(System.Text.Encoding.UTF8.GetByteCount(json));
+    }
+
+    private static string Truncated(long bytes) => new JsonObject { ["truncated"] = true, ["bytes"] = bytes }.ToJsonString();
+
+    private static long BlobBytesOfInput(PlanNode node, ClaimedNode claim)
+    {
+        long bytes = 0;
+        foreach (var parent in node.Parents)
+        {
+            if (claim.BlobOutputs.TryGetValue(parent, out var blob))
+            {
+                bytes += blob.Bytes;
+            }
+        }
+
+        return bytes;
+    }
+
+    private static long InlineBytesOfInput(PlanNode node, ClaimedNode claim)
+    {
+        long bytes = 0;
+        foreach (var parent in node.Parents)
+        {
+            if (claim.DependencyOutputs.GetValueOrDefault(parent) is { } output)
+            {
+                bytes += output.GetRawText().Length;
+            }
+        }
+
+        return bytes;
+    }
+
+    private static long BlobBytesOf(ClaimedNode claim)
+    {
+        long bytes = 0;
+        foreach (var blob in claim.BlobOutputs.Values)
+        {
+            bytes += blob.Bytes;
+        }
+
+        return bytes;
     }
 
     /// <summary>The node's log for the attempt record, cut to <see cref="ExecutionOptions.MaxAttemptLogBytes"/> at a character boundary.</summary>
@@ -451,17 +521,15 @@ public sealed partial class NodeExecutor(
     private NodeCompletion Completion(ClaimedNode claim, NodeStatus status, string? output, string? error, IReadOnlyList<string> ports) =>
         new(claim.RunId, claim.NodeId, claim.Version, status, output, error, ports, time.GetUtcNow());
 
-    private NodeContext BuildContext(PlanNode node, ClaimedNode claim)
-    {
-        var inputs = NodeInputs.From(node, claim);
-        return new NodeContext
+    private NodeContext BuildContext(PlanNode node, ClaimedNode claim, NodeInputs inputs) =>
+        new()
         {
             RunId = claim.RunId,
             NodeId = node.Id,
             Attempt = claim.Attempt,
             Config = node.Config,
             RunInput = inputs.RunInput,
-            Input = inputs.Input,
+            LazyInput = inputs.LazyInput,
             Upstream = inputs.Upstream,
             FinishedParents = inputs.FinishedParents,
             ResumedFromWaitUntil = claim.ResumedFromWaitUntil,
@@ -470,23 +538,23 @@ public sealed partial class NodeExecutor(
             HostStopping = lifetime.ApplicationStopping,
             MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
         };
-    }
 
     /// <summary>
     /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/> and the JSON policy, so that
     /// what is stored reads back. Too large or unreadable an output fails the node for good: the same input would
     /// produce it again.
     /// </summary>
-    private NodeCompletion Succeeded(ClaimedNode claim, NodeResult result)
+    private async ValueTask<NodeCompletion> SucceededAsync(ClaimedNode claim, NodeResult result, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxOutputBytes;
         string? output;
+        ReadOnlyMemory<byte> utf8;
         long bytes;
         bool fits;
         JsonRejection? rejection;
         try
         {
-            fits = JsonSize.TryWriteStored(result.Output, limit, out output, out bytes, out rejection);
+            fits = JsonSize.TryWriteStored(result.Output, limit, options.Value.InlineOutputBytes, out output, out utf8, out bytes, out rejection);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
@@ -504,6 +572,14 @@ public sealed partial class NodeExecutor(
         if (rejection is not null)
         {
             return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {rejection.Message}", []);
+        }
+
+        if (output is null && !utf8.IsEmpty)
+        {
+            // The blob is durable before the completion that references it commits; if this process stops in between,
+            // the unreferenced blob stays with its run, read by nobody, and goes when the run is deleted.
+            var blob = await blobs.WriteAsync(claim.RunId, utf8, cancellationToken).ConfigureAwait(false);
+            return Completion(claim, NodeStatus.Succeeded, null, null, result.Ports) with { OutputBlob = blob };
         }
 
         return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);

@@ -8,37 +8,68 @@ namespace FlowForge.Engine.Runs;
 /// <summary>
 /// What a node execution reads, built from its claim. Every view (the run input, each upstream output,
 /// the input keyed by parent for a join) is a fresh node over the one parsed document of that value:
-/// nothing is copied, so a join of many large outputs holds each of them once.
+/// nothing is copied, so a join of many large outputs holds each of them once. Outputs kept in the blob store
+/// are read only when the node or one of its expressions reads them, and given back on <see cref="Dispose"/>.
 /// </summary>
-internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnlyDictionary<string, JsonNode?> Upstream, IReadOnlyList<string> FinishedParents)
+internal sealed class NodeInputs : IDisposable
 {
-    public static NodeInputs From(PlanNode node, ClaimedNode claim)
+    private readonly Lazy<JsonNode?> _input;
+    private readonly UpstreamOutputs _upstream;
+
+    private NodeInputs(JsonNode? runInput, Func<JsonNode?> input, UpstreamOutputs upstream, IReadOnlyList<string> finishedParents)
     {
-        var runInput = claim.RunInput;
-        var upstream = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count, StringComparer.Ordinal);
-        foreach (var (id, output) in claim.DependencyOutputs)
+        RunInput = runInput;
+        FinishedParents = finishedParents;
+        _input = new Lazy<JsonNode?>(input, LazyThreadSafetyMode.ExecutionAndPublication);
+        _upstream = upstream;
+    }
+
+    public JsonNode? RunInput { get; }
+
+    /// <summary>The node's input, built the first time it is read.</summary>
+    public JsonNode? Input => _input.Value;
+
+    public IReadOnlyDictionary<string, JsonNode?> Upstream => _upstream;
+
+    /// <summary>The parents that ended (Succeeded, or Failed through their error port), earliest first.</summary>
+    public IReadOnlyList<string> FinishedParents { get; }
+
+    internal Lazy<JsonNode?> LazyInput => _input;
+
+    public static NodeInputs From(PlanNode node, ClaimedNode claim) => From(node, claim, null);
+
+    /// <param name="reads">Where blob-stored outputs are read from; required when the claim has any.</param>
+    public static NodeInputs From(PlanNode node, ClaimedNode claim, BlobReads? reads)
+    {
+        if (claim.BlobOutputs.Count > 0 && reads is null)
         {
-            upstream[id] = View(output);
+            throw new ArgumentException($"Node '{node.Id}' has outputs in the blob store to read and no blob store was given.", nameof(reads));
         }
 
-        JsonNode? input;
+        var upstream = new UpstreamOutputs(claim, reads);
+        var runInput = claim.RunInput;
+        Func<JsonNode?> input;
         if (node.IsTrigger)
         {
-            input = View(runInput);
+            input = () => View(runInput);
         }
         else if (node.Parents.Count == 1)
         {
-            input = View(claim.DependencyOutputs.GetValueOrDefault(node.Parents[0]));
+            var parent = node.Parents[0];
+            input = () => View(upstream.ElementOf(parent));
         }
         else
         {
-            var keyed = new JsonObject();
-            foreach (var parent in node.Parents)
+            input = () =>
             {
-                keyed[parent] = View(claim.DependencyOutputs.GetValueOrDefault(parent));
-            }
+                var keyed = new JsonObject();
+                foreach (var parent in node.Parents)
+                {
+                    keyed[parent] = View(upstream.ElementOf(parent));
+                }
 
-            input = keyed;
+                return keyed;
+            };
         }
 
         return new NodeInputs(View(runInput), input, upstream, FinishOrder(node, claim));
@@ -64,6 +95,8 @@ internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnly
         return [.. finished.OrderBy(f => f.At).Select(f => f.Id)];
     }
 
+    public void Dispose() => _upstream.Dispose();
+
     /// <summary>A new node over <paramref name="value"/>'s document; it reads the shared bytes until someone changes it.</summary>
     internal static JsonNode? View(JsonElement? value) => value switch
     {
@@ -73,4 +106,109 @@ internal sealed record NodeInputs(JsonNode? RunInput, JsonNode? Input, IReadOnly
         { ValueKind: JsonValueKind.Null or JsonValueKind.Undefined } => null,
         { } e => JsonValue.Create(e),
     };
+
+    /// <summary>The outputs of a node's dependencies keyed by node id: inline ones viewed at once, blob-stored ones on first read.</summary>
+    private sealed class UpstreamOutputs : IReadOnlyDictionary<string, JsonNode?>, IDisposable
+    {
+        private readonly Dictionary<string, JsonNode?> _views;
+        private readonly ClaimedNode _claim;
+        private readonly BlobReads? _reads;
+        private readonly Dictionary<string, JsonElement?> _resolved = new(StringComparer.Ordinal);
+        private readonly Lock _lock = new();
+
+        public UpstreamOutputs(ClaimedNode claim, BlobReads? reads)
+        {
+            _claim = claim;
+            _reads = reads;
+            _views = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count + claim.BlobOutputs.Count, StringComparer.Ordinal);
+            foreach (var (id, output) in claim.DependencyOutputs)
+            {
+                _views[id] = View(output);
+            }
+        }
+
+        public int Count => _claim.DependencyOutputs.Count + _claim.BlobOutputs.Count;
+
+        public IEnumerable<string> Keys => _claim.DependencyOutputs.Keys.Concat(_claim.BlobOutputs.Keys);
+
+        public IEnumerable<JsonNode?> Values => Keys.Select(k => this[k]);
+
+        public JsonNode? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"Node '{key}' is not an upstream node.");
+
+        public bool ContainsKey(string key) => _claim.DependencyOutputs.ContainsKey(key) || _claim.BlobOutputs.ContainsKey(key);
+
+        public bool TryGetValue(string key, out JsonNode? value)
+        {
+            lock (_lock)
+            {
+                if (_views.TryGetValue(key, out value))
+                {
+                    return true;
+                }
+
+                if (!_claim.BlobOutputs.ContainsKey(key))
+                {
+                    return false;
+                }
+
+                value = View(ResolveLocked(key));
+                _views[key] = value;
+                return true;
+            }
+        }
+
+        /// <summary>The parsed output of a dependency (null when it has none), reading it from the blob store if need be.</summary>
+        public JsonElement? ElementOf(string key)
+        {
+            if (_claim.DependencyOutputs.TryGetValue(key, out var inline))
+            {
+                return inline;
+            }
+
+            lock (_lock)
+            {
+                return _claim.BlobOutputs.ContainsKey(key) ? ResolveLocked(key) : null;
+            }
+        }
+
+        public IEnumerator<KeyValuePair<string, JsonNode?>> GetEnumerator() =>
+            Keys.Select(k => KeyValuePair.Create(k, this[k])).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        public void Dispose()
+        {
+            lock (_lock)
+            {
+                foreach (var key in _resolved.Keys)
+                {
+                    _reads!.Release(_claim.BlobOutputs[key]);
+                }
+
+                _resolved.Clear();
+            }
+        }
+
+        private JsonElement? ResolveLocked(string key)
+        {
+            if (_resolved.TryGetValue(key, out var element))
+            {
+                return element;
+            }
+
+            var blob = _claim.BlobOutputs[key];
+            try
+            {
+                element = _reads!.Acquire(blob, key);
+            }
+            catch
+            {
+                _reads!.Release(blob);
+                throw;
+            }
+
+            _resolved[key] = element;
+            return element;
+        }
+    }
 }

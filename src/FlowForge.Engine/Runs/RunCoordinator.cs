@@ -17,6 +17,7 @@ public sealed class RunCoordinator(
     OutboxDispatcher dispatcher,
     IRunEvents events,
     INodeTypeRegistry nodeTypes,
+    IBlobStore blobs,
     TimeProvider time)
 {
     /// <summary>
@@ -141,4 +142,19 @@ public sealed class RunCoordinator(
             $"Run {runId} ended before the ports its nodes fired were recorded (node '{nodeId}'), so it cannot be resumed; start a new run instead.",
         _ => $"Run {runId} cannot be retried ({outcome}).",
     });
+
+    /// <summary>
+    /// Deletes a finished run, then its blobs. The rows go first: if deleting the blobs fails, what is left is blobs no
+    /// row references (a later delete of the same run finds it gone), never a run whose outputs are missing.
+    /// </summary>
+    public async Task<RunDeletion> DeleteAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var deletion = await runs.DeleteRunAsync(runId, ownerId, cancellationToken).ConfigureAwait(false);
+        if (deletion == RunDeletion.Deleted)
+        {
+            await blobs.DeleteRunBlobsAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return deletion;
+    }
 }

@@ -5,7 +5,8 @@ namespace FlowForge.Engine.Storage;
 /// <summary>
 /// A node instance this worker now owns (status Running, version bumped). Carries what execution reads:
 /// the run input and the outputs of the node's dependencies, each parsed once as it is read (null for a null value),
-/// so the text read from the database is not kept while the node runs.
+/// so the text read from the database is not kept while the node runs. Outputs kept in the blob store are in
+/// <see cref="BlobOutputs"/> instead, as references: the engine reads them only when the node uses them.
 /// </summary>
 public sealed record ClaimedNode(
     Guid RunId,
@@ -27,8 +28,14 @@ public sealed record ClaimedNode(
     /// back as a time wait.
     /// </summary>
     public bool ClaimedFromTimer { get; init; }
+
     /// <summary>When each dependency that ended (Succeeded, or Failed through its error port) finished, as the store recorded it; Skipped ones are absent.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> DependencyFinishedAt { get; init; } = EmptyFinishTimes;
 
     private static readonly IReadOnlyDictionary<string, DateTimeOffset> EmptyFinishTimes = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+
+    /// <summary>Dependencies whose output is in the blob store, keyed by node id (never also in <see cref="DependencyOutputs"/>).</summary>
+    public IReadOnlyDictionary<string, BlobReference> BlobOutputs { get; init; } = EmptyBlobs;
+
+    private static readonly IReadOnlyDictionary<string, BlobReference> EmptyBlobs = new Dictionary<string, BlobReference>(StringComparer.Ordinal);
 }

@@ -33,4 +33,6 @@ public interface IRunStore
     /// exist for the owner.
     /// </summary>
     Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Deletes a finished run: its row, input, node instances and attempts. Its blobs are the caller's to delete next.</summary>
+    Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken);
 }

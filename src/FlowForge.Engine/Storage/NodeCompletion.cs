@@ -27,6 +27,9 @@ public sealed record NodeCompletion(
 
     public bool WaitForSignal { get; init; }
 
+    /// <summary>Set instead of <see cref="OutputJson"/> when the output was written to the blob store first.</summary>
+    public BlobReference? OutputBlob { get; init; }
+
     /// <summary>The attempt that ended (kept in the node's attempts); 0 records none.</summary>
     public int Attempt { get; init; }
 

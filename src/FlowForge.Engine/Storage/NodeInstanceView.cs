@@ -18,4 +18,7 @@ public sealed record NodeInstanceView(
 
     /// <summary>True while the node waits for a signal (then <see cref="WaitUntil"/> is null).</summary>
     public bool WaitingForSignal { get; init; }
+
+    /// <summary>Where the output is when it is in the blob store (then <see cref="OutputJson"/> is null).</summary>
+    public BlobReference? OutputBlob { get; init; }
 }

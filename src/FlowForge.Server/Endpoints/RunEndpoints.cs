@@ -31,6 +31,7 @@ internal static class RunEndpoints
         runs.MapGet("/{runId:guid}", GetAsync)
             .WithSummary("A run's status and, per node, status, attempt, times, output and error. Outputs over Api:MaxInlineOutputBytes are replaced by their size and a link.");
         runs.MapGet("/{runId:guid}/nodes/{nodeId}/output", GetOutputAsync).WithSummary("One node's output, whole, as JSON.");
+        runs.MapDelete("/{runId:guid}", DeleteAsync).WithSummary("Deletes a finished run with its nodes, attempts and stored outputs. 409 while it runs.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
         runs.MapPost("/{runId:guid}/nodes/{nodeId}/signal", SignalAsync)
             .Accepts<JsonElement>("application/json")
@@ -147,8 +148,8 @@ internal static class RunEndpoints
         return run is null ? ApiProblems.NotFound($"Run {runId}") : TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
     }
 
-    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetOutputAsync(
-        Guid runId, string nodeId, HttpContext context, IRunQueries queries, CancellationToken cancellationToken)
+    private static async Task<Results<ContentHttpResult, FileContentHttpResult, ProblemHttpResult>> GetOutputAsync(
+        Guid runId, string nodeId, HttpContext context, IRunQueries queries, IBlobStore blobs, CancellationToken cancellationToken)
     {
         var run = await queries.GetRunAsync(runId, context.User.UserId(), cancellationToken);
         if (run is null)
@@ -165,6 +166,16 @@ internal static class RunEndpoints
         if (node.Status != NodeStatus.Succeeded)
         {
             return ApiProblems.NotFound($"An output of node '{nodeId}' (status {node.Status}) in run {runId}");
+        }
+
+        if (node.OutputBlob is { } blob)
+        {
+            // UTF-8 JSON in the blob store: sent as the bytes read, never turned into a string.
+            var bytes = await blobs.ReadAsync(blob, cancellationToken);
+            return bytes is null
+                ? ApiProblems.Create(StatusCodes.Status410Gone, "The output is missing.",
+                    $"The output of node '{nodeId}' in run {runId} ({blob.Bytes} bytes) was kept in the blob store and is no longer there; run the flow again to produce it.")
+                : TypedResults.Bytes(bytes, "application/json");
         }
 
         // Stored as JSON text already: sent as it is, without parsing what may be megabytes.
@@ -209,6 +220,15 @@ internal static class RunEndpoints
             ? TypedResults.Ok(new RunCancelled(runId, result.Status.ToString()))
             : ApiProblems.Conflict($"Run {runId} has already finished with status {result.Status}.");
     }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid runId, HttpContext context, RunCoordinator coordinator, CancellationToken cancellationToken) =>
+        await coordinator.DeleteAsync(runId, context.User.UserId(), cancellationToken) switch
+        {
+            RunDeletion.Deleted => TypedResults.NoContent(),
+            RunDeletion.NotFinished => ApiProblems.Conflict($"Run {runId} has not finished; cancel it first (POST /api/runs/{runId}/cancel)."),
+            _ => ApiProblems.NotFound($"Run {runId}"),
+        };
 
     private static async Task<Results<Ok<NodeSignalled>, ProblemHttpResult>> SignalAsync(
         Guid runId, string nodeId, HttpContext context, RunSignals signals, IOptions<EngineOptions> engine, CancellationToken cancellationToken)
@@ -311,13 +331,17 @@ internal static class RunEndpoints
         {
             JsonElement? output = null;
             OutputLink? link = null;
-            if (node.OutputJson is { } json)
+            if (node.OutputBlob is { } blob)
+            {
+                link = new OutputLink(blob.Bytes, OutputHref(runId, node.NodeId));
+            }
+            else if (node.OutputJson is { } json)
             {
                 // A large output is measured, never parsed; text short enough to fit at 3 bytes a character is not even measured.
                 var bytes = json.Length * 3L <= maxInlineOutputBytes ? json.Length : Encoding.UTF8.GetByteCount(json);
                 if (bytes > maxInlineOutputBytes)
                 {
-                    link = new OutputLink(bytes, $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(node.NodeId)}/output");
+                    link = new OutputLink(bytes, OutputHref(runId, node.NodeId));
                 }
                 else
                 {
@@ -330,6 +354,8 @@ internal static class RunEndpoints
                 node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
                 node.WaitingForSignal, [.. attempts]);
         }
+
+        private static string OutputHref(Guid runId, string nodeId) => $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(nodeId)}/output";
 
         private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);
     }

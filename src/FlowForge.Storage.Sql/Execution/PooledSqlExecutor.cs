@@ -29,6 +29,9 @@ internal sealed class PooledSqlExecutor : SqlExecutor
 
     public override SqlDialect Dialect { get; }
 
+    /// <summary>The driver's pool, for the few reads that must be synchronous (a node reading a blob-stored input).</summary>
+    public DbDataSource DataSource => _dataSource;
+
     public override bool IsRunning => !_disposed;
 
     /// <summary>Operations the database rolled back for a conflict and that ran again (for tests and diagnostics).</summary>

@@ -25,6 +25,9 @@ internal sealed class SqliteExecutor : SqlExecutor
 
     public SqliteGroupCommitWriter Writer => _writer;
 
+    /// <summary>The database file.</summary>
+    public string DataSource => _connections.DataSource;
+
     public override async Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
     {

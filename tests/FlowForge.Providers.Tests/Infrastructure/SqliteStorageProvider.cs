@@ -29,5 +29,10 @@ public sealed class SqliteStorageProvider(bool updateReturning = true) : Storage
         {
             File.Delete(path);
         }
+
+        if (Directory.Exists(file + "-blobs"))
+        {
+            Directory.Delete(file + "-blobs", recursive: true);
+        }
     }
 }

@@ -87,7 +87,8 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     private static object SampleValue(string parameter) => parameter switch
     {
         "@ids" => "[1,2]",
-        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" or "@workerId" => Guid.NewGuid(),
+        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" => Guid.NewGuid(),
+        "@content" => new byte[] { 1 },
         "@nodeId" or "@idempotencyKey" or "@email" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"

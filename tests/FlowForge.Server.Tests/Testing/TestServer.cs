@@ -25,6 +25,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's Storage:DataDirectory (the database and its blob folder).</summary>
+    public string DataDirectory => _directory;
+
     public static Task<TestServer> StartAsync(params string[] settings) => StartAsync(null, settings);
 
     public static async Task<TestServer> StartAsync(Action<WebApplicationBuilder>? configure, params string[] settings)

@@ -30,4 +30,14 @@ public sealed class EngineOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Contains("Engine:MaxResendsPerSweep", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Validate_NegativeInlineOutputBytesAndZeroBlobBudget_FailsNamingEachSetting()
+    {
+        var result = new EngineOptionsValidator().Validate(null, new EngineOptions { InlineOutputBytes = -1, MaxBlobInputBytesInFlight = 0 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Engine:InlineOutputBytes", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Engine:MaxBlobInputBytesInFlight", result.FailureMessage, StringComparison.Ordinal);
+    }
 }

@@ -1,9 +1,11 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Expressions;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Tests.Testing;
 
 namespace FlowForge.Tests.Runs;
 
@@ -57,5 +59,75 @@ public sealed class NodeInputsTests
         Assert.Null(inputs.Input);
         Assert.Null(inputs.Upstream["a"]);
         Assert.Equal("""{"x":1}""", inputs.RunInput!.ToJsonString());
+    }
+
+    [Fact]
+    public void From_JoinOfFiveHundredOneMegabyteBlobs_ReadsOnlyTheOneAnExpressionUses()
+    {
+        const int Parents = 500;
+        var blobs = new CountingBlobStore();
+        var runId = Guid.NewGuid();
+        var megabyte = blobs.Add(runId, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { n = 7, s = new string('x', 1024 * 1024) })));
+        var parents = Enumerable.Range(0, Parents).Select(i => $"p{i}").ToList();
+        var references = parents.ToDictionary(p => p, p => blobs.Add(runId, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { n = p, s = new string('y', 1024 * 1024) }))), StringComparer.Ordinal);
+        references["p0"] = megabyte;
+        var join = new PlanNode("join", "core.set", null, false, parents, [], parents);
+        var claim = new ClaimedNode(runId, "join", 1, 1, StoredJson.Parse("{}"), new Dictionary<string, JsonElement?>(), null, false) { BlobOutputs = references };
+        var reads = new BlobReads(blobs);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        using (var inputs = NodeInputs.From(join, claim, reads))
+        {
+            var read = ExpressionResolver.ResolveTemplates(JsonValue.Create("{{ nodes.p0.output.n }}"), new ExpressionScope(inputs.RunInput, inputs.Upstream), "config.n");
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(7, read!.GetValue<int>());
+            Assert.Equal(1, blobs.Reads);
+            Assert.Equal(1, reads.Held);
+            // Reading all 500 would allocate over 500 MB; reading the one used costs its megabyte.
+            Assert.True(allocated < 4L * 1024 * 1024, $"reading one value of the join allocated {allocated:N0} bytes");
+        }
+
+        Assert.Equal(0, reads.Held);
+    }
+
+    [Fact]
+    public void From_TwoExecutionsReadingOneBlobAtOnce_ReadItOnceAndEachGetsItsOwnView()
+    {
+        var blobs = new CountingBlobStore();
+        var runId = Guid.NewGuid();
+        var shared = blobs.Add(runId, Encoding.UTF8.GetBytes("""{"n":1}"""));
+        var node = new PlanNode("child", "core.noop", null, false, ["big"], [], ["big"]);
+        var claim = new ClaimedNode(runId, "child", 1, 1, null, new Dictionary<string, JsonElement?>(), null, false)
+        {
+            BlobOutputs = new Dictionary<string, BlobReference> { ["big"] = shared },
+        };
+        var reads = new BlobReads(blobs);
+
+        using var first = NodeInputs.From(node, claim, reads);
+        using var second = NodeInputs.From(node, claim, reads);
+        first.Input!["n"] = 2;
+
+        Assert.Equal("""{"n":1}""", second.Input!.ToJsonString());
+        Assert.Equal("""{"n":1}""", first.Upstream["big"]!.ToJsonString());
+        Assert.Equal(1, blobs.Reads);
+    }
+
+    [Fact]
+    public void Input_BlobMissing_ThrowsNamingTheNodeWhoseOutputIsGone()
+    {
+        var runId = Guid.NewGuid();
+        var node = new PlanNode("child", "core.noop", null, false, ["big"], [], ["big"]);
+        var claim = new ClaimedNode(runId, "child", 1, 1, null, new Dictionary<string, JsonElement?>(), null, false)
+        {
+            BlobOutputs = new Dictionary<string, BlobReference> { ["big"] = new(runId, Guid.NewGuid(), 70_000) },
+        };
+        var reads = new BlobReads(new CountingBlobStore());
+
+        using var inputs = NodeInputs.From(node, claim, reads);
+        var exception = Assert.Throws<BlobMissingException>(() => inputs.Input);
+
+        Assert.Contains("node 'big'", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(0, reads.Held);
     }
 }

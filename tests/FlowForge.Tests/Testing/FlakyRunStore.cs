@@ -48,6 +48,7 @@ public sealed class FlakyRunStore(IRunStore inner, int failingClaims, int failin
 
     public Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken) =>
         inner.ReopenRunAsync(runId, ownerId, plan, at, cancellationToken);
+    public Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) => inner.DeleteRunAsync(runId, ownerId, cancellationToken);
 
     private static StoreUnavailableException Deadlock() => new("deadlock detected (simulated)", new TimeoutException());
 }
