@@ -171,15 +171,21 @@ public sealed class MemoryPlanCacheTests
             await cache.GetOrAddAsync(key, compile, CancellationToken.None);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        // The runtime may allocate on this thread now and then (tiered compilation); the cache never does, so the
+        // quietest of three rounds is measured.
+        var allocated = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            await cache.GetOrAddAsync(key, compile, CancellationToken.None);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                await cache.GetOrAddAsync(key, compile, CancellationToken.None);
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.True(allocated < 1_000, $"10,000 cache hits allocated {allocated} bytes");
+        Assert.True(allocated < 1_000, $"10,000 cache hits allocated {allocated} bytes in the quietest of three rounds");
     }
 
     [Fact]
