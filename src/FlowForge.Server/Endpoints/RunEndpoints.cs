@@ -258,7 +258,18 @@ internal static class RunEndpoints
                 $"A signal's body becomes the node's output, limited to {maxOutputBytes} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}).", "$");
         }
 
-        var result = await signals.SignalAsync(runId, context.User.UserId(), nodeId, output, cancellationToken);
+        SignalResult result;
+        try
+        {
+            result = await signals.SignalAsync(runId, context.User.UserId(), nodeId, output, cancellationToken);
+        }
+        catch (FlowInvalidException ex)
+        {
+            // The run's pinned version was saved under node types or limits this server no longer has.
+            return ApiProblems.Conflict(
+                $"Run {runId} cannot be signalled: the version of its flow that it runs no longer compiles on this server. {ex.Message}");
+        }
+
         return result.Outcome switch
         {
             SignalOutcome.Applied => TypedResults.Ok(new NodeSignalled(runId, nodeId, nameof(NodeStatus.Succeeded))),
