@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -205,14 +206,31 @@ public abstract class Node<TSettings> : INodeType
         var schema = JsonSchemaExporter.GetJsonSchemaAsNode(SettingsOptions, typeof(TSettings), new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = DescribeFromAttribute,
         }).AsObject();
         RefineSchema(schema);
+        ConfigSchemaAnnotations.Apply(schema);
         return new NodeDescriptor(attribute.Id, attribute.DisplayName, attribute.Category, attribute.Description, schema, attribute.Outputs)
         {
+            Icon = attribute.Icon,
+            Inputs = attribute.Inputs ?? (attribute.Category == NodeCategory.Trigger ? [] : [NodePorts.Main]),
             DefaultTimeoutMs = attribute.TimeoutMs,
             DynamicOutputs = attribute.DynamicOutputs,
             ManualStart = attribute.ManualStart,
         };
+    }
+
+    // A settings member (or its constructor parameter) may carry [Description]; RefineSchema can still override it.
+    private static JsonNode DescribeFromAttribute(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        var description = context.PropertyInfo?.AssociatedParameter?.AttributeProvider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).OfType<DescriptionAttribute>().FirstOrDefault()
+            ?? context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(DescriptionAttribute), inherit: false).OfType<DescriptionAttribute>().FirstOrDefault();
+        if (description is not null && schema is JsonObject node)
+        {
+            node["description"] = description.Description;
+        }
+
+        return schema;
     }
 
     private static JsonSerializerOptions CreateSettingsOptions()

@@ -11,6 +11,12 @@ public sealed record NodeDescriptor(
     JsonObject ConfigSchema,
     IReadOnlyList<string> Outputs)
 {
+    /// <summary>An icon name from the lucide set, for the editor.</summary>
+    public string Icon { get; init; } = "circle";
+
+    /// <summary>Named input ports: none for a trigger, <c>main</c> for the others unless the type says otherwise.</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [NodePorts.Main];
+
     /// <summary>The type's own attempt timeout in milliseconds (from <see cref="NodeTypeAttribute.TimeoutMs"/>); 0 when it has none.</summary>
     public int DefaultTimeoutMs { get; init; }
 

@@ -12,6 +12,12 @@ public sealed class NodeTypeAttribute(string id, string displayName) : Attribute
 
     public string Description { get; init; } = "";
 
+    /// <summary>An icon name from the lucide set (<c>play</c>, <c>globe</c>, <c>git-branch</c>) the editor draws the node with.</summary>
+    public string Icon { get; init; } = "circle";
+
+    /// <summary>Named input ports; <see langword="null"/> gives triggers none and every other type a single <c>main</c> port.</summary>
+    public string[]? Inputs { get; init; }
+
     /// <summary>Named output ports; an edge's <c>sourceHandle</c> picks one. Defaults to a single <c>main</c> port.</summary>
     public string[] Outputs { get; init; } = [NodePorts.Main];
 

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.code", "Code", Category = NodeCategory.Logic,
+[NodeType("core.code", "Code", Icon = "code", Category = NodeCategory.Logic,
     Description = "Runs JavaScript: the code is the body of a function that reads input (what the node before produced), nodes (upstream outputs, nodes.<id>.output) and run ({ id, attempt, nodeId, input: the run's input }), and whose return value is the output. It runs in a sandbox with no network, files or timers, within the time, memory and statement limits of the Code settings; console output is kept with the attempt.")]
 public sealed class CodeNode : Node<CodeNode.Settings>
 {

@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.error", "Raise Error", Category = NodeCategory.Logic,
+[NodeType("core.error", "Raise Error", Icon = "alert-triangle", Category = NodeCategory.Logic,
     Description = "Fails the run here with your message, without retrying. Use it on a branch that should never be taken.")]
 public sealed class ErrorRaiseNode : Node<ErrorRaiseNode.Settings>
 {

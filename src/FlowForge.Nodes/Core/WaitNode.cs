@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.wait", "Wait", Category = NodeCategory.Logic,
+[NodeType("core.wait", "Wait", Icon = "pause", Category = NodeCategory.Logic,
     Description = "Pauses this branch for a number of milliseconds (up to 30 days), or until a signal arrives (POST /api/runs/{id}/nodes/{nodeId}/signal, whose body becomes the output), then passes its input on. The wait is durable: it holds no thread and survives restarts.")]
 public sealed class WaitNode : Node<WaitNode.Settings>
 {

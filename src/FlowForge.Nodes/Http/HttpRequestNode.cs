@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Nodes.Http;
 
-[NodeType("http.request", "HTTP Request", Category = NodeCategory.Action,
+[NodeType("http.request", "HTTP Request", Icon = "globe", Category = NodeCategory.Action,
     Description = "Calls a URL and outputs { status, headers, body }. A status outside 2xx fails the node (retryable for 5xx and 429, after the server's Retry-After) unless failOnStatus is false. Internal addresses are refused unless the server allows them (Http:AllowPrivateNetworks, Http:AllowedHosts).")]
 public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions<HttpOptions> options) : Node<HttpRequestNode.Settings>
 {

@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Triggers;
 
-[NodeType("trigger.webhook", "Webhook Trigger", Category = NodeCategory.Trigger,
+[NodeType("trigger.webhook", "Webhook Trigger", Icon = "webhook", Category = NodeCategory.Trigger,
     Description = "Starts the flow when its secret URL (/hooks/{key}, shown on the flow once saved) is called while the flow is active. Any method; JSON, form and raw bodies. Passes { method, headers, query, body } on. Answers at once (202 with the run id) or when the run has finished, with a node's output; can check an HMAC signature as GitHub or Stripe send it.")]
 public sealed class WebhookTriggerNode : Node<WebhookTriggerNode.Settings>
 {
@@ -102,10 +102,46 @@ public sealed class WebhookTriggerNode : Node<WebhookTriggerNode.Settings>
             timeout["description"] = $"How long to wait for the run when respond is \"whenFinished\" (default {DefaultTimeoutMs}).";
         }
 
+        Describe(properties, "responseNode", "With respond \"whenFinished\": the id of the node whose output becomes the response body (default: the last node to finish).");
+        Describe(properties, "responseStatus", "With respond \"whenFinished\": the HTTP status to answer with (default 200).");
+        Describe(properties, "responseHeaders", "With respond \"whenFinished\": headers to add to the response, name to text.");
+        Describe(properties, "signature", "Checks an HMAC of the request body that the caller sends in a header; requests without a valid one are refused with 401.");
+        if (properties["signature"]?["properties"] is JsonObject signature)
+        {
+            Describe(signature, "header", "The request header that carries the signature, such as X-Hub-Signature-256.");
+            Describe(signature, "algorithm", "The HMAC hash.");
+            Describe(signature, "format", "How the header is written: github (sha256=hex), stripe (t=…,v1=… over t.body), hex or base64.");
+            Describe(signature, "prefix", "With format hex or base64: text before the signature to strip, such as \"sha1=\".");
+            Describe(signature, "toleranceSeconds", "With format stripe: how old the signed timestamp may be, in seconds (1 to 86400).");
+            if (signature["algorithm"] is JsonObject algorithm)
+            {
+                algorithm["enum"] = new JsonArray("sha256", "sha1", "sha512");
+            }
+
+            if (signature["format"] is JsonObject format)
+            {
+                format["enum"] = new JsonArray("github", "stripe", "hex", "base64");
+            }
+
+            if (signature["toleranceSeconds"] is JsonObject tolerance)
+            {
+                tolerance["minimum"] = 1;
+                tolerance["maximum"] = 86_400;
+            }
+        }
+
         if (properties["signature"]?["properties"]?["secret"] is JsonObject secret)
         {
             secret["writeOnly"] = true;
             secret["description"] = "The shared secret. Write-only: the API shows it as \"********\"; saving \"********\" keeps the stored one.";
+        }
+    }
+
+    private static void Describe(JsonObject properties, string name, string description)
+    {
+        if (properties[name] is JsonObject property)
+        {
+            property["description"] = description;
         }
     }
 
