@@ -49,4 +49,30 @@ public sealed class HealthAndDescriptionTests
         Assert.NotNull(wait["configSchema"]!["properties"]!["ms"]);
         Assert.Equal("Trigger", types.Single(t => t!["id"]!.GetValue<string>() == "trigger.manual")!["category"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task NodeTypes_EveryType_HasIconPortsAndTitledDescribedProperties()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+
+        var types = (await client.GetFromJsonAsync<JsonArray>("/api/node-types"))!;
+
+        Assert.All(types, t =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace((string?)t!["icon"]), (string?)t["id"]);
+            Assert.NotNull(t["inputs"]!.AsArray());
+            Assert.NotEmpty(t["outputs"]!.AsArray());
+            foreach (var (name, property) in t["configSchema"]!["properties"]?.AsObject() ?? [])
+            {
+                Assert.False(string.IsNullOrWhiteSpace((string?)property!["title"]), $"{t["id"]}.{name}");
+                Assert.False(string.IsNullOrWhiteSpace((string?)property["description"]), $"{t["id"]}.{name}");
+            }
+        });
+        var manual = types.Single(t => (string?)t!["id"] == "trigger.manual")!;
+        Assert.Empty(manual["inputs"]!.AsArray());
+        var request = types.Single(t => (string?)t!["id"] == "http.request")!;
+        Assert.Equal(["main"], request["inputs"]!.AsArray().Select(p => (string?)p));
+        Assert.True((bool?)request["configSchema"]!["properties"]!["url"]!["x-expression"]);
+    }
 }
