@@ -76,6 +76,11 @@ public sealed class FlowFixtureTests
                 ["headers"] = new JsonObject { ["X-Flow"] = "echo" },
                 ["body"] = new JsonObject { ["greeting"] = "Hello Ada" },
             })),
+        ["noop-and-error"] = new(
+            Succeeds: ["trigger", "checkpoint", "check"],
+            Skipped: ["ship"],
+            Fails: ("stop", "widget is out of stock"),
+            Input: new JsonObject { ["sku"] = "widget", ["inStock"] = false }),
         ["schedule-every-ten-seconds"] = new(
             Succeeds: ["clock", "stamp"],
             Input: new JsonObject { ["dueAt"] = "2030-01-01T08:00:00Z", ["missed"] = false },
@@ -126,10 +131,11 @@ public sealed class FlowFixtureTests
 
         var run = await harness.WaitForRunAsync(runId);
 
-        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(expected.Fails is null ? RunStatus.Succeeded : RunStatus.Failed, run.Status);
         Assert.Equal(
             expected.Succeeds!.Select(id => (id, NodeStatus.Succeeded))
                 .Concat((expected.Skipped ?? []).Select(id => (id, NodeStatus.Skipped)))
+                .Concat(expected.Fails is ({ } failed, _) ? [(failed, NodeStatus.Failed)] : [])
                 .OrderBy(n => n.id, StringComparer.Ordinal),
             run.Nodes.OrderBy(n => n.NodeId, StringComparer.Ordinal).Select(n => (n.NodeId, n.Status)));
         if (expected.Output is ({ } node, { } output))
@@ -137,9 +143,14 @@ public sealed class FlowFixtureTests
             var actual = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == node).OutputJson!);
             Assert.True(JsonNode.DeepEquals(output, actual), $"{node} output {actual?.ToJsonString()}, expected {output.ToJsonString()}.");
         }
+
+        if (expected.Fails is ({ } failedNode, { } error))
+        {
+            Assert.Contains(error, run.Nodes.Single(n => n.NodeId == failedNode).Error, StringComparison.Ordinal);
+        }
     }
 
-    /// <summary>What a fixture does: the nodes that succeed and those skipped (valid flows), or the problem codes it is refused with.</summary>
+    /// <summary>What a fixture does: the nodes that succeed, those skipped and the one that fails the run (valid flows), or the problem codes it is refused with.</summary>
     private sealed record Expectation(
         string[]? Succeeds = null,
         string[]? Skipped = null,
@@ -147,5 +158,6 @@ public sealed class FlowFixtureTests
         JsonObject? Input = null,
         (string Node, TimeSpan Duration)? Waits = null,
         (string Node, JsonObject Output)? Output = null,
+        (string Node, string Error)? Fails = null,
         Action<WebApplication>? LocalServer = null);
 }
