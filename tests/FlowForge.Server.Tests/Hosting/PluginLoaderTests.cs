@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Server.Cli;
 using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Hosting;
@@ -72,6 +73,24 @@ public sealed class PluginLoaderTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => TestServer.StartAsync($"--Plugins:Directory={plugins}"));
 
         Assert.Contains($"Plugin '{broken}' could not be loaded", Messages(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_PluginDllNotAnAssembly_ExitsNonZeroNamingTheFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("flowforge-plugins-").FullName;
+        var plugins = Path.Combine(folder, "plugins");
+        Directory.CreateDirectory(plugins);
+        var broken = Path.Combine(plugins, "broken.dll");
+        await File.WriteAllTextAsync(broken, "not an assembly");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = await FlowForgeCli.RunAsync(
+            ["serve", "--data", Path.Combine(folder, "data"), "--urls=http://127.0.0.1:0", $"--Plugins:Directory={plugins}"], output, error, CancellationToken.None);
+
+        Assert.NotEqual(0, exit);
+        Assert.Contains($"Plugin '{broken}' could not be loaded", error.ToString(), StringComparison.Ordinal);
     }
 
     private static string Messages(Exception error)
