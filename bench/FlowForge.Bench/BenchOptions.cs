@@ -38,6 +38,9 @@ public sealed record BenchOptions
     /// <summary>Above 0: instead of a server, measure <c>core.code</c> executions in this process for this many seconds (see <see cref="CodeBenchmark"/>).</summary>
     public int CodeSeconds { get; init; }
 
+    /// <summary>Above 0: instead of the diamond, call a webhook → if → HTTP → code flow for this many seconds per respond mode (see <see cref="WebhookBenchmark"/>).</summary>
+    public int WebhookSeconds { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -62,7 +65,8 @@ public sealed record BenchOptions
                 "--join" => options with { JoinParents = NextInt() },
                 "--join-bytes" => options with { JoinBytes = NextInt() },
                 "--code-seconds" => options with { CodeSeconds = NextInt() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N | --join PARENTS [--join-bytes N] | --code-seconds N"),
+                "--webhook-seconds" => options with { WebhookSeconds = NextInt() },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
             };
         }
 

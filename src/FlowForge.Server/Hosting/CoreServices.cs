@@ -34,6 +34,7 @@ internal static class CoreServices
         services.AddSelectedProviders(configuration, kinds);
         services.AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
         services.AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp();
+        services.AddPlugins(configuration);
         services.AddFlowForgeEngine();
         return services;
     }
