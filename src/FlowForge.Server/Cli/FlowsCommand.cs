@@ -40,20 +40,8 @@ internal static class FlowsCommand
 
     private static async Task<int> RunAsync(Guid flowId, bool active, List<string> configuration, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. configuration] });
-        builder.Configuration.AddEnvironmentVariables(FlowForgeApp.EnvironmentPrefix);
-        builder.Configuration.AddCommandLine([.. configuration]);
-        builder.Logging.ClearProviders();
-        IHost host;
-        try
+        if (await CliHost.TryBuildAsync(CliHost.ForConfiguredStore(configuration), "data", "flowforge flows", error) is not { } host)
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), "data", "flowforge flows");
-            host = builder.Build();
-            ValidatedOptions.ValidateNow(host.Services);
-        }
-        catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
-        {
-            await StartupFailure.WriteAsync(error, problems);
             return FlowForgeCli.UsageError;
         }
 

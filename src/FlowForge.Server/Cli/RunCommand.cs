@@ -88,41 +88,14 @@ internal static class RunCommand
     private static async Task<int> ExecuteAsync(
         string path, string json, JsonNode? input, string? trigger, string dataDirectory, bool kept, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
-        builder.Logging.ClearProviders();
-
-        // Last, so that nothing in the environment or appsettings.json points the run at a server's store or broker.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge run", error) is not { } host)
         {
-            [ProviderKinds.StoreKey] = SqlStorageOptions.Sqlite,
-            [$"{SqlStorageOptions.Section}:{nameof(SqlStorageOptions.ConnectionString)}"] = "",
-            [$"{SqlStorageOptions.Section}:{nameof(SqlStorageOptions.DataDirectory)}"] = dataDirectory,
-            [$"{SqlStorageOptions.Section}:{nameof(SqlStorageOptions.Shards)}"] = "1",
-            [ProviderKinds.QueueKey] = ProviderKinds.Name(QueueKind.InProcess),
-            [ProviderKinds.CacheKey] = ProviderKinds.Name(CacheKind.Memory),
-            [ProviderKinds.RoleKey] = ProviderKinds.Name(ServerRole.All),
-        });
-        IHost host;
-        try
-        {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory, "flowforge run");
-            host = builder.Build();
-            ValidatedOptions.ValidateNow(host.Services);
-        }
-        catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
-        {
-            await StartupFailure.WriteAsync(error, problems);
             return FlowForgeCli.UsageError;
         }
 
         using var _ = host;
-        try
+        if (!await CliHost.TryLockDataFolderAsync(host, error))
         {
-            host.Services.GetRequiredService<DataFolderLock>();
-        }
-        catch (DataFolderInUseException ex)
-        {
-            await error.WriteLineAsync(ex.Message);
             return 1;
         }
 

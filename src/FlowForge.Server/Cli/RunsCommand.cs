@@ -38,29 +38,14 @@ internal static class RunsCommand
             return FlowForgeCli.UsageError;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [.. settings] });
-        builder.Logging.ClearProviders();
-        IHost host;
-        try
+        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge runs retry", error) is not { } host)
         {
-            builder.Services.AddFlowForgeCore(builder.Configuration, ProviderKinds.Read(builder.Configuration), dataDirectory, "flowforge runs retry");
-            host = builder.Build();
-            ValidatedOptions.ValidateNow(host.Services);
-        }
-        catch (Exception ex) when (StartupFailure.Describe(ex) is { } problems)
-        {
-            await StartupFailure.WriteAsync(error, problems);
             return FlowForgeCli.UsageError;
         }
 
         using var _ = host;
-        try
+        if (!await CliHost.TryLockDataFolderAsync(host, error))
         {
-            host.Services.GetRequiredService<DataFolderLock>();
-        }
-        catch (DataFolderInUseException ex)
-        {
-            await error.WriteLineAsync(ex.Message);
             return 1;
         }
 
