@@ -71,28 +71,12 @@ internal static class ExpressionLexer
     private static void CheckBounds(string text, int offset)
     {
         var depth = 0;
-        char? quote = null;
         for (var i = 0; i < text.Length; i++)
         {
-            var c = text[i];
-            if (quote is { } q)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == q)
-                {
-                    quote = null;
-                }
-
-                continue;
-            }
-
-            switch (c)
+            switch (text[i])
             {
                 case '"' or '\'':
-                    quote = c;
+                    i = EndOfQuoted(text, i);
                     break;
                 case '(' or '[' or '{':
                     if (++depth > ExpressionLimits.MaxNesting)
@@ -113,6 +97,25 @@ internal static class ExpressionLexer
                 string.Create(CultureInfo.InvariantCulture, $"the expression is {text.Length:N0} characters long, over the limit of {ExpressionLimits.MaxLength:N0}"),
                 offset);
         }
+    }
+
+    /// <summary>The index of the quote that closes the string opening at <paramref name="start"/> (backslash escapes skipped), or the text's length.</summary>
+    internal static int EndOfQuoted(string text, int start)
+    {
+        var quote = text[start];
+        for (var i = start + 1; i < text.Length; i++)
+        {
+            if (text[i] == '\\')
+            {
+                i++;
+            }
+            else if (text[i] == quote)
+            {
+                return i;
+            }
+        }
+
+        return text.Length;
     }
 
     private static bool IsNameChar(char c, bool allowDash) =>

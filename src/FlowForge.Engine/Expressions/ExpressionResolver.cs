@@ -256,28 +256,12 @@ public static class ExpressionResolver
     private static int FindClose(string text, int from)
     {
         var depth = 0;
-        char? quote = null;
         for (var i = from; i < text.Length; i++)
         {
-            var c = text[i];
-            if (quote is { } q)
-            {
-                if (c == '\\')
-                {
-                    i++;
-                }
-                else if (c == q)
-                {
-                    quote = null;
-                }
-
-                continue;
-            }
-
-            switch (c)
+            switch (text[i])
             {
                 case '"' or '\'':
-                    quote = c;
+                    i = ExpressionLexer.EndOfQuoted(text, i);
                     break;
                 case '{':
                     depth++;

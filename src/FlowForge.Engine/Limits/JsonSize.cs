@@ -17,25 +17,16 @@ public static class JsonSize
     public static bool TryWrite(JsonNode? value, long limit, out string? json, out long bytes)
     {
         json = null;
-        if (value is null)
-        {
-            bytes = 0;
-            return true;
-        }
-
-        var buffer = new CappedBufferWriter(limit);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            value.WriteTo(writer);
-        }
-
-        bytes = buffer.Written;
-        if (buffer.Exceeded)
+        if (!TryWriteCapped(value, limit, out var buffer, out bytes))
         {
             return false;
         }
 
-        json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer is not null)
+        {
+            json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+
         return true;
     }
 
@@ -57,22 +48,14 @@ public static class JsonSize
         json = null;
         utf8 = default;
         rejection = null;
-        if (value is null)
-        {
-            bytes = 0;
-            return true;
-        }
-
-        var buffer = new CappedBufferWriter(limit);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            value.WriteTo(writer);
-        }
-
-        bytes = buffer.Written;
-        if (buffer.Exceeded)
+        if (!TryWriteCapped(value, limit, out var buffer, out bytes))
         {
             return false;
+        }
+
+        if (buffer is null)
+        {
+            return true;
         }
 
         rejection = Json.JsonPolicy.Check(buffer.WrittenSpan);
@@ -103,5 +86,25 @@ public static class JsonSize
         }
 
         return buffer.Written;
+    }
+
+    /// <summary>Writes <paramref name="value"/> into a buffer that keeps at most <paramref name="limit"/> bytes; the buffer is null for a null value.</summary>
+    private static bool TryWriteCapped(JsonNode? value, long limit, out CappedBufferWriter? buffer, out long bytes)
+    {
+        buffer = null;
+        bytes = 0;
+        if (value is null)
+        {
+            return true;
+        }
+
+        buffer = new CappedBufferWriter(limit);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            value.WriteTo(writer);
+        }
+
+        bytes = buffer.Written;
+        return !buffer.Exceeded;
     }
 }
