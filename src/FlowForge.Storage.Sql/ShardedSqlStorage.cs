@@ -105,6 +105,15 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
     public Task<UserRecord?> FindByEmailAsync(string email, CancellationToken cancellationToken) =>
         Home.FindByEmailAsync(email, cancellationToken);
 
+    public Task<bool> TryCreateOwnerAsync(UserRecord user, CancellationToken cancellationToken) =>
+        Home.TryCreateOwnerAsync(user, cancellationToken);
+
+    public Task<bool> AnyUserAsync(CancellationToken cancellationToken) =>
+        Home.AnyUserAsync(cancellationToken);
+
+    public Task<UserRecord?> FindByIdAsync(Guid userId, CancellationToken cancellationToken) =>
+        Home.FindByIdAsync(userId, cancellationToken);
+
     public Task<string> GetOrAddSettingAsync(string key, string valueIfMissing, CancellationToken cancellationToken) =>
         Home.GetOrAddSettingAsync(key, valueIfMissing, cancellationToken);
 

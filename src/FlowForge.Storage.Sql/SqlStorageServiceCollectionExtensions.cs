@@ -32,6 +32,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IFlowStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<ISqlStorage>());

@@ -1,3 +1,4 @@
 namespace FlowForge.Engine.Storage;
 
-public sealed record UserRecord(Guid Id, string Email, string PasswordHash, DateTimeOffset CreatedAt);
+/// <summary>An account; <paramref name="IsOwner"/> marks the one created by first-run setup.</summary>
+public sealed record UserRecord(Guid Id, string Email, string PasswordHash, DateTimeOffset CreatedAt, bool IsOwner = false);

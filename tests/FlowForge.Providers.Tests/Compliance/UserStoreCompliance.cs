@@ -56,4 +56,45 @@ public abstract class UserStoreCompliance(StorageProvider provider) : StoreCompl
 
         Assert.Single(values.Distinct());
     }
+
+    [Fact]
+    public async Task TryCreateOwnerAsync_NoAccounts_CreatesTheOwnerOnce()
+    {
+        Assert.False(await Store.AnyUserAsync(CancellationToken.None));
+        var owner = new UserRecord(Guid.NewGuid(), "Owner@Example.com", "h", T0);
+
+        Assert.True(await Store.TryCreateOwnerAsync(owner, CancellationToken.None));
+        Assert.False(await Store.TryCreateOwnerAsync(owner with { Id = Guid.NewGuid(), Email = "second@example.com" }, CancellationToken.None));
+
+        Assert.True(await Store.AnyUserAsync(CancellationToken.None));
+        Assert.Equal(owner with { Email = "owner@example.com", IsOwner = true }, await Store.FindByIdAsync(owner.Id, CancellationToken.None));
+        Assert.Null(await Store.FindByEmailAsync("second@example.com", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task TryCreateOwnerAsync_AfterAnAccountExists_ReturnsFalse()
+    {
+        await Store.TryCreateAsync(new UserRecord(Guid.NewGuid(), "first@example.com", "h", T0), CancellationToken.None);
+
+        Assert.False(await Store.TryCreateOwnerAsync(new UserRecord(Guid.NewGuid(), "owner@example.com", "h", T0), CancellationToken.None));
+        Assert.False((await Store.FindByEmailAsync("first@example.com", CancellationToken.None))!.IsOwner);
+    }
+
+    [Fact]
+    public async Task TryCreateOwnerAsync_Concurrently_CreatesOneOwner()
+    {
+        var users = Enumerable.Range(0, 8).Select(i => new UserRecord(Guid.NewGuid(), $"owner{i}@example.com", "h", T0)).ToList();
+
+        var results = await Task.WhenAll(users.Select(u => Task.Run(() => Store.TryCreateOwnerAsync(u, CancellationToken.None))));
+
+        Assert.Single(results, created => created);
+        var found = await Task.WhenAll(users.Select(u => Store.FindByIdAsync(u.Id, CancellationToken.None)));
+        Assert.Single(found, u => u is { IsOwner: true });
+    }
+
+    [Fact]
+    public async Task FindByIdAsync_UnknownId_ReturnsNull()
+    {
+        Assert.Null(await Store.FindByIdAsync(Guid.NewGuid(), CancellationToken.None));
+    }
 }
