@@ -3,9 +3,9 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Auth;
 
-/// <summary>Every <see cref="AuthOptions.MaintenanceInterval"/>: forgets expired revocations and replaces a signing key that has grown too old.</summary>
+/// <summary>Every <see cref="AuthOptions.MaintenanceInterval"/>: forgets expired revocations, deletes expired API tokens and replaces a signing key that has grown too old.</summary>
 internal sealed partial class AuthMaintenance(
-    IAuthStore store, TokenRevocations revocations, SigningKeys keys, IOptions<AuthOptions> options, TimeProvider time, ILogger<AuthMaintenance> logger) : BackgroundService
+    IAuthStore store, IApiTokenStore apiTokens, TokenRevocations revocations, SigningKeys keys, IOptions<AuthOptions> options, TimeProvider time, ILogger<AuthMaintenance> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +16,7 @@ internal sealed partial class AuthMaintenance(
             {
                 var now = time.GetUtcNow();
                 await store.PurgeExpiredRevocationsAsync(now, stoppingToken);
+                await apiTokens.PurgeExpiredApiTokensAsync(now, stoppingToken);
                 revocations.ForgetExpired(now);
                 await keys.RotateIfDueAsync(stoppingToken);
             }
@@ -26,6 +27,6 @@ internal sealed partial class AuthMaintenance(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth maintenance (revocation purge, signing key rotation) failed; it runs again at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth maintenance (revocation and API token purge, signing key rotation) failed; it runs again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -12,6 +12,20 @@ public sealed class AuthOptions
 
     public int MinPasswordLength { get; set; } = 8;
 
+    /// <summary>A browser session ends after this many minutes without a request (each request well inside the window extends it).</summary>
+    public int SessionIdleMinutes { get; set; } = 120;
+
+    /// <summary>A browser session ends this many hours after sign-in, however active it is.</summary>
+    public int SessionMaxHours { get; set; } = 24;
+
+    /// <summary>How many named API tokens that have not expired one user may hold.</summary>
+    public int MaxApiTokensPerUser { get; set; } = 50;
+
+    public int MaxApiTokenNameLength { get; set; } = 100;
+
+    /// <summary>The longest an API token may live, in days; a token created without <c>expiresInDays</c> lives this long.</summary>
+    public int MaxApiTokenDays { get; set; } = 365;
+
     /// <summary>Longer passwords are refused before hashing: hashing is deliberately slow, and its cost grows with the input.</summary>
     public int MaxPasswordLength { get; set; } = 1024;
 

@@ -1,13 +1,15 @@
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth.KeyRing;
 using FlowForge.Server.Hosting;
-using FlowForge.Server.Realtime;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace FlowForge.Server.Auth;
@@ -26,6 +28,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenRevocations>();
         services.AddSingleton<KeyRingSecret>();
+        services.AddSingleton<SessionSignIn>();
 
         services.AddDataProtection().SetApplicationName("flowforge");
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
@@ -41,7 +44,53 @@ internal static class AuthServiceCollectionExtensions
             }
         });
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddAuthentication(AuthSchemes.Default)
+            .AddPolicyScheme(AuthSchemes.Default, "Bearer token or session cookie", o =>
+            {
+                o.ForwardDefaultSelector = AuthSchemes.Select;
+                // Every scheme answers a missing or bad credential alike: 401 with WWW-Authenticate: Bearer, never a redirect.
+                o.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
+                o.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
+            })
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(AuthSchemes.ApiToken, null)
+            .AddCookie(AuthSchemes.Session);
+        services.AddOptions<CookieAuthenticationOptions>(AuthSchemes.Session).Configure<IOptions<AuthOptions>>((o, auth) =>
+        {
+            o.Cookie.Name = SessionCookie.Name;
+            o.Cookie.HttpOnly = true;
+            // Strict: no cross-site request, not even a top-level link into the app, carries the session; the app's own
+            // pages load first and then call the API, so nothing is lost by it.
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.Path = "/";
+            o.Cookie.SecurePolicy = CookieSecurePolicy.None;
+            o.Cookie.IsEssential = true;
+            o.CookieManager = new SessionCookieManager();
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(auth.Value.SessionIdleMinutes);
+            o.SlidingExpiration = true;
+            o.Events = new CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = async context =>
+                {
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<SessionSignIn>();
+                    if (context.Principal is null || !await sessions.IsValidAsync(context.Principal, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(AuthSchemes.Session);
+                    }
+                },
+                OnRedirectToLogin = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    return Task.CompletedTask;
+                },
+                OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                },
+            };
+        });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
         {
             o.MapInboundClaims = false;
@@ -49,13 +98,8 @@ internal static class AuthServiceCollectionExtensions
             {
                 OnMessageReceived = async context =>
                 {
-                    // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query string.
-                    if (context.HttpContext.Request.Path.StartsWithSegments(RunsHub.Path, StringComparison.Ordinal))
-                    {
-                        context.Token = context.Request.Query["access_token"];
-                    }
-
-                    var token = context.Token ?? BearerToken(context.Request);
+                    var token = AuthSchemes.BearerToken(context.Request);
+                    context.Token = token;
                     if (token is not null && TokenHandler.CanReadToken(token))
                     {
                         await keys.RefreshIfUnknownAsync(TokenHandler.ReadJsonWebToken(token).Kid, context.HttpContext.RequestAborted);
@@ -92,11 +136,5 @@ internal static class AuthServiceCollectionExtensions
         }
 
         return services;
-    }
-
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
     }
 }

@@ -90,11 +90,13 @@ public static class FlowForgeApp
         }
 
         var app = builder.Build();
+        app.UseFlowForgeSecurityHeaders();
         app.UseFlowForgeRequestLogging();
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
         app.UseManagementPortFilter(managementPorts);
         app.UseAuthentication();
+        app.UseMiddleware<CsrfProtection>();
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapFlowForgeMetrics();
@@ -103,6 +105,9 @@ public static class FlowForgeApp
             app.MapOpenApi("/openapi/{documentName}.json");
             app.MapScalarApiReference("/docs", o => o.WithTitle("FlowForge API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
             app.MapAuthEndpoints();
+            app.MapSetupEndpoints();
+            app.MapSessionEndpoints();
+            app.MapApiTokenEndpoints();
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();

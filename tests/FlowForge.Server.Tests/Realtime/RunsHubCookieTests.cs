@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using FlowForge.Server.Tests.Testing;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace FlowForge.Server.Tests.Realtime;
+
+public sealed class RunsHubCookieTests
+{
+    [Theory]
+    [InlineData(HttpTransportType.WebSockets)]
+    [InlineData(HttpTransportType.LongPolling)]
+    public async Task Watch_SignedInWithSessionCookie_IsAccepted(HttpTransportType transport)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var browser = await BrowserClient.SignedInAsync(server);
+        var flow = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/flows", Flows.Diamond())))["id"]!.GetValue<Guid>();
+        var run = await browser.PostAsync($"/api/flows/{flow}/runs", new { });
+        Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        var runId = (await BrowserClient.JsonAsync(run))["runId"]!.GetValue<Guid>();
+        await using var hub = Connect(server, browser, transport);
+
+        await hub.StartAsync();
+        var status = await hub.InvokeAsync<string>("Watch", runId);
+
+        Assert.True(status is "Pending" or "Running" or "Succeeded", $"status when watching began: {status}");
+    }
+
+    [Fact]
+    public async Task Connect_WithoutSessionCookie_IsRefused()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var browser = new BrowserClient(server);
+        await using var hub = Connect(server, browser, HttpTransportType.WebSockets);
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => hub.StartAsync());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HubConnectionState.Disconnected, hub.State);
+    }
+
+    private static HubConnection Connect(TestServer server, BrowserClient browser, HttpTransportType transport) =>
+        new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/runs"), o =>
+            {
+                o.Transports = transport;
+                foreach (var (name, value) in browser.Cookies)
+                {
+                    o.Cookies.Add(new Cookie(name, value, "/", server.Address.Host));
+                }
+            })
+            .Build();
+}
