@@ -15,11 +15,11 @@ internal static class SecurityHeaders
         + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     /// <summary>
-    /// The API reference at <c>/docs</c> is a third-party page that starts itself with an inline script and loads its
-    /// bundle and fonts from a CDN; it gets a policy that lets it run and still refuses framing and plugins.
+    /// The API reference at <c>/docs</c> is a third-party page that starts itself with an inline script and takes its
+    /// fonts from a CDN; it gets a policy that lets it run and still refuses framing and plugins.
     /// </summary>
     public const string ApiReferencePolicy =
-        "default-src 'self' https:; script-src 'self' 'unsafe-inline' https:; style-src 'self' 'unsafe-inline' https:; img-src 'self' data: https:; "
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; img-src 'self' data: https:; "
         + "font-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     public static IApplicationBuilder UseFlowForgeSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
