@@ -14,9 +14,11 @@ namespace FlowForge.Server.Auth;
 /// </summary>
 internal sealed class SessionSignIn(TokenRevocations revocations, IOptions<AuthOptions> options, TimeProvider time)
 {
-    /// <summary>Sets the session cookie and the readable CSRF cookie; returns the CSRF token.</summary>
+    /// <summary>Sets the session cookie and the readable CSRF cookie, revoking the session the request came with; returns the CSRF token.</summary>
     public async Task<string> SignInAsync(HttpContext context, UserRecord user)
     {
+        // A new sign-in replaces the browser's session: the old ticket must not live on in a copy of the cookie.
+        await RevokeCurrentAsync(context.User, context.RequestAborted);
         var csrf = Base64Token();
         var identity = new ClaimsIdentity(
         [
@@ -34,12 +36,7 @@ internal sealed class SessionSignIn(TokenRevocations revocations, IOptions<AuthO
     /// <summary>Revokes the request's session (when it has one) on every process and clears both cookies.</summary>
     public async Task SignOutAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (context.User.FindFirstValue(SessionCookie.SessionIdClaim) is { Length: > 0 } sessionId)
-        {
-            // Kept until the longest the session could have lived; the maintenance purge forgets it after.
-            await revocations.RevokeAsync(sessionId, StartedAt(context.User) + MaxAge, cancellationToken);
-        }
-
+        await RevokeCurrentAsync(context.User, cancellationToken);
         await context.SignOutAsync(AuthSchemes.Session);
         context.Response.Cookies.Delete(SessionCookie.CsrfCookie, SessionCookie.CsrfCookieOptions(context.Request));
     }
@@ -50,6 +47,15 @@ internal sealed class SessionSignIn(TokenRevocations revocations, IOptions<AuthO
         && principal.FindFirstValue(SessionCookie.CsrfClaim) is { Length: > 0 }
         && StartedAt(principal) + MaxAge > time.GetUtcNow()
         && !await revocations.IsRevokedAsync(sessionId, cancellationToken);
+
+    private async Task RevokeCurrentAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (user.Identity?.AuthenticationType == AuthSchemes.Session && user.FindFirstValue(SessionCookie.SessionIdClaim) is { Length: > 0 } sessionId)
+        {
+            // Kept until the longest the session could have lived; the maintenance purge forgets it after.
+            await revocations.RevokeAsync(sessionId, StartedAt(user) + MaxAge, cancellationToken);
+        }
+    }
 
     private TimeSpan MaxAge => TimeSpan.FromHours(options.Value.SessionMaxHours);
 

@@ -186,6 +186,26 @@ public sealed class SessionEndpointsTests
     }
 
     [Fact]
+    public async Task SignIn_Again_RevokesTheSessionItCameWith()
+    {
+        await using var server = await TestServer.StartAsync();
+        const string email = "ada@example.com";
+        using var browser = await BrowserClient.SignedInAsync(server, email);
+        var oldCookies = new Dictionary<string, string>(browser.Cookies);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsync("/api/session", new { email, password = BrowserClient.Password })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/session")).StatusCode);
+        using var replay = new BrowserClient(server);
+        foreach (var (name, value) in oldCookies)
+        {
+            replay.Cookies[name] = value;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await replay.GetAsync("/api/session")).StatusCode);
+    }
+
+    [Fact]
     public async Task SignOut_WithoutCsrfHeader_Is403AndTheSessionLivesOn()
     {
         await using var server = await TestServer.StartAsync();
