@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace FlowForge.Server.Tests.Realtime;
 
-public sealed class RunsHubCookieTests
+public sealed class RunsHubCredentialTests
 {
     [Theory]
     [InlineData(HttpTransportType.WebSockets)]
@@ -39,6 +39,29 @@ public sealed class RunsHubCookieTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HubConnectionState.Disconnected, hub.State);
+    }
+
+    [Fact]
+    public async Task Watch_WithApiTokenAsAccessToken_IsAccepted()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var browser = await BrowserClient.SignedInAsync(server);
+        var secret = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/tokens", new { name = "live view" })))["token"]!.GetValue<string>();
+        var flow = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/flows", Flows.Diamond())))["id"]!.GetValue<Guid>();
+        var runId = (await BrowserClient.JsonAsync(await browser.PostAsync($"/api/flows/{flow}/runs", new { })))["runId"]!.GetValue<Guid>();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, "/hubs/runs"), o =>
+            {
+                o.Transports = HttpTransportType.WebSockets;
+                o.SkipNegotiation = true;
+                o.AccessTokenProvider = () => Task.FromResult<string?>(secret);
+            })
+            .Build();
+
+        await hub.StartAsync();
+        var status = await hub.InvokeAsync<string>("Watch", runId);
+
+        Assert.True(status is "Pending" or "Running" or "Succeeded", $"status when watching began: {status}");
     }
 
     private static HubConnection Connect(TestServer server, BrowserClient browser, HttpTransportType transport) =>
