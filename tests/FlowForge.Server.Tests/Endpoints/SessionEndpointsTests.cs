@@ -65,6 +65,21 @@ public sealed class SessionEndpointsTests
     }
 
     [Fact]
+    public async Task Get_AfterTheCsrfCookieWasLost_SetsItAgain()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var browser = await BrowserClient.SignedInAsync(server);
+        var csrf = browser.Cookies["XSRF-TOKEN"];
+        browser.Cookies.Remove("XSRF-TOKEN");
+
+        var session = await browser.GetAsync("/api/session");
+
+        Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        Assert.Equal(csrf, browser.Cookies["XSRF-TOKEN"]);
+        Assert.Equal(HttpStatusCode.Created, (await browser.PostAsync("/api/flows", Flows.Diamond())).StatusCode);
+    }
+
+    [Fact]
     public async Task Get_WithoutSession_Is401()
     {
         await using var server = await TestServer.StartAsync();
