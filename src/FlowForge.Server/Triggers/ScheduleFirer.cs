@@ -15,10 +15,12 @@ namespace FlowForge.Server.Triggers;
 /// One pass over the active flows' schedule triggers at a given instant. Each due time is claimed by inserting its
 /// firing row; only the process whose insert wins starts the run (with an idempotency key derived from the due time).
 /// Due times noticed later than <see cref="ScheduleOptions.MissedAfterMs"/> are missed: <c>skip</c> passes them over,
-/// <c>runOnce</c> starts one run for all of them.
+/// <c>runOnce</c> starts one run for all of them. A firing claimed but never started (its process stopped in between)
+/// is taken over by the first pass of any process once its claim is older than <see cref="ScheduleOptions.FiringLeaseMs"/>.
 /// </summary>
 internal sealed partial class ScheduleFirer(
     ITriggerStore triggers,
+    IFiringRecoveryStore recovery,
     RunCoordinator coordinator,
     IOptions<ScheduleOptions> options,
     ILogger<ScheduleFirer> logger)
@@ -26,6 +28,9 @@ internal sealed partial class ScheduleFirer(
     // A pass starts at most this many on-time runs per trigger; a schedule that owes more is that far behind and the
     // rest are missed at the next pass.
     private const int MaxOnTimePerPass = 100;
+
+    // A pass takes over at most this many unstarted firings; the rest wait for the next pass.
+    private const int MaxTakeOversPerPass = 100;
 
     private static readonly JsonSerializerOptions SettingsOptions = new(JsonSerializerDefaults.Web);
 
@@ -41,7 +46,7 @@ internal sealed partial class ScheduleFirer(
             _plans.Clear();
         }
 
-        var started = 0;
+        var started = await StartUnstartedAsync(now, TimeSpan.FromMilliseconds(settings.FiringLeaseMs), cancellationToken);
         foreach (var flow in flows)
         {
             foreach (var node in _plans.GetOrAdd((flow.FlowId, flow.Version), _ => Read(flow.Json, settings.MinIntervalMs)))
@@ -65,7 +70,7 @@ internal sealed partial class ScheduleFirer(
             {
                 started += await ClaimAndStartAsync(flow, node.NodeId, missed, now, true, cancellationToken) ? 1 : 0;
             }
-            else if (await triggers.TryClaimFiringAsync(new TriggerFiring(flow.FlowId, node.NodeId, missed, now), cancellationToken))
+            else if (await triggers.TryClaimFiringAsync(new TriggerFiring(flow.FlowId, node.NodeId, missed, now) { PassedOver = true }, cancellationToken))
             {
                 LogSkipped(logger, flow.FlowId, node.NodeId, missed);
             }
@@ -85,27 +90,63 @@ internal sealed partial class ScheduleFirer(
 
     private async Task<bool> ClaimAndStartAsync(ActiveFlow flow, string nodeId, DateTimeOffset dueAt, DateTimeOffset now, bool missed, CancellationToken cancellationToken)
     {
-        if (!await triggers.TryClaimFiringAsync(new TriggerFiring(flow.FlowId, nodeId, dueAt, now), cancellationToken))
+        if (!await triggers.TryClaimFiringAsync(new TriggerFiring(flow.FlowId, nodeId, dueAt, now) { Missed = missed }, cancellationToken))
         {
             return false;
         }
 
+        return await StartClaimedAsync(flow.FlowId, flow.OwnerId, nodeId, dueAt, now, missed, cancellationToken);
+    }
+
+    /// <summary>Starts the runs of firings whose process claimed them and stopped before starting them.</summary>
+    private async Task<int> StartUnstartedAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var started = 0;
+        foreach (var firing in await recovery.ListUnstartedFiringsAsync(now - lease, MaxTakeOversPerPass, cancellationToken))
+        {
+            if (!await recovery.TryReclaimFiringAsync(firing, now, cancellationToken))
+            {
+                continue;
+            }
+
+            LogTakenOver(logger, firing.FlowId, firing.NodeId, firing.DueAt, firing.ClaimedAt);
+            started += await StartClaimedAsync(firing.FlowId, firing.OwnerId, firing.NodeId, firing.DueAt, now, firing.Missed, cancellationToken) ? 1 : 0;
+        }
+
+        return started;
+    }
+
+    /// <summary>
+    /// Starts the run of a firing this process holds, then records it on the firing. The idempotency key comes from
+    /// the due time, so a firing taken over after its first process did start the run (and stopped before recording
+    /// it) finds that run instead of starting another.
+    /// </summary>
+    private async Task<bool> StartClaimedAsync(Guid flowId, Guid ownerId, string nodeId, DateTimeOffset dueAt, DateTimeOffset now, bool missed, CancellationToken cancellationToken)
+    {
         var input = new JsonObject { ["dueAt"] = dueAt, ["firedAt"] = now, ["missed"] = missed };
         try
         {
             var start = await coordinator.StartAsync(
-                new StartRun(Guid.CreateVersion7(), flow.OwnerId, flow.FlowId, input, IdempotencyKey(nodeId, dueAt), null, nodeId),
+                new StartRun(Guid.CreateVersion7(), ownerId, flowId, input, IdempotencyKey(nodeId, dueAt), null, nodeId),
                 cancellationToken);
-            await triggers.SetFiringRunAsync(flow.FlowId, nodeId, dueAt, start.RunId, cancellationToken);
+            await triggers.SetFiringRunAsync(flowId, nodeId, dueAt, start.RunId, cancellationToken);
             return start.Created;
         }
         catch (FlowNotFoundException)
         {
+            await recovery.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
             return false;
         }
         catch (FlowInvalidException ex)
         {
-            LogInvalid(logger, flow.FlowId, nodeId, ex.Problems.Count);
+            LogInvalid(logger, flowId, nodeId, ex.Problems.Count);
+            await recovery.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
+            return false;
+        }
+        catch (TriggerChoiceException ex)
+        {
+            LogNoTrigger(logger, flowId, nodeId, ex.Message);
+            await recovery.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
             return false;
         }
     }
@@ -144,6 +185,12 @@ internal sealed partial class ScheduleFirer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule trigger '{NodeId}' of flow {FlowId} did not fire: the flow is no longer valid ({Count} problems).")]
     private static partial void LogInvalid(ILogger logger, Guid flowId, string nodeId, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule trigger '{NodeId}' of flow {FlowId} did not fire: {Reason}")]
+    private static partial void LogNoTrigger(ILogger logger, Guid flowId, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule trigger '{NodeId}' of flow {FlowId}: due time {DueAt:o} was claimed at {ClaimedAt:o} and never started (its process stopped); starting it now.")]
+    private static partial void LogTakenOver(ILogger logger, Guid flowId, string nodeId, DateTimeOffset dueAt, DateTimeOffset claimedAt);
 
     private sealed record ScheduledNode(string NodeId, Schedule Schedule, bool RunOnceWhenMissed);
 }

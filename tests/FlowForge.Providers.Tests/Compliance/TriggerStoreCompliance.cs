@@ -78,4 +78,44 @@ public abstract class TriggerStoreCompliance(StorageProvider provider) : StoreCo
         Assert.Equal(due.AddMinutes(1), await Store.LastFiringAsync(flowId, "clock", CancellationToken.None));
         Assert.Null(await Store.LastFiringAsync(flowId, "nowhere", CancellationToken.None));
     }
+
+    [Fact]
+    public async Task ListUnstartedFiringsAsync_ClaimedWithoutRunPastTheLease_ListedOnceTakenOverByOneClaimer()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+        await Store.SetActiveAsync(flow.Id, Owner, true, T0, CancellationToken.None);
+        var due = T0.AddMinutes(1);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flow.Id, "clock", due, due) { Missed = true }, CancellationToken.None);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flow.Id, "clock", due.AddMinutes(1), due.AddMinutes(1)), CancellationToken.None);
+        await Store.SetFiringRunAsync(flow.Id, "clock", due.AddMinutes(1), Guid.NewGuid(), CancellationToken.None);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flow.Id, "skipped", due, due) { PassedOver = true }, CancellationToken.None);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flow.Id, "given-up", due, due), CancellationToken.None);
+        await Store.PassOverFiringAsync(flow.Id, "given-up", due, CancellationToken.None);
+
+        var withinLease = await Store.ListUnstartedFiringsAsync(due, 10, CancellationToken.None);
+        var unstarted = Assert.Single(await Store.ListUnstartedFiringsAsync(due.AddMinutes(5), 10, CancellationToken.None));
+        var takeOvers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            Store.TryReclaimFiringAsync(unstarted, due.AddMinutes(5).AddMilliseconds(i), CancellationToken.None)));
+        var afterTakeOver = await Store.ListUnstartedFiringsAsync(due.AddMinutes(5), 10, CancellationToken.None);
+
+        Assert.Empty(withinLease);
+        Assert.Equal(new UnstartedFiring(flow.Id, Owner, "clock", due, due, Missed: true), unstarted);
+        Assert.Equal(1, takeOvers.Count(t => t));
+        Assert.Empty(afterTakeOver);
+    }
+
+    [Fact]
+    public async Task ListUnstartedFiringsAsync_FlowDeactivated_NotListed()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+        await Store.SetActiveAsync(flow.Id, Owner, true, T0, CancellationToken.None);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flow.Id, "clock", T0.AddMinutes(1), T0.AddMinutes(1)), CancellationToken.None);
+
+        var active = await Store.ListUnstartedFiringsAsync(T0.AddHours(1), 10, CancellationToken.None);
+        await Store.SetActiveAsync(flow.Id, Owner, false, T0.AddHours(1), CancellationToken.None);
+        var inactive = await Store.ListUnstartedFiringsAsync(T0.AddHours(1), 10, CancellationToken.None);
+
+        Assert.Single(active);
+        Assert.Empty(inactive);
+    }
 }
