@@ -60,7 +60,11 @@ public sealed partial class SqlStorage
                 change.Bind("@now", UnixMicros.From(a.Now));
             }
 
-            await s.ExecuteAsync(change, ct);
+            if (await s.ExecuteAsync(change, ct) > 0)
+            {
+                await ResetSchedulesAsync(s, a.Id, ct);
+            }
+
             return await ReadActivationAsync(s, a.Id, a.OwnerId, ct);
         }, (Id: flowId, OwnerId: ownerId, Active: active, Now: now), cancellationToken);
 

@@ -23,6 +23,6 @@ public sealed class ScheduleOptions
     /// </summary>
     public int FiringLeaseMs { get; set; } = 30_000;
 
-    /// <summary>Most active flows one pass of the scheduler reads.</summary>
+    /// <summary>Most rows of the due list (due triggers, and flows activated or saved since the last pass) one pass of the scheduler reads.</summary>
     public int MaxActiveFlows { get; set; } = 10_000;
 }

@@ -118,4 +118,65 @@ public abstract class TriggerStoreCompliance(StorageProvider provider) : StoreCo
         Assert.Single(active);
         Assert.Empty(inactive);
     }
+
+    [Fact]
+    public async Task ListDueSchedulesAsync_ActivateSaveDeactivate_DueListFollowsTheFlow()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+        var never = T0.AddYears(100);
+
+        var inactive = await Store.ListDueSchedulesAsync(never, 100, CancellationToken.None);
+        await Store.SetActiveAsync(flow.Id, Owner, true, T0, CancellationToken.None);
+        var activated = Assert.Single(await Store.ListDueSchedulesAsync(T0, 100, CancellationToken.None));
+        var planned = await Store.PlanSchedulesAsync(flow.Id, 1, [new PlannedSchedule("clock", """{"everyMs":60000}""", T0, T0.AddMinutes(1))], CancellationToken.None);
+        var plannedTwice = await Store.PlanSchedulesAsync(flow.Id, 1, [], CancellationToken.None);
+        var notYetDue = await Store.ListDueSchedulesAsync(T0.AddSeconds(59), 100, CancellationToken.None);
+        var due = Assert.Single(await Store.ListDueSchedulesAsync(T0.AddMinutes(1), 100, CancellationToken.None));
+        await Store.AdvanceScheduleAsync(due, T0.AddMinutes(1), T0.AddMinutes(2), CancellationToken.None);
+        await Store.AdvanceScheduleAsync(due, T0.AddMinutes(1), T0.AddMinutes(9), CancellationToken.None);
+        var advanced = Assert.Single(await Store.ListDueSchedulesAsync(never, 100, CancellationToken.None));
+        await Store.AddVersionAsync(flow.Id, Owner, "f", Json, CancellationToken.None);
+        var saved = Assert.Single(await Store.ListDueSchedulesAsync(T0, 100, CancellationToken.None));
+        await Store.SetActiveAsync(flow.Id, Owner, false, T0.AddHours(1), CancellationToken.None);
+        var deactivated = await Store.ListDueSchedulesAsync(never, 100, CancellationToken.None);
+
+        Assert.Empty(inactive);
+        Assert.True(activated.IsUnplanned);
+        Assert.Equal((flow.Id, Owner, 1, T0), (activated.FlowId, activated.OwnerId, activated.Version, activated.ActivatedAt));
+        Assert.True(planned);
+        Assert.False(plannedTwice);
+        Assert.Empty(notYetDue);
+        Assert.Equal(new DueSchedule(flow.Id, "clock", Owner, 1, """{"everyMs":60000}""", T0, T0, T0.AddMinutes(1)), due);
+        Assert.Equal((T0.AddMinutes(1), T0.AddMinutes(2)), (advanced.Baseline, advanced.NextDueAt));
+        Assert.True(saved.IsUnplanned);
+        Assert.Equal(2, saved.Version);
+        Assert.Empty(deactivated);
+    }
+
+    [Fact]
+    public async Task PlanSchedulesAsync_FlowSavedSinceTheRowWasRead_PlansNothing()
+    {
+        var flow = await Store.CreateAsync(Owner, "f", Json, CancellationToken.None);
+        await Store.SetActiveAsync(flow.Id, Owner, true, T0, CancellationToken.None);
+        await Store.AddVersionAsync(flow.Id, Owner, "f", Json, CancellationToken.None);
+
+        var planned = await Store.PlanSchedulesAsync(flow.Id, 1, [new PlannedSchedule("clock", "{}", T0, T0.AddMinutes(1))], CancellationToken.None);
+        await Store.DeleteAsync(flow.Id, Owner, CancellationToken.None);
+
+        Assert.False(planned);
+        Assert.Empty(await Store.ListDueSchedulesAsync(T0.AddYears(100), 100, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task LastFiringsAsync_SeveralNodes_LatestDueTimeOfEach()
+    {
+        var flowId = Guid.NewGuid();
+        await Store.TryClaimFiringAsync(new TriggerFiring(flowId, "a", T0.AddMinutes(1), T0), CancellationToken.None);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flowId, "a", T0.AddMinutes(3), T0), CancellationToken.None);
+        await Store.TryClaimFiringAsync(new TriggerFiring(flowId, "b", T0.AddMinutes(2), T0) { PassedOver = true }, CancellationToken.None);
+
+        var last = await Store.LastFiringsAsync(flowId, CancellationToken.None);
+
+        Assert.Equal([("a", T0.AddMinutes(3)), ("b", T0.AddMinutes(2))], last.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal));
+    }
 }
