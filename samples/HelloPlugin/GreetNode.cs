@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace HelloPlugin;
 
-[NodeType("sample.greet", "Greet", Category = NodeCategory.Action,
+[NodeType("sample.greet", "Greet", Icon = "hand", Category = NodeCategory.Action,
     Description = "Outputs { greeting: \"Hello, <name>\" }. A sample of a node type loaded from the plugins folder.")]
 public sealed class GreetNode : Node<GreetNode.Settings>
 {

@@ -23,6 +23,27 @@ public sealed partial class ShardedSqlStorage
     public Task SetFiringRunAsync(Guid flowId, string nodeId, DateTimeOffset dueAt, Guid runId, CancellationToken cancellationToken) =>
         Home.SetFiringRunAsync(flowId, nodeId, dueAt, runId, cancellationToken);
 
+    public Task<IReadOnlyList<UnstartedFiring>> ListUnstartedFiringsAsync(DateTimeOffset claimedBefore, int limit, CancellationToken cancellationToken) =>
+        Home.ListUnstartedFiringsAsync(claimedBefore, limit, cancellationToken);
+
+    public Task<bool> TryReclaimFiringAsync(UnstartedFiring firing, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Home.TryReclaimFiringAsync(firing, now, cancellationToken);
+
+    public Task PassOverFiringAsync(Guid flowId, string nodeId, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        Home.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
+
+    public Task<IReadOnlyList<DueSchedule>> ListDueSchedulesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken) =>
+        Home.ListDueSchedulesAsync(now, limit, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, DateTimeOffset>> LastFiringsAsync(Guid flowId, CancellationToken cancellationToken) =>
+        Home.LastFiringsAsync(flowId, cancellationToken);
+
+    public Task<bool> PlanSchedulesAsync(Guid flowId, int version, IReadOnlyList<PlannedSchedule> schedules, CancellationToken cancellationToken) =>
+        Home.PlanSchedulesAsync(flowId, version, schedules, cancellationToken);
+
+    public Task AdvanceScheduleAsync(DueSchedule schedule, DateTimeOffset baseline, DateTimeOffset nextDueAt, CancellationToken cancellationToken) =>
+        Home.AdvanceScheduleAsync(schedule, baseline, nextDueAt, cancellationToken);
+
     public Task<IReadOnlyList<WebhookKey>> EnsureWebhookKeysAsync(Guid flowId, IReadOnlyList<NewWebhookKey> candidates, DateTimeOffset now, CancellationToken cancellationToken) =>
         Home.EnsureWebhookKeysAsync(flowId, candidates, now, cancellationToken);
 

@@ -36,7 +36,7 @@ public sealed partial class SqlStorage
 
     // A Failed node has an output only when it failed through its error port: its children read the error.
     private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output, OutputBlob, OutputBytes, FinishedAt FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
+        SELECT Output, OutputBlob, OutputBytes, FinishedAt, Ports FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -72,8 +72,8 @@ public sealed partial class SqlStorage
                 return claimed;
             }
 
-            var (outputs, blobs, finishedAt) = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
-            return claimed with { DependencyOutputs = outputs, BlobOutputs = blobs, DependencyFinishedAt = finishedAt };
+            var read = await _executor.ReadAsync(ReadSucceededOutputsAsync, (message.RunId, dependencies), cancellationToken).ConfigureAwait(false);
+            return claimed with { DependencyOutputs = read.Outputs, BlobOutputs = read.Blobs, DependencyFinishedAt = read.FinishedAt, DependencyPorts = read.Ports };
         }
         catch (StoreUnavailableException ex)
         {
@@ -84,12 +84,14 @@ public sealed partial class SqlStorage
     // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs
     // holds each one once, as UTF-8, rather than as text and again as parsed copies. Outputs in the blob
     // store are only referenced here; the engine reads them when the node uses them. A dependency that ended
-    // is listed with its finish time (a merge's "first" mode reads the order); a Skipped one is in neither.
-    private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, BlobReference> Blobs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt)> ReadSucceededOutputsAsync(
+    // is listed with its finish time (a merge's "first" mode reads the order) and the ports it fired (a join counts
+    // only the parents whose edge into it was taken); a Skipped one is in none.
+    private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, BlobReference> Blobs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt, IReadOnlyDictionary<string, IReadOnlyList<string>> Ports)> ReadSucceededOutputsAsync(
         SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
     {
         var outputs = new Dictionary<string, JsonElement?>(a.Dependencies.Count, StringComparer.Ordinal);
         var finishedAt = new Dictionary<string, DateTimeOffset>(a.Dependencies.Count, StringComparer.Ordinal);
+        var ports = new Dictionary<string, IReadOnlyList<string>>(a.Dependencies.Count, StringComparer.Ordinal);
         Dictionary<string, BlobReference>? blobs = null;
         var output = s.Command(SelectSucceededOutput);
         foreach (var dependency in a.Dependencies)
@@ -114,9 +116,14 @@ public sealed partial class SqlStorage
             {
                 finishedAt[dependency] = UnixMicros.ToTime(finished);
             }
+
+            if (reader.GetNullableString(4) is { } fired)
+            {
+                ports[dependency] = PortList.Decode(fired);
+            }
         }
 
-        return (outputs, blobs ?? EmptyBlobs, finishedAt);
+        return (outputs, blobs ?? EmptyBlobs, finishedAt, ports);
     }
 
     private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(

@@ -87,6 +87,8 @@ public sealed partial class SqlStorage
 
             await s.ExecuteAsync(
                 s.Command(InsertFlowVersion).Bind("@flowId", a.Id).Bind("@version", version).Bind("@name", a.Name).Bind("@json", a.Json).Bind("@now", now), ct);
+            // Schedules move to the new version at once, on every process: its triggers are planned by the next pass.
+            await ResetSchedulesAsync(s, a.Id, ct);
             return new FlowRecord(a.Id, a.OwnerId, a.Name, version, a.Json, UnixMicros.ToTime(createdAt), UnixMicros.ToTime(now));
         }, (Id: flowId, OwnerId: ownerId, Name: name, Json: json, Now: _time.GetUtcNow()), cancellationToken);
 
@@ -151,6 +153,12 @@ public sealed partial class SqlStorage
         _executor.WriteAsync(static async (s, a, ct) =>
         {
             var command = s.Command(SoftDeleteFlow).Bind("@id", a.Id).Bind("@ownerId", a.OwnerId).Bind("@now", UnixMicros.From(a.Now));
-            return await s.ExecuteAsync(command, ct) > 0;
+            if (await s.ExecuteAsync(command, ct) == 0)
+            {
+                return false;
+            }
+
+            await ResetSchedulesAsync(s, a.Id, ct);
+            return true;
         }, (Id: flowId, OwnerId: ownerId, Now: _time.GetUtcNow()), cancellationToken);
 }

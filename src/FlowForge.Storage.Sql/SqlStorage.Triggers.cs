@@ -31,7 +31,7 @@ public sealed partial class SqlStorage
         """);
 
     private static readonly SqlStatement InsertFiring = new(nameof(InsertFiring), d => d.InsertOrIgnore(
-        "TriggerFirings", "FlowId, NodeId, DueAt, RunId, ClaimedAt", "@flowId, @nodeId, @dueAt, NULL, @claimedAt"));
+        "TriggerFirings", "FlowId, NodeId, DueAt, RunId, ClaimedAt, PassedOver, Missed", "@flowId, @nodeId, @dueAt, NULL, @claimedAt, @passedOver, @missed"));
 
     private static readonly SqlStatement UpdateFiringRun = new(nameof(UpdateFiringRun), """
         UPDATE TriggerFirings SET RunId = @runId WHERE FlowId = @flowId AND NodeId = @nodeId AND DueAt = @dueAt
@@ -60,7 +60,11 @@ public sealed partial class SqlStorage
                 change.Bind("@now", UnixMicros.From(a.Now));
             }
 
-            await s.ExecuteAsync(change, ct);
+            if (await s.ExecuteAsync(change, ct) > 0)
+            {
+                await ResetSchedulesAsync(s, a.Id, ct);
+            }
+
             return await ReadActivationAsync(s, a.Id, a.OwnerId, ct);
         }, (Id: flowId, OwnerId: ownerId, Active: active, Now: now), cancellationToken);
 
@@ -94,7 +98,9 @@ public sealed partial class SqlStorage
                 .Bind("@flowId", a.FlowId)
                 .Bind("@nodeId", a.NodeId)
                 .Bind("@dueAt", UnixMicros.From(a.DueAt))
-                .Bind("@claimedAt", UnixMicros.From(a.ClaimedAt));
+                .Bind("@claimedAt", UnixMicros.From(a.ClaimedAt))
+                .Bind("@passedOver", a.PassedOver ? 1 : 0)
+                .Bind("@missed", a.Missed ? 1 : 0);
             return await s.ExecuteAsync(insert, ct) == 1;
         }, firing, cancellationToken);
 

@@ -40,6 +40,8 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IWorkerStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ITriggerStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IFiringRecoveryStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IScheduleStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IWebhookKeyStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IBlobStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IStorageHealth>(sp => sp.GetRequiredService<ISqlStorage>());

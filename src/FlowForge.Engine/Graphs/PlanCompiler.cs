@@ -35,6 +35,28 @@ public static class PlanCompiler
             throw new InvalidOperationException("The flow has a cycle; validate it before compiling.");
         }
 
+        // For each node, the ports of each parent that have an edge into it: a parent counts as having reached
+        // the node only when it fired one of them.
+        var incoming = new Dictionary<string, Dictionary<string, List<string>>>(StringComparer.Ordinal);
+        foreach (var edge in edges)
+        {
+            if (!incoming.TryGetValue(edge.Target, out var byParent))
+            {
+                incoming[edge.Target] = byParent = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            }
+
+            if (!byParent.TryGetValue(edge.Source, out var ports))
+            {
+                byParent[edge.Source] = ports = [];
+            }
+
+            var port = edge.SourceHandle ?? NodePorts.Main;
+            if (!ports.Contains(port, StringComparer.Ordinal))
+            {
+                ports.Add(port);
+            }
+        }
+
         var planNodes = new List<PlanNode>(nodes.Count);
         foreach (var index in order)
         {
@@ -73,6 +95,9 @@ public static class PlanCompiler
             planNodes.Add(new PlanNode(node.Id, node.Type, node.Config?.DeepClone(), isTrigger, parents, children, dependencies)
             {
                 JoinCount = graph.InDegree(index),
+                ParentPorts = incoming.TryGetValue(node.Id, out var parentPorts)
+                    ? parentPorts.ToDictionary(p => p.Key, IReadOnlyList<string> (p) => p.Value, StringComparer.Ordinal)
+                    : PlanNode.NoParentPorts,
                 Policies = NodePolicies.Read(node.Data, Unbounded, []),
             });
         }

@@ -20,5 +20,10 @@ public sealed record PlanNode(
 {
     public int JoinCount { get; init; }
 
+    /// <summary>For each parent, the output ports it has an edge into this node through: a parent reached this node only if it fired one.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> ParentPorts { get; init; } = NoParentPorts;
+
+    internal static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoParentPorts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
     public NodePolicies Policies { get; init; } = NodePolicies.Default;
 }

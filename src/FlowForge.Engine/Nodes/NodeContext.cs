@@ -41,8 +41,9 @@ public sealed class NodeContext
     public required IReadOnlyDictionary<string, JsonNode?> Upstream { get; init; }
 
     /// <summary>
-    /// The node's parents that ran (Succeeded, or Failed through their error port), in the order they finished by
-    /// the finish time the store recorded (ties in the flow's edge order); Skipped parents are left out.
+    /// The node's parents that reached it: they ran (Succeeded, or Failed through their error port) and fired a port
+    /// whose edge leads here. In the order they finished by the finish time the store recorded (ties in the flow's
+    /// edge order); Skipped parents, and parents whose other ports fired, are left out.
     /// </summary>
     public IReadOnlyList<string> FinishedParents { get; init; } = [];
 
@@ -55,6 +56,12 @@ public sealed class NodeContext
 
     /// <summary>Most text the config's <c>{{ }}</c> expressions may produce in one execution, in UTF-8 bytes.</summary>
     public long MaxExpressionResultBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Where the node may keep bytes too large or too binary for its JSON output, with its run; null when the host
+    /// gives the node no blob store (a node needing one then fails saying so).
+    /// </summary>
+    public IRunBlobWriter? Blobs { get; init; }
 
     /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
     public CancellationToken HostStopping { get; init; }

@@ -537,6 +537,7 @@ public sealed partial class NodeExecutor(
             Logger = _nodeLogger,
             HostStopping = lifetime.ApplicationStopping,
             MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
+            Blobs = new RunBlobWriter(blobs, claim.RunId),
         };
 
     /// <summary>

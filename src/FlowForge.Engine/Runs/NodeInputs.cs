@@ -31,7 +31,10 @@ internal sealed class NodeInputs : IDisposable
 
     public IReadOnlyDictionary<string, JsonNode?> Upstream => _upstream;
 
-    /// <summary>The parents that ended (Succeeded, or Failed through their error port), earliest first.</summary>
+    /// <summary>
+    /// The parents that reached this node, earliest first: they ended (Succeeded, or Failed through their error port)
+    /// and fired a port with an edge into this node. A parent whose other port fired ran, but not towards here.
+    /// </summary>
     public IReadOnlyList<string> FinishedParents { get; }
 
     internal Lazy<JsonNode?> LazyInput => _input;
@@ -75,7 +78,7 @@ internal sealed class NodeInputs : IDisposable
         return new NodeInputs(View(runInput), input, upstream, FinishOrder(node, claim));
     }
 
-    /// <summary>The parents that ended, earliest first; a stable sort keeps the plan's parent order for equal times.</summary>
+    /// <summary>The parents that ended through an edge into this node, earliest first; a stable sort keeps the plan's parent order for equal times.</summary>
     private static IReadOnlyList<string> FinishOrder(PlanNode node, ClaimedNode claim)
     {
         if (node.Parents.Count == 0)
@@ -86,7 +89,7 @@ internal sealed class NodeInputs : IDisposable
         var finished = new List<(string Id, DateTimeOffset At)>(node.Parents.Count);
         foreach (var parent in node.Parents)
         {
-            if (claim.DependencyFinishedAt.TryGetValue(parent, out var at))
+            if (claim.DependencyFinishedAt.TryGetValue(parent, out var at) && ReachedThisNode(node, claim, parent))
             {
                 finished.Add((parent, at));
             }
@@ -94,6 +97,11 @@ internal sealed class NodeInputs : IDisposable
 
         return [.. finished.OrderBy(f => f.At).Select(f => f.Id)];
     }
+
+    private static bool ReachedThisNode(PlanNode node, ClaimedNode claim, string parent) =>
+        !claim.DependencyPorts.TryGetValue(parent, out var fired)
+        || !node.ParentPorts.TryGetValue(parent, out var edgePorts)
+        || fired.Any(port => edgePorts.Contains(port, StringComparer.Ordinal));
 
     public void Dispose() => _upstream.Dispose();
 

@@ -34,6 +34,14 @@ public sealed record ClaimedNode(
 
     private static readonly IReadOnlyDictionary<string, DateTimeOffset> EmptyFinishTimes = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The output ports each dependency that ended fired (<c>error</c> for one that failed through its error port), as
+    /// the store recorded them; a dependency absent here reached every child it has an edge to.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DependencyPorts { get; init; } = EmptyPorts;
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EmptyPorts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
     /// <summary>Dependencies whose output is in the blob store, keyed by node id (never also in <see cref="DependencyOutputs"/>).</summary>
     public IReadOnlyDictionary<string, BlobReference> BlobOutputs { get; init; } = EmptyBlobs;
 

@@ -4,7 +4,7 @@ using FlowForge.Engine.Nodes;
 namespace FlowForge.Nodes.Core;
 
 [NodeType("core.merge", "Merge", Icon = "merge", Category = NodeCategory.Logic,
-    Description = "Joins branches: runs once every parent has ended and at least one branch reached it, and combines the outputs of the parents that ran. 'object' keys them by node id, 'append' joins them into one list, 'first' keeps the output of the parent that finished first. Skipped parents are left out.")]
+    Description = "Joins branches: runs once every parent has ended and at least one branch reached it, and combines the outputs of the parents that reached it (ran and fired the port whose edge leads here). 'object' keys them by node id, 'append' joins them into one list, 'first' keeps the output of the parent that finished first. Skipped parents, and parents whose other port fired, are left out.")]
 public sealed class MergeNode : Node<MergeNode.Settings>
 {
     public const string ObjectMode = "object";
@@ -73,7 +73,7 @@ public sealed class MergeNode : Node<MergeNode.Settings>
         }
     }
 
-    // The parents that ran, in the order their edges appear in the flow, so the output does not depend on timing.
+    // The parents that reached this node, in the order their edges appear in the flow, so the output does not depend on timing.
     private static IEnumerable<string> InFlowOrder(NodeContext context)
     {
         if (context.Input is JsonObject keyed && context.FinishedParents.Count > 1)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Json;
@@ -35,6 +36,24 @@ public sealed partial class HttpRequestNode
         if (problem is not null)
         {
             return NodeResult.Fail($"The response to {Describe(method, url)} {problem}");
+        }
+
+        if (ReferenceEquals(body, BinaryMarker))
+        {
+            if (context.Blobs is not { } store)
+            {
+                return NodeResult.Fail($"The response to {Describe(method, url)} is binary and this host keeps no blobs for nodes; set responseType to text to keep it as text.");
+            }
+
+            // The bytes go to the run's blob store; the output holds a reference, and GET /api/runs/{id}/nodes/{node}/body sends them.
+            var blob = await store.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            body = new JsonObject
+            {
+                ["blobId"] = blob.Id.ToString(),
+                ["contentType"] = contentType?.MediaType?.ToLowerInvariant() ?? "application/octet-stream",
+                ["size"] = bytes.Length,
+                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            };
         }
 
         return NodeResult.Success(new JsonObject
@@ -120,7 +139,7 @@ public sealed partial class HttpRequestNode
             case ResponseTypes.Text:
                 return (Decode(bytes, contentType), null);
             case ResponseTypes.Binary:
-                return (Binary(bytes, media), null);
+                return (BinaryMarker, null);
             case ResponseTypes.Json:
                 if (bytes.Length == 0)
                 {
@@ -141,16 +160,12 @@ public sealed partial class HttpRequestNode
                     return (parsed, null);
                 }
 
-                return IsText(media) || (media is null && Utf8Valid(bytes)) ? (Decode(bytes, contentType), null) : (Binary(bytes, media), null);
+                return IsText(media) || (media is null && Utf8Valid(bytes)) ? (Decode(bytes, contentType), null) : (BinaryMarker, null);
         }
     }
 
-    private static JsonObject Binary(byte[] bytes, string? media) => new()
-    {
-        ["base64"] = Convert.ToBase64String(bytes),
-        ["contentType"] = media,
-        ["bytes"] = bytes.Length,
-    };
+    /// <summary>Stands for "the body is binary": the caller stores it in the blob store. Compared by reference, never output.</summary>
+    private static readonly JsonObject BinaryMarker = [];
 
     private static bool IsJson(string? media) =>
         media is "application/json" or "text/json" || media?.EndsWith("+json", StringComparison.Ordinal) == true;

@@ -17,6 +17,12 @@ public sealed class ScheduleOptions
     /// <summary>A due time noticed later than this (the processes were down) counts as missed and follows the node's <c>missed</c> policy.</summary>
     public int MissedAfterMs { get; set; } = 60_000;
 
-    /// <summary>Most active flows one pass of the scheduler reads.</summary>
+    /// <summary>
+    /// How long a due time claimed to start a run may stay without its run, in milliseconds, before another pass (of any
+    /// process) takes it over: the claiming process stopped in between. Longer than a run start ever takes.
+    /// </summary>
+    public int FiringLeaseMs { get; set; } = 30_000;
+
+    /// <summary>Most rows of the due list (due triggers, and flows activated or saved since the last pass) one pass of the scheduler reads.</summary>
     public int MaxActiveFlows { get; set; } = 10_000;
 }

@@ -37,6 +37,7 @@ internal static class RunEndpoints
             .Accepts<JsonElement>("application/json")
             .WithSummary("Ends a node's signal wait (core.wait with until \"signal\"): the JSON body becomes its output. 409 when the node is not waiting for a signal.");
         runs.MapRunRetryEndpoints();
+        runs.MapRunBodyEndpoints();
         return app;
     }
 

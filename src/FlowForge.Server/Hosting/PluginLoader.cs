@@ -12,8 +12,15 @@ internal static class PluginLoader
 {
     public static IServiceCollection AddPlugins(this IServiceCollection services, IConfiguration configuration)
     {
+        // Read here because node types must be registered before the container is built; the validator reports bad values at start.
+        services.AddValidatedOptions<PluginOptions, PluginOptionsValidator>(PluginOptions.Section);
         var options = configuration.GetSection(PluginOptions.Section).Get<PluginOptions>() ?? new PluginOptions();
         if (string.IsNullOrWhiteSpace(options.Directory))
+        {
+            return services;
+        }
+
+        if (options.Directory.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
         {
             return services;
         }

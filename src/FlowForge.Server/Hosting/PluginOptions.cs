@@ -7,7 +7,11 @@ public sealed class PluginOptions
 
     /// <summary>
     /// The plugins folder; relative paths are taken from the working directory. Each subfolder holds one plugin
-    /// (a <c>dotnet build -o</c> output), and each <c>.dll</c> directly inside is a plugin of its own. A missing folder loads nothing.
+    /// (a <c>dotnet build -o</c> output), and each <c>.dll</c> directly inside is a plugin of its own. A missing folder
+    /// loads nothing unless <see cref="Required"/>; an empty value turns plugins off.
     /// </summary>
     public string Directory { get; set; } = "plugins";
+
+    /// <summary>True when flows depend on plugins: a missing <see cref="Directory"/> then stops start-up instead of loading nothing.</summary>
+    public bool Required { get; set; }
 }

@@ -12,13 +12,19 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Server.Triggers;
 
 /// <summary>
-/// One pass over the active flows' schedule triggers at a given instant. Each due time is claimed by inserting its
+/// One pass over the due schedule triggers at a given instant: one indexed query of the due list
+/// (<see cref="IScheduleStore"/>), which a flow's activation or new version resets to one unplanned row that the
+/// pass plans by reading that version once. Each due time is claimed by inserting its
 /// firing row; only the process whose insert wins starts the run (with an idempotency key derived from the due time).
 /// Due times noticed later than <see cref="ScheduleOptions.MissedAfterMs"/> are missed: <c>skip</c> passes them over,
-/// <c>runOnce</c> starts one run for all of them.
+/// <c>runOnce</c> starts one run for all of them. A firing claimed but never started (its process stopped in between)
+/// is taken over by the first pass of any process once its claim is older than <see cref="ScheduleOptions.FiringLeaseMs"/>.
 /// </summary>
 internal sealed partial class ScheduleFirer(
     ITriggerStore triggers,
+    IScheduleStore schedules,
+    IFlowStore flows,
+    IFiringRecoveryStore recovery,
     RunCoordinator coordinator,
     IOptions<ScheduleOptions> options,
     ILogger<ScheduleFirer> logger)
@@ -27,47 +33,92 @@ internal sealed partial class ScheduleFirer(
     // rest are missed at the next pass.
     private const int MaxOnTimePerPass = 100;
 
+    // A pass takes over at most this many unstarted firings; the rest wait for the next pass.
+    private const int MaxTakeOversPerPass = 100;
+
     private static readonly JsonSerializerOptions SettingsOptions = new(JsonSerializerDefaults.Web);
 
-    private readonly ConcurrentDictionary<(Guid FlowId, int Version), IReadOnlyList<ScheduledNode>> _plans = new();
+    /// <summary>The next due time of a trigger that will never fire again (a schedule without further times).</summary>
+    private static readonly DateTimeOffset Never = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly ConcurrentDictionary<(Guid FlowId, int Version, string NodeId), ScheduledNode?> _schedules = new();
 
     /// <summary>Fires what is due at <paramref name="now"/>; returns the number of runs this process started.</summary>
     public async Task<int> FireDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var flows = await triggers.ListActiveFlowsAsync(settings.MaxActiveFlows, cancellationToken);
-        if (_plans.Count > 2 * settings.MaxActiveFlows)
+        var missedAfter = TimeSpan.FromMilliseconds(settings.MissedAfterMs);
+        var started = await StartUnstartedAsync(now, TimeSpan.FromMilliseconds(settings.FiringLeaseMs), cancellationToken);
+        var due = await schedules.ListDueSchedulesAsync(now, settings.MaxActiveFlows, cancellationToken);
+        if (_schedules.Count > 4 * settings.MaxActiveFlows)
         {
-            _plans.Clear();
+            _schedules.Clear();
         }
 
-        var started = 0;
-        foreach (var flow in flows)
+        foreach (var row in due)
         {
-            foreach (var node in _plans.GetOrAdd((flow.FlowId, flow.Version), _ => Read(flow.Json, settings.MinIntervalMs)))
+            if (!row.IsUnplanned)
             {
-                started += await FireAsync(flow, node, now, TimeSpan.FromMilliseconds(settings.MissedAfterMs), cancellationToken);
+                started += await FireAsync(row, now, missedAfter, cancellationToken);
+                continue;
+            }
+
+            foreach (var planned in await PlanAsync(row, settings.MinIntervalMs, cancellationToken))
+            {
+                if (planned.NextDueAt <= now)
+                {
+                    started += await FireAsync(planned, now, missedAfter, cancellationToken);
+                }
             }
         }
 
         return started;
     }
 
-    private async Task<int> FireAsync(ActiveFlow flow, ScheduledNode node, DateTimeOffset now, TimeSpan missedAfter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns a flow's unplanned row into one row per schedule trigger of that version, each starting from its last
+    /// firing or the activation, whichever is later; nothing when another process planned it or the flow changed meanwhile.
+    /// </summary>
+    private async Task<IReadOnlyList<DueSchedule>> PlanAsync(DueSchedule row, long minIntervalMs, CancellationToken cancellationToken)
     {
-        var last = await triggers.LastFiringAsync(flow.FlowId, node.NodeId, cancellationToken);
-        var baseline = last is { } l && l > flow.ActivatedAt ? l : flow.ActivatedAt;
+        var flow = await flows.GetVersionAsync(row.FlowId, row.Version, cancellationToken);
+        var last = await schedules.LastFiringsAsync(row.FlowId, cancellationToken);
+        var planned = new List<PlannedSchedule>();
+        foreach (var (nodeId, config) in ScheduleConfigs(flow?.Json))
+        {
+            var baseline = last.TryGetValue(nodeId, out var l) && l > row.ActivatedAt ? l : row.ActivatedAt;
+            var next = Parse(config, minIntervalMs)?.Schedule.NextAfter(baseline) ?? Never;
+            planned.Add(new PlannedSchedule(nodeId, config, baseline, next));
+        }
+
+        if (!await schedules.PlanSchedulesAsync(row.FlowId, row.Version, planned, cancellationToken))
+        {
+            return [];
+        }
+
+        return [.. planned.Select(p => row with { NodeId = p.NodeId, ConfigJson = p.ConfigJson, Baseline = p.Baseline, NextDueAt = p.NextDueAt })];
+    }
+
+    private async Task<int> FireAsync(DueSchedule row, DateTimeOffset now, TimeSpan missedAfter, CancellationToken cancellationToken)
+    {
+        if (_schedules.GetOrAdd((row.FlowId, row.Version, row.NodeId), _ => Parse(row.ConfigJson, options.Value.MinIntervalMs)) is not { } node)
+        {
+            await schedules.AdvanceScheduleAsync(row, row.Baseline, Never, cancellationToken);
+            return 0;
+        }
+
+        var baseline = row.Baseline;
         var onTimeFrom = now - missedAfter;
         var started = 0;
         if (onTimeFrom > baseline && node.Schedule.LatestIn(baseline, onTimeFrom) is { } missed)
         {
             if (node.RunOnceWhenMissed)
             {
-                started += await ClaimAndStartAsync(flow, node.NodeId, missed, now, true, cancellationToken) ? 1 : 0;
+                started += await ClaimAndStartAsync(row, missed, now, true, cancellationToken) ? 1 : 0;
             }
-            else if (await triggers.TryClaimFiringAsync(new TriggerFiring(flow.FlowId, node.NodeId, missed, now), cancellationToken))
+            else if (await triggers.TryClaimFiringAsync(new TriggerFiring(row.FlowId, row.NodeId, missed, now) { PassedOver = true }, cancellationToken))
             {
-                LogSkipped(logger, flow.FlowId, node.NodeId, missed);
+                LogSkipped(logger, row.FlowId, row.NodeId, missed);
             }
 
             baseline = missed;
@@ -77,35 +128,74 @@ internal sealed partial class ScheduleFirer(
         var due = node.Schedule.NextAfter(from);
         for (var i = 0; i < MaxOnTimePerPass && due is { } d && d <= now; i++, due = node.Schedule.NextAfter(d))
         {
-            started += await ClaimAndStartAsync(flow, node.NodeId, d, now, false, cancellationToken) ? 1 : 0;
+            started += await ClaimAndStartAsync(row, d, now, false, cancellationToken) ? 1 : 0;
+            baseline = d;
+        }
+
+        // Every process that read this row computes the same move; the store applies it once.
+        await schedules.AdvanceScheduleAsync(row, baseline, due ?? Never, cancellationToken);
+        return started;
+    }
+
+    private async Task<bool> ClaimAndStartAsync(DueSchedule row, DateTimeOffset dueAt, DateTimeOffset now, bool missed, CancellationToken cancellationToken)
+    {
+        if (!await triggers.TryClaimFiringAsync(new TriggerFiring(row.FlowId, row.NodeId, dueAt, now) { Missed = missed }, cancellationToken))
+        {
+            return false;
+        }
+
+        return await StartClaimedAsync(row.FlowId, row.OwnerId, row.NodeId, dueAt, now, missed, cancellationToken);
+    }
+
+    /// <summary>Starts the runs of firings whose process claimed them and stopped before starting them.</summary>
+    private async Task<int> StartUnstartedAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var started = 0;
+        foreach (var firing in await recovery.ListUnstartedFiringsAsync(now - lease, MaxTakeOversPerPass, cancellationToken))
+        {
+            if (!await recovery.TryReclaimFiringAsync(firing, now, cancellationToken))
+            {
+                continue;
+            }
+
+            LogTakenOver(logger, firing.FlowId, firing.NodeId, firing.DueAt, firing.ClaimedAt);
+            started += await StartClaimedAsync(firing.FlowId, firing.OwnerId, firing.NodeId, firing.DueAt, now, firing.Missed, cancellationToken) ? 1 : 0;
         }
 
         return started;
     }
 
-    private async Task<bool> ClaimAndStartAsync(ActiveFlow flow, string nodeId, DateTimeOffset dueAt, DateTimeOffset now, bool missed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the run of a firing this process holds, then records it on the firing. The idempotency key comes from
+    /// the due time, so a firing taken over after its first process did start the run (and stopped before recording
+    /// it) finds that run instead of starting another.
+    /// </summary>
+    private async Task<bool> StartClaimedAsync(Guid flowId, Guid ownerId, string nodeId, DateTimeOffset dueAt, DateTimeOffset now, bool missed, CancellationToken cancellationToken)
     {
-        if (!await triggers.TryClaimFiringAsync(new TriggerFiring(flow.FlowId, nodeId, dueAt, now), cancellationToken))
-        {
-            return false;
-        }
-
         var input = new JsonObject { ["dueAt"] = dueAt, ["firedAt"] = now, ["missed"] = missed };
         try
         {
             var start = await coordinator.StartAsync(
-                new StartRun(Guid.CreateVersion7(), flow.OwnerId, flow.FlowId, input, IdempotencyKey(nodeId, dueAt), null, nodeId),
+                new StartRun(Guid.CreateVersion7(), ownerId, flowId, input, IdempotencyKey(nodeId, dueAt), null, nodeId),
                 cancellationToken);
-            await triggers.SetFiringRunAsync(flow.FlowId, nodeId, dueAt, start.RunId, cancellationToken);
+            await triggers.SetFiringRunAsync(flowId, nodeId, dueAt, start.RunId, cancellationToken);
             return start.Created;
         }
         catch (FlowNotFoundException)
         {
+            await recovery.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
             return false;
         }
         catch (FlowInvalidException ex)
         {
-            LogInvalid(logger, flow.FlowId, nodeId, ex.Problems.Count);
+            LogInvalid(logger, flowId, nodeId, ex.Problems.Count);
+            await recovery.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
+            return false;
+        }
+        catch (TriggerChoiceException ex)
+        {
+            LogNoTrigger(logger, flowId, nodeId, ex.Message);
+            await recovery.PassOverFiringAsync(flowId, nodeId, dueAt, cancellationToken);
             return false;
         }
     }
@@ -114,29 +204,28 @@ internal sealed partial class ScheduleFirer(
     internal static string IdempotencyKey(string nodeId, DateTimeOffset dueAt) =>
         $"schedule:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(nodeId)))[..16]}:{dueAt.ToUnixTimeMilliseconds()}";
 
-    private static List<ScheduledNode> Read(string json, long minIntervalMs)
+    /// <summary>The schedule trigger nodes of a flow version, each with its config as JSON.</summary>
+    private static List<(string NodeId, string Config)> ScheduleConfigs(string? json)
     {
-        var document = FlowParser.Parse(json).Document;
-        var nodes = new List<ScheduledNode>();
-        foreach (var node in document is null ? [] : TriggerNodes.Schedules(document))
-        {
-            ScheduleTriggerNode.Settings? settings;
-            try
-            {
-                settings = (node.Config ?? new JsonObject()).Deserialize<ScheduleTriggerNode.Settings>(SettingsOptions);
-            }
-            catch (JsonException)
-            {
-                continue;
-            }
+        var document = json is null ? null : FlowParser.Parse(json).Document;
+        return document is null ? [] : [.. TriggerNodes.Schedules(document).Select(n => (n.Id, n.Config?.ToJsonString() ?? "{}"))];
+    }
 
-            if (settings is not null && Schedule.TryCreate(settings, minIntervalMs, out _) is { } schedule)
-            {
-                nodes.Add(new ScheduledNode(node.Id, schedule, settings.Missed == ScheduleTriggerNode.MissedRunOnce));
-            }
+    private static ScheduledNode? Parse(string config, long minIntervalMs)
+    {
+        ScheduleTriggerNode.Settings? settings;
+        try
+        {
+            settings = JsonSerializer.Deserialize<ScheduleTriggerNode.Settings>(config, SettingsOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
 
-        return nodes;
+        return settings is not null && Schedule.TryCreate(settings, minIntervalMs, out _) is { } schedule
+            ? new ScheduledNode(schedule, settings.Missed == ScheduleTriggerNode.MissedRunOnce)
+            : null;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Schedule trigger '{NodeId}' of flow {FlowId} missed its due times up to {DueAt:o}; passed over (missed: skip).")]
@@ -145,5 +234,11 @@ internal sealed partial class ScheduleFirer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule trigger '{NodeId}' of flow {FlowId} did not fire: the flow is no longer valid ({Count} problems).")]
     private static partial void LogInvalid(ILogger logger, Guid flowId, string nodeId, int count);
 
-    private sealed record ScheduledNode(string NodeId, Schedule Schedule, bool RunOnceWhenMissed);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule trigger '{NodeId}' of flow {FlowId} did not fire: {Reason}")]
+    private static partial void LogNoTrigger(ILogger logger, Guid flowId, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule trigger '{NodeId}' of flow {FlowId}: due time {DueAt:o} was claimed at {ClaimedAt:o} and never started (its process stopped); starting it now.")]
+    private static partial void LogTakenOver(ILogger logger, Guid flowId, string nodeId, DateTimeOffset dueAt, DateTimeOffset claimedAt);
+
+    private sealed record ScheduledNode(Schedule Schedule, bool RunOnceWhenMissed);
 }

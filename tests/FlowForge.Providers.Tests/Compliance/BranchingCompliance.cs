@@ -134,6 +134,19 @@ public abstract class BranchingCompliance(StorageProvider provider) : StoreCompl
         Assert.Equal(["afterYes"], merge.DependencyOutputs.Keys);
     }
 
+    [Fact]
+    public async Task TryClaimAsync_Child_ReadsThePortsEachParentFired()
+    {
+        var plan = TestPlans.TwoEdgesToOneChild(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var toRoute = await RunNodeAsync(plan, creation.Messages[0]);
+        var toTarget = await RunNodeAsync(plan, MessageTo(toRoute, "route"), ports: ["b"]);
+
+        var target = await ClaimAsync(MessageTo(toTarget, "target"), plan);
+
+        Assert.Equal(["b"], target.DependencyPorts["route"]);
+    }
+
     private Task<RunCreation> CreateRunAtAsync(ExecutionPlan plan, string trigger) =>
         ((IRunStore)Store).CreateRunAsync(
             new NewRun(Guid.CreateVersion7(), Owner, plan.FlowId, plan.Version, "{}", null, T0) { TriggerNodeId = trigger },

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using FlowForge.Server.Tests.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -64,6 +65,58 @@ public sealed class HttpRequestFlowTests
         Assert.Equal(200, (int)summary["output"]!["status"]!);
         Assert.Equal("gold", (string?)summary["output"]!["plan"]!["tier"]);
         Assert.Equal("/customers?id=c%207", Assert.Single(target.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Run_BinaryResponse_BodyKeptInBlobStoreDownloadsByOwnerAndGoesWithTheRun()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0xFF, 0x00, 0x7F];
+        await using var target = await LocalHttpServer.StartAsync(app => app.MapGet("/logo.png", () => Results.Bytes(png, "image/png")));
+        await using var server = await TestServer.StartAsync("--Http:AllowedHosts:0=127.0.0.1");
+        using var client = await server.CreateUserClientAsync();
+        using var stranger = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("download", ("fetch", "http.request", new JsonObject { ["method"] = "GET", ["url"] = "{{ input.url }}" })));
+
+        var run = await RunToEndAsync(client, flowId, new { url = $"{target.Address}logo.png" });
+
+        Assert.Equal("Succeeded", (string?)run["status"]);
+        var output = run["nodes"]!.AsArray().Single(n => (string?)n!["nodeId"] == "fetch")!["output"]!;
+        var body = output["body"]!.AsObject();
+        Assert.Equal(["blobId", "contentType", "size", "sha256"], body.Select(p => p.Key));
+        Assert.Equal("image/png", (string?)body["contentType"]);
+        Assert.Equal(png.Length, (int)body["size"]!);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(png)), (string?)body["sha256"]);
+        Assert.DoesNotContain(Convert.ToBase64String(png), output.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("base64", output.ToJsonString(), StringComparison.Ordinal);
+
+        var href = $"/api/runs/{run["id"]}/nodes/fetch/body";
+        var download = await client.GetAsync(href);
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal("image/png", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(png, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(href)).StatusCode);
+        var folder = Path.Combine(server.DataDirectory, "flowforge.db-blobs", run["id"]!.GetValue<Guid>().ToString("N"));
+        Assert.True(Directory.Exists(folder));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/runs/{run["id"]}")).StatusCode);
+
+        Assert.False(Directory.Exists(folder));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(href)).StatusCode);
+    }
+
+    [Fact]
+    public async Task GetBody_NodeOutputWithoutBlobBody_404NamingTheNode()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Chain("plain", ("stamp", "core.set", new JsonObject { ["values"] = new JsonObject { ["body"] = "text" } })));
+        var run = await RunToEndAsync(client, flowId, new { });
+
+        var response = await client.GetAsync($"/api/runs/{run["id"]}/nodes/stamp/body");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("node 'stamp'", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

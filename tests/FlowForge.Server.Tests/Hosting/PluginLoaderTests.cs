@@ -22,6 +22,8 @@ public sealed class PluginLoaderTests
         var types = (await client.GetFromJsonAsync<JsonArray>("/api/node-types"))!;
         var greet = types.Single(t => t!["id"]!.GetValue<string>() == "sample.greet")!;
         Assert.NotNull(greet["configSchema"]!["properties"]!["name"]);
+        Assert.Equal("hand", greet["icon"]!.GetValue<string>());
+        Assert.Equal("Action", greet["category"]!.GetValue<string>());
 
         var created = await client.PostAsJsonAsync("/api/flows", Flows.Chain("greeting", ("greet", "sample.greet", new JsonObject { ["name"] = "Ada" })));
         created.EnsureSuccessStatusCode();

@@ -69,6 +69,77 @@ public sealed class ScheduleTriggerTests
     }
 
     [Fact]
+    public async Task FireDue_ClaimedButNeverStarted_NextPassAfterTheLeaseStartsItOnce()
+    {
+        await using var server = await TestServer.StartAsync("--Schedules:Enabled=false", "--Schedules:FiringLeaseMs=5000");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await TriggerFlows.CreateAsync(client, EveryMinute());
+        await TriggerFlows.ActivateAsync(client, flowId);
+        var firer = server.App.Services.GetRequiredService<ScheduleFirer>();
+        var due = NextBoundary(await ActivatedAtAsync(server, flowId), Minute);
+        var claimedAt = due + TimeSpan.FromMilliseconds(500);
+        // The process that claimed this due time stopped before starting its run.
+        Assert.True(await server.App.Services.GetRequiredService<ITriggerStore>().TryClaimFiringAsync(new TriggerFiring(flowId, "clock", due, claimedAt), CancellationToken.None));
+
+        var withinLease = await firer.FireDueAsync(claimedAt + TimeSpan.FromSeconds(2), CancellationToken.None);
+        var afterLease = await firer.FireDueAsync(claimedAt + TimeSpan.FromSeconds(6), CancellationToken.None);
+        var again = await firer.FireDueAsync(claimedAt + TimeSpan.FromSeconds(20), CancellationToken.None);
+
+        Assert.Equal([0, 1, 0], [withinLease, afterLease, again]);
+        var run = Assert.Single(await TriggerFlows.RunsOfAsync(client, flowId))!;
+        var finished = await TriggerFlows.FinishedRunAsync(client, run["id"]!.GetValue<Guid>());
+        Assert.Equal("Succeeded", finished["status"]!.GetValue<string>());
+        Assert.Equal(due, finished["input"]!["dueAt"]!.GetValue<DateTimeOffset>());
+        Assert.False(finished["input"]!["missed"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task FireDue_ClaimedButNeverStartedTwoHostsOnPostgres_StartedExactlyOnce()
+    {
+        await using var database = await TestDatabase.CreateAsync("postgres");
+        string[] settings = ["--Storage:Provider=postgres", $"--Storage:ConnectionString={database.ConnectionString}", "--Schedules:Enabled=false", "--Schedules:FiringLeaseMs=5000"];
+        await using var first = await TestServer.StartAsync(settings);
+        await using var second = await TestServer.StartAsync(settings);
+        using var client = await first.CreateUserClientAsync();
+        var flowId = await TriggerFlows.CreateAsync(client, EveryMinute());
+        await TriggerFlows.ActivateAsync(client, flowId);
+        var due = NextBoundary(await ActivatedAtAsync(first, flowId), Minute);
+        var claimedAt = due + TimeSpan.FromMilliseconds(500);
+        Assert.True(await first.App.Services.GetRequiredService<ITriggerStore>().TryClaimFiringAsync(new TriggerFiring(flowId, "clock", due, claimedAt), CancellationToken.None));
+        var firers = new[] { first, second }.Select(s => s.App.Services.GetRequiredService<ScheduleFirer>()).ToArray();
+
+        var started = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            var counts = await Task.WhenAll(firers.Select(f => f.FireDueAsync(claimedAt + TimeSpan.FromSeconds(6 + round), CancellationToken.None)));
+            started += counts.Sum();
+        }
+
+        Assert.Equal(1, started);
+        var run = Assert.Single(await TriggerFlows.RunsOfAsync(client, flowId))!;
+        var finished = await TriggerFlows.FinishedRunAsync(client, run["id"]!.GetValue<Guid>());
+        Assert.Equal(due, finished["input"]!["dueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(1, await database.ScalarAsync($"SELECT COUNT(*) FROM TriggerFirings WHERE FlowId = '{flowId}' AND RunId = '{run["id"]}'"));
+    }
+
+    [Fact]
+    public async Task FireDue_PassedOverDueTime_NeverStartedLater()
+    {
+        await using var server = await TestServer.StartAsync("--Schedules:Enabled=false", "--Schedules:MissedAfterMs=5000", "--Schedules:FiringLeaseMs=5000");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await TriggerFlows.CreateAsync(client, EveryMinute("skip"));
+        await TriggerFlows.ActivateAsync(client, flowId);
+        var firer = server.App.Services.GetRequiredService<ScheduleFirer>();
+        var lastMissed = NextBoundary(await ActivatedAtAsync(server, flowId), Minute) + (3 * Minute);
+
+        var afterDowntime = await firer.FireDueAsync(lastMissed + TimeSpan.FromSeconds(30), CancellationToken.None);
+        var afterLease = await firer.FireDueAsync(lastMissed + TimeSpan.FromSeconds(50), CancellationToken.None);
+
+        Assert.Equal([0, 0], [afterDowntime, afterLease]);
+        Assert.Empty(await TriggerFlows.RunsOfAsync(client, flowId));
+    }
+
+    [Fact]
     public async Task FireDue_AfterDowntimeWithSkip_NoRunForMissedTimesThenNextOnTime()
     {
         await using var server = await TestServer.StartAsync("--Schedules:Enabled=false", "--Schedules:MissedAfterMs=5000");

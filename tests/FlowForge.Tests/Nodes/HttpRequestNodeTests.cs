@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Nodes;
@@ -330,19 +331,37 @@ public sealed class HttpRequestNodeTests
         });
         await using var harness = OpenHarness();
 
-        var png = (await RunAsync(harness, Config("GET", server.Url("png")))).Output!["body"]!;
+        var blobs = new MemoryRunBlobWriter();
+        var png = (await RunAsync(harness, Config("GET", server.Url("png")), NodeContexts.For(Config("GET", server.Url("png")), blobs: blobs))).Output!["body"]!;
         var text = (await RunAsync(harness, Config("GET", server.Url("text")))).Output!["body"]!;
         var latin1 = (await RunAsync(harness, Config("GET", server.Url("latin1")))).Output!["body"]!;
         var asText = (await RunAsync(harness, Config("GET", server.Url("json-as-text"), c => c["responseType"] = "text"))).Output!["body"]!;
-        var forcedBinary = (await RunAsync(harness, Config("GET", server.Url("text"), c => c["responseType"] = "binary"))).Output!["body"]!;
+        var forcedConfig = Config("GET", server.Url("text"), c => c["responseType"] = "binary");
+        var forcedBinary = (await RunAsync(harness, forcedConfig, NodeContexts.For(forcedConfig, blobs: blobs))).Output!["body"]!;
 
-        Assert.Equal(Convert.ToBase64String([0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF]), (string?)png["base64"]);
+        byte[] pngBytes = [0x89, 0x50, 0x4E, 0x47, 0x00, 0xFF];
+        Assert.Equal(["blobId", "contentType", "size", "sha256"], png.AsObject().Select(p => p.Key));
+        Assert.Equal(pngBytes, blobs.Written[Guid.Parse((string)png["blobId"]!)]);
         Assert.Equal("image/png", (string?)png["contentType"]);
-        Assert.Equal(6, (int)png["bytes"]!);
+        Assert.Equal(6, (int)png["size"]!);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(pngBytes)), (string?)png["sha256"]);
         Assert.Equal("héllo", (string?)text);
         Assert.Equal("café", (string?)latin1);
         Assert.Equal("""{"a":1}""", (string?)asText);
-        Assert.Equal(Convert.ToBase64String(Encoding.UTF8.GetBytes("héllo")), (string?)forcedBinary["base64"]);
+        Assert.Equal(Encoding.UTF8.GetBytes("héllo"), blobs.Written[Guid.Parse((string)forcedBinary["blobId"]!)]);
+        Assert.Equal("text/plain", (string?)forcedBinary["contentType"]);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BinaryResponseWithoutBlobStore_FailsSayingSo()
+    {
+        await using var server = await LocalHttpServer.StartAsync(app => app.MapGet("/png", () => Results.Bytes([0x89, 0x50, 0x4E, 0x47], "image/png")));
+        await using var harness = OpenHarness();
+
+        var result = await RunAsync(harness, Config("GET", server.Url("png")));
+
+        Assert.Equal(NodeResultKind.Failed, result.Kind);
+        Assert.Contains("is binary and this host keeps no blobs", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,7 +16,8 @@ public static class NodeContexts
         JsonNode? runInput = null,
         IReadOnlyDictionary<string, JsonNode?>? upstream = null,
         DateTimeOffset? resumedFromWaitUntil = null,
-        IReadOnlyList<string>? finishedParents = null) => new()
+        IReadOnlyList<string>? finishedParents = null,
+        IRunBlobWriter? blobs = null) => new()
         {
             RunId = Guid.NewGuid(),
             NodeId = "node",
@@ -29,5 +30,6 @@ public static class NodeContexts
             FinishedParents = finishedParents ?? [],
             Time = new FakeTimeProvider(Now),
             Logger = NullLogger.Instance,
+            Blobs = blobs,
         };
 }

@@ -54,6 +54,11 @@ public sealed class FlowFixtureTests
             Skipped: ["reject", "notify"],
             Input: new JsonObject { ["approved"] = true, ["reviewer"] = "Ada" },
             Output: ("merge", new JsonObject { ["approve"] = new JsonObject { ["decision"] = "approved", ["by"] = "Ada" } })),
+        // The if is a parent of the merge through its false port: it ran, but its edge to the merge was not taken.
+        ["if-direct-merge"] = new(
+            Succeeds: ["trigger", "check", "approve", "merge"],
+            Input: new JsonObject { ["approved"] = true },
+            Output: ("merge", new JsonObject { ["approve"] = new JsonObject { ["decision"] = "approved" } })),
         ["switch-default"] = new(
             Succeeds: ["trigger", "route", "onOther", "merge"],
             Skipped: ["onPaid", "onRefunded"],

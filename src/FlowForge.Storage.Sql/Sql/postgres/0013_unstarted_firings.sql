@@ -1,0 +1,8 @@
+-- A schedule firing claimed to start a run keeps RunId NULL until the run is started. One still NULL after
+-- Schedules:FiringLeaseMs belongs to a process that stopped in between: the next pass of any process takes it over
+-- and starts the run (its idempotency key makes that at most once). PassedOver marks due times passed over
+-- (missed: "skip"), which never get a run; Missed marks a firing that starts the one run for missed due times.
+-- Firings from before this version with no run are taken as passed over: they are never started late.
+ALTER TABLE TriggerFirings ADD COLUMN PassedOver INTEGER NOT NULL DEFAULT 0, ADD COLUMN Missed INTEGER NOT NULL DEFAULT 0;
+UPDATE TriggerFirings SET PassedOver = 1 WHERE RunId IS NULL;
+CREATE INDEX IX_TriggerFirings_Unstarted ON TriggerFirings (ClaimedAt) WHERE RunId IS NULL AND PassedOver = 0;

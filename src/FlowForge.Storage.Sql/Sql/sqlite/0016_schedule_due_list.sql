@@ -1,0 +1,20 @@
+-- The due list: one row per schedule trigger of an active flow's newest version, with the last due time handled
+-- (Baseline) and the next (NextDueAt), so a scheduler pass is one indexed query for what is due instead of reading
+-- every active flow. Activating or saving an active flow replaces its rows with one unplanned row (NodeId '',
+-- NextDueAt 0: due at once) in the same transaction; the next pass of any process reads that version once and plans
+-- its triggers. Deactivating or deleting the flow removes its rows. Flows active before this version start unplanned.
+CREATE TABLE ScheduleTriggers (
+    FlowId BLOB NOT NULL,
+    NodeId TEXT NOT NULL,
+    OwnerId BLOB NOT NULL,
+    Version INTEGER NOT NULL,
+    Config TEXT NOT NULL,
+    ActivatedAt INTEGER NOT NULL,
+    Baseline INTEGER NOT NULL,
+    NextDueAt INTEGER NOT NULL,
+    PRIMARY KEY (FlowId, NodeId)
+) WITHOUT ROWID;
+CREATE INDEX IX_ScheduleTriggers_NextDueAt ON ScheduleTriggers (NextDueAt);
+INSERT INTO ScheduleTriggers (FlowId, NodeId, OwnerId, Version, Config, ActivatedAt, Baseline, NextDueAt)
+SELECT Id, '', OwnerId, CurrentVersion, '', COALESCE(ActivatedAt, 0), COALESCE(ActivatedAt, 0), 0
+FROM Flows WHERE Active = 1 AND DeletedAt IS NULL;
