@@ -33,6 +33,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IChildRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());

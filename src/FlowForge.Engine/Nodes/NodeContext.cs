@@ -56,6 +56,9 @@ public sealed class NodeContext
     /// <summary>Most text the config's <c>{{ }}</c> expressions may produce in one execution, in UTF-8 bytes.</summary>
     public long MaxExpressionResultBytes { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>Starts and reads the node's child runs (sub-flows); null where the engine offers none (a node tested on its own).</summary>
+    public IChildRuns? Children { get; init; }
+
     /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
     public CancellationToken HostStopping { get; init; }
 }
