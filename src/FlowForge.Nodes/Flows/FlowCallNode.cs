@@ -57,7 +57,7 @@ public sealed class FlowCallNode : Node<FlowCallNode.Settings>
     {
         if (settings.FlowId == Guid.Empty)
         {
-            yield return new ConfigProblem("$.flowId", "required setting 'flowId' is missing; name the flow to call");
+            yield return new ConfigProblem("$.flowId", "flowId must name one of your flows, not the all-zero id");
         }
 
         if (settings.Version is < 1)

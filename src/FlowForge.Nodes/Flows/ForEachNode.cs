@@ -105,7 +105,7 @@ public sealed class ForEachNode(IOptions<FlowLimits> limits) : Node<ForEachNode.
     {
         if (settings.FlowId == Guid.Empty)
         {
-            yield return new ConfigProblem("$.flowId", "required setting 'flowId' is missing; name the flow to run for each item");
+            yield return new ConfigProblem("$.flowId", "flowId must name one of your flows, not the all-zero id");
         }
 
         if (settings.Version is < 1)
