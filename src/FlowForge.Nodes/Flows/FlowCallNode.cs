@@ -4,10 +4,12 @@ using FlowForge.Engine.Runs;
 
 namespace FlowForge.Nodes.Flows;
 
-[NodeType("flow.call", "Call Flow", Icon = "workflow", Category = NodeCategory.Action,
+[NodeType(TypeId, "Call Flow", Icon = "workflow", Category = NodeCategory.Action,
     Description = "Runs another flow of yours once, as a child run, and outputs that run's output (the output of its last node that succeeded). Fails with the child run's error when it fails.")]
 public sealed class FlowCallNode : Node<FlowCallNode.Settings>
 {
+    public const string TypeId = "flow.call";
+
     /// <param name="FlowId">The flow to run: a flow of the same owner.</param>
     /// <param name="Input">The child run's input; by default this node's input.</param>
     /// <param name="Version">The flow's version; by default its newest when the node first runs, kept for a retry.</param>

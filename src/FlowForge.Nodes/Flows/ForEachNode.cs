@@ -7,10 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Nodes.Flows;
 
-[NodeType("core.forEach", "For Each", Icon = "repeat", Category = NodeCategory.Logic,
+[NodeType(TypeId, "For Each", Icon = "repeat", Category = NodeCategory.Logic,
     Description = "Runs another flow (the body) once per item of an array, each item a child run of its own with input { item, index }, at most 'concurrency' at a time; outputs the child runs' outputs in item order. Fails naming the first item whose run failed; a retry re-runs only the items that failed.")]
 public sealed class ForEachNode(IOptions<FlowLimits> limits) : Node<ForEachNode.Settings>
 {
+    public const string TypeId = "core.forEach";
+
     public const int DefaultConcurrency = 10;
 
     /// <param name="Items">Usually one {{ expression }} that gives an array.</param>

@@ -92,19 +92,28 @@ public sealed class SubflowEndpointsTests
     }
 
     [Fact]
-    public async Task ForEach_AnotherUsersFlow_NodeFailsNotFoundAndChildrenOfOthersAre404()
+    public async Task SaveFlow_ForEachNamingAnotherUsersFlow_Returns400NamingTheFieldAndChildrenOfOthersAre404()
     {
         await using var server = await TestServer.StartAsync();
         using var owner = await server.CreateUserClientAsync("owner@example.com");
         using var other = await server.CreateUserClientAsync("other@example.com");
         var theirs = await CreateFlowAsync(other, Body());
-        var parent = await CreateFlowAsync(owner, ForEach(theirs));
+        var mine = await CreateFlowAsync(owner, Body());
 
-        var run = await RunToEndAsync(owner, parent, new JsonObject { ["items"] = new JsonArray(1) });
+        var refused = await owner.PostAsJsonAsync("/api/flows", ForEach(theirs));
 
-        Assert.Equal("Failed", (string?)run["status"]);
-        var error = (string?)run["nodes"]!.AsArray().Single(n => (string?)n!["nodeId"] == "each")!["error"];
-        Assert.Contains($"Flow {theirs} not found", error, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType!.MediaType);
+        var problem = (await refused.Content.ReadFromJsonAsync<JsonObject>())!;
+        var error = problem["errors"]!.AsArray().Single()!;
+        Assert.Equal("nodes[1].data.config.flowId", (string?)error["field"]);
+        Assert.Contains($"flow {theirs} not found", (string?)error["message"], StringComparison.Ordinal);
+
+        // A flow may name itself (nesting is bounded when it runs) and one of its owner's flows.
+        var parent = await CreateFlowAsync(owner, ForEach(mine));
+        var self = await owner.PutAsJsonAsync($"/api/flows/{parent}", Flows.Chain("self", ("call", "flow.call", new JsonObject { ["flowId"] = parent.ToString() })));
+        Assert.Equal(HttpStatusCode.OK, self.StatusCode);
+        var run = await RunToEndAsync(owner, mine, new JsonObject { ["item"] = 1 });
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/runs/{run["id"]}/children")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await owner.GetAsync($"/api/runs/{run["id"]}/children?cursor=garbage")).StatusCode);
     }
