@@ -18,7 +18,7 @@ public sealed partial class SqlStorage
         "@id, @ownerId, @flowId, @flowVersion, 'Pending', @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL, @parentRunId, @parentNodeId, @itemIndex, @parentAttempt, @depth"));
 
     private static readonly SqlStatement SelectChildRunByItem = new(nameof(SelectChildRunByItem), """
-        SELECT Id, Status FROM Runs WHERE ParentRunId = @parentRunId AND ParentNodeId = @parentNodeId AND ItemIndex = @itemIndex
+        SELECT Id, Status FROM Runs WHERE ParentRunId = @runId AND ParentNodeId = @nodeId AND ItemIndex = @itemIndex
         """);
 
     private static readonly SqlStatement InsertRunInput = new(nameof(InsertRunInput), """
@@ -171,8 +171,8 @@ public sealed partial class SqlStorage
         if (run.Parent is { } parent)
         {
             var byItem = s.Command(SelectChildRunByItem)
-                .Bind("@parentRunId", parent.ParentRunId)
-                .Bind("@parentNodeId", parent.ParentNodeId)
+                .Bind("@runId", parent.ParentRunId)
+                .Bind("@nodeId", parent.ParentNodeId)
                 .Bind("@itemIndex", parent.ItemIndex);
             await using var reader = await s.ReaderAsync(byItem, ct);
             if (await reader.ReadAsync(ct))
