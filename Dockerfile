@@ -7,6 +7,14 @@ WORKDIR /src
 COPY src/ src/
 RUN find src -type f ! -name '*.csproj' -delete && find src -type d -empty -delete
 
+# The web app, built once and served by the api role from wwwroot beside the binary.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/ ./
+RUN npm run build
+
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 WORKDIR /src
@@ -20,6 +28,7 @@ RUN dotnet publish src/FlowForge.Server -c Release -o /app --no-restore
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app/ ./
+COPY --from=web /web/dist/ ./wwwroot/
 # 1654 is the image's own non-root `app` user; numeric so orchestrators can verify runAsNonRoot.
 RUN mkdir -p /data && chown 1654:1654 /data
 VOLUME /data

@@ -108,6 +108,10 @@ public static class FlowForgeApp
             app.MapNodeTypeEndpoints();
             app.MapWebhookEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
+            if (WebAppHosting.ResolveRoot(configuration) is { } webRoot)
+            {
+                app.UseFlowForgeWebApp(webRoot);
+            }
         }
 
         return app;

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, startServer, type Browser, type RunningServer } from './harness';
+
+describe('the server serves the web app', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await openBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('serves index.html at / and at deep links, never cached, and hashed assets cached for a year', async () => {
+    const root = await fetch(`${server.url}/`);
+    const deep = await fetch(`${server.url}/flows/some-flow`);
+    const html = await root.text();
+
+    expect(root.status).toBe(200);
+    expect(root.headers.get('content-type')).toContain('text/html');
+    expect(root.headers.get('cache-control')).toBe('no-cache');
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toBe(html);
+
+    const asset = html.match(/\/assets\/[^"]+\.js/)?.[0];
+    expect(asset).toBeTruthy();
+    const script = await fetch(`${server.url}${asset}`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect(script.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('keeps unknown API paths and missing files as 404s, not the app page', async () => {
+    const api = await fetch(`${server.url}/api/no-such-endpoint`);
+    const file = await fetch(`${server.url}/assets/missing.js`);
+
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect(file.status).toBe(404);
+  });
+
+  it('renders the app in Chromium', async () => {
+    await browser.page.goto(server.url);
+
+    await expect.poll(() => browser.page.title(), { timeout: 15_000 }).toBe('FlowForge');
+    await browser.page.locator('#root > *').first().waitFor({ timeout: 15_000 });
+  });
+});
