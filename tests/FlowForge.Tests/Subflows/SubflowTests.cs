@@ -149,6 +149,37 @@ public sealed class SubflowTests
     }
 
     [Fact]
+    public async Task ForEach_RetryPolicyAndAFailingItem_NextAttemptRerunsOnlyThatChildAndSucceeds()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var body = await harness.CreateFlowAsync(new FlowBuilder("body")
+            .Node("trigger", "trigger.manual")
+            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.item.fail }}" })
+            .Node("boom", "test.script", new JsonObject { ["failTimes"] = 1 })
+            .Node("fine", "test.script")
+            .Edge("trigger", "check").Edge("check", "boom", "true").Edge("check", "fine", "false")
+            .ToJson());
+        var parent = await harness.CreateFlowAsync(new FlowBuilder("parent")
+            .Node("trigger", "trigger.manual")
+            .Node("each", "core.forEach", new JsonObject { ["items"] = "{{ input.items }}", ["flowId"] = body.ToString() })
+            .Data("each", "retry", new JsonObject { ["maxAttempts"] = 2, ["delayMs"] = 0 })
+            .Edge("trigger", "each")
+            .ToJson());
+        var items = new JsonArray(new JsonObject { ["fail"] = false }, new JsonObject { ["fail"] = true }, new JsonObject { ["fail"] = false });
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(parent, new JsonObject { ["items"] = items }));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var each = run.Nodes.Single(n => n.NodeId == "each");
+        Assert.Equal(2, each.Attempt);
+        Assert.Contains("Item 1 failed", each.Attempts[0].Error, StringComparison.Ordinal);
+        var children = await AllChildrenAsync(harness, run.Id);
+        Assert.Equal(3, children.Count);
+        Assert.Equal(2, harness.Journal.For(children.Single(c => c.ItemIndex == 1).Id, "boom").Count);
+        Assert.All(children.Where(c => c.ItemIndex != 1), c => harness.Journal.Only(c.Id, "fine"));
+    }
+
+    [Fact]
     public async Task RetryAsync_ChildRun_RefusedPointingToTheParent()
     {
         await using var harness = await EngineHarness.StartAsync();
