@@ -34,6 +34,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<DurableTimers>();
         services.TryAddSingleton<BlobReads>();
         services.TryAddSingleton<BlobInputBudget>();
+        services.TryAddSingleton<SubflowRuns>();
         services.TryAddSingleton<NodeExecutor>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<RunSignals>();

@@ -16,7 +16,8 @@ public sealed partial class ShardedSqlStorage
     /// </remarks>
     public async Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken)
     {
-        if (run.IdempotencyKey is { } key)
+        run = SameShardChild(run);
+        if (run.IdempotencyKey is { } key && run.Parent is null)
         {
             var runId = await Home.ClaimIdempotencyKeyAsync(run.OwnerId, run.FlowId, key, run.Id, cancellationToken);
             run = run with { Id = runId };
@@ -50,8 +51,12 @@ public sealed partial class ShardedSqlStorage
             : result;
     }
 
-    public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        _shards[ShardOf(runId)].CancelRunAsync(runId, ownerId, at, cancellationToken);
+    public async Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var shard = ShardOf(runId);
+        var result = await _shards[shard].CancelRunAsync(runId, ownerId, at, cancellationToken);
+        return result is { Messages.Count: > 0 } ? result with { Messages = ShardedOutboxIds.ToGlobal(shard, result.Messages) } : result;
+    }
 
     public async Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken)
     {

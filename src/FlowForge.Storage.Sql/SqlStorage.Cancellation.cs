@@ -26,8 +26,13 @@ public sealed partial class SqlStorage
             }
 
             await s.ExecuteAsync(s.Command(CancelRun).Bind("@at", a.At).Bind("@runId", a.RunId), ct);
+            // Child runs before this run's nodes: a child ending at the same time locks itself, then the node waiting for it.
+            var cancelledChildren = new List<Guid>();
+            await CancelOpenDescendantsAsync(s, a.RunId, a.At, cancelledChildren, ct);
             var changes = new List<NodeStateChange>();
             await CancelOpenNodesAsync(s, a.RunId, a.At, changes, ct);
-            return new CancelResult(RunStatus.Cancelled, true, changes);
+            var wakes = new List<Engine.Queueing.OutboxMessage>();
+            await WakeParentAsync(s, run, a.At, wakes, ct);
+            return new CancelResult(RunStatus.Cancelled, true, changes) { CancelledChildRuns = cancelledChildren, Messages = wakes };
         }, (RunId: runId, OwnerId: ownerId, At: UnixMicros.From(at)), cancellationToken);
 }

@@ -114,7 +114,7 @@ public sealed partial class SqlStorage
         {
             case NodeStatus.Succeeded or NodeStatus.Failed or NodeStatus.Cancelled:
                 break;
-            case NodeStatus.Running when completion.WaitUntil is not null || completion.WaitForSignal:
+            case NodeStatus.Running when completion.WaitUntil is not null || completion.WaitForSignal || completion.WaitForChildren is not null:
                 break;
             default:
                 throw new ArgumentException(
@@ -151,6 +151,11 @@ public sealed partial class SqlStorage
             return await s.ExecuteAsync(cancel, ct) == 0
                 ? CompletionResult.Stale
                 : new CompletionResult(true, [], [new NodeStateChange(completion.NodeId, NodeStatus.Cancelled)], null);
+        }
+
+        if (completion.WaitForChildren is { } expectedOpen)
+        {
+            return await ParkOnChildrenAsync(s, run, completion, expectedOpen, at, ct);
         }
 
         if (completion.WaitForSignal)
@@ -229,8 +234,12 @@ public sealed partial class SqlStorage
                 ? $"Node '{completion.NodeId}' failed."
                 : $"Node '{completion.NodeId}' failed: {completion.Error}";
             await s.ExecuteAsync(s.Command(FailRun).Bind("@error", error).Bind("@at", at).Bind("@runId", run.Id), ct);
+            // Child runs first: a child ending at the same time locks itself, then its parent's node (see WakeParentAsync).
+            await CancelOpenDescendantsAsync(s, run.Id, at, [], ct);
             await CancelOpenNodesAsync(s, run.Id, at, changes, ct);
-            return new CompletionResult(true, [], changes, RunStatus.Failed);
+            var wakes = new List<OutboxMessage>();
+            await WakeParentAsync(s, run, at, wakes, ct);
+            return new CompletionResult(true, wakes, changes, RunStatus.Failed);
         }
 
         var messages = new List<OutboxMessage>();
@@ -242,6 +251,11 @@ public sealed partial class SqlStorage
         };
         var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, ct);
         var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
+        if (finished is not null)
+        {
+            await WakeParentAsync(s, run, at, messages, ct);
+        }
+
         return new CompletionResult(true, messages, changes, finished);
     }
 

@@ -38,9 +38,20 @@ public sealed partial class SqlStorage
                 return RunDeletion.NotFinished;
             }
 
-            foreach (var statement in RunDeletions)
+            if (run.ParentRunId is not null)
             {
-                await s.ExecuteAsync(s.Command(statement).Bind("@runId", a.RunId), ct);
+                return RunDeletion.ChildRun;
+            }
+
+            // A finished run's children are finished too (its end cancelled any left open): they go with it.
+            var runs = await DescendantsAsync(s, a.RunId, ct);
+            runs.Add(a.RunId);
+            foreach (var runId in runs)
+            {
+                foreach (var statement in RunDeletions)
+                {
+                    await s.ExecuteAsync(s.Command(statement).Bind("@runId", runId), ct);
+                }
             }
 
             return RunDeletion.Deleted;

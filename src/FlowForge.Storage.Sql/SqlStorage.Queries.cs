@@ -11,7 +11,7 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement SelectRunWithNodes = new(nameof(SelectRunWithNodes), """
         SELECT r.OwnerId, r.FlowId, r.FlowVersion, r.Status, i.InputJson, r.Error, r.CreatedAt, r.StartedAt, r.FinishedAt,
                n.Ordinal, n.NodeId, n.Type, n.Status, n.Attempt, n.StartedAt, n.FinishedAt, n.Output, n.Error, n.WaitUntil, n.WaitKind,
-               n.OutputBlob, n.OutputBytes, r.Attempt
+               n.OutputBlob, n.OutputBytes, r.Attempt, r.ParentRunId, r.ParentNodeId, r.ItemIndex, r.SubflowDepth
         FROM Runs r JOIN RunInputs i ON i.RunId = r.Id LEFT JOIN NodeInstances n ON n.RunId = r.Id
         WHERE r.Id = @runId
         """);
@@ -59,6 +59,11 @@ public sealed partial class SqlStorage
             var startedAt = reader.GetNullableTime(7);
             var finishedAt = reader.GetNullableTime(8);
             var attempt = reader.GetInt32(22);
+            var ownerId = reader.GetGuid(0);
+            Guid? parentRunId = reader.IsDBNull(23) ? null : reader.GetGuid(23);
+            var parentNodeId = reader.GetNullableString(24);
+            int? itemIndex = reader.IsDBNull(25) ? null : reader.GetInt32(25);
+            var depth = reader.GetInt32(26);
             var nodes = new List<(int Ordinal, NodeInstanceView View)>();
             do
             {
@@ -68,6 +73,7 @@ public sealed partial class SqlStorage
                 }
 
                 var waitingForSignal = reader.GetNullableString(19) == WaitKinds.Signal && reader.GetNullableInt64(18) == WaitKinds.SignalWaitUntil;
+                var waitingForChildren = reader.GetNullableString(19) == WaitKinds.Children;
                 nodes.Add((reader.GetInt32(9), new NodeInstanceView(
                     reader.GetString(10),
                     reader.GetString(11),
@@ -77,7 +83,7 @@ public sealed partial class SqlStorage
                     reader.GetNullableTime(15),
                     reader.GetNullableString(16),
                     reader.GetNullableString(17),
-                    waitingForSignal ? null : reader.GetNullableTime(18))
+                    waitingForSignal || waitingForChildren ? null : reader.GetNullableTime(18))
                 {
                     WaitingForSignal = waitingForSignal,
                     OutputBlob = reader.IsDBNull(20) ? null : new BlobReference(a.RunId, reader.GetGuid(20), reader.GetInt64(21)),
@@ -89,7 +95,15 @@ public sealed partial class SqlStorage
             var attempts = await ReadAttemptsAsync(s, a.RunId, ct);
             nodes.Sort((x, y) => x.Ordinal.CompareTo(y.Ordinal));
             var views = nodes.ConvertAll(n => attempts.TryGetValue(n.View.NodeId, out var list) ? n.View with { Attempts = list } : n.View);
-            return new RunView(a.RunId, flowId, flowVersion, status, inputJson, error, createdAt, startedAt, finishedAt, views) { Attempt = attempt };
+            return new RunView(a.RunId, flowId, flowVersion, status, inputJson, error, createdAt, startedAt, finishedAt, views) 
+            {
+                Attempt = attempt,
+                OwnerId = ownerId,
+                ParentRunId = parentRunId,
+                ParentNodeId = parentNodeId,
+                ItemIndex = itemIndex,
+                Depth = depth,
+            };
         }, (RunId: runId, OwnerId: ownerId), cancellationToken);
 
     private static async ValueTask<Dictionary<string, List<NodeAttemptView>>> ReadAttemptsAsync(SqlSession s, Guid runId, CancellationToken ct)
@@ -160,6 +174,8 @@ public sealed partial class SqlStorage
                     reader.GetNullableString(7))
                 {
                     Attempt = reader.GetInt32(8),
+                    ParentNodeId = reader.FieldCount > 9 ? reader.GetNullableString(9) : null,
+                    ItemIndex = reader.FieldCount > 10 && !reader.IsDBNull(10) ? reader.GetInt32(10) : null,
                 });
             }
         }

@@ -14,8 +14,12 @@ public sealed partial class SqlStorage
     // 0 rows inserted, in every dialect and however the two creates interleave.
     private static readonly SqlStatement InsertRun = new(nameof(InsertRun), d => d.InsertOrIgnore(
         "Runs",
-        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt",
-        "@id, @ownerId, @flowId, @flowVersion, 'Pending', @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL"));
+        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt, ParentRunId, ParentNodeId, ItemIndex, ParentAttempt, SubflowDepth",
+        "@id, @ownerId, @flowId, @flowVersion, 'Pending', @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL, @parentRunId, @parentNodeId, @itemIndex, @parentAttempt, @depth"));
+
+    private static readonly SqlStatement SelectChildRunByItem = new(nameof(SelectChildRunByItem), """
+        SELECT Id, Status FROM Runs WHERE ParentRunId = @runId AND ParentNodeId = @nodeId AND ItemIndex = @itemIndex
+        """);
 
     private static readonly SqlStatement InsertRunInput = new(nameof(InsertRunInput), """
         INSERT INTO RunInputs (RunId, InputJson) VALUES (@runId, @inputJson)
@@ -55,7 +59,7 @@ public sealed partial class SqlStorage
         "Outbox", "Kind, RunId, NodeId, Version, FlowId, FlowVersion", "@kind, @runId, @nodeId, @version, @flowId, @flowVersion"));
 
     private static readonly SqlStatement SelectRunForChange = new(nameof(SelectRunForChange), d => $"""
-        SELECT Status, OwnerId, FlowId, FlowVersion FROM Runs WHERE Id = @runId{d.ForUpdate}
+        SELECT Status, OwnerId, FlowId, FlowVersion, ParentRunId, ParentNodeId FROM Runs WHERE Id = @runId{d.ForUpdate}
         """);
 
     private static readonly SqlStatement SelectOpenNodes = new(nameof(SelectOpenNodes), """
@@ -94,7 +98,12 @@ public sealed partial class SqlStorage
             .Bind("@flowVersion", run.FlowVersion)
             .Bind("@idempotencyKey", run.IdempotencyKey)
             .Bind("@remainingNodes", plan.Nodes.Count)
-            .Bind("@createdAt", createdAt);
+            .Bind("@createdAt", createdAt)
+            .Bind("@parentRunId", run.Parent?.ParentRunId)
+            .Bind("@parentNodeId", run.Parent?.ParentNodeId)
+            .Bind("@itemIndex", run.Parent?.ItemIndex)
+            .Bind("@parentAttempt", run.Parent?.ParentAttempt)
+            .Bind("@depth", run.Parent?.Depth ?? 0);
         if (await s.ExecuteAsync(insertRun, ct) == 0)
         {
             return await ExistingRunAsync(s, run, ct);
@@ -159,7 +168,19 @@ public sealed partial class SqlStorage
 
     private static async ValueTask<RunCreation> ExistingRunAsync(SqlSession s, NewRun run, CancellationToken ct)
     {
-        if (run.IdempotencyKey is not null)
+        if (run.Parent is { } parent)
+        {
+            var byItem = s.Command(SelectChildRunByItem)
+                .Bind("@runId", parent.ParentRunId)
+                .Bind("@nodeId", parent.ParentNodeId)
+                .Bind("@itemIndex", parent.ItemIndex);
+            await using var reader = await s.ReaderAsync(byItem, ct);
+            if (await reader.ReadAsync(ct))
+            {
+                return new RunCreation(reader.GetGuid(0), false, StatusNames.RunStatusOf(reader.GetString(1)), []);
+            }
+        }
+        else if (run.IdempotencyKey is not null)
         {
             var select = s.Command(SelectRunByIdempotencyKey)
                 .Bind("@ownerId", run.OwnerId)
@@ -196,7 +217,11 @@ public sealed partial class SqlStorage
             return null;
         }
 
-        return new RunRow(runId, StatusNames.RunStatusOf(reader.GetString(0)), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3));
+        return new RunRow(runId, StatusNames.RunStatusOf(reader.GetString(0)), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3))
+        {
+            ParentRunId = reader.IsDBNull(4) ? null : reader.GetGuid(4),
+            ParentNodeId = reader.GetNullableString(5),
+        };
     }
 
     /// <summary>
@@ -226,5 +251,11 @@ public sealed partial class SqlStorage
         }
     }
 
-    private sealed record RunRow(Guid Id, RunStatus Status, Guid OwnerId, Guid FlowId, int FlowVersion);
+    private sealed record RunRow(Guid Id, RunStatus Status, Guid OwnerId, Guid FlowId, int FlowVersion)
+    {
+        /// <summary>Set for a child run: the run and node to wake when it ends.</summary>
+        public Guid? ParentRunId { get; init; }
+
+        public string? ParentNodeId { get; init; }
+    }
 }

@@ -76,6 +76,11 @@ public sealed partial class SqlStorage
         var messages = new List<Engine.Queueing.OutboxMessage>();
         var skipped = await ResolveChildrenAsync(s, run, plan, signal.NodeId, [NodePorts.Main], at, messages, changes, ct);
         var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
+        if (finished is not null)
+        {
+            await WakeParentAsync(s, run, at, messages, ct);
+        }
+
         return new SignalResult(SignalOutcome.Applied, new CompletionResult(true, messages, changes, finished), NodeStatus.Succeeded);
     }
 }

@@ -34,6 +34,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IChildRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunQueries>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<ISqlStorage>());

@@ -32,4 +32,13 @@ public sealed class FlowLimits
 
     /// <summary>The longest <c>data.timeoutMs</c> a node may declare: one day.</summary>
     public long MaxTimeoutMs { get; set; } = 24L * 60 * 60 * 1000;
+
+    /// <summary>The most items one <c>core.forEach</c> may run its sub-flow for (one child run each).</summary>
+    public int MaxForEachItems { get; set; } = 10_000;
+
+    /// <summary>The most child runs one <c>core.forEach</c> may have open at once (its <c>concurrency</c> is capped here).</summary>
+    public int MaxForEachConcurrency { get; set; } = 100;
+
+    /// <summary>How deep sub-flows may nest: a run started by a run started by … a trigger's run is at depth 1, 2, ….</summary>
+    public int MaxSubflowDepth { get; set; } = 5;
 }

@@ -15,6 +15,9 @@ public sealed class FlowLimitsValidator : IValidateOptions<FlowLimits>
             .Between(nameof(options.MaxNameLength), options.MaxNameLength, 1, 100_000)
             .Between(nameof(options.MaxNodeConfigBytes), options.MaxNodeConfigBytes, 1, int.MaxValue)
             .Between(nameof(options.MaxRunInputBytes), options.MaxRunInputBytes, 1, int.MaxValue)
+            .Between(nameof(options.MaxForEachItems), options.MaxForEachItems, 0, 1_000_000)
+            .Between(nameof(options.MaxForEachConcurrency), options.MaxForEachConcurrency, 1, 10_000)
+            .Between(nameof(options.MaxSubflowDepth), options.MaxSubflowDepth, 0, 100)
             .Require(options.MaxIdLength is >= 1 and <= FlowLimits.IdLengthCeiling, nameof(options.MaxIdLength), $"must be between 1 and {FlowLimits.IdLengthCeiling} (the node id column holds {FlowLimits.IdLengthCeiling} characters); it is {options.MaxIdLength}.")
             .ToResult();
 }

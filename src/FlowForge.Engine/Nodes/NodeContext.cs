@@ -62,6 +62,8 @@ public sealed class NodeContext
     /// gives the node no blob store (a node needing one then fails saying so).
     /// </summary>
     public IRunBlobWriter? Blobs { get; init; }
+    /// <summary>Starts and reads the node's child runs (sub-flows); null where the engine offers none (a node tested on its own).</summary>
+    public IChildRuns? Children { get; init; }
 
     /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
     public CancellationToken HostStopping { get; init; }

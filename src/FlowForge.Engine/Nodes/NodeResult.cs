@@ -45,7 +45,10 @@ public sealed record NodeResult
     public string? Logs { get; init; }
 
     /// <summary>True when the node waits until someone signals it (<c>POST /api/runs/{id}/nodes/{nodeId}/signal</c>).</summary>
-    public bool WaitsForSignal => Kind == NodeResultKind.Waiting && WaitUntil is null;
+    public bool WaitsForSignal => Kind == NodeResultKind.Waiting && WaitUntil is null && OpenChildren is null;
+
+    /// <summary>Set when the node waits for its child runs (<see cref="WaitForChildren"/>): how many it saw still open.</summary>
+    public int? OpenChildren { get; private init; }
 
     /// <summary>Succeeds through the default <c>main</c> port.</summary>
     public static NodeResult Success(JsonNode? output) => new(NodeResultKind.Succeeded, output, [NodePorts.Main], null, false, null);
@@ -72,4 +75,15 @@ public sealed record NodeResult
     /// becomes the node's output and it succeeds through <c>main</c> without running again.
     /// </summary>
     public static NodeResult WaitForSignal() => new(NodeResultKind.Waiting, null, [], null, false, null);
+
+    /// <summary>
+    /// Asks the engine to keep the node waiting, holding nothing, until one of the child runs it started
+    /// (<see cref="NodeContext.Children"/>) ends; then the node runs again. <paramref name="openChildren"/> is how many
+    /// of them the node saw still open: if one ended since, the node runs again at once.
+    /// </summary>
+    public static NodeResult WaitForChildren(int openChildren)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(openChildren, 1);
+        return new(NodeResultKind.Waiting, null, [], null, false, null) { OpenChildren = openChildren };
+    }
 }

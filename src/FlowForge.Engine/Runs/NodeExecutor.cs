@@ -35,6 +35,7 @@ public sealed partial class NodeExecutor(
     TimeProvider time,
     IOptions<EngineOptions> options,
     IOptions<ExecutionOptions> execution,
+    SubflowRuns subflows,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -156,7 +157,7 @@ public sealed partial class NodeExecutor(
             return;
         }
 
-        if (result.WaitForSignal)
+        if (result.WaitForSignal || result.WaitForChildren is not null)
         {
             return;
         }
@@ -275,6 +276,7 @@ public sealed partial class NodeExecutor(
                     OutputJson = null,
                     FiredPorts = [],
                     WaitUntil = null,
+                    WaitForChildren = null,
                     Error = $"{RefusedPrefix}({ex.GetType().Name}): {ex.Message}",
                 };
             }
@@ -347,6 +349,7 @@ public sealed partial class NodeExecutor(
         var completion = result.Kind switch
         {
             NodeResultKind.Succeeded => await SucceededAsync(claim, result, hostStopping).ConfigureAwait(false),
+            NodeResultKind.Waiting when result.OpenChildren is { } open => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForChildren = open },
             NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable, result.RetryAfter),
@@ -538,6 +541,7 @@ public sealed partial class NodeExecutor(
             HostStopping = lifetime.ApplicationStopping,
             MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
             Blobs = new RunBlobWriter(blobs, claim.RunId),
+            Children = subflows.For(claim.RunId, node.Id, claim.Attempt),
         };
 
     /// <summary>

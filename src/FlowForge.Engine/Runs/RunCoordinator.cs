@@ -18,6 +18,7 @@ public sealed class RunCoordinator(
     IRunEvents events,
     INodeTypeRegistry nodeTypes,
     IBlobStore blobs,
+    IChildRunStore children,
     TimeProvider time)
 {
     /// <summary>
@@ -75,6 +76,15 @@ public sealed class RunCoordinator(
 
         EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", nameof(RunStatus.Cancelled)));
         events.Publish(new RunStatusChanged(runId, RunStatus.Cancelled, null, now));
+        foreach (var child in result.CancelledChildRuns)
+        {
+            // Executions in progress in the child runs stop through this event, as the parent's do.
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", nameof(RunStatus.Cancelled)));
+            events.Publish(new RunStatusChanged(child, RunStatus.Cancelled, null, now));
+        }
+
+        // A cancelled child run wakes the node that waits for it (the message was written with the cancel).
+        dispatcher.DispatchInBackground(result.Messages, null);
         return result;
     }
 
@@ -93,6 +103,13 @@ public sealed class RunCoordinator(
         if (run.Status is not (RunStatus.Failed or RunStatus.Cancelled))
         {
             return Refused(runId, ReopenOutcome.NotFailed, run.Status, run.Attempt, null);
+        }
+
+        if (run.ParentRunId is { } parentRunId)
+        {
+            // Only the node that started a child decides when it runs again, so its results stay in step with the node's.
+            return new RunRetry(runId, ReopenOutcome.ChildRun, run.Status, run.Attempt,
+                $"Run {runId} is a child run of run {parentRunId} (node '{run.ParentNodeId}', item {run.ItemIndex}): retry run {parentRunId}, which re-runs the children that failed.");
         }
 
         ExecutionPlan plan;
@@ -138,6 +155,7 @@ public sealed class RunCoordinator(
     {
         ReopenOutcome.NotFailed => $"Run {runId} is {status}: only a Failed or Cancelled run can be retried.",
         ReopenOutcome.NodeStillExecuting => $"Node '{nodeId}' of run {runId} is still executing; retry once it has finished.",
+        ReopenOutcome.ChildRun => $"Run {runId} is a child run: retry its parent run instead.",
         ReopenOutcome.NotRecorded =>
             $"Run {runId} ended before the ports its nodes fired were recorded (node '{nodeId}'), so it cannot be resumed; start a new run instead.",
         _ => $"Run {runId} cannot be retried ({outcome}).",
@@ -149,10 +167,16 @@ public sealed class RunCoordinator(
     /// </summary>
     public async Task<RunDeletion> DeleteAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken)
     {
+        // A finished run starts no more children, so the list read first is the one the delete removes with it.
+        var descendants = await children.ListDescendantRunIdsAsync(runId, cancellationToken).ConfigureAwait(false);
         var deletion = await runs.DeleteRunAsync(runId, ownerId, cancellationToken).ConfigureAwait(false);
         if (deletion == RunDeletion.Deleted)
         {
             await blobs.DeleteRunBlobsAsync(runId, cancellationToken).ConfigureAwait(false);
+            foreach (var descendant in descendants)
+            {
+                await blobs.DeleteRunBlobsAsync(descendant, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return deletion;

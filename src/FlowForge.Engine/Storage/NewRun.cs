@@ -8,4 +8,7 @@ public sealed record NewRun(Guid Id, Guid OwnerId, Guid FlowId, int FlowVersion,
     /// they reach. Null for a plan with a single trigger.
     /// </summary>
     public string? TriggerNodeId { get; init; }
+
+    /// <summary>Set for a child run: the node that started it. Creating the same child twice returns the first one.</summary>
+    public ChildRunLink? Parent { get; init; }
 }

@@ -27,6 +27,12 @@ public sealed record NodeCompletion(
 
     public bool WaitForSignal { get; init; }
 
+    /// <summary>
+    /// Set when Running parks the node until one of its child runs ends; the number of them the node saw still open.
+    /// When fewer are open as the park commits (one ended meanwhile), the node is made due at once instead.
+    /// </summary>
+    public int? WaitForChildren { get; init; }
+
     /// <summary>Set instead of <see cref="OutputJson"/> when the output was written to the blob store first.</summary>
     public BlobReference? OutputBlob { get; init; }
 

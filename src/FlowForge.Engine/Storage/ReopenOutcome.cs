@@ -17,4 +17,7 @@ public enum ReopenOutcome
 
     /// <summary>The run's flow version no longer compiles on this server (a node type is missing, a config is no longer valid).</summary>
     FlowInvalid,
+
+    /// <summary>The run is a child run: retrying its parent run re-runs it (its node restarts the children that failed).</summary>
+    ChildRun,
 }

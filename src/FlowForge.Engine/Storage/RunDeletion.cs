@@ -9,6 +9,9 @@ public enum RunDeletion
     /// <summary>The run has not finished: cancel it first.</summary>
     NotFinished,
 
-    /// <summary>The run's rows are gone.</summary>
+    /// <summary>The run's rows are gone, with those of its child runs.</summary>
     Deleted,
+
+    /// <summary>The run is a child run: it goes when its parent run is deleted.</summary>
+    ChildRun,
 }

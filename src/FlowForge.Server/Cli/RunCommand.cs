@@ -34,15 +34,20 @@ internal static class RunCommand
         var input = new Option<string>("--input") { Description = "The run's input, a JSON object", HelpName = "JSON" };
         var trigger = new Option<string>("--trigger") { Description = "The trigger node to start at [default: the flow's only trigger, or its only manual one]", HelpName = "NODE" };
         var data = new Option<string>("--data") { Description = "Keep the run in this folder's SQLite store [default: a scratch folder, deleted after]", HelpName = "DIR" };
-        var command = new Command("run", "Run a flow file in this process with live progress; exit 1 if the run fails") { file, input, trigger, data };
+        var subflows = new Option<string[]>("--subflow")
+        {
+            Description = "Save another flow file first, for core.forEach and flow.call: every flowId ID in the flow files names it. Repeat for several, each before the flows that call it",
+            HelpName = "ID=FILE",
+        };
+        var command = new Command("run", "Run a flow file in this process with live progress; exit 1 if the run fails") { file, input, trigger, data, subflows };
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetRequiredValue(file), parse.GetValue(input), parse.GetValue(trigger), parse.GetValue(data), settings,
+            parse.GetRequiredValue(file), parse.GetValue(input), parse.GetValue(trigger), parse.GetValue(data), parse.GetValue(subflows) ?? [], settings,
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string path, string? inputText, string? trigger, string? data, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string path, string? inputText, string? trigger, string? data, IReadOnlyList<string> subflowArguments, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (settings.FirstOrDefault(IsDeploymentSetting) is { } refused)
         {
@@ -56,6 +61,25 @@ internal static class RunCommand
         if (json is null)
         {
             return FlowForgeCli.UsageError;
+        }
+
+        var subflows = new List<(string Id, string Path, string Json)>();
+        foreach (var argument in subflowArguments)
+        {
+            var separator = argument.IndexOf('=', StringComparison.Ordinal);
+            if (separator <= 0 || !Guid.TryParse(argument[..separator], out _))
+            {
+                await error.WriteLineAsync($"--subflow takes ID=FILE, the flowId the flow files use and the file of that flow; '{argument}' is not that.");
+                return FlowForgeCli.UsageError;
+            }
+
+            var subflowPath = argument[(separator + 1)..];
+            if (await ValidateCommand.ReadFlowFileAsync(subflowPath, error, cancellationToken) is not { } subflowJson)
+            {
+                return FlowForgeCli.UsageError;
+            }
+
+            subflows.Add((argument[..separator], subflowPath, subflowJson));
         }
 
         JsonNode? input = null;
@@ -77,7 +101,7 @@ internal static class RunCommand
         var scratch = data is null ? Directory.CreateTempSubdirectory("flowforge-run-") : null;
         try
         {
-            return await ExecuteAsync(path, json, input, trigger, data ?? scratch!.FullName, data is not null, settings, output, error, cancellationToken);
+            return await ExecuteAsync(path, json, subflows, input, trigger, data ?? scratch!.FullName, data is not null, settings, output, error, cancellationToken);
         }
         finally
         {
@@ -86,7 +110,7 @@ internal static class RunCommand
     }
 
     private static async Task<int> ExecuteAsync(
-        string path, string json, JsonNode? input, string? trigger, string dataDirectory, bool kept, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string path, string json, IReadOnlyList<(string Id, string Path, string Json)> subflows, JsonNode? input, string? trigger, string dataDirectory, bool kept, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge run", error) is not { } host)
         {
@@ -101,6 +125,23 @@ internal static class RunCommand
 
         await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
 
+        // Each sub-flow is saved under a new id, which then replaces the id the files use for it.
+        var saved = new List<(string Placeholder, string Id)>();
+        foreach (var subflow in subflows)
+        {
+            var subflowJson = Rename(subflow.Json, saved);
+            var subflowCheck = host.Services.GetRequiredService<FlowChecker>().Check(subflowJson);
+            if (!subflowCheck.IsValid)
+            {
+                await ValidateCommand.WriteProblemsAsync(subflow.Path, subflowCheck.Problems, output);
+                return 1;
+            }
+
+            var record = await host.Services.GetRequiredService<IFlowStore>().CreateAsync(LocalOwner, subflowCheck.Document!.Name, subflowJson, cancellationToken);
+            saved.Add((subflow.Id, record.Id.ToString()));
+        }
+
+        json = Rename(json, saved);
         var check = host.Services.GetRequiredService<FlowChecker>().Check(json);
         if (!check.IsValid)
         {
@@ -129,6 +170,16 @@ internal static class RunCommand
             await host.Services.GetRequiredService<RunCoordinator>().StartAsync(new StartRun(runId, LocalOwner, flow.Id, input, null) { TriggerNodeId = trigger }, cancellationToken);
             return true;
         }, cancellationToken);
+    }
+
+    private static string Rename(string json, IReadOnlyList<(string Placeholder, string Id)> saved)
+    {
+        foreach (var (placeholder, id) in saved)
+        {
+            json = json.Replace(placeholder, id, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return json;
     }
 
     /// <summary>

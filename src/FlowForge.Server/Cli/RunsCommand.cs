@@ -26,7 +26,92 @@ internal static class RunsCommand
         retry.SetAction((parse, cancellationToken) => RetryAsync(
             parse.GetValue(runId), parse.GetValue(data) ?? "data", settings,
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
-        return new Command("runs", "Work with the runs kept in a store") { retry };
+        var showId = new Argument<Guid>("RUN_ID") { Description = "The run to show" };
+        var showData = new Option<string>("--data") { Description = "The folder of the SQLite store that holds the run [default: ./data]", HelpName = "DIR" };
+        var show = new Command("show", "Print a run's status, its nodes, the run that started it and the child runs it started") { showId, showData };
+        show.SetAction((parse, cancellationToken) => ShowAsync(
+            parse.GetValue(showId), parse.GetValue(showData) ?? "data", settings,
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        return new Command("runs", "Work with the runs kept in a store") { retry, show };
+    }
+
+    /// <summary>The most child runs <c>runs show</c> lists (the default Flows:MaxForEachItems); it says when there are more.</summary>
+    private const int MaxChildrenShown = 10_000;
+
+    private static async Task<int> ShowAsync(
+        Guid runId, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(dataDirectory))
+        {
+            await error.WriteLineAsync($"--data: the folder '{dataDirectory}' does not exist.");
+            return FlowForgeCli.UsageError;
+        }
+
+        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge runs show", error) is not { } host)
+        {
+            return FlowForgeCli.UsageError;
+        }
+
+        using var _ = host;
+        if (!await CliHost.TryLockDataFolderAsync(host, error))
+        {
+            return 1;
+        }
+
+        await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
+        var run = await host.Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, cancellationToken);
+        if (run is null)
+        {
+            await error.WriteLineAsync($"Run {runId} is not in the store in '{dataDirectory}'.");
+            return 1;
+        }
+
+        await output.WriteLineAsync($"Run {run.Id}: {run.Status} (flow {run.FlowId} version {run.FlowVersion}, attempt {run.Attempt})");
+        if (run.Error is { } runError)
+        {
+            await output.WriteLineAsync($"Error: {runError}");
+        }
+
+        if (run.ParentRunId is { } parent)
+        {
+            await output.WriteLineAsync($"Parent: run {parent}, node '{run.ParentNodeId}', item {run.ItemIndex}");
+        }
+
+        await output.WriteLineAsync("Nodes:");
+        var width = run.Nodes.Count == 0 ? 0 : run.Nodes.Max(n => n.NodeId.Length);
+        foreach (var node in run.Nodes)
+        {
+            await output.WriteLineAsync($"  {node.NodeId.PadRight(width)}  {node.Status}{(node.Error is { } e ? "  " + e : "")}");
+        }
+
+        var children = new List<RunSummary>();
+        string? cursor = null;
+        var store = host.Services.GetRequiredService<IChildRunStore>();
+        do
+        {
+            var page = await store.ListChildrenPageAsync(runId, null, new PageRequest(PageRequest.MaxLimit, cursor), cancellationToken);
+            if (page is null)
+            {
+                break;
+            }
+
+            children.AddRange(page.Items);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && children.Count < MaxChildrenShown);
+
+        if (children.Count == 0)
+        {
+            return 0;
+        }
+
+        await output.WriteLineAsync(cursor is null ? $"Children ({children.Count}):" : $"Children (the first {children.Count}):");
+        foreach (var child in children.OrderBy(c => c.ParentNodeId, StringComparer.Ordinal).ThenBy(c => c.ItemIndex))
+        {
+            await output.WriteLineAsync($"  {child.ParentNodeId}[{child.ItemIndex}]  run {child.Id}  {child.Status}{(child.Error is { } e ? "  " + e : "")}");
+        }
+
+        return 0;
     }
 
     private static async Task<int> RetryAsync(

@@ -38,7 +38,13 @@ internal static class FlowEndpoints
             return problem;
         }
 
-        var saved = await flows.CreateAsync(request.HttpContext.User.UserId(), check!.Document!.Name, json!, cancellationToken);
+        var owner = request.HttpContext.User.UserId();
+        if (await SubflowRules.CheckAsync(check!.Document!, owner, null, flows, cancellationToken) is { Count: > 0 } unknown)
+        {
+            return ApiProblems.InvalidFlow(unknown);
+        }
+
+        var saved = await flows.CreateAsync(owner, check.Document!.Name, json!, cancellationToken);
         await EnsureWebhookKeysAsync(saved.Id, check.Document, keys, time, cancellationToken);
         return TypedResults.Created($"/api/flows/{saved.Id}", new FlowSaved(saved.Id, saved.Version));
     }
@@ -57,6 +63,11 @@ internal static class FlowEndpoints
         if (problem is not null)
         {
             return problem;
+        }
+
+        if (await SubflowRules.CheckAsync(check!.Document!, owner, id, flows, cancellationToken) is { Count: > 0 } unknown)
+        {
+            return ApiProblems.InvalidFlow(unknown);
         }
 
         // Active triggers follow the newest version: webhooks and schedules read it at each call and firing.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Json;
 using FlowForge.Engine.Limits;
@@ -30,6 +31,8 @@ internal static class RunEndpoints
         var runs = app.MapGroup("/api/runs").WithTags("Runs").RequireAuthorization();
         runs.MapGet("/{runId:guid}", GetAsync)
             .WithSummary("A run's status and, per node, status, attempt, times, output and error. Outputs over Api:MaxInlineOutputBytes are replaced by their size and a link.");
+        runs.MapGet("/{runId:guid}/children", ListChildrenAsync)
+            .WithSummary("The child runs a run's nodes started (core.forEach, flow.call), newest first, cursor paginated; each names its parentNodeId and itemIndex.");
         runs.MapGet("/{runId:guid}/nodes/{nodeId}/output", GetOutputAsync).WithSummary("One node's output, whole, as JSON.");
         runs.MapDelete("/{runId:guid}", DeleteAsync).WithSummary("Deletes a finished run with its nodes, attempts and stored outputs. 409 while it runs.");
         runs.MapPost("/{runId:guid}/cancel", CancelAsync).WithSummary("Cancels a run that has not finished.");
@@ -208,6 +211,27 @@ internal static class RunEndpoints
         }
     }
 
+    private static async Task<Results<Ok<Page<RunListItem>>, ProblemHttpResult>> ListChildrenAsync(
+        Guid runId, int? limit, string? cursor, HttpContext context, IChildRunStore children, CancellationToken cancellationToken)
+    {
+        if (Paging.Read(limit, cursor, out var page) is { } problem)
+        {
+            return problem;
+        }
+
+        try
+        {
+            var runs = await children.ListChildrenPageAsync(runId, context.User.UserId(), page, cancellationToken);
+            return runs is null
+                ? ApiProblems.NotFound($"Run {runId}")
+                : TypedResults.Ok(new Page<RunListItem>([.. runs.Items.Select(RunListItem.From)], runs.NextCursor));
+        }
+        catch (InvalidCursorException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message, "cursor");
+        }
+    }
+
     private static async Task<Results<Ok<RunCancelled>, ProblemHttpResult>> CancelAsync(
         Guid runId, HttpContext context, RunCoordinator coordinator, CancellationToken cancellationToken)
     {
@@ -228,6 +252,7 @@ internal static class RunEndpoints
         {
             RunDeletion.Deleted => TypedResults.NoContent(),
             RunDeletion.NotFinished => ApiProblems.Conflict($"Run {runId} has not finished; cancel it first (POST /api/runs/{runId}/cancel)."),
+            RunDeletion.ChildRun => ApiProblems.Conflict($"Run {runId} is a child run: it is deleted with its parent run (see parentRunId in GET /api/runs/{runId})."),
             _ => ApiProblems.NotFound($"Run {runId}"),
         };
 
@@ -314,8 +339,19 @@ internal static class RunEndpoints
 
     internal sealed record RunListItem(Guid Id, Guid FlowId, int FlowVersion, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Error, int Attempt)
     {
+        /// <summary>For a child run: the node of its parent that started it and the item it ran for.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? ParentNodeId { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? ItemIndex { get; init; }
+
         public static RunListItem From(RunSummary run) =>
-            new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error, run.Attempt);
+            new(run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), run.CreatedAt, run.StartedAt, run.FinishedAt, run.Error, run.Attempt)
+            {
+                ParentNodeId = run.ParentNodeId,
+                ItemIndex = run.ItemIndex,
+            };
     }
 
     internal sealed record NodeSignalled(Guid RunId, string NodeId, string Status);
@@ -334,10 +370,25 @@ internal static class RunEndpoints
     /// <summary>A run's state; <see cref="Attempt"/> is 1 for its first execution and goes up each time it is retried.</summary>
     internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes, int Attempt)
     {
+        /// <summary>For a child run: the run, node and item that started it (its children are at <c>GET /api/runs/{id}/children</c>).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public Guid? ParentRunId { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? ParentNodeId { get; init; }
+
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public int? ItemIndex { get; init; }
+
         public static RunDetails From(RunView run, long maxInlineOutputBytes) => new(
             run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
             run.CreatedAt, run.StartedAt, run.FinishedAt,
-            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))], run.Attempt);
+            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))], run.Attempt)
+        {
+            ParentRunId = run.ParentRunId,
+            ParentNodeId = run.ParentNodeId,
+            ItemIndex = run.ItemIndex,
+        };
 
         private static NodeRunDetails Node(Guid runId, NodeInstanceView node, long maxInlineOutputBytes)
         {

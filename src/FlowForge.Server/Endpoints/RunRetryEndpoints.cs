@@ -208,6 +208,7 @@ internal static class RunRetryEndpoints
         ReopenOutcome.NodeStillExecuting => "node_still_executing",
         ReopenOutcome.NotRecorded => "not_recorded",
         ReopenOutcome.FlowInvalid => "flow_invalid",
+        ReopenOutcome.ChildRun => "child_run",
         _ => "refused",
     };
 

@@ -14,6 +14,7 @@ internal static class PageCursor
     public const byte Flows = (byte)'F';
     public const byte Runs = (byte)'R';
     public const byte RunsByStatus = (byte)'S';
+    public const byte ChildRuns = (byte)'C';
 
     private const int Length = 1 + sizeof(long) + 16;
 

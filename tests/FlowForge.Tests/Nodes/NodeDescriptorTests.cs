@@ -57,6 +57,33 @@ public sealed class NodeDescriptorTests
     }
 
     [Fact]
+    public void ConfigSchema_ForEachAndFlowCall_MarkExpressionsAndRequireAFlowId()
+    {
+        var forEach = Descriptor("core.forEach");
+        var call = Descriptor("flow.call");
+
+        Assert.Equal(NodeCategory.Logic, forEach.Category);
+        Assert.True((bool?)forEach.ConfigSchema["properties"]!["items"]![ConfigSchemaAnnotations.ExpressionKeyword]);
+        Assert.Equal(10, (int?)forEach.ConfigSchema["properties"]!["concurrency"]!["default"]);
+        Assert.Equal("uuid", (string?)forEach.ConfigSchema["properties"]!["flowId"]!["format"]);
+        Assert.Equal(NodeCategory.Action, call.Category);
+        Assert.True((bool?)call.ConfigSchema["properties"]!["input"]![ConfigSchemaAnnotations.ExpressionKeyword]);
+        Assert.Equal("uuid", (string?)call.ConfigSchema["properties"]!["flowId"]!["format"]);
+    }
+
+    [Theory]
+    [InlineData("core.forEach", "{\"items\":\"{{ input.list }}\",\"concurrency\":0}", "$.flowId")]
+    [InlineData("core.forEach", "{\"items\":[],\"flowId\":\"0c0ffee0-0000-4000-8000-000000000001\",\"concurrency\":0}", "$.concurrency")]
+    [InlineData("flow.call", "{}", "$.flowId")]
+    [InlineData("flow.call", "{\"flowId\":\"0c0ffee0-0000-4000-8000-000000000001\",\"version\":0}", "$.version")]
+    public void ValidateConfig_SubflowNodeWithBadSetting_NamesTheField(string type, string config, string path)
+    {
+        var problems = Registry().All.Single(t => t.Descriptor.Id == type).ValidateConfig(JsonNode.Parse(config));
+
+        Assert.Contains(problems, p => p.Path == path || (p.Path == "$" && p.Message.Contains($"'{path[2..]}'", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Descriptor_Switch_HasDynamicOutputsAndADefaultPort()
     {
         var descriptor = Descriptor("core.switch");

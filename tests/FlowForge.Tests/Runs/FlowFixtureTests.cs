@@ -86,10 +86,35 @@ public sealed class FlowFixtureTests
             Skipped: ["ship"],
             Fails: ("stop", "widget is out of stock"),
             Input: new JsonObject { ["sku"] = "widget", ["inStock"] = false }),
+        ["subflow-line-body"] = new(
+            Succeeds: ["trigger", "line"],
+            Input: new JsonObject { ["item"] = new JsonObject { ["sku"] = "pen", ["quantity"] = 4 }, ["index"] = 0 },
+            Output: ("line", new JsonObject { ["line"] = "0: 4 x pen" })),
+        ["foreach-lines"] = new(
+            Succeeds: ["trigger", "lines", "summary"],
+            Input: OrderLines(),
+            Output: ("summary", new JsonObject { ["count"] = 3, ["last"] = "2: 2 x pad" }),
+            Subflows: new() { [BodyPlaceholder] = "subflow-line-body" }),
+        ["flow-call"] = new(
+            Succeeds: ["trigger", "describe", "reply"],
+            Input: OrderLines(),
+            Output: ("reply", new JsonObject { ["text"] = "First line: 0: 4 x pen" }),
+            Subflows: new() { [BodyPlaceholder] = "subflow-line-body" }),
         ["schedule-every-ten-seconds"] = new(
             Succeeds: ["clock", "stamp"],
             Input: new JsonObject { ["dueAt"] = "2030-01-01T08:00:00Z", ["missed"] = false },
             Output: ("stamp", new JsonObject { ["due"] = "2030-01-01T08:00:00Z" })),
+    };
+
+    /// <summary>The flowId a fixture uses for the sub-flow it calls; replaced by the id the sub-flow's fixture is saved under.</summary>
+    private const string BodyPlaceholder = "0c0ffee0-0000-4000-8000-00000000b0d1";
+
+    private static JsonObject OrderLines() => new()
+    {
+        ["lines"] = new JsonArray(
+            new JsonObject { ["sku"] = "pen", ["quantity"] = 4 },
+            new JsonObject { ["sku"] = "ink", ["quantity"] = 1 },
+            new JsonObject { ["sku"] = "pad", ["quantity"] = 2 }),
     };
 
     public static TheoryData<string> Fixtures => new(FlowBuilder.FixtureNames);
@@ -112,7 +137,14 @@ public sealed class FlowFixtureTests
         await using var harness = await EngineHarness.StartAsync(
             configure: o => o.SweepInterval = TimeSpan.FromMinutes(5),
             services: s => s.AddSingleton<TimeProvider>(time).Configure<HttpOptions>(o => o.AllowedHosts = ["127.0.0.1"]));
-        var flowId = await harness.CreateFlowAsync(FlowBuilder.FromFixture(fixture).ToJson());
+        var json = FlowBuilder.FromFixture(fixture).ToJson();
+        foreach (var (placeholder, subflow) in expected.Subflows ?? [])
+        {
+            var subflowId = await harness.CreateFlowAsync(FlowBuilder.FromFixture(subflow).ToJson());
+            json = json.Replace(placeholder, subflowId.ToString(), StringComparison.Ordinal);
+        }
+
+        var flowId = await harness.CreateFlowAsync(json);
 
         if (expected.Problems is { } problems)
         {
@@ -164,5 +196,6 @@ public sealed class FlowFixtureTests
         (string Node, TimeSpan Duration)? Waits = null,
         (string Node, JsonObject Output)? Output = null,
         (string Node, string Error)? Fails = null,
-        Action<WebApplication>? LocalServer = null);
+        Action<WebApplication>? LocalServer = null,
+        Dictionary<string, string>? Subflows = null);
 }

@@ -1,0 +1,14 @@
+-- Child runs: a run started by a node of another run (core.forEach, flow.call) names that run, the node and the
+-- item index it runs for. The unique index makes starting one child twice (a re-executed node) write one run;
+-- top-level runs have NULLs there, which a unique index never compares equal.
+-- ParentAttempt is the node attempt that last started or restarted the child, so a retry of the node re-runs
+-- only the children that failed before it. SubflowDepth counts the runs above this one (0 for a top-level run).
+-- A node waiting for its children is Running with WaitKind 'children' and a WaitUntil that never comes due,
+-- until the transaction that finishes a child sets it due.
+ALTER TABLE Runs
+    ADD COLUMN ParentRunId BINARY(16) NULL,
+    ADD COLUMN ParentNodeId VARCHAR(500) NULL,
+    ADD COLUMN ItemIndex INT NULL,
+    ADD COLUMN ParentAttempt INT NULL,
+    ADD COLUMN SubflowDepth INT NOT NULL DEFAULT 0,
+    ADD UNIQUE KEY UX_Runs_Parent (ParentRunId, ParentNodeId, ItemIndex);
