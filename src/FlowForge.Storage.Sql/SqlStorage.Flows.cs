@@ -46,8 +46,9 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement SearchFlows = new(nameof(SearchFlows), FlowListing("AND LOWER(f.Name) LIKE @pattern ESCAPE '!'"));
 
     private static string FlowListing(string filter) => $"""
-        SELECT f.Id, f.Name, f.CurrentVersion, f.CreatedAt, f.UpdatedAt, f.Active, v.Json
-        FROM Flows f JOIN FlowVersions v ON v.FlowId = f.Id AND v.Version = f.CurrentVersion
+        SELECT f.Id, f.Name, f.CurrentVersion, f.CreatedAt, f.UpdatedAt, f.Active,
+               (SELECT v.Json FROM FlowVersions v WHERE v.FlowId = f.Id AND v.Version = f.CurrentVersion)
+        FROM Flows f
         WHERE f.OwnerId = @ownerId AND f.DeletedAt IS NULL
           AND f.CreatedAt <= @afterCreatedAt AND (f.CreatedAt < @afterCreatedAt OR f.Id < @afterId)
           {filter}

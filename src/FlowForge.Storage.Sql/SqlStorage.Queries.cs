@@ -43,21 +43,37 @@ public sealed partial class SqlStorage
         LIMIT @limit
         """);
 
-    // Driven by the id list: each flow's newest run is one backward seek of IX_Runs_Flow_Created.
+    // Driven by the id list: each flow's newest run is one backward seek of IX_Runs_Flow_Created, however many runs it has.
+    // PostgreSQL says so with LATERAL; MariaDB has none, so there the newest ids come first, then the rows by primary key.
     private static readonly SqlStatement SelectLastRunsOfFlows = new(nameof(SelectLastRunsOfFlows), d => d.Name switch
     {
-        "postgres" => LastRunsOf("unnest(CAST(@flowIds AS uuid[])) AS j(FlowId)", "j.FlowId"),
-        "mysql" => LastRunsOf("JSON_TABLE(@flowIds, '$[*]' COLUMNS (FlowHex CHAR(32) PATH '$')) AS j", "UNHEX(j.FlowHex)"),
-        _ => LastRunsOf("json_each(@flowIds)", "json_each.value"),
+        "postgres" => """
+            SELECT r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
+            FROM unnest(CAST(@flowIds AS uuid[])) AS j(FlowId)
+            CROSS JOIN LATERAL (
+                SELECT l.FlowId, l.Id, l.Status, l.CreatedAt, l.FinishedAt FROM Runs l
+                WHERE l.FlowId = j.FlowId AND l.OwnerId = @ownerId
+                ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1) AS r
+            """,
+        // The LIMIT keeps the derived table from being merged, STRAIGHT_JOIN reads it first: otherwise MariaDB may
+        // walk Runs and probe the id list.
+        "mysql" => $"""
+            SELECT STRAIGHT_JOIN r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
+            FROM (
+                SELECT (SELECT l.Id FROM Runs l WHERE l.FlowId = UNHEX(j.FlowHex) AND l.OwnerId = @ownerId
+                        ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1) AS RunId
+                FROM JSON_TABLE(@flowIds, '$[*]' COLUMNS (FlowHex CHAR(32) PATH '$')) AS j
+                LIMIT {PageRequest.MaxLimit}) AS newest
+            JOIN Runs r FORCE INDEX (PRIMARY) ON r.Id = newest.RunId
+            """,
+        _ => """
+            SELECT r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
+            FROM json_each(@flowIds)
+            JOIN Runs r ON r.Id = (
+                SELECT l.Id FROM Runs l WHERE l.FlowId = json_each.value AND l.OwnerId = @ownerId
+                ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1)
+            """,
     });
-
-    private static string LastRunsOf(string ids, string flowId) => $"""
-        SELECT r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
-        FROM {ids}
-        JOIN Runs r ON r.Id = (
-            SELECT l.Id FROM Runs l WHERE l.FlowId = {flowId} AND l.OwnerId = @ownerId
-            ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1)
-        """;
 
     public Task<RunView?> GetRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, a, ct) =>
