@@ -54,13 +54,13 @@ describe('the flows list and the API tokens page', () => {
     expect(await diamond.getByRole('listitem').allTextContents()).toEqual(['Manual']);
     expect(await diamond.getByText('Never run').count()).toBe(1);
 
-    await page.getByRole('button', { name: 'Duplicate Diamond' }).click();
+    await page.getByRole('button', { name: 'Duplicate Diamond', exact: true }).click();
     await rowOf(page, 'Diamond (copy)').waitFor();
 
     const listed = await apiFromPage<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/flows');
     const diamondId = listed.body.items.find((f) => f.name === 'Diamond')!.id;
     const stored = await apiFromPage<{ definition: { nodes: unknown[] } }>(page, 'GET', `/api/flows/${diamondId}`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Diamond' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Diamond', exact: true }).click()]);
     expect(download.suggestedFilename()).toBe('Diamond.flow.json');
     const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { name: string; nodes: unknown[] };
     expect(exported.nodes).toEqual(stored.body.definition.nodes);
@@ -68,18 +68,18 @@ describe('the flows list and the API tokens page', () => {
 
     await page.getByRole('searchbox', { name: 'Search flows by name' }).fill('COPY');
     await expect.poll(() => page.getByRole('link', { name: 'Diamond', exact: true }).count(), { timeout: 10_000 }).toBe(0);
-    expect(await page.getByRole('link', { name: 'Diamond (copy)' }).count()).toBe(1);
+    await page.getByRole('link', { name: 'Diamond (copy)' }).waitFor();
     await page.getByRole('searchbox', { name: 'Search flows by name' }).fill('');
     await rowOf(page, 'Diamond').waitFor();
 
-    await page.getByRole('button', { name: 'Delete Diamond (copy)' }).click();
+    await page.getByRole('button', { name: 'Delete Diamond (copy)', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Delete “Diamond (copy)”?' });
     await dialog.waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await rowOf(page, 'Diamond (copy)').count()).toBe(1);
 
-    await page.getByRole('button', { name: 'Delete Diamond (copy)' }).focus();
+    await page.getByRole('button', { name: 'Delete Diamond (copy)', exact: true }).focus();
     await page.keyboard.press('Enter');
     await dialog.waitFor();
     await page.keyboard.press('Tab');
@@ -104,7 +104,7 @@ describe('the flows list and the API tokens page', () => {
     await secretBox.waitFor();
     const secret = await secretBox.inputValue();
     expect(secret.length).toBeGreaterThan(20);
-    await page.getByRole('cell', { name: 'nightly export' }).waitFor();
+    await page.getByRole('cell', { name: 'nightly export', exact: true }).waitFor();
     await page.screenshot({ path: '/tmp/webflows-tokens-secret.png' });
 
     const withToken = () => fetch(`${server.url}/api/flows`, { headers: { Authorization: `Bearer ${secret}` } });
@@ -113,7 +113,7 @@ describe('the flows list and the API tokens page', () => {
     expect(((await allowed.json()) as { items: { name: string }[] }).items.map((f) => f.name)).toEqual(['Diamond']);
 
     await page.reload();
-    await page.getByRole('cell', { name: 'nightly export' }).waitFor();
+    await page.getByRole('cell', { name: 'nightly export', exact: true }).waitFor();
     expect(await page.getByRole('textbox', { name: 'New API token' }).count()).toBe(0);
     expect(await page.content()).not.toContain(secret);
     await page.screenshot({ path: join(screenshotsDir, 'tokens.png') });
@@ -171,11 +171,11 @@ describe('the flows list and the API tokens page', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Flows' }).click();
     await page.getByRole('heading', { name: 'Flows' }).waitFor();
     await rowOf(page, 'Order webhook').waitFor();
-    expect(await rowOf(page, 'Diamond').getByText('Succeeded').count()).toBe(1);
-    expect(await rowOf(page, 'No-op and error').getByText('Failed').count()).toBe(1);
-    expect(await rowOf(page, 'Approval reminder').getByText('Running').count()).toBe(1);
+    expect(await rowOf(page, 'Diamond').getByText('Succeeded', { exact: true }).count()).toBe(1);
+    expect(await rowOf(page, 'No-op and error').getByText('Failed', { exact: true }).count()).toBe(1);
+    expect(await rowOf(page, 'Approval reminder').getByText('Running', { exact: true }).count()).toBe(1);
     expect(await rowOf(page, 'Order webhook').getByRole('switch').getAttribute('aria-checked')).toBe('true');
-    expect(await rowOf(page, 'Order webhook').getByText('Webhook').count()).toBe(1);
+    expect(await rowOf(page, 'Order webhook').getByText('Webhook', { exact: true }).count()).toBe(1);
 
     await page.screenshot({ path: join(screenshotsDir, 'flows.png') });
     expect(browser.errors).toEqual([]);
