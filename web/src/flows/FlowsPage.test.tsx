@@ -156,4 +156,22 @@ describe('FlowsPage', () => {
     expect(await screen.findByText('Could not import broken.json')).toBeTruthy();
     expect(screen.getByText(/broken\.json is not valid JSON/)).toBeTruthy();
   });
+  it('loads the next page over the cursor with "Load more"', async () => {
+    const { calls } = fakeApi(({ method, url }) => {
+      if (method !== 'GET' || url.pathname !== '/api/flows') return undefined;
+      return url.searchParams.get('cursor') === 'c-2'
+        ? { status: 200, body: { items: [report], nextCursor: null } }
+        : { status: 200, body: { items: [orders], nextCursor: 'c-2' } };
+    });
+    renderPage('/flows', <FlowsPage />);
+    await screen.findByRole('link', { name: 'Order sync' });
+    expect(screen.queryByRole('link', { name: 'Weekly report' })).toBeNull();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Load more' }));
+
+    expect(await screen.findByRole('link', { name: 'Weekly report' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Order sync' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+    expect(calls.map((c) => c.url.searchParams.get('cursor'))).toEqual([null, 'c-2']);
+  });
 });
