@@ -74,6 +74,25 @@ public sealed partial class ShardedSqlStorage
     public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken) =>
         MergeRunPagesAsync(PageCursor.RunsByStatus, page, (shard, request) => shard.ListRunsByStatusAsync(ownerId, status, request, cancellationToken));
 
+    /// <summary>Every shard is asked once; of a flow's runs on several shards the newest wins, in the order the databases sort by.</summary>
+    public async Task<IReadOnlyList<LastRun>> LastRunsAsync(Guid ownerId, IReadOnlyCollection<Guid> flowIds, CancellationToken cancellationToken)
+    {
+        var perShard = await Task.WhenAll(_shards.Select(s => s.LastRunsAsync(ownerId, flowIds, cancellationToken)));
+        var idOrder = Home.Executor.Dialect.IdOrder;
+        var newest = new Dictionary<Guid, LastRun>();
+        foreach (var run in perShard.SelectMany(r => r))
+        {
+            if (!newest.TryGetValue(run.FlowId, out var seen)
+                || run.CreatedAt > seen.CreatedAt
+                || (run.CreatedAt == seen.CreatedAt && idOrder.Compare(run.RunId, seen.RunId) > 0))
+            {
+                newest[run.FlowId] = run;
+            }
+        }
+
+        return [.. newest.Values];
+    }
+
     /// <summary>
     /// Every shard is asked for one page after the same cursor; the pages are merged newest first in the
     /// order the databases sort by, and the first <c>limit</c> are the page. Its last item is the next

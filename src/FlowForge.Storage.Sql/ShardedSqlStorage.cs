@@ -93,8 +93,8 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
     public Task<FlowRecord?> GetVersionAsync(Guid flowId, int version, CancellationToken cancellationToken) =>
         Home.GetVersionAsync(flowId, version, cancellationToken);
 
-    public Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, CancellationToken cancellationToken) =>
-        Home.ListAsync(ownerId, page, cancellationToken);
+    public Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, string? nameContains, CancellationToken cancellationToken) =>
+        Home.ListAsync(ownerId, page, nameContains, cancellationToken);
 
     public Task<bool> DeleteAsync(Guid flowId, Guid ownerId, CancellationToken cancellationToken) =>
         Home.DeleteAsync(flowId, ownerId, cancellationToken);

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
@@ -37,14 +40,21 @@ public sealed partial class SqlStorage
         WHERE v.FlowId = @id AND v.Version = @version
         """);
 
-    private static readonly SqlStatement ListFlows = new(nameof(ListFlows), """
-        SELECT Id, Name, CurrentVersion, CreatedAt, UpdatedAt
-        FROM Flows
-        WHERE OwnerId = @ownerId AND DeletedAt IS NULL
-          AND CreatedAt <= @afterCreatedAt AND (CreatedAt < @afterCreatedAt OR Id < @afterId)
-        ORDER BY CreatedAt DESC, Id DESC
+    private static readonly SqlStatement ListFlows = new(nameof(ListFlows), FlowListing(""));
+
+    // The pattern is bound lower-cased with its wildcards escaped by '!', which no dialect treats as special in a string literal.
+    private static readonly SqlStatement SearchFlows = new(nameof(SearchFlows), FlowListing("AND LOWER(f.Name) LIKE @pattern ESCAPE '!'"));
+
+    private static string FlowListing(string filter) => $"""
+        SELECT f.Id, f.Name, f.CurrentVersion, f.CreatedAt, f.UpdatedAt, f.Active,
+               (SELECT v.Json FROM FlowVersions v WHERE v.FlowId = f.Id AND v.Version = f.CurrentVersion)
+        FROM Flows f
+        WHERE f.OwnerId = @ownerId AND f.DeletedAt IS NULL
+          AND f.CreatedAt <= @afterCreatedAt AND (f.CreatedAt < @afterCreatedAt OR f.Id < @afterId)
+          {filter}
+        ORDER BY f.CreatedAt DESC, f.Id DESC
         LIMIT @limit
-        """);
+        """;
 
     private static readonly SqlStatement SoftDeleteFlow = new(nameof(SoftDeleteFlow), """
         UPDATE Flows SET DeletedAt = @now WHERE Id = @id AND OwnerId = @ownerId AND DeletedAt IS NULL
@@ -119,12 +129,14 @@ public sealed partial class SqlStorage
                 a.Id, reader.GetGuid(0), reader.GetString(2), a.Version, reader.GetString(3), reader.GetTime(1), reader.GetTime(4));
         }, (Id: flowId, Version: version), cancellationToken);
 
-    public Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, CancellationToken cancellationToken)
+    public Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, string? nameContains, CancellationToken cancellationToken)
     {
         var after = PageCursor.Decode(PageCursor.Flows, page.Cursor);
+        var pattern = string.IsNullOrEmpty(nameContains) ? null : LikePattern(nameContains);
         return _executor.ReadAsync(static async (s, a, ct) =>
         {
-            var command = s.Command(ListFlows)
+            var command = a.Pattern is null ? s.Command(ListFlows) : s.Command(SearchFlows).Bind("@pattern", a.Pattern);
+            command
                 .Bind("@ownerId", a.OwnerId)
                 .Bind("@afterCreatedAt", a.After.CreatedAt)
                 .Bind("@afterId", a.After.Id)
@@ -134,7 +146,9 @@ public sealed partial class SqlStorage
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    items.Add(new FlowSummary(reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetTime(3), reader.GetTime(4)));
+                    items.Add(new FlowSummary(
+                        reader.GetGuid(0), reader.GetString(1), reader.GetInt32(2), reader.GetTime(3), reader.GetTime(4),
+                        Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture) != 0, FlowNodeTypes.Read(reader.GetString(6))));
                 }
             }
 
@@ -146,7 +160,24 @@ public sealed partial class SqlStorage
             items.RemoveAt(a.Limit);
             var last = items[^1];
             return new Page<FlowSummary>(items, PageCursor.Encode(PageCursor.Flows, UnixMicros.From(last.CreatedAt), last.Id));
-        }, (OwnerId: ownerId, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
+        }, (OwnerId: ownerId, After: after, Limit: PageCursor.ClampLimit(page.Limit), Pattern: pattern), cancellationToken);
+    }
+
+    /// <summary>A LIKE pattern matching names that contain <paramref name="text"/>, ignoring case, with its own % and _ taken literally.</summary>
+    internal static string LikePattern(string text)
+    {
+        var pattern = new StringBuilder(text.Length + 2).Append('%');
+        foreach (var c in text.ToLowerInvariant())
+        {
+            if (c is '%' or '_' or '!')
+            {
+                pattern.Append('!');
+            }
+
+            pattern.Append(c);
+        }
+
+        return pattern.Append('%').ToString();
     }
 
     public Task<bool> DeleteAsync(Guid flowId, Guid ownerId, CancellationToken cancellationToken) =>

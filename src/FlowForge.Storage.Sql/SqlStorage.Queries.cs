@@ -1,5 +1,7 @@
+using System.Text.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -40,6 +42,38 @@ public sealed partial class SqlStorage
         ORDER BY CreatedAt DESC, Id DESC
         LIMIT @limit
         """);
+
+    // Driven by the id list: each flow's newest run is one backward seek of IX_Runs_Flow_Created, however many runs it has.
+    // PostgreSQL says so with LATERAL; MariaDB has none, so there the newest ids come first, then the rows by primary key.
+    private static readonly SqlStatement SelectLastRunsOfFlows = new(nameof(SelectLastRunsOfFlows), d => d.Name switch
+    {
+        "postgres" => """
+            SELECT r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
+            FROM unnest(CAST(@flowIds AS uuid[])) AS j(FlowId)
+            CROSS JOIN LATERAL (
+                SELECT l.FlowId, l.Id, l.Status, l.CreatedAt, l.FinishedAt FROM Runs l
+                WHERE l.FlowId = j.FlowId AND l.OwnerId = @ownerId
+                ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1) AS r
+            """,
+        // The LIMIT keeps the derived table from being merged, STRAIGHT_JOIN reads it first: otherwise MariaDB may
+        // walk Runs and probe the id list.
+        "mysql" => $"""
+            SELECT STRAIGHT_JOIN r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
+            FROM (
+                SELECT (SELECT l.Id FROM Runs l WHERE l.FlowId = UNHEX(j.FlowHex) AND l.OwnerId = @ownerId
+                        ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1) AS RunId
+                FROM JSON_TABLE(@flowIds, '$[*]' COLUMNS (FlowHex CHAR(32) PATH '$')) AS j
+                LIMIT {PageRequest.MaxLimit}) AS newest
+            JOIN Runs r FORCE INDEX (PRIMARY) ON r.Id = newest.RunId
+            """,
+        _ => """
+            SELECT r.FlowId, r.Id, r.Status, r.CreatedAt, r.FinishedAt
+            FROM json_each(@flowIds)
+            JOIN Runs r ON r.Id = (
+                SELECT l.Id FROM Runs l WHERE l.FlowId = json_each.value AND l.OwnerId = @ownerId
+                ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1)
+            """,
+    });
 
     public Task<RunView?> GetRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, a, ct) =>
@@ -152,6 +186,40 @@ public sealed partial class SqlStorage
             return ReadRunPageAsync(s, command, PageCursor.RunsByStatus, a.After, a.Limit, ct);
         }, (OwnerId: ownerId, Status: status, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
     }
+
+    public Task<IReadOnlyList<LastRun>> LastRunsAsync(Guid ownerId, IReadOnlyCollection<Guid> flowIds, CancellationToken cancellationToken)
+    {
+        if (flowIds.Count > PageRequest.MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(flowIds), flowIds.Count, $"At most {PageRequest.MaxLimit} flows at a time.");
+        }
+
+        if (flowIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<LastRun>>([]);
+        }
+
+        return _executor.ReadAsync(static async (s, a, ct) =>
+        {
+            var command = s.Command(SelectLastRunsOfFlows).Bind("@ownerId", a.OwnerId).Bind("@flowIds", FlowIdList(s.Dialect, a.FlowIds));
+            var runs = new List<LastRun>(a.FlowIds.Count);
+            await using var reader = await s.ReaderAsync(command, ct);
+            while (await reader.ReadAsync(ct))
+            {
+                runs.Add(new LastRun(reader.GetGuid(0), reader.GetGuid(1), StatusNames.RunStatusOf(reader.GetString(2)), reader.GetTime(3), reader.GetNullableTime(4)));
+            }
+
+            return (IReadOnlyList<LastRun>)runs;
+        }, (OwnerId: ownerId, FlowIds: flowIds), cancellationToken);
+    }
+
+    // Each driver binds a Guid its own way: SQLite as upper-case text, MySqlConnector as 16 bytes in RFC 4122 order, Npgsql as uuid.
+    private static object FlowIdList(SqlDialect dialect, IReadOnlyCollection<Guid> ids) => dialect.Name switch
+    {
+        "postgres" => ids.ToArray(),
+        "mysql" => JsonSerializer.Serialize(ids.Select(id => id.ToString("N"))),
+        _ => JsonSerializer.Serialize(ids.Select(id => id.ToString("D").ToUpperInvariant())),
+    };
 
     /// <summary>Runs one page of a newest-first run listing whose filter is bound already; reads one row more to know whether a next page exists.</summary>
     private static async ValueTask<Page<RunSummary>> ReadRunPageAsync(

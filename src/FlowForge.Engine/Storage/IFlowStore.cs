@@ -15,7 +15,11 @@ public interface IFlowStore
     /// <summary>A version by id alone, for workers that execute a pinned version (no owner check: the run was already authorised).</summary>
     Task<FlowRecord?> GetVersionAsync(Guid flowId, int version, CancellationToken cancellationToken);
 
-    Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, CancellationToken cancellationToken);
+    /// <summary>
+    /// The owner's flows, newest first, cursor paged. With <paramref name="nameContains"/>, only those whose name contains it,
+    /// ignoring case; the cursor of a filtered page only continues the same filter.
+    /// </summary>
+    Task<Page<FlowSummary>> ListAsync(Guid ownerId, PageRequest page, string? nameContains, CancellationToken cancellationToken);
 
     /// <summary>Hides the flow from its owner; versions stay for the runs that pinned them.</summary>
     Task<bool> DeleteAsync(Guid flowId, Guid ownerId, CancellationToken cancellationToken);

@@ -12,4 +12,7 @@ public interface IRunQueries
 
     /// <summary>The owner's runs in one status across all flows (for example the failed ones, to retry), newest first, cursor paged.</summary>
     Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken);
+
+    /// <summary>The newest run of each of the owner's flows named (at most <see cref="PageRequest.MaxLimit"/>); a flow that never ran is left out.</summary>
+    Task<IReadOnlyList<LastRun>> LastRunsAsync(Guid ownerId, IReadOnlyCollection<Guid> flowIds, CancellationToken cancellationToken);
 }

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
+using FlowForge.Server.Hosting;
 using FlowForge.Server.Triggers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -16,7 +19,7 @@ internal static class FlowEndpoints
         group.MapPost("/", CreateAsync)
             .Accepts<JsonElement>("application/json")
             .WithSummary("Saves a new flow (React Flow JSON: name, nodes, edges, viewport) as version 1.");
-        group.MapGet("/", ListAsync).WithSummary("Lists your flows, newest first, cursor paginated.");
+        group.MapGet("/", ListAsync).WithSummary("Lists your flows, newest first, cursor paginated, each with its activation, trigger kinds and newest run; ?search= keeps those whose name contains the text (ignoring case).");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("A flow's newest version, or the one named by ?version=.");
         group.MapPut("/{id:guid}", UpdateAsync)
             .Accepts<JsonElement>("application/json")
@@ -152,22 +155,39 @@ internal static class FlowEndpoints
             flow.Id, flow.Name, flow.Version, flow.CreatedAt, flow.UpdatedAt, activation?.Active ?? false, urls, WebhookSecrets.Mask(flow.Json)));
     }
 
-    private static async Task<Results<Ok<Page<FlowSummary>>, ProblemHttpResult>> ListAsync(
-        int? limit, string? cursor, HttpContext context, IFlowStore flows, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Page<FlowListItem>>, ProblemHttpResult>> ListAsync(
+        int? limit, string? cursor, string? search, HttpContext context, IFlowStore flows, IRunQueries runs, INodeTypeRegistry nodeTypes,
+        IOptions<ApiOptions> api, CancellationToken cancellationToken)
     {
         if (Paging.Read(limit, cursor, out var page) is { } problem)
         {
             return problem;
         }
 
+        var maxSearch = api.Value.MaxFlowSearchLength;
+        if (search?.Length > maxSearch)
+        {
+            return ApiProblems.BadRequest(
+                $"'search' has {search.Length} characters; at most {maxSearch} are allowed ({ApiOptions.Section}:{nameof(ApiOptions.MaxFlowSearchLength)}).", "search");
+        }
+
+        var owner = context.User.UserId();
+        Page<FlowSummary> found;
         try
         {
-            return TypedResults.Ok(await flows.ListAsync(context.User.UserId(), page, cancellationToken));
+            found = await flows.ListAsync(owner, page, string.IsNullOrWhiteSpace(search) ? null : search.Trim(), cancellationToken);
         }
         catch (InvalidCursorException ex)
         {
             return ApiProblems.BadRequest(ex.Message, "cursor");
         }
+
+        var lastRuns = (await runs.LastRunsAsync(owner, [.. found.Items.Select(f => f.Id)], cancellationToken)).ToDictionary(r => r.FlowId);
+        var items = found.Items.Select(f => new FlowListItem(
+            f.Id, f.Name, f.Version, f.CreatedAt, f.UpdatedAt, f.Active,
+            [.. f.NodeTypes.Where(t => nodeTypes.TryGet(t, out var type) && type.Descriptor.Category == NodeCategory.Trigger)],
+            lastRuns.TryGetValue(f.Id, out var last) ? new FlowLastRun(last.RunId, last.Status, last.CreatedAt, last.FinishedAt) : null));
+        return TypedResults.Ok(new Page<FlowListItem>([.. items], found.NextCursor));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
@@ -231,6 +251,12 @@ internal static class FlowEndpoints
     /// <summary>A flow version; <see cref="Webhooks"/> lists the URLs of its webhook triggers, which answer while <see cref="Active"/>.</summary>
     internal sealed record FlowDetails(
         Guid Id, string Name, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Active, IReadOnlyList<WebhookUrl> Webhooks, JsonElement Definition);
+
+    /// <summary>A flow in the list: <see cref="TriggerKinds"/> are the trigger node types of its newest version, <see cref="LastRun"/> its newest run.</summary>
+    internal sealed record FlowListItem(
+        Guid Id, string Name, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Active, IReadOnlyList<string> TriggerKinds, FlowLastRun? LastRun);
+
+    internal sealed record FlowLastRun(Guid Id, RunStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
 
     internal sealed record FlowTriggerState(Guid Id, bool Active, IReadOnlyList<WebhookUrl> Webhooks);
 

@@ -13,4 +13,7 @@ public sealed class ApiOptions
 
     /// <summary>Most runs one <c>POST /api/runs/retry</c> may retry: a longer list of ids is refused, a filter takes this many at most.</summary>
     public int MaxRunsPerRetry { get; set; } = 100;
+
+    /// <summary>Longest text <c>GET /api/flows?search=</c> accepts; a longer one is a 400 naming <c>search</c>.</summary>
+    public int MaxFlowSearchLength { get; set; } = 200;
 }

@@ -111,7 +111,7 @@ public abstract class FlowStoreCompliance(StorageProvider provider) : StoreCompl
         string? cursor = null;
         do
         {
-            var page = await Store.ListAsync(Owner, new PageRequest(2, cursor), CancellationToken.None);
+            var page = await Store.ListAsync(Owner, new PageRequest(2, cursor), null, CancellationToken.None);
             seen.AddRange(page.Items);
             cursor = page.NextCursor;
         }
@@ -125,9 +125,63 @@ public abstract class FlowStoreCompliance(StorageProvider provider) : StoreCompl
     }
 
     [Fact]
+    public async Task ListAsync_NameContains_MatchesIgnoringCaseWithWildcardsTakenLiterally()
+    {
+        foreach (var name in new[] { "Order sync", "Nightly ORDERS", "100% done", "1000 done", "a_b", "axb", "c!d" })
+        {
+            await Store.CreateAsync(Owner, name, "{}", CancellationToken.None);
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Store.CreateAsync(Guid.NewGuid(), "someone else's order", "{}", CancellationToken.None);
+
+        async Task<string[]> NamesAsync(string text) =>
+            [.. (await Store.ListAsync(Owner, new PageRequest(10, null), text, CancellationToken.None)).Items.Select(f => f.Name)];
+
+        Assert.Equal(["Nightly ORDERS", "Order sync"], await NamesAsync("oRdEr"));
+        Assert.Equal(["100% done"], await NamesAsync("0%"));
+        Assert.Equal(["a_b"], await NamesAsync("_"));
+        Assert.Equal(["c!d"], await NamesAsync("!"));
+        Assert.Empty(await NamesAsync("nothing like it"));
+    }
+
+    [Fact]
+    public async Task ListAsync_NameContains_PagesWithinTheMatches()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await Store.CreateAsync(Owner, i % 2 == 0 ? $"match {i}" : $"other {i}", "{}", CancellationToken.None);
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = await Store.ListAsync(Owner, new PageRequest(2, null), "MATCH", CancellationToken.None);
+        var second = await Store.ListAsync(Owner, new PageRequest(2, first.NextCursor), "MATCH", CancellationToken.None);
+
+        Assert.Equal(["match 4", "match 2"], first.Items.Select(f => f.Name));
+        Assert.Equal(["match 0"], second.Items.Select(f => f.Name));
+        Assert.Null(second.NextCursor);
+    }
+
+    [Fact]
+    public async Task ListAsync_Items_CarryActivationAndNodeTypesOfNewestVersion()
+    {
+        var created = await Store.CreateAsync(Owner, "f", """{"nodes":[{"id":"a","type":"trigger.manual"}]}""", CancellationToken.None);
+        await Store.AddVersionAsync(
+            created.Id, Owner, "f",
+            """{"name":"f","nodes":[{"id":"w","data":{"type":"not this"},"type":"trigger.webhook"},{"id":"s","type":"core.set"},{"id":"w2","type":"trigger.webhook"}],"edges":[{"type":"x"}]}""",
+            CancellationToken.None);
+        await ((ITriggerStore)Store).SetActiveAsync(created.Id, Owner, true, T0, CancellationToken.None);
+
+        var item = Assert.Single((await Store.ListAsync(Owner, new PageRequest(10, null), null, CancellationToken.None)).Items);
+
+        Assert.True(item.Active);
+        Assert.Equal(["trigger.webhook", "core.set"], item.NodeTypes);
+    }
+
+    [Fact]
     public async Task ListAsync_BadCursor_ThrowsInvalidCursor()
     {
-        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.ListAsync(Owner, new PageRequest(10, "%%%"), CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidCursorException>(() => Store.ListAsync(Owner, new PageRequest(10, "%%%"), null, CancellationToken.None));
     }
 
     [Fact]

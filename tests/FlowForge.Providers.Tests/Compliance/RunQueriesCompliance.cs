@@ -164,10 +164,46 @@ public abstract class RunQueriesCompliance(StorageProvider provider) : StoreComp
             Time.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var flows = await Store.ListAsync(Owner, new PageRequest(1, null), CancellationToken.None);
+        var flows = await Store.ListAsync(Owner, new PageRequest(1, null), null, CancellationToken.None);
 
         Assert.NotNull(flows.NextCursor);
         await Assert.ThrowsAsync<InvalidCursorException>(() =>
             Store.ListRunsAsync(Guid.NewGuid(), Owner, new PageRequest(10, flows.NextCursor), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task LastRunsAsync_SeveralFlows_ReturnsEachFlowsNewestRunOnly()
+    {
+        var busy = TestPlans.Diamond(Guid.NewGuid());
+        var quiet = TestPlans.Diamond(Guid.NewGuid());
+        for (var i = 0; i < 5; i++)
+        {
+            // The last runs share a timestamp, so the id has to break the tie as the run listing does.
+            await CreateRunAsync(busy, createdAt: T0.AddSeconds(Math.Min(i, 3)));
+        }
+
+        await CreateRunAsync(quiet, createdAt: T0.AddSeconds(20), owner: Guid.NewGuid());
+        var quietRun = await CreateRunAsync(quiet, createdAt: T0.AddSeconds(10));
+        var listed = (await Store.ListRunsAsync(busy.FlowId, Owner, new PageRequest(1, null), CancellationToken.None)).Items[0];
+
+        var last = await Store.LastRunsAsync(Owner, [busy.FlowId, quiet.FlowId, Guid.NewGuid()], CancellationToken.None);
+
+        Assert.Equal(2, last.Count);
+        Assert.Equal(
+            new LastRun(busy.FlowId, listed.Id, listed.Status, T0.AddSeconds(3), null),
+            Assert.Single(last, r => r.FlowId == busy.FlowId));
+        Assert.Equal(
+            new LastRun(quiet.FlowId, quietRun.RunId, listed.Status, T0.AddSeconds(10), null),
+            Assert.Single(last, r => r.FlowId == quiet.FlowId));
+    }
+
+    [Fact]
+    public async Task LastRunsAsync_AnotherOwnersFlows_ReturnsNothing()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        await CreateRunAsync(plan);
+
+        Assert.Empty(await Store.LastRunsAsync(Guid.NewGuid(), [plan.FlowId], CancellationToken.None));
+        Assert.Empty(await Store.LastRunsAsync(Owner, [], CancellationToken.None));
     }
 }

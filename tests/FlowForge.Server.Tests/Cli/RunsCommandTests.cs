@@ -66,7 +66,7 @@ public sealed partial class RunsCommandTests : IDisposable
         Guid succeeded;
         await using (var store = SqlStorage.Create(new SqlStorageOptions { DataDirectory = Data }, TimeProvider.System))
         {
-            var flows = await store.ListAsync(Guid.Empty, new Engine.Storage.PageRequest(1, null), CancellationToken.None);
+            var flows = await store.ListAsync(Guid.Empty, new Engine.Storage.PageRequest(1, null), null, CancellationToken.None);
             succeeded = (await store.ListRunsAsync(flows.Items[0].Id, Guid.Empty, new Engine.Storage.PageRequest(1, null), CancellationToken.None)).Items[0].Id;
         }
 
