@@ -66,7 +66,7 @@ public sealed partial class ShardedSqlStorage
     public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken) =>
         MergeRunPagesAsync(PageCursor.Runs, page, (shard, request) => shard.ListRunsAsync(flowId, ownerId, request, cancellationToken));
 
-    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken) =>
+    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus? status, PageRequest page, CancellationToken cancellationToken) =>
         MergeRunPagesAsync(PageCursor.RunsByStatus, page, (shard, request) => shard.ListRunsByStatusAsync(ownerId, status, request, cancellationToken));
 
     /// <summary>
