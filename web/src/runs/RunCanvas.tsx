@@ -1,0 +1,46 @@
+import { useCallback, useMemo } from 'react';
+import { Background, Controls, ReactFlow, applyNodeChanges, type Edge, type NodeChange } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { NodeCard, type NodeCardNode } from '../flow/NodeCard';
+import { runEdges } from './runCanvas';
+
+const nodeTypes = { card: NodeCard };
+
+interface RunCanvasProps {
+  nodes: NodeCardNode[];
+  edges: Edge[];
+  setNodes: (update: (nodes: NodeCardNode[]) => NodeCardNode[]) => void;
+}
+
+/** The run's flow version, read-only: cards coloured by status, edges by whether the run took them. Selecting a node (click, or Enter on a focused node) opens its details. */
+export function RunCanvas({ nodes, edges, setNodes }: RunCanvasProps) {
+  const drawnEdges = useMemo(() => runEdges(edges, nodes), [edges, nodes]);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<NodeCardNode>[]) =>
+      setNodes((current) => applyNodeChanges(changes.filter((c) => c.type === 'select' || c.type === 'dimensions'), current)),
+    [setNodes],
+  );
+  return (
+    <div className="run-canvas" aria-label="Flow of this run" role="region">
+      <ReactFlow
+        nodes={nodes}
+        edges={drawnEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        deleteKeyCode={null}
+        multiSelectionKeyCode={null}
+        selectionKeyCode={null}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        minZoom={0.2}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={16} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
