@@ -32,7 +32,7 @@ export function JsonEditor({ value, onChange, label, invalid, describedBy }: Jso
       onChange={onChange}
       extensions={extensions}
       height="180px"
-      basicSetup={{ foldGutter: false, highlightActiveLine: false, autocompletion: false, searchKeymap: false }}
+      basicSetup={{ foldGutter: false, highlightActiveLine: false, autocompletion: false, searchKeymap: false, closeBrackets: false }}
     />
   );
 }
