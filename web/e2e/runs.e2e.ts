@@ -87,7 +87,7 @@ describe('running a flow and watching it', () => {
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.type('{"approved": true, "reviewer": "Ada"');
-    await dialog.getByText(/JSON|Expected/).first().waitFor();
+    await dialog.getByRole('alert').waitFor();
     expect(await dialog.getByRole('button', { name: 'Start run' }).isDisabled()).toBe(true);
     await page.keyboard.press('End');
     await page.keyboard.type('}');
