@@ -119,8 +119,7 @@ describe('running a flow and watching it', () => {
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await page.waitForURL(/\/runs$/);
     const row = page.locator(`tr[data-run-id="${runUrl.split('/').pop()}"]`);
-    await row.waitFor();
-    expect(await row.textContent()).toContain('Approve or reject (slow)');
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Approve or reject (slow)');
     expect(browser.errors).toEqual([]);
   });
 

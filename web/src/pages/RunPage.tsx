@@ -114,7 +114,7 @@ function RunView({ run }: { run: RunDetails }) {
   const selectedId = nodes.find((n) => n.selected)?.id ?? null;
   const selected = selectedId ? nodes.find((n) => n.id === selectedId) : undefined;
   const details = useMemo(() => new Map(run.nodes.map((n) => [n.nodeId, n])), [run.nodes]);
-  const waitingForSignal = run.nodes.filter((n) => n.status === 'Waiting' && n.waitingForSignal);
+  const waitingForSignal = run.nodes.filter((n) => n.status === 'Running' && n.waitingForSignal);
   const closeDrawer = () => setNodes((current) => current.map((n) => (n.selected ? { ...n, selected: false } : n)));
   const hasChildren = (flow.data?.definition.nodes ?? []).some((n) => parentTypes.has(n.type));
   const finished = run.finishedAt ?? undefined;

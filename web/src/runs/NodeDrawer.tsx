@@ -4,6 +4,7 @@ import { ErrorState } from '../components/States';
 import { JsonTree } from './JsonTree';
 import { StatusBadge } from './StatusBadge';
 import { durationBetween, formatDuration, formatTime } from './format';
+import { nodeDisplayStatus } from './runCanvas';
 
 interface NodeDrawerProps {
   nodeId: string;
@@ -39,7 +40,7 @@ export function NodeDrawer({ nodeId, label, details, onClose, onSignal }: NodeDr
           <dl className="facts">
             <dt>Status</dt>
             <dd>
-              <StatusBadge status={details.status} />
+              <StatusBadge status={nodeDisplayStatus(details)} />
             </dd>
             <dt>Started</dt>
             <dd>{formatTime(details.startedAt)}</dd>
@@ -56,7 +57,7 @@ export function NodeDrawer({ nodeId, label, details, onClose, onSignal }: NodeDr
               </>
             )}
           </dl>
-          {details.waitingForSignal && details.status === 'Waiting' && onSignal && (
+          {details.waitingForSignal && details.status === 'Running' && onSignal && (
             <p className="drawer-note">
               This node waits for a signal.{' '}
               <button type="button" className="primary" onClick={onSignal}>

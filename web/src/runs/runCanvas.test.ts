@@ -53,6 +53,14 @@ describe('applyRunDetails', () => {
   });
 });
 
+describe('nodeDisplayStatus', () => {
+  it('shows a running node that waits for a time or a signal as waiting', () => {
+    expect(applyRunDetails([card('w')], [{ ...details('w', 'Running'), waitingForSignal: true }])[0].data.status).toBe('Waiting');
+    expect(applyRunDetails([card('t')], [{ ...details('t', 'Running'), waitUntil: '2026-01-01T00:00:00Z' }])[0].data.status).toBe('Waiting');
+    expect(applyRunDetails([card('r')], [details('r', 'Running')])[0].data.status).toBe('Running');
+  });
+});
+
 describe('runEdges', () => {
   it('marks edges into reached nodes taken and edges into skipped nodes faded', () => {
     const nodes = [card('if', 'Succeeded'), card('yes', 'Succeeded'), card('no', 'Skipped'), card('later', 'Pending')];

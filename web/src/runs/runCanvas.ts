@@ -26,13 +26,19 @@ function withRunState(node: NodeCardNode, status: NodeRunStatus | undefined, dur
   return { ...node, data: { ...node.data, status, durationMs } };
 }
 
+/** A node the engine runs is shown as Waiting while it waits for a time or a signal (the engine keeps it Running). */
+export function nodeDisplayStatus(node: NodeRunDetails): NodeRunStatus {
+  const status = node.status as NodeRunStatus;
+  return status === 'Running' && (node.waitingForSignal || !!node.waitUntil) ? 'Waiting' : status;
+}
+
 /** Statuses and durations from a run's details laid onto the canvas; nodes whose state did not change keep their object. */
 export function applyRunDetails(nodes: NodeCardNode[], details: readonly NodeRunDetails[]): NodeCardNode[] {
   const byId = new Map(details.map((d) => [d.nodeId, d]));
   let changed = false;
   const next = nodes.map((node) => {
     const d = byId.get(node.id);
-    const status = (d?.status as NodeRunStatus | undefined) ?? 'Pending';
+    const status = d ? nodeDisplayStatus(d) : 'Pending';
     const updated = withRunState(node, status, d ? durationBetween(d.startedAt, d.finishedAt) : undefined);
     if (updated !== node) changed = true;
     return updated;
