@@ -170,6 +170,7 @@ describe('running a flow and watching it', () => {
     const runId = await startRun(page, flowId, { name: 'Grace' });
     await page.goto(`${server.url}/runs/${runId}`);
     await expect.poll(() => classOf(page, 'pause'), { timeout: 15_000 }).toContain('status-waiting');
+    await page.screenshot({ path: '/tmp/webruns-signal.png' });
 
     await page.getByRole('button', { name: 'Signal pause…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Signal node pause' });

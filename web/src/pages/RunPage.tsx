@@ -179,7 +179,7 @@ function RunView({ run }: { run: RunDetails }) {
         ) : !ready || nodes.length === 0 ? (
           <LoadingState label="Drawing the flow…" />
         ) : (
-          <RunCanvas nodes={nodes} edges={edges} setNodes={setNodes} />
+          <RunCanvas nodes={nodes} edges={edges} setNodes={setNodes} narrowed={selectedId !== null} />
         )}
         {selectedId && (
           <NodeDrawer

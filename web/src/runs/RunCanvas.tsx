@@ -1,5 +1,5 @@
-import { useCallback, useMemo } from 'react';
-import { Background, Controls, ReactFlow, applyNodeChanges, type Edge, type NodeChange } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { Background, Controls, ReactFlow, applyNodeChanges, type Edge, type NodeChange, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { NodeCard, type NodeCardNode } from '../flow/NodeCard';
 import { runEdges } from './runCanvas';
@@ -10,10 +10,19 @@ interface RunCanvasProps {
   nodes: NodeCardNode[];
   edges: Edge[];
   setNodes: (update: (nodes: NodeCardNode[]) => NodeCardNode[]) => void;
+  /** Whether the details drawer takes part of the width: the whole flow is fitted into what is left. */
+  narrowed: boolean;
 }
 
+const fitOptions = { padding: 0.2, maxZoom: 1.2 };
+
 /** The run's flow version, read-only: cards coloured by status, edges by whether the run took them. Selecting a node (click, or Enter on a focused node) opens its details. */
-export function RunCanvas({ nodes, edges, setNodes }: RunCanvasProps) {
+export function RunCanvas({ nodes, edges, setNodes, narrowed }: RunCanvasProps) {
+  const instance = useRef<ReactFlowInstance<NodeCardNode> | null>(null);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void instance.current?.fitView(fitOptions));
+    return () => cancelAnimationFrame(frame);
+  }, [narrowed]);
   const drawnEdges = useMemo(() => runEdges(edges, nodes), [edges, nodes]);
   const onNodesChange = useCallback(
     (changes: NodeChange<NodeCardNode>[]) =>
@@ -33,8 +42,9 @@ export function RunCanvas({ nodes, edges, setNodes }: RunCanvasProps) {
         deleteKeyCode={null}
         multiSelectionKeyCode={null}
         selectionKeyCode={null}
+        onInit={(flow) => (instance.current = flow)}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        fitViewOptions={fitOptions}
         minZoom={0.2}
         proOptions={{ hideAttribution: true }}
       >
