@@ -6,11 +6,11 @@ describe('statusLook', () => {
     ['Pending', 'status-pending', '○'],
     ['Ready', 'status-ready', '◔'],
     ['Running', 'status-running', '◐'],
-    ['Waiting', 'status-waiting', '⏸'],
+    ['Waiting', 'status-waiting', '◷'],
     ['Succeeded', 'status-succeeded', '✓'],
     ['Failed', 'status-failed', '✕'],
     ['Skipped', 'status-skipped', '⤼'],
-    ['Cancelled', 'status-cancelled', '⊘'],
+    ['Cancelled', 'status-cancelled', '■'],
   ])('maps %s to its class and icon', (status, className, icon) => {
     const look = statusLook(status);
 

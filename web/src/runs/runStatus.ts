@@ -14,11 +14,11 @@ const looks: Record<string, StatusLook> = {
   pending: { className: 'status-pending', icon: '○', label: 'Pending', live: true },
   ready: { className: 'status-ready', icon: '◔', label: 'Ready', live: true },
   running: { className: 'status-running', icon: '◐', label: 'Running', live: true },
-  waiting: { className: 'status-waiting', icon: '⏸', label: 'Waiting', live: true },
+  waiting: { className: 'status-waiting', icon: '◷', label: 'Waiting', live: true },
   succeeded: { className: 'status-succeeded', icon: '✓', label: 'Succeeded', live: false },
   failed: { className: 'status-failed', icon: '✕', label: 'Failed', live: false },
   skipped: { className: 'status-skipped', icon: '⤼', label: 'Skipped', live: false },
-  cancelled: { className: 'status-cancelled', icon: '⊘', label: 'Cancelled', live: false },
+  cancelled: { className: 'status-cancelled', icon: '■', label: 'Cancelled', live: false },
 };
 
 const unknown: StatusLook = { className: 'status-unknown', icon: '?', label: 'Unknown', live: false };
