@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { JSON_TREE_PAGE, JsonTree } from './JsonTree';
 
-describe('JsonTree', () => {
+describe('JsonTree', { timeout: 30_000 }, () => {
   it('opens the top level only and toggles a branch by click', async () => {
     const user = userEvent.setup();
     render(<JsonTree value={{ user: { name: 'Ada' }, ok: true }} label="Output" />);

@@ -54,7 +54,8 @@ beforeAll(() => {
 
 afterEach(() => vi.unstubAllGlobals());
 
-describe('RunDialog', () => {
+// CodeMirror and user-event are slow in jsdom on a busy machine: a generous limit, not a wait.
+describe('RunDialog', { timeout: 30_000 }, () => {
   it('is a named modal dialog that Escape closes', async () => {
     serve({ triggers: ['start'] });
     const { onClose } = show();
