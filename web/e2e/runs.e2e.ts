@@ -184,4 +184,19 @@ describe('running a flow and watching it', () => {
     expect(await page.getByRole('button', { name: 'Signal pause…' }).count()).toBe(0);
     expect(browser.errors).toEqual([]);
   });
+
+  it('cancels a waiting run, which can then be retried', async () => {
+    const flowId = await createFlow(page, { ...signalFlow(), name: 'Cancel me' });
+    const runId = await startRun(page, flowId, { name: 'Lin' });
+    await page.goto(`${server.url}/runs/${runId}`);
+    await expect.poll(() => classOf(page, 'pause'), { timeout: 15_000 }).toContain('status-waiting');
+
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+
+    await page.locator('.run-header .status-badge', { hasText: 'Cancelled' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => classOf(page, 'pause'), { timeout: 15_000 }).toContain('status-cancelled');
+    await page.getByRole('button', { name: 'Retry from failed' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
 });
