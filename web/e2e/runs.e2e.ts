@@ -155,6 +155,14 @@ describe('running a flow and watching it', () => {
     await expect.poll(() => classOf(page, 'stop'), { timeout: 15_000 }).toContain('status-failed');
     expect(await classOf(page, 'ship')).toContain('status-skipped');
 
+    // The keyboard reaches a node and Enter opens its details, with the error.
+    await page.locator('.react-flow__node[data-id="stop"]').focus();
+    await page.keyboard.press('Enter');
+    const drawer = page.getByRole('complementary', { name: 'Node stop' });
+    await drawer.getByText('C-3 is out of stock').first().waitFor();
+    await drawer.getByRole('button', { name: 'Close node details' }).click();
+    await drawer.waitFor({ state: 'detached' });
+
     await page.getByRole('button', { name: 'Retry from failed' }).click();
 
     await expect.poll(() => page.locator('.run-facts').textContent(), { timeout: 15_000 }).toMatch(/Attempt:?\s*2/);
