@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { Background, Controls, ReactFlow, applyNodeChanges, type Edge, type NodeChange, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { NodeCard, type NodeCardNode } from '../flow/NodeCard';
@@ -29,8 +29,26 @@ export function RunCanvas({ nodes, edges, setNodes, narrowed }: RunCanvasProps) 
       setNodes((current) => applyNodeChanges(changes.filter((c) => c.type === 'select' || c.type === 'dimensions'), current)),
     [setNodes],
   );
+  // Enter or Space on a focused node selects it (its details open), Escape clears the selection: the same whether or not
+  // the canvas library handles the key itself, since selecting twice changes nothing.
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>) => {
+      const target = event.target as HTMLElement;
+      const id = target.classList.contains('react-flow__node') ? target.dataset.id : undefined;
+      if (!id || !['Enter', ' ', 'Escape'].includes(event.key)) return;
+      event.preventDefault();
+      const select = event.key !== 'Escape';
+      setNodes((current) =>
+        current.map((n) => {
+          const selected = select && n.id === id;
+          return !!n.selected === selected ? n : { ...n, selected };
+        }),
+      );
+    },
+    [setNodes],
+  );
   return (
-    <div className="run-canvas" aria-label="Flow of this run" role="region">
+    <div className="run-canvas" aria-label="Flow of this run" role="region" onKeyDown={onKeyDown}>
       <ReactFlow
         nodes={nodes}
         edges={drawnEdges}
