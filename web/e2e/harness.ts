@@ -123,11 +123,13 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
 /** Where screenshots for the docs go. */
 export const screenshotsDir = join(repoRoot, 'docs', 'screenshots');
 
-/** Creates the owner account through the setup page of a fresh server and waits until the app shows its shell. */
-export async function createOwner(page: Page, url: string, email = 'owner@example.com', password = 'correct horse battery staple'): Promise<void> {
+/** Creates the owner account through the setup page of a fresh server; the page is then signed in. */
+export async function createOwner(page: Page, url: string, email = 'owner@example.com', password = 'correct horse battery staple'): Promise<{ email: string; password: string }> {
   await page.goto(url);
+  await page.getByRole('heading', { name: 'Create the owner account' }).waitFor({ timeout: 30_000 });
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
+  return { email, password };
 }
