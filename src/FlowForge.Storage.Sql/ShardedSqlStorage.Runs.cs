@@ -71,7 +71,7 @@ public sealed partial class ShardedSqlStorage
     public Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken) =>
         MergeRunPagesAsync(PageCursor.Runs, page, (shard, request) => shard.ListRunsAsync(flowId, ownerId, request, cancellationToken));
 
-    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken) =>
+    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus? status, PageRequest page, CancellationToken cancellationToken) =>
         MergeRunPagesAsync(PageCursor.RunsByStatus, page, (shard, request) => shard.ListRunsByStatusAsync(ownerId, status, request, cancellationToken));
 
     /// <summary>Every shard is asked once; of a flow's runs on several shards the newest wins, in the order the databases sort by.</summary>

@@ -74,6 +74,14 @@ public sealed partial class SqlStorage
                 ORDER BY l.CreatedAt DESC, l.Id DESC LIMIT 1)
             """,
     });
+    private static readonly SqlStatement ListRunsOfOwner = new(nameof(ListRunsOfOwner), """
+        SELECT Id, FlowId, FlowVersion, Status, CreatedAt, StartedAt, FinishedAt, Error, Attempt
+        FROM Runs
+        WHERE OwnerId = @ownerId
+          AND CreatedAt <= @afterCreatedAt AND (CreatedAt < @afterCreatedAt OR Id < @afterId)
+        ORDER BY CreatedAt DESC, Id DESC
+        LIMIT @limit
+        """);
 
     public Task<RunView?> GetRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, a, ct) =>
@@ -177,12 +185,14 @@ public sealed partial class SqlStorage
         }, (FlowId: flowId, OwnerId: ownerId, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
     }
 
-    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken)
+    public Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus? status, PageRequest page, CancellationToken cancellationToken)
     {
         var after = PageCursor.Decode(PageCursor.RunsByStatus, page.Cursor);
         return _executor.ReadAsync(static (s, a, ct) =>
         {
-            var command = s.Command(ListRunsOfOwnerByStatus).Bind("@ownerId", a.OwnerId).Bind("@status", StatusNames.Of(a.Status));
+            var command = a.Status is { } only
+                ? s.Command(ListRunsOfOwnerByStatus).Bind("@ownerId", a.OwnerId).Bind("@status", StatusNames.Of(only))
+                : s.Command(ListRunsOfOwner).Bind("@ownerId", a.OwnerId);
             return ReadRunPageAsync(s, command, PageCursor.RunsByStatus, a.After, a.Limit, ct);
         }, (OwnerId: ownerId, Status: status, After: after, Limit: PageCursor.ClampLimit(page.Limit)), cancellationToken);
     }

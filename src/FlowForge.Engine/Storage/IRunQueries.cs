@@ -10,8 +10,11 @@ public interface IRunQueries
     /// <summary>Runs of a flow, newest first, paged by a cursor that stays stable while new runs arrive.</summary>
     Task<Page<RunSummary>> ListRunsAsync(Guid flowId, Guid ownerId, PageRequest page, CancellationToken cancellationToken);
 
-    /// <summary>The owner's runs in one status across all flows (for example the failed ones, to retry), newest first, cursor paged.</summary>
-    Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus status, PageRequest page, CancellationToken cancellationToken);
+    /// <summary>
+    /// The owner's runs across all flows, newest first, cursor paged: those in one status (for example the failed ones, to retry),
+    /// or every run when <paramref name="status"/> is null.
+    /// </summary>
+    Task<Page<RunSummary>> ListRunsByStatusAsync(Guid ownerId, RunStatus? status, PageRequest page, CancellationToken cancellationToken);
 
     /// <summary>The newest run of each of the owner's flows named (at most <see cref="PageRequest.MaxLimit"/>); a flow that never ran is left out.</summary>
     Task<IReadOnlyList<LastRun>> LastRunsAsync(Guid ownerId, IReadOnlyCollection<Guid> flowIds, CancellationToken cancellationToken);

@@ -15,7 +15,7 @@ internal static class RunRetryEndpoints
     public static IEndpointRouteBuilder MapRunRetryEndpoints(this IEndpointRouteBuilder runs)
     {
         runs.MapGet("/", ListByStatusAsync)
-            .WithSummary("The caller's runs in one status across all flows (?status=failed), newest first, cursor paginated.");
+            .WithSummary("The caller's runs across all flows, newest first, cursor paginated: all of them, or those in one status (?status=failed).");
         runs.MapPost("/{runId:guid}/retry", RetryAsync)
             .WithSummary("Reopens a Failed or Cancelled run: its failed and cancelled nodes run again, succeeded nodes keep their outputs. 409 when the run cannot be retried, saying why.");
         runs.MapPost("/retry", RetryManyAsync)
@@ -32,10 +32,16 @@ internal static class RunRetryEndpoints
             return problem;
         }
 
-        if (!TryReadStatus(status, out var runStatus))
+        RunStatus? runStatus = null;
+        if (!string.IsNullOrEmpty(status))
         {
-            return ApiProblems.BadRequest(
-                $"'status' is required: one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}.", "status");
+            if (!TryReadStatus(status, out var only))
+            {
+                return ApiProblems.BadRequest(
+                    $"'status' must be one of {string.Join(", ", Enum.GetNames<RunStatus>().Select(n => n.ToLowerInvariant()))}; leave it out to list runs in every status.", "status");
+            }
+
+            runStatus = only;
         }
 
         try

@@ -291,6 +291,36 @@ public abstract class ReopenCompliance(StorageProvider provider) : StoreComplian
             Store.ListRunsAsync(other.FlowId, owner, new PageRequest(2, first.NextCursor), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task ListRunsByStatusAsync_NoStatus_ListsOwnersRunsInEveryStatusNewestFirst()
+    {
+        var owner = Guid.NewGuid();
+        var runs = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            var plan = TestPlans.Diamond(Guid.NewGuid());
+            var creation = await CreateRunAsync(plan, createdAt: T0.AddSeconds(i), owner: owner);
+            if (i == 1)
+            {
+                await FailAsync(plan, await ClaimAsync(creation.Messages[0], plan), "boom");
+            }
+
+            runs.Add(creation.RunId);
+        }
+
+        var other = TestPlans.Diamond(Guid.NewGuid());
+        await CreateRunAsync(other, createdAt: T0.AddSeconds(9));
+
+        var first = await Store.ListRunsByStatusAsync(owner, null, new PageRequest(2, null), CancellationToken.None);
+        var second = await Store.ListRunsByStatusAsync(owner, null, new PageRequest(2, first.NextCursor), CancellationToken.None);
+
+        Assert.Equal([runs[2], runs[1]], first.Items.Select(r => r.Id));
+        Assert.Equal([runs[0]], second.Items.Select(r => r.Id));
+        Assert.Null(second.NextCursor);
+        Assert.Equal(RunStatus.Failed, first.Items[1].Status);
+        Assert.NotEqual(RunStatus.Failed, first.Items[0].Status);
+    }
+
     private async Task<ReopenResult> ReopenAsync(ExecutionPlan plan, Guid runId, DateTimeOffset? at = null)
     {
         var result = await Store.ReopenRunAsync(runId, Owner, plan, at ?? Later, CancellationToken.None);

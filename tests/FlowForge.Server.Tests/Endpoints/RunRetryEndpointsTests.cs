@@ -135,15 +135,34 @@ public sealed class RunRetryEndpointsTests
 
         var page = (await client.GetFromJsonAsync<JsonObject>("/api/runs?status=failed&limit=1"))!;
         var next = (await client.GetFromJsonAsync<JsonObject>($"/api/runs?status=Failed&limit=1&cursor={page["nextCursor"]!.GetValue<string>()}"))!;
-        var missing = await client.GetAsync("/api/runs");
         var unknown = await client.GetAsync("/api/runs?status=broken");
 
         Assert.Equal(second, page["items"]![0]!["id"]!.GetValue<Guid>());
         Assert.Equal(first, next["items"]![0]!["id"]!.GetValue<Guid>());
         Assert.Null(next["nextCursor"]);
-        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        Assert.Equal("status", (await missing.Content.ReadFromJsonAsync<JsonObject>())!["field"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal("status", (await unknown.Content.ReadFromJsonAsync<JsonObject>())!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task List_NoStatus_ListsCallersRunsInEveryStatusNewestFirst()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        using var stranger = await server.CreateUserClientAsync("stranger@example.com");
+        var failed = await FailedRunAsync(client, await CreateFlowAsync(client, FailingFlow));
+        var succeeded = await StartAsync(client, await CreateFlowAsync(client, Flows.Diamond()));
+        await WaitForStatusAsync(client, succeeded, "Succeeded");
+
+        var page = (await client.GetFromJsonAsync<JsonObject>("/api/runs?limit=1"))!;
+        var next = (await client.GetFromJsonAsync<JsonObject>($"/api/runs?limit=1&cursor={page["nextCursor"]!.GetValue<string>()}"))!;
+        var empty = (await client.GetFromJsonAsync<JsonObject>("/api/runs?status="))!;
+
+        Assert.Equal((succeeded, "Succeeded"), (page["items"]![0]!["id"]!.GetValue<Guid>(), page["items"]![0]!["status"]!.GetValue<string>()));
+        Assert.Equal((failed, "Failed"), (next["items"]![0]!["id"]!.GetValue<Guid>(), next["items"]![0]!["status"]!.GetValue<string>()));
+        Assert.Null(next["nextCursor"]);
+        Assert.Equal(2, empty["items"]!.AsArray().Count);
+        Assert.Empty((await stranger.GetFromJsonAsync<JsonObject>("/api/runs"))!["items"]!.AsArray());
     }
 
     [Fact]
