@@ -104,6 +104,7 @@ public static class FlowForgeApp
             app.MapScalarApiReference("/docs", o => o.WithTitle("FlowForge API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
             app.MapAuthEndpoints();
             app.MapFlowEndpoints();
+            app.MapFlowVersionEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();
             app.MapWebhookEndpoints();
