@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { FlowNodeData, NodeRunStatus } from './types';
+import '../styles/nodecard.css';
 
 /** What the canvas passes to a node card: the stored data plus what the page knows about the type and the run. */
 export type NodeCardData = FlowNodeData & {
@@ -41,6 +42,14 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Nod
       ))}
       <div className="node-card-title">{data.label || data.typeName || data.typeId}</div>
       <div className="node-card-type">{data.typeName ?? data.typeId}</div>
+      {data.problems?.length ? (
+        <ul className="node-card-problems" aria-label="Problems">
+          {data.problems.slice(0, 2).map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+          {data.problems.length > 2 && <li>and {data.problems.length - 2} more</li>}
+        </ul>
+      ) : null}
       {status && <div className="node-card-status">{data.status}{data.durationMs != null ? ` · ${data.durationMs} ms` : ''}</div>}
       {outputs.map((port, i) => (
         <Handle
