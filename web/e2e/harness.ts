@@ -122,3 +122,13 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
 
 /** Where screenshots for the docs go. */
 export const screenshotsDir = join(repoRoot, 'docs', 'screenshots');
+
+/** Creates the owner account through the setup page (a fresh server has none) and waits for the signed-in app. */
+export async function createOwner(page: Page, url: string, email = 'owner@example.com', password = 'a long enough password 1'): Promise<{ email: string; password: string }> {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 15_000 });
+  return { email, password };
+}

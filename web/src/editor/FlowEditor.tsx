@@ -98,6 +98,7 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
   const [showRun, setShowRun] = useState(false);
   const [showVersions, setShowVersions] = useState(false);
   const [historyState, setHistoryState] = useState<History<Snapshot>>(emptyHistory);
+  const [fitRequest, setFitRequest] = useState(0);
 
   // The latest values for callbacks that must stay stable (so that memoised nodes are not re-rendered).
   const latest = useRef({ nodes, edges, name, history: historyState });
@@ -228,8 +229,13 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
   const onLayout = useCallback(() => {
     beginChange();
     setNodes(layoutNodes(latest.current.nodes, latest.current.edges));
-    window.requestAnimationFrame(() => flowApi.fitView({ padding: 0.2, duration: 200 }));
-  }, [beginChange, flowApi]);
+    setFitRequest((n) => n + 1);
+  }, [beginChange]);
+
+  // Fits the view once the laid-out positions have reached React Flow (its store takes them in an effect of its own).
+  useEffect(() => {
+    if (fitRequest > 0) void flowApi.fitView({ padding: 0.2, maxZoom: 1, duration: 200 });
+  }, [fitRequest, flowApi]);
 
   const selectNode = useCallback(
     (nodeId: string) => {
@@ -430,7 +436,7 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
             multiSelectionKeyCode={['Control', 'Meta']}
             defaultViewport={flow.definition.viewport}
             fitView={!hasViewport}
-            fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+            fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
             minZoom={0.1}
             maxZoom={2}
             proOptions={{ hideAttribution: true }}

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { NodeCardNode } from '../flow/NodeCard';
 import { layoutNodes } from './layout';
 
-const node = (id: string): NodeCardNode => ({ id, type: 'card', position: { x: 0, y: 0 }, data: { typeId: 'core.noop', label: id } });
+const node = (id: string): NodeCardNode => ({
+  id,
+  type: 'card',
+  position: { x: 0, y: 0 },
+  data: { typeId: id === 'if' ? 'core.if' : 'core.noop', label: id, outputs: id === 'if' ? ['true', 'false'] : ['main'] },
+});
 
 describe('layoutNodes', () => {
   it('layoutNodes_Branches_KeepsEveryNodeAndPlacesThemLeftToRight', () => {
@@ -23,7 +28,18 @@ describe('layoutNodes', () => {
     expect(at('set').x).toBeLessThan(at('if').x);
     expect(at('if').x).toBeLessThan(at('yes').x);
     expect(at('yes').x).toBe(at('no').x);
-    expect(at('yes').y).not.toBe(at('no').y);
+    expect(at('yes').y).toBeLessThan(at('no').y);
+  });
+
+  it('layoutNodes_BranchesAddedFalseFirst_StillStacksTrueAboveFalse', () => {
+    const nodes = ['if', 'no', 'yes'].map(node);
+    const edges: Edge[] = [
+      { id: '1', source: 'if', target: 'no', sourceHandle: 'false' },
+      { id: '2', source: 'if', target: 'yes', sourceHandle: 'true' },
+    ];
+    const placed = layoutNodes(nodes, edges);
+    const at = (id: string) => placed.find((n) => n.id === id)!.position;
+    expect(at('yes').y).toBeLessThan(at('no').y);
   });
 
   it('layoutNodes_EdgeToAMissingNode_IsIgnored', () => {

@@ -21,10 +21,12 @@ describe('palette', () => {
     expect(newNodeId('http.request', new Set(['set-1']))).toBe('request-1');
   });
 
-  it('defaultConfig_Schema_UsesDefaultsAndEmptyRequiredObjects', () => {
-    expect(defaultConfig(testType('http.request').configSchema)).toEqual({ method: 'GET', timeoutMs: 30000 });
+  it('defaultConfig_Schema_UsesDefaultsAndStartsRequiredSettingsEmpty', () => {
+    expect(defaultConfig(testType('http.request').configSchema)).toEqual({ url: '', method: 'GET', timeoutMs: 30000 });
     expect(defaultConfig(testType('core.set').configSchema)).toEqual({ values: {} });
     expect(defaultConfig(testType('core.switch').configSchema)).toEqual({ cases: [] });
+    expect(defaultConfig(testType('core.if').configSchema)).toEqual({ condition: '' });
+    expect(defaultConfig({ required: ['mode', 'n'], properties: { mode: { type: 'string', enum: ['append', 'wait'] }, n: { type: 'integer' } } })).toEqual({ mode: 'append' });
   });
 
   it('createNode_Drop_NewSelectedCardWithLabelPortsAndDefaults', () => {
@@ -34,7 +36,7 @@ describe('palette', () => {
       type: 'card',
       position: { x: 10, y: 20 },
       selected: true,
-      data: { label: 'If', typeId: 'core.if', typeName: 'If', inputs: ['main'], outputs: ['true', 'false'], config: {} },
+      data: { label: 'If', typeId: 'core.if', typeName: 'If', inputs: ['main'], outputs: ['true', 'false'], config: { condition: '' } },
     });
   });
 

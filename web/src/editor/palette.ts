@@ -43,7 +43,11 @@ export function newNodeId(typeId: string, taken: ReadonlySet<string>): string {
   }
 }
 
-/** A type's config as its schema's defaults say; a required object or array without a default starts empty. */
+/**
+ * A type's config as its schema's defaults say. A required setting without a default starts as its first allowed
+ * value, or empty (an object, a list, or text — which also serves a setting that takes any value, such as a condition),
+ * so that the form shows it ready to fill in.
+ */
 export function defaultConfig(schema: JsonSchema | undefined): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   const required = new Set(schema?.required ?? []);
@@ -52,8 +56,10 @@ export function defaultConfig(schema: JsonSchema | undefined): Record<string, un
       config[key] = structuredClone(property.default);
     } else if (required.has(key)) {
       const type = Array.isArray(property.type) ? property.type[0] : property.type;
-      if (type === 'object') config[key] = {};
+      if (Array.isArray(property.enum) && property.enum.length > 0) config[key] = structuredClone(property.enum[0]);
+      else if (type === 'object') config[key] = {};
       else if (type === 'array') config[key] = [];
+      else if (type === 'string' || type === undefined) config[key] = '';
     }
   }
   return config;

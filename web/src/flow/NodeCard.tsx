@@ -41,14 +41,11 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Nod
         />
       ))}
       <div className="node-card-title">{data.label || data.typeName || data.typeId}</div>
-      <div className="node-card-type">{data.typeName ?? data.typeId}</div>
+      <div className="node-card-type">{data.label && data.label !== data.typeName ? (data.typeName ?? data.typeId) : data.typeId}</div>
       {data.problems?.length ? (
-        <ul className="node-card-problems" aria-label="Problems">
-          {data.problems.slice(0, 2).map((p) => (
-            <li key={p}>{p}</li>
-          ))}
-          {data.problems.length > 2 && <li>and {data.problems.length - 2} more</li>}
-        </ul>
+        <div className="node-card-problems" role="note">
+          {data.problems.length === 1 ? '1 problem' : `${data.problems.length} problems`}
+        </div>
       ) : null}
       {status && <div className="node-card-status">{data.status}{data.durationMs != null ? ` · ${data.durationMs} ms` : ''}</div>}
       {outputs.map((port, i) => (
