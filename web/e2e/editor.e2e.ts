@@ -194,4 +194,32 @@ describe('the flow editor', () => {
     copyFileSync('/tmp/webeditor-editor.png', join(screenshotsDir, 'editor.png'));
     expect(browser.errors).toEqual([]);
   });
+
+  it('adds a node from the keyboard, copies and pastes it, and restores an older version', async () => {
+    const { page } = browser;
+    const before = await nodeCount(page);
+
+    await page.locator('.editor-palette-item[data-type-id="core.noop"]').focus();
+    await page.keyboard.press('Enter');
+    await node(page, 'noop-1').waitFor();
+    expect(await nodeCount(page)).toBe(before + 1);
+
+    await node(page, 'noop-1').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await node(page, 'noop-2').waitFor();
+    expect(await nodeCount(page)).toBe(before + 2);
+
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const versions = page.getByRole('dialog', { name: 'Version history' });
+    await versions.getByText('Version 2').waitFor();
+    await versions.getByRole('button', { name: 'Restore version 1' }).click();
+    await expect.poll(() => nodeCount(page)).toBe(1);
+    await page.getByText('Version 1 is on the canvas.', { exact: false }).waitFor();
+    expect(await page.getByText('Unsaved changes').count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => nodeCount(page)).toBe(before + 2);
+    expect(browser.errors).toEqual([]);
+  });
 });
