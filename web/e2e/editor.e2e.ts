@@ -222,4 +222,31 @@ describe('the flow editor', () => {
     await expect.poll(() => nodeCount(page)).toBe(before + 2);
     expect(browser.errors).toEqual([]);
   });
+
+  it('shows the webhook URL with a Copy button and activates and deactivates the flow', async () => {
+    const { page } = browser;
+    const created = await pageApi<{ id: string }>(page, '/api/flows', 'POST', {
+      name: 'Incoming orders',
+      nodes: [
+        { id: 'hook', type: 'trigger.webhook', position: { x: 0, y: 0 }, data: { label: 'Order received' } },
+        { id: 'done', type: 'core.noop', position: { x: 260, y: 0 }, data: { label: 'Done' } },
+      ],
+      edges: [{ id: 'e', source: 'hook', target: 'done' }],
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${server.url}/flows/${created.json.id}`);
+
+    const webhooks = page.getByRole('region', { name: 'Webhook URLs' });
+    await webhooks.waitFor({ timeout: 20_000 });
+    expect(await webhooks.locator('input').inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hooks\/.+/);
+    await webhooks.getByRole('button', { name: 'Copy the URL of hook' }).waitFor();
+
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await page.getByRole('button', { name: 'Deactivate' }).waitFor();
+    expect((await pageApi<{ active: boolean }>(page, `/api/flows/${created.json.id}`)).json.active).toBe(true);
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('button', { name: 'Activate' }).waitFor();
+    expect((await pageApi<{ active: boolean }>(page, `/api/flows/${created.json.id}`)).json.active).toBe(false);
+    expect(browser.errors).toEqual([]);
+  });
 });
