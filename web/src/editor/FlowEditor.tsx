@@ -46,6 +46,9 @@ import '../styles/editor.css';
 /** NodeCard draws every node; defined once so React Flow never sees a new node-type map. */
 export const nodeTypes: NodeTypes = { card: NodeCard };
 
+/** Minimap colours: nodes with problems red, the rest in the accent colour. */
+const minimapColour = (n: NodeCardNode) => (n.data.problems?.length ? '#f97066' : '#a5b4fc');
+
 interface Snapshot {
   name: string;
   nodes: NodeCardNode[];
@@ -443,7 +446,7 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
           >
             <Background gap={16} />
             <Controls />
-            <MiniMap pannable zoomable ariaLabel="Overview of the flow" />
+            <MiniMap pannable zoomable ariaLabel="Overview of the flow" nodeColor={minimapColour} nodeBorderRadius={4} />
             <Panel position="bottom-center" className="editor-hint">
               Shift-drag to select several nodes · Delete removes · Ctrl+C / Ctrl+V copy · Ctrl+Z undo
             </Panel>
