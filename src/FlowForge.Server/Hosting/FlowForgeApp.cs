@@ -110,6 +110,7 @@ public static class FlowForgeApp
             app.MapSessionEndpoints();
             app.MapApiTokenEndpoints();
             app.MapFlowEndpoints();
+            app.MapFlowVersionEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();
             app.MapWebhookEndpoints();

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { FlowNodeData, NodeRunStatus } from './types';
+import '../styles/nodecard.css';
 
 /** What the canvas passes to a node card: the stored data plus what the page knows about the type and the run. */
 export type NodeCardData = FlowNodeData & {
@@ -40,7 +41,12 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Nod
         />
       ))}
       <div className="node-card-title">{data.label || data.typeName || data.typeId}</div>
-      <div className="node-card-type">{data.typeName ?? data.typeId}</div>
+      <div className="node-card-type">{data.label && data.label !== data.typeName ? (data.typeName ?? data.typeId) : data.typeId}</div>
+      {data.problems?.length ? (
+        <div className="node-card-problems" role="note">
+          {data.problems.length === 1 ? '1 problem' : `${data.problems.length} problems`}
+        </div>
+      ) : null}
       {status && <div className="node-card-status">{data.status}{data.durationMs != null ? ` · ${data.durationMs} ms` : ''}</div>}
       {outputs.map((port, i) => (
         <Handle

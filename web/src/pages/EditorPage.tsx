@@ -1,6 +1,13 @@
+import { lazy, Suspense } from 'react';
 import { LoadingState } from '../components/States';
 
-// Filled in by the editor page work; the route exists so navigation and the shell can be tested.
+// The canvas (React Flow, dagre) loads only when a flow is opened.
+const FlowEditor = lazy(() => import('../editor/FlowEditor'));
+
 export function EditorPage() {
-  return <LoadingState label="Editor" />;
+  return (
+    <Suspense fallback={<LoadingState label="Loading the editor…" />}>
+      <FlowEditor />
+    </Suspense>
+  );
 }
