@@ -106,6 +106,7 @@ public static class FlowForgeApp
             app.MapFlowEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();
+            app.MapExpressionEndpoints();
             app.MapWebhookEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
             if (WebAppHosting.ResolveRoot(configuration) is { } webRoot)
