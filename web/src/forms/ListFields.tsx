@@ -77,7 +77,9 @@ export function ObjectListField({ name, path, schema, value, onChange, required,
   const id = fieldId(idBase, path);
   const label = titleOf(name, schema);
   const itemSchema = (schema.items ?? {}) as JsonSchema;
-  const itemTitle = typeof itemSchema.title === 'string' && itemSchema.title ? itemSchema.title : 'Item';
+  // "Cases" holds cases: each is a "Case" unless the item schema names it.
+  const itemTitle =
+    typeof itemSchema.title === 'string' && itemSchema.title ? itemSchema.title : /[^s]s$/.test(label) ? label.slice(0, -1) : 'Item';
   const items = listOf(value);
   const own = problemsFor(problems, path, false);
   const update = (next: unknown[]) => onChange(next.length === 0 && !required ? undefined : next);
