@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowser, repoRoot, screenshotsDir, startServer, type Browser, type RunningServer } from './harness';
+
+// The node panel in Chromium against a real server: e2e/panel-page shows it beside the node's data, served from a
+// page origin whose /api calls go to the server with a bearer token.
+const origin = 'http://panel.test';
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+describe('the node panel', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let pageDir: string;
+  let token: string;
+  let flowId: string;
+
+  beforeAll(async () => {
+    pageDir = mkdtempSync(join(tmpdir(), 'flowforge-panel-page-'));
+    await build({
+      configFile: false,
+      root: join(repoRoot, 'web', 'e2e', 'panel-page'),
+      plugins: [react()],
+      logLevel: 'warn',
+      build: { outDir: pageDir, emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 5000 },
+    });
+    server = await startServer();
+
+    const credentials = { email: 'panel@example.com', password: 'a long password' };
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    await json(await post('/api/auth/register', credentials));
+    token = (await json<{ token: string }>(await post('/api/auth/token', credentials))).token;
+    const auth = { Authorization: `Bearer ${token}` };
+    const flow = {
+      name: 'Orders',
+      nodes: [
+        { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, data: { config: {} } },
+        {
+          id: 'order',
+          type: 'core.set',
+          position: { x: 240, y: 0 },
+          data: { config: { values: { total: '{{ input.price * input.qty }}', sku: '{{ upper(input.sku) }}' } } },
+        },
+        { id: 'check', type: 'core.filter', position: { x: 480, y: 0 }, data: { config: { condition: '{{ true }}' } } },
+      ],
+      edges: [
+        { id: 'e1', source: 'trigger', target: 'order' },
+        { id: 'e2', source: 'order', target: 'check' },
+      ],
+    };
+    flowId = (await json<{ id: string }>(await post('/api/flows', flow, auth))).id;
+    const run = await json<{ status: string }>(
+      await post(`/api/flows/${flowId}/runs`, { input: { price: 3.5, qty: 4, sku: 'ab-1' } }, { ...auth, Prefer: 'wait=60' }),
+    );
+    expect(run.status).toBe('Succeeded');
+
+    browser = await openBrowser();
+    await browser.context.route(`${origin}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname.startsWith('/api/')) {
+        const response = await route.fetch({ url: `${server.url}${url.pathname}${url.search}`, headers: { ...route.request().headers(), authorization: `Bearer ${token}` } });
+        await route.fulfill({ response });
+        return;
+      }
+      const file = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
+      try {
+        await route.fulfill({ status: 200, body: readFileSync(join(pageDir, file)), contentType: types[extname(file)] ?? 'application/octet-stream' });
+      } catch {
+        await route.fulfill({ status: 404, body: 'not found' });
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (pageDir) rmSync(pageDir, { recursive: true, force: true });
+  });
+
+  it('edits a node: fields, an expression completed from the last run and previewed, and its policies', async () => {
+    const page = browser.page;
+    await page.goto(`${origin}/?flow=${flowId}&node=check`);
+    const panel = page.getByRole('complementary', { name: 'Settings of check' });
+    await panel.getByRole('heading', { name: 'Filter' }).waitFor({ timeout: 30_000 });
+    await panel.getByText('Completion and previews use the last run of this flow.').waitFor();
+    const data = page.getByTestId('node-data');
+
+    // The label, then Tab reaches the read-only id.
+    const label = panel.getByLabel('Label');
+    await label.fill('Big orders');
+    await label.focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).readOnly)).toBe(true);
+
+    // The condition: type {{ nodes. and pick a path the last run produced.
+    const condition = panel.getByRole('textbox', { name: 'Condition' });
+    await condition.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('{{ nodes.');
+    const suggestion = page.locator('.cm-tooltip-autocomplete li', { hasText: 'nodes.order.output.total' });
+    await suggestion.waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: '/tmp/webpanel-completion.png' });
+    await suggestion.click();
+    await page.keyboard.type(' * 2');
+    await expect.poll(() => condition.textContent()).toBe('{{ nodes.order.output.total * 2 }}');
+    const preview = panel.getByTestId('expression-preview-value');
+    await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toBe('28');
+
+    // A mistake is previewed with where it is.
+    await page.keyboard.type(' +');
+    await expect.poll(() => panel.locator('.expression-preview-error').textContent(), { timeout: 15_000 }).toMatch(/position \d+/);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toBe('28');
+
+    // Policies.
+    await panel.getByText('Retry, timeout and errors').click();
+    await panel.getByLabel('Attempts').fill('3');
+    await panel.getByLabel('Timeout (ms)').fill('15000');
+    await panel.getByLabel('On error').selectOption('continue');
+
+    await expect
+      .poll(async () => JSON.parse((await data.textContent()) ?? '{}'))
+      .toEqual({
+        label: 'Big orders',
+        config: { condition: '{{ nodes.order.output.total * 2 }}' },
+        retry: { maxAttempts: 3 },
+        timeoutMs: 15000,
+        onError: 'continue',
+      });
+
+    await page.screenshot({ path: '/tmp/webpanel-panel.png' });
+    await page.screenshot({ path: join(screenshotsDir, 'panel.png') });
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('renders the generated form of a node with lists, key/value rows and a JSON editor', async () => {
+    const page = browser.page;
+    await page.goto(`${origin}/?flow=${flowId}&node=order`);
+    const panel = page.getByRole('complementary', { name: 'Settings of order' });
+    await panel.getByRole('heading', { name: 'Set Values' }).waitFor({ timeout: 30_000 });
+    const values = panel.getByRole('textbox', { name: 'Values' });
+    await values.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(',');
+    await panel.getByText(/Not valid JSON/).waitFor();
+    await page.screenshot({ path: '/tmp/webpanel-json-error.png' });
+    await page.keyboard.press('Backspace');
+    await expect.poll(() => panel.getByText(/Not valid JSON/).count()).toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
+});
