@@ -80,6 +80,14 @@ describe('the node panel', () => {
     });
   });
 
+  // A preview of text that does not read yet (`{{ nodes.` while picking a completion) is answered 400 with the
+  // position, and Chromium logs every 4xx answer to the console. Those, and only those, are expected.
+  const failedAnswers: string[] = [];
+  function unexpectedErrors(): string[] {
+    expect(failedAnswers.every((url) => url.endsWith('/api/expressions/preview'))).toBe(true);
+    return browser.errors.filter((e) => !(e.includes('status of 400') && failedAnswers.length > 0));
+  }
+
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
@@ -88,6 +96,9 @@ describe('the node panel', () => {
 
   it('edits a node: fields, an expression completed from the last run and previewed, and its policies', async () => {
     const page = browser.page;
+    page.on('response', (r) => {
+      if (r.status() >= 400) failedAnswers.push(r.url());
+    });
     await page.goto(`${origin}/?flow=${flowId}&node=check`);
     const panel = page.getByRole('complementary', { name: 'Settings of check' });
     await panel.getByRole('heading', { name: 'Filter' }).waitFor({ timeout: 30_000 });
@@ -111,14 +122,15 @@ describe('the node panel', () => {
     await suggestion.waitFor({ timeout: 10_000 });
     await page.screenshot({ path: '/tmp/webpanel-completion.png' });
     await suggestion.click();
-    await page.keyboard.type(' * 2');
+    await page.keyboard.type(' * 2 '); // '{{' was closed as it was typed
     await expect.poll(() => condition.textContent()).toBe('{{ nodes.order.output.total * 2 }}');
     const preview = panel.getByTestId('expression-preview-value');
     await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toBe('28');
 
     // A mistake is previewed with where it is.
-    await page.keyboard.type(' +');
-    await expect.poll(() => panel.locator('.expression-preview-error').textContent(), { timeout: 15_000 }).toMatch(/position \d+/);
+    await page.keyboard.type('+ ');
+    await expect.poll(() => panel.locator('.expression-preview-error').textContent(), { timeout: 15_000 }).toBe('expected a name or a value at position 34 (character 35)');
+    await page.screenshot({ path: '/tmp/webpanel-preview-error.png' });
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
     await expect.poll(() => preview.textContent(), { timeout: 15_000 }).toBe('28');
@@ -140,11 +152,12 @@ describe('the node panel', () => {
       });
 
     await page.screenshot({ path: '/tmp/webpanel-panel.png' });
+    await panel.evaluate((e) => e.scrollTo(0, 0));
     await page.screenshot({ path: join(screenshotsDir, 'panel.png') });
-    expect(browser.errors).toEqual([]);
+    expect(unexpectedErrors()).toEqual([]);
   });
 
-  it('renders the generated form of a node with lists, key/value rows and a JSON editor', async () => {
+  it('shows a JSON parse error inline under JSON settings until the text parses', async () => {
     const page = browser.page;
     await page.goto(`${origin}/?flow=${flowId}&node=order`);
     const panel = page.getByRole('complementary', { name: 'Settings of order' });
@@ -157,6 +170,6 @@ describe('the node panel', () => {
     await page.screenshot({ path: '/tmp/webpanel-json-error.png' });
     await page.keyboard.press('Backspace');
     await expect.poll(() => panel.getByText(/Not valid JSON/).count()).toBe(0);
-    expect(browser.errors).toEqual([]);
+    expect(unexpectedErrors()).toEqual([]);
   });
 });

@@ -10,12 +10,12 @@ export function ExpressionPreview({ text, runId, nodeId }: { text: string; runId
   const state = useExpressionPreview(text, runId, nodeId);
   if (state.status === 'idle') return null;
   return (
-    <div className={`expression-preview expression-preview-${state.status}`} aria-live="polite">
+    <div className={`expression-preview preview-${state.status}`} aria-live="polite">
       <span className="expression-preview-label">{runId ? 'Preview (last run)' : 'Preview'}</span>
       {state.status === 'loading' && <span className="expression-preview-pending">Evaluating…</span>}
       {state.status === 'error' && (
         <span className="expression-preview-error">
-          {state.message}
+          {state.message.replace(/^expression in (node '.*?' )?preview: /, '')}
           {state.position !== undefined && ` (character ${state.position + 1})`}
         </span>
       )}
