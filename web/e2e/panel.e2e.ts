@@ -111,6 +111,11 @@ describe('the node panel', () => {
     await label.focus();
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).readOnly)).toBe(true);
+    // Tab goes into the condition's editor and on out of it (Tab does not indent there).
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-labelledby') ?? '')).toMatch(/-condition-label$/);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('SUMMARY');
 
     // The condition: type {{ nodes. and pick a path the last run produced.
     const condition = panel.getByRole('textbox', { name: 'Condition' });
