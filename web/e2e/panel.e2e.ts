@@ -51,10 +51,17 @@ describe('the node panel', () => {
           data: { config: { values: { total: '{{ input.price * input.qty }}', sku: '{{ upper(input.sku) }}' } } },
         },
         { id: 'check', type: 'core.filter', position: { x: 480, y: 0 }, data: { config: { condition: '{{ true }}' } } },
+        {
+          id: 'route',
+          type: 'core.switch',
+          position: { x: 720, y: 0 },
+          data: { config: { value: '{{ nodes.order.output.sku }}', cases: [{ port: 'gold', equals: 'AB-1' }] } },
+        },
       ],
       edges: [
         { id: 'e1', source: 'trigger', target: 'order' },
         { id: 'e2', source: 'order', target: 'check' },
+        { id: 'e3', source: 'check', target: 'route' },
       ],
     };
     flowId = (await json<{ id: string }>(await post('/api/flows', flow, auth))).id;
@@ -175,6 +182,35 @@ describe('the node panel', () => {
     await page.screenshot({ path: '/tmp/webpanel-json-error.png' });
     await page.keyboard.press('Backspace');
     await expect.poll(() => panel.getByText(/Not valid JSON/).count()).toBe(0);
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it('edits a list of cases: adds one, fills it and moves it first', async () => {
+    const page = browser.page;
+    await page.goto(`${origin}/?flow=${flowId}&node=route`);
+    const panel = page.getByRole('complementary', { name: 'Settings of route' });
+    await panel.getByRole('heading', { name: 'Switch' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => panel.getByTestId('expression-preview-value').first().textContent(), { timeout: 15_000 }).toBe('"AB-1"');
+
+    await panel.getByRole('button', { name: 'Add case' }).click();
+    const second = panel.getByRole('group', { name: 'Case 2' });
+    await second.getByRole('textbox', { name: 'Port' }).click();
+    await page.keyboard.type('silver');
+    await second.getByRole('textbox', { name: 'Equals' }).click();
+    await page.keyboard.type('2');
+    await panel.getByRole('button', { name: 'Move case 2 up' }).click();
+
+    await expect
+      .poll(async () => JSON.parse((await page.getByTestId('node-data').textContent()) ?? '{}').config.cases)
+      .toEqual([
+        { port: 'silver', equals: 2 },
+        { port: 'gold', equals: 'AB-1' },
+      ]);
+    // The editors follow the move (an editor typed in a moment ago takes the new text once typing pauses).
+    const moved = panel.getByRole('group', { name: 'Case 2' });
+    await expect.poll(() => moved.getByRole('textbox', { name: 'Port' }).textContent(), { timeout: 10_000 }).toBe('gold');
+    await expect.poll(() => moved.getByRole('textbox', { name: 'Equals' }).textContent(), { timeout: 10_000 }).toBe('AB-1');
+    await page.screenshot({ path: '/tmp/webpanel-cases.png' });
     expect(unexpectedErrors()).toEqual([]);
   });
 });

@@ -73,6 +73,30 @@ public sealed class ExpressionPreviewEndpointTests
     }
 
     [Fact]
+    public async Task Preview_OutputKeptInBlobStore_IsReadFromIt()
+    {
+        await using var server = await TestServer.StartAsync("--Engine:InlineOutputBytes=0");
+        using var client = await server.CreateUserClientAsync();
+        var runId = await RunAsync(client);
+
+        var response = await PreviewAsync(client, new { expression = "{{ nodes.order.output.sku }}", runId, nodeId = "notify" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("AB-1", (await response.Content.ReadFromJsonAsync<JsonObject>())!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Preview_WithoutToken_Returns401()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var anonymous = server.CreateClient();
+
+        var response = await PreviewAsync(anonymous, new { expression = "{{ 1 }}" });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Preview_ExpressionThatCannotBeRead_Returns400WithPosition()
     {
         await using var server = await TestServer.StartAsync();
