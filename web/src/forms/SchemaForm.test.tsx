@@ -84,6 +84,19 @@ describe('SchemaForm', () => {
     expect(form.last()).toEqual({ headers: { 'X-Id': '7' } });
   });
 
+  it('edits values that accept expressions in key/value rows with a code editor', () => {
+    const form = renderForm(
+      {
+        type: 'object',
+        properties: { responseHeaders: { type: ['object', 'null'], title: 'Response headers', additionalProperties: { type: 'string', 'x-expression': true } } },
+      },
+      { responseHeaders: { 'X-Run': '{{ input.id }}' } },
+    );
+    expect(form.container.querySelector('.cm-ff-template')!.textContent).toBe('{{ input.id }}');
+    act(() => setEditorText(editorNamed(form.container, 'Response headers: value 1'), '{{ input.other }}'));
+    expect(form.last()).toEqual({ responseHeaders: { 'X-Run': '{{ input.other }}' } });
+  });
+
   it('edits a list of objects with add, remove and reorder', () => {
     const schema: JsonSchema = {
       type: 'object',
