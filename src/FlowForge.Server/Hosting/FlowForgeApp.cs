@@ -113,6 +113,7 @@ public static class FlowForgeApp
             app.MapFlowVersionEndpoints();
             app.MapRunEndpoints();
             app.MapNodeTypeEndpoints();
+            app.MapExpressionEndpoints();
             app.MapWebhookEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
             if (WebAppHosting.ResolveRoot(configuration) is { } webRoot)
