@@ -26,7 +26,7 @@ public sealed partial class RunsCommandTests
         Guid runId;
         await using (var store = SqlStorage.Create(new SqlStorageOptions { DataDirectory = Data }, TimeProvider.System))
         {
-            var flows = await store.ListAsync(Guid.Empty, new Engine.Storage.PageRequest(10, null), CancellationToken.None);
+            var flows = await store.ListAsync(Guid.Empty, new Engine.Storage.PageRequest(10, null), null, CancellationToken.None);
             var parentFlow = flows.Items.Single(f => f.Name == "parent");
             runId = (await store.ListRunsAsync(parentFlow.Id, Guid.Empty, new Engine.Storage.PageRequest(1, null), CancellationToken.None)).Items[0].Id;
         }
