@@ -217,6 +217,7 @@ public abstract class Node<TSettings> : INodeType
             DefaultTimeoutMs = attribute.TimeoutMs,
             DynamicOutputs = attribute.DynamicOutputs,
             ManualStart = attribute.ManualStart,
+            Provider = attribute.Provider,
         };
     }
 

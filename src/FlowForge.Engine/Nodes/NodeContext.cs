@@ -65,6 +65,12 @@ public sealed class NodeContext
     /// <summary>Starts and reads the node's child runs (sub-flows); null where the engine offers none (a node tested on its own).</summary>
     public IChildRuns? Children { get; init; }
 
+    /// <summary>
+    /// The run owner's connections (credentials to other apps); null where the host offers none (a node tested on its
+    /// own). A node names one by the <c>connectionId</c> of its config.
+    /// </summary>
+    public Credentials.INodeConnections? Connections { get; init; }
+
     /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
     public CancellationToken HostStopping { get; init; }
 }

@@ -25,4 +25,7 @@ public sealed record NodeDescriptor(
 
     /// <summary>True for a trigger started by hand (see <see cref="NodeTypeAttribute.ManualStart"/>): a run that names no trigger starts at it.</summary>
     public bool ManualStart { get; init; }
+
+    /// <summary>The connection provider the node acts on (see <see cref="NodeTypeAttribute.Provider"/>); null when it uses none.</summary>
+    public string? Provider { get; init; }
 }

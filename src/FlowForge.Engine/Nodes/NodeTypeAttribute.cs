@@ -32,4 +32,10 @@ public sealed class NodeTypeAttribute(string id, string displayName) : Attribute
 
     /// <summary>For a trigger: true when a person or a program starts it (the Run button, the API, the CLI) rather than an event.</summary>
     public bool ManualStart { get; init; }
+
+    /// <summary>
+    /// The connection provider the node acts on (<c>slack</c>, <c>google</c>); its config then names a
+    /// <c>connectionId</c> of that provider, and the provider's rate limits apply to it. Null for nodes that use none.
+    /// </summary>
+    public string? Provider { get; init; }
 }

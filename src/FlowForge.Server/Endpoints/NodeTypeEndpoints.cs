@@ -14,8 +14,8 @@ internal static class NodeTypeEndpoints
         return app;
     }
 
-    internal sealed record NodeTypeInfo(string Id, string DisplayName, string Category, string Description, string Icon, IReadOnlyList<string> Inputs, System.Text.Json.Nodes.JsonObject ConfigSchema, IReadOnlyList<string> Outputs, bool DynamicOutputs)
+    internal sealed record NodeTypeInfo(string Id, string DisplayName, string Category, string Description, string Icon, IReadOnlyList<string> Inputs, System.Text.Json.Nodes.JsonObject ConfigSchema, IReadOnlyList<string> Outputs, bool DynamicOutputs, string? Provider)
     {
-        public static NodeTypeInfo From(NodeDescriptor d) => new(d.Id, d.DisplayName, d.Category.ToString(), d.Description, d.Icon, d.Inputs, d.ConfigSchema, d.Outputs, d.DynamicOutputs);
+        public static NodeTypeInfo From(NodeDescriptor d) => new(d.Id, d.DisplayName, d.Category.ToString(), d.Description, d.Icon, d.Inputs, d.ConfigSchema, d.Outputs, d.DynamicOutputs, d.Provider);
     }
 }

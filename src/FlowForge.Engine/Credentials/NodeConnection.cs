@@ -1,0 +1,25 @@
+namespace FlowForge.Engine.Credentials;
+
+/// <summary>
+/// One connection as a node uses it. <see cref="Http"/> adds the credentials to every request (header, query or OAuth
+/// bearer), refreshes an OAuth token once on a 401 and sends the request again, and turns a provider's 429 into a
+/// <see cref="Limits.ProviderRateLimitedException"/> that defers the node instead of failing it. The secret itself is
+/// read only by nodes that cannot speak HTTP through it (SMTP), through <see cref="ReadSecretAsync"/>.
+/// </summary>
+public abstract class NodeConnection
+{
+    public required Guid Id { get; init; }
+
+    public required string Name { get; init; }
+
+    public required ConnectionKind Kind { get; init; }
+
+    /// <summary>The provider id (<c>slack</c>, <c>google</c>, <c>smtp</c>…); null for a generic credential.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>A client that authenticates as this connection; never disposed by the caller.</summary>
+    public abstract HttpClient Http { get; }
+
+    /// <summary>The decrypted secret fields (e.g. <c>username</c>, <c>password</c>, <c>host</c> for SMTP); never log them.</summary>
+    public abstract ValueTask<IReadOnlyDictionary<string, string>> ReadSecretAsync(CancellationToken cancellationToken);
+}
