@@ -38,24 +38,27 @@ internal static class RunsCommand
     /// <summary>The most child runs <c>runs show</c> lists (the default Flows:MaxForEachItems); it says when there are more.</summary>
     private const int MaxChildrenShown = 10_000;
 
-    private static async Task<int> ShowAsync(
-        Guid runId, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the SQLite store in <paramref name="dataDirectory"/> (locked and migrated) and reads the run. When that fails it
+    /// says why on <paramref name="error"/> and gives the exit code, with the host (if one was built) for the caller to dispose.
+    /// </summary>
+    private static async Task<(IHost? Host, RunView? Run, int ExitCode)> OpenRunAsync(
+        Guid runId, string dataDirectory, IReadOnlyList<string> settings, string processName, TextWriter error, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(dataDirectory))
         {
             await error.WriteLineAsync($"--data: the folder '{dataDirectory}' does not exist.");
-            return FlowForgeCli.UsageError;
+            return (null, null, FlowForgeCli.UsageError);
         }
 
-        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge runs show", error) is not { } host)
+        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, processName, error) is not { } host)
         {
-            return FlowForgeCli.UsageError;
+            return (null, null, FlowForgeCli.UsageError);
         }
 
-        using var _ = host;
         if (!await CliHost.TryLockDataFolderAsync(host, error))
         {
-            return 1;
+            return (host, null, 1);
         }
 
         await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
@@ -63,7 +66,20 @@ internal static class RunsCommand
         if (run is null)
         {
             await error.WriteLineAsync($"Run {runId} is not in the store in '{dataDirectory}'.");
-            return 1;
+            return (host, null, 1);
+        }
+
+        return (host, run, 0);
+    }
+
+    private static async Task<int> ShowAsync(
+        Guid runId, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (host, run, exitCode) = await OpenRunAsync(runId, dataDirectory, settings, "flowforge runs show", error, cancellationToken);
+        using var _ = host;
+        if (host is null || run is null)
+        {
+            return exitCode;
         }
 
         await output.WriteLineAsync($"Run {run.Id}: {run.Status} (flow {run.FlowId} version {run.FlowVersion}, attempt {run.Attempt})");
@@ -117,29 +133,11 @@ internal static class RunsCommand
     private static async Task<int> RetryAsync(
         Guid runId, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(dataDirectory))
-        {
-            await error.WriteLineAsync($"--data: the folder '{dataDirectory}' does not exist.");
-            return FlowForgeCli.UsageError;
-        }
-
-        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge runs retry", error) is not { } host)
-        {
-            return FlowForgeCli.UsageError;
-        }
-
+        var (host, run, exitCode) = await OpenRunAsync(runId, dataDirectory, settings, "flowforge runs retry", error, cancellationToken);
         using var _ = host;
-        if (!await CliHost.TryLockDataFolderAsync(host, error))
+        if (host is null || run is null)
         {
-            return 1;
-        }
-
-        await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
-        var run = await host.Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, cancellationToken);
-        if (run is null)
-        {
-            await error.WriteLineAsync($"Run {runId} is not in the store in '{dataDirectory}'.");
-            return 1;
+            return exitCode;
         }
 
         ExecutionPlan plan;
