@@ -94,6 +94,26 @@ public sealed class ConnectionCredentialHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_BasicWithAnEmptyPassword_SendsTheUserAlone()
+    {
+        var connection = Open(Record(ConnectionKind.Basic, new() { ["username"] = "ada", ["password"] = "" }));
+
+        (await connection.Http.GetAsync(Api)).Dispose();
+
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("ada:")), Assert.Single(_http.Sent).Authorization);
+    }
+
+    [Fact]
+    public async Task SendAsync_SecretWithoutTheKindsField_ThrowsNamingTheField()
+    {
+        var connection = Open(Record(ConnectionKind.Bearer, new() { ["other"] = "x" }));
+
+        var error = await Assert.ThrowsAsync<ConnectionUnusableException>(() => connection.Http.GetAsync(Api));
+
+        Assert.Contains("has no 'token' in its secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_Headers_SetsEachAndReplacesTheCallersValue()
     {
         var connection = Open(Record(ConnectionKind.Headers, new() { ["X-Org"] = "o-1", ["X-Secret"] = "s-2" }));
