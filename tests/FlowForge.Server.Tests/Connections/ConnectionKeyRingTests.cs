@@ -90,6 +90,20 @@ public sealed class ConnectionKeyRingTests
     }
 
     [Fact]
+    public async Task ValidateNow_WorkerOnASharedStoreWithoutKeyRingSecret_FailsNamingTheSetting()
+    {
+        await using var app = FlowForgeApp.Build([
+            "--urls=http://127.0.0.1:0", "--Role=worker",
+            "--Storage:Provider=postgres", "--Storage:ConnectionString=Host=127.0.0.1;Database=none",
+            "--Queue:Provider=rabbitmq", "--Queue:ConnectionString=amqp://127.0.0.1:1/",
+        ]);
+
+        var error = Record.Exception(() => ValidatedOptions.ValidateNow(app.Services));
+
+        Assert.Contains(ValidatedOptions.Failures(error!) ?? [], f => f.StartsWith("Auth:KeyRingSecret is required with a shared store (postgres)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task KeysFolder_Set_KeysAreWrittenThereEncryptedAndNotToTheDatabase()
     {
         var folder = Directory.CreateTempSubdirectory("flowforge-keys-").FullName;
