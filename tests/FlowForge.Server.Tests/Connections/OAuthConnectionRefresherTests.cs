@@ -18,7 +18,7 @@ public sealed class OAuthConnectionRefresherTests
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => refresher.RefreshAsync(connection, force: false, CancellationToken.None))));
 
         Assert.Equal(1, h.Provider.RefreshCount);
-        var stored = Assert.Single(h.Store.All);
+        var stored = Assert.Single(await h.AllAsync());
         Assert.All(results, r => Assert.Equal(stored.Version, r.Version));
         Assert.True(stored.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(30));
         await AssertAccessTokenWorksAsync(h, stored);
@@ -37,7 +37,7 @@ public sealed class OAuthConnectionRefresherTests
             Task.Run(() => (i % 2 == 0 ? first : second).RefreshAsync(connection, force: true, CancellationToken.None))));
 
         Assert.Equal(1, h.Provider.RefreshCount);
-        var stored = Assert.Single(h.Store.All);
+        var stored = Assert.Single(await h.AllAsync());
         Assert.All(results, r => Assert.Equal(stored.Version, r.Version));
     }
 
@@ -73,7 +73,7 @@ public sealed class OAuthConnectionRefresherTests
         Assert.NotEqual(oldRefresh, newRefresh);
         Assert.True(h.Provider.IsLive(newRefresh));
         Assert.False(h.Provider.IsLive(oldRefresh));
-        Assert.Equal(newRefresh, h.Protector.Unprotect(Assert.Single(h.Store.All).ProtectedSecret)[OAuthSecretFields.RefreshToken]);
+        Assert.Equal(newRefresh, h.Protector.Unprotect(Assert.Single(await h.AllAsync()).ProtectedSecret)[OAuthSecretFields.RefreshToken]);
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class OAuthConnectionRefresherTests
         Assert.Contains("Work Google", error.Message, StringComparison.Ordinal);
         Assert.Contains("reconnect", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("invalid_grant", error.Message, StringComparison.Ordinal);
-        var stored = Assert.Single(h.Store.All);
+        var stored = Assert.Single(await h.AllAsync());
         Assert.Equal(ConnectionStatus.Broken, stored.Status);
         Assert.Equal("invalid_grant: Token has been expired or revoked.", stored.StatusReason);
 
@@ -136,7 +136,7 @@ public sealed class OAuthConnectionRefresherTests
             h.Server.App.Services.GetRequiredService<IConnectionRefresher>().RefreshAsync(connection, false, CancellationToken.None));
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
-        var stored = Assert.Single(h.Store.All);
+        var stored = Assert.Single(await h.AllAsync());
         Assert.Equal(ConnectionStatus.Connected, stored.Status);
         Assert.Equal(connection.Version, stored.Version);
 
@@ -152,7 +152,7 @@ public sealed class OAuthConnectionRefresherTests
         var (access, refresh) = h.Provider.IssueTokens(expiresInSeconds: 0);
         var now = DateTimeOffset.UtcNow;
         var connection = new ConnectionRecord(
-            Guid.CreateVersion7(), Guid.CreateVersion7(), "Work Google", ConnectionKind.OAuth2, "google",
+            Guid.CreateVersion7(), h.UserId, "Work Google", ConnectionKind.OAuth2, "google",
             h.Protector.Protect(new Dictionary<string, string>
             {
                 [OAuthSecretFields.AccessToken] = access, [OAuthSecretFields.RefreshToken] = refresh, [OAuthSecretFields.TokenType] = "Bearer",

@@ -31,7 +31,7 @@ public sealed class OAuthConnectionRevokerTests
         {
             generic = new { authorizeUrl = h.Provider.Url("authorize"), tokenUrl = h.Provider.Url("token"), revokeUrl = h.Provider.Url("revoke"), clientId = h.Provider.ClientId, clientSecret = h.Provider.ClientSecret },
         })));
-        var connection = Assert.Single(h.Store.All);
+        var connection = Assert.Single(await h.AllAsync());
 
         Assert.True(await h.Server.App.Services.GetRequiredService<IConnectionRevoker>().RevokeAsync(connection, CancellationToken.None));
 
@@ -47,16 +47,9 @@ public sealed class OAuthConnectionRevokerTests
         await using var github = await LocalHttpServer.StartAsync(app =>
             app.MapDelete("/applications/{clientId}/grant", (string clientId) => Results.NoContent()));
         await using var provider = await LocalOAuthProvider.StartAsync();
-        var store = new InMemoryConnectionStore();
-        var protector = new TestSecretProtector();
         await using var server = await Testing.TestServer.StartAsync(
-            b =>
-            {
-                b.Services.AddSingleton<IConnectionStore>(store);
-                b.Services.AddSingleton<ISecretProtector>(protector);
-            },
             [.. OAuthHarness.ProviderSettings(provider, "github"), $"--Connections:Providers:github:RevokeUrl={github.Url("applications/{clientId}/grant")}"]);
-        var connection = Connection("github", protector, "gho-access");
+        var connection = Connection("github", server.App.Services.GetRequiredService<ISecretProtector>(), "gho-access");
 
         Assert.True(await server.App.Services.GetRequiredService<IConnectionRevoker>().RevokeAsync(connection, CancellationToken.None));
 
@@ -76,7 +69,7 @@ public sealed class OAuthConnectionRevokerTests
         Assert.False(await h.Server.App.Services.GetRequiredService<IConnectionRevoker>().RevokeAsync(connection, CancellationToken.None));
     }
 
-    private static ConnectionRecord Connection(string provider, TestSecretProtector protector, string accessToken)
+    private static ConnectionRecord Connection(string provider, ISecretProtector protector, string accessToken)
     {
         var now = DateTimeOffset.UtcNow;
         return new ConnectionRecord(Guid.CreateVersion7(), Guid.CreateVersion7(), provider, ConnectionKind.OAuth2, provider,

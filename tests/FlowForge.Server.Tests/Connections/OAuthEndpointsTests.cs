@@ -34,7 +34,7 @@ public sealed class OAuthEndpointsTests
 
         var landing = await h.CallbackAsync(callback);
 
-        var connection = Assert.Single(h.Store.All);
+        var connection = Assert.Single(await h.AllAsync());
         Assert.Equal($"/connections?connected={connection.Id}", landing);
         Assert.Equal("Work Google", connection.Name);
         Assert.Equal("google", connection.Provider);
@@ -56,13 +56,48 @@ public sealed class OAuthEndpointsTests
     }
 
     [Fact]
+    public async Task RoundTrip_ConnectionView_ShowsScopesAndExpiryButNoToken()
+    {
+        await using var h = await OAuthHarness.StartAsync();
+        await h.CallbackAsync(await h.AuthorizeAsync(await h.StartAsync(body: new { name = "Work Google", scopes = RequestedScopes })));
+        var connection = Assert.Single(await h.AllAsync());
+        var secret = h.Protector.Unprotect(connection.ProtectedSecret);
+
+        var response = await h.Browser.GetAsync($"/api/connections/{connection.Id}");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var view = await BrowserClient.JsonAsync(response);
+        Assert.Equal("oauth2", view["kind"]!.GetValue<string>());
+        Assert.Equal("connected", view["status"]!.GetValue<string>());
+        Assert.Equal(RequestedScopes, view["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.NotNull(view["expiresAt"]);
+        Assert.DoesNotContain(secret[OAuthSecretFields.AccessToken], text, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret[OAuthSecretFields.RefreshToken], text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Delete_OAuthConnection_RevokesItsTokenAtTheProvider()
+    {
+        await using var h = await OAuthHarness.StartAsync();
+        await h.CallbackAsync(await h.AuthorizeAsync(await h.StartAsync()));
+        var connection = Assert.Single(await h.AllAsync());
+        var refresh = h.Protector.Unprotect(connection.ProtectedSecret)[OAuthSecretFields.RefreshToken];
+
+        Assert.Equal(HttpStatusCode.NoContent, (await h.Browser.DeleteAsync($"/api/connections/{connection.Id}")).StatusCode);
+
+        Assert.Equal([refresh], h.Provider.Revoked);
+        Assert.Empty(await h.AllAsync());
+    }
+
+    [Fact]
     public async Task RoundTrip_PopupMode_RedirectsToTheDonePage()
     {
         await using var h = await OAuthHarness.StartAsync();
 
         var landing = await h.CallbackAsync(await h.AuthorizeAsync(await h.StartAsync(body: new { mode = "popup" })));
 
-        Assert.Equal($"/connections/done?id={Assert.Single(h.Store.All).Id}", landing);
+        Assert.Equal($"/connections/done?id={Assert.Single(await h.AllAsync()).Id}", landing);
     }
 
     [Fact]
@@ -96,7 +131,7 @@ public sealed class OAuthEndpointsTests
 
         Assert.StartsWith("/connections?error=refused", landing, StringComparison.Ordinal);
         Assert.Contains("invalid_grant", Uri.UnescapeDataString(landing), StringComparison.Ordinal);
-        Assert.Empty(h.Store.All);
+        Assert.Empty(await h.AllAsync());
     }
 
     [Fact]
@@ -110,7 +145,7 @@ public sealed class OAuthEndpointsTests
         var landing = await h.CallbackAsync(new Uri(tampered));
 
         Assert.StartsWith("/connections?error=invalid_state", landing, StringComparison.Ordinal);
-        Assert.Empty(h.Store.All);
+        Assert.Empty(await h.AllAsync());
         Assert.DoesNotContain(h.Provider.TokenRequests, r => r["grant_type"] == "authorization_code");
     }
 
@@ -129,7 +164,7 @@ public sealed class OAuthEndpointsTests
         var replay = await h.CallbackAsync(callback);
 
         Assert.StartsWith("/connections?error=invalid_state", replay, StringComparison.Ordinal);
-        Assert.Single(h.Store.All);
+        Assert.Single(await h.AllAsync());
     }
 
     [Fact]
@@ -145,7 +180,7 @@ public sealed class OAuthEndpointsTests
         var landing = await h.CallbackAsync(callback);
 
         Assert.StartsWith("/connections?error=wrong_browser", landing, StringComparison.Ordinal);
-        Assert.Empty(h.Store.All);
+        Assert.Empty(await h.AllAsync());
     }
 
     [Fact]
@@ -161,7 +196,7 @@ public sealed class OAuthEndpointsTests
         var landing = await h.CallbackAsync(callback, other);
 
         Assert.StartsWith("/connections?error=wrong_browser", landing, StringComparison.Ordinal);
-        Assert.Empty(h.Store.All);
+        Assert.Empty(await h.AllAsync());
     }
 
     [Fact]
@@ -175,7 +210,7 @@ public sealed class OAuthEndpointsTests
         var landing = await h.CallbackAsync(callback);
 
         Assert.StartsWith("/connections?error=expired_state", landing, StringComparison.Ordinal);
-        Assert.Empty(h.Store.All);
+        Assert.Empty(await h.AllAsync());
     }
 
     [Fact]
@@ -187,7 +222,7 @@ public sealed class OAuthEndpointsTests
         var landing = await h.CallbackAsync(await h.AuthorizeAsync(await h.StartAsync()));
 
         Assert.StartsWith("/connections?error=access_denied", landing, StringComparison.Ordinal);
-        Assert.Empty(h.Store.All);
+        Assert.Empty(await h.AllAsync());
     }
 
     [Fact]
@@ -195,12 +230,12 @@ public sealed class OAuthEndpointsTests
     {
         await using var h = await OAuthHarness.StartAsync();
         await h.CallbackAsync(await h.AuthorizeAsync(await h.StartAsync()));
-        var first = Assert.Single(h.Store.All);
+        var first = Assert.Single(await h.AllAsync());
         Assert.True(await h.Store.UpdateConnectionAsync(first with { Status = ConnectionStatus.Broken, StatusReason = "invalid_grant", Version = first.Version + 1 }, first.Version, CancellationToken.None));
 
         var landing = await h.CallbackAsync(await h.AuthorizeAsync(await h.StartAsync(body: new { connectionId = first.Id })));
 
-        var again = Assert.Single(h.Store.All);
+        var again = Assert.Single(await h.AllAsync());
         Assert.Equal($"/connections?connected={first.Id}", landing);
         Assert.Equal(ConnectionStatus.Connected, again.Status);
         Assert.Null(again.StatusReason);
@@ -223,7 +258,7 @@ public sealed class OAuthEndpointsTests
 
         await h.CallbackAsync(await h.AuthorizeAsync(authorizeUrl));
 
-        var connection = Assert.Single(h.Store.All);
+        var connection = Assert.Single(await h.AllAsync());
         Assert.Equal("generic-oauth2", connection.Provider);
         Assert.Contains(h.Provider.Url("token"), connection.SettingsJson!, StringComparison.Ordinal);
         Assert.DoesNotContain(h.Provider.ClientSecret, connection.SettingsJson!, StringComparison.Ordinal);

@@ -14,13 +14,14 @@ public sealed class OAuthHarness : IAsyncDisposable
 {
     private readonly HttpClient _noRedirects = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
-    private OAuthHarness(LocalOAuthProvider provider, TestServer server, BrowserClient browser, InMemoryConnectionStore store, TestSecretProtector protector)
+    private OAuthHarness(LocalOAuthProvider provider, TestServer server, BrowserClient browser, Guid userId)
     {
         Provider = provider;
         Server = server;
         Browser = browser;
-        Store = store;
-        Protector = protector;
+        UserId = userId;
+        Store = server.App.Services.GetRequiredService<IConnectionStore>();
+        Protector = server.App.Services.GetRequiredService<ISecretProtector>();
     }
 
     public LocalOAuthProvider Provider { get; }
@@ -29,25 +30,23 @@ public sealed class OAuthHarness : IAsyncDisposable
 
     public BrowserClient Browser { get; }
 
-    public InMemoryConnectionStore Store { get; }
+    /// <summary>The signed-in user.</summary>
+    public Guid UserId { get; }
 
-    public TestSecretProtector Protector { get; }
+    public IConnectionStore Store { get; }
+
+    public ISecretProtector Protector { get; }
+
+    /// <summary>The signed-in user's connections, as stored.</summary>
+    public Task<IReadOnlyList<ConnectionRecord>> AllAsync() => Store.ListConnectionsAsync(UserId, CancellationToken.None);
 
     public static async Task<OAuthHarness> StartAsync(Action<WebApplicationBuilder>? configure = null, params string[] settings)
     {
         var provider = await LocalOAuthProvider.StartAsync();
-        var store = new InMemoryConnectionStore();
-        var protector = new TestSecretProtector();
-        var server = await TestServer.StartAsync(
-            b =>
-            {
-                b.Services.AddSingleton<IConnectionStore>(store);
-                b.Services.AddSingleton<ISecretProtector>(protector);
-                configure?.Invoke(b);
-            },
-            [.. ProviderSettings(provider, "google"), .. settings]);
+        var server = await TestServer.StartAsync(configure, [.. ProviderSettings(provider, "google"), .. settings]);
         var browser = await BrowserClient.SignedInAsync(server);
-        return new OAuthHarness(provider, server, browser, store, protector);
+        var userId = (await BrowserClient.JsonAsync(await browser.GetAsync("/api/session")))["id"]!.GetValue<Guid>();
+        return new OAuthHarness(provider, server, browser, userId);
     }
 
     public static string[] ProviderSettings(LocalOAuthProvider provider, string id) =>
