@@ -38,17 +38,20 @@ internal sealed class OAuthConnectionRefresher(
         }
 
         // The shared refresh must not be cancelled by the caller that happened to start it; each caller stops waiting on its own token.
-        var flight = _inFlight.GetOrAdd(connection.Id, _ => new Lazy<Task<ConnectionRecord>>(() => RefreshOnceAsync(connection, force)));
+        var flight = _inFlight.GetOrAdd(connection.Id, id => new Lazy<Task<ConnectionRecord>>(() => FlyAsync(id, connection, force)));
+        return await flight.Value.WaitAsync(cancellationToken);
+    }
+
+    // The flight leaves the table when it ends, whoever still waits for it: a later caller starts afresh.
+    private async Task<ConnectionRecord> FlyAsync(Guid id, ConnectionRecord connection, bool force)
+    {
         try
         {
-            return await flight.Value.WaitAsync(cancellationToken);
+            return await RefreshOnceAsync(connection, force);
         }
         finally
         {
-            if (flight.Value.IsCompleted)
-            {
-                _inFlight.TryRemove(new KeyValuePair<Guid, Lazy<Task<ConnectionRecord>>>(connection.Id, flight));
-            }
+            _inFlight.TryRemove(id, out _);
         }
     }
 
