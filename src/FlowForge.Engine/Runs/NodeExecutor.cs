@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Json;
@@ -37,6 +38,7 @@ public sealed partial class NodeExecutor(
     IOptions<ExecutionOptions> execution,
     SubflowRuns subflows,
     INodeRateGate rateGate,
+    NodeConnectionsFactory connections,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -329,6 +331,12 @@ public sealed partial class NodeExecutor(
         {
             throw;
         }
+        catch (ConnectionUnusableException ex)
+        {
+            // The connection stays missing, foreign or broken until someone fixes it: a retry would fail alike.
+            result = NodeResult.Fail(ex.Message);
+            errorKind = NodeErrorKinds.Thrown(ex);
+        }
         catch (BlobMissingException ex)
         {
             // Running the node again would find the same blob missing.
@@ -576,6 +584,7 @@ public sealed partial class NodeExecutor(
             MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
             Blobs = new RunBlobWriter(blobs, claim.RunId),
             Children = subflows.For(claim.RunId, node.Id, claim.Attempt),
+            Connections = connections.For(claim.RunId, node.Id),
         };
 
     /// <summary>

@@ -277,7 +277,7 @@ public sealed class ConnectionRateLimitTests
 
         return new FlowBuilder("paced")
             .Node("trigger", "trigger.manual")
-            .Node("call", "test.connectionCall", config)
+            .Node("call", "test.pacedCall", config)
             .Edge("trigger", "call")
             .ToJson();
     }

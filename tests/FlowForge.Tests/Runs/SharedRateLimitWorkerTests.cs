@@ -32,7 +32,7 @@ public sealed class SharedRateLimitWorkerTests
         await using var second = await StartWorkerAsync(storage, redis, redisOptions, store, recorder, journal);
         var flowId = await first.CreateFlowAsync(new FlowBuilder("paced")
             .Node("trigger", "trigger.manual")
-            .Node("call", "test.connectionCall", new JsonObject { ["connectionId"] = connection.ToString() })
+            .Node("call", "test.pacedCall", new JsonObject { ["connectionId"] = connection.ToString() })
             .Edge("trigger", "call")
             .ToJson());
 

@@ -1,39 +1,28 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Tests.Testing;
 
-/// <summary>
-/// A node type acting on provider <c>test</c> through the connection its config names, as an integration node does:
-/// it records each execution and, given a URL, calls it, turning a 429 into <see cref="ProviderRateLimitedException"/>
-/// as a connection's HTTP client does.
-/// </summary>
-[NodeType("test.connectionCall", "Connection call test node", Category = NodeCategory.Action, Provider = "test")]
-public sealed class ConnectionCallNode(ScriptJournal journal) : Node<ConnectionCallNode.Settings>
+/// <summary>Uses the connection its config names: GETs <c>url</c> through it, or, without a URL, only opens it.</summary>
+[NodeType("test.connectionCall", "Connection call (test)", Category = NodeCategory.Action)]
+public sealed class ConnectionCallNode : Node<ConnectionCallNode.Settings>
 {
-    private static readonly HttpClient Http = new();
-
-    public sealed record Settings(string ConnectionId, Uri? Url = null);
+    public sealed record Settings(string ConnectionId, string? Url = null, string? Provider = null);
 
     protected override async Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
-        var started = context.Time.GetUtcNow();
-        if (settings.Url is not null)
+        if (context.Connections is null)
         {
-            using var response = await Http.GetAsync(settings.Url, cancellationToken);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                journal.Record(new ScriptExecution(context.RunId, context.NodeId, context.Attempt, started, context.Time.GetUtcNow(), "throttled"));
-                var retryAfter = response.Headers.RetryAfter?.Delta ?? TimeSpan.Zero;
-                throw new ProviderRateLimitedException("The test provider answered 429 (too many requests).", retryAfter);
-            }
-
-            response.EnsureSuccessStatusCode();
+            return NodeResult.Fail("The host offers no connections.");
         }
 
-        journal.Record(new ScriptExecution(context.RunId, context.NodeId, context.Attempt, started, context.Time.GetUtcNow(), "succeeded"));
-        return NodeResult.Success(new JsonObject { ["attempt"] = context.Attempt });
+        var connection = await context.Connections.GetAsync(settings.ConnectionId, settings.Provider, cancellationToken);
+        if (settings.Url is null)
+        {
+            return NodeResult.Success(new JsonObject { ["name"] = connection.Name });
+        }
+
+        using var response = await connection.Http.GetAsync(new Uri(settings.Url), cancellationToken);
+        return NodeResult.Success(new JsonObject { ["status"] = (int)response.StatusCode, ["body"] = await response.Content.ReadAsStringAsync(cancellationToken) });
     }
 }
