@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Limits;
@@ -16,6 +15,7 @@ namespace FlowForge.Tests.Runs;
 /// limit they wait for a booked slot on a durable timer, in the order they asked, without failing or counting an attempt;
 /// a provider's 429 defers them the same way.
 /// </summary>
+[Collection(PacingCollection.Name)]
 public sealed class ConnectionRateLimitTests
 {
     [Fact]
@@ -27,7 +27,6 @@ public sealed class ConnectionRateLimitTests
         await using var harness = await StartAsync(store, recorder);
         var flowId = await harness.CreateFlowAsync(Flow(connection));
 
-        var watch = Stopwatch.StartNew();
         var runs = new List<Guid>();
         for (var i = 0; i < 100; i++)
         {
@@ -47,13 +46,12 @@ public sealed class ConnectionRateLimitTests
             Assert.Equal(NodeStatus.Succeeded, Assert.Single(call.Attempts).Status);
         }
 
-        var elapsed = watch.Elapsed;
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(14));
         var executions = harness.Journal.Executions;
+        Assert.InRange(SlotOrder.Span(executions), TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(14));
         Assert.Equal(100, executions.Count);
         Assert.All(executions, e => Assert.Equal(1, e.Attempt));
         Assert.Equal(runs, recorder.Bookings.Select(b => b.RunId));
-        AssertRanInSlotOrder(recorder, executions);
+        SlotOrder.AssertRanInSlotOrder(recorder, executions);
         Assert.Equal(99, recorder.Bookings.Count(b => b.Slot.DeferUntil is not null));
     }
 
@@ -88,7 +86,7 @@ public sealed class ConnectionRateLimitTests
                 Assert.Equal(1, run.Nodes.Single(n => n.NodeId == "call").Attempt);
             }
 
-            AssertRanInSlotOrder(recorder, journal.Executions);
+            SlotOrder.AssertRanInSlotOrder(recorder, journal.Executions);
             Assert.Equal(5, recorder.Bookings.Count);
         }
         finally
@@ -246,25 +244,6 @@ public sealed class ConnectionRateLimitTests
         Assert.Contains("429", node.Error, StringComparison.Ordinal);
         Assert.Equal(NodeStatus.Failed, Assert.Single(node.Attempts).Status);
         Assert.Equal(3, calls);
-    }
-
-    /// <summary>The nodes ran in the order of their slots; a failure shows each node's slot and start around the first mismatch.</summary>
-    private static void AssertRanInSlotOrder(BookingRecorder recorder, IReadOnlyList<ScriptExecution> executions)
-    {
-        var bookings = recorder.Bookings.ToDictionary(b => b.RunId);
-        var ran = executions.OrderBy(e => e.Started).ToList();
-        var slotOrder = recorder.Bookings.OrderBy(b => b.SlotAt).Select(b => b.RunId).ToList();
-        for (var i = 0; i < ran.Count; i++)
-        {
-            if (ran[i].RunId != slotOrder[i])
-            {
-                var around = ran.Skip(Math.Max(0, i - 2)).Take(5).Select(e =>
-                    $"run {e.RunId}: slot {bookings[e.RunId].SlotAt:HH:mm:ss.fff}, started {e.Started:HH:mm:ss.fff}");
-                Assert.Fail($"Execution {i} is out of slot order:\n{string.Join("\n", around)}");
-            }
-        }
-
-        Assert.Equal(slotOrder.Count, ran.Count);
     }
 
     private static string Flow(Guid connectionId, Uri? url = null)

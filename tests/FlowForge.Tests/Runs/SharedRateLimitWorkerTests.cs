@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Limits;
@@ -15,6 +14,7 @@ namespace FlowForge.Tests.Runs;
 /// Two workers (two engine hosts) on one PostgreSQL database with their rate limits in Redis: a connection's budget is
 /// one for both, and a flood through it runs at its rate, once each, in the order the slots were booked.
 /// </summary>
+[Collection(PacingCollection.Name)]
 public sealed class SharedRateLimitWorkerTests
 {
     [Fact]
@@ -36,7 +36,6 @@ public sealed class SharedRateLimitWorkerTests
             .Edge("trigger", "call")
             .ToJson());
 
-        var watch = Stopwatch.StartNew();
         var runs = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => (i % 2 == 0 ? first : second).StartRunAsync(flowId)));
         foreach (var runId in runs)
         {
@@ -45,15 +44,13 @@ public sealed class SharedRateLimitWorkerTests
             Assert.Equal(1, run.Nodes.Single(n => n.NodeId == "call").Attempt);
         }
 
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(14));
         var executions = journal.Executions;
+        Assert.InRange(SlotOrder.Span(executions), TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(14));
         Assert.Equal(100, executions.Count);
         Assert.Equal(100, executions.Select(e => e.RunId).Distinct().Count());
         Assert.Equal(100, recorder.Bookings.Count);
         Assert.Equal(99, recorder.Bookings.Count(b => b.Slot.DeferUntil is not null));
-        Assert.Equal(
-            recorder.Bookings.OrderBy(b => b.SlotAt).Select(b => b.RunId),
-            executions.OrderBy(e => e.Started).Select(e => e.RunId));
+        SlotOrder.AssertRanInSlotOrder(recorder, executions);
     }
 
     private static Task<EngineHarness> StartWorkerAsync(
