@@ -26,6 +26,10 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IPlanCache, MemoryPlanCache>();
         services.TryAddSingleton<IRunEvents, RunEventHub>();
         services.TryAddSingleton<IRateLimiter, MemoryRateLimiter>();
+        services.AddOptions<ConnectionRateLimitOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectionRateLimitOptions>, ConnectionRateLimitOptionsValidator>());
+        services.TryAddSingleton<IProviderRateLimits, NoProviderRateLimits>();
+        services.TryAddSingleton<INodeRateGate, NodeRateGate>();
         services.TryAddSingleton<FlowChecker>();
         services.TryAddSingleton<IPlanProvider, PlanProvider>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());

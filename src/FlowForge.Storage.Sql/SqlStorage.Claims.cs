@@ -10,7 +10,7 @@ namespace FlowForge.Storage.Sql;
 public sealed partial class SqlStorage
 {
     private static readonly SqlStatement SelectClaimTarget = new(nameof(SelectClaimTarget), """
-        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, n.WaitKind, n.ResumedFrom, n.Interruptions
+        SELECT n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, n.WaitKind, n.ResumedFrom, n.Interruptions, r.OwnerId
         FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
         WHERE n.RunId = @runId AND n.NodeId = @nodeId
         """);
@@ -139,6 +139,7 @@ public sealed partial class SqlStorage
         string? waitKind;
         long? resumedFromColumn;
         int interruptions;
+        Guid ownerId;
         var select = s.Command(SelectClaimTarget).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId);
         await using (var reader = await s.ReaderAsync(select, ct))
         {
@@ -156,6 +157,7 @@ public sealed partial class SqlStorage
             waitKind = reader.GetNullableString(6);
             resumedFromColumn = reader.GetNullableInt64(7);
             interruptions = reader.GetInt32(8);
+            ownerId = reader.GetGuid(9);
         }
 
         if (runStatus.IsFinal() || version != message.Version)
@@ -167,6 +169,7 @@ public sealed partial class SqlStorage
         // A wait that has ended stays ended: every later execution of the node resumes from it.
         var resumedFrom = resumedFromColumn;
         var fromTimer = false;
+        RateLimitWait? rateWait = null;
         switch (status)
         {
             case NodeStatus.Ready:
@@ -183,6 +186,15 @@ public sealed partial class SqlStorage
                 if (waitKind == WaitKinds.Retry)
                 {
                     newAttempt = attempt + 1;
+                    break;
+                }
+
+                // A rate-limit deferral is no attempt and no wait of the node's own: the same attempt goes on, and
+                // the wait it may have ended earlier stays the one it sees.
+                if (RateWaitKinds.Decode(waitKind) is { } rate)
+                {
+                    newAttempt = attempt;
+                    rateWait = rate;
                     break;
                 }
 
@@ -228,6 +240,9 @@ public sealed partial class SqlStorage
         {
             Interruptions = interruptions,
             ClaimedFromTimer = fromTimer,
+            OwnerId = ownerId,
+            HoldsRateSlot = rateWait?.HoldsSlot == true,
+            ProviderRefusals = rateWait?.ProviderRefusals ?? 0,
         };
     }
 }

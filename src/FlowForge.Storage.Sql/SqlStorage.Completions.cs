@@ -23,6 +23,11 @@ public sealed partial class SqlStorage
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
         """);
 
+    private static readonly SqlStatement ParkNodeOnRateLimit = new(nameof(ParkNodeOnRateLimit), """
+        UPDATE NodeInstances SET Version = Version + 1, LeaseUntil = NULL, WaitUntil = @waitUntil, WaitKind = @waitKind
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
+        """);
+
     private static readonly SqlStatement ParkNodeOnSignal = new(nameof(ParkNodeOnSignal), """
         UPDATE NodeInstances SET Version = Version + 1, LeaseUntil = NULL, WaitUntil = @waitUntil, WaitKind = 'signal'
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Running'
@@ -166,6 +171,18 @@ public sealed partial class SqlStorage
                 .Bind("@nodeId", completion.NodeId)
                 .Bind("@version", completion.Version);
             return await s.ExecuteAsync(parkOnSignal, ct) == 0 ? CompletionResult.Stale : new CompletionResult(true, [], [], null);
+        }
+
+        if (completion is { Status: NodeStatus.Running, RateLimitWait: { } rateWait })
+        {
+            // Deferred by a rate limit: a durable timer whose kind tells the claim not to count an attempt.
+            var parkOnRate = s.Command(ParkNodeOnRateLimit)
+                .Bind("@waitUntil", UnixMicros.From(completion.WaitUntil!.Value))
+                .Bind("@waitKind", RateWaitKinds.Encode(rateWait))
+                .Bind("@runId", completion.RunId)
+                .Bind("@nodeId", completion.NodeId)
+                .Bind("@version", completion.Version);
+            return await s.ExecuteAsync(parkOnRate, ct) == 0 ? CompletionResult.Stale : new CompletionResult(true, [], [], null);
         }
 
         if (completion.Status == NodeStatus.Running)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -116,6 +117,7 @@ public sealed partial class SqlStorage
 
                 var waitingForSignal = reader.GetNullableString(19) == WaitKinds.Signal && reader.GetNullableInt64(18) == WaitKinds.SignalWaitUntil;
                 var waitingForChildren = reader.GetNullableString(19) == WaitKinds.Children;
+                var rateWait = RateWaitKinds.Decode(reader.GetNullableString(19));
                 nodes.Add((reader.GetInt32(9), new NodeInstanceView(
                     reader.GetString(10),
                     reader.GetString(11),
@@ -128,6 +130,7 @@ public sealed partial class SqlStorage
                     waitingForSignal || waitingForChildren ? null : reader.GetNullableTime(18))
                 {
                     WaitingForSignal = waitingForSignal,
+                    WaitReason = rateWait is null ? null : RateWaitReason(rateWait, reader.GetNullableTime(18)),
                     OutputBlob = reader.IsDBNull(20) ? null : new BlobReference(a.RunId, reader.GetGuid(20), reader.GetInt64(21)),
                 }));
             }
@@ -266,5 +269,13 @@ public sealed partial class SqlStorage
         items.RemoveAt(limit);
         var last = items[^1];
         return new Page<RunSummary>(items, PageCursor.Encode(cursorKind, UnixMicros.From(last.CreatedAt), last.Id));
+    }
+
+    private static string RateWaitReason(RateLimitWait wait, DateTimeOffset? until)
+    {
+        var at = until?.ToString("O", CultureInfo.InvariantCulture) ?? "soon";
+        return wait.HoldsSlot
+            ? $"Rate limited until {at}: the node's connection or provider allows no more calls before then."
+            : $"Rate limited until {at}: the provider answered 429 (too many requests) and asked to wait.";
     }
 }

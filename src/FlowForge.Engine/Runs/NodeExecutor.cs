@@ -37,6 +37,7 @@ public sealed partial class NodeExecutor(
     IOptions<EngineOptions> options,
     IOptions<ExecutionOptions> execution,
     SubflowRuns subflows,
+    INodeRateGate rateGate,
     NodeConnectionsFactory connections,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
@@ -309,6 +310,11 @@ public sealed partial class NodeExecutor(
                 timeoutSource = new CancellationTokenSource(timeout.Value, time);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, timeoutSource.Token);
                 var context = BuildContext(node, claim, inputs);
+                if (!claim.HoldsRateSlot && await rateGate.ReserveAsync(nodeType.Descriptor, context, claim.OwnerId, linked.Token).ConfigureAwait(false) is { IsNow: false } slot)
+                {
+                    return (RateLimited(node, claim, slot, startedAt, input), null);
+                }
+
                 // WaitAsync: a node that ignores its token still gives its attempt back when the time is up.
                 result = await nodeType.ExecuteAsync(context, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
             }
@@ -335,6 +341,17 @@ public sealed partial class NodeExecutor(
         {
             // Running the node again would find the same blob missing.
             result = NodeResult.Fail(ex.Message);
+            errorKind = NodeErrorKinds.Thrown(ex);
+        }
+        catch (ProviderRateLimitedException ex) when (rateGate.DeferAfterRefusal(ex, claim.ProviderRefusals) is { } retryAt)
+        {
+            // The provider's own limit: the call did not happen, so this is no failed attempt; the node runs again then.
+            LogProviderDeferred(_logger, node.Id, claim.RunId, retryAt);
+            return (Deferred(claim, retryAt, new RateLimitWait(HoldsSlot: false, claim.ProviderRefusals + 1)), null);
+        }
+        catch (ProviderRateLimitedException ex)
+        {
+            result = NodeResult.Fail($"{ex.Message} (refused {claim.ProviderRefusals + 1} times in a row)", ex.RetryAfter);
             errorKind = NodeErrorKinds.Thrown(ex);
         }
         catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && timeout is { } limit)
@@ -369,6 +386,23 @@ public sealed partial class NodeExecutor(
 
         return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
     }
+
+    /// <summary>
+    /// The node's slot in its provider's or connection's budget is later (it waits for it on a durable timer, as the same
+    /// attempt), or too far ahead (it fails, saying which budget, without a retry: another attempt would queue again).
+    /// </summary>
+    private NodeCompletion RateLimited(PlanNode node, ClaimedNode claim, NodeRateSlot slot, DateTimeOffset startedAt, string? input)
+    {
+        if (slot.DeferUntil is { } until)
+        {
+            return Deferred(claim, until, new RateLimitWait(HoldsSlot: true, claim.ProviderRefusals));
+        }
+
+        return Failure(node, claim, slot.Refusal!, retryable: false, null) with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input };
+    }
+
+    private NodeCompletion Deferred(ClaimedNode claim, DateTimeOffset until, RateLimitWait wait) =>
+        Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = until, RateLimitWait = wait };
 
     private const string RefusedPrefix = "The node's result could not be recorded ";
 
@@ -619,6 +653,9 @@ public sealed partial class NodeExecutor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} of run {RunId} failed on attempt {Attempt} ({ErrorKind}); trying again at {RetryAt}")]
     private static partial void LogNodeRetrying(ILogger logger, string nodeId, Guid runId, int attempt, DateTimeOffset retryAt, string errorKind);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} of run {RunId} was refused by its provider (429); it runs again at {RetryAt}")]
+    private static partial void LogProviderDeferred(ILogger logger, string nodeId, Guid runId, DateTimeOffset retryAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} of run {RunId} was given back: version {FlowVersion} of its flow does not compile on this worker ({ProblemCodes})")]
     private static partial void LogVersionNotCompiled(ILogger logger, Guid runId, string nodeId, int flowVersion, string problemCodes);

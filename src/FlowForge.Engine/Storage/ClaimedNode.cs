@@ -18,6 +18,18 @@ public sealed record ClaimedNode(
     DateTimeOffset? ResumedFromWaitUntil,
     bool RunStarted)
 {
+    /// <summary>The user the run belongs to: the owner of the connections its nodes use.</summary>
+    public Guid OwnerId { get; init; }
+
+    /// <summary>
+    /// True when this claim ended a rate-limit deferral that booked the node's slot: it runs now without booking again,
+    /// as the same attempt.
+    /// </summary>
+    public bool HoldsRateSlot { get; init; }
+
+    /// <summary>The provider 429s this node met in a row before this claim (each deferred it instead of failing an attempt).</summary>
+    public int ProviderRefusals { get; init; }
+
     /// <summary>Earlier executions of this node that ended without a result (their worker stopped or went silent).</summary>
     public int Interruptions { get; init; }
 

@@ -27,6 +27,9 @@ public sealed record NodeCompletion(
 
     public bool WaitForSignal { get; init; }
 
+    /// <summary>Set with <see cref="WaitUntil"/> when the wait is a rate-limit deferral (the node did not ask for it).</summary>
+    public RateLimitWait? RateLimitWait { get; init; }
+
     /// <summary>
     /// Set when Running parks the node until one of its child runs ends; the number of them the node saw still open.
     /// When fewer are open as the park commits (one ended meanwhile), the node is made due at once instead.

@@ -16,6 +16,12 @@ public sealed record NodeInstanceView(
     /// <summary>Every ended attempt, oldest first.</summary>
     public IReadOnlyList<NodeAttemptView> Attempts { get; init; } = [];
 
+    /// <summary>
+    /// Set while the node waits on a rate limit rather than on its own request: the engine deferred it to its slot in its
+    /// provider's or connection's budget, or the provider answered 429; it runs at <see cref="WaitUntil"/>.
+    /// </summary>
+    public string? WaitReason { get; init; }
+
     /// <summary>True while the node waits for a signal (then <see cref="WaitUntil"/> is null).</summary>
     public bool WaitingForSignal { get; init; }
 

@@ -43,6 +43,37 @@ public sealed partial class LocalFallbackRateLimiter(
         return await local.TryAcquireAsync(key, policy, cost, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <remarks>
+    /// While Redis is away reservations are booked in this process's buckets: each process keeps its own queue in
+    /// order, and the processes together may go faster than the limit until Redis answers again.
+    /// </remarks>
+    public async ValueTask<RateLimitReservation> ReserveAsync(string key, RateLimitPolicy policy, int cost, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        if (redis.IsConnected)
+        {
+            try
+            {
+                var reservation = await shared.ReserveAsync(key, policy, cost, maxWait, cancellationToken).ConfigureAwait(false);
+                if (Interlocked.Exchange(ref _fallingBack, 0) == 1)
+                {
+                    LogShared(logger);
+                }
+
+                return reservation;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                StartFallingBack(ex.Message);
+            }
+        }
+        else
+        {
+            StartFallingBack("not connected");
+        }
+
+        return await local.ReserveAsync(key, policy, cost, maxWait, cancellationToken).ConfigureAwait(false);
+    }
+
     private void StartFallingBack(string reason)
     {
         if (Interlocked.Exchange(ref _fallingBack, 1) == 0)

@@ -9,7 +9,8 @@ namespace FlowForge.Scaling.Redis;
 /// <summary>
 /// Token buckets in Redis, shared by every process. One Lua script refills and takes tokens atomically, on the
 /// Redis server's clock (TIME), so the clocks of the processes do not matter. A bucket's key expires when it
-/// would be full again: a missing key is a full bucket.
+/// would be full again: a missing key is a full bucket. Reservations book tokens ahead in the same bucket, so every
+/// worker shares one queue per key, served in the order it was booked.
 /// </summary>
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisOptions options) : IRateLimiter
 {
@@ -46,12 +47,74 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisOptions 
         return { allowed, string.format('%.17g', tokens), string.format('%.17g', wait) }
         """;
 
+    // KEYS[1] bucket; ARGV capacity, tokens per second, cost, most seconds to wait. The same bucket as Script, which
+    // may go below zero here: the debt is the callers booked ahead. Returns { reserved (1/0), seconds to wait, slot
+    // (seconds since the epoch on the server's clock) }.
+    internal const string ReserveScript = """
+        local capacity = tonumber(ARGV[1])
+        local rate = tonumber(ARGV[2])
+        local cost = tonumber(ARGV[3])
+        local maxWait = tonumber(ARGV[4])
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(state[1])
+        local at = tonumber(state[2])
+        if tokens == nil or at == nil then
+          tokens = capacity
+        elseif now > at then
+          tokens = math.min(capacity, tokens + (now - at) * rate)
+        end
+        local wait = 0
+        if tokens < cost then
+          wait = (cost - tokens) / rate
+        end
+        if wait > maxWait then
+          return { 0, string.format('%.17g', wait), string.format('%.17g', now + wait) }
+        end
+        tokens = tokens - cost
+        local untilFull = math.ceil((capacity - tokens) / rate * 1000)
+        if untilFull > 0 then
+          redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%.17g', now))
+          redis.call('PEXPIRE', KEYS[1], string.format('%d', untilFull))
+        else
+          redis.call('DEL', KEYS[1])
+        end
+        return { 1, string.format('%.17g', wait), string.format('%.17g', now + wait) }
+        """;
+
     // EVALSHA names a script by the SHA-1 of its text (CA5350 is off for this file in .editorconfig).
     internal static readonly byte[] ScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(Script));
+
+    internal static readonly byte[] ReserveScriptHash = SHA1.HashData(Encoding.UTF8.GetBytes(ReserveScript));
 
     private readonly string _prefix = options.KeyPrefix + "rate:";
 
     public async ValueTask<RateLimitDecision> TryAcquireAsync(string key, RateLimitPolicy policy, int cost, CancellationToken cancellationToken)
+    {
+        Check(policy, cost);
+        RedisKey[] keys = [_prefix + key];
+        RedisValue[] arguments = [policy.Capacity, policy.TokensPerSecond, cost];
+        var result = (RedisResult[])(await EvaluateAsync(ScriptHash, Script, keys, arguments).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        var allowed = (long)result[0] == 1;
+        var remaining = double.Parse((string)result[1]!, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var wait = double.Parse((string)result[2]!, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return new RateLimitDecision(allowed, remaining, allowed ? TimeSpan.Zero : TimeSpan.FromSeconds(wait));
+    }
+
+    public async ValueTask<RateLimitReservation> ReserveAsync(string key, RateLimitPolicy policy, int cost, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        Check(policy, cost);
+        RedisKey[] keys = [_prefix + key];
+        RedisValue[] arguments = [policy.Capacity, policy.TokensPerSecond, cost, Math.Max(0, maxWait.TotalSeconds)];
+        var result = (RedisResult[])(await EvaluateAsync(ReserveScriptHash, ReserveScript, keys, arguments).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        var reserved = (long)result[0] == 1;
+        var wait = double.Parse((string)result[1]!, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var slot = double.Parse((string)result[2]!, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return new RateLimitReservation(reserved, TimeSpan.FromSeconds(wait), DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(slot * TimeSpan.TicksPerSecond)));
+    }
+
+    private static void Check(RateLimitPolicy policy, int cost)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(cost);
         ArgumentOutOfRangeException.ThrowIfLessThan(policy.Capacity, 1, nameof(policy));
@@ -59,27 +122,19 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisOptions 
         {
             throw new ArgumentOutOfRangeException(nameof(policy), policy.TokensPerSecond, "A bucket must refill at a positive, finite rate.");
         }
-
-        RedisKey[] keys = [_prefix + key];
-        RedisValue[] arguments = [policy.Capacity, policy.TokensPerSecond, cost];
-        var result = (RedisResult[])(await EvaluateAsync(keys, arguments).WaitAsync(cancellationToken).ConfigureAwait(false))!;
-        var allowed = (long)result[0] == 1;
-        var remaining = double.Parse((string)result[1]!, NumberStyles.Float, CultureInfo.InvariantCulture);
-        var wait = double.Parse((string)result[2]!, NumberStyles.Float, CultureInfo.InvariantCulture);
-        return new RateLimitDecision(allowed, remaining, allowed ? TimeSpan.Zero : TimeSpan.FromSeconds(wait));
     }
 
-    private async Task<RedisResult> EvaluateAsync(RedisKey[] keys, RedisValue[] arguments)
+    private async Task<RedisResult> EvaluateAsync(byte[] hash, string script, RedisKey[] keys, RedisValue[] arguments)
     {
         var database = redis.GetDatabase();
         try
         {
-            return await database.ScriptEvaluateAsync(ScriptHash, keys, arguments).ConfigureAwait(false);
+            return await database.ScriptEvaluateAsync(hash, keys, arguments).ConfigureAwait(false);
         }
         catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
         {
             // The server has not seen the script yet (first use, a restart, SCRIPT FLUSH): EVAL runs and caches it.
-            return await database.ScriptEvaluateAsync(Script, keys, arguments).ConfigureAwait(false);
+            return await database.ScriptEvaluateAsync(script, keys, arguments).ConfigureAwait(false);
         }
     }
 }

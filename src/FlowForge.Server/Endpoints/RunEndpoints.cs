@@ -359,7 +359,12 @@ internal static class RunEndpoints
     /// <summary>A node's state; <see cref="OutputLink"/> stands in for an output too large to include (then <see cref="Output"/> is null).</summary>
     internal sealed record NodeRunDetails(
         string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts);
+        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts)
+    {
+        /// <summary>Why the node waits when a rate limit defers it (<c>Rate limited until …</c>); absent otherwise.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? WaitReason { get; init; }
+    }
 
     /// <summary>Where to fetch an output left out of a run's details, and how big it is.</summary>
     internal sealed record OutputLink(long Bytes, string Href);
@@ -415,7 +420,10 @@ internal static class RunEndpoints
             var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt, t.Logs));
             return new NodeRunDetails(
                 node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
-                node.WaitingForSignal, [.. attempts]);
+                node.WaitingForSignal, [.. attempts])
+            {
+                WaitReason = node.WaitReason,
+            };
         }
 
         private static string OutputHref(Guid runId, string nodeId) => $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(nodeId)}/output";

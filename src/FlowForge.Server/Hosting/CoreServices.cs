@@ -1,6 +1,7 @@
 using FlowForge.Engine;
 using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
@@ -25,6 +26,7 @@ internal static class CoreServices
         services.AddValidatedOptions<EngineOptions, EngineOptionsValidator>(EngineOptions.Section);
         services.AddValidatedOptions<PlanCacheOptions, PlanCacheOptionsValidator>(PlanCacheOptions.Section);
         services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
+        services.AddValidatedOptions<ConnectionRateLimitOptions, ConnectionRateLimitOptionsValidator>(ConnectionRateLimitOptions.Section);
         services.AddValidatedOptions<CodeOptions, CodeOptionsValidator>(CodeOptions.Section);
         services.AddScheduleOptions();
         services.AddValidatedOptions<ConnectionOptions, ConnectionOptionsValidator>(ConnectionOptions.Section);

@@ -215,6 +215,36 @@ public abstract class RunStoreCompliance(StorageProvider provider) : StoreCompli
         Assert.Equal(T0, a.StartedAt);
     }
 
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 3)]
+    public async Task TryClaimAsync_RateLimitDeferralDue_SameAttemptHoldingItsSlotOrNot(bool holdsSlot, int refusals)
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var toA = await RunNodeAsync(plan, creation.Messages[0]);
+        var claim = await ClaimAsync(MessageTo(toA, "a"), plan);
+        var slotAt = T0.AddSeconds(30);
+        var park = new NodeCompletion(claim.RunId, claim.NodeId, claim.Version, NodeStatus.Running, null, null, [], T0, slotAt)
+        {
+            RateLimitWait = new RateLimitWait(holdsSlot, refusals),
+        };
+        Assert.True((await ((IRunStore)Store).CompleteNodeAsync(park, plan, CancellationToken.None)).Applied);
+        var waiting = NodeOf(await GetRunAsync(creation.RunId), "a");
+
+        var resumed = await TryClaimAsync(MessageFor(plan, creation.RunId, "a", claim.Version + 1), plan, slotAt);
+
+        Assert.Equal(slotAt, waiting.WaitUntil);
+        Assert.StartsWith("Rate limited until ", waiting.WaitReason, StringComparison.Ordinal);
+        Assert.NotNull(resumed);
+        Assert.Equal(claim.Attempt, resumed.Attempt);
+        Assert.Equal(holdsSlot, resumed.HoldsRateSlot);
+        Assert.Equal(refusals, resumed.ProviderRefusals);
+        Assert.Null(resumed.ResumedFromWaitUntil);
+        Assert.Equal(Owner, resumed.OwnerId);
+        Assert.Null(NodeOf(await GetRunAsync(creation.RunId), "a").WaitReason);
+    }
+
     [Fact]
     public async Task TryClaimAsync_Dependencies_ReturnsOutputsOfSucceededNodesOnly()
     {

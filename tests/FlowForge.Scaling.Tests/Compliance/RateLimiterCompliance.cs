@@ -112,4 +112,118 @@ public abstract class RateLimiterCompliance
 
         Assert.Equal(50, decisions.Count(d => d.Allowed));
     }
+
+    private static readonly TimeSpan NoLimit = TimeSpan.FromHours(1);
+
+    [Fact]
+    public async Task ReserveAsync_EmptyBucket_SlotsFollowInBookingOrderOneIntervalApart()
+    {
+        var limiter = await CreateLimiterAsync();
+        var policy = new RateLimitPolicy(1, 10);
+
+        var reservations = new List<RateLimitReservation>();
+        for (var i = 0; i < 5; i++)
+        {
+            reservations.Add(await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None));
+        }
+
+        Assert.All(reservations, r => Assert.True(r.Reserved));
+        Assert.Equal(TimeSpan.Zero, reservations[0].Wait);
+        for (var i = 1; i < reservations.Count; i++)
+        {
+            Assert.InRange((reservations[i].SlotAt - reservations[i - 1].SlotAt).TotalMilliseconds, 95, 105);
+            Assert.True(reservations[i].Wait > reservations[i - 1].Wait);
+        }
+
+        Assert.InRange(reservations[4].Wait, TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(400));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_Burst_CapacityAtOnceThenBookedAhead()
+    {
+        var limiter = await CreateLimiterAsync();
+        var policy = new RateLimitPolicy(3, 1);
+
+        var reservations = new List<RateLimitReservation>();
+        for (var i = 0; i < 4; i++)
+        {
+            reservations.Add(await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None));
+        }
+
+        Assert.All(reservations.Take(3), r => Assert.Equal(TimeSpan.Zero, r.Wait));
+        Assert.True(reservations[3].Reserved);
+        Assert.InRange(reservations[3].Wait, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_AfterTheBookedSlotsPass_RefilledBucketGrantsAtOnce()
+    {
+        var limiter = await CreateLimiterAsync();
+        var policy = new RateLimitPolicy(1, 20);
+        Assert.Equal(TimeSpan.Zero, (await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None)).Wait);
+        Assert.True((await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None)).Wait > TimeSpan.Zero);
+
+        // A reservation allowed no wait books nothing when refused, so asking again does not push the slot further.
+        await Eventually.TrueAsync(
+            async () => (await limiter.ReserveAsync(Key, policy, 1, TimeSpan.Zero, CancellationToken.None)).Reserved,
+            "the bucket to refill past its booked debt",
+            TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_SlotBeyondMaxWait_BooksNothing()
+    {
+        var limiter = await CreateLimiterAsync();
+        var policy = new RateLimitPolicy(1, 1);
+        Assert.True((await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None)).Reserved);
+
+        var refused = await limiter.ReserveAsync(Key, policy, 1, TimeSpan.FromMilliseconds(500), CancellationToken.None);
+        var next = await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None);
+
+        Assert.False(refused.Reserved);
+        Assert.InRange(refused.Wait, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1));
+        Assert.True(next.Reserved);
+        Assert.InRange(next.Wait, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_BucketInDebt_TryAcquireIsRefusedUntilTheDebtIsPaid()
+    {
+        var limiter = await CreateLimiterAsync();
+        var policy = new RateLimitPolicy(1, 1);
+        await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None);
+        await limiter.ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None);
+
+        var refused = await limiter.TryAcquireAsync(Key, policy, 1, CancellationToken.None);
+
+        Assert.False(refused.Allowed);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task ReserveAsync_ThousandConcurrentCallersOnSeveralHandles_GetDistinctSlotsOneIntervalApart()
+    {
+        var limiters = new List<IRateLimiter>();
+        for (var i = 0; i < 3; i++)
+        {
+            limiters.Add(await CreateLimiterAsync());
+        }
+
+        var policy = new RateLimitPolicy(1, 100);
+        var reservations = await Eventually.WithinAsync(
+            Task.WhenAll(Enumerable.Range(0, 1_000).Select(i => Task.Run(async () =>
+                await limiters[i % limiters.Count].ReserveAsync(Key, policy, 1, NoLimit, CancellationToken.None)))),
+            "1,000 concurrent reservations");
+
+        Assert.All(reservations, r => Assert.True(r.Reserved));
+        var slots = reservations.Select(r => r.SlotAt).Order().ToList();
+        Assert.Equal(1_000, slots.Distinct().Count());
+        for (var i = 1; i < slots.Count; i++)
+        {
+            // Strictly increasing, each a tenth of a millisecond either side of the 10 ms interval (clock reading jitter).
+            Assert.InRange((slots[i] - slots[i - 1]).TotalMilliseconds, 9.9, 10.1);
+        }
+
+        Assert.Equal(1, reservations.Count(r => r.Wait == TimeSpan.Zero));
+    }
 }

@@ -32,4 +32,28 @@ public sealed class LocalFallbackRateLimiterTests
         Assert.False(third.Allowed);
         Assert.True(third.RetryAfter > TimeSpan.Zero);
     }
+
+    [Fact]
+    public async Task ReserveAsync_RedisUnreachable_BooksSlotsInOrderInLocalBuckets()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
+        {
+            EndPoints = { "127.0.0.1:1" },
+            AbortOnConnectFail = false,
+            ConnectTimeout = 1_000,
+        });
+        var options = new RedisOptions { ConnectionString = "127.0.0.1:1" };
+        var limiter = new LocalFallbackRateLimiter(
+            redis, new RedisRateLimiter(redis, options), new MemoryRateLimiter(TimeProvider.System), NullLogger<LocalFallbackRateLimiter>.Instance);
+        var policy = new RateLimitPolicy(1, 10);
+
+        var first = await Eventually.WithinAsync(limiter.ReserveAsync("k", policy, 1, TimeSpan.FromMinutes(1), CancellationToken.None).AsTask(), "a reservation without Redis");
+        var second = await limiter.ReserveAsync("k", policy, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
+        var third = await limiter.ReserveAsync("k", policy, 1, TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        Assert.Equal(TimeSpan.Zero, first.Wait);
+        Assert.True(second.Reserved);
+        Assert.True(third.SlotAt > second.SlotAt && second.SlotAt > first.SlotAt);
+        Assert.InRange(third.Wait, TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(200));
+    }
 }

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Engine.Limits;
+
+/// <summary>Checks <see cref="ConnectionRateLimitOptions"/> at start-up, naming each setting at fault.</summary>
+public sealed class ConnectionRateLimitOptionsValidator : IValidateOptions<ConnectionRateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConnectionRateLimitOptions options)
+    {
+        var problems = new SettingProblems(ConnectionRateLimitOptions.Section)
+            .Between(nameof(options.MaxDeferral), options.MaxDeferral, TimeSpan.Zero, TimeSpan.FromDays(7))
+            .Between(nameof(options.MaxProviderDeferrals), options.MaxProviderDeferrals, 0, 1_000)
+            .Between(nameof(options.DefaultProviderRetryAfter), options.DefaultProviderRetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        foreach (var (provider, limit) in options.Providers)
+        {
+            problems
+                .Between($"Providers:{provider}:PerSecond", limit.PerSecond, 0.0001, 1_000_000)
+                .Between($"Providers:{provider}:Burst", limit.Burst, 1, 1_000_000);
+        }
+
+        return problems.ToResult();
+    }
+}
