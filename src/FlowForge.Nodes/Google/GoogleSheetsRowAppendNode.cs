@@ -102,6 +102,19 @@ public sealed class GoogleSheetsRowAppendNode(IOptions<IntegrationsOptions> opti
         }
     }
 
+    protected override void RefineSchema(JsonObject schema)
+    {
+        if (schema["properties"] is JsonObject properties)
+        {
+            // Any JSON is accepted by the binder (a list, an object or an expression); the form needs an object schema.
+            properties["values"] = new JsonObject
+            {
+                ["type"] = new JsonArray("array", "object", "string"),
+                ["description"] = "The row: a list of cell values, or an object laid out by columns (often {{ input }}).",
+            };
+        }
+    }
+
     private static JsonArray Row(Settings settings) => settings.Values is JsonObject row
         ? new JsonArray([.. settings.Columns!.Select(c => row[c]?.DeepClone() ?? JsonValue.Create(""))])
         : (JsonArray)settings.Values.DeepClone();
