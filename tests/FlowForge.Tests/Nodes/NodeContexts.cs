@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -17,7 +18,8 @@ public static class NodeContexts
         IReadOnlyDictionary<string, JsonNode?>? upstream = null,
         DateTimeOffset? resumedFromWaitUntil = null,
         IReadOnlyList<string>? finishedParents = null,
-        IRunBlobWriter? blobs = null) => new()
+        IRunBlobWriter? blobs = null,
+        INodeConnections? connections = null) => new()
         {
             RunId = Guid.NewGuid(),
             NodeId = "node",
@@ -31,5 +33,6 @@ public static class NodeContexts
             Time = new FakeTimeProvider(Now),
             Logger = NullLogger.Instance,
             Blobs = blobs,
+            Connections = connections,
         };
 }
