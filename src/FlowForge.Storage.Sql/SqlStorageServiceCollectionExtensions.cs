@@ -33,6 +33,8 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IChildRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());

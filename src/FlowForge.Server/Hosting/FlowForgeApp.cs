@@ -4,6 +4,7 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Endpoints;
+using FlowForge.Server.Notifications;
 using FlowForge.Server.Realtime;
 using FlowForge.Server.Triggers;
 using FlowForge.Storage.Sql;
@@ -78,6 +79,7 @@ public static class FlowForgeApp
         services.AddProviderHealthChecks(configuration, kinds);
 
         services.AddFlowForgeAuth(kinds);
+        services.AddFailureNotifications(configuration);
         if (kinds.ServesApi)
         {
             services.AddSignalR();
@@ -115,6 +117,7 @@ public static class FlowForgeApp
             app.MapNodeTypeEndpoints();
             app.MapExpressionEndpoints();
             app.MapWebhookEndpoints();
+            app.MapNotificationEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
             if (WebAppHosting.ResolveRoot(configuration) is { } webRoot)
             {
