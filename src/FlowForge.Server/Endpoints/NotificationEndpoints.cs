@@ -162,7 +162,16 @@ internal static class NotificationEndpoints
             return problem;
         }
 
-        var result = await store.ListNotificationsAsync(context.User.UserId(), unread ?? false, page, cancellationToken);
+        NotificationPage result;
+        try
+        {
+            result = await store.ListNotificationsAsync(context.User.UserId(), unread ?? false, page, cancellationToken);
+        }
+        catch (InvalidCursorException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message, "cursor");
+        }
+
         return TypedResults.Ok(new NotificationListView([.. result.Items.Select(NotificationView.From)], result.NextCursor, result.UnreadCount));
     }
 
