@@ -19,7 +19,6 @@ internal sealed class DigestComposer(IOptions<NotificationOptions> options, Publ
         var flows = digest.Items.GroupBy(i => i.FlowId)
             .Select(g => (Name: g.Last().FlowName, Items: g.OrderByDescending(i => i.At).ToList()))
             .OrderByDescending(f => f.Items.Count)
-            .ThenByDescending(f => f.Items[0].At)
             .ThenBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
 
