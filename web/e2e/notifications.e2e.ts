@@ -66,7 +66,7 @@ describe('failure notifications', () => {
     await page.waitForURL(`${server.url}/runs/${runId}`);
     await page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     await page.getByRole('button', { name: 'Mark all read' }).click();
-    await page.getByRole('button', { name: 'Notifications' }).waitFor();
+    await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
     expect(await page.getByTestId('bell-count').count()).toBe(0);
 
     await page.goto(`${server.url}/settings`);

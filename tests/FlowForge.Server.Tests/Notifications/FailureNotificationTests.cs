@@ -57,6 +57,32 @@ public sealed class FailureNotificationTests
     }
 
     [Fact]
+    public async Task SubflowRunFails_OnlyTheTopLevelRunIsNotified()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var owner = await server.CreateUserClientAsync();
+        var body = await NotificationEndpointsTests.CreateFlowAsync(owner, "body");
+        var parentFlow = Flows.Chain("parent", ("call", "flow.call", new JsonObject { ["flowId"] = body.ToString() }));
+        var parent = (await (await owner.PostAsJsonAsync("/api/flows", parentFlow)).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        foreach (var flow in new[] { body, parent })
+        {
+            (await owner.PutAsJsonAsync($"/api/flows/{flow}/notifications", new { onFailure = new { inApp = true, email = false } })).EnsureSuccessStatusCode();
+        }
+
+        var runId = await NotificationTesting.RunAsync(owner, parent);
+        Assert.Equal("Failed", await NotificationTesting.StatusAsync(owner, runId));
+
+        var items = await Eventually.MatchesAsync(
+            async () => (await owner.GetFromJsonAsync<JsonObject>("/api/notifications"))!["items"]!.AsArray(),
+            i => i.Count >= 1,
+            "the parent's failure notified");
+        var item = Assert.Single(items)!;
+        Assert.Equal(runId, item["runId"]!.GetValue<Guid>());
+        Assert.Equal(parent, item["flowId"]!.GetValue<Guid>());
+        Assert.Null(item["count"]);
+    }
+
+    [Fact]
     public async Task ThousandFailuresInAMinute_SendOneDigestListingThem_InAppItemsBounded()
     {
         await using var smtp = new LocalSmtpServer();
