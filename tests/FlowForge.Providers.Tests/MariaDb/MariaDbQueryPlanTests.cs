@@ -87,11 +87,11 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     private static object SampleValue(string parameter) => parameter switch
     {
         "@ids" => "[1,2]",
-        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" => Guid.NewGuid(),
+        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@userId" or "@claimId" => Guid.NewGuid(),
         "@content" => new byte[] { 1 },
         "@flowIds" => $"[\"{Guid.NewGuid():N}\",\"{Guid.NewGuid():N}\"]",
         "@pattern" => "%x%",
-        "@nodeId" or "@idempotencyKey" or "@email" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
+        "@nodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@secretHash" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
             or "@attempt" or "@remainingNodes" or "@itemIndex" or "@parentAttempt" or "@depth" => 1,
