@@ -19,7 +19,7 @@ public sealed partial class SqlStorage
         """);
 
     private static readonly SqlStatement InsertPreference = new(nameof(InsertPreference), """
-        INSERT INTO NotificationPreferences (UserId, FlowId, InApp, Email, UpdatedAt) VALUES (@userId, @flowId, @inApp, @email, @updatedAt)
+        INSERT INTO NotificationPreferences (UserId, FlowId, InApp, Email, UpdatedAt) VALUES (@userId, @flowId, @onInApp, @onEmail, @updatedAt)
         """);
 
     private static readonly SqlStatement SelectPreferencesOfFlow = new(nameof(SelectPreferencesOfFlow), """
@@ -143,8 +143,8 @@ public sealed partial class SqlStorage
                 await s.ExecuteAsync(s.Command(InsertPreference)
                     .Bind("@userId", a.P.UserId)
                     .Bind("@flowId", a.P.FlowId)
-                    .Bind("@inApp", a.P.InApp ? 1 : 0)
-                    .Bind("@email", a.P.Email ? 1 : 0)
+                    .Bind("@onInApp", a.P.InApp ? 1 : 0)
+                    .Bind("@onEmail", a.P.Email ? 1 : 0)
                     .Bind("@updatedAt", UnixMicros.From(a.Now)), ct);
             }
 

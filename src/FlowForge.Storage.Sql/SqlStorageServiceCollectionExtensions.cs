@@ -1,3 +1,4 @@
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IChildRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());
