@@ -34,6 +34,8 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<INotificationStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IDigestStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IOAuthStateStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ILockStore>(sp => sp.GetRequiredService<ISqlStorage>());

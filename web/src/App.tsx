@@ -10,6 +10,7 @@ import { EditorPage } from './pages/EditorPage';
 import { RunsPage } from './pages/RunsPage';
 import { RunPage } from './pages/RunPage';
 import { TokensPage } from './pages/TokensPage';
+import { SettingsPage } from './pages/SettingsPage';
 
 /** Decides between "create the owner", "sign in" and the app itself. */
 export function App() {
@@ -33,6 +34,7 @@ export function App() {
         <Route path="/runs" element={<RunsPage />} />
         <Route path="/runs/:runId" element={<RunPage />} />
         <Route path="/tokens" element={<TokensPage />} />
+        <Route path="/settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/flows" replace />} />
       </Route>
     </Routes>

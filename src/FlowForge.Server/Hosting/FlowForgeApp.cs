@@ -5,6 +5,7 @@ using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Connections.OAuth;
 using FlowForge.Server.Endpoints;
+using FlowForge.Server.Notifications;
 using FlowForge.Server.Realtime;
 using FlowForge.Server.Triggers;
 using FlowForge.Storage.Sql;
@@ -80,6 +81,7 @@ public static class FlowForgeApp
         services.AddOAuthConnections();
 
         services.AddFlowForgeAuth(kinds);
+        services.AddFailureNotifications(configuration);
         if (kinds.ServesApi)
         {
             services.AddSignalR();
@@ -120,6 +122,7 @@ public static class FlowForgeApp
             app.MapWebhookEndpoints();
             app.MapConnectionProviderEndpoints();
             app.MapOAuthEndpoints();
+            app.MapNotificationEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
             if (WebAppHosting.ResolveRoot(configuration) is { } webRoot)
             {

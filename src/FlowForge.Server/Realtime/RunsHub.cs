@@ -32,7 +32,16 @@ internal sealed class RunsHub(IRunQueries queries) : Hub
         return (run ?? owned).Status.ToString();
     }
 
+    /// <summary>Every connection hears its user's notifications ("notification" events), whichever page it watches.</summary>
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, UserGroupOf(Context.User!.UserId()), Context.ConnectionAborted);
+        await base.OnConnectedAsync();
+    }
+
     public Task Unwatch(Guid runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
 
     public static string GroupOf(Guid runId) => $"run:{runId:N}";
+
+    public static string UserGroupOf(Guid userId) => $"user:{userId:N}";
 }

@@ -15,6 +15,7 @@ internal static class PageCursor
     public const byte Runs = (byte)'R';
     public const byte RunsByStatus = (byte)'S';
     public const byte ChildRuns = (byte)'C';
+    public const byte Notifications = (byte)'N';
 
     private const int Length = 1 + sizeof(long) + 16;
 

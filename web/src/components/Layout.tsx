@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { signOut, type SessionUser } from '../api/session';
+import { NotificationBell } from '../notifications/NotificationBell';
 
 export function Layout({ user }: { user: SessionUser }) {
   const queryClient = useQueryClient();
@@ -23,8 +24,10 @@ export function Layout({ user }: { user: SessionUser }) {
           <NavLink to="/flows">Flows</NavLink>
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/tokens">API tokens</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
         </nav>
         <div className="topbar-user">
+          <NotificationBell />
           <span className="muted">{user.email}</span>
           <button type="button" onClick={onSignOut}>
             Sign out

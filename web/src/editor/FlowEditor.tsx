@@ -41,6 +41,7 @@ import { indexProblems, markEdges, markNodes } from './problems';
 import { ProblemsPanel } from './ProblemsPanel';
 import { VersionsDialog } from './VersionsDialog';
 import { WebhookUrls } from './WebhookUrls';
+import { FlowNotifyControl } from '../notifications/FlowNotifyControl';
 import '../styles/editor.css';
 
 /** NodeCard draws every node; defined once so React Flow never sees a new node-type map. */
@@ -401,6 +402,7 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
           <button type="button" onClick={onToggleActive} disabled={busy !== null} aria-pressed={active}>
             {active ? 'Deactivate' : 'Activate'}
           </button>
+          <FlowNotifyControl flowId={flow.id} />
           <button type="button" onClick={onRun} disabled={busy !== null}>
             Run
           </button>
