@@ -10,6 +10,8 @@ import { EditorPage } from './pages/EditorPage';
 import { RunsPage } from './pages/RunsPage';
 import { RunPage } from './pages/RunPage';
 import { TokensPage } from './pages/TokensPage';
+import { ConnectionsPage } from './pages/ConnectionsPage';
+import { ConnectionsDone } from './connections/ConnectionsDone';
 
 /** Decides between "create the owner", "sign in" and the app itself. */
 export function App() {
@@ -32,6 +34,8 @@ export function App() {
         <Route path="/flows/:flowId/runs/:runId" element={<RunPage />} />
         <Route path="/runs" element={<RunsPage />} />
         <Route path="/runs/:runId" element={<RunPage />} />
+        <Route path="/connections" element={<ConnectionsPage />} />
+        <Route path="/connections/done" element={<ConnectionsDone />} />
         <Route path="/tokens" element={<TokensPage />} />
         <Route path="*" element={<Navigate to="/flows" replace />} />
       </Route>

@@ -22,6 +22,7 @@ export function Layout({ user }: { user: SessionUser }) {
         <nav aria-label="Main">
           <NavLink to="/flows">Flows</NavLink>
           <NavLink to="/runs">Runs</NavLink>
+          <NavLink to="/connections" end={false}>Connections</NavLink>
           <NavLink to="/tokens">API tokens</NavLink>
         </nav>
         <div className="topbar-user">
