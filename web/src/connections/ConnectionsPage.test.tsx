@@ -166,14 +166,14 @@ describe('ConnectionsPage', () => {
     const form = await screen.findByRole('form', { name: 'New connection' });
     await userEvent.selectOptions(within(form).getByLabelText('Provider'), 'generic-oauth2');
     await userEvent.click(within(form).getByRole('button', { name: 'Connect' }));
-    expect(within(form).getByText("Enter the provider's authorize URL.")).toBeTruthy();
-    expect(within(form).getByText('Enter the client secret the provider gave you.')).toBeTruthy();
+    expect(within(form).getByText('Enter the authorization URL.')).toBeTruthy();
+    expect(within(form).getByText('Enter the client secret.')).toBeTruthy();
     expect(calls.some((c) => c.url.pathname.includes('/oauth/'))).toBe(false);
 
-    await fill(within(form).getByLabelText('Authorize URL'), 'https://id.example/authorize');
-    await fill(within(form).getByLabelText('Token URL'), 'https://id.example/token');
-    await fill(within(form).getByLabelText('Client id'), 'client-1');
-    const clientSecret = within(form).getByLabelText('Client secret') as HTMLInputElement;
+    await fill(within(form).getByLabelText(/^Authorization URL/), 'https://id.example/authorize');
+    await fill(within(form).getByLabelText(/^Token URL/), 'https://id.example/token');
+    await fill(within(form).getByLabelText(/^Client ID/), 'client-1');
+    const clientSecret = within(form).getByLabelText(/^Client secret/) as HTMLInputElement;
     expect(clientSecret.type).toBe('password');
     await fill(clientSecret, 'client-secret-1');
     await fill(within(form).getByLabelText('Scopes'), 'read write');
@@ -181,9 +181,38 @@ describe('ConnectionsPage', () => {
 
     await waitFor(() => expect(onAuthorize).toHaveBeenCalledTimes(1));
     expect(calls.find((c) => c.url.pathname === '/api/connections/oauth/generic-oauth2/start')!.body).toEqual({
-      name: 'Other OAuth 2.0 app',
+      name: 'OAuth 2.0 (any provider)',
       scopes: ['read', 'write'],
       generic: { authorizeUrl: 'https://id.example/authorize', tokenUrl: 'https://id.example/token', clientId: 'client-1', clientSecret: 'client-secret-1', scopes: ['read', 'write'] },
+    });
+  });
+
+  it("takes a key-based provider's own fields: secret ones in the secret, the others in settings", async () => {
+    const { calls } = connectionsServer([]);
+    renderConnections();
+    await userEvent.click(await screen.findByRole('button', { name: 'New connection' }));
+    const form = await screen.findByRole('form', { name: 'New connection' });
+    await userEvent.selectOptions(within(form).getByLabelText('Provider'), 'smtp');
+    expect(within(form).queryByLabelText('Sign-in method')).toBeNull();
+    await userEvent.click(within(form).getByRole('button', { name: 'Save connection' }));
+    expect(within(form).getByText('Enter the host.')).toBeTruthy();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+
+    await fill(within(form).getByLabelText(/^Host/), 'smtp.example.com');
+    await userEvent.selectOptions(within(form).getByLabelText(/^Security/), 'tls');
+    await fill(within(form).getByLabelText(/^User name/), 'mailer');
+    const password = within(form).getByLabelText(/^Password/) as HTMLInputElement;
+    expect(password.type).toBe('password');
+    await fill(password, secret);
+    await userEvent.click(within(form).getByRole('button', { name: 'Save connection' }));
+
+    await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
+      name: 'SMTP (email)',
+      kind: 'basic',
+      provider: 'smtp',
+      secret: { username: 'mailer', password: secret },
+      settings: { host: 'smtp.example.com', port: 587, security: 'tls' },
     });
   });
 

@@ -11,8 +11,12 @@ import {
   type Connection,
   type ConnectionKind,
   type ConnectionProvider,
+  type GenericOAuth,
   type KeyKind,
+  type ProviderField,
 } from './api';
+import { fieldProblems, fieldsRequest, genericOAuthFields, initialValues, type FieldValues } from './providerFields';
+import { ProviderFieldInputs } from './ProviderFieldInputs';
 import { draftProblems, draftRequest, emptyDraft, keyKinds, type KeyDraft } from './keyDraft';
 import { KeyFields } from './KeyFields';
 import { problemText } from './problemText';
@@ -33,11 +37,12 @@ export interface NewConnectionFormProps {
 
 const noProvider = '';
 
-interface GenericDraft {
-  authorizeUrl: string;
-  tokenUrl: string;
-  clientId: string;
-  clientSecret: string;
+/** The fields a provider asks for: the generic OAuth provider's URLs and client, a key provider's host or key. */
+function formFields(provider: ConnectionProvider | undefined, kind: ConnectionKind): ProviderField[] {
+  if (!provider) return [];
+  const listed = (provider.fields ?? []).filter((f) => f.name !== 'scopes');
+  if (kind === 'oauth2') return isGeneric(provider) ? (listed.length > 0 ? listed : genericOAuthFields) : [];
+  return listed;
 }
 
 /** Choose a provider, then either connect through its OAuth consent page or enter the key it takes. */
@@ -91,7 +96,7 @@ function ProviderForm({
   const [nameTouched, setNameTouched] = useState(false);
   const [draft, setDraft] = useState<KeyDraft>(() => emptyDraft(kind === 'oauth2' ? 'apiKey' : kind));
   const [scopes, setScopes] = useState((chosen?.scopes ?? []).join(' '));
-  const [generic, setGeneric] = useState<GenericDraft>({ authorizeUrl: '', tokenUrl: '', clientId: '', clientSecret: '' });
+  const [values, setValues] = useState<FieldValues>(() => initialValues(formFields(chosen, kinds[0])));
   const [tried, setTried] = useState(false);
 
   const pickProvider = (id: string) => {
@@ -101,19 +106,21 @@ function ProviderForm({
     setKind(nextKinds[0]);
     if (nextKinds[0] !== 'oauth2') setDraft(emptyDraft(nextKinds[0] as KeyKind));
     setScopes((next?.scopes ?? []).join(' '));
+    setValues(initialValues(formFields(next, nextKinds[0])));
     if (!nameTouched) setName(next?.displayName ?? '');
     setTried(false);
   };
   const pickKind = (next: ConnectionKind) => {
     setKind(next);
     if (next !== 'oauth2') setDraft(emptyDraft(next));
+    setValues(initialValues(formFields(chosen, next)));
     setTried(false);
   };
 
   const create = useMutation({
     mutationFn: () => {
-      const request = draftRequest(draft);
-      return createConnection({ name: name.trim(), kind: draft.kind, ...(providerId ? { provider: providerId } : {}), ...request });
+      const request = fields.length > 0 ? fieldsRequest(fields, values) : draftRequest(draft);
+      return createConnection({ name: name.trim(), kind: kind as KeyKind, ...(providerId ? { provider: providerId } : {}), ...request });
     },
     onSuccess: onCreated,
   });
@@ -122,31 +129,23 @@ function ProviderForm({
       startOAuth(providerId, {
         name: name.trim() || undefined,
         scopes: splitScopes(scopes),
-        ...(chosen && isGeneric(chosen)
-          ? { generic: { authorizeUrl: generic.authorizeUrl.trim(), tokenUrl: generic.tokenUrl.trim(), clientId: generic.clientId.trim(), clientSecret: generic.clientSecret, scopes: splitScopes(scopes) } }
-          : {}),
+        ...(genericProvider ? { generic: { ...genericRequest(), scopes: splitScopes(scopes) } } : {}),
       }),
     onSuccess: (answer) => onAuthorize(answer.authorizeUrl),
   });
 
   const oauth = kind === 'oauth2';
   const genericProvider = oauth && chosen !== undefined && isGeneric(chosen);
+  const fields = formFields(chosen, kind);
+  const genericRequest = () => {
+    const { secret, settings } = fieldsRequest(fields, values);
+    return { ...settings, ...secret } as unknown as Omit<GenericOAuth, 'scopes'>;
+  };
   const notConfigured = oauth && chosen !== undefined && !genericProvider && chosen.configured === false;
   const problems: Record<string, string> = {};
   if (name.trim() === '' && !oauth) problems.name = 'Give the connection a name, for example the account it is for.';
-  if (!oauth) Object.assign(problems, draftProblems(draft));
-  if (genericProvider) {
-    for (const [field, label] of [
-      ['authorizeUrl', 'authorize URL'],
-      ['tokenUrl', 'token URL'],
-    ] as const) {
-      const value = generic[field].trim();
-      if (value === '') problems[field] = `Enter the provider's ${label}.`;
-      else if (!/^https?:\/\/\S+$/i.test(value)) problems[field] = `The ${label} must start with https:// (or http://).`;
-    }
-    if (generic.clientId.trim() === '') problems.clientId = 'Enter the client id the provider gave you.';
-    if (generic.clientSecret === '') problems.clientSecret = 'Enter the client secret the provider gave you.';
-  }
+  if (fields.length > 0) Object.assign(problems, fieldProblems(fields, values));
+  else if (!oauth) Object.assign(problems, draftProblems(draft));
   const shown = tried ? problems : {};
   const busy = create.isPending || connect.isPending;
   const serverError = create.error ?? connect.error;
@@ -157,33 +156,6 @@ function ProviderForm({
     if (Object.keys(problems).length > 0 || busy || notConfigured) return;
     if (oauth) connect.mutate();
     else create.mutate();
-  };
-
-  const genericField = (field: keyof GenericDraft, label: string, secret = false, placeholder?: string) => {
-    const id = `${idBase}-${field}`;
-    return (
-      <div className={`field${shown[field] ? ' field-invalid' : ''}`}>
-        <label className="field-label" htmlFor={id}>
-          {label}
-        </label>
-        <input
-          id={id}
-          type={secret ? 'password' : 'text'}
-          autoComplete={secret ? 'new-password' : 'off'}
-          spellCheck={false}
-          value={generic[field]}
-          placeholder={placeholder}
-          aria-invalid={shown[field] ? true : undefined}
-          aria-describedby={shown[field] ? `${id}-error` : undefined}
-          onChange={(e) => setGeneric({ ...generic, [field]: e.target.value })}
-        />
-        {shown[field] && (
-          <p className="field-error" id={`${id}-error`} role="alert">
-            {shown[field]}
-          </p>
-        )}
-      </div>
-    );
   };
 
   return (
@@ -247,14 +219,7 @@ function ProviderForm({
 
       {oauth ? (
         <>
-          {genericProvider && (
-            <>
-              {genericField('authorizeUrl', 'Authorize URL', false, 'https://provider.example/oauth/authorize')}
-              {genericField('tokenUrl', 'Token URL', false, 'https://provider.example/oauth/token')}
-              {genericField('clientId', 'Client id')}
-              {genericField('clientSecret', 'Client secret', true)}
-            </>
-          )}
+          {genericProvider && <ProviderFieldInputs fields={fields} values={values} onChange={setValues} problems={shown} idBase={idBase} />}
           <div className="field">
             <label className="field-label" htmlFor={`${idBase}-scopes`}>
               Scopes
@@ -276,6 +241,8 @@ function ProviderForm({
             </p>
           )}
         </>
+      ) : fields.length > 0 ? (
+        <ProviderFieldInputs fields={fields} values={values} onChange={setValues} problems={shown} idBase={idBase} />
       ) : (
         <KeyFields draft={draft} onChange={setDraft} problems={shown} idBase={idBase} />
       )}

@@ -5,6 +5,8 @@ import { connectionsKey, startOAuth, updateConnection, type Connection, type Con
 import { draftProblems, draftRequest, emptyDraft, type KeyDraft } from './keyDraft';
 import { KeyFields } from './KeyFields';
 import { problemText } from './problemText';
+import { fieldProblems, fieldsRequest, initialValues, isSecretField, type FieldValues } from './providerFields';
+import { ProviderFieldInputs } from './ProviderFieldInputs';
 import '../styles/runs.css';
 
 export interface ReconnectDialogProps {
@@ -25,9 +27,12 @@ export function ReconnectDialog({ connection, provider, onAuthorize, onDone, onC
   const [draft, setDraft] = useState<KeyDraft>(() => emptyDraft(connection.kind === 'oauth2' ? 'bearer' : connection.kind, connection));
   const [tried, setTried] = useState(false);
   const oauth = connection.kind === 'oauth2';
+  // A provider that lists its fields (SMTP, OpenAI): only its secret ones are asked for again.
+  const secretFields = oauth ? [] : (provider?.fields ?? []).filter(isSecretField);
+  const [values, setValues] = useState<FieldValues>(() => initialValues(secretFields));
 
   const replace = useMutation({
-    mutationFn: () => updateConnection(connection.id, draftRequest(draft)),
+    mutationFn: () => updateConnection(connection.id, secretFields.length > 0 ? { secret: fieldsRequest(secretFields, values).secret } : draftRequest(draft)),
     onSuccess: async (updated) => {
       await queryClient.invalidateQueries({ queryKey: connectionsKey });
       onDone(updated);
@@ -38,7 +43,7 @@ export function ReconnectDialog({ connection, provider, onAuthorize, onDone, onC
     onSuccess: (answer) => onAuthorize(answer.authorizeUrl),
   });
 
-  const problems = oauth ? {} : draftProblems(draft);
+  const problems = oauth ? {} : secretFields.length > 0 ? fieldProblems(secretFields, values) : draftProblems(draft);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
@@ -61,7 +66,11 @@ export function ReconnectDialog({ connection, provider, onAuthorize, onDone, onC
             <p className="cn-saved" role="note">
               A secret is saved. It is never shown again — enter a new value to replace it.
             </p>
-            <KeyFields draft={draft} onChange={setDraft} problems={tried ? problems : {}} idBase={idBase} />
+            {secretFields.length > 0 ? (
+              <ProviderFieldInputs fields={secretFields} values={values} onChange={setValues} problems={tried ? problems : {}} idBase={idBase} />
+            ) : (
+              <KeyFields draft={draft} onChange={setDraft} problems={tried ? problems : {}} idBase={idBase} />
+            )}
           </>
         )}
         {error != null && (

@@ -27,6 +27,17 @@ export interface Connection {
   hasSecret: boolean;
 }
 
+/** One field of a provider's connection form; `secret` fields go in the sealed secret, the others in settings. */
+export interface ProviderField {
+  name: string;
+  label: string;
+  type: 'text' | 'url' | 'number' | 'password' | 'select' | string;
+  required: boolean;
+  secret?: boolean;
+  default?: string | null;
+  options?: string[] | null;
+}
+
 /** One entry of `GET /api/connection-providers`. */
 export interface ConnectionProvider {
   id: string;
@@ -36,8 +47,11 @@ export interface ConnectionProvider {
   scopes?: string[];
   /** OAuth providers: whether the server has a client id for it (without one, Connect cannot work). */
   configured?: boolean;
-  /** The generic OAuth 2.0 provider: the fields the user enters (authorize URL, token URL, client id and secret, scopes). */
-  fields?: unknown;
+  /** The generic OAuth 2.0 provider, whose URLs, client id and secret the user enters. */
+  generic?: boolean;
+  /** What the user enters: the generic provider's URLs and client, or a key-based provider's host, key… */
+  fields?: ProviderField[];
+  apiBaseUrl?: string | null;
   rateLimit?: RateLimit | null;
 }
 
@@ -65,6 +79,7 @@ export interface UpdateConnection {
 export interface GenericOAuth {
   authorizeUrl: string;
   tokenUrl: string;
+  revokeUrl?: string;
   clientId: string;
   clientSecret: string;
   scopes: string[];

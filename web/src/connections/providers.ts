@@ -2,7 +2,7 @@ import type { ConnectionProvider } from './api';
 
 /** The generic OAuth 2.0 provider: its URLs, client id and secret come from the user, not from configuration. */
 export function isGeneric(provider: ConnectionProvider): boolean {
-  return (Array.isArray(provider.fields) && provider.fields.length > 0) || /^generic/i.test(provider.id) || provider.id === 'oauth2';
+  return provider.generic === true || /^generic/i.test(provider.id);
 }
 
 /** "a b,c" → ["a", "b", "c"]: scopes separated by spaces or commas. */

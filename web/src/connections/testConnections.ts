@@ -6,8 +6,50 @@ import type { Connection, ConnectionProvider } from './api';
 export const providers: ConnectionProvider[] = [
   { id: 'slack', displayName: 'Slack', icon: 'slack', kinds: ['oauth2'], scopes: ['chat:write', 'channels:read'], configured: true },
   { id: 'github', displayName: 'GitHub', icon: 'github', kinds: ['oauth2'], scopes: ['repo'], configured: false },
-  { id: 'generic-oauth2', displayName: 'Other OAuth 2.0 app', icon: 'oauth2', kinds: ['oauth2'], scopes: [], configured: true, fields: ['authorizeUrl', 'tokenUrl', 'clientId', 'clientSecret', 'scopes'] },
-  { id: 'openai', displayName: 'OpenAI', icon: 'openai', kinds: ['bearer'], scopes: [], configured: true },
+  {
+    id: 'generic-oauth2',
+    displayName: 'OAuth 2.0 (any provider)',
+    icon: 'key',
+    kinds: ['oauth2'],
+    scopes: [],
+    configured: true,
+    generic: true,
+    fields: [
+      { name: 'authorizeUrl', label: 'Authorization URL', type: 'url', required: true },
+      { name: 'tokenUrl', label: 'Token URL', type: 'url', required: true },
+      { name: 'revokeUrl', label: 'Revocation URL (RFC 7009)', type: 'url', required: false },
+      { name: 'clientId', label: 'Client ID', type: 'text', required: true },
+      { name: 'clientSecret', label: 'Client secret', type: 'password', required: true, secret: true },
+      { name: 'scopes', label: 'Scopes (space separated)', type: 'text', required: false },
+    ],
+  },
+  {
+    id: 'openai',
+    displayName: 'OpenAI',
+    icon: 'openai',
+    kinds: ['bearer'],
+    scopes: [],
+    configured: true,
+    fields: [
+      { name: 'baseUrl', label: 'API base URL', type: 'url', required: false, default: 'https://api.openai.com/v1' },
+      { name: 'token', label: 'API key', type: 'password', required: true, secret: true },
+    ],
+  },
+  {
+    id: 'smtp',
+    displayName: 'SMTP (email)',
+    icon: 'mail',
+    kinds: ['basic'],
+    scopes: [],
+    configured: true,
+    fields: [
+      { name: 'host', label: 'Host', type: 'text', required: true },
+      { name: 'port', label: 'Port', type: 'number', required: true, default: '587' },
+      { name: 'security', label: 'Security', type: 'select', required: true, default: 'startTls', options: ['startTls', 'tls', 'none'] },
+      { name: 'username', label: 'User name', type: 'text', required: false, secret: true },
+      { name: 'password', label: 'Password', type: 'password', required: false, secret: true },
+    ],
+  },
 ];
 
 export function connection(overrides: Partial<Connection> & { id: string; name: string }): Connection {

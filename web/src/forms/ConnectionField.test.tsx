@@ -89,13 +89,13 @@ describe('ConnectionField', () => {
     const provider = (await within(dialog).findByLabelText('Provider')) as HTMLSelectElement;
     expect(provider.value).toBe('openai');
     expect(provider.disabled).toBe(true);
-    await userEvent.click(within(dialog).getByLabelText('Token'));
+    await userEvent.click(within(dialog).getByLabelText(/^API key/));
     await userEvent.paste('sk-test-1');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Save connection' }));
 
     await waitFor(() => expect(panel.last()?.config).toEqual({ connectionId: 'c5' }));
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ name: 'OpenAI', kind: 'bearer', provider: 'openai', secret: { token: 'sk-test-1' } });
+    expect(calls.find((c) => c.method === 'POST')!.body).toEqual({ name: 'OpenAI', kind: 'bearer', provider: 'openai', secret: { token: 'sk-test-1' }, settings: { baseUrl: 'https://api.openai.com/v1' } });
   });
 
   it('opens an OAuth provider in a new tab and refreshes the list when the window gets the focus back', async () => {
