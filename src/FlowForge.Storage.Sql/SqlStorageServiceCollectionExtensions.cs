@@ -35,6 +35,8 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IOAuthStateStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<ILockStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IChildRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());

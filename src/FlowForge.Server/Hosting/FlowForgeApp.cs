@@ -3,6 +3,7 @@ using FlowForge.Engine.Json;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Auth;
+using FlowForge.Server.Connections.OAuth;
 using FlowForge.Server.Endpoints;
 using FlowForge.Server.Realtime;
 using FlowForge.Server.Triggers;
@@ -76,6 +77,7 @@ public static class FlowForgeApp
             o.ExecuteWork = kinds.ExecutesWork;
         });
         services.AddProviderHealthChecks(configuration, kinds);
+        services.AddOAuthConnections();
 
         services.AddFlowForgeAuth(kinds);
         if (kinds.ServesApi)
@@ -116,6 +118,8 @@ public static class FlowForgeApp
             app.MapNodeTypeEndpoints();
             app.MapExpressionEndpoints();
             app.MapWebhookEndpoints();
+            app.MapConnectionProviderEndpoints();
+            app.MapOAuthEndpoints();
             app.MapHub<RunsHub>(RunsHub.Path);
             if (WebAppHosting.ResolveRoot(configuration) is { } webRoot)
             {
