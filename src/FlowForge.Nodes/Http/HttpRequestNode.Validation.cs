@@ -131,6 +131,7 @@ public sealed partial class HttpRequestNode
             s["minimum"] = 1;
             s["maximum"] = MaxTimeoutMs;
         });
+        Describe(properties, "connectionId", "A stored connection of any provider whose credentials are added to requests to the URL's origin (never to another host after a redirect).");
     }
 
     private static void Describe(JsonObject properties, string name, string description, Action<JsonObject>? refine = null)

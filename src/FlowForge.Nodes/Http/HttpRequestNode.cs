@@ -4,14 +4,15 @@ using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Nodes;
 using Microsoft.Extensions.Options;
 
 namespace FlowForge.Nodes.Http;
 
 [NodeType("http.request", "HTTP Request", Icon = "globe", Category = NodeCategory.Action,
-    Description = "Calls a URL and outputs { status, headers, body }. A status outside 2xx fails the node (retryable for 5xx and 429, after the server's Retry-After) unless failOnStatus is false. Internal addresses are refused unless the server allows them (Http:AllowPrivateNetworks, Http:AllowedHosts).")]
-public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions<HttpOptions> options) : Node<HttpRequestNode.Settings>
+    Description = "Calls a URL and outputs { status, headers, body }. A status outside 2xx fails the node (retryable for 5xx and 429, after the server's Retry-After) unless failOnStatus is false. Internal addresses are refused unless the server allows them (Http:AllowPrivateNetworks, Http:AllowedHosts). With a connectionId, the connection's credentials are added to requests to the URL's origin.")]
+public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions<HttpOptions> options, SsrfGuard guard) : Node<HttpRequestNode.Settings>
 {
     public sealed record Settings(
         string Method,
@@ -24,7 +25,8 @@ public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions
         bool FailOnStatus = true,
         bool FollowRedirects = true,
         int? MaxRedirects = null,
-        long? TimeoutMs = null);
+        long? TimeoutMs = null,
+        string? ConnectionId = null);
 
     /// <summary>The longest a request's <c>timeoutMs</c> may be: one day, as an attempt's.</summary>
     public const long MaxTimeoutMs = 24L * 60 * 60 * 1000;
@@ -57,16 +59,32 @@ public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions
         using var deadline = new CancellationTokenSource(timeout, context.Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var client = clients.CreateClient(HttpServiceCollectionExtensions.ClientName);
+        NodeConnection? connection = null;
         var method = new HttpMethod(settings.Method.ToUpperInvariant());
         var sendBody = true;
         var credentialsOrigin = Origin(url);
         var maxRedirects = settings.FollowRedirects ? settings.MaxRedirects ?? limits.MaxRedirects : 0;
         try
         {
+            if (!string.IsNullOrWhiteSpace(settings.ConnectionId))
+            {
+                connection = await ConnectAsync(context, settings.ConnectionId, linked.Token).ConfigureAwait(false);
+            }
+
             for (var redirects = 0; ; redirects++)
             {
-                using var request = BuildRequest(settings, method, url, sendBody, string.Equals(Origin(url), credentialsOrigin, StringComparison.Ordinal));
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                var sameOrigin = string.Equals(Origin(url), credentialsOrigin, StringComparison.Ordinal);
+                var sender = client;
+                if (connection is not null && sameOrigin)
+                {
+                    // The connection's client is built elsewhere: the guard's address rules are applied here too, so
+                    // credentials never open a way to an internal address.
+                    await guard.AllowedAddressesAsync(url.Host, linked.Token).ConfigureAwait(false);
+                    sender = connection.Http;
+                }
+
+                using var request = BuildRequest(settings, method, url, sendBody, sameOrigin);
+                using var response = await sender.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
                 if (settings.FollowRedirects && IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
                 {
                     if (redirects >= maxRedirects)
@@ -94,6 +112,14 @@ public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions
             return NodeResult.Fail(string.Create(CultureInfo.InvariantCulture,
                 $"{Describe(method, url)} timed out after {timeout.TotalMilliseconds:0} ms (timeoutMs); the request was aborted."), retryable: true);
         }
+        catch (ConnectionUnusableException ex)
+        {
+            return NodeResult.Fail(ex.Message);
+        }
+        catch (DestinationRefusedException ex)
+        {
+            return NodeResult.Fail($"{Describe(method, url)} was not sent. {ex.Message}");
+        }
         catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
         {
             return NodeResult.Fail($"{Describe(method, url)} was not sent. {refusal.Message}");
@@ -103,6 +129,17 @@ public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions
             // Connection refused, reset, DNS failure: often passing, so a retry policy may try again.
             return NodeResult.Fail($"{Describe(method, url)} failed: {Innermost(ex).Message}", retryable: true);
         }
+    }
+
+    private static async Task<NodeConnection> ConnectAsync(NodeContext context, string connectionId, CancellationToken cancellationToken)
+    {
+        if (context.Connections is not { } connections)
+        {
+            throw new ConnectionUnusableException($"This host gives nodes no connections, so connection '{connectionId}' cannot be used.");
+        }
+
+        // Any provider: a stored API key or token for whatever API the URL names.
+        return await connections.GetAsync(connectionId, provider: null, cancellationToken).ConfigureAwait(false);
     }
 
     private static HttpRequestMessage BuildRequest(Settings settings, HttpMethod method, Uri url, bool sendBody, bool sameOrigin)

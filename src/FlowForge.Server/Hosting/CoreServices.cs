@@ -11,6 +11,7 @@ using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sqlite;
 using Microsoft.Extensions.Options;
 using FlowForge.Nodes.Http;
+using FlowForge.Nodes.Integrations;
 
 namespace FlowForge.Server.Hosting;
 
@@ -36,6 +37,7 @@ internal static class CoreServices
         services.AddSingleton(_ => DataFolderLock.Acquire(storage, processName));
         services.AddSelectedProviders(configuration, kinds);
         services.AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
+        services.AddValidatedOptions<IntegrationsOptions, IntegrationsOptionsValidator>(IntegrationsOptions.Section);
         services.AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp();
         services.AddPlugins(configuration);
         // Every role opens connection secrets, so every process shares the key ring.
