@@ -229,7 +229,12 @@ describe('the Connections page', () => {
       await picker.selectOption({ label: 'Local identity' });
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await expect
-        .poll(async () => (await pageApi<{ nodes: { id: string; data: { config?: { connectionId?: string } } }[] }>(page, `/api/flows/${created.json.id}`)).json.nodes.find((n) => n.id === 'call')?.data.config?.connectionId)
+        .poll(
+          async () =>
+            (await pageApi<{ definition: { nodes: { id: string; data: { config?: { connectionId?: string } } }[] } }>(page, `/api/flows/${created.json.id}`)).json.definition.nodes.find(
+              (n) => n.id === 'call',
+            )?.data.config?.connectionId,
+        )
         .toBe(localId);
       await page.screenshot({ path: '/tmp/webconn-panel.png' });
     }
