@@ -236,6 +236,7 @@ describe('the Connections page', () => {
             )?.data.config?.connectionId,
         )
         .toBe(localId);
+      await picker.scrollIntoViewIfNeeded();
       await page.screenshot({ path: '/tmp/webconn-panel.png' });
     }
     expect(browser.errors).toEqual([]);

@@ -22,7 +22,14 @@ export function ProviderIcon({ provider, id }: { provider?: ConnectionProvider; 
   const background = colours[key] ?? (id ? 'var(--accent)' : '#667085');
   return (
     <span className="cn-icon cn-monogram" aria-hidden="true" style={{ background }}>
-      {id ? name.charAt(0).toUpperCase() : '⚿'}
+      {id ? (
+        name.charAt(0).toUpperCase()
+      ) : (
+        <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round">
+          <circle cx="8" cy="15" r="4" />
+          <path d="M11 12l8-8M16 7l2 2M14 9l2 2" />
+        </svg>
+      )}
     </span>
   );
 }

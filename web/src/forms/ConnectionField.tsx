@@ -53,8 +53,9 @@ export function ConnectionField({ name, path, schema, value, onChange, required,
 
   const selected = typeof value === 'string' ? value : '';
   const current = list.data?.find((c) => c.id === selected);
-  const help = [schema.description, provider ? null : 'Any of your connections: its credentials are added to the request.'].filter(Boolean).join(' ') || undefined;
-  const label = titleOf(name, schema) === 'connectionId' ? 'Connection' : titleOf(name, schema);
+  const help = schema.description ?? (provider ? undefined : 'Any of your connections: its credentials are added to the request.');
+  // The setting holds an id, but the user picks a connection by name.
+  const label = path === 'connectionId' ? 'Connection' : titleOf(name, schema);
 
   return (
     <FieldShell id={id} label={label} description={help} required={required} problems={own}>
