@@ -13,7 +13,7 @@ internal sealed class StoredNodeConnection : NodeConnection
     private readonly Lazy<HttpClient> _http;
     private readonly Lock _lock = new();
     private ConnectionRecord _current;
-    private (long Version, IReadOnlyDictionary<string, string> Fields)? _opened;
+    private OpenedSecret? _opened;
 
     public StoredNodeConnection(
         ConnectionRecord record, ISecretProtector protector, IConnectionRefresher? refresher, IOutboundHttp outbound, ConnectionOptions options, TimeProvider time)
@@ -64,7 +64,8 @@ internal sealed class StoredNodeConnection : NodeConnection
     internal IReadOnlyDictionary<string, string> OpenSecret()
     {
         var record = Current;
-        if (_opened is { } opened && opened.Version == record.Version)
+        // One reference, read once: concurrent requests never see one version's fields under another's number.
+        if (Volatile.Read(ref _opened) is { } opened && opened.Version == record.Version)
         {
             return opened.Fields;
         }
@@ -72,7 +73,7 @@ internal sealed class StoredNodeConnection : NodeConnection
         try
         {
             var fields = _protector.Unprotect(record.ProtectedSecret);
-            _opened = (record.Version, fields);
+            Volatile.Write(ref _opened, new OpenedSecret(record.Version, fields));
             return fields;
         }
         catch (CryptographicException)
@@ -112,9 +113,11 @@ internal sealed class StoredNodeConnection : NodeConnection
     }
 
     /// <summary>The value of a secret field the kind requires; says which is missing otherwise.</summary>
-    internal string Field(IReadOnlyDictionary<string, string> secret, string name) =>
-        secret.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
+    internal string Field(IReadOnlyDictionary<string, string> secret, string name, bool mayBeEmpty = false) =>
+        secret.TryGetValue(name, out var value) && (mayBeEmpty || value.Length > 0)
             ? value
             : throw new ConnectionUnusableException(
                 $"Connection '{Name}' ({Id}) has no '{name}' in its secret. Replace its secret on the Connections page.");
+
+    private sealed record OpenedSecret(long Version, IReadOnlyDictionary<string, string> Fields);
 }

@@ -74,7 +74,7 @@ internal static partial class ConnectionEndpoints
                 string.Create(CultureInfo.InvariantCulture, $"You have {limits.MaxPerUser} connections already (Connections:MaxPerUser); delete one you no longer use first."));
         }
 
-        var now = time.GetUtcNow();
+        var now = StoredPrecision(time.GetUtcNow());
         var record = new ConnectionRecord(
             Guid.CreateVersion7(), owner, name!, kind!.Value, provider, protector.Protect(secret!), ConnectionStatus.Connected, null, [], null, now, now, 1)
         {
@@ -108,7 +108,7 @@ internal static partial class ConnectionEndpoints
             return ApiProblems.NotFound($"Connection {id}");
         }
 
-        var updated = record with { UpdatedAt = time.GetUtcNow(), Version = record.Version + 1 };
+        var updated = record with { UpdatedAt = StoredPrecision(time.GetUtcNow()), Version = record.Version + 1 };
         if (patch.ContainsKey("name"))
         {
             updated = updated with { Name = ConnectionInput.Name(patch["name"], limits, out problem)! };
@@ -241,6 +241,9 @@ internal static partial class ConnectionEndpoints
             ? TypedResults.NoContent()
             : ApiProblems.NotFound($"Connection {id}");
     }
+
+    /// <summary>Times as the store keeps them (whole microseconds), so an answer shows what a later read returns.</summary>
+    private static DateTimeOffset StoredPrecision(DateTimeOffset time) => new(time.Ticks - (time.Ticks % 10), time.Offset);
 
     private static Exception Innermost(Exception ex)
     {

@@ -1,6 +1,9 @@
 namespace FlowForge.Server.Auth.KeyRing;
 
-/// <summary>Where the data-protection key ring lives; bound to configuration section <c>DataProtection</c>.</summary>
+/// <summary>
+/// Where the data-protection key ring lives; bound to configuration section <c>DataProtection</c> (not named after it:
+/// ASP.NET Core's own <c>DataProtectionOptions</c> is in scope wherever this is used).
+/// </summary>
 public sealed class KeyRingOptions
 {
     public const string Section = "DataProtection";
