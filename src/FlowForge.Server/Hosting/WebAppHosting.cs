@@ -11,7 +11,7 @@ namespace FlowForge.Server.Hosting;
 /// </summary>
 internal static class WebAppHosting
 {
-    private static readonly string[] ServerPrefixes = ["/api", "/hooks", "/hubs", "/health", "/metrics", "/openapi", "/docs"];
+    private static readonly string[] ServerPrefixes = ["/api", "/hooks", "/oauth", "/hubs", "/health", "/metrics", "/openapi", "/docs"];
 
     /// <summary>The web app folder the settings name, or null when it holds no built app.</summary>
     public static string? ResolveRoot(IConfiguration configuration)

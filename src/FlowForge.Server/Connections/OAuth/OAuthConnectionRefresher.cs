@@ -19,6 +19,7 @@ internal sealed class OAuthConnectionRefresher(
     ConnectionProviderCatalog catalog,
     OAuthTokenClient tokens,
     IOptions<OAuthOptions> options,
+    IOptions<ConnectionOptions> connectionOptions,
     TimeProvider time,
     ILogger<OAuthConnectionRefresher> logger) : IConnectionRefresher
 {
@@ -177,7 +178,7 @@ internal sealed class OAuthConnectionRefresher(
         ?? throw new ConnectionUnusableException($"Connection '{connection.Name}' ({connection.Id}) was deleted; pick another connection.");
 
     private bool ExpiresSoon(ConnectionRecord connection) =>
-        connection.ExpiresAt is { } expires && expires <= time.GetUtcNow().AddSeconds(options.Value.RefreshMarginSeconds);
+        connection.ExpiresAt is { } expires && expires <= time.GetUtcNow().AddSeconds(connectionOptions.Value.RefreshMarginSeconds);
 
     private static void ThrowIfBroken(ConnectionRecord connection)
     {

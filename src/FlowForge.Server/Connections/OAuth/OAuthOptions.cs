@@ -19,9 +19,6 @@ public sealed class OAuthOptions
     /// <summary>How long an authorization may take between start and callback.</summary>
     public int OAuthStateMinutes { get; set; } = 10;
 
-    /// <summary>An access token expiring within this many seconds is refreshed before it is used.</summary>
-    public int RefreshMarginSeconds { get; set; } = 120;
-
     /// <summary>How long a call to a provider's token endpoint may take.</summary>
     public int TokenRequestTimeoutSeconds { get; set; } = 30;
 

@@ -17,7 +17,6 @@ internal sealed class OAuthOptionsValidator : IValidateOptions<OAuthOptions>
         }
 
         Range(options.OAuthStateMinutes, nameof(options.OAuthStateMinutes), 1, 60, "minutes");
-        Range(options.RefreshMarginSeconds, nameof(options.RefreshMarginSeconds), 0, 3600, "seconds");
         Range(options.TokenRequestTimeoutSeconds, nameof(options.TokenRequestTimeoutSeconds), 1, 300, "seconds");
         Range(options.RevokeTimeoutSeconds, nameof(options.RevokeTimeoutSeconds), 1, 300, "seconds");
         Range(options.MaxTokenResponseBytes, nameof(options.MaxTokenResponseBytes), 1024, 1024 * 1024, "bytes");

@@ -1,11 +1,13 @@
+using FlowForge.Engine.Credentials;
+
 namespace FlowForge.Server.Connections.OAuth;
 
 /// <summary>The fields of an OAuth connection's sealed secret.</summary>
 public static class OAuthSecretFields
 {
-    public const string AccessToken = "accessToken";
+    public const string AccessToken = SecretFields.AccessToken;
 
-    public const string RefreshToken = "refreshToken";
+    public const string RefreshToken = SecretFields.RefreshToken;
 
     public const string TokenType = "tokenType";
 

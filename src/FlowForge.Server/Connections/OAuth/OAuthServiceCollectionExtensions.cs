@@ -20,6 +20,7 @@ internal static class OAuthServiceCollectionExtensions
         services.TryAddSingleton<OAuthAuthorizations>();
         services.TryAddSingleton<IConnectionRefresher, OAuthConnectionRefresher>();
         services.TryAddSingleton<IConnectionRevoker, OAuthConnectionRevoker>();
+        services.TryAddSingleton<IProviderTestUrls, ProviderTestUrls>();
         services.AddHttpClient(OAuthTokenClient.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<SsrfGuard>().CreateHandler())
             // Request logs print URLs, and Google's revoke URL carries the token in its query.
