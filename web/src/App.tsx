@@ -11,6 +11,8 @@ import { RunsPage } from './pages/RunsPage';
 import { RunPage } from './pages/RunPage';
 import { TokensPage } from './pages/TokensPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { ConnectionsPage } from './pages/ConnectionsPage';
+import { ConnectionsDone } from './connections/ConnectionsDone';
 
 /** Decides between "create the owner", "sign in" and the app itself. */
 export function App() {
@@ -33,6 +35,8 @@ export function App() {
         <Route path="/flows/:flowId/runs/:runId" element={<RunPage />} />
         <Route path="/runs" element={<RunsPage />} />
         <Route path="/runs/:runId" element={<RunPage />} />
+        <Route path="/connections" element={<ConnectionsPage />} />
+        <Route path="/connections/done" element={<ConnectionsDone />} />
         <Route path="/tokens" element={<TokensPage />} />
         <Route path="/settings" element={<SettingsPage />} />
         <Route path="*" element={<Navigate to="/flows" replace />} />

@@ -12,6 +12,8 @@ export interface NodeTypeDescriptor {
   configSchema: JsonSchema;
   outputs: string[];
   dynamicOutputs: boolean;
+  /** The app whose connections this node uses (`slack`, `google`); its `connectionId` setting picks one of them. */
+  provider?: string | null;
 }
 
 export interface JsonSchema {

@@ -23,6 +23,7 @@ export function Layout({ user }: { user: SessionUser }) {
         <nav aria-label="Main">
           <NavLink to="/flows">Flows</NavLink>
           <NavLink to="/runs">Runs</NavLink>
+          <NavLink to="/connections" end={false}>Connections</NavLink>
           <NavLink to="/tokens">API tokens</NavLink>
           <NavLink to="/settings">Settings</NavLink>
         </nav>

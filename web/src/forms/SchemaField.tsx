@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { JsonSchema } from '../api/nodeTypes';
 import { CodeField } from './CodeField';
+import { ConnectionField } from './ConnectionField';
 import { ExpressionField } from './ExpressionField';
 import { describedBy, FieldShell, helpId } from './FieldShell';
 import { fieldKind, placeholderOf } from './fieldKind';
@@ -197,6 +198,8 @@ function ObjectField({ name, path, schema, value, onChange, required, idBase }: 
 
 /** One field, its control chosen by {@link fieldKind} from the schema alone. */
 export function SchemaField(props: FieldProps) {
+  const { connections } = useFormContext();
+  if (connections && (props.path === 'connectionId' || props.schema['x-connection'] === true)) return <ConnectionField {...props} provider={connections.provider} />;
   switch (fieldKind(props.schema)) {
     case 'text':
       return <TextField {...props} />;

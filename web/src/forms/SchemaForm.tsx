@@ -1,6 +1,6 @@
 import { useId, useMemo } from 'react';
 import type { JsonSchema } from '../api/nodeTypes';
-import { FormContext, type ExpressionSupport } from './formContext';
+import { FormContext, type ConnectionSupport, type ExpressionSupport } from './formContext';
 import { ObjectProperties } from './SchemaField';
 import '../styles/panel.css';
 
@@ -16,14 +16,16 @@ export interface SchemaFormProps {
   idBase?: string;
   /** Shown when the schema has no properties. */
   emptyText?: string;
+  /** Node forms: `connectionId` picks one of the user's connections (of this provider). */
+  connections?: ConnectionSupport;
 }
 
 const noPaths: ExpressionSupport = { paths: [] };
 
 /** A form generated from a JSON Schema: no special cases per node type. */
-export function SchemaForm({ schema, value, onChange, problems, expressions, idBase, emptyText = 'There is nothing to set.' }: SchemaFormProps) {
+export function SchemaForm({ schema, value, onChange, problems, expressions, idBase, emptyText = 'There is nothing to set.', connections }: SchemaFormProps) {
   const generated = useId().replace(/[^A-Za-z0-9_-]/g, '');
-  const context = useMemo(() => ({ expressions: expressions ?? noPaths, problems: problems ?? {} }), [expressions, problems]);
+  const context = useMemo(() => ({ expressions: expressions ?? noPaths, problems: problems ?? {}, connections }), [expressions, problems, connections]);
   if (!schema.properties || Object.keys(schema.properties).length === 0) return <p className="field-empty">{emptyText}</p>;
   return (
     <FormContext.Provider value={context}>

@@ -9,8 +9,15 @@ export interface ExpressionSupport {
   preview?: boolean;
 }
 
+/** The node's `connectionId` setting picks one of the user's connections, of `provider` when the node names one. */
+export interface ConnectionSupport {
+  provider: string | null;
+}
+
 export interface FormContextValue {
   expressions: ExpressionSupport;
+  /** Set for node forms: a top-level `connectionId` (or a field marked `x-connection`) becomes a connection picker. */
+  connections?: ConnectionSupport;
   /** Problems by field path (`values.x`, `cases[0].port`); '' holds those about the whole value. */
   problems: Readonly<Record<string, readonly string[]>>;
 }

@@ -37,6 +37,8 @@ export function NodePanel({ nodeId, nodeType, data, onChange, flowId, lastRunId,
   const expressions = useMemo<ExpressionSupport>(() => ({ paths, runId: last.runId, nodeId, preview }), [paths, last.runId, nodeId, preview]);
   const config = (data.config ?? {}) as Record<string, unknown>;
   const labelProblems = sorted.data.label ?? [];
+  const provider = nodeType?.provider ?? null;
+  const connections = useMemo(() => ({ provider }), [provider]);
 
   return (
     <aside className="node-panel" aria-label={`Settings of ${nodeId}`}>
@@ -94,6 +96,7 @@ export function NodePanel({ nodeId, nodeType, data, onChange, flowId, lastRunId,
             expressions={expressions}
             idBase={`${idBase}-config`}
             emptyText="This node has no settings."
+            connections={connections}
             onChange={(next) => onChange({ ...data, config: next })}
           />
         ) : (
