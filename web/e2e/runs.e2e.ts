@@ -198,4 +198,40 @@ describe('running a flow and watching it', () => {
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
     expect(env.browser.errors).toEqual([]);
   });
+
+  it('lists the child runs of a forEach node and follows a link into a child run and back to its parent', async () => {
+    const body = await createFlow(page, fixture('subflow-line-body'));
+    const parent = fixture('foreach-lines');
+    parent.nodes.find((n) => n.id === 'lines')!.data.config = { items: '{{ input.lines }}', flowId: body, concurrency: 2 };
+    const flowId = await createFlow(page, parent);
+    const lines = [
+      { sku: 'A-1', quantity: 2 },
+      { sku: 'B-2', quantity: 1 },
+      { sku: 'C-3', quantity: 5 },
+    ];
+    const runId = await startRun(page, flowId, { lines });
+    await page.goto(`${env.server.url}/runs/${runId}`);
+    await expect.poll(() => classOf(page, 'summary'), { timeout: 30_000 }).toContain('status-succeeded');
+
+    const related = page.getByRole('navigation', { name: 'Related runs' });
+    await expect.poll(() => related.locator('a.child-run').count(), { timeout: 15_000 }).toBe(3);
+    const children = await call<{ items: { id: string; itemIndex: number | null }[] }>(page, 'GET', `/api/runs/${runId}/children`);
+    const third = children.items.find((c) => c.itemIndex === 2)!;
+    const link = related.locator(`a.child-run[href="/runs/${third.id}"]`);
+    expect(await link.textContent()).toContain('lines #2');
+
+    await link.click();
+    await page.waitForURL(new RegExp(`/runs/${third.id}$`));
+    await expect.poll(() => classOf(page, 'line'), { timeout: 15_000 }).toContain('status-succeeded');
+    await page.getByRole('heading', { name: /Order line \(sub-flow body\)/ }).waitFor();
+    await node(page, 'line').click();
+    await page.getByRole('complementary', { name: 'Node line' }).getByText('"2: 5 x C-3"').first().waitFor();
+
+    const back = page.getByRole('navigation', { name: 'Related runs' }).getByRole('link', { name: `run ${runId.slice(0, 8)}` });
+    expect(await page.getByRole('navigation', { name: 'Related runs' }).textContent()).toContain('at node lines, item 2');
+    await back.click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
+    await expect.poll(() => classOf(page, 'summary'), { timeout: 15_000 }).toContain('status-succeeded');
+    expect(env.browser.errors).toEqual([]);
+  });
 });
