@@ -1,3 +1,4 @@
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Queueing;
@@ -35,6 +36,9 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<BlobReads>();
         services.TryAddSingleton<BlobInputBudget>();
         services.TryAddSingleton<SubflowRuns>();
+        services.AddOptions<ConnectionOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectionOptions>, ConnectionOptionsValidator>());
+        services.TryAddSingleton<NodeConnectionsFactory>();
         services.TryAddSingleton<NodeExecutor>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<RunSignals>();

@@ -1,3 +1,4 @@
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +34,7 @@ public static class SqlStorageServiceCollectionExtensions
         services.AddSingleton<IUserStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IAuthStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IApiTokenStore>(sp => sp.GetRequiredService<ISqlStorage>());
+        services.AddSingleton<IConnectionStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<IChildRunStore>(sp => sp.GetRequiredService<ISqlStorage>());
         services.AddSingleton<ISignalStore>(sp => sp.GetRequiredService<ISqlStorage>());

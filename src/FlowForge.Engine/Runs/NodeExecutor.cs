@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Json;
@@ -36,6 +37,7 @@ public sealed partial class NodeExecutor(
     IOptions<EngineOptions> options,
     IOptions<ExecutionOptions> execution,
     SubflowRuns subflows,
+    NodeConnectionsFactory connections,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -323,6 +325,12 @@ public sealed partial class NodeExecutor(
         {
             throw;
         }
+        catch (ConnectionUnusableException ex)
+        {
+            // The connection stays missing, foreign or broken until someone fixes it: a retry would fail alike.
+            result = NodeResult.Fail(ex.Message);
+            errorKind = NodeErrorKinds.Thrown(ex);
+        }
         catch (BlobMissingException ex)
         {
             // Running the node again would find the same blob missing.
@@ -542,6 +550,7 @@ public sealed partial class NodeExecutor(
             MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
             Blobs = new RunBlobWriter(blobs, claim.RunId),
             Children = subflows.For(claim.RunId, node.Id, claim.Attempt),
+            Connections = connections.For(claim.RunId, node.Id),
         };
 
     /// <summary>

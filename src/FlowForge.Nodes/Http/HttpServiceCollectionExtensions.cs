@@ -1,3 +1,4 @@
+using FlowForge.Engine.Credentials;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,7 @@ public static class HttpServiceCollectionExtensions
 
     /// <summary>
     /// Registers what outbound HTTP needs: <see cref="HttpOptions"/> (validated on start; the host binds the
-    /// <c>Http</c> section), the guard, the DNS resolver and the guarded client. A resolver registered before wins.
+    /// <c>Http</c> section), the guard, the DNS resolver, the guarded client and <see cref="IOutboundHttp"/> for connections. A resolver registered before wins.
     /// </summary>
     public static IServiceCollection AddOutboundHttp(this IServiceCollection services)
     {
@@ -19,6 +20,7 @@ public static class HttpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpOptions>, HttpOptionsValidator>());
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.TryAddSingleton<SsrfGuard>();
+        services.TryAddSingleton<IOutboundHttp, OutboundHttp>();
         services.AddHttpClient(ClientName, client =>
             {
                 // Each request has its own deadline (the node's timeoutMs); the client's own would cut it short.

@@ -1,11 +1,8 @@
 using FlowForge.Engine.Storage;
-using FlowForge.Server.Auth.KeyRing;
 using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,22 +24,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenRevocations>();
-        services.AddSingleton<KeyRingSecret>();
         services.AddSingleton<SessionSignIn>();
-
-        services.AddDataProtection().SetApplicationName("flowforge");
-        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
-        {
-            if (kinds.ServesApi)
-            {
-                o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IAuthStore>(), sp.GetRequiredService<TimeProvider>());
-                o.XmlEncryptor = new KeyRingEncryptor(sp.GetRequiredService<KeyRingSecret>());
-            }
-            else
-            {
-                o.XmlRepository = new MemoryXmlRepository();
-            }
-        });
 
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Bearer token or session cookie", o =>

@@ -23,23 +23,36 @@ internal static class RunsCommand
             runId,
             data,
         };
-        retry.SetAction((parse, cancellationToken) => RetryAsync(
-            parse.GetValue(runId), parse.GetValue(data) ?? "data", settings,
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        retry.SetAction((parse, cancellationToken) =>
+        {
+            var dataDirectory = parse.GetValue(data) ?? "data";
+            var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return WithRunAsync(parse.GetValue(runId), dataDirectory, settings, "flowforge runs retry", error,
+                (host, run) => RetryAsync(host, run, dataDirectory, output, error, cancellationToken), cancellationToken);
+        });
         var showId = new Argument<Guid>("RUN_ID") { Description = "The run to show" };
         var showData = new Option<string>("--data") { Description = "The folder of the SQLite store that holds the run [default: ./data]", HelpName = "DIR" };
         var show = new Command("show", "Print a run's status, its nodes, the run that started it and the child runs it started") { showId, showData };
-        show.SetAction((parse, cancellationToken) => ShowAsync(
-            parse.GetValue(showId), parse.GetValue(showData) ?? "data", settings,
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, cancellationToken));
+        show.SetAction((parse, cancellationToken) =>
+        {
+            var dataDirectory = parse.GetValue(showData) ?? "data";
+            var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return WithRunAsync(parse.GetValue(showId), dataDirectory, settings, "flowforge runs show", error,
+                (host, run) => ShowAsync(host, run, output, cancellationToken), cancellationToken);
+        });
         return new Command("runs", "Work with the runs kept in a store") { retry, show };
     }
 
     /// <summary>The most child runs <c>runs show</c> lists (the default Flows:MaxForEachItems); it says when there are more.</summary>
     private const int MaxChildrenShown = 10_000;
 
-    private static async Task<int> ShowAsync(
-        Guid runId, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the SQLite store in <paramref name="dataDirectory"/> (locked and migrated), reads the run and hands both to
+    /// <paramref name="action"/>; when the store or the run cannot be had it says why on <paramref name="error"/>.
+    /// </summary>
+    private static async Task<int> WithRunAsync(
+        Guid runId, string dataDirectory, IReadOnlyList<string> settings, string processName, TextWriter error,
+        Func<IHost, RunView, Task<int>> action, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(dataDirectory))
         {
@@ -47,7 +60,7 @@ internal static class RunsCommand
             return FlowForgeCli.UsageError;
         }
 
-        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge runs show", error) is not { } host)
+        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, processName, error) is not { } host)
         {
             return FlowForgeCli.UsageError;
         }
@@ -65,6 +78,13 @@ internal static class RunsCommand
             await error.WriteLineAsync($"Run {runId} is not in the store in '{dataDirectory}'.");
             return 1;
         }
+
+        return await action(host, run);
+    }
+
+    private static async Task<int> ShowAsync(IHost host, RunView run, TextWriter output, CancellationToken cancellationToken)
+    {
+        var runId = run.Id;
 
         await output.WriteLineAsync($"Run {run.Id}: {run.Status} (flow {run.FlowId} version {run.FlowVersion}, attempt {run.Attempt})");
         if (run.Error is { } runError)
@@ -115,32 +135,9 @@ internal static class RunsCommand
     }
 
     private static async Task<int> RetryAsync(
-        Guid runId, string dataDirectory, IReadOnlyList<string> settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        IHost host, RunView run, string dataDirectory, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(dataDirectory))
-        {
-            await error.WriteLineAsync($"--data: the folder '{dataDirectory}' does not exist.");
-            return FlowForgeCli.UsageError;
-        }
-
-        if (await CliHost.TryBuildAsync(CliHost.ForLocalFolder(settings, dataDirectory), dataDirectory, "flowforge runs retry", error) is not { } host)
-        {
-            return FlowForgeCli.UsageError;
-        }
-
-        using var _ = host;
-        if (!await CliHost.TryLockDataFolderAsync(host, error))
-        {
-            return 1;
-        }
-
-        await host.Services.GetRequiredService<ISqlStorage>().MigrateAsync(cancellationToken);
-        var run = await host.Services.GetRequiredService<IRunQueries>().GetRunAsync(runId, null, cancellationToken);
-        if (run is null)
-        {
-            await error.WriteLineAsync($"Run {runId} is not in the store in '{dataDirectory}'.");
-            return 1;
-        }
+        var runId = run.Id;
 
         ExecutionPlan plan;
         try

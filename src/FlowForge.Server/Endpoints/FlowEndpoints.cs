@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
@@ -33,7 +34,8 @@ internal static class FlowEndpoints
     }
 
     private static async Task<Results<Created<FlowSaved>, ProblemHttpResult>> CreateAsync(
-        HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+        HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, IConnectionStore connections,
+        INodeTypeRegistry nodeTypes, TimeProvider time, CancellationToken cancellationToken)
     {
         var (check, json, problem) = await ReadFlowAsync(request, checker, secrets, null, cancellationToken);
         if (problem is not null)
@@ -47,13 +49,19 @@ internal static class FlowEndpoints
             return ApiProblems.InvalidFlow(unknown);
         }
 
+        if (await ConnectionRules.CheckAsync(check.Document!, owner, connections, nodeTypes, cancellationToken) is { Count: > 0 } unusable)
+        {
+            return ApiProblems.InvalidFlow(unusable);
+        }
+
         var saved = await flows.CreateAsync(owner, check.Document!.Name, json!, cancellationToken);
         await EnsureWebhookKeysAsync(saved.Id, check.Document, keys, time, cancellationToken);
         return TypedResults.Created($"/api/flows/{saved.Id}", new FlowSaved(saved.Id, saved.Version));
     }
 
     private static async Task<Results<Ok<FlowSaved>, ProblemHttpResult>> UpdateAsync(
-        Guid id, HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, IConnectionStore connections,
+        INodeTypeRegistry nodeTypes, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = request.HttpContext.User.UserId();
         var previous = await flows.GetAsync(id, owner, null, cancellationToken);
@@ -71,6 +79,11 @@ internal static class FlowEndpoints
         if (await SubflowRules.CheckAsync(check!.Document!, owner, id, flows, cancellationToken) is { Count: > 0 } unknown)
         {
             return ApiProblems.InvalidFlow(unknown);
+        }
+
+        if (await ConnectionRules.CheckAsync(check.Document!, owner, connections, nodeTypes, cancellationToken) is { Count: > 0 } unusable)
+        {
+            return ApiProblems.InvalidFlow(unusable);
         }
 
         // Active triggers follow the newest version: webhooks and schedules read it at each call and firing.

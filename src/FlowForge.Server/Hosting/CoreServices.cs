@@ -1,9 +1,11 @@
 using FlowForge.Engine;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Core;
 using FlowForge.Nodes.Core.Code;
+using FlowForge.Server.Auth.KeyRing;
 using FlowForge.Server.Triggers;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sqlite;
@@ -25,6 +27,7 @@ internal static class CoreServices
         services.AddValidatedOptions<ExecutionOptions, ExecutionOptionsValidator>(ExecutionOptions.Section);
         services.AddValidatedOptions<CodeOptions, CodeOptionsValidator>(CodeOptions.Section);
         services.AddScheduleOptions();
+        services.AddValidatedOptions<ConnectionOptions, ConnectionOptionsValidator>(ConnectionOptions.Section);
 
         var storage = ProviderSelection.StorageOptions(configuration, kinds, defaultDataDirectory);
         services.AddSqlStorage(storage);
@@ -35,6 +38,8 @@ internal static class CoreServices
         services.AddValidatedOptions<HttpOptions, HttpOptionsValidator>(HttpOptions.Section);
         services.AddNodeTypes(typeof(ManualTriggerNode).Assembly).AddOutboundHttp();
         services.AddPlugins(configuration);
+        // Every role opens connection secrets, so every process shares the key ring.
+        services.AddSharedKeyRing(kinds);
         services.AddFlowForgeEngine();
         return services;
     }

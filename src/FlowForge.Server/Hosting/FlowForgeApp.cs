@@ -66,8 +66,8 @@ public static class FlowForgeApp
         var kinds = ProviderKinds.Read(configuration);
         services.AddSingleton(kinds);
         services.AddOptions<AuthOptions>().Validate(
-            o => !kinds.ServesApi || kinds.Store == StoreKind.Sqlite || !string.IsNullOrEmpty(o.KeyRingSecret),
-            $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required with a shared store ({ProviderKinds.Name(kinds.Store)}): set the same random value of at least 32 characters on every api process.");
+            o => kinds.Store == StoreKind.Sqlite || !string.IsNullOrEmpty(o.KeyRingSecret),
+            $"{AuthOptions.Section}:{nameof(AuthOptions.KeyRingSecret)} is required with a shared store ({ProviderKinds.Name(kinds.Store)}): set the same random value of at least 32 characters on every process (api and worker).");
         builder.AddFlowForgeTelemetry(kinds);
         services.AddFlowForgeCore(configuration, kinds, "data", "flowforge serve");
         services.PostConfigure<EngineOptions>(o =>
@@ -109,6 +109,7 @@ public static class FlowForgeApp
             app.MapSetupEndpoints();
             app.MapSessionEndpoints();
             app.MapApiTokenEndpoints();
+            app.MapConnectionEndpoints();
             app.MapFlowEndpoints();
             app.MapFlowVersionEndpoints();
             app.MapRunEndpoints();

@@ -87,12 +87,13 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     private static object SampleValue(string parameter) => parameter switch
     {
         "@ids" => "[1,2]",
-        "@id" or "@runId" or "@ownerId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" => Guid.NewGuid(),
-        "@content" => new byte[] { 1 },
+        "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" => Guid.NewGuid(),
+        "@content" or "@secret" => new byte[] { 1 },
         "@flowIds" => $"[\"{Guid.NewGuid():N}\",\"{Guid.NewGuid():N}\"]",
         "@pattern" => "%x%",
         "@nodeId" or "@idempotencyKey" or "@email" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
-            or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" => "x",
+            or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash"
+            or "@provider" or "@statusReason" or "@scopes" or "@settings" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
             or "@attempt" or "@remainingNodes" or "@itemIndex" or "@parentAttempt" or "@depth" => 1,
         _ => 1_000_000L,

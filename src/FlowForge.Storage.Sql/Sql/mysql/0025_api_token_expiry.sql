@@ -1,0 +1,2 @@
+-- Serves purging expired API tokens (DeleteExpiredApiTokens) without reading the whole table.
+CREATE INDEX IX_ApiTokens_ExpiresAt ON ApiTokens (ExpiresAt);
