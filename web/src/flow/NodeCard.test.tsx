@@ -1,21 +1,11 @@
 import { render } from '@testing-library/react';
 import { ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { stubLayoutForReactFlow } from './reactFlowTestStubs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeTypes } from '../editor/FlowEditor';
 import type { NodeCardNode } from './NodeCard';
 
-// jsdom has no layout: React Flow needs ResizeObserver and DOMMatrixReadOnly to mount.
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  globalThis.DOMMatrixReadOnly ??= class {
-    m22 = 1;
-    constructor() {}
-  } as unknown as typeof DOMMatrixReadOnly;
-});
+beforeAll(stubLayoutForReactFlow);
 
 const node = (id: string, typeId: string, outputs: string[]): NodeCardNode => ({
   id,
