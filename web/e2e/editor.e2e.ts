@@ -1,93 +1,30 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwner, openBrowser, screenshotsDir, startServer, type Browser, type RunningServer } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { canvasNode, connect, dragFromPalette, edgeCount, nodeCount } from './canvas';
+import { createOwner, pageApi, useServerAndBrowser } from './harness';
 
 // The flow editor against a real server: nodes dragged from the palette, handles connected with the mouse.
 
-/** Signs in through the setup page; a server without the session endpoints gets a bearer token instead. */
-async function signIn(browser: Browser, url: string) {
-  const setup = await fetch(`${url}/api/setup`);
-  if (setup.ok) {
-    await createOwner(browser.page, url);
-    return;
-  }
-  const credentials = { email: 'owner@example.com', password: 'a long enough password 1' };
-  const post = (path: string) =>
-    fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(credentials) });
-  expect((await post('/api/auth/register')).status).toBe(201);
-  const { token } = (await (await post('/api/auth/token')).json()) as { token: string };
-  await browser.context.setExtraHTTPHeaders({ Authorization: `Bearer ${token}` });
-  await browser.context.route('**/api/setup', (r) => r.fulfill({ json: { needsOwner: false } }));
-  await browser.context.route('**/api/session', (r) => r.fulfill({ json: { id: 'owner', email: credentials.email, isOwner: true } }));
-}
-
-/** A JSON request made by the page itself (its cookies or token, and the CSRF header). */
-function pageApi<T>(page: Page, path: string, method = 'GET', body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
-    async ({ path, method, body }) => {
-      const csrf = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='))?.slice('XSRF-TOKEN='.length);
-      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-      if (csrf) headers['X-CSRF-Token'] = decodeURIComponent(csrf);
-      const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: response.status, json: await response.json().catch(() => null) };
-    },
-    { path, method, body },
-  ) as Promise<{ status: number; json: T }>;
-}
-
-const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const handle = (page: Page, id: string, kind: 'source' | 'target', port = 'main') =>
-  page.locator(`.react-flow__node[data-id="${id}"] .react-flow__handle.${kind}[data-handleid="${port}"]`);
-
-/** Drags a palette item onto the canvas at (x, y) relative to the canvas' top-left corner (a real HTML5 drag). */
-async function dragFromPalette(page: Page, typeId: string, x: number, y: number) {
-  await page.locator(`.editor-palette-item[data-type-id="${typeId}"]`).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
-}
-
-/** Presses on an output handle, moves to an input handle and releases: the way a user draws an edge. */
-async function connect(page: Page, from: string, port: string, to: string) {
-  const source = (await handle(page, from, 'source', port).boundingBox())!;
-  const target = (await handle(page, to, 'target').boundingBox())!;
-  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(source.x + 40, source.y + 10, { steps: 5 });
-  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
-  await page.mouse.up();
-}
-
-const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
-const nodeCount = (page: Page) => page.locator('.react-flow__node').count();
+const node = canvasNode;
 
 describe('the flow editor', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const env = useServerAndBrowser();
   let flowId: string;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-    await signIn(browser, server.url);
-    await browser.page.goto(`${server.url}/flows`);
-    const created = await pageApi<{ id: string }>(browser.page, '/api/flows', 'POST', {
+    await createOwner(env.browser.page, env.server.url);
+    const created = await pageApi<{ id: string }>(env.browser.page, 'POST', '/api/flows', {
       name: 'Order follow-up',
       nodes: [{ id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 100 }, data: { label: 'Start' } }],
       edges: [],
       viewport: { x: 20, y: 60, zoom: 0.7 },
     });
     expect(created.status).toBe(201);
-    flowId = created.json.id;
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    flowId = created.body.id;
   });
 
   it('builds trigger → set → if → two branches by dragging and connecting, deletes and undoes, saves and reloads', async () => {
-    const { page } = browser;
-    await page.goto(`${server.url}/flows/${flowId}`);
+    const { page } = env.browser;
+    await page.goto(`${env.server.url}/flows/${flowId}`);
     await node(page, 'trigger').waitFor({ timeout: 20_000 });
 
     // The stored viewport (zoom 0.7) puts the trigger at the top left; nodes go right of it, clear of the minimap.
@@ -127,12 +64,13 @@ describe('the flow editor', () => {
 
     const saved = await pageApi<{ definition: { nodes: { id: string; type: string }[]; edges: { source: string; target: string; sourceHandle?: string }[] } }>(
       page,
+      'GET',
       `/api/flows/${flowId}`,
     );
-    expect(saved.json.definition.nodes.map((n) => `${n.id}:${n.type}`).sort()).toEqual(
+    expect(saved.body.definition.nodes.map((n) => `${n.id}:${n.type}`).sort()).toEqual(
       ['if-1:core.if', 'set-1:core.set', 'set-2:core.set', 'set-3:core.set', 'trigger:trigger.manual'].sort(),
     );
-    expect(saved.json.definition.edges.map((e) => `${e.source}.${e.sourceHandle ?? 'main'}>${e.target}`).sort()).toEqual(
+    expect(saved.body.definition.edges.map((e) => `${e.source}.${e.sourceHandle ?? 'main'}>${e.target}`).sort()).toEqual(
       ['if-1.false>set-3', 'if-1.true>set-2', 'set-1.main>if-1', 'trigger.main>set-1'].sort(),
     );
 
@@ -140,11 +78,11 @@ describe('the flow editor', () => {
     await node(page, 'set-3').waitFor({ timeout: 20_000 });
     expect(await nodeCount(page)).toBe(5);
     expect(await edgeCount(page)).toBe(4);
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('shows a server validation problem on the node it names, and selecting it opens that node', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await dragFromPalette(page, 'http.request', 430, 330);
     await node(page, 'request-1').waitFor();
     await connect(page, 'set-3', 'main', 'request-1');
@@ -161,12 +99,12 @@ describe('the flow editor', () => {
     await page.getByRole('complementary', { name: 'Settings of request-1' }).waitFor();
     await page.screenshot({ path: '/tmp/webeditor-problem.png' });
     // The browser itself logs the refused save (a 400); nothing else may appear.
-    expect(browser.errors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([]);
-    browser.errors.length = 0;
+    expect(env.browser.errors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([]);
+    env.browser.errors.length = 0;
   });
 
   it('lays the nodes out left to right and keeps unsaved changes from being left by accident', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await page.getByRole('button', { name: 'Dismiss the problems' }).click();
     await page.getByRole('button', { name: 'Auto-layout' }).click();
     const x = async (id: string) => (await node(page, id).boundingBox())!.x;
@@ -190,13 +128,11 @@ describe('the flow editor', () => {
     await page.getByRole('complementary', { name: 'Settings of if-1' }).getByLabel('Label').fill('Approved?');
     await expect.poll(() => node(page, 'if-1').locator('.node-card-title').textContent()).toBe('Approved?');
     await page.screenshot({ path: '/tmp/webeditor-editor.png' });
-    mkdirSync(screenshotsDir, { recursive: true });
-    copyFileSync('/tmp/webeditor-editor.png', join(screenshotsDir, 'editor.png'));
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('adds a node from the keyboard, copies and pastes it, and restores an older version', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     const before = await nodeCount(page);
 
     await page.locator('.editor-palette-item[data-type-id="core.noop"]').focus();
@@ -220,12 +156,12 @@ describe('the flow editor', () => {
 
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await expect.poll(() => nodeCount(page)).toBe(before + 2);
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('shows the webhook URL with a Copy button and activates and deactivates the flow', async () => {
-    const { page } = browser;
-    const created = await pageApi<{ id: string }>(page, '/api/flows', 'POST', {
+    const { page } = env.browser;
+    const created = await pageApi<{ id: string }>(page, 'POST', '/api/flows', {
       name: 'Incoming orders',
       nodes: [
         { id: 'hook', type: 'trigger.webhook', position: { x: 0, y: 0 }, data: { label: 'Order received' } },
@@ -234,7 +170,7 @@ describe('the flow editor', () => {
       edges: [{ id: 'e', source: 'hook', target: 'done' }],
     });
     expect(created.status).toBe(201);
-    await page.goto(`${server.url}/flows/${created.json.id}`);
+    await page.goto(`${env.server.url}/flows/${created.body.id}`);
 
     const webhooks = page.getByRole('region', { name: 'Webhook URLs' });
     await webhooks.waitFor({ timeout: 20_000 });
@@ -243,10 +179,10 @@ describe('the flow editor', () => {
 
     await page.getByRole('button', { name: 'Activate' }).click();
     await page.getByRole('button', { name: 'Deactivate' }).waitFor();
-    expect((await pageApi<{ active: boolean }>(page, `/api/flows/${created.json.id}`)).json.active).toBe(true);
+    expect((await pageApi<{ active: boolean }>(page, 'GET', `/api/flows/${created.body.id}`)).body.active).toBe(true);
     await page.getByRole('button', { name: 'Deactivate' }).click();
     await page.getByRole('button', { name: 'Activate' }).waitFor();
-    expect((await pageApi<{ active: boolean }>(page, `/api/flows/${created.json.id}`)).json.active).toBe(false);
-    expect(browser.errors).toEqual([]);
+    expect((await pageApi<{ active: boolean }>(page, 'GET', `/api/flows/${created.body.id}`)).body.active).toBe(false);
+    expect(env.browser.errors).toEqual([]);
   });
 });

@@ -1,50 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwner, openBrowser, repoRoot, screenshotsDir, startServer, type Browser, type RunningServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { createOwner, docsScreenshot, pageApi, repoRoot, useServerAndBrowser } from './harness';
 
 const fixture = (name: string) => join(repoRoot, 'tests', 'fixtures', `${name}.flow.json`);
-
-/** Calls the API from the signed-in page: its cookie session and CSRF header, as the app sends them. */
-async function apiFromPage<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='))?.slice('XSRF-TOKEN='.length);
-      const response = await fetch(path, {
-        method,
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', ...(csrf ? { 'X-CSRF-Token': decodeURIComponent(csrf) } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
-    },
-    { method, path, body },
-  );
-}
 
 function rowOf(page: Page, name: string) {
   return page.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
 }
 
 describe('the flows list and the API tokens page', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it('imports, lists, duplicates, exports, searches and deletes flows', async () => {
-    const { page } = browser;
-    await createOwner(page, server.url);
+    const { page } = env.browser;
+    await createOwner(page, env.server.url);
     await page.getByRole('heading', { name: 'Flows' }).waitFor();
     await page.getByText('No flows yet — create one or import a flow file').waitFor();
 
@@ -57,9 +28,9 @@ describe('the flows list and the API tokens page', () => {
     await page.getByRole('button', { name: 'Duplicate Diamond', exact: true }).click();
     await rowOf(page, 'Diamond (copy)').waitFor();
 
-    const listed = await apiFromPage<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/flows');
+    const listed = await pageApi<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/flows');
     const diamondId = listed.body.items.find((f) => f.name === 'Diamond')!.id;
-    const stored = await apiFromPage<{ definition: { nodes: unknown[] } }>(page, 'GET', `/api/flows/${diamondId}`);
+    const stored = await pageApi<{ definition: { nodes: unknown[] } }>(page, 'GET', `/api/flows/${diamondId}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Diamond', exact: true }).click()]);
     expect(download.suggestedFilename()).toBe('Diamond.flow.json');
     const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { name: string; nodes: unknown[] };
@@ -85,14 +56,14 @@ describe('the flows list and the API tokens page', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await rowOf(page, 'Diamond (copy)').waitFor({ state: 'detached' });
-    const after = await apiFromPage<{ items: { name: string }[] }>(page, 'GET', '/api/flows');
+    const after = await pageApi<{ items: { name: string }[] }>(page, 'GET', '/api/flows');
     expect(after.body.items.map((f) => f.name)).toEqual(['Diamond']);
 
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('creates an API token that works as a bearer token until it is revoked', async () => {
-    const { page } = browser;
+    const { page } = env.browser;
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.getByText('No API tokens yet').waitFor();
@@ -107,7 +78,7 @@ describe('the flows list and the API tokens page', () => {
     await page.getByRole('cell', { name: 'nightly export', exact: true }).waitFor();
     await page.screenshot({ path: '/tmp/webflows-tokens-secret.png' });
 
-    const withToken = () => fetch(`${server.url}/api/flows`, { headers: { Authorization: `Bearer ${secret}` } });
+    const withToken = () => fetch(`${env.server.url}/api/flows`, { headers: { Authorization: `Bearer ${secret}` } });
     const allowed = await withToken();
     expect(allowed.status).toBe(200);
     expect(((await allowed.json()) as { items: { name: string }[] }).items.map((f) => f.name)).toEqual(['Diamond']);
@@ -116,7 +87,7 @@ describe('the flows list and the API tokens page', () => {
     await page.getByRole('cell', { name: 'nightly export', exact: true }).waitFor();
     expect(await page.getByRole('textbox', { name: 'New API token' }).count()).toBe(0);
     expect(await page.content()).not.toContain(secret);
-    await page.screenshot({ path: join(screenshotsDir, 'tokens.png') });
+    await docsScreenshot(page, 'tokens.png');
 
     await page.getByRole('button', { name: 'Revoke nightly export' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Revoke “nightly export”?' });
@@ -124,24 +95,24 @@ describe('the flows list and the API tokens page', () => {
     await page.getByText('No API tokens yet').waitFor();
 
     expect((await withToken()).status).toBe(401);
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
-  it('shows flows with different last runs (docs/screenshots/flows.png)', async () => {
-    const { page } = browser;
+  it('shows flows with different last runs', async () => {
+    const { page } = env.browser;
     const create = async (document: unknown) => {
-      const created = await apiFromPage<{ id: string }>(page, 'POST', '/api/flows', document);
+      const created = await pageApi<{ id: string }>(page, 'POST', '/api/flows', document);
       expect(created.status).toBe(201);
       return created.body.id;
     };
     const run = async (flowId: string, input: unknown) => {
-      const started = await apiFromPage<{ runId: string }>(page, 'POST', `/api/flows/${flowId}/runs`, { input });
+      const started = await pageApi<{ runId: string }>(page, 'POST', `/api/flows/${flowId}/runs`, { input });
       expect(started.status).toBe(202);
       return started.body.runId;
     };
     const finished = (runId: string, status: string) =>
       expect
-        .poll(async () => (await apiFromPage<{ status: string }>(page, 'GET', `/api/runs/${runId}`)).body.status, { timeout: 30_000 })
+        .poll(async () => (await pageApi<{ status: string }>(page, 'GET', `/api/runs/${runId}`)).body.status, { timeout: 30_000 })
         .toBe(status);
 
     const hook = await create({
@@ -152,7 +123,7 @@ describe('the flows list and the API tokens page', () => {
       ],
       edges: [{ id: 'e', source: 'hook', target: 'next' }],
     });
-    expect((await apiFromPage(page, 'POST', `/api/flows/${hook}/activate`)).status).toBe(200);
+    expect((await pageApi(page, 'POST', `/api/flows/${hook}/activate`)).status).toBe(200);
     const waiting = await create({
       name: 'Approval reminder',
       nodes: [
@@ -162,7 +133,7 @@ describe('the flows list and the API tokens page', () => {
       edges: [{ id: 'e', source: 'trigger', target: 'wait' }],
     });
     const stock = await create(JSON.parse(readFileSync(fixture('noop-and-error'), 'utf8')));
-    const diamondId = (await apiFromPage<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/flows')).body.items.find((f) => f.name === 'Diamond')!.id;
+    const diamondId = (await pageApi<{ items: { id: string; name: string }[] }>(page, 'GET', '/api/flows')).body.items.find((f) => f.name === 'Diamond')!.id;
 
     await finished(await run(diamondId, {}), 'Succeeded');
     await finished(await run(stock, { sku: 'A-1', inStock: false }), 'Failed');
@@ -177,7 +148,7 @@ describe('the flows list and the API tokens page', () => {
     expect(await rowOf(page, 'Order webhook').getByRole('switch').getAttribute('aria-checked')).toBe('true');
     expect(await rowOf(page, 'Order webhook').getByText('Webhook', { exact: true }).count()).toBe(1);
 
-    await page.screenshot({ path: join(screenshotsDir, 'flows.png') });
-    expect(browser.errors).toEqual([]);
+    await page.screenshot({ path: '/tmp/webflows-flows.png' });
+    expect(env.browser.errors).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -123,6 +124,49 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
 /** Where screenshots for the docs go. */
 export const screenshotsDir = join(repoRoot, 'docs', 'screenshots');
 
+/** Screenshots for the docs are retaken only when FLOWFORGE_SCREENSHOTS=1, so that test runs leave tracked files alone. */
+export const takeDocsScreenshots = process.env.FLOWFORGE_SCREENSHOTS === '1';
+
+/** Saves the page as docs/screenshots/<name> when FLOWFORGE_SCREENSHOTS=1, and always as /tmp/flowforge-e2e-<name> to look at. */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(tmpdir(), `flowforge-e2e-${name}`) });
+  if (!takeDocsScreenshots) return;
+  mkdirSync(screenshotsDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotsDir, name) });
+}
+
+/** A server and a browser for the tests of one file: started before them, closed after them. */
+export function useServerAndBrowser(serverArgs: string[] = []): { server: RunningServer; browser: Browser } {
+  const shared = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    shared.server = await startServer(serverArgs);
+    shared.browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
+}
+
+/** A JSON request made by the signed-in page itself: its session cookie and the CSRF header unsafe requests need. */
+export function pageApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const csrf = document.cookie.split('; ').find((c) => c.startsWith('XSRF-TOKEN='))?.slice('XSRF-TOKEN='.length);
+      const response = await fetch(path, {
+        method,
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', ...(csrf ? { 'X-CSRF-Token': decodeURIComponent(csrf) } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    { method, path, body },
+  ) as Promise<{ status: number; body: T }>;
+}
+
 /** Creates the owner account through the setup page of a fresh server; the page is then signed in. */
 export async function createOwner(page: Page, url: string, email = 'owner@example.com', password = 'correct horse battery staple'): Promise<{ email: string; password: string }> {
   await page.goto(url);
@@ -132,4 +176,15 @@ export async function createOwner(page: Page, url: string, email = 'owner@exampl
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
   return { email, password };
+}
+
+/** Signs in through the sign-in page (opening the app first unless it shows that page already); the page then shows the app. */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  const heading = page.getByRole('heading', { name: 'Sign in to FlowForge' });
+  if (!(await heading.isVisible())) await page.goto(url);
+  await heading.waitFor({ timeout: 30_000 });
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 30_000 });
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createOwner, openBrowser, repoRoot, screenshotsDir, startServer, type Browser, type RunningServer } from './harness';
+import { nodeCard } from './canvas';
+import { createOwner, repoRoot, useServerAndBrowser } from './harness';
 
 interface FlowJson {
   name: string;
@@ -54,32 +55,24 @@ async function startRun(page: Page, flowId: string, input: unknown): Promise<str
   return (await call<{ runId: string }>(page, 'POST', `/api/flows/${flowId}/runs`, { input })).runId;
 }
 
-const node = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"] .node-card`);
+const node = nodeCard;
 
 async function classOf(page: Page, id: string): Promise<string> {
   return (await node(page, id).getAttribute('class')) ?? '';
 }
 
 describe('running a flow and watching it', () => {
-  let server: RunningServer;
-  let browser: Browser;
+  const env = useServerAndBrowser();
   let page: Page;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-    page = browser.page;
-    await createOwner(page, server.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    page = env.browser.page;
+    await createOwner(page, env.server.url);
   });
 
   it('starts a run from the Run dialog and shows nodes turning green and the skipped branch grey, live', async () => {
     const flowId = await createFlow(page, slowIfFlow());
-    await page.goto(`${server.url}/runs?flowId=${flowId}`);
+    await page.goto(`${env.server.url}/runs?flowId=${flowId}`);
     await page.getByRole('button', { name: 'Run flow…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Run the flow' });
     await dialog.waitFor();
@@ -113,26 +106,24 @@ describe('running a flow and watching it', () => {
     await drawer.getByText('"approved"').first().waitFor();
     await drawer.getByText('"Ada"').first().waitFor();
     await page.screenshot({ path: '/tmp/webruns-run.png' });
-    await page.screenshot({ path: join(screenshotsDir, 'run.png') });
 
     await page.reload();
     await page.getByRole('link', { name: 'Runs', exact: true }).click();
     await page.waitForURL(/\/runs$/);
     const row = page.locator(`tr[data-run-id="${runUrl.split('/').pop()}"]`);
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Approve or reject (slow)');
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('lists runs across flows, filters by status and opens a run from the history', async () => {
     const failing = await createFlow(page, { ...fixture('noop-and-error'), name: 'Ship or stop' });
     const failed = await startRun(page, failing, { inStock: false, sku: 'A-1' });
     const shipped = await startRun(page, failing, { inStock: true, sku: 'B-2' });
-    await page.goto(`${server.url}/runs`);
+    await page.goto(`${env.server.url}/runs`);
     await page.locator(`tr[data-run-id="${failed}"]`).waitFor();
     await page.locator(`tr[data-run-id="${shipped}"]`).waitFor();
     await expect.poll(() => page.locator(`tr[data-run-id="${failed}"] .status-badge`).textContent(), { timeout: 15_000 }).toContain('Failed');
     await page.screenshot({ path: '/tmp/webruns-runs.png' });
-    await page.screenshot({ path: join(screenshotsDir, 'runs.png') });
 
     await page.getByRole('button', { name: 'Failed', exact: true }).click();
     await page.waitForURL(/status=failed/);
@@ -145,13 +136,13 @@ describe('running a flow and watching it', () => {
     await page.locator(`tr[data-run-id="${failed}"]`).click();
     await page.waitForURL(new RegExp(`/runs/${failed}$`));
     await expect.poll(() => classOf(page, 'stop'), { timeout: 15_000 }).toContain('status-failed');
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('retries a failed run from its failed node', async () => {
     const flowId = await createFlow(page, { ...fixture('noop-and-error'), name: 'Retry me' });
     const runId = await startRun(page, flowId, { inStock: false, sku: 'C-3' });
-    await page.goto(`${server.url}/runs/${runId}`);
+    await page.goto(`${env.server.url}/runs/${runId}`);
     await expect.poll(() => classOf(page, 'stop'), { timeout: 15_000 }).toContain('status-failed');
     expect(await classOf(page, 'ship')).toContain('status-skipped');
 
@@ -170,13 +161,13 @@ describe('running a flow and watching it', () => {
     const run = await call<{ attempt: number; nodes: { nodeId: string; attempts: unknown[] }[] }>(page, 'GET', `/api/runs/${runId}`);
     expect(run.attempt).toBe(2);
     expect(run.nodes.find((n) => n.nodeId === 'checkpoint')!.attempts).toHaveLength(1);
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('signals a node waiting for a signal and the run completes', async () => {
     const flowId = await createFlow(page, signalFlow());
     const runId = await startRun(page, flowId, { name: 'Grace' });
-    await page.goto(`${server.url}/runs/${runId}`);
+    await page.goto(`${env.server.url}/runs/${runId}`);
     await expect.poll(() => classOf(page, 'pause'), { timeout: 15_000 }).toContain('status-waiting');
     await page.screenshot({ path: '/tmp/webruns-signal.png' });
 
@@ -190,13 +181,13 @@ describe('running a flow and watching it', () => {
     await expect.poll(() => classOf(page, 'summary'), { timeout: 15_000 }).toContain('status-succeeded');
     await page.locator('.run-header .status-badge', { hasText: 'Succeeded' }).waitFor({ timeout: 10_000 });
     expect(await page.getByRole('button', { name: 'Signal pause…' }).count()).toBe(0);
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
   });
 
   it('cancels a waiting run, which can then be retried', async () => {
     const flowId = await createFlow(page, { ...signalFlow(), name: 'Cancel me' });
     const runId = await startRun(page, flowId, { name: 'Lin' });
-    await page.goto(`${server.url}/runs/${runId}`);
+    await page.goto(`${env.server.url}/runs/${runId}`);
     await expect.poll(() => classOf(page, 'pause'), { timeout: 15_000 }).toContain('status-waiting');
 
     await page.getByRole('button', { name: 'Cancel run' }).click();
@@ -205,6 +196,42 @@ describe('running a flow and watching it', () => {
     await expect.poll(() => classOf(page, 'pause'), { timeout: 15_000 }).toContain('status-cancelled');
     await page.getByRole('button', { name: 'Retry from failed' }).waitFor();
     expect(await page.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
-    expect(browser.errors).toEqual([]);
+    expect(env.browser.errors).toEqual([]);
+  });
+
+  it('lists the child runs of a forEach node and follows a link into a child run and back to its parent', async () => {
+    const body = await createFlow(page, fixture('subflow-line-body'));
+    const parent = fixture('foreach-lines');
+    parent.nodes.find((n) => n.id === 'lines')!.data.config = { items: '{{ input.lines }}', flowId: body, concurrency: 2 };
+    const flowId = await createFlow(page, parent);
+    const lines = [
+      { sku: 'A-1', quantity: 2 },
+      { sku: 'B-2', quantity: 1 },
+      { sku: 'C-3', quantity: 5 },
+    ];
+    const runId = await startRun(page, flowId, { lines });
+    await page.goto(`${env.server.url}/runs/${runId}`);
+    await expect.poll(() => classOf(page, 'summary'), { timeout: 30_000 }).toContain('status-succeeded');
+
+    const related = page.getByRole('navigation', { name: 'Related runs' });
+    await expect.poll(() => related.locator('a.child-run').count(), { timeout: 15_000 }).toBe(3);
+    const children = await call<{ items: { id: string; itemIndex: number | null }[] }>(page, 'GET', `/api/runs/${runId}/children`);
+    const third = children.items.find((c) => c.itemIndex === 2)!;
+    const link = related.locator(`a.child-run[href="/runs/${third.id}"]`);
+    expect(await link.textContent()).toContain('lines #2');
+
+    await link.click();
+    await page.waitForURL(new RegExp(`/runs/${third.id}$`));
+    await expect.poll(() => classOf(page, 'line'), { timeout: 15_000 }).toContain('status-succeeded');
+    await page.getByRole('heading', { name: /Order line \(sub-flow body\)/ }).waitFor();
+    await node(page, 'line').click();
+    await page.getByRole('complementary', { name: 'Node line' }).getByText('"2: 5 x C-3"').first().waitFor();
+
+    const back = page.getByRole('navigation', { name: 'Related runs' }).getByRole('link', { name: `run ${runId.slice(0, 8)}` });
+    expect(await page.getByRole('navigation', { name: 'Related runs' }).textContent()).toContain('at node lines, item 2');
+    await back.click();
+    await page.waitForURL(new RegExp(`/runs/${runId}$`));
+    await expect.poll(() => classOf(page, 'summary'), { timeout: 15_000 }).toContain('status-succeeded');
+    expect(env.browser.errors).toEqual([]);
   });
 });

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, startServer, type Browser, type RunningServer } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './harness';
 
 describe('the server serves the web app', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await openBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   it('serves index.html at / and at deep links, never cached, and hashed assets cached for a year', async () => {
-    const root = await fetch(`${server.url}/`);
-    const deep = await fetch(`${server.url}/flows/some-flow`);
+    const root = await fetch(`${env.server.url}/`);
+    const deep = await fetch(`${env.server.url}/flows/some-flow`);
     const html = await root.text();
 
     expect(root.status).toBe(200);
@@ -28,15 +17,15 @@ describe('the server serves the web app', () => {
 
     const asset = html.match(/\/assets\/[^"]+\.js/)?.[0];
     expect(asset).toBeTruthy();
-    const script = await fetch(`${server.url}${asset}`);
+    const script = await fetch(`${env.server.url}${asset}`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('javascript');
     expect(script.headers.get('cache-control')).toContain('immutable');
   });
 
   it('keeps unknown API paths and missing files as 404s, not the app page', async () => {
-    const api = await fetch(`${server.url}/api/no-such-endpoint`);
-    const file = await fetch(`${server.url}/assets/missing.js`);
+    const api = await fetch(`${env.server.url}/api/no-such-endpoint`);
+    const file = await fetch(`${env.server.url}/assets/missing.js`);
 
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type') ?? '').not.toContain('text/html');
@@ -44,9 +33,9 @@ describe('the server serves the web app', () => {
   });
 
   it('renders the app in Chromium', async () => {
-    await browser.page.goto(server.url);
+    await env.browser.page.goto(env.server.url);
 
-    await expect.poll(() => browser.page.title(), { timeout: 15_000 }).toBe('FlowForge');
-    await browser.page.locator('#root > *').first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => env.browser.page.title(), { timeout: 15_000 }).toBe('FlowForge');
+    await env.browser.page.locator('#root > *').first().waitFor({ timeout: 15_000 });
   });
 });

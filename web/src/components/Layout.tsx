@@ -1,17 +1,24 @@
-import { NavLink, Outlet } from 'react-router-dom';
+import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { signOut, type SessionUser } from '../api/session';
 import { NotificationBell } from '../notifications/NotificationBell';
 
+/** Query keys that outlive a sign-out: whether the server has its owner, and the (now empty) session itself. */
+const keptAtSignOut = new Set(['setup', 'session']);
+
 export function Layout({ user }: { user: SessionUser }) {
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const onSignOut = async () => {
     try {
       await signOut();
     } finally {
-      queryClient.clear();
-      await queryClient.invalidateQueries();
-      window.location.assign('/');
+      // Nobody is signed in now: say so instead of asking the server again (a reload would, and get a 401), and drop
+      // everything read for this account before the sign-in page shows.
+      await queryClient.cancelQueries();
+      queryClient.removeQueries({ predicate: (query) => !keptAtSignOut.has(String(query.queryKey[0])) });
+      queryClient.setQueryData(['session'], null);
+      navigate('/', { replace: true });
     }
   };
   return (

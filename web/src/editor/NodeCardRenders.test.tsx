@@ -1,24 +1,14 @@
 import { act, render } from '@testing-library/react';
 import { ReactFlow, ReactFlowProvider, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { useState } from 'react';
+import { stubLayoutForReactFlow } from '../flow/reactFlowTestStubs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NodeCard, type NodeCardNode } from '../flow/NodeCard';
 import { withNodeData } from './nodeData';
 import { markNodes } from './problems';
 import { testType } from './testTypes';
 
-// jsdom has no layout: React Flow needs ResizeObserver and DOMMatrixReadOnly to mount.
-beforeAll(() => {
-  globalThis.ResizeObserver ??= class {
-    observe() {}
-    unobserve() {}
-    disconnect() {}
-  } as unknown as typeof ResizeObserver;
-  globalThis.DOMMatrixReadOnly ??= class {
-    m22 = 1;
-    constructor() {}
-  } as unknown as typeof DOMMatrixReadOnly;
-});
+beforeAll(stubLayoutForReactFlow);
 
 const renders = new Map<string, number>();
 function CountingCard(props: NodeProps<NodeCardNode>) {

@@ -27,7 +27,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Nod
   const status = data.status?.toLowerCase();
   return (
     <div
-      className={`node-card${selected ? ' selected' : ''}${status ? ` status-${status}` : ''}${data.problems?.length ? ' has-problems' : ''}`}
+      className={`node-card${selected ? ' selected' : ''}${status ? ` status-${status}` : ''}${data.problems?.length ? ' has-problems' : ''}${outputs.length > 1 ? ' has-port-labels' : ''}`}
       data-testid={`node-${data.typeId}`}
       title={data.problems?.join('\n')}
     >

@@ -61,11 +61,17 @@ export function setFlowActive(id: string, active: boolean): Promise<{ id: string
 }
 
 /** A new flow: one manual trigger, ready for the editor. */
+/**
+ * Where a new flow's trigger is drawn, from the canvas' top-left corner: clear of the band along the edges where
+ * React Flow pans the view while an edge is being drawn (40 px), which would pull the next node away from the mouse.
+ */
+export const newFlowOffset = { x: 80, y: 120 };
+
 export function emptyFlow(name: string): FlowDocument {
   return {
     name,
     nodes: [{ id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 0 }, data: { label: 'Start' } }],
     edges: [],
-    viewport: { x: 0, y: 0, zoom: 1 },
+    viewport: { ...newFlowOffset, zoom: 1 },
   };
 }
