@@ -183,7 +183,7 @@ public sealed class GraphValidatorTests
     public void Validate_UnknownNodeType_NamesNodeAndField()
     {
         var document = new FlowBuilder()
-            .Node("t", "trigger.manual").Node("mystery", "slack.postMessage")
+            .Node("t", "trigger.manual").Node("mystery", "acme.mystery")
             .Chain("t", "mystery")
             .ToDocument();
 
@@ -192,7 +192,7 @@ public sealed class GraphValidatorTests
         Assert.Equal(GraphProblemCodes.UnknownNodeType, problem.Code);
         Assert.Equal("mystery", problem.NodeId);
         Assert.Equal("nodes[1].type", problem.Field);
-        Assert.Contains("slack.postMessage", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("acme.mystery", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../App';
 import { fakeApi } from '../flows/testServer';
 
+// The bell's live hub has no server here; this test is about signing out.
+vi.mock('../notifications/NotificationBell', () => ({ NotificationBell: () => null }));
+
 afterEach(() => vi.unstubAllGlobals());
 
 describe('Layout', () => {
