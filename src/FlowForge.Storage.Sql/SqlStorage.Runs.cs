@@ -196,8 +196,14 @@ public sealed partial class SqlStorage
         throw new InvalidOperationException($"A run with id {run.Id} already exists.");
     }
 
+    /// <summary>The message's outbox id; 0 (no row) when the session writes no outbox.</summary>
     private static async ValueTask<long> InsertOutboxAsync(SqlSession s, WorkMessage message, CancellationToken ct)
     {
+        if (!s.WritesOutbox)
+        {
+            return OutboxMessage.NotStored;
+        }
+
         var command = s.Command(InsertOutbox)
             .Bind("@kind", StatusNames.Of(message.Kind))
             .Bind("@runId", message.RunId)

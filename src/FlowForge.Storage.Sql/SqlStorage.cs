@@ -64,7 +64,7 @@ public sealed partial class SqlStorage : ISqlStorage
         {
             SqlStorageOptions.Postgres => new PooledSqlExecutor(PostgresDialect.CreateDataSource(connectionString), PostgresDialect.Instance),
             SqlStorageOptions.MySql => new PooledSqlExecutor(MySqlDialect.CreateDataSource(connectionString), MySqlDialect.Instance),
-            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance),
+            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance, options.WritesOutbox),
         };
         return new SqlStorage(executor, timeProvider);
     }

@@ -34,6 +34,14 @@ public sealed class SqlStorageOptions
     /// </summary>
     public int Shards { get; set; } = 1;
 
+    /// <summary>
+    /// Whether state changes write their work messages to the outbox (default true). The server sets it, whatever the
+    /// configuration says: false only for SQLite when the work queue is in process and this process the only worker,
+    /// where the Ready nodes and timers in the same database are all a restart needs (the start-up scan rebuilds the
+    /// queue from them and never reads the outbox).
+    /// </summary>
+    public bool WritesOutbox { get; set; } = true;
+
     /// <summary>Throws an exception naming the setting at fault when these options cannot open a store.</summary>
     public void Validate()
     {

@@ -38,6 +38,19 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             return;
         }
 
+        if (queue is InProcessWorkQueue)
+        {
+            // An in-memory channel never waits: publishing here costs less than handing it to the thread pool.
+            var published = DispatchAsync(messages, traceParent, _stopping.Token);
+            if (published.IsCompletedSuccessfully)
+            {
+                return;
+            }
+
+            _ = ObserveAsync(published);
+            return;
+        }
+
         if (Interlocked.Increment(ref _background) > options.Value.MaxBackgroundPublishes)
         {
             Interlocked.Decrement(ref _background);
@@ -60,6 +73,18 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
                 Interlocked.Decrement(ref _background);
             }
         });
+    }
+
+    private static async Task ObserveAsync(ValueTask published)
+    {
+        try
+        {
+            await published.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the start-up scan queues the work again from state.
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -130,6 +155,11 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
 
         foreach (var message in messages)
         {
+            if (message.OutboxId == OutboxMessage.NotStored)
+            {
+                continue;
+            }
+
             _handedOver.TryAdd(message.OutboxId, 0);
             _acks.Writer.TryWrite(message.OutboxId);
         }

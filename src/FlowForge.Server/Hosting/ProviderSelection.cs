@@ -81,6 +81,8 @@ internal static class ProviderSelection
     {
         var storage = configuration.GetSection(SqlStorageOptions.Section).Get<SqlStorageOptions>() ?? new SqlStorageOptions();
         storage.Provider = ProviderKinds.Name(kinds.Store);
+        // Never from configuration: skipping the outbox is safe only where the queue can be rebuilt from state alone.
+        storage.WritesOutbox = !kinds.SoleWorker;
         if (string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
             storage.DataDirectory = Path.GetFullPath(storage.DataDirectory ?? defaultDataDirectory);

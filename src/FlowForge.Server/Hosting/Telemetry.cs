@@ -23,6 +23,8 @@ internal static class Telemetry
                 .AddAttributes([new("flowforge.role", kinds.Role.ToString().ToLowerInvariant())]))
             .WithMetrics(m => m
                 .AddMeter(EngineTelemetry.Name)
+                // The runtime's own meter: GC, allocated bytes, thread pool, CPU time (cost per flow is read from these).
+                .AddMeter("System.Runtime")
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter());
 

@@ -23,6 +23,13 @@ internal sealed partial class SqlSession : IDisposable
 
     public SqlDialect Dialect { get; }
 
+    /// <summary>
+    /// False when the work queue lives in this process and this process is the only worker: a message then needs no
+    /// outbox row, because the state it is derived from (a Ready node, a due timer) is in the same transaction and the
+    /// start-up scan and sweeps rebuild every message from that state.
+    /// </summary>
+    public bool WritesOutbox { get; init; } = true;
+
     /// <summary>The ADO.NET transaction commands must join, for drivers that track it (null when the session issues BEGIN itself).</summary>
     public DbTransaction? Transaction { get; set; }
 

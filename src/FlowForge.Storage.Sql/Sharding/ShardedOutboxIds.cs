@@ -20,7 +20,8 @@ internal static class ShardedOutboxIds
             throw new InvalidOperationException($"Outbox id {localId} of shard {shard} does not fit in {LocalBits} bits.");
         }
 
-        return ((long)shard << LocalBits) | localId;
+        // A message without an outbox row stays without one on every shard.
+        return localId == OutboxMessage.NotStored ? OutboxMessage.NotStored : ((long)shard << LocalBits) | localId;
     }
 
     /// <summary>False for an id no shard of <paramref name="shards"/> can have issued.</summary>

@@ -11,11 +11,11 @@ internal sealed class SqliteExecutor : SqlExecutor
     private readonly SqliteGroupCommitWriter _writer;
     private readonly SqliteReaderPool _readers;
 
-    public SqliteExecutor(string connectionString, SqliteDialect dialect)
+    public SqliteExecutor(string connectionString, SqliteDialect dialect, bool writesOutbox = true)
     {
         Dialect = dialect;
         _connections = new SqliteConnectionFactory(connectionString);
-        _writer = new SqliteGroupCommitWriter(_connections, Dialect);
+        _writer = new SqliteGroupCommitWriter(_connections, Dialect, writesOutbox);
         _readers = new SqliteReaderPool(_connections, Dialect, maxIdle: Math.Max(4, Environment.ProcessorCount * 2));
     }
 

@@ -19,6 +19,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     private readonly SqliteConnectionFactory _connections;
     private readonly SqlDialect _dialect;
+    private readonly bool _writesOutbox;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -27,10 +28,11 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private long _committedBatches;
     private Exception? _fault;
 
-    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect)
+    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox = true)
     {
         _connections = connections;
         _dialect = dialect;
+        _writesOutbox = writesOutbox;
         _loop = Task.Run(RunAsync);
     }
 
@@ -121,7 +123,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         WriterConnection writer;
         try
         {
-            writer = _writer ??= WriterConnection.Open(_connections, _dialect);
+            writer = _writer ??= WriterConnection.Open(_connections, _dialect, _writesOutbox);
             writer.Begin();
         }
         catch (Exception exception)
@@ -200,9 +202,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         private readonly ControlStatement _release;
         private readonly ControlStatement _rollbackToSavepoint;
 
-        private WriterConnection(SqliteConnection connection, SqlDialect dialect)
+        private WriterConnection(SqliteConnection connection, SqlDialect dialect, bool writesOutbox)
         {
-            Session = new SqlSession(connection, dialect);
+            Session = new SqlSession(connection, dialect) { WritesOutbox = writesOutbox };
             _begin = new(connection, "BEGIN IMMEDIATE");
             _commit = new(connection, "COMMIT");
             _rollback = new(connection, "ROLLBACK");
@@ -213,12 +215,12 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         public SqlSession Session { get; }
 
-        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect)
+        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox)
         {
             var connection = connections.OpenWriter();
             try
             {
-                return new WriterConnection(connection, dialect);
+                return new WriterConnection(connection, dialect, writesOutbox);
             }
             catch
             {

@@ -52,6 +52,23 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
+    public async Task DispatchInBackground_InProcessQueue_PublishesBeforeReturningAndAcknowledgesOnlyStoredRows()
+    {
+        var queue = new InProcessWorkQueue();
+        var outbox = new RecordingOutbox();
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        dispatcher.DispatchInBackground([Message(OutboxMessage.NotStored), Message(5)], null);
+
+        // On the caller's thread: nothing waits in the thread pool, so nothing can be left behind for the sweep.
+        Assert.Equal(2, queue.Count);
+        await Eventually.TrueAsync(() => outbox.Acknowledged.Contains(5), "the stored message to leave the outbox");
+        Assert.DoesNotContain(OutboxMessage.NotStored, outbox.Acknowledged);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task RelayPendingAsync_RowsAlreadyHandedOver_AreNotPublishedAgain()
     {
         var queue = new GatedQueue();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Runs;
+using FlowForge.Storage.Sql;
 using FlowForge.Tests.Testing;
 
 namespace FlowForge.Tests.Runs;
@@ -36,6 +37,40 @@ public sealed class RecoveryServiceTests
             Assert.Equal(2, run.Nodes.Single(n => n.NodeId == "slow").Attempt);
             Assert.Empty(second.Journal.For(runId, "done"));
             Assert.Single(second.Journal.For(runId, "slow"));
+        }
+        finally
+        {
+            EngineHarness.TryDeleteDirectory(directory);
+        }
+    }
+
+    [Fact]
+    public async Task StartupScan_RunCommittedWithoutOutboxRowAndProcessStopped_RunsOnceAfterRestart()
+    {
+        // The embedded default keeps no outbox rows (the queue is in process): a stop right after the run's commit,
+        // before any worker took its message, must still leave everything the next start needs in the state.
+        var directory = Directory.CreateTempSubdirectory("flowforge-no-outbox-").FullName;
+        try
+        {
+            var storage = new SqlStorageOptions { DataDirectory = directory, WritesOutbox = false };
+            Guid runId;
+            await using (var first = await EngineHarness.StartAsync(directory, start: false, storage: storage))
+            {
+                var flowId = await first.CreateFlowAsync(new FlowBuilder("no outbox")
+                    .Node("trigger", "trigger.manual").Node("a", "test.script").Node("b", "test.script")
+                    .Edge("trigger", "a").Edge("a", "b").ToJson());
+                runId = await first.StartRunAsync(flowId);
+                Assert.Equal(0, CountOutboxRows(directory));
+                Assert.Equal(NodeStatus.Ready, (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "trigger").Status);
+            }
+
+            await using var second = await EngineHarness.StartAsync(directory, storage: storage);
+            var run = await second.WaitForRunAsync(runId);
+
+            Assert.Equal(RunStatus.Succeeded, run.Status);
+            Assert.Single(second.Journal.For(runId, "a"));
+            Assert.Single(second.Journal.For(runId, "b"));
+            Assert.Equal(0, CountOutboxRows(directory));
         }
         finally
         {
@@ -117,4 +152,13 @@ public sealed class RecoveryServiceTests
         FlowForge.Testing.Eventually.TrueAsync(
             async () => (await harness.GetRunAsync(runId))?.Nodes.Single(n => n.NodeId == nodeId) is { Status: NodeStatus.Running } node && node.Attempt == attempt,
             $"node {nodeId} running its attempt {attempt}");
+
+    private static long CountOutboxRows(string directory)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "flowforge.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM Outbox";
+        return (long)command.ExecuteScalar()!;
+    }
 }
