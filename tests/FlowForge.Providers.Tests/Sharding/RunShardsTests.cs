@@ -1,3 +1,4 @@
+using FlowForge.Engine.Queueing;
 using FlowForge.Storage.Sql.Sharding;
 
 namespace FlowForge.Providers.Tests.Sharding;
@@ -45,6 +46,16 @@ public sealed class RunShardsTests
         Assert.True(ShardedOutboxIds.TryFromGlobal(global, 1024, out var decodedShard, out var decodedLocal));
         Assert.Equal((shard, localId), (decodedShard, decodedLocal));
         Assert.Equal(shard == 0, global == localId);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(1023)]
+    public void OutboxIds_MessageWithoutRow_StaysWithoutRowOnEveryShard(int shard)
+    {
+        // The embedded default writes no outbox rows: a shard's number must not turn "no row" into a row id.
+        Assert.Equal(OutboxMessage.NotStored, ShardedOutboxIds.ToGlobal(shard, OutboxMessage.NotStored));
     }
 
     [Fact]
