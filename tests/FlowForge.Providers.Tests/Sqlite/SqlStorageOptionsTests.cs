@@ -1,3 +1,4 @@
+using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
@@ -30,6 +31,36 @@ public sealed class SqlStorageOptionsTests
             }
 
             Assert.True(File.Exists(Path.Combine(directory, "flowforge.db")));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task CreateRunAsync_WritesOutboxFalse_CommitsTheReadyTriggerAndNoOutboxRow()
+    {
+        var directory = Path.Combine(SqliteStorageProvider.TempDirectory, Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using (var storage = SqlStorage.Create(new SqlStorageOptions { DataDirectory = directory, WritesOutbox = false }, TimeProvider.System))
+            {
+                await storage.MigrateAsync(CancellationToken.None);
+                var plan = TestPlans.Diamond(Guid.NewGuid());
+                var runId = Guid.CreateVersion7();
+
+                var creation = await ((IRunStore)storage).CreateRunAsync(
+                    new NewRun(runId, Guid.NewGuid(), plan.FlowId, plan.Version, "{}", null, DateTimeOffset.UtcNow), plan, CancellationToken.None);
+
+                Assert.Equal(OutboxMessage.NotStored, Assert.Single(creation.Messages).OutboxId);
+                Assert.Empty(await storage.ReadPendingAsync(100, CancellationToken.None));
+                // What recovery rebuilds the message from instead: the Ready trigger, committed with the run.
+                var ready = await ((IRecoveryStore)storage).RequeueAbandonedAsync(
+                    DateTimeOffset.UtcNow, noOtherWorkers: true, TimeSpan.FromMinutes(2), 100, CancellationToken.None);
+                Assert.Equal(creation.Messages[0].Message, Assert.Single(ready).Message);
+                Assert.Empty(await storage.ReadPendingAsync(100, CancellationToken.None));
+            }
         }
         finally
         {
