@@ -32,6 +32,8 @@ public sealed class TelemetryTests
         Assert.Contains("flowforge_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Contains("flowforge_outbox_pending", metrics, StringComparison.Ordinal);
         Assert.Contains("flowforge_queue_published", metrics, StringComparison.Ordinal);
+        // The runtime's meter: allocated bytes and CPU time are what the cost per flow in docs/benchmarks.md is read from.
+        Assert.Contains("dotnet_gc_heap_total_allocated_bytes", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
