@@ -184,7 +184,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                var broken = session is { } held && held.Session.Connection.State != ConnectionState.Open;
+                // Past opening the connection, an exception that leaves the round means the transaction is lost (the
+                // connection broke, or the server ended the session), whatever the driver calls the error.
+                var lost = session is not null;
                 session?.Dispose();
                 session = null;
 
@@ -192,8 +194,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 // ran yet, so a fresh connection can take the same batch once.
                 if (exception is not StaleConnectionException stale)
                 {
-                    // Whatever the driver called it, a batch whose connection is gone failed for want of the database.
-                    FailAll(pending, broken && !TransientFailures.IsTransient(_dialect, exception) ? TransientFailures.Wrap(_dialect, exception) : exception);
+                    FailAll(pending, lost && !TransientFailures.IsTransient(_dialect, exception) ? TransientFailures.Wrap(_dialect, exception) : exception);
                     return null;
                 }
 
