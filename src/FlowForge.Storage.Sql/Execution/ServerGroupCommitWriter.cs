@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Threading.Channels;
+using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Dialects;
 
 namespace FlowForge.Storage.Sql.Execution;
@@ -17,7 +18,7 @@ namespace FlowForge.Storage.Sql.Execution;
 /// of the same writer, after a short random pause; where the database rolled the whole transaction back (InnoDB on a
 /// deadlock) the whole batch runs again. Either at most <see cref="GroupCommitOptions.MaxConflictRetries"/> times.</item>
 /// <item>A broken connection fails every caller of the batch (the caller's executor turns it into
-/// <see cref="FlowForge.Engine.Storage.StoreUnavailableException"/>); the next batch opens a fresh connection.</item>
+/// <see cref="StoreUnavailableException"/>); the next batch opens a fresh connection.</item>
 /// </list>
 /// Once an operation has started it runs to its end: the caller's token is checked before, never during, so a
 /// cancellation never interrupts a statement in the middle of someone else's batch.
@@ -194,13 +195,23 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 // ran yet, so a fresh connection can take the same batch once.
                 if (exception is not StaleConnectionException stale)
                 {
-                    FailAll(pending, lost && !TransientFailures.IsTransient(_dialect, exception) ? TransientFailures.Wrap(_dialect, exception) : exception);
+                    if (lost)
+                    {
+                        // An operation that failed first may have failed for the same reason: none of the batch is kept,
+                        // and every caller hears that the database was lost, which tells it to try again.
+                        FailAll(pending, exception is StoreUnavailableException ? exception : TransientFailures.Wrap(_dialect, exception), ownErrors: false);
+                    }
+                    else
+                    {
+                        FailAll(pending, exception, ownErrors: true);
+                    }
+
                     return null;
                 }
 
                 if (freshConnectionTried)
                 {
-                    FailAll(pending, stale.InnerException!);
+                    FailAll(pending, TransientFailures.Wrap(_dialect, stale.InnerException!), ownErrors: false);
                     return null;
                 }
 
@@ -370,7 +381,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private static void FailAll(List<Entry> batch, Exception exception)
+    private static void FailAll(List<Entry> batch, Exception exception, bool ownErrors)
     {
         foreach (var entry in batch)
         {
@@ -380,7 +391,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             }
             else
             {
-                entry.Write.Fail(entry.Error ?? exception);
+                entry.Write.Fail(ownErrors ? entry.Error ?? exception : exception);
             }
         }
     }
