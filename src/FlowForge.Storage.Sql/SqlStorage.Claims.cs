@@ -42,6 +42,14 @@ public sealed partial class SqlStorage
     public async Task<ClaimedNode?> TryClaimAsync(
         WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
+        if (_executor.ReadsRideWithWrites)
+        {
+            return await _executor.WriteAsync(
+                TryClaimAndReadAsync,
+                (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil), Dependencies: dependencies, Inputs: _runInputs),
+                cancellationToken).ConfigureAwait(false);
+        }
+
         var core = await _executor.WriteAsync(
             TryClaimCoreAsync,
             (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil)),
@@ -79,6 +87,34 @@ public sealed partial class SqlStorage
         {
             throw new StoreUnavailableException(ex.Message, ex.InnerException ?? ex, claimed);
         }
+    }
+
+    // Server databases: the input and the dependencies' outputs are read in the claim's own transaction, so a claim
+    // costs one transaction (or a share of a group commit) instead of three.
+    private static async ValueTask<ClaimedNode?> TryClaimAndReadAsync(
+        SqlSession s,
+        (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil, IReadOnlyList<string> Dependencies, RunInputCache Inputs) a,
+        CancellationToken ct)
+    {
+        if (await TryClaimCoreAsync(s, (a.Message, a.WorkerId, a.Now, a.LeaseUntil), ct) is not { } claimed)
+        {
+            return null;
+        }
+
+        var runId = a.Message.RunId;
+        if (!a.Inputs.TryGet(runId, out var input))
+        {
+            input = a.Inputs.Add(runId, await s.ScalarAsync(s.Command(SelectRunInput).Bind("@runId", runId), ct) as string);
+        }
+
+        claimed = claimed with { RunInput = input };
+        if (a.Dependencies.Count == 0)
+        {
+            return claimed;
+        }
+
+        var read = await ReadSucceededOutputsAsync(s, (runId, a.Dependencies), ct);
+        return claimed with { DependencyOutputs = read.Outputs, BlobOutputs = read.Blobs, DependencyFinishedAt = read.FinishedAt, DependencyPorts = read.Ports };
     }
 
     // Each output is parsed as it is read, so its text is garbage at once: a join of many large outputs

@@ -62,8 +62,8 @@ public sealed partial class SqlStorage : ISqlStorage
         var connectionString = options.ConnectionStringFor(shard);
         SqlExecutor executor = options.ProviderKind switch
         {
-            SqlStorageOptions.Postgres => new PooledSqlExecutor(PostgresDialect.CreateDataSource(connectionString), PostgresDialect.Instance),
-            SqlStorageOptions.MySql => new PooledSqlExecutor(MySqlDialect.CreateDataSource(connectionString), MySqlDialect.Instance),
+            SqlStorageOptions.Postgres => new PooledSqlExecutor(PostgresDialect.CreateDataSource(connectionString), PostgresDialect.Instance, options.GroupCommit),
+            SqlStorageOptions.MySql => new PooledSqlExecutor(MySqlDialect.CreateDataSource(connectionString), MySqlDialect.Instance, options.GroupCommit),
             _ => new SqliteExecutor(connectionString, SqliteDialect.Instance, options.WritesOutbox),
         };
         return new SqlStorage(executor, timeProvider);

@@ -42,6 +42,9 @@ public sealed class SqlStorageOptions
     /// </summary>
     public bool WritesOutbox { get; set; } = true;
 
+    /// <summary>How PostgreSQL and MySQL batch writes into transactions (<c>Storage:GroupCommit</c>).</summary>
+    public GroupCommitOptions GroupCommit { get; set; } = new();
+
     /// <summary>Throws an exception naming the setting at fault when these options cannot open a store.</summary>
     public void Validate()
     {
@@ -70,6 +73,8 @@ public sealed class SqlStorageOptions
             throw new InvalidOperationException(
                 $"{Section}:Shards is {Shards}: {Section}:ConnectionString must name each shard's database with '{ShardPlaceholder}' (for example Database=flowforge_{ShardPlaceholder}).");
         }
+
+        GroupCommit.Validate();
     }
 
     /// <summary>The provider in lower case, or null when it is none of the supported ones.</summary>

@@ -30,6 +30,9 @@ internal sealed class MySqlDialect : SqlDialect
     // preparing would cost a round trip per statement per operation.
     public override bool PreparesCommands => false;
 
+    // A group-commit writer holds its connection, so its statements are prepared once on the server and reused.
+    public override bool PreparesHeldCommands => true;
+
     public override IComparer<Guid> IdOrder => GuidByteOrder.BigEndian;
 
     // IGNORE turns the duplicate-key error of a unique index into "0 rows"; every other column is bound
@@ -97,6 +100,9 @@ internal sealed class MySqlDialect : SqlDialect
         {
             GuidFormat = MySqlGuidFormat.Binary16,
             UseAffectedRows = false,
+
+            // Prepare() is a no-op otherwise; only the group-commit writer's held connections call it.
+            IgnorePrepare = false,
         };
         if (!SetsPoolSize(new DbConnectionStringBuilder { ConnectionString = connectionString }))
         {

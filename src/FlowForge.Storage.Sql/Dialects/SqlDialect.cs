@@ -55,6 +55,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool PreparesCommands => true;
 
+    /// <summary>
+    /// Whether a connection held across many operations (a server group-commit writer's) prepares each statement once.
+    /// By default as <see cref="PreparesCommands"/>.
+    /// </summary>
+    public virtual bool PreparesHeldCommands => PreparesCommands;
+
     /// <summary>How the database orders the stored ids, so that merging listings of several shards agrees with each shard's ORDER BY.</summary>
     public abstract IComparer<Guid> IdOrder { get; }
 

@@ -5,7 +5,10 @@ internal abstract class PendingWrite
 {
     public abstract CancellationToken CancellationToken { get; }
 
-    public abstract ValueTask ExecuteAsync(SqlSession session);
+    public ValueTask ExecuteAsync(SqlSession session) => ExecuteAsync(session, CancellationToken);
+
+    /// <summary>Runs the operation with the token the writer chooses (a server writer never cancels a statement half-way through a batch).</summary>
+    public abstract ValueTask ExecuteAsync(SqlSession session, CancellationToken executionToken);
 
     /// <summary>Hands the result to the caller; called only once the transaction that holds it is committed.</summary>
     public abstract void Complete();
@@ -28,8 +31,8 @@ internal sealed class PendingWrite<TState, TResult>(
 
     public override CancellationToken CancellationToken => cancellationToken;
 
-    public override async ValueTask ExecuteAsync(SqlSession session) =>
-        _result = await body(session, state, cancellationToken);
+    public override async ValueTask ExecuteAsync(SqlSession session, CancellationToken executionToken) =>
+        _result = await body(session, state, executionToken);
 
     public override void Complete() => _completion.TrySetResult(_result!);
 

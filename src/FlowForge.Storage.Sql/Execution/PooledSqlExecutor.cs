@@ -6,10 +6,11 @@ using FlowForge.Storage.Sql.Dialects;
 namespace FlowForge.Storage.Sql.Execution;
 
 /// <summary>
-/// PostgreSQL and MySQL: every operation is its own READ COMMITTED transaction on a connection rented from
-/// the driver's pool, so any number of processes and threads write at once and the database's row locks
-/// order them. An operation the database rolled back for a conflict (deadlock, serialization failure) runs
-/// again after a short random pause, a bounded number of times; the store's operations only touch the
+/// PostgreSQL and MySQL. Writes go through the <see cref="ServerGroupCommitWriter"/> (many operations of this process
+/// per READ COMMITTED transaction) unless <see cref="GroupCommitOptions.Enabled"/> is false; then every operation is its
+/// own transaction on a connection rented from the driver's pool. Any number of processes write at once and the
+/// database's row locks order them. An operation the database rolled back for a conflict (deadlock, serialization
+/// failure) runs again after a short random pause, a bounded number of times; the store's operations only touch the
 /// database, so running one again is safe. A failure the driver calls transient (the server is down or restarting,
 /// the connection broke, the pool is exhausted) leaves as <see cref="StoreUnavailableException"/>.
 /// </summary>
@@ -18,13 +19,19 @@ internal sealed class PooledSqlExecutor : SqlExecutor
     public const int MaxAttempts = 6;
 
     private readonly DbDataSource _dataSource;
+    private readonly ServerGroupCommitWriter? _writer;
     private volatile bool _disposed;
     private long _retries;
 
-    public PooledSqlExecutor(DbDataSource dataSource, SqlDialect dialect)
+    public PooledSqlExecutor(DbDataSource dataSource, SqlDialect dialect, GroupCommitOptions? groupCommit = null)
     {
         _dataSource = dataSource;
         Dialect = dialect;
+        groupCommit ??= new GroupCommitOptions();
+        if (groupCommit.Enabled)
+        {
+            _writer = new ServerGroupCommitWriter(dataSource, dialect, groupCommit);
+        }
     }
 
     public override SqlDialect Dialect { get; }
@@ -32,14 +39,32 @@ internal sealed class PooledSqlExecutor : SqlExecutor
     /// <summary>The driver's pool, for the few reads that must be synchronous (a node reading a blob-stored input).</summary>
     public DbDataSource DataSource => _dataSource;
 
-    public override bool IsRunning => !_disposed;
+    public override bool IsRunning => !_disposed && _writer?.IsRunning != false;
+
+    public override bool ReadsRideWithWrites => true;
+
+    /// <summary>The group-commit writer, or null when every write is its own transaction.</summary>
+    public ServerGroupCommitWriter? Writer => _writer;
 
     /// <summary>Operations the database rolled back for a conflict and that ran again (for tests and diagnostics).</summary>
-    public long Retries => Interlocked.Read(ref _retries);
+    public long Retries => Interlocked.Read(ref _retries) + (_writer?.ConflictRetries ?? 0);
 
     public override async Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
     {
+        if (_writer is not null)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                return await _writer.WriteAsync(body, state, cancellationToken);
+            }
+            catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
+            {
+                throw TransientFailures.Wrap(Dialect, exception);
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -83,6 +108,12 @@ internal sealed class PooledSqlExecutor : SqlExecutor
     public override async ValueTask DisposeAsync()
     {
         _disposed = true;
+        if (_writer is not null)
+        {
+            // Queued writes still commit; only new ones are refused.
+            await _writer.DisposeAsync();
+        }
+
         await _dataSource.DisposeAsync();
     }
 

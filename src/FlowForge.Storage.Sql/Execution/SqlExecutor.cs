@@ -15,6 +15,13 @@ internal abstract class SqlExecutor : IAsyncDisposable
     /// <summary>False once the executor can no longer accept work (disposed, or its writer stopped).</summary>
     public abstract bool IsRunning { get; }
 
+    /// <summary>
+    /// True when a read that belongs to a write is cheaper inside the write's transaction than beside it: on a server
+    /// database a separate read is a transaction (and a round of connection renting) of its own. SQLite reads beside
+    /// its single writer so as to keep the writer for writes.
+    /// </summary>
+    public virtual bool ReadsRideWithWrites => false;
+
     public abstract Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken);
 

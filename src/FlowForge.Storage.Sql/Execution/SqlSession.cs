@@ -10,12 +10,16 @@ namespace FlowForge.Storage.Sql.Execution;
 /// </summary>
 internal sealed partial class SqlSession : IDisposable
 {
+    private readonly bool _prepares;
     private DbCommand?[] _commands;
 
-    public SqlSession(DbConnection connection, SqlDialect dialect)
+    /// <param name="prepares">Whether commands are prepared on first use; by default the dialect decides. A connection
+    /// held for many operations (a server writer's) prepares where a pooled one would not.</param>
+    public SqlSession(DbConnection connection, SqlDialect dialect, bool? prepares = null)
     {
         Connection = connection;
         Dialect = dialect;
+        _prepares = prepares ?? dialect.PreparesCommands;
         _commands = new DbCommand?[SqlStatement.Count];
     }
 
@@ -79,7 +83,7 @@ internal sealed partial class SqlSession : IDisposable
         }
 
         command.Transaction = Transaction;
-        if (Dialect.PreparesCommands)
+        if (_prepares)
         {
             command.Prepare();
         }

@@ -37,6 +37,50 @@ public sealed class SqlStorageOptionsProviderTests
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Create_ServerDatabase_GroupCommitsUnlessDisabled(bool enabled)
+    {
+        var options = new SqlStorageOptions
+        {
+            Provider = "postgres",
+            ConnectionString = "Host=127.0.0.1;Port=1;Database=nowhere",
+            GroupCommit = new GroupCommitOptions { Enabled = enabled },
+        };
+
+        await using var storage = SqlStorage.Create(options, TimeProvider.System);
+
+        Assert.Equal(enabled, ((PooledSqlExecutor)storage.Executor).Writer is not null);
+    }
+
+    [Theory]
+    [InlineData("MaxBatchSize", 0)]
+    [InlineData("MaxBatchSize", 1001)]
+    [InlineData("Writers", 0)]
+    [InlineData("Writers", 65)]
+    [InlineData("MaxConflictRetries", -1)]
+    [InlineData("MaxConflictRetries", 21)]
+    [InlineData("MaxWait", -1)]
+    [InlineData("MaxWait", 1001)]
+    public void Validate_GroupCommitSettingOutOfRange_NamesTheSetting(string setting, int value)
+    {
+        var groupCommit = new GroupCommitOptions();
+        switch (setting)
+        {
+            case "MaxBatchSize": groupCommit.MaxBatchSize = value; break;
+            case "Writers": groupCommit.Writers = value; break;
+            case "MaxConflictRetries": groupCommit.MaxConflictRetries = value; break;
+            default: groupCommit.MaxWait = TimeSpan.FromMilliseconds(value); break;
+        }
+
+        var options = new SqlStorageOptions { Provider = "postgres", ConnectionString = "Database=flowforge", GroupCommit = groupCommit };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Contains($"Storage:GroupCommit:{setting}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(1025)]

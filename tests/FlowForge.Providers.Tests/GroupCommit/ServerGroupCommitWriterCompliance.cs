@@ -1,0 +1,275 @@
+using System.Data.Common;
+using FlowForge.Engine.Storage;
+using FlowForge.Providers.Tests.Infrastructure;
+using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Execution;
+
+namespace FlowForge.Providers.Tests.GroupCommit;
+
+/// <summary>
+/// The group-commit writer of the server databases, on a store of its own with set writer counts so that which
+/// operations share a transaction is decided by the test, not by timing.
+/// </summary>
+public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider provider) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly int[] Untouched = [0, 0];
+    private static readonly int[] EachRowTwice = [2, 2];
+    private static readonly int[] BothResults = [1, 2];
+
+    private readonly List<SqlStorage> _stores = [];
+    private TestDatabase _database = null!;
+
+    private SqlStorage Store => _database.Storage;
+
+    public async Task InitializeAsync()
+    {
+        _database = await provider.CreateDatabaseAsync(TimeProvider.System);
+        await ExecuteAsync(Store, "CREATE TABLE GroupCommitProbe (Id INT NOT NULL PRIMARY KEY, N INT NOT NULL)");
+        await ExecuteAsync(Store, "INSERT INTO GroupCommitProbe (Id, N) VALUES (1, 0), (2, 0)");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>The id of the server session of the connection a write runs on.</summary>
+    protected abstract string SessionIdQuery { get; }
+
+    /// <summary>A statement that ends another server session by its id.</summary>
+    protected abstract string KillSessionStatement(long sessionId);
+
+    [Fact]
+    public async Task WriteAsync_ManyConcurrentOperations_CommitInFewerTransactions()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var batchesBefore = writer.CommittedBatches;
+
+        var writes = Enumerable.Range(0, 100).Select(i => store.GetOrAddSettingAsync($"k{i}", $"v{i}", CancellationToken.None)).ToList();
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        var values = await Task.WhenAll(writes).WaitAsync(Patience);
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"v{i}"), values);
+
+        // The holder's own transaction, then the hundred queued writes in two batches of fifty.
+        Assert.Equal(batchesBefore + 3, writer.CommittedBatches);
+        Assert.Equal("v99", await Store.GetOrAddSettingAsync("k99", "other", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WriteAsync_OperationsFailInsideBatch_OnlyTheirCallersFailAndTheirWritesAreUndone()
+    {
+        var store = Open(writers: 1, maxBatchSize: 200);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var batchesBefore = writer.CommittedBatches;
+
+        var before = Enumerable.Range(0, 20).Select(i => store.GetOrAddSettingAsync($"before{i}", "x", CancellationToken.None)).ToList();
+        var throwing = writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 100 WHERE Id = 1", ct);
+            throw new InvalidOperationException("this operation fails after writing");
+        }, 0, CancellationToken.None);
+
+        // A statement the database refuses: PostgreSQL aborts the whole transaction until it is rolled back to the savepoint.
+        var refused = writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 100 WHERE Id = 2", ct);
+            await ExecuteAsync(session, "INSERT INTO GroupCommitProbe (Id, N) VALUES (1, 0)", ct);
+            return 0;
+        }, 0, CancellationToken.None);
+        var after = Enumerable.Range(0, 20).Select(i => store.GetOrAddSettingAsync($"after{i}", "x", CancellationToken.None)).ToList();
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        Assert.All(await Task.WhenAll(before.Concat(after)).WaitAsync(Patience), v => Assert.Equal("x", v));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => throwing.WaitAsync(Patience));
+        Assert.Equal("this operation fails after writing", error.Message);
+        await Assert.ThrowsAnyAsync<DbException>(() => refused.WaitAsync(Patience));
+        Assert.Equal(batchesBefore + 2, writer.CommittedBatches);
+        Assert.Equal(Untouched, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_TwoBatchesDeadlock_TheVictimRunsAgainAndEachOperationCountsOnce()
+    {
+        var store = Open(writers: 2, maxBatchSize: 10);
+        var writer = WriterOf(store);
+        var firstLocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondLocked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Each takes one row, waits until the other holds its row, then asks for the other's: a lock cycle the
+        // database breaks by cancelling one of them. On the run again the gates are open and it goes straight through.
+        var first = writer.WriteAsync(static async (session, gates, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 1", ct);
+            gates.Mine.TrySetResult();
+            await gates.Theirs.Task;
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 2", ct);
+            return 1;
+        }, (Mine: firstLocked, Theirs: secondLocked), CancellationToken.None);
+        await firstLocked.Task.WaitAsync(Patience);
+        var second = writer.WriteAsync(static async (session, gates, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 2", ct);
+            gates.Mine.TrySetResult();
+            await gates.Theirs.Task;
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 1", ct);
+            return 2;
+        }, (Mine: secondLocked, Theirs: firstLocked), CancellationToken.None);
+
+        Assert.Equal(BothResults, await Task.WhenAll(first, second).WaitAsync(Patience));
+        Assert.True(writer.ConflictRetries >= 1, $"expected a deadlock to be retried, saw {writer.ConflictRetries} retries");
+        Assert.Equal(EachRowTwice, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_ConnectionDiesMidBatch_EveryCallerOfTheBatchFailsAsUnavailableAndTheNextBatchWorks()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var session = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var victim = writer.WriteAsync(static async (s, a, ct) =>
+        {
+            await using (var command = s.Connection.CreateCommand())
+            {
+                command.Transaction = s.Transaction;
+                command.CommandText = a.Query;
+                a.Session.SetResult(Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await a.Killed.Task;
+            await ExecuteAsync(s, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 1", ct);
+            return 0;
+        }, (Query: SessionIdQuery, Session: session, Killed: killed), CancellationToken.None);
+        var others = Enumerable.Range(0, 10).Select(i => AsTask(store.GetOrAddSettingAsync($"lost{i}", "x", CancellationToken.None))).ToList();
+        release.SetResult();
+        await holder.WaitAsync(Patience);
+
+        await ExecuteAsync(Store, KillSessionStatement(await session.Task.WaitAsync(Patience)));
+        killed.SetResult();
+
+        foreach (var write in others.Prepend(victim))
+        {
+            await Assert.ThrowsAsync<StoreUnavailableException>(() => write.WaitAsync(Patience));
+        }
+
+        Assert.Equal("fresh", await store.GetOrAddSettingAsync("lost0", "fresh", CancellationToken.None).WaitAsync(Patience));
+        Assert.Equal(Untouched, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task DisposeAsync_QueuedOperations_StillCommitAndLaterOnesAreRefused()
+    {
+        var store = Open(writers: 2, maxBatchSize: 10);
+        var queued = Enumerable.Range(0, 100).Select(i => store.GetOrAddSettingAsync($"k{i}", "v", CancellationToken.None)).ToList();
+
+        await store.DisposeAsync();
+
+        Assert.All(await Task.WhenAll(queued), v => Assert.Equal("v", v));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetOrAddSettingAsync("late", "v", CancellationToken.None));
+        Assert.False(await store.IsReadyAsync(CancellationToken.None));
+        Assert.Equal("v", await Store.GetOrAddSettingAsync("k99", "other", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WriteAsync_CancelledBeforeItRuns_IsNotApplied()
+    {
+        var store = Open(writers: 1, maxBatchSize: 10);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        using var cancel = new CancellationTokenSource();
+
+        var queued = store.GetOrAddSettingAsync("cancelled", "never", cancel.Token);
+        await cancel.CancelAsync();
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queued.WaitAsync(Patience));
+        Assert.Equal("other", await Store.GetOrAddSettingAsync("cancelled", "other", CancellationToken.None));
+    }
+
+    private SqlStorage Open(int writers, int maxBatchSize)
+    {
+        var options = new SqlStorageOptions
+        {
+            Provider = _database.Options.Provider,
+            ConnectionString = _database.Options.ConnectionString,
+            GroupCommit = new GroupCommitOptions { Writers = writers, MaxBatchSize = maxBatchSize },
+        };
+        var store = SqlStorage.Create(options, TimeProvider.System);
+        _stores.Add(store);
+        return store;
+    }
+
+    private static ServerGroupCommitWriter WriterOf(SqlStorage store) =>
+        ((PooledSqlExecutor)store.Executor).Writer ?? throw new InvalidOperationException("Group commit is off.");
+
+    // Keeps a writer busy inside a batch until released, so that what the test queues meanwhile forms the next batch.
+    private static Task<int> Hold(ServerGroupCommitWriter writer, out TaskCompletionSource started, out TaskCompletionSource release)
+    {
+        var gates = (Started: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
+            Release: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        started = gates.Started;
+        release = gates.Release;
+        return writer.WriteAsync(static async (_, g, _) =>
+        {
+            g.Started.TrySetResult();
+            await g.Release.Task;
+            return 0;
+        }, gates, CancellationToken.None);
+    }
+
+    private async Task<int[]> ProbeAsync() =>
+        await Store.Executor.ReadAsync(static async (s, _, ct) =>
+        {
+            await using var command = s.Connection.CreateCommand();
+            command.CommandText = "SELECT N FROM GroupCommitProbe ORDER BY Id";
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var values = new List<int>();
+            while (await reader.ReadAsync(ct))
+            {
+                values.Add(reader.GetInt32(0));
+            }
+
+            return values.ToArray();
+        }, 0, CancellationToken.None);
+
+    private static Task ExecuteAsync(SqlStorage store, string sql) =>
+        store.Executor.ReadAsync(static async (s, sql, ct) =>
+        {
+            await using var command = s.Connection.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteNonQueryAsync(ct);
+        }, sql, CancellationToken.None);
+
+    private static async Task ExecuteAsync(SqlSession session, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = session.Connection.CreateCommand();
+        command.Transaction = session.Transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<int> AsTask(Task<string> write)
+    {
+        await write;
+        return 0;
+    }
+}
