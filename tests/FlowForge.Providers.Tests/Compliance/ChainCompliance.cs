@@ -11,6 +11,8 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
 {
     private static readonly Guid Other = Guid.Parse("00000000-0000-0000-0000-00000000000b");
 
+    private static readonly string[] BranchIds = ["b", "c"];
+
     [Fact]
     public async Task CompleteNodeAsync_ClaimChild_ClaimsTheReadyChildWithoutAMessageAndHandsItTheOutput()
     {
@@ -53,7 +55,7 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
 
         var local = Assert.IsType<ClaimedNode>(result.ClaimedChild);
         var queued = Assert.Single(result.Messages).Message;
-        Assert.Equal(new[] { "b", "c" }, new[] { local.NodeId, queued.NodeId }.Order());
+        Assert.Equal(BranchIds, new[] { local.NodeId, queued.NodeId }.Order());
         Assert.Contains(new NodeStateChange(queued.NodeId, NodeStatus.Ready), result.Changes);
         Assert.DoesNotContain(result.Changes, c => c.NodeId == local.NodeId);
         var run = await GetRunAsync(creation.RunId);
