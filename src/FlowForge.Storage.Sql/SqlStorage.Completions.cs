@@ -266,14 +266,16 @@ public sealed partial class SqlStorage
             NodeStatus.Failed => [NodePorts.Error],
             _ => [],
         };
-        var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, ct);
+        var chain = completion.ClaimChild is { } request ? new ChildClaimSlot(request) : null;
+        var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, chain, ct);
         var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
         if (finished is not null)
         {
             await WakeParentAsync(s, run, at, messages, ct);
         }
 
-        return new CompletionResult(true, messages, changes, finished);
+        var claimedChild = chain?.Claimed is { } claimed ? await WithChainedInputsAsync(s, plan, completion, ports, at, claimed, ct) : null;
+        return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimedChild };
     }
 
     /// <summary>Keeps the attempt that just ended; a completion without an attempt number (a wait) records none.</summary>
@@ -303,6 +305,19 @@ public sealed partial class SqlStorage
     /// Ready (with a message) when any of its edges was taken, else Skipped; a skipped child resolves its own
     /// edges as not taken in turn. Returns how many nodes were skipped.
     /// </summary>
+    private static ValueTask<int> ResolveChildrenAsync(
+        SqlSession s,
+        RunRow run,
+        ExecutionPlan plan,
+        string nodeId,
+        IReadOnlyList<string> firedPorts,
+        long at,
+        List<OutboxMessage> messages,
+        List<NodeStateChange> changes,
+        CancellationToken ct) =>
+        ResolveChildrenAsync(s, run, plan, nodeId, firedPorts, at, messages, changes, null, ct);
+
+    /// <summary>As above; with <paramref name="chain"/>, the first child made Ready is claimed into it instead of given a message.</summary>
     private static async ValueTask<int> ResolveChildrenAsync(
         SqlSession s,
         RunRow run,
@@ -312,6 +327,7 @@ public sealed partial class SqlStorage
         long at,
         List<OutboxMessage> messages,
         List<NodeStateChange> changes,
+        ChildClaimSlot? chain,
         CancellationToken ct)
     {
         var skipped = 0;
@@ -330,7 +346,7 @@ public sealed partial class SqlStorage
                 }
 
                 var (edges, activeEdges) = CountEdgesTo(children, i, fired);
-                if (await ResolveEdgesAsync(s, run, target, edges, activeEdges, at, messages, changes, ct))
+                if (await ResolveEdgesAsync(s, run, target, edges, activeEdges, at, messages, changes, chain, ct))
                 {
                     skipped++;
                     (skippedToResolve ??= []).Add(target);
@@ -358,6 +374,7 @@ public sealed partial class SqlStorage
         long at,
         List<OutboxMessage> messages,
         List<NodeStateChange> changes,
+        ChildClaimSlot? chain,
         CancellationToken ct)
     {
         var (outcome, version) = s.Dialect.SupportsUpdateReturning
@@ -369,6 +386,13 @@ public sealed partial class SqlStorage
                 changes.Add(new NodeStateChange(child, NodeStatus.Skipped));
                 return true;
             case NodeStatus.Ready:
+                if (chain is { Claimed: null } && await ClaimChainedAsync(s, run, child, version, at, chain.Request, ct) is { } claimed)
+                {
+                    // Running for the worker that asked: it runs the child next, so no message and no Ready change.
+                    chain.Claimed = claimed;
+                    return false;
+                }
+
                 var message = new WorkMessage(WorkKind.ExecuteNode, run.Id, child, version, run.FlowId, run.FlowVersion);
                 messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
                 changes.Add(new NodeStateChange(child, NodeStatus.Ready));

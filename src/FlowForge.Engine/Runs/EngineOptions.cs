@@ -12,6 +12,14 @@ public sealed class EngineOptions
     public int WorkerParallelism { get; set; } = 1024;
 
     /// <summary>
+    /// How many children in a row one worker may run after the node it took from the queue, each claimed in the
+    /// transaction that records its parent's result, without a round trip through the queue (one child per completion;
+    /// its siblings still go through the queue). After this many the next child goes through the queue, so a long chain
+    /// yields to other runs. 0 sends every child through the queue.
+    /// </summary>
+    public int LocalChainSteps { get; set; } = 16;
+
+    /// <summary>
     /// How long a claim stays valid without a heartbeat. The worker's heartbeat extends the leases of the nodes it
     /// runs, so a long node keeps its lease while its worker lives; a lease ends only when its worker stopped beating
     /// and nobody took it over (for example every worker stopped).

@@ -7,9 +7,12 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
 {
     public const int MaxWorkerParallelism = 65_536;
 
+    public const int MaxLocalChainSteps = 10_000;
+
     public ValidateOptionsResult Validate(string? name, EngineOptions options) =>
         new SettingProblems(EngineOptions.Section)
             .Between(nameof(options.WorkerParallelism), options.WorkerParallelism, 1, MaxWorkerParallelism)
+            .Between(nameof(options.LocalChainSteps), options.LocalChainSteps, 0, MaxLocalChainSteps)
             .Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
             .Between(nameof(options.HeartbeatInterval), options.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))
             .Between(nameof(options.WorkerTimeout), options.WorkerTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1))

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
@@ -51,8 +50,9 @@ public sealed partial class NodeExecutor(
 
     public async Task HandleAsync(WorkMessage message, CancellationToken cancellationToken)
     {
-        // The claim this handling holds, from the moment it commits until its completion is recorded.
-        var held = new StrongBox<ClaimedNode?>();
+        // The claim this handling holds, from the moment it commits until its completion is recorded, and the message
+        // it answers (a child chained after the first node stands in for the message it never had).
+        var held = new HeldClaim(message);
         try
         {
             await ExecuteAsync(message, held, cancellationToken).ConfigureAwait(false);
@@ -61,12 +61,12 @@ public sealed partial class NodeExecutor(
         {
             // The host is stopping: the node stays Running and is taken over once this worker's heartbeat stops.
         }
-        catch (StoreUnavailableException ex) when ((held.Value ?? ex.Claim) is { } claim)
+        catch (StoreUnavailableException ex) when ((held.Claim ?? ex.Claim) is { } claim)
         {
             // The claim committed and then the store failed: give the node back at the claimed version, so it runs
             // again in a second rather than when the lease ends (a redelivery of the old message would be dropped).
-            LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
-            await giveBack.GiveBackAsync(message, claim, CancellationToken.None).ConfigureAwait(false);
+            LogHandlingRetried(_logger, held.Message.RunId, held.Message.NodeId, ex);
+            await giveBack.GiveBackAsync(held.Message, claim, CancellationToken.None).ConfigureAwait(false);
         }
         catch (StoreUnavailableException ex)
         {
@@ -74,21 +74,21 @@ public sealed partial class NodeExecutor(
             LogHandlingRetried(_logger, message.RunId, message.NodeId, ex);
             timers.Schedule(message, time.GetUtcNow() + TransientRetryDelay);
         }
-        catch (Exception ex) when (held.Value is { } claim)
+        catch (Exception ex) when (held.Claim is { } claim)
         {
             // A failure that is not passing, after the claim: give the node back counted as an interruption, so
             // that repeating it ends in a Failed node (Engine:MaxInterruptions) rather than a loop or a stuck claim.
-            LogHandlingFailed(_logger, message.RunId, message.NodeId, ex);
-            await giveBack.GiveBackAsync(message, claim, CancellationToken.None, interrupted: true).ConfigureAwait(false);
+            LogHandlingFailed(_logger, held.Message.RunId, held.Message.NodeId, ex);
+            await giveBack.GiveBackAsync(held.Message, claim, CancellationToken.None, interrupted: true).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // Anything else would fail again the same way: the state in the database tells the sweep what to redo.
-            LogHandlingFailed(_logger, message.RunId, message.NodeId, ex);
+            LogHandlingFailed(_logger, held.Message.RunId, held.Message.NodeId, ex);
         }
     }
 
-    private async Task ExecuteAsync(WorkMessage message, StrongBox<ClaimedNode?> held, CancellationToken cancellationToken)
+    private async Task ExecuteAsync(WorkMessage message, HeldClaim held, CancellationToken cancellationToken)
     {
         ExecutionPlan plan;
         try
@@ -115,8 +115,28 @@ public sealed partial class NodeExecutor(
             return;
         }
 
-        held.Value = claim;
+        held.Claim = claim;
+        var steps = 0;
+        while (await RunClaimedAsync(message, plan, node, claim, now, steps < options.Value.LocalChainSteps, held, cancellationToken).ConfigureAwait(false))
+        {
+            // The child claimed with its parent's completion runs here, with the inputs that completion handed over.
+            steps++;
+            EngineTelemetry.LocalChainSteps.Add(1);
+            message = held.Message;
+            claim = held.Claim!;
+            node = plan[claim.NodeId];
+            now = time.GetUtcNow();
+        }
+    }
 
+    /// <summary>
+    /// Executes a claimed node and records its end. When <paramref name="mayChain"/> and the node's children can all run
+    /// on this worker, the completion also claims one child it makes Ready: then <paramref name="held"/> holds that child
+    /// and true is returned, to run it next.
+    /// </summary>
+    private async Task<bool> RunClaimedAsync(
+        WorkMessage message, ExecutionPlan plan, PlanNode node, ClaimedNode claim, DateTimeOffset now, bool mayChain, HeldClaim held, CancellationToken cancellationToken)
+    {
         using var scope = _logger.BeginScope(new NodeLogScope(message.RunId, node.Id, node.Type, claim.Attempt));
         using var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Consumer, message.TraceParent);
         activity?.SetTag("flowforge.run_id", message.RunId);
@@ -143,13 +163,25 @@ public sealed partial class NodeExecutor(
             new KeyValuePair<string, object?>("node_type", node.Type),
             new KeyValuePair<string, object?>("outcome", result.Status.ToString()));
 
+        if (mayChain && MayChainAfter(result, node, plan, cancellationToken))
+        {
+            result = result with { ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) };
+        }
+
         var outcome = await CompleteWithRetriesAsync(result, plan, cancellationToken).ConfigureAwait(false);
-        held.Value = null;
+        held.Claim = null;
         if (!outcome.Applied)
         {
             EngineTelemetry.StaleCompletions.Add(1);
             LogStaleCompletion(_logger, message.RunId, node.Id);
-            return;
+            return false;
+        }
+
+        if (outcome.ClaimedChild is { } child)
+        {
+            // Its message was never written: the one it would have had stands in for it if it must be given back.
+            held.Message = new WorkMessage(WorkKind.ExecuteNode, message.RunId, child.NodeId, child.Version - 1, message.FlowId, message.FlowVersion, activity?.Id ?? message.TraceParent);
+            held.Claim = child with { RunInput = claim.RunInput };
         }
 
         await dispatcher.DispatchAsync(outcome.Messages, activity?.Id ?? message.TraceParent, cancellationToken).ConfigureAwait(false);
@@ -157,12 +189,12 @@ public sealed partial class NodeExecutor(
         if (result.WaitUntil is { } until)
         {
             timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, until);
-            return;
+            return false;
         }
 
         if (result.WaitForSignal || result.WaitForChildren is not null)
         {
-            return;
+            return false;
         }
 
         if (result.RetryAt is { } retryAt && outcome.RunFinished is null && outcome.Changes.Count == 0)
@@ -172,7 +204,7 @@ public sealed partial class NodeExecutor(
             LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
             events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, result.Error, result.At));
             timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, retryAt);
-            return;
+            return false;
         }
 
         activity?.SetStatus(result.Status == NodeStatus.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error, result.Error);
@@ -195,6 +227,39 @@ public sealed partial class NodeExecutor(
             var error = finished == RunStatus.Failed ? $"Node '{node.Id}' failed: {result.Error}" : null;
             events.Publish(new RunStatusChanged(message.RunId, finished, error, result.At));
         }
+
+        return outcome.ClaimedChild is not null;
+    }
+
+    /// <summary>
+    /// A completion may claim a child when it resolves its children (a success, or a failure through the error port) and
+    /// every child's type is installed here: a child this worker cannot run goes through the queue to one that can.
+    /// </summary>
+    private bool MayChainAfter(NodeCompletion completion, PlanNode node, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested || node.Children.Count == 0 || completion.RetryAt is not null
+            || !(completion.Status == NodeStatus.Succeeded || completion is { Status: NodeStatus.Failed, ThroughErrorPort: true }))
+        {
+            return false;
+        }
+
+        foreach (var edge in node.Children)
+        {
+            if (!nodeTypes.TryGet(plan[edge.Target].Type, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>What a handling holds: the claim to give back if it fails, and the message that claim answers.</summary>
+    private sealed class HeldClaim(WorkMessage message)
+    {
+        public WorkMessage Message { get; set; } = message;
+
+        public ClaimedNode? Claim { get; set; }
     }
 
     /// <summary>
@@ -203,7 +268,7 @@ public sealed partial class NodeExecutor(
     /// interruption; once it has been given back <see cref="EngineOptions.MaxInterruptions"/> times, the node and the run
     /// are Failed with the compiler's reason, which names the node and what is wrong with it.
     /// </summary>
-    private async Task HandleUncompilableAsync(WorkMessage message, FlowInvalidException invalid, StrongBox<ClaimedNode?> held, CancellationToken cancellationToken)
+    private async Task HandleUncompilableAsync(WorkMessage message, FlowInvalidException invalid, HeldClaim held, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var claim = await runs.TryClaimAsync(message, [], worker.Id, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
@@ -213,12 +278,12 @@ public sealed partial class NodeExecutor(
             return;
         }
 
-        held.Value = claim;
+        held.Claim = claim;
         if (claim.Interruptions < options.Value.MaxInterruptions)
         {
             // Problem codes only: a problem's message may quote the node's config.
             LogVersionNotCompiled(_logger, message.RunId, message.NodeId, message.FlowVersion, string.Join(", ", invalid.Problems.Select(p => p.Code).Distinct()));
-            held.Value = null;
+            held.Claim = null;
             await giveBack.GiveBackAsync(message, claim, CancellationToken.None, interrupted: true).ConfigureAwait(false);
             return;
         }
@@ -230,7 +295,7 @@ public sealed partial class NodeExecutor(
         // but the node itself, so a plan of that one node stands in for the one that cannot be compiled.
         var stand = new ExecutionPlan(message.FlowId, message.FlowVersion, [new PlanNode(message.NodeId, "", null, true, [], [], [])]);
         var outcome = await CompleteWithRetriesAsync(failed, stand, cancellationToken).ConfigureAwait(false);
-        held.Value = null;
+        held.Claim = null;
         if (!outcome.Applied)
         {
             EngineTelemetry.StaleCompletions.Add(1);

@@ -11,4 +11,12 @@ namespace FlowForge.Engine.Storage;
 public sealed record CompletionResult(bool Applied, IReadOnlyList<OutboxMessage> Messages, IReadOnlyList<NodeStateChange> Changes, RunStatus? RunFinished)
 {
     public static readonly CompletionResult Stale = new(false, [], [], null);
+
+    /// <summary>
+    /// The child claimed for <see cref="NodeCompletion.ClaimChild"/>: no message was written for it and it is not in
+    /// <see cref="Changes"/> (it is Running for the worker). Its dependency outputs are the completing node's result and
+    /// the other dependencies' outputs read in the same transaction; its <see cref="ClaimedNode.RunInput"/> is left to the
+    /// caller, who holds it already.
+    /// </summary>
+    public ClaimedNode? ClaimedChild { get; init; }
 }

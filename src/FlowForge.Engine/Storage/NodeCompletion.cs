@@ -49,4 +49,11 @@ public sealed record NodeCompletion(
 
     /// <summary>What the node wrote during this attempt (<see cref="Nodes.NodeResult.Logs"/>), already bounded by <c>Execution:MaxAttemptLogBytes</c>.</summary>
     public string? Logs { get; init; }
+
+    /// <summary>
+    /// Set to claim one child this completion makes Ready in the same transaction (see <see cref="ChainClaim"/>); the
+    /// claim comes back as <see cref="CompletionResult.ClaimedChild"/>. Only a completion that resolves its children
+    /// (Succeeded, or Failed through its error port) claims one.
+    /// </summary>
+    public ChainClaim? ClaimChild { get; init; }
 }

@@ -21,6 +21,17 @@ public sealed class EngineOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    public void Validate_LocalChainStepsOutOfRange_FailsNamingTheSetting(int steps)
+    {
+        var result = new EngineOptionsValidator().Validate(null, new EngineOptions { LocalChainSteps = steps });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Engine:LocalChainSteps", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(1_000_001)]
     public void Validate_MaxResendsPerSweepOutOfRange_FailsNamingTheSetting(int limit)

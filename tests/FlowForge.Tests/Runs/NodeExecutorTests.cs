@@ -13,8 +13,9 @@ public sealed class NodeExecutorTests
     [Fact]
     public async Task HandleAsync_SameMessageDeliveredTwiceAtOnce_ExecutesOnce()
     {
-        // Not started: no worker consumes the queue, so this test is the only one delivering messages.
-        await using var harness = await EngineHarness.StartAsync(start: false);
+        // Not started: no worker consumes the queue, so this test is the only one delivering messages, one node each
+        // (no child is run after its parent without a message).
+        await using var harness = await EngineHarness.StartAsync(start: false, configure: o => o.LocalChainSteps = 0);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("one")
             .Node("trigger", "trigger.manual").Node("work", "test.script", new JsonObject { ["sleepMs"] = 50 }).Edge("trigger", "work").ToJson());
         var flow = await harness.Services.GetRequiredService<IFlowStore>().GetAsync(flowId, EngineHarness.Owner, null, CancellationToken.None);

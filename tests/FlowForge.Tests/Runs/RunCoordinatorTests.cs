@@ -72,7 +72,9 @@ public sealed class RunCoordinatorTests
     [Fact]
     public async Task StartAsync_NodeFails_RunFailsFastAndRunningSiblingIsRecorded()
     {
-        await using var harness = await EngineHarness.StartAsync();
+        // Both children through the queue, started together: run after the trigger on its worker, the failing node
+        // would end before its sibling's message is claimed, and the sibling would never start.
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = 0);
         var json = new FlowBuilder("fail fast")
             .Node("trigger", "trigger.manual")
             .Node("boom", "core.error", new JsonObject { ["message"] = "card declined" })

@@ -120,7 +120,8 @@ public sealed class RunSignalsTests
         try
         {
             Guid runId;
-            await using (var before = await EngineHarness.StartAsync(directory, start: false))
+            // The test delivers each node's message itself: one node per message.
+            await using (var before = await EngineHarness.StartAsync(directory, start: false, configure: o => o.LocalChainSteps = 0))
             {
                 var flowId = await before.CreateFlowAsync(new FlowBuilder("long wait")
                     .Node("trigger", "trigger.manual").Node("pause", "core.wait", new JsonObject { ["ms"] = 3_600_000 }).Node("after", "test.script")

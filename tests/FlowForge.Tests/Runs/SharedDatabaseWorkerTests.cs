@@ -17,8 +17,9 @@ public sealed class SharedDatabaseWorkerTests
     {
         await using var database = await TestDatabase.CreateAsync(store);
         var storage = new SqlStorageOptions { Provider = store, ConnectionString = database.ConnectionString };
-        await using var first = await EngineHarness.StartAsync(storage: storage, start: false);
-        await using var second = await EngineHarness.StartAsync(storage: storage, start: false);
+        // The test delivers each node's message to both workers itself: one node per message.
+        await using var first = await EngineHarness.StartAsync(storage: storage, start: false, configure: o => o.LocalChainSteps = 0);
+        await using var second = await EngineHarness.StartAsync(storage: storage, start: false, configure: o => o.LocalChainSteps = 0);
         var flowId = await first.CreateFlowAsync(new FlowBuilder("one")
             .Node("trigger", "trigger.manual").Node("work", "test.script").Edge("trigger", "work").ToJson());
         var executors = new[] { first, second }.Select(h => h.Services.GetRequiredService<NodeExecutor>()).ToArray();

@@ -55,7 +55,9 @@ public sealed class SharedRateLimitWorkerTests
 
     private static Task<EngineHarness> StartWorkerAsync(
         SqlStorageOptions storage, IConnectionMultiplexer redis, RedisOptions redisOptions, MemoryConnectionStore store, BookingRecorder recorder, ScriptJournal journal) =>
-        EngineHarness.StartAsync(storage: storage, services: services =>
+        // Children through the queue: run right after its trigger, each paced node would book its slot while the other
+        // starts of the flood still wait in the queue, and the slots released meanwhile would queue behind them.
+        EngineHarness.StartAsync(storage: storage, configure: o => o.LocalChainSteps = 0, services: services =>
         {
             services.AddSingleton<IRateLimiter>(new RedisRateLimiter(redis, redisOptions));
             services.AddSingleton<IConnectionStore>(store);

@@ -1,0 +1,137 @@
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Providers.Tests.Infrastructure;
+
+namespace FlowForge.Providers.Tests.Compliance;
+
+/// <summary>Local chaining: a completion that claims one child it makes Ready, in its own transaction.</summary>
+public abstract class ChainCompliance(StorageProvider provider) : StoreCompliance(provider)
+{
+    private static readonly Guid Other = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+
+    private static readonly string[] BranchIds = ["b", "c"];
+
+    [Fact]
+    public async Task CompleteNodeAsync_ClaimChild_ClaimsTheReadyChildWithoutAMessageAndHandsItTheOutput()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var trigger = await ClaimAsync(creation.Messages[0], plan);
+        var at = T0.AddSeconds(3);
+
+        var result = await ChainAsync(plan, trigger, """{"x":[1,2]}""", at);
+
+        Assert.True(result.Applied);
+        Assert.Empty(result.Messages);
+        Assert.Equal([new NodeStateChange("trigger", NodeStatus.Succeeded)], result.Changes);
+        var child = Assert.IsType<ClaimedNode>(result.ClaimedChild);
+        Assert.Equal(("a", 2L, 1, Owner, false), (child.NodeId, child.Version, child.Attempt, child.OwnerId, child.RunStarted));
+        Assert.Equal("""{"x":[1,2]}""", child.DependencyOutputs["trigger"]!.Value.GetRawText());
+        Assert.Equal(at, child.DependencyFinishedAt["trigger"]);
+        Assert.Equal([TestPlans.Main], child.DependencyPorts["trigger"]);
+        var a = NodeOf(await GetRunAsync(creation.RunId), "a");
+        Assert.Equal((NodeStatus.Running, 1), (a.Status, a.Attempt));
+        Assert.DoesNotContain(await Store.ReadPendingAsync(100, CancellationToken.None), m => m.Message.RunId == creation.RunId && m.Message.NodeId == "a");
+
+        // The message the child would have had, delivered anyway, claims nothing: the child runs once.
+        Assert.Null(await TryClaimAsync(MessageFor(plan, creation.RunId, "a", 1), plan, at, Other));
+        Assert.Null(await TryClaimAsync(MessageFor(plan, creation.RunId, "a", child.Version), plan, at, Other));
+        var afterA = await SucceedAsync(plan, child, at: at);
+        Assert.True(afterA.Applied);
+        Assert.Equal(2, afterA.Messages.Count);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_ClaimChildWithTwoChildrenReady_ClaimsOneAndQueuesTheOther()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var toA = await RunNodeAsync(plan, creation.Messages[0]);
+        var a = await ClaimAsync(MessageTo(toA, "a"), plan);
+
+        var result = await ChainAsync(plan, a, """{"a":1}""", T0);
+
+        var local = Assert.IsType<ClaimedNode>(result.ClaimedChild);
+        var queued = Assert.Single(result.Messages).Message;
+        Assert.Equal(BranchIds, new[] { local.NodeId, queued.NodeId }.Order());
+        Assert.Contains(new NodeStateChange(queued.NodeId, NodeStatus.Ready), result.Changes);
+        Assert.DoesNotContain(result.Changes, c => c.NodeId == local.NodeId);
+        var run = await GetRunAsync(creation.RunId);
+        Assert.Equal(NodeStatus.Running, NodeOf(run, local.NodeId).Status);
+        Assert.Equal(NodeStatus.Ready, NodeOf(run, queued.NodeId).Status);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_ClaimChildOfAJoin_HandsTheOtherParentsOutputReadInTheSameTransaction()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var toA = await RunNodeAsync(plan, creation.Messages[0]);
+        var toBc = await RunNodeAsync(plan, MessageTo(toA, "a"));
+        var b = await ClaimAsync(MessageTo(toBc, "b"), plan);
+        var c = await ClaimAsync(MessageTo(toBc, "c"), plan);
+
+        var afterB = await ChainAsync(plan, b, """{"from":"b"}""", T0.AddSeconds(1));
+        var afterC = await ChainAsync(plan, c, """{"from":"c"}""", T0.AddSeconds(2));
+
+        Assert.Null(afterB.ClaimedChild);
+        Assert.Empty(afterB.Messages);
+        var d = Assert.IsType<ClaimedNode>(afterC.ClaimedChild);
+        Assert.Equal("d", d.NodeId);
+        Assert.Empty(afterC.Messages);
+        Assert.Equal("""{"from":"b"}""", d.DependencyOutputs["b"]!.Value.GetRawText());
+        Assert.Equal("""{"from":"c"}""", d.DependencyOutputs["c"]!.Value.GetRawText());
+        Assert.Equal(T0.AddSeconds(1), d.DependencyFinishedAt["b"]);
+        Assert.Equal(T0.AddSeconds(2), d.DependencyFinishedAt["c"]);
+        var last = await SucceedAsync(plan, d, at: T0.AddSeconds(3));
+        Assert.Equal(RunStatus.Succeeded, last.RunFinished);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_ClaimChildOnAFailure_ClaimsNothingAndFailsTheRun()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var trigger = await ClaimAsync(creation.Messages[0], plan);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            new NodeCompletion(trigger.RunId, trigger.NodeId, trigger.Version, NodeStatus.Failed, null, "boom", [], T0) { ClaimChild = new ChainClaim(Worker, T0 + Lease) },
+            plan,
+            CancellationToken.None);
+
+        Assert.Null(result.ClaimedChild);
+        Assert.Equal(RunStatus.Failed, result.RunFinished);
+        Assert.Equal(NodeStatus.Cancelled, NodeOf(await GetRunAsync(creation.RunId), "a").Status);
+    }
+
+    [Fact]
+    public async Task TakeOverSilentWorkersAsync_WorkerStoppedAfterAChainedClaim_TheChildIsQueuedAgainAndItsOldClaimIsStale()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        await Store.HeartbeatAsync(Worker, T0, T0 + Lease, CancellationToken.None);
+        var trigger = await ClaimAsync(creation.Messages[0], plan, T0, Worker);
+        var chained = (await ChainAsync(plan, trigger, """{"x":1}""", T0)).ClaimedChild!;
+        var now = T0.AddSeconds(10);
+        await Store.HeartbeatAsync(Other, now, now + Lease, CancellationToken.None);
+
+        var takeover = await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None);
+
+        var message = Assert.Single(takeover.Messages).Message;
+        Assert.Equal(new WorkMessage(WorkKind.ExecuteNode, creation.RunId, "a", chained.Version + 1, plan.FlowId, plan.Version), message);
+        var rerun = await ClaimAsync(message, plan, now, Other);
+        Assert.Equal((2, 1), (rerun.Attempt, rerun.Interruptions));
+        Assert.Equal("""{"x":1}""", rerun.DependencyOutputs["trigger"]!.Value.GetRawText());
+        Assert.False((await SucceedAsync(plan, chained, at: now)).Applied);
+        Assert.True((await SucceedAsync(plan, rerun, at: now)).Applied);
+        Assert.Equal(NodeStatus.Succeeded, NodeOf(await GetRunAsync(creation.RunId), "trigger").Status);
+    }
+
+    private Task<CompletionResult> ChainAsync(ExecutionPlan plan, ClaimedNode claim, string output, DateTimeOffset at) =>
+        ((IRunStore)Store).CompleteNodeAsync(
+            new NodeCompletion(claim.RunId, claim.NodeId, claim.Version, NodeStatus.Succeeded, output, null, [TestPlans.Main], at) { ClaimChild = new ChainClaim(Worker, at + Lease) },
+            plan,
+            CancellationToken.None);
+}
