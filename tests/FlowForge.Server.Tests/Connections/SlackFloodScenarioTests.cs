@@ -25,10 +25,10 @@ public sealed class SlackFloodScenarioTests
     [Fact]
     public async Task WebhookFlood_HundredCallsThroughASlackConnection_EachPostedOnceWithTheTokenAtTheLimit()
     {
-        await using var scenario = await Scenario.StartAsync();
+        await using var scenario = await Scenario.StartAsync(Calls, configured: true);
 
         var (fired, runIds) = await scenario.FloodAsync();
-        var runs = await scenario.FinishedRunsAsync(runIds, Calls);
+        var runs = await scenario.FinishedRunsAsync(runIds, PerSecond);
 
         Assert.All(runs, run => Assert.Equal("Succeeded", (string?)run["status"]));
         Assert.All(runs, run => AssertPostedOnceWithoutFailure(run));
@@ -44,12 +44,12 @@ public sealed class SlackFloodScenarioTests
     public async Task WebhookFlood_SlackAnswers429ForSomeCalls_NodesDeferAndAllSucceedWithoutAFailedAttempt()
     {
         const int Refused = 5;
-        await using var scenario = await Scenario.StartAsync();
+        await using var scenario = await Scenario.StartAsync(Calls, configured: true);
         scenario.Apps.AnswerNext(LocalAppsServer.SlackPostMessagePath, Refused, 429, """{"ok":false,"error":"ratelimited"}""",
             new Dictionary<string, string> { ["Retry-After"] = "1" });
 
         var (fired, runIds) = await scenario.FloodAsync();
-        var runs = await scenario.FinishedRunsAsync(runIds, Calls);
+        var runs = await scenario.FinishedRunsAsync(runIds, PerSecond);
 
         Assert.All(runs, run => Assert.Equal("Succeeded", (string?)run["status"]));
         Assert.All(runs, run => AssertPostedOnceWithoutFailure(run));
@@ -70,6 +70,27 @@ public sealed class SlackFloodScenarioTests
 
         AssertPacedAtTheLimit(fired, all);
         scenario.AssertTokenNeverLogged();
+    }
+
+    [Fact]
+    public async Task WebhookCalls_NoSlackRateSetting_PacedByTheProviderFilesOnePerSecond()
+    {
+        const int Few = 3;
+        await using var scenario = await Scenario.StartAsync(Few, configured: false);
+
+        var (_, runIds) = await scenario.FloodAsync();
+        var runs = await scenario.FinishedRunsAsync(runIds, perSecond: 1);
+
+        Assert.All(runs, run => AssertPostedOnceWithoutFailure(run));
+        var times = scenario.Posts().Select(p => p.ReceivedAt).ToList();
+        Assert.Equal(Few, times.Count);
+
+        // slack.json: 1 call a second, burst 1.
+        for (var k = 1; k < Few; k++)
+        {
+            Assert.True(times[k] - times[k - 1] >= TimeSpan.FromSeconds(1) - Tolerance,
+                $"Slack calls {k - 1} and {k} were {(times[k] - times[k - 1]).TotalMilliseconds:0} ms apart; the provider file allows one a second");
+        }
     }
 
     private static string TextOf(ReceivedRequest post) => (string)JsonNode.Parse(post.Body)!["text"]!;
@@ -134,18 +155,24 @@ public sealed class SlackFloodScenarioTests
 
         public string Token { get; }
 
-        public IReadOnlyList<string> Messages { get; } = [.. Enumerable.Range(0, Calls).Select(i => $"Order {i:000} shipped")];
+        public required IReadOnlyList<string> Messages { get; init; }
 
-        public static async Task<Scenario> StartAsync()
+        /// <summary>A host whose Slack is <see cref="Apps"/>; <paramref name="configured"/> sets the Slack budget to 10/s (burst 1) in RateLimits.</summary>
+        public static async Task<Scenario> StartAsync(int calls, bool configured)
         {
             var apps = await LocalAppsServer.StartAsync();
             var logs = new CapturingLoggerProvider(LogLevel.Debug);
-            var server = await StartServerAsync(b => b.Logging.AddProvider(logs),
+            string[] settings =
+            [
                 $"--Integrations:Slack:BaseUrl={apps.Address}",
                 "--Http:AllowPrivateNetworks=true",
-                $"--RateLimits:Providers:slack:PerSecond={PerSecond}",
-                $"--RateLimits:Providers:slack:Burst={Burst}",
-                "--Logging:LogLevel:Default=Debug");
+                // The flood is the point: the webhook's own per-flow limit must not refuse it.
+                $"--Webhooks:PermitsPerSecond={calls}",
+                $"--Webhooks:Burst={calls}",
+                "--Logging:LogLevel:Default=Debug",
+                .. configured ? [$"--RateLimits:Providers:slack:PerSecond={PerSecond}", $"--RateLimits:Providers:slack:Burst={Burst}"] : Array.Empty<string>(),
+            ];
+            var server = await StartServerAsync(b => b.Logging.AddProvider(logs), settings);
             var client = await server.CreateUserClientAsync();
             var token = $"xoxb-{Guid.NewGuid():N}";
             var connection = await CreateAsync(client, new { name = "Work Slack", kind = "bearer", provider = "slack", secret = new { token } });
@@ -160,7 +187,7 @@ public sealed class SlackFloodScenarioTests
                 .Edge("hook", "post")
                 .ToJson();
             var (_, hook) = await TriggerFlows.CreateActiveWebhookAsync(client, flow);
-            return new Scenario(server, client, logs, apps, hook, token);
+            return new Scenario(server, client, logs, apps, hook, token) { Messages = [.. Enumerable.Range(0, calls).Select(i => $"Order {i:000} shipped")] };
         }
 
         /// <summary>Calls the webhook once for every message, all at once; returns when they were fired and the runs.</summary>
@@ -170,7 +197,7 @@ public sealed class SlackFloodScenarioTests
             var fired = TimeProvider.System.GetUtcNow();
             var answers = await Eventually.WithinAsync(
                 Task.WhenAll(Messages.Select(m => anonymous.PostAsync(_hook, new StringContent(new JsonObject { ["message"] = m }.ToJsonString(), Encoding.UTF8, "application/json")))),
-                $"{Calls} webhook calls to be answered");
+                $"{Messages.Count} webhook calls to be answered");
             var runIds = new List<Guid>();
             foreach (var answer in answers)
             {
@@ -179,14 +206,14 @@ public sealed class SlackFloodScenarioTests
                 answer.Dispose();
             }
 
-            Assert.Equal(Calls, runIds.Distinct().Count());
+            Assert.Equal(Messages.Count, runIds.Distinct().Count());
             return (fired, runIds);
         }
 
-        /// <summary>Every run once all have ended; bounded by the time the budget needs plus a margin.</summary>
-        public async Task<IReadOnlyList<JsonObject>> FinishedRunsAsync(IReadOnlyList<Guid> runIds, int calls)
+        /// <summary>Every run once all have ended; bounded by the time a budget of <paramref name="perSecond"/> needs plus a margin.</summary>
+        public async Task<IReadOnlyList<JsonObject>> FinishedRunsAsync(IReadOnlyList<Guid> runIds, double perSecond)
         {
-            var budget = TimeSpan.FromSeconds((calls / PerSecond) + 30);
+            var budget = TimeSpan.FromSeconds((runIds.Count / perSecond) + 30);
             var ended = new HashSet<Guid>();
             await Eventually.TrueAsync(async () =>
             {
