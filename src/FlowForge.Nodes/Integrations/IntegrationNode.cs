@@ -13,7 +13,7 @@ namespace FlowForge.Nodes.Integrations;
 /// say how to build the request and read the answer.
 /// </summary>
 public abstract class IntegrationNode<TSettings>(IOptions<IntegrationsOptions> options) : Node<TSettings>
-    where TSettings : IConnectionSettings
+    where TSettings : class, IConnectionSettings
 {
     private string? _provider;
 
