@@ -37,6 +37,7 @@ internal static class NotificationEndpoints
 
     /// <summary>A signed-in resource read with GET and replaced with PUT of a <typeparamref name="TInput"/> body.</summary>
     private static void MapReadAndReplace<TInput>(IEndpointRouteBuilder app, string route, Delegate get, string getSummary, Delegate put, string putSummary)
+        where TInput : notnull
     {
         var group = app.MapGroup(route).WithTags("Notifications").RequireAuthorization();
         group.MapGet("", get).WithSummary(getSummary);
