@@ -41,6 +41,13 @@ public sealed class SettingProblems(string section)
         return this;
     }
 
+    /// <summary>
+    /// A token bucket's pair of settings: its refill rate (at least <paramref name="minRate"/>, at most a million) and its
+    /// burst (1 to <paramref name="maxBurst"/>).
+    /// </summary>
+    public SettingProblems Budget(string rateKey, double rate, string burstKey, long burst, long maxBurst = 1_000_000, double minRate = 0.001) =>
+        Between(rateKey, rate, minRate, 1_000_000).Between(burstKey, burst, 1, maxBurst);
+
     /// <summary>Adds a problem unless <paramref name="holds"/>; <paramref name="message"/> follows the setting's full name.</summary>
     public SettingProblems Require(bool holds, string key, string message)
     {

@@ -13,9 +13,7 @@ public sealed class ConnectionRateLimitOptionsValidator : IValidateOptions<Conne
             .Between(nameof(options.DefaultProviderRetryAfter), options.DefaultProviderRetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
         foreach (var (provider, limit) in options.Providers)
         {
-            problems
-                .Between($"Providers:{provider}:PerSecond", limit.PerSecond, 0.0001, 1_000_000)
-                .Between($"Providers:{provider}:Burst", limit.Burst, 1, 1_000_000);
+            problems.Budget($"Providers:{provider}:PerSecond", limit.PerSecond, $"Providers:{provider}:Burst", limit.Burst, minRate: 0.0001);
         }
 
         return problems.ToResult();

@@ -13,7 +13,7 @@ namespace FlowForge.Nodes.Ai;
 
 [NodeType("ai.chat", "AI Chat", Icon = "sparkles", Category = NodeCategory.Action, Provider = "openai",
     Description = "Asks a chat model through an OpenAI-compatible API (POST /v1/chat/completions) and outputs { content, json, finishReason, usage, model }. With a JSON schema the answer is requested as structured output and parsed into json (an answer that is not JSON fails the node). The base URL is the connection's baseUrl secret field, else Integrations:OpenAI:BaseUrl. Tool calls are not supported yet.")]
-public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : Node<AiChatNode.Settings>
+public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : IntegrationNode<AiChatNode.Settings>(options)
 {
     public sealed record Settings(
         [property: Description("The OpenAI (or compatible) connection; its secret's baseUrl field points at another server.")] string ConnectionId,
@@ -22,7 +22,7 @@ public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : 
         [property: Description("Sampling temperature, 0 to 2; empty uses the model's default.")] double? Temperature = null,
         [property: Description("The most tokens the answer may have.")] int? MaxTokens = null,
         [property: Description("A JSON Schema the answer must follow (structured output); the parsed answer is output as json.")] JsonObject? JsonSchema = null,
-        [property: Description("The schema's name as the API sees it (letters, digits, _ and -).")] string SchemaName = "response");
+        [property: Description("The schema's name as the API sees it (letters, digits, _ and -).")] string SchemaName = "response") : IConnectionSettings;
 
     public const int MaxMessages = 200;
 
@@ -30,15 +30,15 @@ public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : 
 
     private static readonly string[] Roles = ["system", "user", "assistant", "developer"];
 
+    protected override string ConnectionHint => "an OpenAI-compatible connection";
+
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
         var what = $"AI chat with model '{settings.Model}'";
-        return IntegrationApi.GuardAsync(what, async () =>
+        return ConnectedAsync(settings, what, context, async connection =>
         {
-            var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "openai", cancellationToken).ConfigureAwait(false);
             var secret = await connection.ReadSecretAsync(cancellationToken).ConfigureAwait(false);
-            var baseUrl = limits.OpenAI.BaseUrl;
+            var baseUrl = Limits.OpenAI.BaseUrl;
             if (secret.TryGetValue("baseUrl", out var configured) && !string.IsNullOrWhiteSpace(configured))
             {
                 if (!Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
@@ -53,23 +53,13 @@ public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : 
             var path = baseUrl.AbsolutePath.TrimEnd('/').EndsWith("/v1", StringComparison.Ordinal) ? "chat/completions" : "v1/chat/completions";
             var url = IntegrationApi.Combine(baseUrl, path);
             using var request = IntegrationApi.JsonRequest(HttpMethod.Post, url, RequestBody(settings));
-            var response = await IntegrationApi.SendAsync(connection.Http, request, limits.MaxResponseBytes, context.Time, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                return IntegrationApi.StatusFailure(what, response, IntegrationApi.Text(response.Json?["error"], "message"));
-            }
-
-            return Output(settings, what, response);
+            return await SendAsync(connection, request, what, context, json => IntegrationApi.Text(json?["error"], "message"), response => Output(settings, what, response), cancellationToken)
+                .ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    protected override IEnumerable<ConfigProblem> ValidateSettings(Settings settings)
+    protected override IEnumerable<ConfigProblem> ValidateCall(Settings settings)
     {
-        if (string.IsNullOrWhiteSpace(settings.ConnectionId))
-        {
-            yield return new ConfigProblem("$.connectionId", "connectionId is empty; pick an OpenAI-compatible connection");
-        }
-
         if (string.IsNullOrWhiteSpace(settings.Model))
         {
             yield return new ConfigProblem("$.model", "model is empty; name one, such as gpt-4o-mini");

@@ -10,7 +10,7 @@ namespace FlowForge.Nodes.GitHub;
 
 [NodeType("github.createIssue", "GitHub: Create Issue", Icon = "github", Category = NodeCategory.Action, Provider = "github",
     Description = "Opens an issue in a GitHub repository (POST /repos/{owner}/{repo}/issues) and outputs { id, number, html_url, state }. GitHub's message (and its validation errors on 422) fails the node; 5xx is retried.")]
-public sealed partial class GitHubIssueCreateNode(IOptions<IntegrationsOptions> options) : Node<GitHubIssueCreateNode.Settings>
+public sealed partial class GitHubIssueCreateNode(IOptions<IntegrationsOptions> options) : IntegrationNode<GitHubIssueCreateNode.Settings>(options)
 {
     public sealed record Settings(
         [property: Description("The GitHub connection to act as.")] string ConnectionId,
@@ -19,7 +19,7 @@ public sealed partial class GitHubIssueCreateNode(IOptions<IntegrationsOptions> 
         [property: Description("The issue's title.")] string Title,
         [property: Description("The issue's text (Markdown).")] string? Body = null,
         [property: Description("Label names to add; labels that do not exist are created only with push access.")] IReadOnlyList<string>? Labels = null,
-        [property: Description("Logins of users to assign.")] IReadOnlyList<string>? Assignees = null);
+        [property: Description("Logins of users to assign.")] IReadOnlyList<string>? Assignees = null) : IConnectionSettings;
 
     public const int MaxTitleChars = 256;
 
@@ -30,14 +30,14 @@ public sealed partial class GitHubIssueCreateNode(IOptions<IntegrationsOptions> 
 
     public const string ApiVersion = "2022-11-28";
 
+    protected override string ConnectionHint => "a GitHub connection";
+
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
-        var url = IntegrationApi.Combine(limits.GitHub.BaseUrl, $"repos/{Uri.EscapeDataString(settings.Owner)}/{Uri.EscapeDataString(settings.Repo)}/issues");
+        var url = IntegrationApi.Combine(Limits.GitHub.BaseUrl, $"repos/{Uri.EscapeDataString(settings.Owner)}/{Uri.EscapeDataString(settings.Repo)}/issues");
         var what = $"GitHub create issue in {settings.Owner}/{settings.Repo}";
-        return IntegrationApi.GuardAsync(what, async () =>
+        return ConnectedAsync(settings, what, context, async connection =>
         {
-            var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "github", cancellationToken).ConfigureAwait(false);
             var body = new JsonObject { ["title"] = settings.Title };
             if (settings.Body is not null)
             {
@@ -58,34 +58,28 @@ public sealed partial class GitHubIssueCreateNode(IOptions<IntegrationsOptions> 
             request.Headers.Accept.ParseAdd("application/vnd.github+json");
             request.Headers.Add("X-GitHub-Api-Version", ApiVersion);
             request.Headers.UserAgent.ParseAdd("FlowForge");
-            var response = await IntegrationApi.SendAsync(connection.Http, request, limits.MaxResponseBytes, context.Time, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                return IntegrationApi.StatusFailure(what, response, MessageOf(response.Json));
-            }
-
-            if (response.Json is not JsonObject issue || issue["number"] is null)
-            {
-                return NodeResult.Fail($"{what} answered without an issue number: {IntegrationApi.Quote(response.Text)}");
-            }
-
-            return NodeResult.Success(new JsonObject
-            {
-                ["id"] = issue["id"]?.DeepClone(),
-                ["number"] = issue["number"]!.DeepClone(),
-                ["html_url"] = issue["html_url"]?.DeepClone(),
-                ["state"] = issue["state"]?.DeepClone(),
-            });
+            return await SendAsync(connection, request, what, context, MessageOf, response => Created(what, response), cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    protected override IEnumerable<ConfigProblem> ValidateSettings(Settings settings)
+    private static NodeResult Created(string what, ApiResponse response)
     {
-        if (string.IsNullOrWhiteSpace(settings.ConnectionId))
+        if (response.Json is not JsonObject issue || issue["number"] is null)
         {
-            yield return new ConfigProblem("$.connectionId", "connectionId is empty; pick a GitHub connection");
+            return NodeResult.Fail($"{what} answered without an issue number: {IntegrationApi.Quote(response.Text)}");
         }
 
+        return NodeResult.Success(new JsonObject
+        {
+            ["id"] = issue["id"]?.DeepClone(),
+            ["number"] = issue["number"]!.DeepClone(),
+            ["html_url"] = issue["html_url"]?.DeepClone(),
+            ["state"] = issue["state"]?.DeepClone(),
+        });
+    }
+
+    protected override IEnumerable<ConfigProblem> ValidateCall(Settings settings)
+    {
         if (!RepositoryPart().IsMatch(settings.Owner))
         {
             yield return new ConfigProblem("$.owner", $"owner '{settings.Owner}' is not a GitHub user or organization name (letters, digits, -, _ and .)");

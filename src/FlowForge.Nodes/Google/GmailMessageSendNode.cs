@@ -11,7 +11,7 @@ namespace FlowForge.Nodes.Google;
 
 [NodeType("google.gmail.send", "Gmail: Send Email", Icon = "mail", Category = NodeCategory.Action, Provider = "google",
     Description = "Sends an email from the connected Gmail account (users.messages.send) and outputs { id, threadId, labelIds }. Text and HTML may both be given (multipart/alternative); from defaults to the account's address.")]
-public sealed class GmailMessageSendNode(IOptions<IntegrationsOptions> options) : Node<GmailMessageSendNode.Settings>
+public sealed class GmailMessageSendNode(IOptions<IntegrationsOptions> options) : IntegrationNode<GmailMessageSendNode.Settings>(options)
 {
     public sealed record Settings(
         [property: Description("The Google connection to send as.")] string ConnectionId,
@@ -21,11 +21,13 @@ public sealed class GmailMessageSendNode(IOptions<IntegrationsOptions> options) 
         [property: Description("The HTML body.")] string? Html = null,
         [property: Description("Copy recipients.")] IReadOnlyList<string>? Cc = null,
         [property: Description("Hidden recipients.")] IReadOnlyList<string>? Bcc = null,
-        [property: Description("The sender: the account's address or one of its send-as aliases; empty uses the account's address.")] string? From = null);
+        [property: Description("The sender: the account's address or one of its send-as aliases; empty uses the account's address.")] string? From = null) : IConnectionSettings;
+
+    protected override string ConnectionHint => "a Google connection";
 
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
+        var limits = Limits;
         var url = IntegrationApi.Combine(limits.Google.GmailBaseUrl, "gmail/v1/users/me/messages/send");
         const string What = "Gmail messages.send";
         var message = MailComposer.Build(settings.From, settings.To, settings.Cc, settings.Bcc, settings.Subject, settings.Text, settings.Html, context.Time.GetUtcNow());
@@ -35,40 +37,33 @@ public sealed class GmailMessageSendNode(IOptions<IntegrationsOptions> options) 
                 $"The email is larger than {IntegrationsOptions.Section}:{nameof(IntegrationsOptions.MaxMessageBytes)} ({limits.MaxMessageBytes:N0} bytes); shorten text or html.")));
         }
 
-        return IntegrationApi.GuardAsync(What, async () =>
+        return ConnectedAsync(settings, What, context, async connection =>
         {
-            var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "google", cancellationToken).ConfigureAwait(false);
             var body = new JsonObject { ["raw"] = Convert.ToBase64String(raw).TrimEnd('=').Replace('+', '-').Replace('/', '_') };
             using var request = IntegrationApi.JsonRequest(HttpMethod.Post, url, body);
-            var response = await IntegrationApi.SendAsync(connection.Http, request, limits.MaxResponseBytes, context.Time, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                return IntegrationApi.StatusFailure(What, response, GoogleApiError.MessageOf(response.Json));
-            }
-
-            if (IntegrationApi.Text(response.Json, "id") is null)
-            {
-                return NodeResult.Fail($"{What} answered without a message id: {IntegrationApi.Quote(response.Text)}");
-            }
-
-            return NodeResult.Success(new JsonObject
-            {
-                ["id"] = response.Json!["id"]!.DeepClone(),
-                ["threadId"] = response.Json["threadId"]?.DeepClone(),
-                ["labelIds"] = response.Json["labelIds"]?.DeepClone() ?? new JsonArray(),
-            });
+            return await SendAsync(connection, request, What, context, GoogleApiError.MessageOf, response => Sent(What, response), cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    protected override IEnumerable<ConfigProblem> ValidateSettings(Settings settings)
+    private static NodeResult Sent(string what, ApiResponse response)
     {
-        if (string.IsNullOrWhiteSpace(settings.ConnectionId))
+        if (IntegrationApi.Text(response.Json, "id") is null)
         {
-            yield return new ConfigProblem("$.connectionId", "connectionId is empty; pick a Google connection");
+            return NodeResult.Fail($"{what} answered without a message id: {IntegrationApi.Quote(response.Text)}");
         }
 
+        return NodeResult.Success(new JsonObject
+        {
+            ["id"] = response.Json!["id"]!.DeepClone(),
+            ["threadId"] = response.Json["threadId"]?.DeepClone(),
+            ["labelIds"] = response.Json["labelIds"]?.DeepClone() ?? new JsonArray(),
+        });
+    }
+
+    protected override IEnumerable<ConfigProblem> ValidateCall(Settings settings)
+    {
         foreach (var problem in MailComposer.Check(settings.From, fromRequired: false, settings.To, settings.Cc, settings.Bcc,
-            settings.Subject, settings.Text, settings.Html, options.Value.MaxRecipients))
+            settings.Subject, settings.Text, settings.Html, Limits.MaxRecipients))
         {
             yield return problem;
         }

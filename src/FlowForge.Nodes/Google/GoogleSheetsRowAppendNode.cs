@@ -10,49 +10,38 @@ namespace FlowForge.Nodes.Google;
 
 [NodeType("google.sheets.appendRow", "Google Sheets: Append Row", Icon = "sheet", Category = NodeCategory.Action, Provider = "google",
     Description = "Appends one row after the table in a Google Sheets range (values.append, as if typed: USER_ENTERED) and outputs Google's updates object { spreadsheetId, updatedRange, updatedRows, updatedColumns, updatedCells }. Values are a list of cells, or an object whose members are laid out in the order of columns.")]
-public sealed class GoogleSheetsRowAppendNode(IOptions<IntegrationsOptions> options) : Node<GoogleSheetsRowAppendNode.Settings>
+public sealed class GoogleSheetsRowAppendNode(IOptions<IntegrationsOptions> options) : IntegrationNode<GoogleSheetsRowAppendNode.Settings>(options)
 {
     public sealed record Settings(
         [property: Description("The Google connection to write as.")] string ConnectionId,
         [property: Description("The id in the sheet's URL: docs.google.com/spreadsheets/d/<id>/edit.")] string SpreadsheetId,
         [property: Description("The table to append to, in A1 notation (Sheet1 or Sheet1!A1:D1).")] string Range,
         [property: Description("The row: a list of cell values, or an object laid out by columns (often {{ $input }}).")] JsonNode Values,
-        [property: Description("With an object as values: its member names in column order; a missing member leaves its cell empty.")] IReadOnlyList<string>? Columns = null);
+        [property: Description("With an object as values: its member names in column order; a missing member leaves its cell empty.")] IReadOnlyList<string>? Columns = null) : IConnectionSettings;
 
     public const int MaxCells = 1000;
 
     public const int MaxCellChars = 50_000;
 
+    protected override string ConnectionHint => "a Google connection";
+
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
         var path = $"v4/spreadsheets/{Uri.EscapeDataString(settings.SpreadsheetId)}/values/{Uri.EscapeDataString(settings.Range)}:append";
-        var url = new Uri(IntegrationApi.Combine(limits.Google.SheetsBaseUrl, path) + "?valueInputOption=USER_ENTERED&insertDataOption=INSERT_ROWS");
+        var url = new Uri(IntegrationApi.Combine(Limits.Google.SheetsBaseUrl, path) + "?valueInputOption=USER_ENTERED&insertDataOption=INSERT_ROWS");
         var what = $"Google Sheets append to '{settings.Range}'";
-        return IntegrationApi.GuardAsync(what, async () =>
+        return ConnectedAsync(settings, what, context, async connection =>
         {
-            var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "google", cancellationToken).ConfigureAwait(false);
             var body = new JsonObject { ["values"] = new JsonArray(Row(settings)) };
             using var request = IntegrationApi.JsonRequest(HttpMethod.Post, url, body);
-            var response = await IntegrationApi.SendAsync(connection.Http, request, limits.MaxResponseBytes, context.Time, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                return IntegrationApi.StatusFailure(what, response, GoogleApiError.MessageOf(response.Json));
-            }
-
-            return response.Json?["updates"] is JsonObject updates
+            return await SendAsync(connection, request, what, context, GoogleApiError.MessageOf, response => response.Json?["updates"] is JsonObject updates
                 ? NodeResult.Success(updates.DeepClone())
-                : NodeResult.Fail($"{what} answered without the updates object: {IntegrationApi.Quote(response.Text)}");
+                : NodeResult.Fail($"{what} answered without the updates object: {IntegrationApi.Quote(response.Text)}"), cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    protected override IEnumerable<ConfigProblem> ValidateSettings(Settings settings)
+    protected override IEnumerable<ConfigProblem> ValidateCall(Settings settings)
     {
-        if (string.IsNullOrWhiteSpace(settings.ConnectionId))
-        {
-            yield return new ConfigProblem("$.connectionId", "connectionId is empty; pick a Google connection");
-        }
-
         if (string.IsNullOrWhiteSpace(settings.SpreadsheetId))
         {
             yield return new ConfigProblem("$.spreadsheetId", "spreadsheetId is empty; copy it from the sheet's URL");

@@ -20,11 +20,11 @@ public sealed partial class HttpRequestNode
         var status = (int)response.StatusCode;
         if (settings.FailOnStatus && status is < 200 or > 299)
         {
-            var (start, _) = await ReadCappedAsync(response.Content, Math.Min(limits.MaxResponseBytes, ErrorBodyBytes), cancellationToken).ConfigureAwait(false);
+            var (start, _) = await HttpResponseReader.ReadCappedAsync(response.Content, Math.Min(limits.MaxResponseBytes, ErrorBodyBytes), cancellationToken).ConfigureAwait(false);
             return StatusFailure(method, url, response, start, limits, context);
         }
 
-        var (bytes, complete) = await ReadCappedAsync(response.Content, limits.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+        var (bytes, complete) = await HttpResponseReader.ReadCappedAsync(response.Content, limits.MaxResponseBytes, cancellationToken).ConfigureAwait(false);
         if (!complete)
         {
             return NodeResult.Fail(string.Create(CultureInfo.InvariantCulture,
@@ -75,7 +75,7 @@ public sealed partial class HttpRequestNode
             return NodeResult.Fail(message);
         }
 
-        if (RetryAfter(response, context.Time.GetUtcNow()) is not { } wait)
+        if (HttpResponseReader.RetryAfter(response, context.Time.GetUtcNow()) is not { } wait)
         {
             return NodeResult.Fail(message, retryable: true);
         }
@@ -87,48 +87,6 @@ public sealed partial class HttpRequestNode
         }
 
         return NodeResult.Fail(message, wait);
-    }
-
-    /// <summary>The server's <c>Retry-After</c> as a wait from <paramref name="now"/> (seconds or a date), or null.</summary>
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
-        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
-        _ => null,
-    };
-
-    /// <summary>
-    /// Reads at most <paramref name="cap"/> bytes as they arrive; <c>Complete</c> is false when the body is longer
-    /// (the rest is not read). A declared length over the cap is refused before reading.
-    /// </summary>
-    private static async Task<(byte[] Bytes, bool Complete)> ReadCappedAsync(HttpContent content, long cap, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > cap)
-        {
-            return ([], false);
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            while (true)
-            {
-                var room = (int)Math.Min(chunk.Length, cap + 1 - buffer.Length);
-                var read = await stream.ReadAsync(chunk.AsMemory(0, room), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (buffer.ToArray(), true);
-                }
-
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > cap)
-                {
-                    return ([.. buffer.GetBuffer().AsSpan(0, (int)cap)], false);
-                }
-            }
-        }
     }
 
     private static (JsonNode? Body, string? Problem) BodyOf(string responseType, MediaTypeHeaderValue? contentType, byte[] bytes)

@@ -120,14 +120,14 @@ public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions
         {
             return NodeResult.Fail($"{Describe(method, url)} was not sent. {ex.Message}");
         }
-        catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
+        catch (HttpRequestException ex) when (HttpResponseReader.Refusal(ex) is { } refusal)
         {
             return NodeResult.Fail($"{Describe(method, url)} was not sent. {refusal.Message}");
         }
         catch (HttpRequestException ex)
         {
             // Connection refused, reset, DNS failure: often passing, so a retry policy may try again.
-            return NodeResult.Fail($"{Describe(method, url)} failed: {Innermost(ex).Message}", retryable: true);
+            return NodeResult.Fail($"{Describe(method, url)} failed: {HttpResponseReader.Innermost(ex).Message}", retryable: true);
         }
     }
 
@@ -226,27 +226,4 @@ public sealed partial class HttpRequestNode(IHttpClientFactory clients, IOptions
 
     /// <summary>The request as errors name it: method and URL without its query, which can carry keys.</summary>
     private static string Describe(HttpMethod method, Uri url) => $"{method} {url.GetLeftPart(UriPartial.Path)}";
-
-    private static DestinationRefusedException? Refusal(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is DestinationRefusedException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
-    }
-
-    private static Exception Innermost(Exception ex)
-    {
-        while (ex.InnerException is { } inner)
-        {
-            ex = inner;
-        }
-
-        return ex;
-    }
 }

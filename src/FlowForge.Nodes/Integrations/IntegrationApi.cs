@@ -59,13 +59,13 @@ internal static class IntegrationApi
         {
             return NodeResult.Fail($"{what} failed: {ex.Message}; ask for less or raise the limit.");
         }
-        catch (HttpRequestException ex) when (Refusal(ex) is { } refusal)
+        catch (HttpRequestException ex) when (HttpResponseReader.Refusal(ex) is { } refusal)
         {
             return NodeResult.Fail($"{what} was not sent. {refusal.Message}");
         }
         catch (HttpRequestException ex)
         {
-            return NodeResult.Fail($"{what} failed: {Innermost(ex).Message}", retryable: true);
+            return NodeResult.Fail($"{what} failed: {HttpResponseReader.Innermost(ex).Message}", retryable: true);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -80,7 +80,7 @@ internal static class IntegrationApi
     {
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        var (bytes, complete) = await ReadCappedAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
+        var (bytes, complete) = await HttpResponseReader.ReadCappedAsync(response.Content, maxBytes, cancellationToken).ConfigureAwait(false);
         if (!complete)
         {
             throw new ResponseTooLargeException(string.Create(CultureInfo.InvariantCulture,
@@ -94,7 +94,7 @@ internal static class IntegrationApi
             json = parsed;
         }
 
-        return new ApiResponse(status, response.ReasonPhrase, json, text, RetryAfter(response, time.GetUtcNow()));
+        return new ApiResponse(status, response.ReasonPhrase, json, text, HttpResponseReader.RetryAfter(response, time.GetUtcNow()));
     }
 
     /// <summary>
@@ -122,65 +122,5 @@ internal static class IntegrationApi
     {
         text = text.Trim();
         return text.Length > ErrorTextChars ? text[..ErrorTextChars] + "…" : text;
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
-        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
-        _ => null,
-    };
-
-    private static async Task<(byte[] Bytes, bool Complete)> ReadCappedAsync(HttpContent content, long cap, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > cap)
-        {
-            return ([], false);
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            while (true)
-            {
-                var room = (int)Math.Min(chunk.Length, cap + 1 - buffer.Length);
-                var read = await stream.ReadAsync(chunk.AsMemory(0, room), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return (buffer.ToArray(), true);
-                }
-
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > cap)
-                {
-                    return ([], false);
-                }
-            }
-        }
-    }
-
-    private static DestinationRefusedException? Refusal(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is DestinationRefusedException refused)
-            {
-                return refused;
-            }
-        }
-
-        return null;
-    }
-
-    private static Exception Innermost(Exception ex)
-    {
-        while (ex.InnerException is { } inner)
-        {
-            ex = inner;
-        }
-
-        return ex;
     }
 }

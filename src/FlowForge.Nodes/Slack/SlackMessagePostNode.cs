@@ -10,14 +10,14 @@ namespace FlowForge.Nodes.Slack;
 
 [NodeType("slack.postMessage", "Slack: Post Message", Icon = "message-square", Category = NodeCategory.Action, Provider = "slack",
     Description = "Posts a message to a Slack channel (chat.postMessage) as the connected Slack app and outputs { ok, channel, ts, message }. Slack's own error (channel_not_found, not_in_channel…) fails the node; ratelimited and internal errors are retried.")]
-public sealed class SlackMessagePostNode(IOptions<IntegrationsOptions> options) : Node<SlackMessagePostNode.Settings>
+public sealed class SlackMessagePostNode(IOptions<IntegrationsOptions> options) : IntegrationNode<SlackMessagePostNode.Settings>(options)
 {
     public sealed record Settings(
         [property: Description("The Slack connection to post as.")] string ConnectionId,
         [property: Description("Channel id (C0123456789) or name (#general), or a user id for a direct message.")] string Channel,
         [property: Description("The message text (mrkdwn); with blocks, the notification fallback.")] string? Text = null,
         [property: Description("Block Kit blocks, as Slack's JSON array (at most 50).")] JsonArray? Blocks = null,
-        [property: Description("Reply in the thread of this message's ts.")] string? ThreadTs = null);
+        [property: Description("Reply in the thread of this message's ts.")] string? ThreadTs = null) : IConnectionSettings;
 
     /// <summary>Slack truncates longer text; it is refused here instead.</summary>
     public const int MaxTextChars = 40_000;
@@ -27,14 +27,14 @@ public sealed class SlackMessagePostNode(IOptions<IntegrationsOptions> options) 
     // Errors Slack documents as passing: a later attempt may succeed.
     private static readonly string[] RetryableErrors = ["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout", "team_added_to_org"];
 
+    protected override string ConnectionHint => "a Slack connection";
+
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
-        var url = IntegrationApi.Combine(limits.Slack.BaseUrl, "api/chat.postMessage");
+        var url = IntegrationApi.Combine(Limits.Slack.BaseUrl, "api/chat.postMessage");
         const string What = "Slack chat.postMessage";
-        return IntegrationApi.GuardAsync(What, async () =>
+        return ConnectedAsync(settings, What, context, async connection =>
         {
-            var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "slack", cancellationToken).ConfigureAwait(false);
             var body = new JsonObject { ["channel"] = settings.Channel };
             if (settings.Text is not null)
             {
@@ -52,40 +52,35 @@ public sealed class SlackMessagePostNode(IOptions<IntegrationsOptions> options) 
             }
 
             using var request = IntegrationApi.JsonRequest(HttpMethod.Post, url, body);
-            var response = await IntegrationApi.SendAsync(connection.Http, request, limits.MaxResponseBytes, context.Time, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                return IntegrationApi.StatusFailure(What, response, IntegrationApi.Text(response.Json, "error"));
-            }
-
-            if (response.Json is not JsonObject answer || answer["ok"] is not JsonValue ok || ok.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
-            {
-                return NodeResult.Fail($"{What} answered something that is not Slack's {{ ok, … }} JSON: {IntegrationApi.Quote(response.Text)}", retryable: true);
-            }
-
-            if (!ok.GetValue<bool>())
-            {
-                var error = IntegrationApi.Text(answer, "error") ?? "unknown_error";
-                return NodeResult.Fail($"{What} failed in channel '{settings.Channel}': Slack said {error}.", retryable: RetryableErrors.Contains(error, StringComparer.Ordinal));
-            }
-
-            return NodeResult.Success(new JsonObject
-            {
-                ["ok"] = true,
-                ["channel"] = answer["channel"]?.DeepClone(),
-                ["ts"] = answer["ts"]?.DeepClone(),
-                ["message"] = answer["message"]?.DeepClone(),
-            });
+            return await SendAsync(connection, request, What, context, json => IntegrationApi.Text(json, "error"), response => Posted(settings, What, response), cancellationToken)
+                .ConfigureAwait(false);
         }, cancellationToken);
     }
 
-    protected override IEnumerable<ConfigProblem> ValidateSettings(Settings settings)
+    private static NodeResult Posted(Settings settings, string what, ApiResponse response)
     {
-        if (string.IsNullOrWhiteSpace(settings.ConnectionId))
+        if (response.Json is not JsonObject answer || answer["ok"] is not JsonValue ok || ok.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
         {
-            yield return new ConfigProblem("$.connectionId", "connectionId is empty; pick a Slack connection");
+            return NodeResult.Fail($"{what} answered something that is not Slack's {{ ok, … }} JSON: {IntegrationApi.Quote(response.Text)}", retryable: true);
         }
 
+        if (!ok.GetValue<bool>())
+        {
+            var error = IntegrationApi.Text(answer, "error") ?? "unknown_error";
+            return NodeResult.Fail($"{what} failed in channel '{settings.Channel}': Slack said {error}.", retryable: RetryableErrors.Contains(error, StringComparer.Ordinal));
+        }
+
+        return NodeResult.Success(new JsonObject
+        {
+            ["ok"] = true,
+            ["channel"] = answer["channel"]?.DeepClone(),
+            ["ts"] = answer["ts"]?.DeepClone(),
+            ["message"] = answer["message"]?.DeepClone(),
+        });
+    }
+
+    protected override IEnumerable<ConfigProblem> ValidateCall(Settings settings)
+    {
         if (string.IsNullOrWhiteSpace(settings.Channel))
         {
             yield return new ConfigProblem("$.channel", "channel is empty; name a channel id (C0123456789) or #name");

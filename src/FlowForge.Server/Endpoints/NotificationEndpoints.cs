@@ -19,19 +19,12 @@ internal static class NotificationEndpoints
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
-        var flows = app.MapGroup("/api/flows/{id:guid}/notifications").WithTags("Notifications").RequireAuthorization();
-        flows.MapGet("", GetPreferenceAsync)
-            .WithSummary("Whether you are told when a run of the flow fails: in the app and/or by email.");
-        flows.MapPut("", PutPreferenceAsync)
-            .Accepts<PreferenceView>("application/json")
-            .WithSummary("Chooses whether you are told when a run of the flow fails: { onFailure: { inApp, email } }.");
-
-        var settings = app.MapGroup("/api/notification-settings").WithTags("Notifications").RequireAuthorization();
-        settings.MapGet("", GetSettingsAsync)
-            .WithSummary("Where failure digests go (your account's email unless you chose another) and how often at most.");
-        settings.MapPut("", PutSettingsAsync)
-            .Accepts<SettingsInput>("application/json")
-            .WithSummary("Sets the digest email (null for the account's email) and the interval in minutes (1 to Notifications:MaxDigestMinutes).");
+        MapReadAndReplace<PreferenceView>(app, "/api/flows/{id:guid}/notifications",
+            GetPreferenceAsync, "Whether you are told when a run of the flow fails: in the app and/or by email.",
+            PutPreferenceAsync, "Chooses whether you are told when a run of the flow fails: { onFailure: { inApp, email } }.");
+        MapReadAndReplace<SettingsInput>(app, "/api/notification-settings",
+            GetSettingsAsync, "Where failure digests go (your account's email unless you chose another) and how often at most.",
+            PutSettingsAsync, "Sets the digest email (null for the account's email) and the interval in minutes (1 to Notifications:MaxDigestMinutes).");
 
         var list = app.MapGroup("/api/notifications").WithTags("Notifications").RequireAuthorization();
         list.MapGet("", ListAsync)
@@ -40,6 +33,15 @@ internal static class NotificationEndpoints
             .Accepts<ReadInput>("application/json")
             .WithSummary("Marks notifications read: { ids: [...] } or { all: true }.");
         return app;
+    }
+
+    /// <summary>A signed-in resource read with GET and replaced with PUT of a <typeparamref name="TInput"/> body.</summary>
+    private static void MapReadAndReplace<TInput>(IEndpointRouteBuilder app, string route, Delegate get, string getSummary, Delegate put, string putSummary)
+        where TInput : notnull
+    {
+        var group = app.MapGroup(route).WithTags("Notifications").RequireAuthorization();
+        group.MapGet("", get).WithSummary(getSummary);
+        group.MapPut("", put).Accepts<TInput>("application/json").WithSummary(putSummary);
     }
 
     private static async Task<Results<Ok<PreferenceView>, ProblemHttpResult>> GetPreferenceAsync(

@@ -8,13 +8,9 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
 {
     public ValidateOptionsResult Validate(string? name, RateLimitOptions options) =>
         new SettingProblems(RateLimitOptions.Section)
-            .Between(nameof(options.RunStartsPerSecond), options.RunStartsPerSecond, 0.001, 1_000_000)
-            .Between(nameof(options.RunStartBurst), options.RunStartBurst, 1, 10_000_000)
-            .Between(nameof(options.SignInPerMinute), options.SignInPerMinute, 0.001, 1_000_000)
-            .Between(nameof(options.SignInBurst), options.SignInBurst, 1, 1_000_000)
-            .Between(nameof(options.SignInPerAccountPerMinute), options.SignInPerAccountPerMinute, 0.001, 1_000_000)
-            .Between(nameof(options.SignInPerAccountBurst), options.SignInPerAccountBurst, 1, 1_000_000)
-            .Between(nameof(options.RegistrationsPerMinute), options.RegistrationsPerMinute, 0.001, 1_000_000)
-            .Between(nameof(options.RegistrationBurst), options.RegistrationBurst, 1, 1_000_000)
+            .Budget(nameof(options.RunStartsPerSecond), options.RunStartsPerSecond, nameof(options.RunStartBurst), options.RunStartBurst, maxBurst: 10_000_000)
+            .Budget(nameof(options.SignInPerMinute), options.SignInPerMinute, nameof(options.SignInBurst), options.SignInBurst)
+            .Budget(nameof(options.SignInPerAccountPerMinute), options.SignInPerAccountPerMinute, nameof(options.SignInPerAccountBurst), options.SignInPerAccountBurst)
+            .Budget(nameof(options.RegistrationsPerMinute), options.RegistrationsPerMinute, nameof(options.RegistrationBurst), options.RegistrationBurst)
             .ToResult();
 }

@@ -7,20 +7,38 @@ namespace FlowForge.Tests.Testing;
 
 public sealed class LocalSmtpServerTests
 {
+    private static LocalSmtpServer WithCredentials() => new() { RequiredUser = "mailer", RequiredPassword = "s3cret" };
+
+    /// <summary>Starts <paramref name="server"/> and connects a client to it, without signing in.</summary>
+    private static async Task<SmtpClient> ConnectAsync(LocalSmtpServer server)
+    {
+        await server.StartAsync();
+        var client = new SmtpClient();
+        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
+        return client;
+    }
+
+    private static MimeMessage Message(string text, params string[] to)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse("from@example.test"));
+        foreach (var recipient in to.DefaultIfEmpty("to@example.test"))
+        {
+            message.To.Add(MailboxAddress.Parse(recipient));
+        }
+
+        message.Body = new TextPart("plain") { Text = text };
+        return message;
+    }
+
     [Fact]
     public async Task Send_WithRequiredCredentials_RecordsEnvelopeAndMessage()
     {
-        await using var server = new LocalSmtpServer { RequiredUser = "mailer", RequiredPassword = "s3cret" };
-        await server.StartAsync();
-
-        using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
+        await using var server = WithCredentials();
+        using var client = await ConnectAsync(server);
         await client.AuthenticateAsync("mailer", "s3cret");
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("from@example.test"));
-        message.To.Add(MailboxAddress.Parse("to@example.test"));
+        var message = Message(".leading dot\nsecond line");
         message.Subject = "Hello";
-        message.Body = new TextPart("plain") { Text = ".leading dot\nsecond line" };
         await client.SendAsync(message);
         await client.DisconnectAsync(quit: true);
 
@@ -37,11 +55,9 @@ public sealed class LocalSmtpServerTests
     [Fact]
     public async Task Authenticate_WrongPassword_IsRefused()
     {
-        await using var server = new LocalSmtpServer { RequiredUser = "mailer", RequiredPassword = "s3cret" };
-        await server.StartAsync();
+        await using var server = WithCredentials();
+        using var client = await ConnectAsync(server);
 
-        using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
         await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync("mailer", "wrong"));
         Assert.Empty(server.Messages);
     }
@@ -49,17 +65,10 @@ public sealed class LocalSmtpServerTests
     [Fact]
     public async Task Send_WithoutAuthWhenRequired_IsRefusedAndNotRecorded()
     {
-        await using var server = new LocalSmtpServer { RequiredUser = "mailer", RequiredPassword = "s3cret" };
-        await server.StartAsync();
+        await using var server = WithCredentials();
+        using var client = await ConnectAsync(server);
 
-        using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("from@example.test"));
-        message.To.Add(MailboxAddress.Parse("to@example.test"));
-        message.Body = new TextPart("plain") { Text = "hi" };
-
-        await Assert.ThrowsAsync<MailKit.ServiceNotAuthenticatedException>(() => client.SendAsync(message));
+        await Assert.ThrowsAsync<MailKit.ServiceNotAuthenticatedException>(() => client.SendAsync(Message("hi")));
         Assert.Empty(server.Messages);
     }
 
@@ -67,16 +76,9 @@ public sealed class LocalSmtpServerTests
     public async Task Send_OverMaxMessageBytes_IsRefusedAndNotRecorded()
     {
         await using var server = new LocalSmtpServer { MaxMessageBytes = 2048 };
-        await server.StartAsync();
+        using var client = await ConnectAsync(server);
 
-        using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("from@example.test"));
-        message.To.Add(MailboxAddress.Parse("to@example.test"));
-        message.Body = new TextPart("plain") { Text = string.Join("\n", Enumerable.Repeat(new string('x', 70), 100)) };
-
-        await Assert.ThrowsAnyAsync<SmtpCommandException>(() => client.SendAsync(message));
+        await Assert.ThrowsAnyAsync<SmtpCommandException>(() => client.SendAsync(Message(string.Join("\n", Enumerable.Repeat(new string('x', 70), 100)))));
         Assert.Empty(server.Messages);
     }
 
@@ -84,18 +86,10 @@ public sealed class LocalSmtpServerTests
     public async Task Send_ToRejectedRecipient_RecordsOnlyAcceptedOnes()
     {
         await using var server = new LocalSmtpServer { RejectedRecipients = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "nobody@example.test" } };
-        await server.StartAsync();
-
-        using var client = new SmtpClient();
-        await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.None);
-        var message = new MimeMessage();
-        message.From.Add(MailboxAddress.Parse("from@example.test"));
-        message.To.Add(MailboxAddress.Parse("to@example.test"));
-        message.To.Add(MailboxAddress.Parse("nobody@example.test"));
-        message.Body = new TextPart("plain") { Text = "hi" };
+        using var client = await ConnectAsync(server);
 
         // MailKit refuses the whole message when a recipient is refused unless told otherwise; the server still saw both.
-        await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(message));
+        await Assert.ThrowsAsync<SmtpCommandException>(() => client.SendAsync(Message("hi", "to@example.test", "nobody@example.test")));
         Assert.Contains(server.Commands, command => command.Contains("nobody@example.test", StringComparison.Ordinal));
         Assert.Empty(server.Messages);
     }

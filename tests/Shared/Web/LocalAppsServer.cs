@@ -41,14 +41,18 @@ public sealed class LocalAppsServer : IAsyncDisposable
 
     /// <summary>Answers requests to <paramref name="path"/> (exact, decoded) with this status, JSON body and headers from now on.</summary>
     public void Answer(string path, int status, string json, IReadOnlyDictionary<string, string>? headers = null) =>
-        _answers[path] = new ScriptedAnswer(status, json, headers ?? new Dictionary<string, string>());
+        _answers[path] = new ScriptedAnswer(status, json, headers ?? new Dictionary<string, string>(), int.MaxValue);
+
+    /// <summary>Answers the next <paramref name="times"/> requests to <paramref name="path"/> so; later ones get the API's usual answer.</summary>
+    public void AnswerNext(string path, int times, int status, string json, IReadOnlyDictionary<string, string>? headers = null) =>
+        _answers[path] = new ScriptedAnswer(status, json, headers ?? new Dictionary<string, string>(), times);
 
     public ValueTask DisposeAsync() => _http?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (_answers.TryGetValue(path, out var scripted))
+        if (_answers.TryGetValue(path, out var scripted) && scripted.TryTake())
         {
             foreach (var (name, value) in scripted.Headers)
             {
@@ -202,5 +206,17 @@ public sealed class LocalAppsServer : IAsyncDisposable
         await context.Response.WriteAsync(json, context.RequestAborted);
     }
 
-    private sealed record ScriptedAnswer(int Status, string Json, IReadOnlyDictionary<string, string> Headers);
+    private sealed class ScriptedAnswer(int status, string json, IReadOnlyDictionary<string, string> headers, int times)
+    {
+        private int _left = times;
+
+        public int Status => status;
+
+        public string Json => json;
+
+        public IReadOnlyDictionary<string, string> Headers => headers;
+
+        /// <summary>Counts one use; false once every scripted answer has been given.</summary>
+        public bool TryTake() => _left == int.MaxValue || Interlocked.Decrement(ref _left) >= 0;
+    }
 }

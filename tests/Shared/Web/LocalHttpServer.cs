@@ -48,7 +48,8 @@ public sealed class LocalHttpServer : IAsyncDisposable
                 context.Request.Method,
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal),
-                body));
+                body,
+                TimeProvider.System.GetUtcNow()));
             var path = context.Request.Path.ToString();
             context.RequestAborted.Register(() => server.Aborted.Enqueue(path));
             await next(context);
@@ -65,5 +66,5 @@ public sealed class LocalHttpServer : IAsyncDisposable
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }
 
-/// <summary>One request as <see cref="LocalHttpServer"/> received it; header names lower-case.</summary>
-public sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
+/// <summary>One request as <see cref="LocalHttpServer"/> received it (when its body had been read); header names lower-case.</summary>
+public sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body, DateTimeOffset ReceivedAt);
