@@ -8,9 +8,10 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Engine.Limits;
 
 /// <summary>
-/// Books calls in the bucket <c>provider:&lt;id&gt;</c> (<c>RateLimits:Providers:&lt;id&gt;</c>, else the provider's
-/// built-in default) and <c>connection:&lt;id&gt;</c> (the connection's own limit, read from
-/// <see cref="IConnectionStore"/> with the run's owner; skipped when no store is registered). The later of the two
+/// Books calls in the bucket <c>provider:&lt;id&gt;</c> (<c>RateLimits:Providers:&lt;id&gt;</c>: one budget for the whole
+/// deployment) and <c>connection:&lt;id&gt;</c> (the connection's own limit, else the provider's built-in default, which
+/// describes what one account or workspace may send; read from <see cref="IConnectionStore"/> with the run's owner;
+/// skipped when no store is registered). The later of the two
 /// slots is the node's. Buckets live in <see cref="IRateLimiter"/>: shared by every worker when it is Redis.
 /// </summary>
 public sealed class NodeRateGate(
@@ -43,7 +44,8 @@ public sealed class NodeRateGate(
         }
 
         if (connections is not null && Guid.TryParse(connectionId, out var id)
-            && await connections.GetConnectionAsync(ownerId, id, cancellationToken).ConfigureAwait(false) is { RateLimit: { } policy } connection
+            && await connections.GetConnectionAsync(ownerId, id, cancellationToken).ConfigureAwait(false) is { } connection
+            && (connection.RateLimit ?? defaults.DefaultFor(provider)) is { } policy
             && IsUsable(policy))
         {
             var booked = await limiter.ReserveAsync("connection:" + id.ToString("D"), policy, 1, settings.MaxDeferral, cancellationToken).ConfigureAwait(false);
@@ -71,7 +73,7 @@ public sealed class NodeRateGate(
     }
 
     private RateLimitPolicy? ProviderPolicy(string provider, ConnectionRateLimitOptions settings) =>
-        settings.Providers.TryGetValue(provider, out var configured) ? configured.ToPolicy() : defaults.DefaultFor(provider);
+        settings.Providers.TryGetValue(provider, out var configured) ? configured.ToPolicy() : null;
 
     // A limit that never refills would defer forever; the connection API refuses one, so this only guards old data.
     private static bool IsUsable(RateLimitPolicy policy) =>
