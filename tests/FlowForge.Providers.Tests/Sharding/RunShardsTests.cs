@@ -1,3 +1,4 @@
+using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Sharding;
 
 namespace FlowForge.Providers.Tests.Sharding;
