@@ -70,6 +70,16 @@ public sealed partial class RedisRunEvents
         }
     }
 
+    // A failure or cancellation goes out after the run's kept events, so whoever watches gets them in order.
+    private void SendWithKept(RunEvent runEvent)
+    {
+        lock (StripeOf(runEvent.RunId))
+        {
+            SendKept(runEvent.RunId, RunWatchScope.Everything);
+            PublishRemote(runEvent);
+        }
+    }
+
     private bool Wants(RunEvent runEvent, long now) =>
         !_watched.IsEmpty
         && _watched.TryGetValue(runEvent.RunId, out var watched)

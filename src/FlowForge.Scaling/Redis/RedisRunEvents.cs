@@ -57,7 +57,7 @@ public sealed partial class RedisRunEvents : IRunEvents, IAsyncDisposable
         // Other processes first: a local handler that throws must not keep them uninformed.
         if (IsAlwaysSent(runEvent))
         {
-            PublishRemote(runEvent);
+            SendWithKept(runEvent);
         }
         else
         {
