@@ -51,7 +51,7 @@ public static class ScalingServiceCollectionExtensions
             sp.GetRequiredService<RedisRateLimiter>(),
             new MemoryRateLimiter(sp.GetService<TimeProvider>() ?? TimeProvider.System),
             LoggerFor<LocalFallbackRateLimiter>(sp)));
-        services.TryAddSingleton(sp => new RedisRunEvents(sp.GetRequiredService<IConnectionMultiplexer>(), options, LoggerFor<RedisRunEvents>(sp)));
+        services.TryAddSingleton(sp => new RedisRunEvents(sp.GetRequiredService<IConnectionMultiplexer>(), options, LoggerFor<RedisRunEvents>(sp), sp.GetService<TimeProvider>()));
         services.TryAddSingleton<RedisReadiness>();
 
         services.Replace(ServiceDescriptor.Singleton<IPlanCache>(sp => sp.GetRequiredService<RedisPlanCache>()));

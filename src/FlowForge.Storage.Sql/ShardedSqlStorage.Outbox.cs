@@ -36,6 +36,13 @@ public sealed partial class ShardedSqlStorage
         return messages;
     }
 
+    /// <summary>The sum over the shards that answer, each counted up to the cap, capped again.</summary>
+    public async Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken)
+    {
+        var counts = await OnEveryAvailableShardAsync("Counting the outbox", s => s.CountPendingAsync(cap, cancellationToken), cancellationToken);
+        return (int)Math.Min(Math.Max(cap, 0), counts.Sum(c => (long)c.Result));
+    }
+
     public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
     {
         if (outboxIds.Count == 0)

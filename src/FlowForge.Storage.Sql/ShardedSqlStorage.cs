@@ -1,5 +1,4 @@
 using FlowForge.Engine.Storage;
-using FlowForge.Storage.Sql.Sharding;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

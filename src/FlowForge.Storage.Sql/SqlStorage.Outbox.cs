@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using FlowForge.Engine.Queueing;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
@@ -9,6 +10,11 @@ public sealed partial class SqlStorage
 {
     private static readonly SqlStatement ReadOutbox = new(nameof(ReadOutbox), """
         SELECT Id, Kind, RunId, NodeId, Version, FlowId, FlowVersion FROM Outbox ORDER BY Id LIMIT @limit
+        """);
+
+    // Bounded: the subquery walks at most @limit entries of the primary key and reads no row.
+    private static readonly SqlStatement CountOutbox = new(nameof(CountOutbox), """
+        SELECT COUNT(*) FROM (SELECT Id FROM Outbox ORDER BY Id LIMIT @limit) AS pending
         """);
 
     // One statement for a whole batch of ids, whatever its size.
@@ -26,6 +32,11 @@ public sealed partial class SqlStorage
 
             return (IReadOnlyList<OutboxMessage>)messages;
         }, Math.Max(limit, 0), cancellationToken);
+
+    public Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken) =>
+        _executor.ReadAsync(static async (s, cap, ct) =>
+            Convert.ToInt32(await s.ScalarAsync(s.Command(CountOutbox).Bind("@limit", cap), ct), CultureInfo.InvariantCulture),
+            Math.Max(cap, 0), cancellationToken);
 
     public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
     {

@@ -6,7 +6,8 @@ namespace FlowForge.Engine.Runs;
 
 /// <summary>
 /// Samples values that cost a round trip (queue depth, outbox lag) every few seconds, so metric scrapes read a
-/// number instead of calling the broker or the database.
+/// number instead of calling the broker or the database. Each sample is one bounded, index-only count: the outbox is
+/// counted up to <see cref="OutboxCountCap"/> without reading a row.
 /// </summary>
 public sealed class EngineGaugeSampler(IWorkQueue queue, IOutboxStore outbox, TimeProvider time) : BackgroundService
 {
@@ -29,7 +30,7 @@ public sealed class EngineGaugeSampler(IWorkQueue queue, IOutboxStore outbox, Ti
                         EngineTelemetry.QueueDepth = await depth.GetDepthAsync(stoppingToken);
                     }
 
-                    EngineTelemetry.OutboxPending = (await outbox.ReadPendingAsync(OutboxCountCap, stoppingToken)).Count;
+                    EngineTelemetry.OutboxPending = await outbox.CountPendingAsync(OutboxCountCap, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -50,6 +50,18 @@ public sealed class RunEventHub : IRunEvents
         });
     }
 
+    /// <summary>Nothing to ask for: every event published here reaches every subscriber here.</summary>
+    public IDisposable Watch(Guid runId, RunWatchScope scope) => NoWatch.Instance;
+
+    private sealed class NoWatch : IDisposable
+    {
+        public static readonly NoWatch Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
     private sealed class Subscription(Action dispose) : IDisposable
     {
         private int _disposed;

@@ -57,21 +57,25 @@ public sealed partial class RabbitWorkQueue
             stopping).ConfigureAwait(false);
         var session = new ConsumerSession(channel);
         _sessions.TryAdd(session, 0);
-        string? consumerTag = null;
+        var consumers = new List<(AsyncEventingBasicConsumer Consumer, string Tag)>(_consumedShards.Count);
         try
         {
             await channel.BasicQosAsync(0, (ushort)Math.Clamp(Math.Max(_options.Prefetch, parallelism), 1, ushort.MaxValue), global: false, stopping)
                 .ConfigureAwait(false);
-            var consumer = new AsyncEventingBasicConsumer(channel);
-            consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(channel, session, delivery, handler, stopping);
-            consumerTag = await channel.BasicConsumeAsync(_options.QueueName, autoAck: false, consumer, stopping).ConfigureAwait(false);
+            foreach (var shard in _consumedShards)
+            {
+                var consumer = new AsyncEventingBasicConsumer(channel);
+                consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(channel, session, delivery, handler, stopping);
+                var tag = await channel.BasicConsumeAsync(_options.QueueNameOf(shard), autoAck: false, consumer, stopping).ConfigureAwait(false);
+                consumers.Add((consumer, tag));
+            }
 
             // Seen twice in a row, so a channel caught between connection and consumer recovery is not mistaken for lost.
             var lostBefore = false;
             while (true)
             {
                 await Task.Delay(_options.RecoveryInterval, stopping).ConfigureAwait(false);
-                var lost = connection.IsOpen && (channel.IsClosed || !consumer.IsRunning);
+                var lost = connection.IsOpen && (channel.IsClosed || consumers.Exists(c => !c.Consumer.IsRunning));
                 if (lost && lostBefore)
                 {
                     LogConsumerLost(_logger, _options.QueueName, channel.CloseReason?.ReplyText ?? "consumer cancelled by the broker");
@@ -83,11 +87,16 @@ public sealed partial class RabbitWorkQueue
         }
         finally
         {
-            if (stopping.IsCancellationRequested && consumerTag is not null && channel.IsOpen)
+            foreach (var (_, tag) in consumers)
             {
+                if (!stopping.IsCancellationRequested || !channel.IsOpen)
+                {
+                    break;
+                }
+
                 try
                 {
-                    await channel.BasicCancelAsync(consumerTag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+                    await channel.BasicCancelAsync(tag, noWait: false, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsTransient(ex))
                 {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -86,7 +87,6 @@ public sealed partial class RabbitWorkQueue
     private async Task<Exception?> PublishPendingAsync(
         IChannel channel, IReadOnlyList<WorkMessage> messages, byte[][] bodies, List<int> pending, CancellationToken cancellationToken)
     {
-        var routingKey = new CachedString(_options.QueueName);
         var publishes = new Task[pending.Count];
         for (var i = 0; i < publishes.Length; i++)
         {
@@ -94,7 +94,7 @@ public sealed partial class RabbitWorkQueue
             try
             {
                 publishes[i] = channel.BasicPublishAsync(
-                    CachedString.Empty, routingKey, mandatory: true, PropertiesFor(messages[index]), bodies[index], cancellationToken).AsTask();
+                    CachedString.Empty, _routingKeys[RunShards.ShardOf(messages[index].RunId, _routingKeys.Length)], mandatory: true, PropertiesFor(messages[index]), bodies[index], cancellationToken).AsTask();
             }
             catch (Exception ex)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -13,6 +14,8 @@ namespace FlowForge.Scaling.Rabbit;
 /// more than <see cref="RabbitOptions.DeliveryLimit"/> times goes to the dead-letter queue <c>&lt;queue&gt;.dead</c>.
 /// Connections recover by themselves after a broker restart; publishing retries meanwhile. Publishers and
 /// consumers use separate connections, so flow control on publishing never holds back acknowledgements.
+/// With several state shards there is one work queue per shard: a run's messages go to its shard's queue and a
+/// worker consumes every shard's queue or the subset it is given.
 /// </summary>
 public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
 {
@@ -21,6 +24,8 @@ public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
     private readonly RabbitOptions _options;
     private readonly ILogger<RabbitWorkQueue> _logger;
     private readonly ConnectionFactory _factory;
+    private readonly IReadOnlyList<int> _consumedShards;
+    private readonly CachedString[] _routingKeys;
     private readonly LazyConnection _publisher;
     private readonly LazyConnection _consumer;
     private readonly CancellationTokenSource _lifetime = new();
@@ -34,6 +39,8 @@ public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
     {
         options.Validate();
         _options = options;
+        _consumedShards = options.ConsumedShards();
+        _routingKeys = [.. Enumerable.Range(0, options.Shards).Select(shard => new CachedString(options.QueueNameOf(shard)))];
         _logger = logger;
         _factory = new ConnectionFactory
         {
@@ -50,6 +57,12 @@ public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
     }
 
     public string QueueName => _options.QueueName;
+
+    /// <summary>The work queue of each shard; a message goes to the one of its run's shard (<see cref="RunShards"/>).</summary>
+    public IReadOnlyList<string> ShardQueueNames => [.. Enumerable.Range(0, _options.Shards).Select(_options.QueueNameOf)];
+
+    /// <summary>The shards whose queues this process consumes (<see cref="RabbitOptions.ConsumeShards"/>).</summary>
+    public IReadOnlyList<int> ConsumedShards => _consumedShards;
 
     /// <summary>Where messages go after <see cref="RabbitOptions.DeliveryLimit"/> failed deliveries.</summary>
     public string DeadLetterQueueName => _options.QueueName + ".dead";
@@ -151,8 +164,12 @@ public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
             dead["x-queue-type"] = "quorum";
         }
 
-        await channel.QueueDeclareAsync(_options.QueueName, durable: true, exclusive: false, autoDelete: false, arguments: work, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
+        for (var shard = 0; shard < _options.Shards; shard++)
+        {
+            await channel.QueueDeclareAsync(_options.QueueNameOf(shard), durable: true, exclusive: false, autoDelete: false, arguments: work, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         await channel.QueueDeclareAsync(DeadLetterQueueName, durable: true, exclusive: false, autoDelete: false, arguments: dead, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         await channel.QueueBindAsync(DeadLetterQueueName, DeadLetterExchange, routingKey: string.Empty, cancellationToken: cancellationToken)

@@ -13,6 +13,18 @@ public sealed class RedisOptions
     /// <summary>Starts every key and channel name, so deployments can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "flowforge:";
 
+    /// <summary>
+    /// How long a watch on a run, announced to the other processes, holds without being announced again; the watching
+    /// process announces it again every third of this while it watches. Events of runs nobody watches stay in their process.
+    /// </summary>
+    public TimeSpan WatchLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Events of unwatched runs a process keeps, the newest, so that a watch arriving just after them still gets them
+    /// (a watch races the run it watches). 0 keeps none.
+    /// </summary>
+    public int UnwatchedEventsKept { get; set; } = 4096;
+
     /// <summary>Throws naming the setting at fault; called when the services are registered.</summary>
     public void Validate()
     {
@@ -35,6 +47,15 @@ public sealed class RedisOptions
         }
 
         ArgumentNullException.ThrowIfNull(KeyPrefix, $"{Section}:{nameof(KeyPrefix)}");
+        if (WatchLifetime < TimeSpan.FromSeconds(1) || WatchLifetime > TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(WatchLifetime)} must be from 00:00:01 to 01:00:00 (got {WatchLifetime}).");
+        }
+
+        if (UnwatchedEventsKept is < 0 or > 1_000_000)
+        {
+            throw new InvalidOperationException($"{Section}:{nameof(UnwatchedEventsKept)} must be from 0 to 1000000 (got {UnwatchedEventsKept}).");
+        }
     }
 
     internal ConfigurationOptions ToConfiguration()

@@ -5,10 +5,15 @@ using StackExchange.Redis;
 namespace FlowForge.Scaling.Redis;
 
 /// <summary>
-/// <see cref="IRunEvents"/> across processes: an event is delivered to this process's subscribers at once and
-/// published on a Redis channel; events other processes publish there reach the subscribers here. So live run
-/// views, callers waiting for a run (<c>Prefer: wait</c>) and cancellations work whichever process the change
-/// happened in. Delivery between processes is at most once (Redis pub/sub): the run store stays the record.
+/// <see cref="IRunEvents"/> across processes: an event is delivered to this process's subscribers at once and, when
+/// another process wants it, published on a Redis channel; events other processes publish there reach the subscribers
+/// here. So live run views, callers waiting for a run (<c>Prefer: wait</c>) and cancellations work whichever process
+/// the change happened in. Delivery between processes is at most once (Redis pub/sub): the run store stays the record.
+/// <para>
+/// Which events travel: failures and cancellations always (notifications and workers listen to every run); any other
+/// event only for runs that some process watches (<see cref="Watch"/>). Watches are announced on a second channel and
+/// every process keeps the table of watched runs, so deciding costs a dictionary look-up, not a round trip.
+/// </para>
 /// </summary>
 public sealed partial class RedisRunEvents : IRunEvents, IAsyncDisposable
 {
@@ -18,27 +23,47 @@ public sealed partial class RedisRunEvents : IRunEvents, IAsyncDisposable
     private readonly RedisChannelListener _listener;
     private readonly ILogger<RedisRunEvents> _logger;
 
-    public RedisRunEvents(IConnectionMultiplexer redis, RedisOptions options, ILogger<RedisRunEvents> logger)
+    public RedisRunEvents(IConnectionMultiplexer redis, RedisOptions options, ILogger<RedisRunEvents> logger, TimeProvider? time = null)
     {
         _redis = redis;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         _channel = RedisChannel.Literal(options.KeyPrefix + "runs:events");
         _listener = new RedisChannelListener(redis, _channel, OnMessageAsync, logger);
+        _watchChannel = RedisChannel.Literal(options.KeyPrefix + "runs:watches");
+        _watchListener = new RedisChannelListener(redis, _watchChannel, OnWatchMessageAsync, logger);
+        _watchLifetime = options.WatchLifetime;
+        _unsent = new RunEvent?[options.UnwatchedEventsKept];
     }
 
     /// <summary>Tells this instance's own events apart when Redis echoes them back.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
 
-    /// <summary>True once events from other processes arrive.</summary>
-    public bool IsListening => _listener.IsListening;
+    /// <summary>True once events and watches from other processes arrive.</summary>
+    public bool IsListening => _listener.IsListening && _watchListener.IsListening;
 
-    /// <summary>Subscribes to events of other processes and waits until they arrive.</summary>
-    public Task StartAsync(CancellationToken cancellationToken) => _listener.StartAsync(cancellationToken);
+    /// <summary>Events sent to other processes by this instance; for tests and measurements.</summary>
+    public long SentCount => Interlocked.Read(ref _sent);
+
+    /// <summary>Subscribes to events and watches of other processes and waits until they arrive.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        StartWatching();
+        return Task.WhenAll(_listener.StartAsync(cancellationToken), _watchListener.StartAsync(cancellationToken));
+    }
 
     public void Publish(RunEvent runEvent)
     {
         // Other processes first: a local handler that throws must not keep them uninformed.
-        PublishRemote(runEvent);
+        if (IsAlwaysSent(runEvent))
+        {
+            SendWithKept(runEvent);
+        }
+        else
+        {
+            SendIfWatched(runEvent);
+        }
+
         _local.Publish(runEvent);
     }
 
@@ -52,7 +77,12 @@ public sealed partial class RedisRunEvents : IRunEvents, IAsyncDisposable
         return _local.Subscribe(runId, handler);
     }
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopWatchingAsync().ConfigureAwait(false);
+        await _watchListener.DisposeAsync().ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
+    }
 
     private void PublishRemote(RunEvent runEvent)
     {
@@ -71,6 +101,7 @@ public sealed partial class RedisRunEvents : IRunEvents, IAsyncDisposable
         {
             // Fire and forget keeps Publish non-blocking; commands on one connection keep their order.
             _redis.GetSubscriber().Publish(_channel, payload, CommandFlags.FireAndForget);
+            Interlocked.Increment(ref _sent);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -191,7 +191,9 @@ internal static class RunCommand
         IHost host, Guid runId, ExecutionPlan plan, string? keptDirectory, TextWriter output, TextWriter error, Func<Task<bool>> begin, CancellationToken cancellationToken)
     {
         var changes = Channel.CreateUnbounded<RunEvent>();
-        using var subscription = host.Services.GetRequiredService<IRunEvents>().Subscribe(runId, e => changes.Writer.TryWrite(e));
+        var events = host.Services.GetRequiredService<IRunEvents>();
+        using var subscription = events.Subscribe(runId, e => changes.Writer.TryWrite(e));
+        using var watch = events.Watch(runId, RunWatchScope.Everything);
         var display = new ProgressDisplay(plan);
 
         var clock = Stopwatch.StartNew();

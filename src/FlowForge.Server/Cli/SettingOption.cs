@@ -59,6 +59,7 @@ internal sealed record SettingOption(Option Option, string Key)
         Number("--state-shards", "Storage:Shards", "N", "How many databases runs are spread over [default: 1]"),
         Choice("--queue", ProviderKinds.QueueKey, "How work reaches workers [default: inprocess]", ProviderKinds.Names<QueueKind>()),
         Text("--queue-connection", "Queue:ConnectionString", "URI", "AMQP URI of the broker (rabbitmq)"),
+        Text("--worker-shards", "Queue:ConsumeShards", "LIST", "Shards whose work queues this worker consumes, e.g. 0,2 (rabbitmq) [default: all]"),
         Choice("--cache", ProviderKinds.CacheKey, "Where plans, rate limits and run events are shared [default: memory]", ProviderKinds.Names<CacheKind>()),
         Text("--cache-connection", "Cache:ConnectionString", "CS", "Redis configuration, e.g. redis:6379 (redis)"),
         Choice("--log-format", "Logging:Format", "Console log format [default: text on a terminal, else json]", [LoggingOptions.Text, LoggingOptions.Json]),

@@ -7,8 +7,10 @@ internal sealed class RunFinishedSignal : IDisposable
 {
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IDisposable _subscription;
+    private readonly IDisposable _watch;
 
-    public RunFinishedSignal(IRunEvents events, Guid runId) =>
+    public RunFinishedSignal(IRunEvents events, Guid runId)
+    {
         _subscription = events.Subscribe(runId, e =>
         {
             if (e is RunStatusChanged changed && changed.Status.IsFinal())
@@ -16,6 +18,10 @@ internal sealed class RunFinishedSignal : IDisposable
                 _finished.TrySetResult();
             }
         });
+
+        // Scaled out, the run's end comes from the worker that ran it only if this process asked for it.
+        _watch = events.Watch(runId, RunWatchScope.RunStatus);
+    }
 
     public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -30,5 +36,9 @@ internal sealed class RunFinishedSignal : IDisposable
         }
     }
 
-    public void Dispose() => _subscription.Dispose();
+    public void Dispose()
+    {
+        _watch.Dispose();
+        _subscription.Dispose();
+    }
 }

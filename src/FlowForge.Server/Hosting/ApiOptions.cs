@@ -16,4 +16,7 @@ public sealed class ApiOptions
 
     /// <summary>Longest text <c>GET /api/flows?search=</c> accepts; a longer one is a 400 naming <c>search</c>.</summary>
     public int MaxFlowSearchLength { get; set; } = 200;
+
+    /// <summary>Most runs one live-hub connection (<c>/hubs/runs</c>) watches at once; one more is refused until it unwatches one.</summary>
+    public int MaxWatchedRunsPerConnection { get; set; } = 100;
 }

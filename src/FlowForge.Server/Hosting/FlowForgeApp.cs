@@ -49,6 +49,7 @@ public static class FlowForgeApp
             .Validate(o => o.MaxInlineOutputBytes >= 0, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxInlineOutputBytes)} must be 0 or more (bytes).")
             .Validate(o => o.MaxRunsPerRetry is >= 1 and <= PageRequest.MaxLimit, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxRunsPerRetry)} must be from 1 to {PageRequest.MaxLimit}.")
             .Validate(o => o.MaxFlowSearchLength is >= 1 and <= 1000, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxFlowSearchLength)} must be from 1 to 1000 (characters).")
+            .Validate(o => o.MaxWatchedRunsPerConnection is >= 1 and <= 10_000, $"{ApiOptions.Section}:{nameof(ApiOptions.MaxWatchedRunsPerConnection)} must be from 1 to 10000 (runs).")
             .ValidateOnStart();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o =>
@@ -86,6 +87,7 @@ public static class FlowForgeApp
         {
             services.AddSignalR();
             services.AddHostedService<RunEventForwarder>();
+            services.AddSingleton<HubRunWatches>();
             services.AddWebhookTriggers();
         }
 

@@ -95,6 +95,9 @@ internal static class ProviderSelection
     private static void AddRabbit(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(RabbitOptions.Section).Get<RabbitOptions>() ?? new RabbitOptions();
+
+        // One work queue per state shard, so the queues scale with the databases.
+        options.Shards = configuration.GetSection(SqlStorageOptions.Section).GetValue(nameof(SqlStorageOptions.Shards), 1);
         services.AddRabbitWorkQueue(options);
     }
 

@@ -1,7 +1,9 @@
 using FlowForge.Engine.Storage;
+using FlowForge.Server.Hosting;
 using FlowForge.Server.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Realtime;
 
@@ -10,7 +12,7 @@ namespace FlowForge.Server.Realtime;
 /// status change as it is committed, whichever process executed it (events cross processes through the events seam).
 /// </summary>
 [Authorize]
-internal sealed class RunsHub(IRunQueries queries) : Hub
+internal sealed class RunsHub(IRunQueries queries, HubRunWatches watches, IOptions<ApiOptions> api) : Hub
 {
     public const string Path = "/hubs/runs";
 
@@ -24,6 +26,13 @@ internal sealed class RunsHub(IRunQueries queries) : Hub
         var owner = Context.User!.UserId();
         var owned = await queries.GetRunAsync(runId, owner, Context.ConnectionAborted)
             ?? throw new HubException($"Run {runId} was not found.");
+
+        // Watched before the status is read: whatever the read does not show yet arrives as an event.
+        if (!watches.TryWatch(Context.ConnectionId, runId))
+        {
+            throw new HubException(
+                $"This connection watches {api.Value.MaxWatchedRunsPerConnection} runs already ({ApiOptions.Section}:{nameof(ApiOptions.MaxWatchedRunsPerConnection)}); unwatch one first.");
+        }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
 
@@ -39,7 +48,17 @@ internal sealed class RunsHub(IRunQueries queries) : Hub
         await base.OnConnectedAsync();
     }
 
-    public Task Unwatch(Guid runId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        watches.Forget(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
+    public Task Unwatch(Guid runId)
+    {
+        watches.Unwatch(Context.ConnectionId, runId);
+        return Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupOf(runId), Context.ConnectionAborted);
+    }
 
     public static string GroupOf(Guid runId) => $"run:{runId:N}";
 

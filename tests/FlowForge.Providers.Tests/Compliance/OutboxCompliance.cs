@@ -23,6 +23,23 @@ public abstract class OutboxCompliance(StorageProvider provider) : StoreComplian
     }
 
     [Fact]
+    public async Task CountPendingAsync_CountsWaitingMessagesUpToTheCap()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await CreateRunAsync(plan)).Messages[0].OutboxId);
+        }
+
+        await Store.AcknowledgeAsync([ids[1]], CancellationToken.None);
+
+        Assert.Equal(4, await Store.CountPendingAsync(100, CancellationToken.None));
+        Assert.Equal(3, await Store.CountPendingAsync(3, CancellationToken.None));
+        Assert.Equal(0, await Store.CountPendingAsync(0, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AcknowledgeAsync_DeletesExactlyTheGivenMessages()
     {
         var plan = TestPlans.Diamond(Guid.NewGuid());

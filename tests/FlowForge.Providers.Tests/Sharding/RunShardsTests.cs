@@ -1,4 +1,5 @@
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
 using FlowForge.Storage.Sql.Sharding;
 
 namespace FlowForge.Providers.Tests.Sharding;

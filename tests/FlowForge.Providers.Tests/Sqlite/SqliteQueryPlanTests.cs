@@ -31,7 +31,10 @@ public sealed class SqliteQueryPlanTests(ITestOutputHelper output) : IAsyncLifet
         {
             var plan = Explain(connection, statement.TextFor(SqliteDialect.Instance));
             output.WriteLine($"{statement.Name}:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", plan)}");
-            offenders.AddRange(plan.Where(IsTableScan).Select(step => $"{statement.Name}: {step}"));
+
+            // A subquery's own rows ("CO-ROUTINE x", then "SCAN x") are bounded by its plan, which is checked on its own line.
+            var subqueries = plan.Where(step => step.StartsWith("CO-ROUTINE ", StringComparison.Ordinal)).Select(step => "SCAN " + step["CO-ROUTINE ".Length..]).ToHashSet();
+            offenders.AddRange(plan.Where(step => IsTableScan(step) && !subqueries.Contains(step)).Select(step => $"{statement.Name}: {step}"));
         }
 
         Assert.Empty(offenders);

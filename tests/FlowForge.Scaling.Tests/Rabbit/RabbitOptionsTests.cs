@@ -48,4 +48,39 @@ public sealed class RabbitOptionsTests
 
         Assert.Contains(prefetch is < 1 or > 65_535 ? "Queue:Prefetch" : "Queue:DeliveryLimit", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0,3")]
+    [InlineData("a")]
+    [InlineData("-1")]
+    [InlineData("0,,1")]
+    public void Validate_ConsumeShardsNotShardsOfTheStore_NamesTheSetting(string consumeShards)
+    {
+        var options = new RabbitOptions { ConnectionString = "amqp://localhost/", Shards = 3, ConsumeShards = consumeShards };
+
+        var error = Assert.Throws<InvalidOperationException>(options.Validate);
+
+        Assert.Contains("Queue:ConsumeShards", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, new[] { 0, 1, 2 })]
+    [InlineData("", new[] { 0, 1, 2 })]
+    [InlineData(" 2,0 ,2", new[] { 0, 2 })]
+    public void ConsumedShards_ListOrAll_ReturnsTheShardsInOrder(string? consumeShards, int[] expected)
+    {
+        var options = new RabbitOptions { ConnectionString = "amqp://localhost/", Shards = 3, ConsumeShards = consumeShards };
+
+        Assert.Equal(expected, options.ConsumedShards());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1025)]
+    public void Validate_ShardsOutOfRange_NamesTheSetting(int shards)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new RabbitOptions { ConnectionString = "amqp://localhost/", Shards = shards }.Validate());
+
+        Assert.Contains("Queue:Shards", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -12,6 +12,7 @@ public sealed class RabbitTestQueue(string connectionString, ITestOutputHelper o
 {
     private readonly List<RabbitWorkQueue> _handles = [];
     private IConnection? _admin;
+    private int _shards = 1;
 
     public string QueueName { get; } = "flowforge.test." + Guid.NewGuid().ToString("N")[..12];
 
@@ -25,6 +26,7 @@ public sealed class RabbitTestQueue(string connectionString, ITestOutputHelper o
             PublishTimeout = TimeSpan.FromSeconds(60),
         };
         configure?.Invoke(options);
+        _shards = Math.Max(_shards, options.Shards);
         return options;
     }
 
@@ -59,6 +61,11 @@ public sealed class RabbitTestQueue(string connectionString, ITestOutputHelper o
         await using (var channel = await AdminChannelAsync())
         {
             await channel.QueueDeleteAsync(QueueName, ifUnused: false, ifEmpty: false);
+            for (var shard = 1; shard < _shards; shard++)
+            {
+                await channel.QueueDeleteAsync($"{QueueName}.{shard}", ifUnused: false, ifEmpty: false);
+            }
+
             await channel.QueueDeleteAsync(QueueName + ".dead", ifUnused: false, ifEmpty: false);
             await channel.ExchangeDeleteAsync(QueueName + ".dlx", ifUnused: false);
         }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
 using FlowForge.Scaling.Rabbit;
 using FlowForge.Scaling.Tests.Compliance;
 using FlowForge.Scaling.Tests.Infrastructure;
@@ -220,6 +221,87 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
 
         Assert.Contains(_test.QueueName, error.Message, StringComparison.Ordinal);
         Assert.False(await queue.IsReadyAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task PublishAsync_SeveralShards_EachMessageLandsOnTheQueueOfItsRunsShard()
+    {
+        var queue = _test.Open(o => o.Shards = 3);
+        var sent = Enumerable.Range(0, 30).Select(Message).ToArray();
+
+        await queue.PublishAsync(sent, CancellationToken.None);
+
+        await using var channel = await _test.AdminChannelAsync();
+        for (var shard = 0; shard < 3; shard++)
+        {
+            var expected = sent.Where(m => RunShards.ShardOf(m.RunId, 3) == shard).Select(m => m.RunId).Order().ToArray();
+            var found = new List<Guid>();
+            for (var i = 0; i < sent.Length && await channel.BasicGetAsync(queue.ShardQueueNames[shard], autoAck: true) is { } got; i++)
+            {
+                Assert.True(WorkMessageCodec.TryDecode(got.Body.Span, null, out var message));
+                found.Add(message.RunId);
+            }
+
+            Assert.Equal(expected, found.Order().ToArray());
+        }
+
+        Assert.Equal([_test.QueueName, _test.QueueName + ".1", _test.QueueName + ".2"], queue.ShardQueueNames);
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_SubsetOfShards_ConsumesOnlyTheirQueues()
+    {
+        var publisher = _test.Open(o => o.Shards = 3);
+        var sent = Enumerable.Range(0, 30).Select(Message).ToArray();
+        await publisher.PublishAsync(sent, CancellationToken.None);
+        var received = new ConcurrentDictionary<Guid, WorkMessage>();
+        var worker = _test.Open(o => (o.Shards, o.ConsumeShards) = (3, "2, 0"));
+
+        StartConsuming(worker, (m, _) =>
+        {
+            received.TryAdd(m.RunId, m);
+            return Task.CompletedTask;
+        });
+
+        var wanted = sent.Where(m => RunShards.ShardOf(m.RunId, 3) != 1).ToArray();
+        await Eventually.TrueAsync(() => received.Count >= wanted.Length, "the messages of shards 0 and 2");
+        await using var channel = await _test.AdminChannelAsync();
+        Assert.Equal(wanted.Select(m => m.RunId).Order(), received.Keys.Order());
+        Assert.Equal([0, 2], worker.ConsumedShards);
+        Assert.Equal(0u, await channel.ConsumerCountAsync(_test.QueueName + ".1"));
+        Assert.Equal((uint)(sent.Length - wanted.Length), await channel.MessageCountAsync(_test.QueueName + ".1"));
+        Assert.Equal(1u, await channel.ConsumerCountAsync(_test.QueueName));
+        Assert.Equal(1u, await channel.ConsumerCountAsync(_test.QueueName + ".2"));
+    }
+
+    [Fact]
+    public async Task ConsumeAsync_SeveralShardsByDefault_ConsumesEveryShardsQueue()
+    {
+        var queue = _test.Open(o => o.Shards = 3);
+        var sent = Enumerable.Range(0, 30).Select(Message).ToArray();
+        var received = new ConcurrentDictionary<Guid, WorkMessage>();
+        StartConsuming(queue, (m, _) =>
+        {
+            received.TryAdd(m.RunId, m);
+            return Task.CompletedTask;
+        });
+
+        await queue.PublishAsync(sent, CancellationToken.None);
+
+        await Eventually.TrueAsync(() => received.Count >= sent.Length, "every shard's messages");
+        Assert.Equal(sent.Select(m => m.RunId).Order(), received.Keys.Order());
+        Assert.Equal(0, await queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task GetDepthAsync_SeveralShards_CountsEveryShardsQueue()
+    {
+        var queue = _test.Open(o => o.Shards = 3);
+        var sent = Enumerable.Range(0, 12).Select(Message).ToArray();
+
+        await queue.PublishAsync(sent, CancellationToken.None);
+
+        Assert.Equal(sent.Length, await queue.GetDepthAsync(CancellationToken.None));
     }
 
     [Fact]

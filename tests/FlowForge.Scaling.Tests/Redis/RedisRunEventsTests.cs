@@ -26,6 +26,7 @@ public sealed class RedisRunEventsTests(ITestOutputHelper output) : RunEventsCom
         var all = new ConcurrentQueue<RunEvent>();
         using var first = listener.Subscribe(run, perRun.Enqueue);
         using var second = listener.Subscribe(null, all.Enqueue);
+        using var watch = listener.Watch(run, RunWatchScope.Everything);
         RunEvent[] published =
         [
             new RunStatusChanged(run, RunStatus.Running, null, T0),
@@ -70,6 +71,7 @@ public sealed class RedisRunEventsTests(ITestOutputHelper output) : RunEventsCom
         var run = Guid.NewGuid();
         var received = new ConcurrentQueue<RunEvent>();
         using var subscription = listener.Subscribe(run, received.Enqueue);
+        using var watch = listener.Watch(run, RunWatchScope.Everything);
 
         for (var i = 0; i < 300; i++)
         {
@@ -89,6 +91,9 @@ public sealed class RedisRunEventsTests(ITestOutputHelper output) : RunEventsCom
         var remote = new ConcurrentQueue<RunEvent>();
         using var first = publisher.Subscribe(run, local.Enqueue);
         using var second = observer.Subscribe(run, remote.Enqueue);
+        using var watchHere = publisher.Watch(run, RunWatchScope.Everything);
+        using var watchThere = observer.Watch(run, RunWatchScope.Everything);
+        await Eventually.TrueAsync(() => publisher.IsWatched(new NodeStatusChanged(run, "x", NodeStatus.Running, null, T0)), "the publisher to know the watch");
 
         publisher.Publish(new RunStatusChanged(run, RunStatus.Succeeded, null, T0));
         await Eventually.TrueAsync(() => remote.Count == 1, "the event at the observer");
@@ -97,6 +102,113 @@ public sealed class RedisRunEventsTests(ITestOutputHelper output) : RunEventsCom
         await Eventually.TrueAsync(() => local.Any(e => e is NodeStatusChanged), "the observer's event at the publisher");
 
         Assert.Single(local, e => e is RunStatusChanged);
+    }
+
+    [Fact]
+    public async Task Publish_UnwatchedRun_StaysInItsProcessButFailuresAndCancellationsTravel()
+    {
+        var (publisher, listener) = (await OpenAsync(), await OpenAsync());
+        var (unwatched, marker) = (Guid.NewGuid(), Guid.NewGuid());
+        var received = new ConcurrentQueue<RunEvent>();
+        var local = new ConcurrentQueue<RunEvent>();
+        using var all = listener.Subscribe(null, received.Enqueue);
+        using var here = publisher.Subscribe(unwatched, local.Enqueue);
+        using var watch = listener.Watch(marker, RunWatchScope.RunStatus);
+        await Eventually.TrueAsync(() => publisher.IsWatched(new RunStatusChanged(marker, RunStatus.Running, null, T0)), "the publisher to know the watch");
+
+        publisher.Publish(new RunStatusChanged(unwatched, RunStatus.Running, null, T0));
+        publisher.Publish(new NodeStatusChanged(unwatched, "a", NodeStatus.Succeeded, null, T0));
+        publisher.Publish(new RunStatusChanged(unwatched, RunStatus.Succeeded, null, T0));
+        var other = Guid.NewGuid();
+        publisher.Publish(new RunStatusChanged(other, RunStatus.Failed, "node 'a' failed", T0));
+        publisher.Publish(new RunStatusChanged(other, RunStatus.Cancelled, null, T0));
+        publisher.Publish(new RunStatusChanged(marker, RunStatus.Succeeded, null, T0));
+
+        // One channel, in order: once the marker is there, anything sent before it is too.
+        await Eventually.TrueAsync(() => received.Any(e => e.RunId == marker), "the watched run's event");
+        Assert.Equal([other, other, marker], received.Select(e => e.RunId).ToArray());
+        Assert.Equal(3, publisher.SentCount);
+        Assert.Equal(3, local.Count);
+    }
+
+    [Fact]
+    public async Task Watch_AfterTheRunsFirstEvents_SendsThemInOrderAndTheRestAsTheyCome()
+    {
+        var (publisher, listener) = (await OpenAsync(), await OpenAsync());
+        var run = Guid.NewGuid();
+        var received = new ConcurrentQueue<RunEvent>();
+        using var subscription = listener.Subscribe(run, received.Enqueue);
+        RunEvent[] early =
+        [
+            new RunStatusChanged(run, RunStatus.Running, null, T0),
+            new NodeStatusChanged(run, "a", NodeStatus.Running, null, T0),
+            new NodeStatusChanged(run, "a", NodeStatus.Succeeded, null, T0.AddMilliseconds(1)),
+        ];
+        foreach (var runEvent in early)
+        {
+            publisher.Publish(runEvent);
+        }
+
+        Assert.Equal(0, publisher.SentCount);
+        using var watch = listener.Watch(run, RunWatchScope.Everything);
+        await Eventually.TrueAsync(() => received.Count == 3, "the events published before the watch");
+        var late = new RunStatusChanged(run, RunStatus.Succeeded, null, T0.AddMilliseconds(2));
+        publisher.Publish(late);
+
+        await Eventually.TrueAsync(() => received.Count == 4, "the event published after the watch");
+        Assert.Equal([.. early, late], received.ToArray());
+        Assert.Equal(4, publisher.SentCount);
+    }
+
+    [Fact]
+    public async Task Watch_RunStatusScope_SendsRunStatusChangesButNotNodeEvents()
+    {
+        var (publisher, listener) = (await OpenAsync(), await OpenAsync());
+        var run = Guid.NewGuid();
+        var received = new ConcurrentQueue<RunEvent>();
+        using var subscription = listener.Subscribe(run, received.Enqueue);
+        using var watch = listener.Watch(run, RunWatchScope.RunStatus);
+        await Eventually.TrueAsync(() => publisher.IsWatched(new RunStatusChanged(run, RunStatus.Running, null, T0)), "the publisher to know the watch");
+
+        publisher.Publish(new NodeStatusChanged(run, "a", NodeStatus.Succeeded, null, T0));
+        publisher.Publish(new RunStatusChanged(run, RunStatus.Succeeded, null, T0));
+
+        await Eventually.TrueAsync(() => !received.IsEmpty, "the run's end");
+        Assert.Equal([new RunStatusChanged(run, RunStatus.Succeeded, null, T0)], received.ToArray());
+        Assert.Equal(1, publisher.SentCount);
+    }
+
+    [Fact]
+    public async Task Watch_Disposed_LapsesAfterTheWatchLifetime()
+    {
+        _redis.Options.WatchLifetime = TimeSpan.FromSeconds(1);
+        var (publisher, listener) = (await OpenAsync(), await OpenAsync());
+        var run = Guid.NewGuid();
+        var probe = new NodeStatusChanged(run, "a", NodeStatus.Running, null, T0);
+        var watch = listener.Watch(run, RunWatchScope.Everything);
+        await Eventually.TrueAsync(() => publisher.IsWatched(probe), "the publisher to know the watch");
+
+        watch.Dispose();
+
+        await Eventually.TrueAsync(() => !publisher.IsWatched(probe), "the watch to lapse");
+        publisher.Publish(probe);
+        Assert.Equal(0, publisher.SentCount);
+    }
+
+    [Fact]
+    public async Task Watch_HeldLongerThanItsLifetime_IsAnnouncedAgain()
+    {
+        _redis.Options.WatchLifetime = TimeSpan.FromSeconds(1);
+        var (publisher, listener) = (await OpenAsync(), await OpenAsync());
+        var run = Guid.NewGuid();
+        var probe = new NodeStatusChanged(run, "a", NodeStatus.Running, null, T0);
+        using var watch = listener.Watch(run, RunWatchScope.Everything);
+        await Eventually.TrueAsync(() => publisher.IsWatched(probe), "the publisher to know the watch");
+        var until = DateTime.UtcNow.AddSeconds(3);
+
+        // Three lifetimes, checked throughout: a watch that was not announced again would lapse within one.
+        await Eventually.MatchesAsync(() => !publisher.IsWatched(probe) || DateTime.UtcNow > until, done => done, "three watch lifetimes");
+        Assert.True(publisher.IsWatched(probe));
     }
 
     private async Task<RedisRunEvents> OpenAsync()

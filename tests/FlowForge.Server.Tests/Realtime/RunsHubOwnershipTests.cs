@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Server.Hosting;
 using FlowForge.Server.Realtime;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Tests.Realtime;
 
@@ -26,6 +28,7 @@ public sealed class RunsHubOwnershipTests
 
         Assert.DoesNotContain(steps, s => s.StartsWith("join", StringComparison.Ordinal));
         Assert.Equal(["read"], steps);
+        Assert.DoesNotContain(steps, s => s.StartsWith("watch", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -37,12 +40,28 @@ public sealed class RunsHubOwnershipTests
 
         var status = await hub.Watch(runId);
 
-        Assert.Equal(["read", $"join {RunsHub.GroupOf(runId)}", "read"], steps);
+        Assert.Equal(["read", $"watch {runId} Everything", $"join {RunsHub.GroupOf(runId)}", "read"], steps);
         Assert.Equal(nameof(RunStatus.Running), status);
     }
 
-    private static RunsHub Hub(Guid user, ConcurrentQueue<string> steps, IRunQueries queries) =>
-        new(queries) { Context = new Caller(user), Groups = new RecordingGroups(steps) };
+    private static RunsHub Hub(Guid user, ConcurrentQueue<string> steps, IRunQueries queries)
+    {
+        var api = Options.Create(new ApiOptions());
+        return new(queries, new HubRunWatches(new RecordingEvents(steps), api), api) { Context = new Caller(user), Groups = new RecordingGroups(steps) };
+    }
+
+    private sealed class RecordingEvents(ConcurrentQueue<string> steps) : IRunEvents
+    {
+        public void Publish(RunEvent runEvent) => throw new NotSupportedException();
+
+        public IDisposable Subscribe(Guid? runId, Action<RunEvent> handler) => throw new NotSupportedException();
+
+        public IDisposable Watch(Guid runId, RunWatchScope scope)
+        {
+            steps.Enqueue($"watch {runId} {scope}");
+            return new RunEventHub().Watch(runId, scope);
+        }
+    }
 
     private sealed class RecordingQueries(ConcurrentQueue<string> steps, Guid runId, Guid owner) : IRunQueries
     {

@@ -145,6 +145,8 @@ public sealed class OutboxDispatcherTests
         public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
             Task.FromResult(Pending);
 
+        public Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken) => Task.FromResult(Math.Min(cap, Pending.Count));
+
         public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
         {
             lock (_gate)

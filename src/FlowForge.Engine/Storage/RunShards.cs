@@ -1,7 +1,10 @@
-namespace FlowForge.Storage.Sql.Sharding;
+namespace FlowForge.Engine.Storage;
 
-/// <summary>Which shard holds a run: a hash of its id, so every process finds it without asking anyone.</summary>
-internal static class RunShards
+/// <summary>
+/// Which shard holds a run: a hash of its id, so every process finds it without asking anyone. The store puts the run
+/// on that database and the broker its work messages on that shard's queue.
+/// </summary>
+public static class RunShards
 {
     private const ulong FnvOffsetBasis = 14695981039346656037;
     private const ulong FnvPrime = 1099511628211;
