@@ -13,11 +13,11 @@ public sealed record BenchOptions
 
     public int Concurrency { get; init; } = 96;
 
-    public int ThroughputSeconds { get; init; } = 20;
+    public double ThroughputSeconds { get; init; } = 20;
 
     public int LatencyRate { get; init; } = 500;
 
-    public int LatencySeconds { get; init; } = 15;
+    public double LatencySeconds { get; init; } = 15;
 
     public int WarmupSeconds { get; init; } = 3;
 
@@ -63,9 +63,9 @@ public sealed record BenchOptions
     public static BenchOptions ShortRun { get; } = new()
     {
         Concurrency = 4,
-        ThroughputSeconds = 1,
+        ThroughputSeconds = 0.5,
         LatencyRate = 20,
-        LatencySeconds = 1,
+        LatencySeconds = 0.5,
         WarmupSeconds = 0,
         Scenarios = Scenario.All,
         Modes = LoadModes.All,
@@ -80,15 +80,16 @@ public sealed record BenchOptions
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            double NextSeconds() => double.Parse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture);
             options = args[i] switch
             {
                 "--url" => options with { Url = Next() },
                 "--pid" => options with { Pid = NextInt() },
                 "--flowforge" => options with { Flowforge = Path.GetFullPath(Next()) },
                 "--concurrency" => options with { Concurrency = NextInt() },
-                "--seconds" => options with { ThroughputSeconds = NextInt() },
+                "--seconds" => options with { ThroughputSeconds = NextSeconds() },
                 "--rate" => options with { LatencyRate = NextInt() },
-                "--latency-seconds" => options with { LatencySeconds = NextInt() },
+                "--latency-seconds" => options with { LatencySeconds = NextSeconds() },
                 "--warmup" => options with { WarmupSeconds = NextInt() },
                 "--serve-arg" => Add(options, serveArgs, Next()),
                 "--workers" => options with { Workers = NextInt() },

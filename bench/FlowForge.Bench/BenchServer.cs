@@ -24,7 +24,7 @@ public static class BenchServer
         [
             .. dll ? [options.Flowforge] : Array.Empty<string>(),
             "serve", "--urls", url, "--Logging:LogLevel:Default=Warning",
-            "--RateLimits:RunStartsPerSecond=100000000", "--RateLimits:RunStartBurst=100000000",
+            "--RateLimits:RunStartsPerSecond=1000000", "--RateLimits:RunStartBurst=10000000",
             .. role, .. options.ServeArgs,
         ];
         foreach (var arg in args)

@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 
 namespace FlowForge.Bench;
 
@@ -18,7 +17,7 @@ namespace FlowForge.Bench;
 /// (from <c>/proc</c>) and its peak memory, node executions per CPU second of the processes that run nodes, the
 /// database's transactions and the queue's messages per flow, and which process was busiest.
 /// </summary>
-public static partial class LoadBenchmark
+public static class LoadBenchmark
 {
     private const int PreferWaitSeconds = 60;
 
@@ -96,7 +95,7 @@ public static partial class LoadBenchmark
 
             var report = new BenchReport(
                 startedAt, Environment.ProcessorCount, Environment.OSVersion.ToString(), Environment.Version.ToString(), shape,
-                [.. options.ServeArgs.Select(Redact)], loadAverage, phases);
+                [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, phases);
             if (options.Json)
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Json));
@@ -139,9 +138,9 @@ public static partial class LoadBenchmark
         };
         var sendWindow = clock.Elapsed;
         var runs = await CollectRunsAsync(client, flowId, errors);
-        var window = clock.Elapsed;
         var after = await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
         var commits = await SettledCommitsAsync(options.CountCommits) - commitsBefore;
+        var window = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp);
 
         var flows = runs.Count;
         var waitMode = mode is LoadMode.Wait or LoadMode.WaitSingle;
@@ -162,7 +161,8 @@ public static partial class LoadBenchmark
         }
 
         var nodeCpu = figures.Where(f => f.RunsNodes).Sum(f => f.CpuSeconds);
-        var machineBusy = (after.MachineBusySeconds - before.MachineBusySeconds) / window.TotalSeconds;
+        var machineTotal = after.MachineTotalSeconds - before.MachineTotalSeconds;
+        var machineBusy = machineTotal > 0 ? (after.MachineBusySeconds - before.MachineBusySeconds) / machineTotal * Environment.ProcessorCount : 0;
         var counters = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var (name, value) in after.Counters)
         {
@@ -411,17 +411,8 @@ public static partial class LoadBenchmark
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    /// <summary>Passwords in connection strings and URLs do not go into reports.</summary>
-    internal static string Redact(string text) => UrlPassword().Replace(ConnectionPassword().Replace(text, "$1=***"), "$1***@");
-
     private static double LoadAverage() =>
         File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : 0;
-
-    [GeneratedRegex("((?:Password|Pwd))=[^;]*", RegexOptions.IgnoreCase)]
-    private static partial Regex ConnectionPassword();
-
-    [GeneratedRegex("(://[^:/@]+:)[^@]*@")]
-    private static partial Regex UrlPassword();
 
     private sealed record LoopResult(long Answered, IReadOnlyCollection<double> Latencies);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace FlowForge.Bench;
@@ -8,13 +9,14 @@ namespace FlowForge.Bench;
 /// Two snapshots give a phase's figures.
 /// </summary>
 public sealed record ResourceSnapshot(
-    IReadOnlyDictionary<string, double> CpuSeconds, double MachineBusySeconds, double MachineTotalSeconds, IReadOnlyDictionary<string, double> Counters)
+    long Timestamp, IReadOnlyDictionary<string, double> CpuSeconds, double MachineBusySeconds, double MachineTotalSeconds, IReadOnlyDictionary<string, double> Counters)
 {
     public const string LoadGenerator = "bench (load generator)";
 
     public static async Task<ResourceSnapshot> TakeAsync(
         HttpClient client, IReadOnlyList<BenchProcess> processes, IReadOnlyList<(string Name, int Pid)> watched)
     {
+        var timestamp = Stopwatch.GetTimestamp();
         var cpu = new Dictionary<string, double>();
         foreach (var process in processes)
         {
@@ -34,7 +36,7 @@ public sealed record ResourceSnapshot(
             await ReadCountersAsync(client, process, counters);
         }
 
-        return new ResourceSnapshot(cpu, busy, total, counters);
+        return new ResourceSnapshot(timestamp, cpu, busy, total, counters);
     }
 
     private static async Task ReadCountersAsync(HttpClient client, BenchProcess process, Dictionary<string, double> counters)
