@@ -11,6 +11,9 @@ namespace FlowForge.Bench;
 /// <summary>Starts <c>flowforge serve</c> processes for the bench and reads what Linux says about them.</summary>
 public static class BenchServer
 {
+    /// <summary>The key ring secret every process of one scaled-out bench shares (a shared store requires one); never printed.</summary>
+    private static readonly string KeyRingSecret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>
     /// Starts one process of the role given. Run starts are not rate limited (the bench is the only caller); the
     /// options' serve arguments come after, so they can set a limit again.
@@ -30,6 +33,11 @@ public static class BenchServer
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
+        }
+
+        if (role.Contains("--role"))
+        {
+            info.Environment["FLOWFORGE_Auth__KeyRingSecret"] = KeyRingSecret;
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("flowforge did not start");
