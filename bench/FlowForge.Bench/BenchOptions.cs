@@ -13,13 +13,28 @@ public sealed record BenchOptions
 
     public int Concurrency { get; init; } = 96;
 
-    public int ThroughputSeconds { get; init; } = 20;
+    public double ThroughputSeconds { get; init; } = 20;
 
     public int LatencyRate { get; init; } = 500;
 
-    public int LatencySeconds { get; init; } = 15;
+    public double LatencySeconds { get; init; } = 15;
 
     public int WarmupSeconds { get; init; } = 3;
+
+    /// <summary>The flows the load modes run (<c>--scenario diamond,linear-10,fanout-50,blob-100k</c> or <c>all</c>).</summary>
+    public IReadOnlyList<Scenario> Scenarios { get; init; } = [Scenario.Diamond];
+
+    /// <summary>How each scenario is sent (<c>--mode closed,open,wait,wait-1</c> or <c>all</c>).</summary>
+    public IReadOnlyList<LoadMode> Modes { get; init; } = [LoadMode.Closed, LoadMode.Open];
+
+    /// <summary>Print one JSON document of every figure on standard output (the readable report goes to standard error).</summary>
+    public bool Json { get; init; }
+
+    /// <summary>Append the phases to this markdown table.</summary>
+    public string? Markdown { get; init; }
+
+    /// <summary>Other processes to account CPU to, with their descendants (<c>--watch NAME=PID</c>): the database, the broker.</summary>
+    public IReadOnlyList<(string Name, int Pid)> Watch { get; init; } = [];
 
     public IReadOnlyList<string> ServeArgs { get; init; } = [];
 
@@ -41,23 +56,40 @@ public sealed record BenchOptions
     /// <summary>Above 0: instead of the diamond, call a webhook → if → HTTP → code flow for this many seconds per respond mode (see <see cref="WebhookBenchmark"/>).</summary>
     public int WebhookSeconds { get; init; }
 
+    /// <summary>
+    /// <c>--short</c>: every scenario in every mode, a few seconds each at small counts, to keep the tool working (the
+    /// test suite runs it). Options given with it still apply.
+    /// </summary>
+    public static BenchOptions ShortRun { get; } = new()
+    {
+        Concurrency = 4,
+        ThroughputSeconds = 0.5,
+        LatencyRate = 20,
+        LatencySeconds = 0.5,
+        WarmupSeconds = 0,
+        Scenarios = Scenario.All,
+        Modes = LoadModes.All,
+    };
+
     public static BenchOptions Parse(string[] args)
     {
-        var options = new BenchOptions();
+        var options = args.Contains("--short") ? ShortRun : new BenchOptions();
         var serveArgs = new List<string>();
+        var watch = new List<(string, int)>();
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            double NextSeconds() => double.Parse(Next(), NumberStyles.Float, CultureInfo.InvariantCulture);
             options = args[i] switch
             {
                 "--url" => options with { Url = Next() },
                 "--pid" => options with { Pid = NextInt() },
                 "--flowforge" => options with { Flowforge = Path.GetFullPath(Next()) },
                 "--concurrency" => options with { Concurrency = NextInt() },
-                "--seconds" => options with { ThroughputSeconds = NextInt() },
+                "--seconds" => options with { ThroughputSeconds = NextSeconds() },
                 "--rate" => options with { LatencyRate = NextInt() },
-                "--latency-seconds" => options with { LatencySeconds = NextInt() },
+                "--latency-seconds" => options with { LatencySeconds = NextSeconds() },
                 "--warmup" => options with { WarmupSeconds = NextInt() },
                 "--serve-arg" => Add(options, serveArgs, Next()),
                 "--workers" => options with { Workers = NextInt() },
@@ -66,11 +98,33 @@ public sealed record BenchOptions
                 "--join-bytes" => options with { JoinBytes = NextInt() },
                 "--code-seconds" => options with { CodeSeconds = NextInt() },
                 "--webhook-seconds" => options with { WebhookSeconds = NextInt() },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS], --concurrency N --seconds N --rate N --latency-seconds N --warmup N | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
+                "--scenario" => options with { Scenarios = ScenariosOf(Next()) },
+                "--mode" => options with { Modes = ModesOf(Next()) },
+                "--json" => options with { Json = true },
+                "--markdown" => options with { Markdown = Path.GetFullPath(Next()) },
+                "--watch" => AddWatch(options, watch, Next()),
+                "--short" => options,
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
             };
         }
 
-        return options with { ServeArgs = serveArgs };
+        return options with { ServeArgs = serveArgs, Watch = watch.Count > 0 ? watch : options.Watch };
+    }
+
+    private static IReadOnlyList<Scenario> ScenariosOf(string value) => value == "all" ? Scenario.All : [.. value.Split(',').Select(Scenario.Find)];
+
+    private static IReadOnlyList<LoadMode> ModesOf(string value) => value == "all" ? LoadModes.All : [.. value.Split(',').Select(LoadModes.Parse)];
+
+    private static BenchOptions AddWatch(BenchOptions options, List<(string, int)> watch, string value)
+    {
+        var split = value.IndexOf('=', StringComparison.Ordinal);
+        if (split <= 0 || !int.TryParse(value[(split + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            throw new ArgumentException($"--watch takes NAME=PID, not '{value}'");
+        }
+
+        watch.Add((value[..split], pid));
+        return options;
     }
 
     private static BenchOptions Add(BenchOptions options, List<string> list, string value)

@@ -16,17 +16,17 @@ public static class JoinBenchmark
     public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
     {
         var data = Directory.CreateTempSubdirectory("flowforge-bench-join-").FullName;
-        var server = DiamondBenchmark.StartServer(options, "serve", ["--data", data]);
+        var server = BenchServer.Start(options, "serve", ["--data", data]);
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(5) };
-            await DiamondBenchmark.WaitReadyAsync(client, server.Url);
-            await DiamondBenchmark.SignInAsync(client);
+            await BenchServer.WaitReadyAsync(client, server);
+            await BenchServer.SignInAsync(client);
 
             var created = await client.PostAsync("/api/flows", new StringContent(Flow(options.JoinParents).ToJsonString(), Encoding.UTF8, "application/json"));
             created.EnsureSuccessStatusCode();
             var flowId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-            var rssBefore = RssMb(server.Pid);
+            var rssBefore = BenchServer.RssMb(server.Pid);
 
             var input = new JsonObject { ["input"] = new JsonObject { ["n"] = 1, ["s"] = new string('x', options.JoinBytes) } };
             var clock = Stopwatch.StartNew();
@@ -48,7 +48,7 @@ public static class JoinBenchmark
             report.AppendLine(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}");
             report.AppendLine(CultureInfo.InvariantCulture, $"join of {options.JoinParents} parents, each passing {options.JoinBytes:N0} bytes ({options.JoinParents * (long)options.JoinBytes / (1024.0 * 1024):F0} MiB in all)");
             report.AppendLine(CultureInfo.InvariantCulture, $"  run: {run["status"]}, join: {join["status"]} {join["error"]}, {elapsed.TotalSeconds:F1} s");
-            report.AppendLine(CultureInfo.InvariantCulture, $"  server RSS before the run {rssBefore:F0} MB, peak {DiamondBenchmark.PeakRssMb(server.Pid):F0} MB");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  server RSS before the run {rssBefore:F0} MB, peak {BenchServer.PeakRssMb(server.Pid):F0} MB");
             await output.WriteAsync(report.ToString());
             return run["status"]!.GetValue<string>() == "Succeeded" ? 0 : 1;
         }
@@ -81,16 +81,5 @@ public static class JoinBenchmark
         }
 
         return new JsonObject { ["name"] = $"join of {parents}", ["nodes"] = nodes, ["edges"] = edges };
-    }
-
-    private static double RssMb(int? pid)
-    {
-        if (pid is null || !File.Exists($"/proc/{pid}/status"))
-        {
-            return 0;
-        }
-
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 }

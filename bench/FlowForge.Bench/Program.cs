@@ -13,4 +13,4 @@ if (options.WebhookSeconds > 0)
 
 return options.JoinParents > 0
     ? await JoinBenchmark.RunAsync(options, Console.Out)
-    : await DiamondBenchmark.RunAsync(options, Console.Out);
+    : await LoadBenchmark.RunAsync(options, Console.Out);

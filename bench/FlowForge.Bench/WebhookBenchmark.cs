@@ -26,7 +26,7 @@ public static class WebhookBenchmark
         await using var target = await StartTargetAsync();
         var targetUrl = target.Urls.First();
         var data = Directory.CreateTempSubdirectory("flowforge-bench-webhook-").FullName;
-        var server = DiamondBenchmark.StartServer(
+        var server = BenchServer.Start(
             options with { ServeArgs = [.. options.ServeArgs, "--Http:AllowedHosts:0=127.0.0.1", "--Webhooks:PermitsPerSecond=1000000", "--Webhooks:Burst=10000000"] },
             "serve",
             ["--data", data]);
@@ -34,8 +34,8 @@ public static class WebhookBenchmark
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 16, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
             using var client = new HttpClient(handler) { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(60) };
-            await DiamondBenchmark.WaitReadyAsync(client, server.Url);
-            await DiamondBenchmark.SignInAsync(client);
+            await BenchServer.WaitReadyAsync(client, server);
+            await BenchServer.SignInAsync(client);
 
             var report = new StringBuilder();
             report.AppendLine(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; one serve process (embedded shape); load average at start {LoadAverage()}");
@@ -50,7 +50,7 @@ public static class WebhookBenchmark
             var immediate = await ClosedLoopAsync(client, immediateHook, options.Concurrency, TimeSpan.FromSeconds(options.WebhookSeconds), expect: HttpStatusCode.Accepted);
             report.AppendLine(CultureInfo.InvariantCulture, $"respond immediately (202, run on disk): {options.Concurrency} concurrent clients for {options.WebhookSeconds} s");
             Describe(report, immediate);
-            report.AppendLine(CultureInfo.InvariantCulture, $"  server peak RSS {DiamondBenchmark.PeakRssMb(server.Pid):F0} MB; load average at end {LoadAverage()}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  server peak RSS {BenchServer.PeakRssMb(server.Pid):F0} MB; load average at end {LoadAverage()}");
             await output.WriteAsync(report.ToString());
             return finished.Errors + immediate.Errors == 0 ? 0 : 1;
         }

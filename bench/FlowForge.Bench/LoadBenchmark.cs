@@ -1,0 +1,418 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace FlowForge.Bench;
+
+/// <summary>
+/// Runs the scenarios (<see cref="Scenario"/>) in the load modes (<see cref="LoadMode"/>) through the real HTTP API
+/// of <c>flowforge serve</c> processes it starts itself (or one given by <c>--url</c>), one phase per scenario and
+/// mode, each on a flow of its own. For each phase it reports throughput, latency, the CPU time every process used
+/// (from <c>/proc</c>) and its peak memory, node executions per CPU second of the processes that run nodes, the
+/// database's transactions and the queue's messages per flow, and which process was busiest.
+/// </summary>
+public static class LoadBenchmark
+{
+    private const int PreferWaitSeconds = 60;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task<int> RunAsync(BenchOptions options, TextWriter output)
+    {
+        // With --json the document is all that goes to standard output; the readable lines go to standard error.
+        var log = options.Json ? Console.Error : output;
+        var processes = new List<BenchProcess>();
+        string? data = null;
+        var url = options.Url;
+        var startedAt = DateTimeOffset.UtcNow;
+        var loadAverage = LoadAverage();
+        try
+        {
+            if (url is null)
+            {
+                if (options.Workers == 0)
+                {
+                    data = Directory.CreateTempSubdirectory("flowforge-bench-").FullName;
+                    processes.Add(BenchServer.Start(options, "serve", ["--data", data]));
+                }
+                else
+                {
+                    processes.Add(BenchServer.Start(options, "api", ["--role", "api"]));
+                    for (var i = 0; i < options.Workers; i++)
+                    {
+                        processes.Add(BenchServer.Start(options, $"worker-{i + 1}", ["--role", "worker"]));
+                    }
+                }
+
+                url = processes[0].Url;
+            }
+            else
+            {
+                processes.Add(new BenchProcess("serve", null, options.Pid, url));
+            }
+
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency + 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+            using var client = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(PreferWaitSeconds + 30) };
+            foreach (var process in processes)
+            {
+                await BenchServer.WaitReadyAsync(client, process);
+            }
+
+            await BenchServer.SignInAsync(client);
+            var shape = options.Workers == 0 ? "embedded: one serve process" : $"scaled out: 1 api + {options.Workers} worker processes";
+            await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {shape}; load average {loadAverage:F1}"));
+
+            var phases = new List<PhaseResult>();
+            foreach (var scenario in options.Scenarios)
+            {
+                if (options.WarmupSeconds > 0)
+                {
+                    var warmup = await CreateFlowAsync(client, scenario);
+                    var ignored = new PhaseErrors();
+                    await ClosedLoopAsync(client, warmup, scenario, options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), wait: false, ignored);
+                    await CollectRunsAsync(client, warmup, ignored);
+                }
+
+                foreach (var mode in options.Modes)
+                {
+                    var phase = await RunPhaseAsync(client, options, scenario, mode, processes);
+                    phases.Add(phase);
+                    await log.WriteAsync(Describe(phase));
+                }
+            }
+
+            var report = new BenchReport(
+                startedAt, Environment.ProcessorCount, Environment.OSVersion.ToString(), Environment.Version.ToString(), shape,
+                [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, phases);
+            if (options.Json)
+            {
+                await output.WriteLineAsync(JsonSerializer.Serialize(report, Json));
+            }
+
+            if (options.Markdown is { } markdown)
+            {
+                await MarkdownTable.AppendAsync(markdown, report);
+            }
+
+            return report.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                await BenchServer.StopAsync(process);
+            }
+
+            if (data is not null)
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<PhaseResult> RunPhaseAsync(HttpClient client, BenchOptions options, Scenario scenario, LoadMode mode, IReadOnlyList<BenchProcess> processes)
+    {
+        var flowId = await CreateFlowAsync(client, scenario);
+        var errors = new PhaseErrors();
+        var commitsBefore = await SettledCommitsAsync(options.CountCommits);
+        var before = await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
+        var clock = Stopwatch.StartNew();
+        var clients = mode switch { LoadMode.WaitSingle => 1, LoadMode.Open => (int?)null, _ => options.Concurrency };
+        var seconds = mode == LoadMode.Open ? options.LatencySeconds : options.ThroughputSeconds;
+        LoopResult loop = mode switch
+        {
+            LoadMode.Open => await OpenLoopAsync(client, flowId, scenario, options.LatencyRate, TimeSpan.FromSeconds(seconds), errors),
+            _ => await ClosedLoopAsync(client, flowId, scenario, clients!.Value, TimeSpan.FromSeconds(seconds), wait: mode is LoadMode.Wait or LoadMode.WaitSingle, errors),
+        };
+        var sendWindow = clock.Elapsed;
+        var runs = await CollectRunsAsync(client, flowId, errors);
+        var after = await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
+        var commits = await SettledCommitsAsync(options.CountCommits) - commitsBefore;
+        var window = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp);
+
+        var flows = runs.Count;
+        var waitMode = mode is LoadMode.Wait or LoadMode.WaitSingle;
+        var serverSpan = flows == 0 ? TimeSpan.Zero : runs.Max(r => r.Finished) - runs.Min(r => r.Created);
+        var flowsPerSecond = waitMode
+            ? loop.Answered / sendWindow.TotalSeconds
+            : flows / Math.Max(serverSpan.TotalSeconds, 0.001);
+        var serverLatency = Stats.Of([.. runs.Select(r => (r.Finished - r.Created).TotalMilliseconds)]);
+
+        var figures = new List<ProcessFigures>();
+        foreach (var (name, cpu) in after.CpuSeconds)
+        {
+            var used = cpu - before.CpuSeconds.GetValueOrDefault(name);
+            var process = processes.FirstOrDefault(p => p.Name == name);
+            var runsNodes = process is not null && (name == "serve" || name.StartsWith("worker", StringComparison.Ordinal));
+            double? rss = process is not null ? BenchServer.PeakRssMb(process.Pid) : name == ResourceSnapshot.LoadGenerator ? BenchServer.PeakRssMb(Environment.ProcessId) : null;
+            figures.Add(new ProcessFigures(name, process?.Pid, runsNodes, Math.Round(used, 3), Math.Round(used / window.TotalSeconds, 3), rss is null ? null : Math.Round(rss.Value, 1)));
+        }
+
+        var nodeCpu = figures.Where(f => f.RunsNodes).Sum(f => f.CpuSeconds);
+        var machineTotal = after.MachineTotalSeconds - before.MachineTotalSeconds;
+        var machineBusy = machineTotal > 0 ? (after.MachineBusySeconds - before.MachineBusySeconds) / machineTotal * Environment.ProcessorCount : 0;
+        var counters = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in after.Counters)
+        {
+            var moved = value - before.Counters.GetValueOrDefault(name);
+            if (moved != 0 && flows > 0)
+            {
+                counters[name] = Math.Round(moved / flows, 3);
+            }
+        }
+
+        return new PhaseResult
+        {
+            Scenario = scenario.Name,
+            Mode = LoadModes.Name(mode),
+            Clients = clients,
+            Rate = mode == LoadMode.Open ? options.LatencyRate : null,
+            Seconds = seconds,
+            NodesPerFlow = scenario.NodesPerFlow,
+            Flows = flows,
+            Errors = errors.Count,
+            FirstError = errors.First,
+            FlowsPerSecond = Math.Round(flowsPerSecond, 1),
+            NodeExecutionsPerSecond = Math.Round(flowsPerSecond * scenario.NodesPerFlow, 1),
+            LatencySource = waitMode ? "client" : "server",
+            LatencyMs = waitMode ? Stats.Of(loop.Latencies) : serverLatency,
+            ServerLatencyMs = serverLatency,
+            AcceptLatencyMs = waitMode ? null : Stats.Of(loop.Latencies),
+            Processes = figures,
+            NodeExecutionsPerWorkerCpuSecond = nodeCpu > 0 ? Math.Round(flows * scenario.NodesPerFlow / nodeCpu, 1) : null,
+            DbTransactionsPerFlow = options.CountCommits is not null && flows > 0 ? Math.Round(commits / (double)flows, 2) : null,
+            QueueMessagesPerFlow = counters.TryGetValue("flowforge_queue_published_total", out var published) ? published : null,
+            CountersPerFlow = counters,
+            MachineBusyCores = Math.Round(machineBusy, 2),
+            Busiest = Busiest(figures, machineBusy),
+        };
+    }
+
+    /// <summary>The database's commit count once its statistics have caught up (PostgreSQL publishes a backend's counts about a second late).</summary>
+    private static async Task<long> SettledCommitsAsync(string? countCommits)
+    {
+        if (countCommits is null)
+        {
+            return 0;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        return await CommitCounter.ReadAsync(countCommits);
+    }
+
+    private static string Busiest(IReadOnlyList<ProcessFigures> figures, double machineBusy)
+    {
+        var top = figures.MaxBy(f => f.CpuCores);
+        var known = figures.Sum(f => f.CpuCores);
+        var others = Math.Max(0, machineBusy - known);
+        var cores = Environment.ProcessorCount;
+        var saturated = machineBusy >= 0.9 * cores ? "the machine's CPU was saturated; " : "";
+        var leader = top is null || others > top.CpuCores
+            ? $"other processes on the machine ({others:F2} cores)"
+            : $"{top.Name} ({top.CpuCores:F2} cores)";
+        return string.Create(CultureInfo.InvariantCulture, $"{saturated}busiest: {leader}; machine {machineBusy:F2} of {cores} cores busy");
+    }
+
+    private static string Describe(PhaseResult phase)
+    {
+        var text = new StringBuilder();
+        var load = phase.Mode == "open" ? $"{phase.Rate}/s for {phase.Seconds} s" : $"{phase.Clients} client(s) for {phase.Seconds} s";
+        text.AppendLine(CultureInfo.InvariantCulture, $"{phase.Scenario} / {phase.Mode} ({load}): {phase.Flows} flows, {phase.Errors} errors{(phase.FirstError is null ? "" : $" (first: {phase.FirstError})")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {phase.FlowsPerSecond:F0} flows/s = {phase.NodeExecutionsPerSecond:F0} node executions/s");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  latency ({phase.LatencySource}): {phase.LatencyMs}");
+        if (phase.AcceptLatencyMs is { } accept)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  202 round trip (client): {accept}");
+        }
+
+        foreach (var process in phase.Processes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}");
+        }
+
+        if (phase.NodeExecutionsPerWorkerCpuSecond is { } perCore)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  node executions per CPU second of the node-running processes: {perCore:F0}");
+        }
+
+        if (phase.DbTransactionsPerFlow is { } transactions)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  database transactions per flow: {transactions:F2}");
+        }
+
+        if (phase.QueueMessagesPerFlow is { } messages)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  queue messages per flow: {messages:F2}");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"  {phase.Busiest}");
+        return text.ToString();
+    }
+
+    private static async Task<Guid> CreateFlowAsync(HttpClient client, Scenario scenario)
+    {
+        using var response = await client.PostAsync("/api/flows", new StringContent(scenario.Flow.ToJsonString(), Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"saving the {scenario.Name} flow answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+    }
+
+    /// <summary>Starts one run; with <paramref name="wait"/>, asks for the finished run (<c>Prefer: wait</c>). True when it was answered as expected.</summary>
+    private static async Task<bool> StartRunAsync(HttpClient client, Guid flowId, Scenario scenario, bool wait, PhaseErrors errors)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = new StringContent(scenario.StartBody, Encoding.UTF8, "application/json") };
+            if (wait)
+            {
+                request.Headers.Add("Prefer", $"wait={PreferWaitSeconds}");
+            }
+
+            using var response = await client.SendAsync(request);
+            if (wait && response.StatusCode == HttpStatusCode.OK)
+            {
+                var run = await response.Content.ReadFromJsonAsync<JsonObject>();
+                var status = run?["status"]?.GetValue<string>();
+                return status == "Succeeded" || errors.Add($"a run answered with status {status}: {run?["error"]}");
+            }
+
+            return (!wait && response.StatusCode == HttpStatusCode.Accepted)
+                || errors.Add($"start answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return errors.Add($"start failed: {ex.Message}");
+        }
+    }
+
+    private static async Task<LoopResult> ClosedLoopAsync(HttpClient client, Guid flowId, Scenario scenario, int concurrency, TimeSpan duration, bool wait, PhaseErrors errors)
+    {
+        var latencies = new ConcurrentQueue<double>();
+        long answered = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            // Bounded by time; errors end a client early so a broken server does not spin.
+            while (Stopwatch.GetTimestamp() < until && errors.Count < 1_000)
+            {
+                var started = Stopwatch.GetTimestamp();
+                if (await StartRunAsync(client, flowId, scenario, wait, errors))
+                {
+                    latencies.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    Interlocked.Increment(ref answered);
+                }
+            }
+        }));
+        return new LoopResult(answered, [.. latencies]);
+    }
+
+    private static async Task<LoopResult> OpenLoopAsync(HttpClient client, Guid flowId, Scenario scenario, int rate, TimeSpan duration, PhaseErrors errors)
+    {
+        var total = (int)(rate * duration.TotalSeconds);
+        var started = Stopwatch.GetTimestamp();
+        var tasks = new List<Task<double?>>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = started + (long)(i * (double)Stopwatch.Frequency / rate);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            tasks.Add(TimedAsync());
+        }
+
+        var latencies = (await Task.WhenAll(tasks)).OfType<double>().ToArray();
+        return new LoopResult(latencies.Length, latencies);
+
+        async Task<double?> TimedAsync()
+        {
+            var t = Stopwatch.GetTimestamp();
+            return await StartRunAsync(client, flowId, scenario, wait: false, errors) ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : null;
+        }
+    }
+
+    /// <summary>
+    /// Waits until every run of the flow has finished and returns the succeeded ones' server timestamps; failed and
+    /// cancelled runs count as errors. Runs are listed newest first, so a poll stops once it reaches runs older than
+    /// the oldest one the previous poll found unfinished.
+    /// </summary>
+    private static async Task<List<(DateTimeOffset Created, DateTimeOffset Finished)>> CollectRunsAsync(HttpClient client, Guid flowId, PhaseErrors errors)
+    {
+        var finished = new Dictionary<Guid, (DateTimeOffset Created, DateTimeOffset Finished)>();
+        var failed = new HashSet<Guid>();
+        DateTimeOffset? boundary = null;
+        for (var attempt = 0; attempt < 1_200; attempt++)
+        {
+            DateTimeOffset? oldestUnfinished = null;
+            string? cursor = null;
+            for (var page = 0; page < 100_000; page++)
+            {
+                var body = (await client.GetFromJsonAsync<JsonObject>($"/api/flows/{flowId}/runs?limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}"))!;
+                var items = body["items"]!.AsArray();
+                foreach (var item in items)
+                {
+                    var id = item!["id"]!.GetValue<Guid>();
+                    var created = item["createdAt"]!.GetValue<DateTimeOffset>();
+                    switch (item["status"]!.GetValue<string>())
+                    {
+                        case "Succeeded":
+                            finished[id] = (created, item["finishedAt"]!.GetValue<DateTimeOffset>());
+                            break;
+                        case "Failed" or "Cancelled":
+                            if (failed.Add(id))
+                            {
+                                errors.Add($"run {id} ended {item["status"]}: {item["error"]}");
+                            }
+
+                            break;
+                        default:
+                            oldestUnfinished = oldestUnfinished is { } o && o < created ? o : created;
+                            break;
+                    }
+                }
+
+                cursor = body["nextCursor"]?.GetValue<string>();
+                var oldestOnPage = items.Count == 0 ? (DateTimeOffset?)null : items[^1]!["createdAt"]!.GetValue<DateTimeOffset>();
+                if (cursor is null || (boundary is { } b && oldestOnPage < b))
+                {
+                    break;
+                }
+            }
+
+            if (oldestUnfinished is null)
+            {
+                return [.. finished.Values];
+            }
+
+            boundary = oldestUnfinished.Value.AddSeconds(-1);
+            await Task.Delay(250);
+        }
+
+        errors.Add("runs did not finish within 5 minutes of the last start");
+        return [.. finished.Values];
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : 0;
+
+    private sealed record LoopResult(long Answered, IReadOnlyCollection<double> Latencies);
+}

@@ -1,0 +1,5 @@
+namespace FlowForge.Bench;
+
+/// <summary>One process during a phase: CPU time it used (from <c>/proc</c>, not wall clock) and its peak resident memory.</summary>
+/// <param name="RunsNodes">Whether it executes nodes (the embedded <c>serve</c> process or a worker): its CPU is what a node costs.</param>
+public sealed record ProcessFigures(string Name, int? Pid, bool RunsNodes, double CpuSeconds, double CpuCores, double? PeakRssMb);

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Runs every shape docs/benchmarks.md reports, one after another, with the bench in bench/FlowForge.Bench, and writes
+# one JSON document per shape, all of them in all.json, and a markdown table (results.md) to a folder.
+#
+#   bench/run-all.sh [--quick] [--only embedded|scaled] [--out DIR]
+#
+# Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
+# on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of
+# their own; stops them all at the end, however the script ends. The test servers (fsync off) are never used.
+# --quick runs every shape for a second or two at small counts: a smoke pass, not figures.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+quick=false
+only=all
+out="$root/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
+while (($# > 0)); do
+  case "$1" in
+    --quick) quick=true ;;
+    --only)
+      case "${2:-}" in embedded | scaled) only=$2 ;; *) echo "--only takes embedded or scaled" >&2; exit 2 ;; esac
+      shift ;;
+    --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled] [--out DIR]" >&2; exit 2 ;;
+  esac
+  shift
+done
+mkdir -p "$out"
+rm -f "$out/results.md" "$out"/*.json
+
+log() { printf 'run-all: %s\n' "$*" >&2; }
+
+if $quick; then
+  seconds=2 latency_seconds=2 warmup=1 open_rate=200 scaled_rate=50 scaled_seconds=2
+else
+  seconds=30 latency_seconds=15 warmup=5 open_rate=2000 scaled_rate=500 scaled_seconds=20
+fi
+
+work="$(mktemp -d /tmp/flowforge-bench-XXXXXX)"
+# PostgreSQL runs as an unprivileged user when this runs as root: it must reach its folder.
+chmod 755 "$work"
+trap 'log "failed at line $LINENO: $BASH_COMMAND"' ERR
+service_user=flowforge-test
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+
+as_service_user() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$service_user" -- "$@"; else "$@"; fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_until SECONDS WHAT COMMAND...: polls COMMAND until it succeeds; fails after SECONDS.
+wait_until() {
+  local seconds=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    if ((SECONDS >= deadline)); then log "$what did not answer within ${seconds}s"; return 1; fi
+    sleep 0.5
+  done
+}
+
+cleanup() {
+  set +e
+  if [ -f "$work/postgres/data/postmaster.pid" ]; then
+    as_service_user "$pg_bin/pg_ctl" --pgdata="$work/postgres/data" --mode=fast --wait --timeout=60 stop >/dev/null 2>&1
+  fi
+  if [ -f "$work/mariadb/mysqld.pid" ]; then
+    local pid deadline
+    pid="$(cat "$work/mariadb/mysqld.pid")"
+    kill -TERM "$pid" 2>/dev/null
+    deadline=$((SECONDS + 60))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  for service in rabbitmq redis; do
+    [ -d "$work/$service" ] && FLOWFORGE_SERVICES_DIR="$work/$service" tests/services/services.sh stop
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# The same build the ./flowforge script makes and reuses.
+log "building FlowForge and the bench (Release)"
+dotnet build src/FlowForge.Server/FlowForge.Server.csproj -c Release --nologo -v quiet -o "$root/artifacts/flowforge" >/dev/null
+dotnet build bench/FlowForge.Bench/FlowForge.Bench.csproj -c Release --nologo -v quiet >/dev/null
+bench_dll="$root/bench/FlowForge.Bench/bin/Release/net10.0/FlowForge.Bench.dll"
+
+# run_shape NAME ARGS...: one bench invocation; its JSON goes to NAME.json, its rows to results.md.
+failed=()
+run_shape() {
+  local name=$1
+  shift
+  log "shape $name"
+  if ! dotnet "$bench_dll" --flowforge "$root/artifacts/flowforge/flowforge.dll" --json --markdown "$out/results.md" \
+      --warmup "$warmup" "$@" >"$out/$name.json" 2>"$out/$name.log"; then
+    log "shape $name failed (see $out/$name.log)"
+    failed+=("$name")
+  fi
+}
+
+# ---- embedded (one serve process, SQLite synchronous=FULL, in-process queue) -------------------------------
+if [ "$only" != scaled ]; then
+  run_shape embedded-wait-32-diamond --scenario diamond --mode wait --concurrency 32 --seconds "$seconds"
+  run_shape embedded-wait-1-diamond --scenario diamond --mode wait-1 --seconds "$seconds"
+  # Sustained 202 throughput; its peak RSS is the "RSS under load" figure.
+  run_shape embedded-202-diamond --scenario diamond --mode closed --concurrency 96 --seconds "$seconds"
+  run_shape embedded-202-linear-10 --scenario linear-10 --mode closed --concurrency 96 --seconds "$seconds"
+  run_shape embedded-open-2000-diamond --scenario diamond --mode open --rate "$open_rate" --latency-seconds "$latency_seconds"
+  run_shape embedded-202-fanout-50 --scenario fanout-50 --mode closed --concurrency 16 --seconds "$seconds"
+  run_shape embedded-202-blob-100k --scenario blob-100k --mode closed --concurrency 32 --seconds "$seconds"
+fi
+
+# ---- scaled out: durable PostgreSQL / MariaDB, RabbitMQ, Redis ----------------------------------------------
+if [ "$only" != embedded ]; then
+  log "starting RabbitMQ and Redis"
+  FLOWFORGE_SERVICES_DIR="$work/rabbitmq" tests/services/services.sh start-one rabbitmq >/dev/null
+  FLOWFORGE_SERVICES_DIR="$work/redis" tests/services/services.sh start-one redis >/dev/null
+  # shellcheck disable=SC1091
+  rabbitmq="$(source "$work/rabbitmq/env" && printf '%s' "$FLOWFORGE_TEST_RABBITMQ")"
+  # shellcheck disable=SC1091
+  redis="$(source "$work/redis/env" && printf '%s' "$FLOWFORGE_TEST_REDIS")"
+
+  log "starting a durable PostgreSQL"
+  [ -x "$pg_bin/postgres" ] || { log "PostgreSQL binaries not found under /usr/lib/postgresql"; exit 1; }
+  if [ "$(id -u)" = 0 ] && ! id -u "$service_user" >/dev/null 2>&1; then
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$service_user"
+  fi
+  pg="$work/postgres"
+  pg_port="$(free_port)"
+  mkdir -p "$pg/sock"
+  printf 'flowforge\n' >"$pg/password"
+  if [ "$(id -u)" = 0 ]; then chown -R "$service_user" "$pg"; fi
+  as_service_user "$pg_bin/initdb" --pgdata="$pg/data" --username=flowforge --pwfile="$pg/password" \
+    --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >"$pg/initdb.log" 2>&1 \
+    || { cat "$pg/initdb.log" >&2; exit 1; }
+  as_service_user "$pg_bin/pg_ctl" --pgdata="$pg/data" --log="$pg/postgres.log" --wait --timeout=120 start \
+    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=on -c synchronous_commit=on -c full_page_writes=on" >/dev/null \
+    || { tail -n 30 "$pg/postgres.log" >&2; exit 1; }
+  pg_pid="$(head -n 1 "$pg/data/postmaster.pid")"
+
+  log "starting a durable MariaDB"
+  my="$work/mariadb"
+  my_port="$(free_port)"
+  mkdir -p "$my"
+  my_user=()
+  [ "$(id -u)" = 0 ] && my_user=(--user=root)
+  cat >"$my/init.sql" <<'SQL'
+FLUSH PRIVILEGES;
+CREATE USER 'flowforge'@'127.0.0.1' IDENTIFIED BY 'flowforge';
+GRANT ALL PRIVILEGES ON *.* TO 'flowforge'@'127.0.0.1';
+SQL
+  mariadb-install-db --no-defaults --datadir="$my/data" "${my_user[@]}" --auth-root-authentication-method=socket \
+    --skip-test-db --skip-name-resolve --extra-file="$my/init.sql" >"$my/install.log" 2>&1 \
+    || { cat "$my/install.log" >&2; exit 1; }
+  setsid mariadbd --no-defaults "${my_user[@]}" --datadir="$my/data" --socket="$my/mysqld.sock" \
+    --port="$my_port" --bind-address=127.0.0.1 --pid-file="$my/mysqld.pid" --log-error="$my/error.log" \
+    --skip-name-resolve --skip-log-bin --max-connections=300 --innodb-buffer-pool-size=256M \
+    --innodb-flush-log-at-trx-commit=1 --innodb-doublewrite=1 --character-set-server=utf8mb4 \
+    --collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
+  wait_until 120 MariaDB mariadb-admin --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge ping \
+    || { tail -n 30 "$my/error.log" >&2; exit 1; }
+  my_pid="$(cat "$my/mysqld.pid")"
+
+  rabbit_pid="$(cat "$work/rabbitmq/rabbitmq.pid")"
+  redis_pid="$(cat "$work/redis/redis.pid")"
+  broker=(--serve-arg --queue --serve-arg rabbitmq --serve-arg --queue-connection --serve-arg "$rabbitmq"
+    --serve-arg --cache --serve-arg redis --serve-arg --cache-connection --serve-arg "$redis"
+    --watch "rabbitmq=$rabbit_pid" --watch "redis=$redis_pid")
+
+  for workers in 1 2; do
+    # A fresh database per shape, so no shape reads another's rows.
+    db="ffb_pg_w$workers"
+    as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
+    cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
+    run_shape "scaled-postgres-w$workers-diamond" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
+      --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+
+    db="ffb_my_w$workers"
+    mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
+      -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
+    run_shape "scaled-mariadb-w$workers-diamond" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
+      --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+  done
+fi
+
+jq -s '.' "$out"/*.json >"$out/all.json.tmp" 2>/dev/null && mv "$out/all.json.tmp" "$out/all.json" || rm -f "$out/all.json.tmp"
+log "results in $out (results.md, all.json, one JSON and log per shape)"
+if ((${#failed[@]} > 0)); then
+  log "failed shapes: ${failed[*]}"
+  exit 1
+fi
