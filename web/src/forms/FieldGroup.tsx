@@ -1,15 +1,8 @@
-import type { ReactNode } from 'react';
-import { describedBy, errorId, helpId } from './FieldShell';
+import { FieldProblems } from './FieldProblems';
+import { describedBy, helpId, type FieldShellProps } from './FieldShell';
 
-export interface FieldGroupProps {
-  id: string;
-  label: string;
-  description?: string;
-  required?: boolean;
-  /** Problems of the group itself (not of its rows), listed under it. */
-  problems: readonly string[];
-  children: ReactNode;
-}
+/** As a single field's shell; the problems are those of the group itself, not of its rows. */
+export type FieldGroupProps = Omit<FieldShellProps, 'inline'>;
 
 /** Legend, help text and problems around a field made of several controls: rows of a list or of name and value. */
 export function FieldGroup({ id, label, description, required, problems, children }: FieldGroupProps) {
@@ -25,13 +18,7 @@ export function FieldGroup({ id, label, description, required, problems, childre
         </p>
       )}
       {children}
-      {problems.length > 0 && (
-        <div className="field-error" id={errorId(id)} role="alert">
-          {problems.map((p) => (
-            <p key={p}>{p}</p>
-          ))}
-        </div>
-      )}
+      <FieldProblems id={id} problems={problems} />
     </fieldset>
   );
 }
