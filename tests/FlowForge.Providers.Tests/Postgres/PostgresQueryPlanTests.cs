@@ -69,12 +69,12 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
     private static object SampleValue(string parameter) => parameter switch
     {
         "@ids" => new long[] { 1, 2 },
-        "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" => Guid.NewGuid(),
-        "@content" or "@secret" => new byte[] { 1 },
+        "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId" => Guid.NewGuid(),
+        "@content" or "@secret" or "@protectedData" => new byte[] { 1 },
         "@flowIds" => new[] { Guid.NewGuid(), Guid.NewGuid() },
         "@pattern" => "%x%",
         "@nodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
-            or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash"
+            or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash" or "@stateHash" or "@holder" or "@bindingHash" or "@redirectUri" or "@waitKind"
             or "@provider" or "@statusReason" or "@scopes" or "@settings" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
             or "@attempt" or "@remainingNodes" or "@itemIndex" or "@parentAttempt" or "@depth" or "@onInApp" or "@onEmail" or "@digestMinutes" => 1,
