@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwner, openBrowser, screenshotsDir, startServer, type Browser, type RunningServer } from './harness';
+import { createOwner, docsScreenshot, openBrowser, startServer, type Browser, type RunningServer } from './harness';
 
 /** What the local OAuth provider saw: every authorize and token request, and whether PKCE matched. */
 interface ProviderLog {
@@ -203,8 +202,7 @@ describe('the Connections page', () => {
     await form.getByRole('button', { name: 'Save connection' }).click();
     await page.locator('tr', { hasText: 'Status page API' }).waitFor();
     await page.getByRole('button', { name: 'Dismiss message' }).click();
-    await page.screenshot({ path: '/tmp/webconn-connections.png' });
-    await page.screenshot({ path: join(screenshotsDir, 'connections.png') });
+    await docsScreenshot(page, 'connections.png');
 
     // The node panel's picker: http.request takes any connection.
     const types = await pageApi<{ id: string; configSchema: { properties?: Record<string, unknown> } }[]>(page, '/api/node-types');

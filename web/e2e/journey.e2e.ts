@@ -53,6 +53,12 @@ describe('a new user’s first flow', () => {
     await expect.poll(() => edgeCount(page)).toBe(5);
     await page.screenshot({ path: '/tmp/web9-journey-built.png' });
 
+    // Laid out left to right, as the run view and the screenshots show it: the if goes right of the set it follows.
+    const leftOf = async (id: string) => (await canvasNode(page, id).boundingBox())!.x;
+    await page.getByRole('button', { name: 'Auto-layout' }).click();
+    await expect.poll(async () => (await leftOf('if-1')) > (await leftOf('set-1'))).toBe(true);
+    expect(await leftOf('set-2')).toBeGreaterThan(await leftOf('if-1'));
+
     // Each node's settings through its side panel.
     await canvasNode(page, 'wait-1').click();
     await panelOf(page, 'wait-1').getByLabel('Label').fill('Cool down');
@@ -160,7 +166,8 @@ describe('a new user’s first flow', () => {
 
     if (takeDocsScreenshots) await flowsScreenshot(page);
     expect(errors).toEqual([]);
-  });
+    // The whole first day in one test: longer than the default for one step.
+  }, 300_000);
 });
 
 /** A few more flows with runs of their own, so that docs/screenshots/flows.png shows the list as it looks in use. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createOwner, openBrowser, startServer, type Browser, type RunningServer } from './harness';
+import { createOwner, docsScreenshot, openBrowser, startServer, type Browser, type RunningServer } from './harness';
 
 /** A request from the signed-in page: its session cookie, and the CSRF header unsafe requests need. */
 async function call<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
@@ -60,7 +60,7 @@ describe('failure notifications', () => {
     await item.waitFor();
     expect(await item.getAttribute('href')).toBe(`/runs/${runId}`);
     expect(await item.textContent()).toContain('The supplier feed answered 503');
-    await page.screenshot({ path: '/tmp/notify-bell.png' });
+    await docsScreenshot(page, 'notifications-bell.png');
 
     await item.click();
     await page.waitForURL(`${server.url}/runs/${runId}`);

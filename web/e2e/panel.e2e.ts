@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrowser, repoRoot, screenshotsDir, startServer, type Browser, type RunningServer } from './harness';
+import { openBrowser, repoRoot, startServer, type Browser, type RunningServer } from './harness';
 
 // The node panel in Chromium against a real server: e2e/panel-page shows it beside the node's data, served from a
 // page origin whose /api calls go to the server with a bearer token.
@@ -165,7 +165,7 @@ describe('the node panel', () => {
 
     await page.screenshot({ path: '/tmp/webpanel-panel.png' });
     await panel.evaluate((e) => e.scrollTo(0, 0));
-    await page.screenshot({ path: join(screenshotsDir, 'panel.png') });
+    await page.screenshot({ path: '/tmp/webpanel-panel-top.png' });
     expect(unexpectedErrors()).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { lazy } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import { useQuery } from '@tanstack/react-query';
 import { fetchSession, fetchSetup } from './api/session';
@@ -6,13 +7,16 @@ import { LoadingState, ErrorState } from './components/States';
 import { SetupPage } from './pages/SetupPage';
 import { SignInPage } from './pages/SignInPage';
 import { FlowsPage } from './pages/FlowsPage';
-import { EditorPage } from './pages/EditorPage';
-import { RunsPage } from './pages/RunsPage';
-import { RunPage } from './pages/RunPage';
-import { TokensPage } from './pages/TokensPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { ConnectionsPage } from './pages/ConnectionsPage';
-import { ConnectionsDone } from './connections/ConnectionsDone';
+
+// The flows list is the first page; the others (and what only they use: CodeMirror, React Flow, the connection
+// forms) load when they are opened. Layout shows a loading state in their place meanwhile.
+const EditorPage = lazy(() => import('./pages/EditorPage').then((m) => ({ default: m.EditorPage })));
+const RunsPage = lazy(() => import('./pages/RunsPage').then((m) => ({ default: m.RunsPage })));
+const RunPage = lazy(() => import('./pages/RunPage').then((m) => ({ default: m.RunPage })));
+const TokensPage = lazy(() => import('./pages/TokensPage').then((m) => ({ default: m.TokensPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const ConnectionsPage = lazy(() => import('./pages/ConnectionsPage').then((m) => ({ default: m.ConnectionsPage })));
+const ConnectionsDone = lazy(() => import('./connections/ConnectionsDone').then((m) => ({ default: m.ConnectionsDone })));
 
 /** Decides between "create the owner", "sign in" and the app itself. */
 export function App() {

@@ -1,7 +1,9 @@
+import { Suspense } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { signOut, type SessionUser } from '../api/session';
 import { NotificationBell } from '../notifications/NotificationBell';
+import { LoadingState } from './States';
 
 /** Query keys that outlive a sign-out: whether the server has its owner, and the (now empty) session itself. */
 const keptAtSignOut = new Set(['setup', 'session']);
@@ -43,7 +45,9 @@ export function Layout({ user }: { user: SessionUser }) {
         </div>
       </header>
       <main className="content">
-        <Outlet />
+        <Suspense fallback={<LoadingState label="Loading the page…" />}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -1,3 +1,4 @@
+import { DataTable } from '../components/DataTable';
 import type { Connection, ConnectionProvider } from './api';
 import { ConnectionRow } from './ConnectionRow';
 
@@ -9,35 +10,22 @@ export interface ConnectionsTableProps {
   onDelete: (connection: Connection) => void;
 }
 
+const columns = ['Name', 'Kind', 'Status', 'Scopes', 'Expires', 'Created'];
+
 /** The user's connections (never their secrets). */
 export function ConnectionsTable({ connections, providerOf, now, onReconnect, onDelete }: ConnectionsTableProps) {
   return (
-    <table className="ff-table cn-table">
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Status</th>
-          <th scope="col">Scopes</th>
-          <th scope="col">Expires</th>
-          <th scope="col">Created</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {connections.map((connection) => (
-          <ConnectionRow
-            key={connection.id}
-            connection={connection}
-            provider={providerOf(connection.provider)}
-            now={now}
-            onReconnect={onReconnect}
-            onDelete={onDelete}
-          />
-        ))}
-      </tbody>
-    </table>
+    <DataTable columns={columns} className="cn-table">
+      {connections.map((connection) => (
+        <ConnectionRow
+          key={connection.id}
+          connection={connection}
+          provider={providerOf(connection.provider)}
+          now={now}
+          onReconnect={onReconnect}
+          onDelete={onDelete}
+        />
+      ))}
+    </DataTable>
   );
 }

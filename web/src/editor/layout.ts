@@ -12,7 +12,8 @@ const sizeOf = (n: NodeCardNode) => ({ width: n.measured?.width ?? defaultSize.w
  */
 export function layoutNodes(nodes: readonly NodeCardNode[], edges: readonly Edge[]): NodeCardNode[] {
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 60, marginx: 20, marginy: 20 });
+  // Ranks far enough apart for the run view, which draws the same positions with wider cards (a status line each).
+  graph.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 110, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   for (const n of nodes) graph.setNode(n.id, sizeOf(n));
   const byId = new Map(nodes.map((n) => [n.id, n]));

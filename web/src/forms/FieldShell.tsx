@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { FieldProblems } from './FieldProblems';
 
 export interface FieldShellProps {
   id: string;
@@ -52,13 +53,7 @@ export function FieldShell({ id, label, description, required, problems, childre
           {description}
         </p>
       )}
-      {problems.length > 0 && (
-        <div className="field-error" id={errorId(id)} role="alert">
-          {problems.map((p) => (
-            <p key={p}>{p}</p>
-          ))}
-        </div>
-      )}
+      <FieldProblems id={id} problems={problems} />
     </div>
   );
 }

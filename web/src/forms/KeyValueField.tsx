@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { JsonSchema } from '../api/nodeTypes';
 import { CodeEditor } from './CodeEditor';
-import { describedBy, errorId, helpId } from './FieldShell';
+import { FieldGroup } from './FieldGroup';
 import { expressionCompletionSource } from './expressionCompletion';
 import { fieldId, titleOf, type FieldProps } from './fieldProps';
 import { childPath, problemsFor, useFormContext } from './formContext';
@@ -55,16 +55,7 @@ export function KeyValueField({ name, path, schema, value, onChange, required, i
   ];
 
   return (
-    <fieldset className={`field field-group${own.length > 0 ? ' field-invalid' : ''}`} aria-describedby={describedBy(id, schema.description, own)}>
-      <legend className="field-label">
-        {label}
-        {required && <span className="field-required" aria-hidden="true"> *</span>}
-      </legend>
-      {schema.description && (
-        <p className="field-help" id={helpId(id)}>
-          {schema.description}
-        </p>
-      )}
+    <FieldGroup id={id} label={label} description={schema.description} required={required} problems={own}>
       {rows.length === 0 && <p className="field-empty">No entries yet.</p>}
       {rows.map((row, i) => {
         const rowPath = childPath(path, row.key || String(i));
@@ -120,13 +111,6 @@ export function KeyValueField({ name, path, schema, value, onChange, required, i
       <button type="button" className="add-button" onClick={() => update([...rows, { key: '', value: '' }])}>
         Add entry
       </button>
-      {own.length > 0 && (
-        <div className="field-error" id={errorId(id)} role="alert">
-          {own.map((p) => (
-            <p key={p}>{p}</p>
-          ))}
-        </div>
-      )}
-    </fieldset>
+    </FieldGroup>
   );
 }

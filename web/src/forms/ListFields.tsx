@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../api/nodeTypes';
-import { describedBy, errorId, helpId } from './FieldShell';
+import { FieldGroup } from './FieldGroup';
 import { fieldId, titleOf, type FieldProps } from './fieldProps';
 import { childPath, problemsFor, useFormContext } from './formContext';
 import { ObjectProperties } from './SchemaField';
@@ -15,17 +15,6 @@ function move<T>(list: readonly T[], from: number, to: number): T[] {
   return next;
 }
 
-function GroupProblems({ id, problems }: { id: string; problems: readonly string[] }) {
-  if (problems.length === 0) return null;
-  return (
-    <div className="field-error" id={errorId(id)} role="alert">
-      {problems.map((p) => (
-        <p key={p}>{p}</p>
-      ))}
-    </div>
-  );
-}
-
 /** A list of texts: one input per element, added and removed. */
 export function StringListField({ name, path, schema, value, onChange, required, idBase }: FieldProps) {
   const { problems } = useFormContext();
@@ -35,16 +24,7 @@ export function StringListField({ name, path, schema, value, onChange, required,
   const own = problemsFor(problems, path, false);
   const update = (next: string[]) => onChange(next.length === 0 && !required ? undefined : next);
   return (
-    <fieldset className={`field field-group${own.length > 0 ? ' field-invalid' : ''}`} aria-describedby={describedBy(id, schema.description, own)}>
-      <legend className="field-label">
-        {label}
-        {required && <span className="field-required" aria-hidden="true"> *</span>}
-      </legend>
-      {schema.description && (
-        <p className="field-help" id={helpId(id)}>
-          {schema.description}
-        </p>
-      )}
+    <FieldGroup id={id} label={label} description={schema.description} required={required} problems={own}>
       {items.length === 0 && <p className="field-empty">No items yet.</p>}
       {items.map((item, i) => {
         const itemProblems = problemsFor(problems, childPath(path, i), true);
@@ -66,8 +46,7 @@ export function StringListField({ name, path, schema, value, onChange, required,
       <button type="button" className="add-button" onClick={() => update([...items, ''])}>
         Add item
       </button>
-      <GroupProblems id={id} problems={own} />
-    </fieldset>
+    </FieldGroup>
   );
 }
 
@@ -84,16 +63,7 @@ export function ObjectListField({ name, path, schema, value, onChange, required,
   const own = problemsFor(problems, path, false);
   const update = (next: unknown[]) => onChange(next.length === 0 && !required ? undefined : next);
   return (
-    <fieldset className={`field field-group${own.length > 0 ? ' field-invalid' : ''}`} aria-describedby={describedBy(id, schema.description, own)}>
-      <legend className="field-label">
-        {label}
-        {required && <span className="field-required" aria-hidden="true"> *</span>}
-      </legend>
-      {schema.description && (
-        <p className="field-help" id={helpId(id)}>
-          {schema.description}
-        </p>
-      )}
+    <FieldGroup id={id} label={label} description={schema.description} required={required} problems={own}>
       {items.length === 0 && <p className="field-empty">No {label.toLowerCase()} yet.</p>}
       {items.map((item, i) => {
         const itemPath = childPath(path, i);
@@ -134,7 +104,6 @@ export function ObjectListField({ name, path, schema, value, onChange, required,
       <button type="button" className="add-button" onClick={() => update([...items, {}])}>
         Add {itemTitle.toLowerCase()}
       </button>
-      <GroupProblems id={id} problems={own} />
-    </fieldset>
+    </FieldGroup>
   );
 }

@@ -3,7 +3,8 @@ import type { JsonSchema } from '../api/nodeTypes';
 import { CodeField } from './CodeField';
 import { ConnectionField } from './ConnectionField';
 import { ExpressionField } from './ExpressionField';
-import { describedBy, FieldShell, helpId } from './FieldShell';
+import { describedBy, FieldShell } from './FieldShell';
+import { FieldGroup } from './FieldGroup';
 import { fieldKind, placeholderOf } from './fieldKind';
 import { fieldId, titleOf, type FieldProps } from './fieldProps';
 import { childPath, problemsFor, useFormContext } from './formContext';
@@ -180,19 +181,9 @@ function ObjectField({ name, path, schema, value, onChange, required, idBase }: 
   const own = problemsFor(problems, path, false);
   const object = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   return (
-    <fieldset className="field field-group" aria-describedby={describedBy(id, schema.description, own)}>
-      <legend className="field-label">
-        {titleOf(name, schema)}
-        {required && <span className="field-required" aria-hidden="true"> *</span>}
-      </legend>
-      {schema.description && (
-        <p className="field-help" id={helpId(id)}>
-          {schema.description}
-        </p>
-      )}
+    <FieldGroup id={id} label={titleOf(name, schema)} description={schema.description} required={required} problems={own}>
       <ObjectProperties schema={schema} value={object} path={path} idBase={idBase} onChange={(next) => onChange(Object.keys(next).length === 0 && !required ? undefined : next)} />
-      {own.length > 0 && <p className="field-error">{own.join(' ')}</p>}
-    </fieldset>
+    </FieldGroup>
   );
 }
 

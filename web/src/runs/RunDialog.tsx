@@ -1,9 +1,8 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { ApiError } from '../api/client';
 import { fetchFlow, fetchRun, fetchRunPage, startRun } from '../api/runs';
-import { JsonEditor, parseJson } from './JsonEditor';
-import { Modal } from './Modal';
+import { JsonInputDialog } from './JsonInputDialog';
+import { parseJson } from './JsonEditor';
 
 /** Props of the "Run" dialog: an input JSON editor that starts a run of the saved flow. */
 export interface RunDialogProps {
@@ -36,9 +35,6 @@ export function RunDialog({ flowId, onClose, onStarted }: RunDialogProps) {
   const lastInput = useLastInput(flowId);
   const [input, setInput] = useState<string | null>(null);
   const [trigger, setTrigger] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const errorId = useId();
   const triggerId = useId();
 
   const triggers = (flow.data?.definition?.nodes ?? []).filter((n) => manualTriggerTypes.has(n.type));
@@ -51,60 +47,38 @@ export function RunDialog({ flowId, onClose, onStarted }: RunDialogProps) {
   const parseError =
     parsed.error ?? (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value) ? 'The input must be a JSON object, such as {"name": "Ada"}.' : undefined);
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (parseError) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const run = await startRun(flowId, parsed.value, triggers.length > 1 ? trigger : undefined);
-      onStarted(run.runId);
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : e instanceof Error ? e.message : String(e));
-      setBusy(false);
-    }
+  const start = async () => {
+    const run = await startRun(flowId, parsed.value, triggers.length > 1 ? trigger : undefined);
+    onStarted(run.runId);
   };
 
   return (
-    <Modal title="Run the flow" onClose={onClose} className="run-dialog">
-      <form onSubmit={submit} noValidate className="run-dialog-form">
-        {triggers.length > 1 && (
-          <label htmlFor={triggerId}>
-            Start at
-            <select id={triggerId} value={trigger} onChange={(e) => setTrigger(e.target.value)}>
-              {triggers.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.data?.label ? `${t.data.label} (${t.id})` : t.id}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-        <div className="field">
-          <span className="field-label">Input (JSON object)</span>
-          <JsonEditor value={text} onChange={setInput} label="Run input (JSON)" invalid={!!parseError} describedBy={parseError ? errorId : undefined} />
-          {parseError ? (
-            <p id={errorId} className="form-error" role="alert">
-              {parseError}
-            </p>
-          ) : (
-            <p className="muted hint">The trigger passes this object to the next nodes. Leave {'{}'} for none.</p>
-          )}
-        </div>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy || !!parseError}>
-            {busy ? 'Starting…' : 'Start run'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+    <JsonInputDialog
+      title="Run the flow"
+      className="run-dialog"
+      text={text}
+      onTextChange={setInput}
+      parseError={parseError}
+      editorLabel="Run input (JSON)"
+      caption="Input (JSON object)"
+      hint={<>The trigger passes this object to the next nodes. Leave {'{}'} for none.</>}
+      submitLabel="Start run"
+      busyLabel="Starting…"
+      onSubmit={start}
+      onClose={onClose}
+    >
+      {triggers.length > 1 && (
+        <label htmlFor={triggerId}>
+          Start at
+          <select id={triggerId} value={trigger} onChange={(e) => setTrigger(e.target.value)}>
+            {triggers.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.data?.label ? `${t.data.label} (${t.id})` : t.id}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+    </JsonInputDialog>
   );
 }
