@@ -72,7 +72,7 @@ public sealed class NodeRateGate(
         return time.GetUtcNow() + wait;
     }
 
-    private RateLimitPolicy? ProviderPolicy(string provider, ConnectionRateLimitOptions settings) =>
+    private static RateLimitPolicy? ProviderPolicy(string provider, ConnectionRateLimitOptions settings) =>
         settings.Providers.TryGetValue(provider, out var configured) ? configured.ToPolicy() : null;
 
     // A limit that never refills would defer forever; the connection API refuses one, so this only guards old data.
