@@ -9,9 +9,9 @@ namespace FlowForge.Engine.Limits;
 
 /// <summary>
 /// Books calls in the bucket <c>provider:&lt;id&gt;</c> (<c>RateLimits:Providers:&lt;id&gt;</c>: one budget for the whole
-/// deployment) and <c>connection:&lt;id&gt;</c> (the connection's own limit, else the provider's built-in default, which
-/// describes what one account or workspace may send; read from <see cref="IConnectionStore"/> with the run's owner;
-/// skipped when no store is registered). The later of the two
+/// deployment) and <c>connection:&lt;id&gt;</c> (the connection's own limit, else — unless the deployment configured the
+/// provider, which then replaces the built-in figure — the provider's built-in default, which describes what one account
+/// or workspace may send; read from <see cref="IConnectionStore"/> with the run's owner; skipped when no store is registered). The later of the two
 /// slots is the node's. Buckets live in <see cref="IRateLimiter"/>: shared by every worker when it is Redis.
 /// </summary>
 public sealed class NodeRateGate(
@@ -45,7 +45,7 @@ public sealed class NodeRateGate(
 
         if (connections is not null && Guid.TryParse(connectionId, out var id)
             && await connections.GetConnectionAsync(ownerId, id, cancellationToken).ConfigureAwait(false) is { } connection
-            && (connection.RateLimit ?? defaults.DefaultFor(provider)) is { } policy
+            && (connection.RateLimit ?? (settings.Providers.ContainsKey(provider) ? null : defaults.DefaultFor(provider))) is { } policy
             && IsUsable(policy))
         {
             var booked = await limiter.ReserveAsync("connection:" + id.ToString("D"), policy, 1, settings.MaxDeferral, cancellationToken).ConfigureAwait(false);

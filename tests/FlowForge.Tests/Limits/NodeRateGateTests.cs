@@ -48,24 +48,28 @@ public sealed class NodeRateGateTests
     }
 
     [Fact]
-    public async Task ReserveAsync_ProviderLimitConfigured_SharedByEveryConnection()
+    public async Task ReserveAsync_ProviderLimitConfigured_ReplacesTheDefaultAndIsSharedByEveryConnection()
     {
         var settings = new ConnectionRateLimitOptions();
         settings.Providers["test"] = new ProviderRateLimit { PerSecond = 4, Burst = 1 };
-        var gate = Gate(settings, withDefault: false);
+        var gate = Gate(settings);
         var first = _store.AddLimited("first", null);
         var second = _store.AddLimited("second", null);
 
         var firstNow = await gate.ReserveAsync(SlackLike, Context(first), EngineHarness.Owner, CancellationToken.None);
         var secondLater = await gate.ReserveAsync(SlackLike, Context(second), EngineHarness.Owner, CancellationToken.None);
+        var firstAgain = await gate.ReserveAsync(SlackLike, Context(first), EngineHarness.Owner, CancellationToken.None);
 
         Assert.True(firstNow.IsNow);
         Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMilliseconds(250), secondLater.DeferUntil);
+
+        // The built-in one a second per connection is replaced: the first connection's next call waits for the shared budget only.
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromMilliseconds(500), firstAgain.DeferUntil);
     }
 
-    private NodeRateGate Gate(ConnectionRateLimitOptions settings, bool withDefault = true) => new(
+    private NodeRateGate Gate(ConnectionRateLimitOptions settings) => new(
         new MemoryRateLimiter(_time),
-        withDefault ? new OnePerSecond() : new NoProviderRateLimits(),
+        new OnePerSecond(),
         new StaticOptions(settings),
         _time,
         _store);
