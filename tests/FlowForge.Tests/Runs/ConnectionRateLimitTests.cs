@@ -52,7 +52,8 @@ public sealed class ConnectionRateLimitTests
         Assert.All(executions, e => Assert.Equal(1, e.Attempt));
         Assert.Equal(runs, recorder.Bookings.Select(b => b.RunId));
         SlotOrder.AssertRanInSlotOrder(recorder, executions);
-        Assert.Equal(99, recorder.Bookings.Count(b => b.Slot.DeferUntil is not null));
+        // All but the first wait for a slot; on a slow machine a booking that arrives after its slot's time runs at once.
+        Assert.InRange(recorder.Bookings.Count(b => b.Slot.DeferUntil is not null), 90, 99);
     }
 
     [Fact]
