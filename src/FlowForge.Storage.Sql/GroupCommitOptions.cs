@@ -31,8 +31,12 @@ public sealed class GroupCommitOptions
     /// </summary>
     public TimeSpan MaxWait { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Batches one process commits at once per database, each on a connection of its own (1 to 64).</summary>
-    public int Writers { get; set; } = 4;
+    /// <summary>
+    /// Batches one process commits at once per database, each on a connection of its own (1 to 64). The default 1 keeps
+    /// one process's batches from locking the same run and node rows in opposite orders (a deadlock PostgreSQL finds
+    /// only after <c>deadlock_timeout</c>); writes that arrive while a batch commits form the next one.
+    /// </summary>
+    public int Writers { get; set; } = 1;
 
     /// <summary>How often a write the database rolled back for a deadlock or serialization failure runs again before its caller sees the error (0 to 20).</summary>
     public int MaxConflictRetries { get; set; } = 5;

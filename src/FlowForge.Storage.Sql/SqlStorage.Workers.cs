@@ -1,5 +1,6 @@
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -15,10 +16,21 @@ public sealed partial class SqlStorage
         INSERT INTO Workers (Id, StartedAt, HeartbeatAt) VALUES (@workerId, @now, @now)
         """);
 
-    private static readonly SqlStatement RenewWorkerLeases = new(nameof(RenewWorkerLeases), """
-        UPDATE NodeInstances SET LeaseUntil = @leaseUntil
-        WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
-        """);
+    // On PostgreSQL a node row another transaction holds (a completion or claim in a group-commit batch) is skipped: that
+    // transaction is changing the node anyway, and waiting for it while it waits for a row this beat locked would be a
+    // deadlock found only after deadlock_timeout. A skipped lease is renewed by the next beat, long before it runs out.
+    private static readonly SqlStatement RenewWorkerLeases = new(nameof(RenewWorkerLeases), d => d is PostgresDialect
+        ? """
+          UPDATE NodeInstances SET LeaseUntil = @leaseUntil
+          WHERE (RunId, NodeId) IN (
+              SELECT RunId, NodeId FROM NodeInstances
+              WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
+              FOR UPDATE SKIP LOCKED)
+          """
+        : """
+          UPDATE NodeInstances SET LeaseUntil = @leaseUntil
+          WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
+          """);
 
     private static readonly SqlStatement SelectSilentWorkers = new(nameof(SelectSilentWorkers), """
         SELECT Id FROM Workers WHERE HeartbeatAt < @silentSince ORDER BY HeartbeatAt
