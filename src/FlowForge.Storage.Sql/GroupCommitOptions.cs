@@ -32,11 +32,11 @@ public sealed class GroupCommitOptions
     public TimeSpan MaxWait { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// Batches one process commits at once per database, each on a connection of its own (1 to 64). The default 1 keeps
-    /// one process's batches from locking the same run and node rows in opposite orders (a deadlock PostgreSQL finds
-    /// only after <c>deadlock_timeout</c>); writes that arrive while a batch commits form the next one.
+    /// Batches one process commits at once per database, each on a connection of its own (1 to 64). One writer runs its
+    /// batch's statements one round trip after another, so a single one bounds a worker at a few hundred writes a second;
+    /// several can deadlock on the same run rows (retried; PostgreSQL finds a deadlock after <c>deadlock_timeout</c>).
     /// </summary>
-    public int Writers { get; set; } = 1;
+    public int Writers { get; set; } = 4;
 
     /// <summary>How often a write the database rolled back for a deadlock or serialization failure runs again before its caller sees the error (0 to 20).</summary>
     public int MaxConflictRetries { get; set; } = 5;
