@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
@@ -130,8 +131,38 @@ public sealed partial class SqlStorage
 
         var changes = await SkipOtherTriggersAsync(s, run, plan, startAt, createdAt, ct);
         var message = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
+        if (run.TriggerOutputJson is { } output)
+        {
+            return await CreateWithTriggerCompletedAsync(s, run, plan, message, output, createdAt, changes, ct);
+        }
+
         var outboxId = await InsertOutboxAsync(s, message, ct);
         return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]) { Changes = changes };
+    }
+
+    /// <summary>
+    /// The trigger's output is known (it passes the run input on): it is claimed and completed in this transaction, as a
+    /// worker would have in two more, so the run is written Running with the trigger's children Ready and their messages.
+    /// </summary>
+    private static async ValueTask<RunCreation> CreateWithTriggerCompletedAsync(
+        SqlSession s, NewRun run, ExecutionPlan plan, WorkMessage start, string output, long createdAt, IReadOnlyList<NodeStateChange> changes, CancellationToken ct)
+    {
+        var claimed = await TryClaimCoreAsync(s, (start, Guid.Empty, createdAt, createdAt), ct)
+            ?? throw new InvalidOperationException($"The trigger '{start.NodeId}' of the new run {run.Id} could not be claimed.");
+        var completion = new NodeCompletion(run.Id, start.NodeId, claimed.Version, NodeStatus.Succeeded, output, null, [NodePorts.Main], run.CreatedAt)
+        {
+            Attempt = claimed.Attempt,
+            AttemptStartedAt = run.CreatedAt,
+            InputJson = run.TriggerAttemptInput,
+        };
+        var result = await CompleteNodeCoreAsync(s, (completion, plan), ct);
+        return new RunCreation(run.Id, true, RunStatus.Pending, result.Messages)
+        {
+            Changes = changes,
+            TriggerCompleted = true,
+            TriggerChanges = result.Changes,
+            RunFinished = result.RunFinished,
+        };
     }
 
     /// <summary>

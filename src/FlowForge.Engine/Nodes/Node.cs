@@ -218,6 +218,8 @@ public abstract class Node<TSettings> : INodeType
             DynamicOutputs = attribute.DynamicOutputs,
             ManualStart = attribute.ManualStart,
             Provider = attribute.Provider,
+            Pure = attribute.Pure,
+            PassesRunInput = attribute.Pure && attribute.PassesRunInput,
         };
     }
 

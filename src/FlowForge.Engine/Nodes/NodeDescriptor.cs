@@ -28,4 +28,10 @@ public sealed record NodeDescriptor(
 
     /// <summary>The connection provider the node acts on (see <see cref="NodeTypeAttribute.Provider"/>); null when it uses none.</summary>
     public string? Provider { get; init; }
+
+    /// <summary>True when the node has no effect outside its run (see <see cref="NodeTypeAttribute.Pure"/>).</summary>
+    public bool Pure { get; init; }
+
+    /// <summary>For a pure trigger whose output is the run input (see <see cref="NodeTypeAttribute.PassesRunInput"/>).</summary>
+    public bool PassesRunInput { get; init; }
 }

@@ -38,4 +38,17 @@ public sealed class NodeTypeAttribute(string id, string displayName) : Attribute
     /// <c>connectionId</c> of that provider, and the provider's rate limits apply to it. Null for nodes that use none.
     /// </summary>
     public string? Provider { get; init; }
+
+    /// <summary>
+    /// True when executing the node has no effect outside its run: its result depends only on its config and inputs, and
+    /// running it again gives the same result. The engine may then run it and the pure nodes after it in a local chain
+    /// and record their completions together (see docs/adr/0005-pure-nodes.md). Never inferred: a type opts in.
+    /// </summary>
+    public bool Pure { get; init; }
+
+    /// <summary>
+    /// For a pure trigger: true when its output is the run input itself (an empty object when there is none). A run that
+    /// starts at it is then written with the trigger already succeeded, in the same transaction.
+    /// </summary>
+    public bool PassesRunInput { get; init; }
 }

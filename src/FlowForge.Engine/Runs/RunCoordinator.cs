@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FlowForge.Engine.Runs;
 
@@ -19,7 +21,9 @@ public sealed class RunCoordinator(
     INodeTypeRegistry nodeTypes,
     IBlobStore blobs,
     IChildRunStore children,
-    TimeProvider time)
+    TimeProvider time,
+    IOptions<EngineOptions> engine,
+    IOptions<ExecutionOptions> execution)
 {
     /// <summary>
     /// Starts a run at the trigger it names (or the one <see cref="TriggerChoice"/> picks). Throws <see cref="FlowNotFoundException"/>,
@@ -39,10 +43,8 @@ public sealed class RunCoordinator(
         var traceParent = activity?.Id ?? request.TraceParent;
         var now = time.GetUtcNow();
         var input = request.Input?.ToJsonString() ?? "{}";
-        var creation = await runs.CreateRunAsync(
-            new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger },
-            plan,
-            cancellationToken).ConfigureAwait(false);
+        var newRun = new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger };
+        var creation = await runs.CreateRunAsync(WithTriggerOutput(newRun, plan, request.Input), plan, cancellationToken).ConfigureAwait(false);
         if (creation.Created)
         {
             EngineTelemetry.RunsStarted.Add(1);
@@ -52,11 +54,58 @@ public sealed class RunCoordinator(
                 events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, now));
             }
 
+            if (creation.TriggerCompleted)
+            {
+                // What a worker running the trigger would have told: the run started, the trigger ran and ended.
+                var startedAt = trigger ?? plan.Trigger.Id;
+                events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Running, null, now));
+                events.Publish(new NodeStatusChanged(creation.RunId, startedAt, NodeStatus.Running, null, now));
+                foreach (var change in creation.TriggerChanges)
+                {
+                    events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, now));
+                }
+
+                if (creation.RunFinished is { } finished)
+                {
+                    EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
+                    events.Publish(new RunStatusChanged(creation.RunId, finished, null, now));
+                }
+            }
+
             // The run is committed with its messages in the outbox: answer now, publish behind the answer.
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
 
         return new RunStart(creation.RunId, creation.Created, creation.Status);
+    }
+
+    /// <summary>
+    /// When the starting trigger's type passes the run input on (<see cref="NodeDescriptor.PassesRunInput"/>), its output is
+    /// the input written as a worker would store it: the run is then created with the trigger done. An input that the
+    /// worker would put in the blob store, or could not store, leaves the trigger to a worker, which reports that as it does.
+    /// </summary>
+    private NewRun WithTriggerOutput(NewRun run, ExecutionPlan plan, System.Text.Json.Nodes.JsonNode? input)
+    {
+        var node = plan[run.TriggerNodeId ?? plan.Trigger.Id];
+        if (!nodeTypes.TryGet(node.Type, out var type) || !type.Descriptor.PassesRunInput)
+        {
+            return run;
+        }
+
+        var limits = engine.Value;
+        var value = input ?? new System.Text.Json.Nodes.JsonObject();
+        if (!JsonSize.TryWriteStored(value, limits.MaxOutputBytes, limits.InlineOutputBytes, out var output, out _, out _, out var rejection)
+            || output is null || rejection is not null)
+        {
+            return run;
+        }
+
+        // The attempt keeps the trigger's input (the run input) as a worker records it: cut to a size note when too large.
+        var inputBytes = System.Text.Encoding.UTF8.GetByteCount(run.InputJson);
+        var attemptInput = inputBytes <= execution.Value.MaxAttemptInputBytes
+            ? run.InputJson
+            : new System.Text.Json.Nodes.JsonObject { ["truncated"] = true, ["bytes"] = inputBytes }.ToJsonString();
+        return run with { TriggerOutputJson = output, TriggerAttemptInput = attemptInput };
     }
 
     /// <summary>Cancels a run; null when it does not exist for the owner. Executions in progress stop through the Cancelled event (see <see cref="WorkerService"/>).</summary>

@@ -11,4 +11,14 @@ public sealed record NewRun(Guid Id, Guid OwnerId, Guid FlowId, int FlowVersion,
 
     /// <summary>Set for a child run: the node that started it. Creating the same child twice returns the first one.</summary>
     public ChildRunLink? Parent { get; init; }
+
+    /// <summary>
+    /// Set when the starting trigger's output is known before it runs (a pure trigger that passes the run input on, see
+    /// <see cref="Nodes.NodeTypeAttribute.PassesRunInput"/>): the run is written with that trigger already Succeeded with
+    /// this output, and its children Ready, in the same transaction. Null writes the trigger Ready, to be run by a worker.
+    /// </summary>
+    public string? TriggerOutputJson { get; init; }
+
+    /// <summary>The attempt record's input when <see cref="TriggerOutputJson"/> is set, already bounded by <c>Execution:MaxAttemptInputBytes</c>.</summary>
+    public string? TriggerAttemptInput { get; init; }
 }

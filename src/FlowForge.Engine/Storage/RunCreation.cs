@@ -11,4 +11,17 @@ public sealed record RunCreation(Guid RunId, bool Created, RunStatus Status, IRe
 {
     /// <summary>Nodes that ended as the run was written: the triggers it did not start at and what only they reach (Skipped).</summary>
     public IReadOnlyList<NodeStateChange> Changes { get; init; } = [];
+
+    /// <summary>
+    /// True when the run was written with its trigger already Succeeded (<see cref="NewRun.TriggerOutputJson"/>): the run is
+    /// Running, <see cref="TriggerChanges"/> lists the trigger and the children it made Ready or Skipped, and
+    /// <see cref="Messages"/> are those children's.
+    /// </summary>
+    public bool TriggerCompleted { get; init; }
+
+    /// <summary>With <see cref="TriggerCompleted"/>: the trigger's end and what it changed, in order.</summary>
+    public IReadOnlyList<NodeStateChange> TriggerChanges { get; init; } = [];
+
+    /// <summary>With <see cref="TriggerCompleted"/>: the run's final status when the trigger alone ended it.</summary>
+    public RunStatus? RunFinished { get; init; }
 }

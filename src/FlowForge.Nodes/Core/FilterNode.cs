@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.filter", "Filter", Icon = "filter", Category = NodeCategory.Logic,
+[NodeType("core.filter", "Filter", Icon = "filter", Category = NodeCategory.Logic, Pure = true,
     Description = "Passes its input on when a condition such as {{ input.total }} holds; otherwise stops this branch: the filter succeeds with { \"passed\": false } and everything only it leads to is skipped.")]
 public sealed class FilterNode : Node<FilterNode.Settings>
 {

@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.if", "If", Icon = "git-branch", Category = NodeCategory.Logic, Outputs = [True, False],
+[NodeType("core.if", "If", Icon = "git-branch", Category = NodeCategory.Logic, Pure = true, Outputs = [True, False],
     Description = "Sends its input on through 'true' or 'false' depending on a condition such as {{ input.approved }}. The branch not taken is skipped, and so is everything only it leads to.")]
 public sealed class IfNode : Node<IfNode.Settings>
 {

@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.merge", "Merge", Icon = "merge", Category = NodeCategory.Logic,
+[NodeType("core.merge", "Merge", Icon = "merge", Category = NodeCategory.Logic, Pure = true,
     Description = "Joins branches: runs once every parent has ended and at least one branch reached it, and combines the outputs of the parents that reached it (ran and fired the port whose edge leads here). 'object' keys them by node id, 'append' joins them into one list, 'first' keeps the output of the parent that finished first. Skipped parents, and parents whose other port fired, are left out.")]
 public sealed class MergeNode : Node<MergeNode.Settings>
 {

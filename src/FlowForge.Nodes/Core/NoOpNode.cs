@@ -2,7 +2,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.noop", "No Operation", Icon = "circle", Category = NodeCategory.Logic,
+[NodeType("core.noop", "No Operation", Icon = "circle", Category = NodeCategory.Logic, Pure = true,
     Description = "Does nothing and passes its input on unchanged; useful to join branches or to mark a point in the flow.")]
 public sealed class NoOpNode : Node<NoSettings>
 {

@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.set", "Set Values", Icon = "pencil", Category = NodeCategory.Logic,
+[NodeType("core.set", "Set Values", Icon = "pencil", Category = NodeCategory.Logic, Pure = true,
     Description = "Outputs an object built from the fields you set. Text values may use {{ }} expressions such as {{ input.name }} or {{ nodes.fetch.output.body }}.")]
 public sealed class SetValuesNode : Node<SetValuesNode.Settings>
 {

@@ -5,7 +5,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Core;
 
-[NodeType("core.switch", "Switch", Icon = "split", Category = NodeCategory.Logic, Outputs = [Default], DynamicOutputs = true,
+[NodeType("core.switch", "Switch", Icon = "split", Category = NodeCategory.Logic, Pure = true, Outputs = [Default], DynamicOutputs = true,
     Description = "Compares a value such as {{ input.status }} with each case in order and sends its input on through the port of the first case that equals it, or through 'default' when none does. Ports not taken are skipped, and so is everything only they lead to.")]
 public sealed class SwitchNode : Node<SwitchNode.Settings>
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace FlowForge.Nodes.Triggers;
 
-[NodeType("trigger.schedule", "Schedule Trigger", Icon = "clock", Category = NodeCategory.Trigger,
+[NodeType("trigger.schedule", "Schedule Trigger", Icon = "clock", Category = NodeCategory.Trigger, Pure = true, PassesRunInput = true,
     Description = "Starts the flow on a schedule while the flow is active: a cron expression (with seconds, in a time zone) or a fixed interval. Each due time fires once, however many workers run; after downtime, 'missed' says whether to skip the missed times or run once for them. Passes { dueAt, firedAt, missed } on.")]
 public sealed class ScheduleTriggerNode : Node<ScheduleTriggerNode.Settings>
 {

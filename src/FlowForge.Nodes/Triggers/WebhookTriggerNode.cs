@@ -3,7 +3,7 @@ using FlowForge.Engine.Nodes;
 
 namespace FlowForge.Nodes.Triggers;
 
-[NodeType("trigger.webhook", "Webhook Trigger", Icon = "webhook", Category = NodeCategory.Trigger,
+[NodeType("trigger.webhook", "Webhook Trigger", Icon = "webhook", Category = NodeCategory.Trigger, Pure = true, PassesRunInput = true,
     Description = "Starts the flow when its secret URL (/hooks/{key}, shown on the flow once saved) is called while the flow is active. Any method; JSON, form and raw bodies. Passes { method, headers, query, body } on. Answers at once (202 with the run id) or when the run has finished, with a node's output; can check an HMAC signature as GitHub or Stripe send it.")]
 public sealed class WebhookTriggerNode : Node<WebhookTriggerNode.Settings>
 {

@@ -50,18 +50,19 @@ public sealed class LeaseHeartbeatTests
         var plan = await harness.Services.GetRequiredService<IPlanProvider>().GetPlanAsync(flowId, flow!.Version, null, CancellationToken.None);
         var runId = await harness.StartRunAsync(flowId);
 
-        // Another worker registered a minute ago, claimed the trigger with a ten-minute lease, and died.
+        // Another worker registered a minute ago, claimed the node after the trigger (which ended as the run was written)
+        // with a ten-minute lease, and died.
         var workers = harness.Services.GetRequiredService<IWorkerStore>();
         var now = TimeProvider.System.GetUtcNow();
         await workers.HeartbeatAsync(silentWorker, now.AddMinutes(-1), now.AddMinutes(9), CancellationToken.None);
-        var start = new WorkMessage(WorkKind.StartFlow, runId, "trigger", 1, flowId, flow.Version);
+        var work = new WorkMessage(WorkKind.ExecuteNode, runId, "work", 1, flowId, flow.Version);
         Assert.NotNull(await harness.Services.GetRequiredService<IRunStore>().TryClaimAsync(
-            start, plan.Trigger.Dependencies, silentWorker, now, now.AddMinutes(10), CancellationToken.None));
+            work, plan["work"].Dependencies, silentWorker, now, now.AddMinutes(10), CancellationToken.None));
 
         await harness.Host.StartAsync();
         var run = await harness.WaitForRunAsync(runId, TimeSpan.FromSeconds(15));
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        Assert.Equal(2, run.Nodes.Single(n => n.NodeId == "trigger").Attempt);
+        Assert.Equal(2, run.Nodes.Single(n => n.NodeId == "work").Attempt);
     }
 }

@@ -14,9 +14,9 @@ public sealed class LocalChainTests
     private static readonly string[] AroundTheWait = ["a", "b", "c"];
 
     [Theory]
-    [InlineData(0, 11)]
-    [InlineData(1, 6)]
-    [InlineData(4, 3)]
+    [InlineData(0, 10)]
+    [InlineData(1, 5)]
+    [InlineData(4, 2)]
     [InlineData(16, 1)]
     public async Task HandleAsync_LinearChainOfTen_GoesThroughTheQueueOncePerLocalChainStepsPlusOne(int steps, int messages)
     {
@@ -29,7 +29,9 @@ public sealed class LocalChainTests
         Assert.Equal(RunStatus.Succeeded, run.Status);
         var published = harness.Services.GetRequiredService<CountingWorkQueue>().For(runId);
         Assert.Equal(messages, published.Count);
-        Assert.Equal(messages, (Linear.Length + steps) / (steps + 1));
+        // The trigger ended as the run was written: the chain starts at n1.
+        Assert.Equal(messages, (Linear.Length - 1 + steps) / (steps + 1));
+        Assert.Equal("n1", published[0].NodeId);
         Assert.All(Linear.Skip(1), id => Assert.Single(harness.Journal.For(runId, id)));
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
 
@@ -57,7 +59,7 @@ public sealed class LocalChainTests
         Assert.Equal(RunStatus.Succeeded, run.Status);
         var published = harness.Services.GetRequiredService<CountingWorkQueue>().For(runId);
         Assert.Equal(2, published.Count);
-        Assert.Equal(WorkKind.StartFlow, published[0].Kind);
+        Assert.Equal((WorkKind.ExecuteNode, "a"), (published[0].Kind, published[0].NodeId));
         Assert.True(published[1].NodeId is "b" or "c", $"the queued branch is {published[1].NodeId}");
 
         // The join ran after whichever branch ended last, with both branches' outputs.
@@ -78,9 +80,10 @@ public sealed class LocalChainTests
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        // The start, then the wait's timer; b and c follow the wait on the worker that ended it.
+        // The first node after the trigger (which ended as the run was written), then the wait's timer; b and c follow
+        // the wait on the worker that ended it.
         var published = harness.Services.GetRequiredService<CountingWorkQueue>().For(runId);
-        Assert.Equal(["trigger", "pause"], published.Select(m => m.NodeId));
+        Assert.Equal(["a", "pause"], published.Select(m => m.NodeId));
         Assert.All(AroundTheWait, id => Assert.Single(harness.Journal.For(runId, id)));
         Assert.Equal(1, run.Nodes.Single(n => n.NodeId == "pause").Attempt);
     }
@@ -106,7 +109,7 @@ public sealed class LocalChainTests
         Assert.Empty(harness.Journal.For(runId, "never"));
         Assert.Contains("Node 'broken' failed", run.Error, StringComparison.Ordinal);
         var published = harness.Services.GetRequiredService<CountingWorkQueue>().For(runId);
-        Assert.Equal(["trigger", "flaky"], published.Select(m => m.NodeId));
+        Assert.Equal(["a", "flaky"], published.Select(m => m.NodeId));
     }
 
     [Fact]
@@ -159,7 +162,7 @@ public sealed class LocalChainTests
                     "node slow running its first attempt");
 
                 // slow was claimed with a's completion: it never had a message.
-                Assert.Equal(["trigger"], first.Services.GetRequiredService<CountingWorkQueue>().For(runId).Select(m => m.NodeId));
+                Assert.Equal(["a"], first.Services.GetRequiredService<CountingWorkQueue>().For(runId).Select(m => m.NodeId));
                 Assert.Single(first.Journal.For(runId, "a"));
             }
 

@@ -61,7 +61,7 @@ public sealed class RecoveryServiceTests
                     .Edge("trigger", "a").Edge("a", "b").ToJson());
                 runId = await first.StartRunAsync(flowId);
                 Assert.Equal(0, CountOutboxRows(directory));
-                Assert.Equal(NodeStatus.Ready, (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "trigger").Status);
+                Assert.Equal(NodeStatus.Ready, (await first.GetRunAsync(runId))!.Nodes.Single(n => n.NodeId == "a").Status);
             }
 
             await using var second = await EngineHarness.StartAsync(directory, storage: storage);
