@@ -135,7 +135,51 @@ public sealed partial class SqlStorage
         return _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), cancellationToken);
     }
 
-    private static async ValueTask<CompletionResult> CompleteNodeCoreAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct)
+    private static ValueTask<CompletionResult> CompleteNodeCoreAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct) =>
+        a.Completion.Preceding.Count == 0 ? CompleteOneAsync(s, a, ct) : CompleteChainAsync(s, a.Completion, a.Plan, ct);
+
+    /// <summary>
+    /// A pure chain's completions in one transaction: each claims the next node, whose completion then takes that claim's
+    /// version. A claim that is not the next node's first attempt, or none, stops the chain there; a stale first one is stale.
+    /// </summary>
+    private static async ValueTask<CompletionResult> CompleteChainAsync(SqlSession s, NodeCompletion last, ExecutionPlan plan, CancellationToken ct)
+    {
+        var messages = new List<OutboxMessage>();
+        var changes = new List<NodeStateChange>();
+        RunStatus? finished = null;
+        ClaimedNode? claimed = null;
+        var count = last.Preceding.Count + 1;
+        for (var i = 0; i < count; i++)
+        {
+            var completion = i < last.Preceding.Count ? last.Preceding[i] : last with { Preceding = [] };
+            if (i > 0)
+            {
+                if (claimed is null || !string.Equals(claimed.NodeId, completion.NodeId, StringComparison.Ordinal) || claimed.Attempt != completion.Attempt
+                    || claimed.Interruptions != 0 || claimed.ResumedFromWaitUntil is not null)
+                {
+                    return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed, ChainBroken = true };
+                }
+
+                completion = completion with { Version = claimed.Version };
+            }
+
+            var result = await CompleteOneAsync(s, (completion, plan), ct);
+            if (!result.Applied)
+            {
+                // Only the first can be stale: the others were claimed in this transaction.
+                return i == 0 ? CompletionResult.Stale : new CompletionResult(true, messages, changes, finished) { ChainBroken = true };
+            }
+
+            messages.AddRange(result.Messages);
+            changes.AddRange(result.Changes);
+            finished ??= result.RunFinished;
+            claimed = result.ClaimedChild;
+        }
+
+        return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed };
+    }
+
+    private static async ValueTask<CompletionResult> CompleteOneAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct)
     {
         var (completion, plan) = a;
         var at = UnixMicros.From(completion.At);

@@ -119,11 +119,12 @@ public sealed partial class NodeExecutor(
         var steps = 0;
         while (await RunClaimedAsync(message, plan, node, claim, now, steps < options.Value.LocalChainSteps, held, cancellationToken).ConfigureAwait(false))
         {
-            // The child claimed with its parent's completion runs here, with the inputs that completion handed over.
+            // The child claimed with its parent's completion (or run next in a pure chain) runs here, with the inputs
+            // that completion handed over.
             steps++;
             EngineTelemetry.LocalChainSteps.Add(1);
-            message = held.Message;
-            claim = held.Claim!;
+            (message, claim) = held.Next!.Value;
+            held.Next = null;
             node = plan[claim.NodeId];
             now = time.GetUtcNow();
         }
@@ -163,9 +164,30 @@ public sealed partial class NodeExecutor(
             new KeyValuePair<string, object?>("node_type", node.Type),
             new KeyValuePair<string, object?>("outcome", result.Status.ToString()));
 
+        if (held.Pending.Count > 0 && result.Status != NodeStatus.Succeeded)
+        {
+            // A node run in a pure chain without a claim of its own did not simply succeed (it failed, or waits): the chain
+            // before it is written, claiming it, and it runs again from that claim, where failures and waits are handled.
+            return await FlushPendingAsync(message, plan, node, claim, held, activity?.Id ?? message.TraceParent, cancellationToken).ConfigureAwait(false);
+        }
+
         if (mayChain && MayChainAfter(result, node, plan, cancellationToken))
         {
             result = result with { ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) };
+            if (NextInPureChain(node, result, claim, plan, held) is { } next)
+            {
+                // Nothing outside the run saw this node run: its completion is written with the chain's end.
+                held.Pending.Add(result);
+                held.Next = (message with { Kind = WorkKind.ExecuteNode, NodeId = next.NodeId, Version = 0, TraceParent = activity?.Id ?? message.TraceParent }, next);
+                return true;
+            }
+        }
+
+        if (held.Pending.Count > 0)
+        {
+            result = result with { Preceding = [.. held.Pending] };
+            held.Pending.Clear();
+            held.Outputs.Clear();
         }
 
         var outcome = await CompleteWithRetriesAsync(result, plan, cancellationToken).ConfigureAwait(false);
@@ -182,9 +204,17 @@ public sealed partial class NodeExecutor(
             // Its message was never written: the one it would have had stands in for it if it must be given back.
             held.Message = new WorkMessage(WorkKind.ExecuteNode, message.RunId, child.NodeId, child.Version - 1, message.FlowId, message.FlowVersion, activity?.Id ?? message.TraceParent);
             held.Claim = child with { RunInput = claim.RunInput };
+            held.Next = (held.Message, held.Claim);
         }
 
         await dispatcher.DispatchAsync(outcome.Messages, activity?.Id ?? message.TraceParent, cancellationToken).ConfigureAwait(false);
+        if (outcome.ChainBroken)
+        {
+            // The chain stopped before this node (the run ended, or the next node was not a first attempt): only what
+            // was written is told; a node claimed where it stopped runs again from its claim.
+            PublishChanges(message.RunId, outcome, result.At, node.Id);
+            return outcome.ClaimedChild is not null;
+        }
 
         if (result.WaitUntil is { } until)
         {
@@ -231,6 +261,118 @@ public sealed partial class NodeExecutor(
         return outcome.ClaimedChild is not null;
     }
 
+    /// <summary>Writes the pure chain held so far (its last completion claims the node that ran after it) and runs that node again from its claim.</summary>
+    private async Task<bool> FlushPendingAsync(
+        WorkMessage message, ExecutionPlan plan, PlanNode node, ClaimedNode claim, HeldClaim held, string? traceParent, CancellationToken cancellationToken)
+    {
+        var flush = held.Pending[^1] with { Preceding = held.Pending[..^1] };
+        held.Pending.Clear();
+        held.Outputs.Clear();
+        var outcome = await CompleteWithRetriesAsync(flush, plan, cancellationToken).ConfigureAwait(false);
+        held.Claim = null;
+        if (!outcome.Applied)
+        {
+            EngineTelemetry.StaleCompletions.Add(1);
+            LogStaleCompletion(_logger, message.RunId, flush.NodeId);
+            return false;
+        }
+
+        await dispatcher.DispatchAsync(outcome.Messages, traceParent, cancellationToken).ConfigureAwait(false);
+        PublishChanges(message.RunId, outcome, flush.At, node.Id);
+        if (outcome.ClaimedChild is not { } child)
+        {
+            return false;
+        }
+
+        held.Message = new WorkMessage(WorkKind.ExecuteNode, message.RunId, child.NodeId, child.Version - 1, message.FlowId, message.FlowVersion, traceParent);
+        held.Claim = child with { RunInput = claim.RunInput };
+        held.Next = (held.Message, held.Claim);
+        return true;
+    }
+
+    /// <summary>What a written chain changed, told as a worker tells its completions' changes; the run's end when it ended.</summary>
+    private void PublishChanges(Guid runId, CompletionResult outcome, DateTimeOffset at, string nodeId)
+    {
+        foreach (var change in outcome.Changes)
+        {
+            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, at));
+        }
+
+        if (outcome.RunFinished is { } finished)
+        {
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
+            events.Publish(new RunStatusChanged(runId, finished, finished == RunStatus.Failed ? $"Run ended before node '{nodeId}' was recorded." : null, at));
+        }
+    }
+
+    /// <summary>
+    /// The node that runs next without a commit, when <paramref name="node"/> is pure and succeeded with its output inline,
+    /// and the ports it fired reach exactly one child: a pure one, installed here, whose only parent it is and whose every
+    /// dependency is a node of this chain (so its inputs are all in memory). Null otherwise: the completion is written then.
+    /// </summary>
+    private ClaimedNode? NextInPureChain(PlanNode node, NodeCompletion completion, ClaimedNode claim, ExecutionPlan plan, HeldClaim held)
+    {
+        if (completion.Status != NodeStatus.Succeeded || completion.OutputBlob is not null || completion.OutputJson is null
+            || !nodeTypes.TryGet(node.Type, out var type) || !type.Descriptor.Pure)
+        {
+            return null;
+        }
+
+        PlanNode? next = null;
+        foreach (var edge in node.Children)
+        {
+            if (!completion.FiredPorts.Contains(edge.Port))
+            {
+                continue;
+            }
+
+            if (next is not null && !string.Equals(next.Id, edge.Target, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            next = plan[edge.Target];
+        }
+
+        if (next is null || next.Parents.Count != 1 || !nodeTypes.TryGet(next.Type, out var nextType) || !nextType.Descriptor.Pure)
+        {
+            return null;
+        }
+
+        if (held.Outputs.Count == 0)
+        {
+            // The chain's first node: the outputs it read stay readable by the nodes after it.
+            foreach (var (id, output) in claim.DependencyOutputs)
+            {
+                held.Outputs[id] = (output, claim.DependencyFinishedAt.GetValueOrDefault(id), claim.DependencyPorts.GetValueOrDefault(id));
+            }
+        }
+
+        held.Outputs[node.Id] = (StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts);
+        var outputs = new Dictionary<string, System.Text.Json.JsonElement?>(next.Dependencies.Count, StringComparer.Ordinal);
+        var finishedAt = new Dictionary<string, DateTimeOffset>(next.Dependencies.Count, StringComparer.Ordinal);
+        var ports = new Dictionary<string, IReadOnlyList<string>>(next.Dependencies.Count, StringComparer.Ordinal);
+        foreach (var dependency in next.Dependencies)
+        {
+            if (!held.Outputs.TryGetValue(dependency, out var known) || known.Ports is null)
+            {
+                return null;
+            }
+
+            outputs[dependency] = known.Output;
+            finishedAt[dependency] = known.At;
+            ports[dependency] = known.Ports;
+        }
+
+        // Its first attempt, as the claim written with the chain will make it (the store checks that it does).
+        return new ClaimedNode(claim.RunId, next.Id, 0, 1, claim.RunInput, outputs, null, RunStarted: false)
+        {
+            OwnerId = claim.OwnerId,
+            DependencyFinishedAt = finishedAt,
+            DependencyPorts = ports,
+        };
+    }
+
     /// <summary>
     /// A completion may claim a child when it resolves its children (a success, or a failure through the error port) and
     /// every child's type is installed here: a child this worker cannot run goes through the queue to one that can.
@@ -254,12 +396,21 @@ public sealed partial class NodeExecutor(
         return true;
     }
 
-    /// <summary>What a handling holds: the claim to give back if it fails, and the message that claim answers.</summary>
+    /// <summary>
+    /// What a handling holds: the claim to give back if it fails, and the message that claim answers; the node to run
+    /// next; and the completions of a pure chain not written yet with the outputs its nodes produced.
+    /// </summary>
     private sealed class HeldClaim(WorkMessage message)
     {
         public WorkMessage Message { get; set; } = message;
 
         public ClaimedNode? Claim { get; set; }
+
+        public (WorkMessage Message, ClaimedNode Claim)? Next { get; set; }
+
+        public List<NodeCompletion> Pending { get; } = [];
+
+        public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports)> Outputs { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -19,4 +19,11 @@ public sealed record CompletionResult(bool Applied, IReadOnlyList<OutboxMessage>
     /// caller, who holds it already.
     /// </summary>
     public ClaimedNode? ClaimedChild { get; init; }
+
+    /// <summary>
+    /// True when a completion with <see cref="NodeCompletion.Preceding"/> stopped before its end: the claim one of them made
+    /// was not the next node's first attempt (or made none, the run having ended). What came before is written and
+    /// reported here; the rest is not, and <see cref="ClaimedChild"/>, when set, is the node to run (again) from its claim.
+    /// </summary>
+    public bool ChainBroken { get; init; }
 }

@@ -56,4 +56,13 @@ public sealed record NodeCompletion(
     /// (Succeeded, or Failed through its error port) claims one.
     /// </summary>
     public ChainClaim? ClaimChild { get; init; }
+
+    /// <summary>
+    /// Completions of pure nodes this one follows in a local chain, run one after another without a commit in between
+    /// (see docs/adr/0005-pure-nodes.md). They are written first, in order, in this completion's transaction: each one
+    /// succeeded and claims the next (<see cref="ClaimChild"/>), whose <see cref="Version"/> then comes from that claim.
+    /// When a claim does not give the node that ran next as a first attempt, the chain stops there (see
+    /// <see cref="CompletionResult.ChainBroken"/>).
+    /// </summary>
+    public IReadOnlyList<NodeCompletion> Preceding { get; init; } = [];
 }

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Storage;
+
+namespace FlowForge.Tests.Testing;
+
+/// <summary>
+/// The real run store, recording each completion write once it has returned: the nodes it recorded (the pure chain
+/// before it first), and when it returned.
+/// </summary>
+public sealed class RecordingRunStore(IRunStore inner) : IRunStore
+{
+    public ConcurrentQueue<(Guid RunId, string[] Nodes, DateTimeOffset CommittedAt)> Completions { get; } = new();
+
+    public IReadOnlyList<string[]> CompletionsOf(Guid runId) => [.. Completions.Where(c => c.RunId == runId).Select(c => c.Nodes)];
+
+    public static void Register(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
+    {
+        var real = services.Last(d => d.ServiceType == typeof(IRunStore));
+        services.Add(Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton(sp => new RecordingRunStore((IRunStore)real.ImplementationFactory!(sp))));
+        services.Add(Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Singleton<IRunStore>(sp =>
+            Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RecordingRunStore>(sp)));
+    }
+
+    public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) => inner.CreateRunAsync(run, plan, cancellationToken);
+
+    public Task<ClaimedNode?> TryClaimAsync(
+        WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        inner.TryClaimAsync(message, dependencies, workerId, now, leaseUntil, cancellationToken);
+
+    public async Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        var result = await inner.CompleteNodeAsync(completion, plan, cancellationToken);
+        Completions.Enqueue((completion.RunId, [.. completion.Preceding.Select(p => p.NodeId), completion.NodeId], TimeProvider.System.GetUtcNow()));
+        return result;
+    }
+
+    public Task<CancelResult?> CancelRunAsync(Guid runId, Guid? ownerId, DateTimeOffset at, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, ownerId, at, cancellationToken);
+
+    public Task<ReopenResult?> ReopenRunAsync(Guid runId, Guid? ownerId, ExecutionPlan plan, DateTimeOffset at, CancellationToken cancellationToken) =>
+        inner.ReopenRunAsync(runId, ownerId, plan, at, cancellationToken);
+
+    public Task<RunDeletion> DeleteRunAsync(Guid runId, Guid? ownerId, CancellationToken cancellationToken) => inner.DeleteRunAsync(runId, ownerId, cancellationToken);
+}
