@@ -129,6 +129,119 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         Assert.Equal(NodeStatus.Succeeded, NodeOf(await GetRunAsync(creation.RunId), "trigger").Status);
     }
 
+    [Fact]
+    public async Task CreateRunAsync_TriggerOutputGiven_WritesTheRunWithTheTriggerSucceededAndItsChildReady()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var runId = Guid.CreateVersion7();
+
+        var creation = await ((IRunStore)Store).CreateRunAsync(
+            new NewRun(runId, Owner, plan.FlowId, plan.Version, """{"in":1}""", null, T0) { TriggerOutputJson = """{"in":1}""", TriggerAttemptInput = """{"in":1}""" },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(creation.Created);
+        Assert.True(creation.TriggerCompleted);
+        Assert.Equal(RunStatus.Pending, creation.Status);
+        Assert.Equal(new WorkMessage(WorkKind.ExecuteNode, runId, "a", 1, plan.FlowId, 1), Assert.Single(creation.Messages).Message);
+        Assert.Equal([new NodeStateChange("trigger", NodeStatus.Succeeded), new NodeStateChange("a", NodeStatus.Ready)], creation.TriggerChanges);
+        var run = await GetRunAsync(runId);
+        Assert.Equal(RunStatus.Running, run.Status);
+        var trigger = NodeOf(run, "trigger");
+        Assert.Equal((NodeStatus.Succeeded, 1, """{"in":1}"""), (trigger.Status, trigger.Attempt, trigger.OutputJson));
+        Assert.Equal("""{"in":1}""", Assert.Single(trigger.Attempts).InputJson);
+        Assert.Equal(NodeStatus.Ready, NodeOf(run, "a").Status);
+
+        var a = await ClaimAsync(creation.Messages[0], plan);
+        Assert.Equal("""{"in":1}""", a.DependencyOutputs["trigger"]!.Value.GetRawText());
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_Preceding_WritesThePureChainInOneOperationEachNodeClaimedByTheOneBefore()
+    {
+        var plan = TestPlans.Branch(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var trigger = await ClaimAsync(creation.Messages[0], plan);
+        var check = await ClaimAsync(Assert.Single((await SucceedAsync(plan, trigger)).Messages), plan);
+        var at = T0.AddSeconds(3);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(check, "afterYes", """{"n":3}""", [TestPlans.Main], at, claimsNext: false) with
+            {
+                Preceding = [InChain(check, "check", """{"n":1}""", ["true"], at, claimsNext: true) with { Version = check.Version, Attempt = check.Attempt },
+                    InChain(check, "yes", """{"n":2}""", [TestPlans.Main], at, claimsNext: true)],
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.False(result.ChainBroken);
+        Assert.Null(result.ClaimedChild);
+        Assert.Equal("merge", Assert.Single(result.Messages).Message.NodeId);
+        var run = await GetRunAsync(check.RunId);
+        Assert.All(["check", "yes", "afterYes"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
+        Assert.Equal("""{"n":2}""", NodeOf(run, "yes").OutputJson);
+        Assert.All(["no", "afterNo"], id => Assert.Equal(NodeStatus.Skipped, NodeOf(run, id).Status));
+        Assert.Equal(NodeStatus.Ready, NodeOf(run, "merge").Status);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_PrecedingInARunCancelledMeanwhile_WritesTheFirstAndStopsTheChain()
+    {
+        var plan = TestPlans.Branch(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var trigger = await ClaimAsync(creation.Messages[0], plan);
+        var check = await ClaimAsync(Assert.Single((await SucceedAsync(plan, trigger)).Messages), plan);
+        await ((IRunStore)Store).CancelRunAsync(check.RunId, null, T0.AddSeconds(1), CancellationToken.None);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(check, "yes", """{"n":2}""", [TestPlans.Main], T0.AddSeconds(2), claimsNext: true) with
+            {
+                Preceding = [InChain(check, "check", """{"n":1}""", ["true"], T0.AddSeconds(2), claimsNext: true) with { Version = check.Version, Attempt = check.Attempt }],
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.True(result.ChainBroken);
+        Assert.Null(result.ClaimedChild);
+        var run = await GetRunAsync(check.RunId);
+        Assert.Equal(RunStatus.Cancelled, run.Status);
+        Assert.Equal(NodeStatus.Succeeded, NodeOf(run, "check").Status);
+        Assert.Equal((NodeStatus.Cancelled, 0), (NodeOf(run, "yes").Status, NodeOf(run, "yes").Attempt));
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_PrecedingWithAStaleFirstClaim_WritesNothing()
+    {
+        var plan = TestPlans.Branch(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var trigger = await ClaimAsync(creation.Messages[0], plan);
+        var check = await ClaimAsync(Assert.Single((await SucceedAsync(plan, trigger)).Messages), plan);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(check, "yes", """{"n":2}""", [TestPlans.Main], T0, claimsNext: true) with
+            {
+                Preceding = [InChain(check, "check", """{"n":1}""", ["true"], T0, claimsNext: true) with { Version = check.Version - 1, Attempt = check.Attempt }],
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.False(result.Applied);
+        var run = await GetRunAsync(check.RunId);
+        Assert.Equal(NodeStatus.Running, NodeOf(run, "check").Status);
+        Assert.Equal(NodeStatus.Pending, NodeOf(run, "yes").Status);
+    }
+
+    // A completion of a node run in a pure chain: its version is the claim's the node before makes, written with it.
+    private static NodeCompletion InChain(ClaimedNode first, string nodeId, string output, string[] ports, DateTimeOffset at, bool claimsNext) =>
+        new NodeCompletion(first.RunId, nodeId, 0, NodeStatus.Succeeded, output, null, ports, at)
+        {
+            Attempt = 1,
+            AttemptStartedAt = at,
+            ClaimChild = claimsNext ? new ChainClaim(Worker, at + Lease) : null,
+        };
+
     private Task<CompletionResult> ChainAsync(ExecutionPlan plan, ClaimedNode claim, string output, DateTimeOffset at) =>
         ((IRunStore)Store).CompleteNodeAsync(
             new NodeCompletion(claim.RunId, claim.NodeId, claim.Version, NodeStatus.Succeeded, output, null, [TestPlans.Main], at) { ClaimChild = new ChainClaim(Worker, at + Lease) },
