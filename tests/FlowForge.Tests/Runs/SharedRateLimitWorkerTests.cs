@@ -31,12 +31,14 @@ public sealed class SharedRateLimitWorkerTests
         await using var first = await StartWorkerAsync(storage, redis, redisOptions, store, recorder, journal);
         await using var second = await StartWorkerAsync(storage, redis, redisOptions, store, recorder, journal);
         var flowId = await first.CreateFlowAsync(new FlowBuilder("paced")
-            .Node("trigger", "trigger.manual")
+            // A trigger a worker runs (it does not pass the input on at the start): each start goes through the queue
+            // before its paced node, which then books its slot as the starts are taken, not all at once as they are written.
+            .Node("trigger", "test.event")
             .Node("call", "test.pacedCall", new JsonObject { ["connectionId"] = connection.ToString() })
             .Edge("trigger", "call")
             .ToJson());
 
-        var runs = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => (i % 2 == 0 ? first : second).StartRunAsync(flowId)));
+        var runs = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => (i % 2 == 0 ? first : second).StartRunAsync(flowId, trigger: "trigger")));
         foreach (var runId in runs)
         {
             var run = await first.WaitForRunAsync(runId, TimeSpan.FromSeconds(30));
