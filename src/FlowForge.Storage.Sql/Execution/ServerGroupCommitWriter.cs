@@ -70,14 +70,19 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
 
     public Task<TResult> WriteAsync<TState, TResult>(
-        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
+        WriteAsync(body, state, Guid.Empty, cancellationToken);
+
+    /// <summary>Queues an operation; <paramref name="lockOrder"/> orders it among the operations of its batch (see <see cref="SqlExecutor"/>).</summary>
+    public Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, Guid lockOrder, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<TResult>(cancellationToken);
         }
 
-        var write = new PendingWrite<TState, TResult>(body, state, cancellationToken);
+        var write = new PendingWrite<TState, TResult>(body, state, cancellationToken) { LockOrder = lockOrder };
         if (_queue.Writer.TryWrite(write))
         {
             return write.Task;
@@ -174,7 +179,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// <summary>Runs a batch to its end (every caller completed or failed) and returns the session for the next one.</summary>
     private async Task<WriterSession?> ExecuteBatchAsync(WriterSession? session, List<Entry> batch)
     {
-        var pending = batch;
+        var pending = InLockOrder(batch);
         var freshConnectionTried = false;
         for (var round = 1; pending.Count > 0; round++)
         {
@@ -450,6 +455,20 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 entry.Write.Fail(ownErrors ? entry.Error ?? exception : exception);
             }
         }
+    }
+
+    // Two transactions that lock the rows of runs X and Y, one X first and the other Y first, can deadlock; ordered by run,
+    // every batch takes them in the same order. The order is stable: operations of one key keep their queue order.
+    private static List<Entry> InLockOrder(List<Entry> batch)
+    {
+        if (batch.Count < 2)
+        {
+            return batch;
+        }
+
+        var ordered = new List<Entry>(batch.Count);
+        ordered.AddRange(batch.OrderBy(static e => e.Write.LockOrder));
+        return ordered;
     }
 
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
