@@ -19,6 +19,7 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     private static readonly int[] BothResults = [1, 2];
     private static readonly int[] FirstOnceSecondEightTimes = [1, 8];
     private static readonly int[] FirstOnce = [1, 0];
+    private static readonly string[] KeyOrder = ["none", "a1", "a2", "b1", "b2"];
 
     private readonly List<SqlStorage> _stores = [];
     private TestDatabase _database = null!;
@@ -272,6 +273,31 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         Assert.Equal(7, await victim.WaitAsync(Patience));
         Assert.Equal(2, Volatile.Read(ref runs.Value));
         Assert.Equal(FirstOnce, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchWithLockOrderKeys_RunsInKeyOrderAndInQueueOrderWithinAKey()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var runA = new Guid("00000000-0000-0000-0000-00000000000a");
+        var runB = new Guid("00000000-0000-0000-0000-00000000000b");
+
+        Task<int> Queue(string name, Guid lockOrder) => writer.WriteAsync(static (_, a, _) =>
+        {
+            a.Order.Enqueue(a.Name);
+            return ValueTask.FromResult(0);
+        }, (Order: order, Name: name), lockOrder, CancellationToken.None);
+
+        var writes = new[] { Queue("b1", runB), Queue("a1", runA), Queue("none", Guid.Empty), Queue("b2", runB), Queue("a2", runA) };
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        await Task.WhenAll(writes).WaitAsync(Patience);
+        Assert.Equal(KeyOrder, order.ToArray());
     }
 
     [Fact]
