@@ -15,6 +15,8 @@ namespace FlowForge.Storage.Sql.Execution;
 /// operation's savepoint and sets the next (MySQL replaces a savepoint of the same name; PostgreSQL gets RELEASE and
 /// SAVEPOINT in one command). An operation alone in its transaction runs without one.
 /// <list type="bullet">
+/// <item>A batch runs its operations in the order of their lock key (the run they lock), so two batches take the rows of
+/// two runs in the same order and do not deadlock over them.</item>
 /// <item>An operation that throws is rolled back to its savepoint; only its caller sees the exception.</item>
 /// <item>An operation the database cancelled for a deadlock or a serialization failure runs again in a later transaction
 /// of the same writer, after a short random pause; where the database rolled the whole transaction back (InnoDB on a
