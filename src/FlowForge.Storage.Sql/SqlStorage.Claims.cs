@@ -47,6 +47,7 @@ public sealed partial class SqlStorage
             return await _executor.WriteAsync(
                 TryClaimAndReadAsync,
                 (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil), Dependencies: dependencies, Inputs: _runInputs),
+                message.RunId,
                 cancellationToken).ConfigureAwait(false);
         }
 

@@ -132,7 +132,7 @@ public sealed partial class SqlStorage
             throw new ArgumentException($"Node '{completion.NodeId}' is not in the plan of flow {plan.FlowId} version {plan.Version}.", nameof(completion));
         }
 
-        return _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), cancellationToken);
+        return _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), completion.RunId, cancellationToken);
     }
 
     private static ValueTask<CompletionResult> CompleteNodeCoreAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct) =>

@@ -16,21 +16,33 @@ public sealed partial class SqlStorage
         INSERT INTO Workers (Id, StartedAt, HeartbeatAt) VALUES (@workerId, @now, @now)
         """);
 
-    // On PostgreSQL a node row another transaction holds (a completion or claim in a group-commit batch) is skipped: that
-    // transaction is changing the node anyway, and waiting for it while it waits for a row this beat locked would be a
-    // deadlock found only after deadlock_timeout. A skipped lease is renewed by the next beat, long before it runs out.
-    private static readonly SqlStatement RenewWorkerLeases = new(nameof(RenewWorkerLeases), d => d is PostgresDialect
-        ? """
-          UPDATE NodeInstances SET LeaseUntil = @leaseUntil
-          WHERE (RunId, NodeId) IN (
-              SELECT RunId, NodeId FROM NodeInstances
-              WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
-              FOR UPDATE SKIP LOCKED)
-          """
-        : """
-          UPDATE NodeInstances SET LeaseUntil = @leaseUntil
-          WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
-          """);
+    // On the server databases a node row another transaction holds (a completion or claim in a group-commit batch) is
+    // skipped: that transaction is changing the node anyway, and waiting for it while it waits for a row this beat locked
+    // is a deadlock (PostgreSQL finds it only after deadlock_timeout; InnoDB rolls back a whole batch). A skipped lease is
+    // renewed by the next beat, long before it runs out. MariaDB takes no subquery on the table it updates, but does take
+    // a joined derived table, which it reads (and locks, skipping held rows) first.
+    private static readonly SqlStatement RenewWorkerLeases = new(nameof(RenewWorkerLeases), d => d switch
+    {
+        PostgresDialect => """
+            UPDATE NodeInstances SET LeaseUntil = @leaseUntil
+            WHERE (RunId, NodeId) IN (
+                SELECT RunId, NodeId FROM NodeInstances
+                WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
+                FOR UPDATE SKIP LOCKED)
+            """,
+        MySqlDialect => """
+            UPDATE NodeInstances AS n
+            JOIN (
+                SELECT RunId, NodeId FROM NodeInstances
+                WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
+                FOR UPDATE SKIP LOCKED) AS l ON n.RunId = l.RunId AND n.NodeId = l.NodeId
+            SET n.LeaseUntil = @leaseUntil
+            """,
+        _ => """
+            UPDATE NodeInstances SET LeaseUntil = @leaseUntil
+            WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
+            """,
+    });
 
     private static readonly SqlStatement SelectSilentWorkers = new(nameof(SelectSilentWorkers), """
         SELECT Id FROM Workers WHERE HeartbeatAt < @silentSince ORDER BY HeartbeatAt

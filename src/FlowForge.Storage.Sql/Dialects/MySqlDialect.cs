@@ -89,6 +89,9 @@ internal sealed class MySqlDialect : SqlDialect
     public override bool IsTransientConflict(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
+    // A SAVEPOINT with the name of an existing one replaces it: no RELEASE is needed between operations.
+    public override string NextSavepoint(string name) => $"SAVEPOINT {name}";
+
     /// <summary>
     /// A pool for the connection string. Guids are stored as BINARY(16) in RFC 4122 byte order, and row counts
     /// are rows matched (as SQLite and PostgreSQL report them), whatever the string says; the pool holds

@@ -68,6 +68,12 @@ internal abstract class SqlDialect
     public virtual bool IsTransientConflict(System.Data.Common.DbException exception) => false;
 
     /// <summary>
+    /// One round trip that ends the savepoint <paramref name="name"/> of the previous operation of a batch and sets a new
+    /// one of the same name for the next: by default a RELEASE and a SAVEPOINT in one command.
+    /// </summary>
+    public virtual string NextSavepoint(string name) => $"RELEASE SAVEPOINT {name}; SAVEPOINT {name}";
+
+    /// <summary>
     /// Connections one process opens at most to one database unless its connection string says otherwise.
     /// Three processes (an api and two workers) then stay well under PostgreSQL's default
     /// <c>max_connections</c> of 100 (MariaDB's is 151); the drivers' own default of 100 per process does not.

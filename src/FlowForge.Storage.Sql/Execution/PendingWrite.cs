@@ -5,6 +5,9 @@ internal abstract class PendingWrite
 {
     public abstract CancellationToken CancellationToken { get; }
 
+    /// <summary>The key the operations of a batch are ordered by (the run whose rows it locks; empty for none).</summary>
+    public Guid LockOrder { get; init; }
+
     public ValueTask ExecuteAsync(SqlSession session) => ExecuteAsync(session, CancellationToken);
 
     /// <summary>Runs the operation with the token the writer chooses (a server writer never cancels a statement half-way through a batch).</summary>

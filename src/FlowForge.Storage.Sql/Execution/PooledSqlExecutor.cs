@@ -49,15 +49,19 @@ internal sealed class PooledSqlExecutor : SqlExecutor
     /// <summary>Operations the database rolled back for a conflict and that ran again (for tests and diagnostics).</summary>
     public long Retries => Interlocked.Read(ref _retries) + (_writer?.ConflictRetries ?? 0);
 
+    public override Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
+        WriteAsync(body, state, Guid.Empty, cancellationToken);
+
     public override async Task<TResult> WriteAsync<TState, TResult>(
-        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, Guid lockOrder, CancellationToken cancellationToken)
     {
         if (_writer is not null)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             try
             {
-                return await _writer.WriteAsync(body, state, cancellationToken);
+                return await _writer.WriteAsync(body, state, lockOrder, cancellationToken);
             }
             catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
             {

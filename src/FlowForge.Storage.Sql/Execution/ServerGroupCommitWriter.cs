@@ -9,10 +9,14 @@ namespace FlowForge.Storage.Sql.Execution;
 /// <summary>
 /// Group commit for PostgreSQL and MySQL. Callers queue operations; each of <see cref="GroupCommitOptions.Writers"/>
 /// loops takes what is queued (up to <see cref="GroupCommitOptions.MaxBatchSize"/>) and runs it on a connection it
-/// holds, in one READ COMMITTED transaction with a savepoint around each operation, and completes the callers' tasks
-/// only after COMMIT returned. One commit (one fsync) then makes a whole batch durable, and the connection's prepared
-/// statements serve every batch.
+/// holds, in one READ COMMITTED transaction, and completes the callers' tasks only after COMMIT returned. One commit
+/// (one fsync) then makes a whole batch durable, and the connection's prepared statements serve every batch. Where a
+/// batch holds more than one operation, each runs after a savepoint: one round trip per operation that ends the previous
+/// operation's savepoint and sets the next (MySQL replaces a savepoint of the same name; PostgreSQL gets RELEASE and
+/// SAVEPOINT in one command). An operation alone in its transaction runs without one.
 /// <list type="bullet">
+/// <item>A batch runs its operations in the order of their lock key (the run they lock), so two batches take the rows of
+/// two runs in the same order and do not deadlock over them.</item>
 /// <item>An operation that throws is rolled back to its savepoint; only its caller sees the exception.</item>
 /// <item>An operation the database cancelled for a deadlock or a serialization failure runs again in a later transaction
 /// of the same writer, after a short random pause; where the database rolled the whole transaction back (InnoDB on a
@@ -37,6 +41,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private long _committedBatches;
     private long _committedOperations;
     private long _conflictRetries;
+    private long _savepointStatements;
     private Exception? _fault;
 
     public ServerGroupCommitWriter(DbDataSource dataSource, SqlDialect dialect, GroupCommitOptions options)
@@ -63,15 +68,23 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// <summary>Operations (or whole batches) that ran again after a deadlock or serialization failure.</summary>
     public long ConflictRetries => Interlocked.Read(ref _conflictRetries);
 
+    /// <summary>Round trips spent on savepoints (set, replaced or rolled back to) so far.</summary>
+    public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
+
     public Task<TResult> WriteAsync<TState, TResult>(
-        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
+        WriteAsync(body, state, Guid.Empty, cancellationToken);
+
+    /// <summary>Queues an operation; <paramref name="lockOrder"/> orders it among the operations of its batch (see <see cref="SqlExecutor"/>).</summary>
+    public Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, Guid lockOrder, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
             return Task.FromCanceled<TResult>(cancellationToken);
         }
 
-        var write = new PendingWrite<TState, TResult>(body, state, cancellationToken);
+        var write = new PendingWrite<TState, TResult>(body, state, cancellationToken) { LockOrder = lockOrder };
         if (_queue.Writer.TryWrite(write))
         {
             return write.Task;
@@ -168,7 +181,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// <summary>Runs a batch to its end (every caller completed or failed) and returns the session for the next one.</summary>
     private async Task<WriterSession?> ExecuteBatchAsync(WriterSession? session, List<Entry> batch)
     {
-        var pending = batch;
+        var pending = InLockOrder(batch);
         var freshConnectionTried = false;
         for (var round = 1; pending.Count > 0; round++)
         {
@@ -235,6 +248,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         var again = new List<Entry>();
         var started = false;
+
+        // A savepoint isolates an operation from the others of its transaction; an operation alone needs none, because
+        // rolling back the whole transaction undoes exactly its own writes.
+        var isolates = batch.Count > 1;
+        var savepointSet = false;
         await using var transaction = await Begin(session);
         session.Session.Transaction = transaction;
         try
@@ -249,24 +267,33 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     continue;
                 }
 
-                try
+                if (isolates)
                 {
-                    await transaction.SaveAsync(Savepoint);
-                }
-                catch (Exception exception) when (!started)
-                {
-                    throw new StaleConnectionException(exception);
+                    try
+                    {
+                        await SavepointAsync(session, transaction, savepointSet ? _dialect.NextSavepoint(Savepoint) : $"SAVEPOINT {Savepoint}");
+                    }
+                    catch (Exception exception) when (!started)
+                    {
+                        throw new StaleConnectionException(exception);
+                    }
+
+                    savepointSet = true;
                 }
 
                 started = true;
                 try
                 {
                     await entry.Write.ExecuteAsync(session.Session, CancellationToken.None);
-                    await transaction.ReleaseAsync(Savepoint);
                 }
                 catch (Exception exception)
                 {
-                    if (!await TryRollbackToSavepointAsync(transaction))
+                    if (!isolates)
+                    {
+                        return await AloneFailedAsync(session, transaction, entry, exception);
+                    }
+
+                    if (!await TryRollbackToSavepointAsync(session, transaction))
                     {
                         // The database rolled the whole transaction back (an InnoDB deadlock) or the connection broke.
                         if (exception is DbException db && _dialect.IsTransientConflict(db))
@@ -367,18 +394,54 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return new RoundOutcome(again);
     }
 
-    private static async Task<bool> TryRollbackToSavepointAsync(DbTransaction transaction)
+    // The savepoint stays set after ROLLBACK TO: the next operation's savepoint statement ends it, or COMMIT does.
+    private async Task<bool> TryRollbackToSavepointAsync(WriterSession session, DbTransaction transaction)
     {
         try
         {
-            await transaction.RollbackAsync(Savepoint);
-            await transaction.ReleaseAsync(Savepoint);
+            await SavepointAsync(session, transaction, $"ROLLBACK TO SAVEPOINT {Savepoint}");
             return true;
         }
         catch (Exception exception) when (exception is DbException or InvalidOperationException)
         {
             return false;
         }
+    }
+
+    private Task SavepointAsync(WriterSession session, DbTransaction transaction, string statement)
+    {
+        Interlocked.Increment(ref _savepointStatements);
+        return session.SetSavepointAsync(transaction, statement);
+    }
+
+    /// <summary>The only operation of a transaction failed: the transaction is rolled back, and the operation runs again or its caller fails.</summary>
+    private async Task<RoundOutcome> AloneFailedAsync(WriterSession session, DbTransaction transaction, Entry entry, Exception exception)
+    {
+        var broken = false;
+        try
+        {
+            await transaction.RollbackAsync();
+        }
+        catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
+        {
+            broken = true;
+        }
+
+        if (broken || session.Session.Connection.State != ConnectionState.Open)
+        {
+            // The connection broke. Nothing of the transaction is kept, so the operation may run once more on a fresh
+            // connection, as a batch whose connection was found closed before it started does.
+            throw new StaleConnectionException(exception);
+        }
+
+        if (exception is DbException conflict && _dialect.IsTransientConflict(conflict) && entry.Attempts < _options.MaxConflictRetries)
+        {
+            entry.Attempts++;
+            return new RoundOutcome([entry]);
+        }
+
+        entry.Write.Fail(exception);
+        return new RoundOutcome([]);
     }
 
     private static void FailAll(List<Entry> batch, Exception exception, bool ownErrors)
@@ -394,6 +457,20 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 entry.Write.Fail(ownErrors ? entry.Error ?? exception : exception);
             }
         }
+    }
+
+    // Two transactions that lock the rows of runs X and Y, one X first and the other Y first, can deadlock; ordered by run,
+    // every batch takes them in the same order. The order is stable: operations of one key keep their queue order.
+    private static List<Entry> InLockOrder(List<Entry> batch)
+    {
+        if (batch.Count < 2)
+        {
+            return batch;
+        }
+
+        var ordered = new List<Entry>(batch.Count);
+        ordered.AddRange(batch.OrderBy(static e => e.Write.LockOrder));
+        return ordered;
     }
 
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
@@ -421,9 +498,25 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// <summary>A connection held across batches, with its prepared commands.</summary>
     private sealed class WriterSession : IDisposable
     {
+        private readonly Dictionary<string, DbCommand> _savepointCommands = new(StringComparer.Ordinal);
+
         private WriterSession(SqlSession session) => Session = session;
 
         public SqlSession Session { get; }
+
+        /// <summary>Sets, replaces or rolls back to the batch's savepoint: one round trip, on a command kept per statement text.</summary>
+        public async Task SetSavepointAsync(DbTransaction transaction, string statement)
+        {
+            if (!_savepointCommands.TryGetValue(statement, out var command))
+            {
+                command = Session.Connection.CreateCommand();
+                command.CommandText = statement;
+                _savepointCommands.Add(statement, command);
+            }
+
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync();
+        }
 
         public static async Task<WriterSession> OpenAsync(DbDataSource dataSource, SqlDialect dialect)
         {
@@ -431,6 +524,14 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             return new WriterSession(new SqlSession(connection, dialect, dialect.PreparesHeldCommands));
         }
 
-        public void Dispose() => Session.Dispose();
+        public void Dispose()
+        {
+            foreach (var command in _savepointCommands.Values)
+            {
+                command.Dispose();
+            }
+
+            Session.Dispose();
+        }
     }
 }

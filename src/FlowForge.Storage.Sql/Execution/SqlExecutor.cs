@@ -25,6 +25,15 @@ internal abstract class SqlExecutor : IAsyncDisposable
     public abstract Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A write that locks rows of one run, <paramref name="lockOrder"/> (its id): where writes share a transaction, those
+    /// of a batch run in the order of this key, so that two transactions take the rows of two runs in the same order
+    /// and do not deadlock over them. By default the key is ignored.
+    /// </summary>
+    public virtual Task<TResult> WriteAsync<TState, TResult>(
+        Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, Guid lockOrder, CancellationToken cancellationToken) =>
+        WriteAsync(body, state, cancellationToken);
+
     public abstract Task<TResult> ReadAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
@@ -16,6 +17,9 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     private static readonly int[] Untouched = [0, 0];
     private static readonly int[] EachRowTwice = [2, 2];
     private static readonly int[] BothResults = [1, 2];
+    private static readonly int[] FirstOnceSecondEightTimes = [1, 8];
+    private static readonly int[] FirstOnce = [1, 0];
+    private static readonly string[] KeyOrder = ["none", "a1", "a2", "b1", "b2"];
 
     private readonly List<SqlStorage> _stores = [];
     private TestDatabase _database = null!;
@@ -171,6 +175,129 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
 
         Assert.Equal("fresh", await store.GetOrAddSettingAsync("lost0", "fresh", CancellationToken.None).WaitAsync(Patience));
         Assert.Equal(Untouched, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_OperationAloneFails_ItsWritesAreUndoneWithoutAnySavepoint()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var savepointsBefore = writer.SavepointStatements;
+
+        var throwing = writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 100 WHERE Id = 1", ct);
+            throw new InvalidOperationException("this operation fails after writing");
+        }, 0, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => throwing.WaitAsync(Patience));
+        Assert.Equal("this operation fails after writing", error.Message);
+
+        var refused = writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 100 WHERE Id = 2", ct);
+            await ExecuteAsync(session, "INSERT INTO GroupCommitProbe (Id, N) VALUES (1, 0)", ct);
+            return 0;
+        }, 0, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<DbException>(() => refused.WaitAsync(Patience));
+
+        Assert.Equal("v", await store.GetOrAddSettingAsync("alone", "v", CancellationToken.None).WaitAsync(Patience));
+        Assert.Equal(savepointsBefore, writer.SavepointStatements);
+        Assert.Equal(Untouched, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchOfOperationsOneFailing_OneSavepointRoundTripPerOperationAndOnlyTheFailureUndone()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var savepointsBefore = writer.SavepointStatements;
+
+        var first = writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 1", ct);
+            return 1;
+        }, 0, CancellationToken.None);
+        var refused = writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 100 WHERE Id = 2", ct);
+            await ExecuteAsync(session, "INSERT INTO GroupCommitProbe (Id, N) VALUES (1, 0)", ct);
+            return 0;
+        }, 0, CancellationToken.None);
+        var others = Enumerable.Range(0, 8).Select(i => writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await ExecuteAsync(session, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 2", ct);
+            return 1;
+        }, i, CancellationToken.None)).ToList();
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        Assert.Equal(1, await first.WaitAsync(Patience));
+        await Assert.ThrowsAnyAsync<DbException>(() => refused.WaitAsync(Patience));
+        Assert.All(await Task.WhenAll(others).WaitAsync(Patience), v => Assert.Equal(1, v));
+
+        // Ten operations, one savepoint statement each, and one rollback to the savepoint for the refused one; the
+        // holder ran alone and set none.
+        Assert.Equal(savepointsBefore + 11, writer.SavepointStatements);
+        Assert.Equal(FirstOnceSecondEightTimes, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_ConnectionDiesUnderOperationAlone_ItRunsAgainOnAFreshConnectionAndCountsOnce()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var session = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var killed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = new StrongBox<int>();
+
+        var victim = writer.WriteAsync(static async (s, a, ct) =>
+        {
+            Interlocked.Increment(ref a.Runs.Value);
+            await using (var command = s.Connection.CreateCommand())
+            {
+                command.Transaction = s.Transaction;
+                command.CommandText = a.Query;
+                a.Session.TrySetResult(Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            await a.Killed.Task;
+            await ExecuteAsync(s, "UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = 1", ct);
+            return 7;
+        }, (Query: SessionIdQuery, Session: session, Killed: killed, Runs: runs), CancellationToken.None);
+
+        await ExecuteAsync(Store, KillSessionStatement(await session.Task.WaitAsync(Patience)));
+        killed.SetResult();
+
+        Assert.Equal(7, await victim.WaitAsync(Patience));
+        Assert.Equal(2, Volatile.Read(ref runs.Value));
+        Assert.Equal(FirstOnce, await ProbeAsync());
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchWithLockOrderKeys_RunsInKeyOrderAndInQueueOrderWithinAKey()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var runA = new Guid("00000000-0000-0000-0000-00000000000a");
+        var runB = new Guid("00000000-0000-0000-0000-00000000000b");
+
+        Task<int> Queue(string name, Guid lockOrder) => writer.WriteAsync(static (_, a, _) =>
+        {
+            a.Order.Enqueue(a.Name);
+            return ValueTask.FromResult(0);
+        }, (Order: order, Name: name), lockOrder, CancellationToken.None);
+
+        var writes = new[] { Queue("b1", runB), Queue("a1", runA), Queue("none", Guid.Empty), Queue("b2", runB), Queue("a2", runA) };
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        await Task.WhenAll(writes).WaitAsync(Patience);
+        Assert.Equal(KeyOrder, order.ToArray());
     }
 
     [Fact]
