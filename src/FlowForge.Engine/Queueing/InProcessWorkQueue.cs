@@ -51,12 +51,13 @@ public sealed class InProcessWorkQueue : IWorkQueue, IQueueDepth
         var reader = _channel.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            // ReadAsync, not WaitToReadAsync + TryRead: a message written while consumers wait is handed to one of them,
+            // where a wait-to-read wakes every idle consumer (up to Engine:WorkerParallelism) for each message, and each
+            // then allocates a new wait when it finds the message taken.
+            while (true)
             {
-                while (reader.TryRead(out var message))
-                {
-                    await handler(message, cancellationToken).ConfigureAwait(false);
-                }
+                var message = reader.TryRead(out var ready) ? ready : await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                await handler(message, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

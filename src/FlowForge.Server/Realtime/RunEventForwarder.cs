@@ -3,8 +3,11 @@ using Microsoft.AspNetCore.SignalR;
 
 namespace FlowForge.Server.Realtime;
 
-/// <summary>Forwards committed run events to the SignalR group of the run (clients that watch it on this process).</summary>
-internal sealed class RunEventForwarder(IRunEvents events, IHubContext<RunsHub> hub) : IHostedService
+/// <summary>
+/// Forwards committed run events to the SignalR group of the run (clients that watch it on this process). Events of runs
+/// no connection here watches are dropped before the hub: most runs are watched by nobody.
+/// </summary>
+internal sealed class RunEventForwarder(IRunEvents events, IHubContext<RunsHub> hub, HubRunWatches watches) : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -20,8 +23,13 @@ internal sealed class RunEventForwarder(IRunEvents events, IHubContext<RunsHub> 
         return Task.CompletedTask;
     }
 
-    private void Forward(RunEvent runEvent)
+    internal void Forward(RunEvent runEvent)
     {
+        if (!watches.IsWatched(runEvent.RunId))
+        {
+            return;
+        }
+
         var group = hub.Clients.Group(RunsHub.GroupOf(runEvent.RunId));
         _ = runEvent switch
         {

@@ -53,6 +53,27 @@ public sealed class HubRunWatchesTests
         Assert.Equal(1, _events.Held);
     }
 
+    [Fact]
+    public void IsWatched_TwoConnectionsWatchThenGo_TrueUntilTheLastUnwatches()
+    {
+        var watches = Create(max: 5);
+        var (run, other) = (Guid.NewGuid(), Guid.NewGuid());
+        Assert.False(watches.IsWatched(run));
+
+        watches.TryWatch("c1", run);
+        watches.TryWatch("c1", run);
+        watches.TryWatch("c2", run);
+        watches.Unwatch("c1", run);
+        Assert.True(watches.IsWatched(run));
+        Assert.False(watches.IsWatched(other));
+
+        watches.Forget("c2");
+        Assert.False(watches.IsWatched(run));
+
+        watches.TryWatch("c1", run);
+        Assert.True(watches.IsWatched(run));
+    }
+
     private HubRunWatches Create(int max) => new(_events, Options.Create(new ApiOptions { MaxWatchedRunsPerConnection = max }));
 
     private sealed class CountingEvents : IRunEvents
