@@ -51,17 +51,25 @@ public sealed class InProcessWorkQueue : IWorkQueue, IQueueDepth
         var reader = _channel.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            // ReadAsync, not WaitToReadAsync: a message written while consumers wait is handed to exactly one of them,
+            // where WaitToReadAsync would wake every waiting consumer (Engine:WorkerParallelism of them) to race for it.
+            while (true)
             {
-                while (reader.TryRead(out var message))
+                if (!reader.TryRead(out var message))
                 {
-                    await handler(message, cancellationToken).ConfigureAwait(false);
+                    message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                await handler(message, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The host is stopping; unprocessed messages are re-created from state at the next start.
+        }
+        catch (ChannelClosedException)
+        {
+            // Nothing more will come.
         }
     }
 }
