@@ -121,7 +121,7 @@ public static class BenchServer
                 continue;
             }
 
-            total += stat.Ticks;
+            total += stat.OwnTicks + stat.ReapedChildrenTicks;
             foreach (var (child, childStat) in stats)
             {
                 if (childStat.Parent == current)
@@ -132,6 +132,23 @@ public static class BenchServer
         }
 
         return total / 100.0;
+    }
+
+    /// <summary>
+    /// CPU seconds (user + system) a process has used itself: not its children's, living or reaped. The bench measures
+    /// itself so: the <c>serve</c> processes it starts are its children and have figures of their own.
+    /// </summary>
+    public static double OwnCpuSeconds(int pid)
+    {
+        try
+        {
+            return ProcStat.Parse(File.ReadAllText($"/proc/{pid}/stat")) is { } stat ? stat.OwnTicks / 100.0 : 0;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No /proc here, or the process has ended.
+            return 0;
+        }
     }
 
     /// <summary>Busy and total CPU seconds of the whole machine, from <c>/proc/stat</c>.</summary>
@@ -171,10 +188,10 @@ public static class BenchServer
         return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
-    /// <summary>Every process's parent and CPU ticks (utime + stime + cutime + cstime).</summary>
-    private static Dictionary<int, (int Parent, long Ticks)> ReadAllStats()
+    /// <summary>Every process's parent and CPU ticks.</summary>
+    private static Dictionary<int, ProcStat> ReadAllStats()
     {
-        var stats = new Dictionary<int, (int, long)>();
+        var stats = new Dictionary<int, ProcStat>();
         if (!Directory.Exists("/proc"))
         {
             return stats;
@@ -189,14 +206,12 @@ public static class BenchServer
 
             try
             {
-                var text = File.ReadAllText(Path.Combine(directory, "stat"));
-                // Fields after the command name, which is in parentheses and may hold spaces: state is [0], ppid [1], utime [11].
-                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)
-                    + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture);
-                stats[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), ticks);
+                if (ProcStat.Parse(File.ReadAllText(Path.Combine(directory, "stat"))) is { } stat)
+                {
+                    stats[pid] = stat;
+                }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // The process ended while being read.
             }

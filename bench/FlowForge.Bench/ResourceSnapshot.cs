@@ -28,7 +28,8 @@ public sealed record ResourceSnapshot(
             cpu[name] = BenchServer.CpuSeconds(pid);
         }
 
-        cpu[LoadGenerator] = BenchServer.CpuSeconds(Environment.ProcessId);
+        // Its own CPU only: the serve processes it started are its children, living or reaped, and are counted under their names.
+        cpu[LoadGenerator] = BenchServer.OwnCpuSeconds(Environment.ProcessId);
         var (busy, total) = BenchServer.MachineCpuSeconds();
         var counters = new Dictionary<string, double>();
         foreach (var process in processes)

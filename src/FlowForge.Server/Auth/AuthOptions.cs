@@ -35,6 +35,15 @@ public sealed class AuthOptions
     /// <summary>How long a process trusts its last "not revoked" answer for a token id: the longest a token signed out on another process can still be used here.</summary>
     public TimeSpan RevocationCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long a process keeps a bearer JWT it has checked (signature, issuer, audience, lifetime), so the next request with it
+    /// skips the check; never past the token's expiry. Revocation is still asked on every request. 0 checks every time.
+    /// </summary>
+    public TimeSpan ValidatedTokenCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many checked tokens one process keeps at most; when full, the cache is emptied.</summary>
+    public int ValidatedTokenCacheEntries { get; set; } = 10_000;
+
     /// <summary>How often expired revocations are purged and the signing key's age is checked.</summary>
     public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -22,6 +22,8 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             .Between(nameof(options.MaxApiTokenDays), options.MaxApiTokenDays, 1, 3650)
             .Between(nameof(options.SigningKeyLifetime), options.SigningKeyLifetime, TimeSpan.FromHours(1), TimeSpan.FromDays(3650))
             .Between(nameof(options.RevocationCacheDuration), options.RevocationCacheDuration, TimeSpan.Zero, TimeSpan.FromSeconds(30))
+            .Between(nameof(options.ValidatedTokenCacheDuration), options.ValidatedTokenCacheDuration, TimeSpan.Zero, TimeSpan.FromMinutes(10))
+            .Between(nameof(options.ValidatedTokenCacheEntries), options.ValidatedTokenCacheEntries, 0, 1_000_000)
             .Between(nameof(options.MaintenanceInterval), options.MaintenanceInterval, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
             .Require(options.KeyRingSecret is null || options.KeyRingSecret.Length >= KeyRingSecret.MinLength, nameof(options.KeyRingSecret), $"must have at least {KeyRingSecret.MinLength} characters.")
             .ToResult();

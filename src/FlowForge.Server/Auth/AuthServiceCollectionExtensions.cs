@@ -24,6 +24,7 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TokenRevocations>();
+        services.AddSingleton<ValidatedTokens>();
         services.AddSingleton<SessionSignIn>();
 
         services.AddAuthentication(AuthSchemes.Default)
@@ -73,7 +74,8 @@ internal static class AuthServiceCollectionExtensions
                 },
             };
         });
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((o, keys) =>
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SigningKeys, ValidatedTokens, TokenRevocations>((o, keys, validated, revocations) =>
         {
             o.MapInboundClaims = false;
             o.Events = new JwtBearerEvents
@@ -82,24 +84,50 @@ internal static class AuthServiceCollectionExtensions
                 {
                     var token = AuthSchemes.BearerToken(context.Request);
                     context.Token = token;
-                    if (token is not null && TokenHandler.CanReadToken(token))
+                    if (token is null)
+                    {
+                        return;
+                    }
+
+                    if (validated.Find(token) is { } known)
+                    {
+                        // Checked before on this process: only whether it has been revoked since can have changed.
+                        if (await revocations.IsRevokedAsync(known.TokenId, context.HttpContext.RequestAborted))
+                        {
+                            validated.Forget(token);
+                            context.Fail("The token was revoked.");
+                            return;
+                        }
+
+                        context.Principal = known.Principal;
+                        context.Success();
+                        return;
+                    }
+
+                    if (TokenHandler.CanReadToken(token))
                     {
                         await keys.RefreshIfUnknownAsync(TokenHandler.ReadJsonWebToken(token).Kid, context.HttpContext.RequestAborted);
                     }
                 },
                 OnTokenValidated = async context =>
                 {
-                    var tokenId = (context.SecurityToken as JsonWebToken)?.Id;
+                    var jwt = context.SecurityToken as JsonWebToken;
+                    var tokenId = jwt?.Id;
                     if (string.IsNullOrEmpty(tokenId))
                     {
                         context.Fail("The token has no id.");
                         return;
                     }
 
-                    var revocations = context.HttpContext.RequestServices.GetRequiredService<TokenRevocations>();
                     if (await revocations.IsRevokedAsync(tokenId, context.HttpContext.RequestAborted))
                     {
                         context.Fail("The token was revoked.");
+                        return;
+                    }
+
+                    if (context.Principal is { } principal)
+                    {
+                        validated.Remember(jwt!.EncodedToken, principal, tokenId, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero));
                     }
                 },
             };

@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+
+namespace FlowForge.Server.Auth;
+
+/// <summary>
+/// Bearer JWTs whose signature, issuer, audience and lifetime this process has checked, with the principal they gave, for
+/// <see cref="AuthOptions.ValidatedTokenCacheDuration"/> at most and never past the token's expiry. A hit skips parsing and
+/// the signature check only: whether the token was revoked is still asked on every request (<see cref="TokenRevocations"/>),
+/// so a sign-out takes effect at once on the process that revoked and within <see cref="AuthOptions.RevocationCacheDuration"/>
+/// on the others. Past <see cref="AuthOptions.ValidatedTokenCacheEntries"/> entries the cache is emptied rather than grown.
+/// </summary>
+internal sealed class ValidatedTokens(IOptions<AuthOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public int Count => _entries.Count;
+
+    /// <summary>A copy of the principal a token gave when it was checked, and its id (jti), or null when not held or expired.</summary>
+    public (ClaimsPrincipal Principal, string TokenId)? Find(string token)
+    {
+        if (!_entries.TryGetValue(token, out var entry))
+        {
+            return null;
+        }
+
+        if (time.GetUtcNow() >= entry.Until)
+        {
+            _entries.TryRemove(KeyValuePair.Create(token, entry));
+            return null;
+        }
+
+        // A copy: the handlers and endpoints of one request must not change what the next request sees.
+        return (Copy(entry.Principal), entry.TokenId);
+    }
+
+    /// <summary>Remembers a token that passed every check, until <paramref name="expiresAt"/> or the cache duration, whichever is sooner.</summary>
+    public void Remember(string token, ClaimsPrincipal principal, string tokenId, DateTimeOffset expiresAt)
+    {
+        var settings = options.Value;
+        if (settings.ValidatedTokenCacheDuration <= TimeSpan.Zero || settings.ValidatedTokenCacheEntries <= 0)
+        {
+            return;
+        }
+
+        var until = time.GetUtcNow() + settings.ValidatedTokenCacheDuration;
+        if (expiresAt < until)
+        {
+            until = expiresAt;
+        }
+
+        if (_entries.Count >= settings.ValidatedTokenCacheEntries)
+        {
+            _entries.Clear();
+        }
+
+        _entries[token] = new Entry(Copy(principal), tokenId, until);
+    }
+
+    public void Forget(string token) => _entries.TryRemove(token, out _);
+
+    // ClaimsPrincipal.Clone shares its identities: each identity is copied too.
+    private static ClaimsPrincipal Copy(ClaimsPrincipal principal) => new(principal.Identities.Select(i => i.Clone()));
+
+    private sealed record Entry(ClaimsPrincipal Principal, string TokenId, DateTimeOffset Until);
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Claims;
+using FlowForge.Server.Auth;
+using FlowForge.Server.Tests.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FlowForge.Server.Tests.Auth;
+
+public sealed class ValidatedTokensTests
+{
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void Find_RememberedToken_ReturnsACopyOfItsPrincipalAndId()
+    {
+        var tokens = Tokens();
+        var principal = Principal("user-1");
+        tokens.Remember("token-a", principal, "jti-a", _time.GetUtcNow().AddHours(1));
+
+        var found = tokens.Find("token-a");
+
+        Assert.NotNull(found);
+        Assert.Equal("jti-a", found.Value.TokenId);
+        Assert.Equal("user-1", found.Value.Principal.FindFirstValue("sub"));
+        Assert.NotSame(principal, found.Value.Principal);
+        Assert.Null(tokens.Find("token-b"));
+    }
+
+    [Fact]
+    public void Find_AfterTheCacheDuration_ReturnsNull()
+    {
+        var tokens = Tokens(TimeSpan.FromSeconds(60));
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddHours(1));
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.NotNull(tokens.Find("token-a"));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Null(tokens.Find("token-a"));
+        Assert.Equal(0, tokens.Count);
+    }
+
+    [Fact]
+    public void Find_TokenExpiringBeforeTheCacheDuration_ReturnsNullFromItsExpiry()
+    {
+        var tokens = Tokens(TimeSpan.FromMinutes(10));
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddSeconds(5));
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Null(tokens.Find("token-a"));
+    }
+
+    [Fact]
+    public void Remember_ZeroDuration_KeepsNothing()
+    {
+        var tokens = Tokens(TimeSpan.Zero);
+
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddHours(1));
+
+        Assert.Null(tokens.Find("token-a"));
+    }
+
+    [Fact]
+    public void Remember_PastTheEntryLimit_EmptiesTheCacheFirst()
+    {
+        var tokens = Tokens(entries: 3);
+        for (var i = 0; i < 3; i++)
+        {
+            tokens.Remember($"token-{i}", Principal("user-1"), $"jti-{i}", _time.GetUtcNow().AddHours(1));
+        }
+
+        tokens.Remember("token-3", Principal("user-1"), "jti-3", _time.GetUtcNow().AddHours(1));
+
+        Assert.Equal(1, tokens.Count);
+        Assert.NotNull(tokens.Find("token-3"));
+        Assert.Null(tokens.Find("token-0"));
+    }
+
+    [Fact]
+    public void Find_PrincipalChangedByTheCaller_LeavesTheCachedOneAsItWas()
+    {
+        var tokens = Tokens();
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddHours(1));
+
+        ((ClaimsIdentity)tokens.Find("token-a")!.Value.Principal.Identity!).AddClaim(new Claim("role", "admin"));
+
+        Assert.Null(tokens.Find("token-a")!.Value.Principal.FindFirst("role"));
+    }
+
+    [Fact]
+    public async Task Request_CachedToken_IsRefusedAtOnceAfterLogoutOnThisProcess()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var validated = server.App.Services.GetRequiredService<ValidatedTokens>();
+        var token = client.DefaultRequestHeaders.Authorization!.Parameter!;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/flows")).StatusCode);
+        Assert.NotNull(validated.Find(token));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/flows")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/api/auth/logout", null)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/flows")).StatusCode);
+        Assert.Null(validated.Find(token));
+    }
+
+    [Fact]
+    public async Task Request_CachedTokenAlteredInOneCharacter_IsRefused()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var token = client.DefaultRequestHeaders.Authorization!.Parameter!;
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/flows")).StatusCode);
+        var last = token[^1] == 'A' ? 'B' : 'A';
+        using var forged = server.CreateClient(token[..^1] + last);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/api/flows")).StatusCode);
+    }
+
+    private ValidatedTokens Tokens(TimeSpan? duration = null, int entries = 10_000) =>
+        new(Options.Create(new AuthOptions { ValidatedTokenCacheDuration = duration ?? TimeSpan.FromMinutes(1), ValidatedTokenCacheEntries = entries }), _time);
+
+    private static ClaimsPrincipal Principal(string userId) => new(new ClaimsIdentity([new Claim("sub", userId)], "test", "sub", null));
+}
