@@ -20,7 +20,7 @@ public sealed partial class SqlStorage
     // skipped: that transaction is changing the node anyway, and waiting for it while it waits for a row this beat locked
     // is a deadlock (PostgreSQL finds it only after deadlock_timeout; InnoDB rolls back a whole batch). A skipped lease is
     // renewed by the next beat, long before it runs out. MariaDB takes no subquery on the table it updates, but does take
-    // a joined derived table, which it reads (and locks, skipping held rows) first.
+    // a joined derived table, which it reads (and locks, skipping held rows) first, then reaches each row by its key.
     private static readonly SqlStatement RenewWorkerLeases = new(nameof(RenewWorkerLeases), d => d switch
     {
         PostgresDialect => """
@@ -31,11 +31,11 @@ public sealed partial class SqlStorage
                 FOR UPDATE SKIP LOCKED)
             """,
         MySqlDialect => """
-            UPDATE NodeInstances AS n
-            JOIN (
+            UPDATE (
                 SELECT RunId, NodeId FROM NodeInstances
                 WHERE WorkerId = @workerId AND Status = 'Running' AND WaitUntil IS NULL
-                FOR UPDATE SKIP LOCKED) AS l ON n.RunId = l.RunId AND n.NodeId = l.NodeId
+                FOR UPDATE SKIP LOCKED) AS l
+            STRAIGHT_JOIN NodeInstances AS n FORCE INDEX (PRIMARY) ON n.RunId = l.RunId AND n.NodeId = l.NodeId
             SET n.LeaseUntil = @leaseUntil
             """,
         _ => """
