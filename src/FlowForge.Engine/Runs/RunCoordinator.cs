@@ -58,6 +58,15 @@ public sealed class RunCoordinator(
             {
                 // What a worker running the trigger would have told: the run started, the trigger ran and ended.
                 var startedAt = trigger ?? plan.Trigger.Id;
+                // The trigger ran within the run's creation: its span is the run span's child, as a worker's would be.
+                using (var triggerSpan = EngineTelemetry.Activities.StartActivity("node " + plan[startedAt].Type, ActivityKind.Consumer, traceParent))
+                {
+                    triggerSpan?.SetTag("flowforge.run_id", creation.RunId);
+                    triggerSpan?.SetTag("flowforge.node_id", startedAt);
+                    triggerSpan?.SetTag("flowforge.node_type", plan[startedAt].Type);
+                    triggerSpan?.SetTag("flowforge.attempt", 1);
+                }
+
                 events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Running, null, now));
                 events.Publish(new NodeStatusChanged(creation.RunId, startedAt, NodeStatus.Running, null, now));
                 foreach (var change in creation.TriggerChanges)
