@@ -32,12 +32,23 @@ public sealed partial class SqlStorage
         SELECT Attempt, ResumedFrom, Interruptions FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId
         """);
 
-    /// <summary>The one child a completion may claim; empty until a child is made Ready.</summary>
-    private sealed class ChildClaimSlot(ChainClaim request)
+    /// <summary>
+    /// The one child a completion may claim; empty until a child is made Ready. In a pure region's write it is shared by
+    /// the write's completions: <see cref="Members"/> are the nodes recorded later in the write, which are not claimed or
+    /// given a message when made Ready but kept in <see cref="Deferred"/> (with the version that made them Ready).
+    /// </summary>
+    private sealed class ChildClaimSlot(ChainClaim? request)
     {
-        public ChainClaim Request { get; } = request;
+        public ChainClaim? Request { get; set; } = request;
 
         public ClaimedNode? Claimed { get; set; }
+
+        public IReadOnlySet<string>? Members { get; init; }
+
+        public Dictionary<string, long>? Deferred { get; init; }
+
+        /// <summary>The completion of the write that made <see cref="Claimed"/> Ready, with its encoded ports and time.</summary>
+        public (NodeCompletion Completion, string? Ports, long At)? ClaimedBy { get; set; }
     }
 
     /// <summary>Claims the child made Ready at <paramref name="version"/>; null when it is no longer Ready at that version.</summary>

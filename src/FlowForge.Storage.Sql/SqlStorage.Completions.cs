@@ -136,52 +136,14 @@ public sealed partial class SqlStorage
     }
 
     private static ValueTask<CompletionResult> CompleteNodeCoreAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct) =>
-        a.Completion.Preceding.Count == 0 ? CompleteOneAsync(s, a, ct) : CompleteChainAsync(s, a.Completion, a.Plan, ct);
+        a.Completion.Preceding.Count == 0 ? CompleteOneAsync(s, a.Completion, a.Plan, null, ct) : CompleteRegionAsync(s, a.Completion, a.Plan, ct);
 
     /// <summary>
-    /// A pure chain's completions in one transaction: each claims the next node, whose completion then takes that claim's
-    /// version. A claim that is not the next node's first attempt, or none, stops the chain there; a stale first one is stale.
+    /// Records one completion. <paramref name="region"/>, for a completion of a pure region's write, replaces the claim
+    /// slot the completion's own <see cref="NodeCompletion.ClaimChild"/> would make (see <see cref="CompleteRegionAsync"/>).
     /// </summary>
-    private static async ValueTask<CompletionResult> CompleteChainAsync(SqlSession s, NodeCompletion last, ExecutionPlan plan, CancellationToken ct)
+    private static async ValueTask<CompletionResult> CompleteOneAsync(SqlSession s, NodeCompletion completion, ExecutionPlan plan, ChildClaimSlot? region, CancellationToken ct)
     {
-        var messages = new List<OutboxMessage>();
-        var changes = new List<NodeStateChange>();
-        RunStatus? finished = null;
-        ClaimedNode? claimed = null;
-        var count = last.Preceding.Count + 1;
-        for (var i = 0; i < count; i++)
-        {
-            var completion = i < last.Preceding.Count ? last.Preceding[i] : last with { Preceding = [] };
-            if (i > 0)
-            {
-                if (claimed is null || !string.Equals(claimed.NodeId, completion.NodeId, StringComparison.Ordinal) || claimed.Attempt != completion.Attempt
-                    || claimed.Interruptions != 0 || claimed.ResumedFromWaitUntil is not null)
-                {
-                    return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed, ChainBroken = true };
-                }
-
-                completion = completion with { Version = claimed.Version };
-            }
-
-            var result = await CompleteOneAsync(s, (completion, plan), ct);
-            if (!result.Applied)
-            {
-                // Only the first can be stale: the others were claimed in this transaction.
-                return i == 0 ? CompletionResult.Stale : new CompletionResult(true, messages, changes, finished) { ChainBroken = true };
-            }
-
-            messages.AddRange(result.Messages);
-            changes.AddRange(result.Changes);
-            finished ??= result.RunFinished;
-            claimed = result.ClaimedChild;
-        }
-
-        return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed };
-    }
-
-    private static async ValueTask<CompletionResult> CompleteOneAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct)
-    {
-        var (completion, plan) = a;
         var at = UnixMicros.From(completion.At);
         var run = await ReadRunForChangeAsync(s, completion.RunId, ct);
         if (run is null)
@@ -310,7 +272,8 @@ public sealed partial class SqlStorage
             NodeStatus.Failed => [NodePorts.Error],
             _ => [],
         };
-        var chain = completion.ClaimChild is { } request ? new ChildClaimSlot(request) : null;
+        var chain = region ?? (completion.ClaimChild is { } request ? new ChildClaimSlot(request) : null);
+        var claimedBefore = chain?.Claimed;
         var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, chain, ct);
         var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
         if (finished is not null)
@@ -318,7 +281,20 @@ public sealed partial class SqlStorage
             await WakeParentAsync(s, run, at, messages, ct);
         }
 
-        var claimedChild = chain?.Claimed is { } claimed ? await WithChainedInputsAsync(s, plan, completion, ports, at, claimed, ct) : null;
+        ClaimedNode? claimedChild = null;
+        if (chain?.Claimed is { } claimed && claimedBefore is null)
+        {
+            if (region is null)
+            {
+                claimedChild = await WithChainedInputsAsync(s, plan, completion, ports, at, claimed, ct);
+            }
+            else
+            {
+                // Its inputs are read once the whole write is done: other dependencies may be written after this one.
+                region.ClaimedBy = (completion, ports, at);
+            }
+        }
+
         return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimedChild };
     }
 
@@ -430,7 +406,15 @@ public sealed partial class SqlStorage
                 changes.Add(new NodeStateChange(child, NodeStatus.Skipped));
                 return true;
             case NodeStatus.Ready:
-                if (chain is { Claimed: null } && await ClaimChainedAsync(s, run, child, version, at, chain.Request, ct) is { } claimed)
+                if (chain?.Deferred is { } deferred && chain.Members!.Contains(child))
+                {
+                    // A node of the pure region whose completion comes later in this write: claimed when it is recorded.
+                    deferred[child] = version;
+                    return false;
+                }
+
+                if (chain is { Claimed: null, Request: { } request } && (request.NodeId is null || string.Equals(request.NodeId, child, StringComparison.Ordinal))
+                    && await ClaimChainedAsync(s, run, child, version, at, request, ct) is { } claimed)
                 {
                     // Running for the worker that asked: it runs the child next, so no message and no Ready change.
                     chain.Claimed = claimed;

@@ -174,20 +174,20 @@ public sealed partial class NodeExecutor(
         if (mayChain && MayChainAfter(result, node, plan, cancellationToken))
         {
             result = result with { ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) };
-            if (NextInPureChain(node, result, claim, plan, held) is { } next)
-            {
-                // Nothing outside the run saw this node run: its completion is written with the chain's end.
-                held.Pending.Add(result);
-                held.Next = (message with { Kind = WorkKind.ExecuteNode, NodeId = next.NodeId, Version = 0, TraceParent = activity?.Id ?? message.TraceParent }, next);
-                return true;
-            }
+        }
+
+        if (mayChain && !cancellationToken.IsCancellationRequested && NextInPureRegion(node, result, claim, plan, held) is { } next)
+        {
+            // Nothing outside the run saw this node run: its completion is written with the region's end.
+            held.Pending.Add(result.ClaimChild is null ? result with { ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) } : result);
+            held.Next = (message with { Kind = WorkKind.ExecuteNode, NodeId = next.NodeId, Version = 0, TraceParent = activity?.Id ?? message.TraceParent }, next);
+            return true;
         }
 
         if (held.Pending.Count > 0)
         {
             result = result with { Preceding = [.. held.Pending] };
-            held.Pending.Clear();
-            held.Outputs.Clear();
+            held.ClearRegion();
         }
 
         var outcome = await CompleteWithRetriesAsync(result, plan, cancellationToken).ConfigureAwait(false);
@@ -265,9 +265,13 @@ public sealed partial class NodeExecutor(
     private async Task<bool> FlushPendingAsync(
         WorkMessage message, ExecutionPlan plan, PlanNode node, ClaimedNode claim, HeldClaim held, string? traceParent, CancellationToken cancellationToken)
     {
-        var flush = held.Pending[^1] with { Preceding = held.Pending[..^1] };
-        held.Pending.Clear();
-        held.Outputs.Clear();
+        // The node is named: in a region, the completion that makes it Ready need not be the last one written.
+        var flush = held.Pending[^1] with
+        {
+            Preceding = held.Pending[..^1],
+            ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) { NodeId = node.Id },
+        };
+        held.ClearRegion();
         var outcome = await CompleteWithRetriesAsync(flush, plan, cancellationToken).ConfigureAwait(false);
         held.Claim = null;
         if (!outcome.Applied)
@@ -306,53 +310,79 @@ public sealed partial class NodeExecutor(
     }
 
     /// <summary>
-    /// The node that runs next without a commit, when <paramref name="node"/> is pure and succeeded with its output inline,
-    /// and the ports it fired reach exactly one child: a pure one, installed here, whose only parent it is and whose every
-    /// dependency is a node of this chain (so its inputs are all in memory). Null otherwise: the completion is written then.
+    /// The node that runs next in memory, in the pure region <paramref name="node"/> belongs to, when <paramref name="node"/>
+    /// is pure and succeeded with its output inline (null otherwise, or when the region has nothing left to run: the region's
+    /// completions are written then). Each child of it that is pure, installed here, whose parents all ran in this region
+    /// and one of them reached it (a fired port's edge leads there), and whose every dependency is a node of the region or
+    /// an input of its first node (so its inputs are all in memory), joins the region's queue; the nodes run in the order
+    /// they joined it, so each runs after all its parents. A child some parent of which did not run here, or that no
+    /// parent reached, is left to the store: made Ready with a message, or Skipped, when the region's write is recorded.
     /// </summary>
-    private ClaimedNode? NextInPureChain(PlanNode node, NodeCompletion completion, ClaimedNode claim, ExecutionPlan plan, HeldClaim held)
+    private ClaimedNode? NextInPureRegion(PlanNode node, NodeCompletion completion, ClaimedNode claim, ExecutionPlan plan, HeldClaim held)
     {
         if (completion.Status != NodeStatus.Succeeded || completion.OutputBlob is not null || completion.OutputJson is null
             || !nodeTypes.TryGet(node.Type, out var type) || !type.Descriptor.Pure)
         {
-            return null;
+            return held.Region.Count > 0 ? held.Region.Dequeue() : null;
         }
 
-        PlanNode? next = null;
-        foreach (var edge in node.Children)
+        if (held.Ran.Count == 0)
         {
-            if (!completion.FiredPorts.Contains(edge.Port))
-            {
-                continue;
-            }
-
-            if (next is not null && !string.Equals(next.Id, edge.Target, StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            next = plan[edge.Target];
-        }
-
-        if (next is null || next.Parents.Count != 1 || !nodeTypes.TryGet(next.Type, out var nextType) || !nextType.Descriptor.Pure)
-        {
-            return null;
-        }
-
-        if (held.Outputs.Count == 0)
-        {
-            // The chain's first node: the outputs it read stay readable by the nodes after it.
+            // The region's first node: the outputs it read stay readable by the nodes after it.
             foreach (var (id, output) in claim.DependencyOutputs)
             {
                 held.Outputs[id] = (output, claim.DependencyFinishedAt.GetValueOrDefault(id), claim.DependencyPorts.GetValueOrDefault(id));
             }
         }
 
+        held.Ran.Add(node.Id);
         held.Outputs[node.Id] = (StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts);
-        var outputs = new Dictionary<string, System.Text.Json.JsonElement?>(next.Dependencies.Count, StringComparer.Ordinal);
-        var finishedAt = new Dictionary<string, DateTimeOffset>(next.Dependencies.Count, StringComparer.Ordinal);
-        var ports = new Dictionary<string, IReadOnlyList<string>>(next.Dependencies.Count, StringComparer.Ordinal);
-        foreach (var dependency in next.Dependencies)
+        foreach (var edge in node.Children)
+        {
+            if (!held.Queued.Contains(edge.Target) && RunsInRegion(plan[edge.Target], claim, held) is { } next)
+            {
+                held.Queued.Add(next.NodeId);
+                held.Region.Enqueue(next);
+            }
+        }
+
+        return held.Region.Count > 0 ? held.Region.Dequeue() : null;
+    }
+
+    /// <summary>The claim <paramref name="child"/> runs on in the region, when it can run there now (see <see cref="NextInPureRegion"/>).</summary>
+    private ClaimedNode? RunsInRegion(PlanNode child, ClaimedNode claim, HeldClaim held)
+    {
+        if (!nodeTypes.TryGet(child.Type, out var childType) || !childType.Descriptor.Pure)
+        {
+            return null;
+        }
+
+        var reached = false;
+        foreach (var parent in child.Parents)
+        {
+            if (!held.Ran.Contains(parent))
+            {
+                return null;
+            }
+
+            if (!reached && child.ParentPorts.TryGetValue(parent, out var into) && held.Outputs[parent].Ports is { } fired)
+            {
+                foreach (var port in into)
+                {
+                    reached |= fired.Contains(port);
+                }
+            }
+        }
+
+        if (!reached)
+        {
+            return null;
+        }
+
+        var outputs = new Dictionary<string, System.Text.Json.JsonElement?>(child.Dependencies.Count, StringComparer.Ordinal);
+        var finishedAt = new Dictionary<string, DateTimeOffset>(child.Dependencies.Count, StringComparer.Ordinal);
+        var ports = new Dictionary<string, IReadOnlyList<string>>(child.Dependencies.Count, StringComparer.Ordinal);
+        foreach (var dependency in child.Dependencies)
         {
             if (!held.Outputs.TryGetValue(dependency, out var known) || known.Ports is null)
             {
@@ -364,8 +394,8 @@ public sealed partial class NodeExecutor(
             ports[dependency] = known.Ports;
         }
 
-        // Its first attempt, as the claim written with the chain will make it (the store checks that it does).
-        return new ClaimedNode(claim.RunId, next.Id, 0, 1, claim.RunInput, outputs, null, RunStarted: false)
+        // Its first attempt, as the claim written with the region will make it (the store checks that it does).
+        return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, outputs, null, RunStarted: false)
         {
             OwnerId = claim.OwnerId,
             DependencyFinishedAt = finishedAt,
@@ -398,7 +428,8 @@ public sealed partial class NodeExecutor(
 
     /// <summary>
     /// What a handling holds: the claim to give back if it fails, and the message that claim answers; the node to run
-    /// next; and the completions of a pure chain not written yet with the outputs its nodes produced.
+    /// next; and the pure region run in memory: the completions not written yet, the outputs its nodes produced (and its
+    /// first node read), the nodes that ran, and those queued to run.
     /// </summary>
     private sealed class HeldClaim(WorkMessage message)
     {
@@ -411,6 +442,22 @@ public sealed partial class NodeExecutor(
         public List<NodeCompletion> Pending { get; } = [];
 
         public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports)> Outputs { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Ran { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Queued { get; } = new(StringComparer.Ordinal);
+
+        public Queue<ClaimedNode> Region { get; } = new();
+
+        /// <summary>The region is written (or given up): nodes still queued are made Ready by that write instead.</summary>
+        public void ClearRegion()
+        {
+            Pending.Clear();
+            Outputs.Clear();
+            Ran.Clear();
+            Queued.Clear();
+            Region.Clear();
+        }
     }
 
     /// <summary>

@@ -233,6 +233,95 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         Assert.Equal(NodeStatus.Pending, NodeOf(run, "yes").Status);
     }
 
+    [Fact]
+    public async Task CompleteNodeAsync_PrecedingAsARegion_WritesTheFanOutAndTheJoinInOneOperation()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
+        var at = T0.AddSeconds(3);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(a, "d", """{"d":1}""", [TestPlans.Main], at, claimsNext: false) with
+            {
+                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], at, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
+                    InChain(a, "b", """{"b":1}""", [TestPlans.Main], at, claimsNext: true),
+                    InChain(a, "c", """{"c":1}""", [TestPlans.Main], at, claimsNext: true)],
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.False(result.ChainBroken);
+        Assert.Null(result.ClaimedChild);
+        Assert.Empty(result.Messages);
+        Assert.Equal(RunStatus.Succeeded, result.RunFinished);
+        var run = await GetRunAsync(a.RunId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.All(["a", "b", "c", "d"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
+        Assert.All(["a", "b", "c", "d"], id => Assert.Single(NodeOf(run, id).Attempts));
+        Assert.Equal("""{"c":1}""", NodeOf(run, "c").OutputJson);
+        Assert.DoesNotContain(await Store.ReadPendingAsync(100, CancellationToken.None), m => m.Message.RunId == a.RunId && m.Message.NodeId != "a" && m.Message.NodeId != "trigger");
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_RegionWithAJoinBeforeItsLastParent_StopsThereAndQueuesTheNodesItMadeReady()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(a, "c", """{"c":1}""", [TestPlans.Main], T0, claimsNext: false) with
+            {
+                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], T0, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
+                    InChain(a, "b", """{"b":1}""", [TestPlans.Main], T0, claimsNext: true),
+                    InChain(a, "d", """{"d":1}""", [TestPlans.Main], T0, claimsNext: true)],
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.True(result.ChainBroken);
+        Assert.Null(result.ClaimedChild);
+        Assert.Equal("c", Assert.Single(result.Messages).Message.NodeId);
+        Assert.Contains(new NodeStateChange("c", NodeStatus.Ready), result.Changes);
+        var run = await GetRunAsync(a.RunId);
+        Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
+        Assert.Equal((NodeStatus.Ready, 0), (NodeOf(run, "c").Status, NodeOf(run, "c").Attempt));
+        Assert.Equal(NodeStatus.Pending, NodeOf(run, "d").Status);
+        Assert.Equal(RunStatus.Running, run.Status);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_RegionNamingTheNodeToClaim_ClaimsItThoughAnEarlierCompletionMadeItReady()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
+        var at = T0.AddSeconds(2);
+
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(a, "b", """{"b":1}""", [TestPlans.Main], at, claimsNext: false) with
+            {
+                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], at, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt }],
+                ClaimChild = new ChainClaim(Worker, at + Lease) { NodeId = "c" },
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.False(result.ChainBroken);
+        Assert.Empty(result.Messages);
+        var c = Assert.IsType<ClaimedNode>(result.ClaimedChild);
+        Assert.Equal(("c", 1), (c.NodeId, c.Attempt));
+        Assert.Equal("""{"a":1}""", c.DependencyOutputs["a"]!.Value.GetRawText());
+        var run = await GetRunAsync(a.RunId);
+        Assert.Equal((NodeStatus.Running, 1), (NodeOf(run, "c").Status, NodeOf(run, "c").Attempt));
+        Assert.Equal(NodeStatus.Pending, NodeOf(run, "d").Status);
+        Assert.Null(await TryClaimAsync(MessageFor(plan, a.RunId, "c", c.Version - 1), plan, at, Other));
+    }
+
     // A completion of a node run in a pure chain: its version is the claim's the node before makes, written with it.
     private static NodeCompletion InChain(ClaimedNode first, string nodeId, string output, string[] ports, DateTimeOffset at, bool claimsNext) =>
         new NodeCompletion(first.RunId, nodeId, 0, NodeStatus.Succeeded, output, null, ports, at)

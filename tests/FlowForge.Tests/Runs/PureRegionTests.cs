@@ -1,0 +1,191 @@
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Tests.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowForge.Tests.Runs;
+
+/// <summary>Pure nodes past a fan-out and into a join run in memory on one worker and their completions are written together.</summary>
+public sealed class PureRegionTests
+{
+    private static readonly string[] Diamond = ["a", "b", "c", "d"];
+
+    [Fact]
+    public async Task HandleAsync_DiamondOfPureNodes_WritesTheFourCompletionsInOneOperation()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow().ToJson()), new JsonObject { ["seed"] = 7 });
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        // The run with its trigger, a's claim, then this one write: three write operations instead of seven.
+        Assert.Equal([Diamond], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
+        Assert.All(run.Nodes.Where(n => n.NodeId != "trigger"), n => Assert.Single(n.Attempts));
+        Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
+    }
+
+    [Fact]
+    public async Task HandleAsync_FanOutOfFiftyIntoAJoin_WritesTheRegionInOneOperation()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = 64, services: RecordingRunStore.Register);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(FanOutFlow(50).ToJson()));
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var written = Assert.Single(harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal(["a", .. Enumerable.Range(0, 50).Select(i => $"p{i}"), "join"], written);
+        Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
+        var join = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)!;
+        Assert.Equal(50, join["input"]!.AsObject().Count);
+    }
+
+    [Fact]
+    public async Task HandleAsync_FanOutPastLocalChainSteps_WritesTheRegionThereAndTheRestGoesThroughTheQueue()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(FanOutFlow(50).ToJson()));
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var written = harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId);
+        // a and the first 16 branches in one write (Engine:LocalChainSteps = 16), each other branch alone, and the join.
+        Assert.Equal(["a", .. Enumerable.Range(0, 16).Select(i => $"p{i}")], written[0]);
+        Assert.Equal(1 + 34 + 1, written.Count);
+        Assert.Equal(["join"], written[^1]);
+        Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
+    }
+
+    [Fact]
+    public async Task HandleAsync_BranchesAndSkipsInsideTheRegion_EndWithTheStatusesOfARunWithoutChaining()
+    {
+        var json = BranchFlow().ToJson();
+        RunView chained;
+        IReadOnlyList<string[]> written;
+        await using (var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register))
+        {
+            var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true });
+            chained = await harness.WaitForRunAsync(runId);
+            written = harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId);
+        }
+
+        RunView plain;
+        await using (var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = 0))
+        {
+            plain = await harness.WaitForRunAsync(await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true }));
+        }
+
+        Assert.Equal(RunStatus.Succeeded, chained.Status);
+        // check fires "true": the region goes on through yes, the other branch is skipped down to the join, which the
+        // store makes Ready and the region's write claims.
+        Assert.Equal([["a", "check", "yes", "fork", "left", "right", "both"], ["join"]], written);
+        Assert.Equal(Statuses(plain), Statuses(chained));
+        Assert.Equal(NodeStatus.Skipped, chained.Nodes.Single(n => n.NodeId == "no").Status);
+        Assert.Equal(NodeStatus.Skipped, chained.Nodes.Single(n => n.NodeId == "afterNo").Status);
+        Assert.Equal(NodeStatus.Succeeded, chained.Nodes.Single(n => n.NodeId == "join").Status);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse(plain.Nodes.Single(n => n.NodeId == "join").OutputJson!),
+            JsonNode.Parse(chained.Nodes.Single(n => n.NodeId == "join").OutputJson!)));
+    }
+
+    [Fact]
+    public async Task HandleAsync_PureNodeFailsMidRegion_RegionBeforeItIsWrittenAndItFailsOnItsOwnClaim()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow(failAt: "c").ToJson()));
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        // c was made Ready by a's completion, not by b's, the last one written: the write claims it by name.
+        Assert.Equal([["a", "b"], ["c"]], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == id) is var n ? (n.Status, n.Attempt) : default));
+        var c = run.Nodes.Single(n => n.NodeId == "c");
+        Assert.Equal((NodeStatus.Failed, 1), (c.Status, c.Attempt));
+        Assert.Single(c.Attempts);
+        Assert.Equal(2, PureStepNode.StartsOf(runId, "c").Count);
+        Assert.Empty(PureStepNode.StartsOf(runId, "d"));
+    }
+
+    [Fact]
+    public async Task Restart_WorkerStopsMidPureRegion_ResumesFromTheLastCommittedNodeWithTheSameResult()
+    {
+        var directory = Directory.CreateTempSubdirectory("flowforge-region-").FullName;
+        try
+        {
+            Guid runId;
+            await using (var first = await EngineHarness.StartAsync(directory))
+            {
+                runId = await first.StartRunAsync(await first.CreateFlowAsync(DiamondFlow(holdAt: "c").ToJson()), new JsonObject { ["seed"] = 7 });
+                await FlowForge.Testing.Eventually.TrueAsync(() => Task.FromResult(PureStepNode.StartsOf(runId, "c").Count == 1), "c running in the region");
+
+                // a and b ran and c runs, without a commit since a's claim: nothing of the region is written yet.
+                var during = (await first.GetRunAsync(runId))!;
+                Assert.Equal((NodeStatus.Running, 1), during.Nodes.Single(n => n.NodeId == "a") is var a ? (a.Status, a.Attempt) : default);
+                Assert.All(["b", "c", "d"], id => Assert.Equal(NodeStatus.Pending, during.Nodes.Single(n => n.NodeId == id).Status));
+                Assert.Single(PureStepNode.StartsOf(runId, "b"));
+            }
+
+            await using var second = await EngineHarness.StartAsync(directory);
+            var run = await second.WaitForRunAsync(runId);
+
+            Assert.Equal(RunStatus.Succeeded, run.Status);
+            // The region ran again from a, the last node committed (as claimed), with the same result as a run without a stop.
+            Assert.Equal(2, PureStepNode.StartsOf(runId, "a").Count);
+            Assert.Equal(2, PureStepNode.StartsOf(runId, "b").Count);
+            Assert.Equal(2, run.Nodes.Single(n => n.NodeId == "a").Attempt);
+            Assert.All(["b", "c", "d"], id => Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == id) is var n ? (n.Status, n.Attempt) : default));
+            Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
+        }
+        finally
+        {
+            EngineHarness.TryDeleteDirectory(directory);
+        }
+    }
+
+    private static FlowBuilder DiamondFlow(string? holdAt = null, string? failAt = null)
+    {
+        var flow = new FlowBuilder("pure diamond").Node("trigger", "trigger.manual");
+        foreach (var id in Diamond)
+        {
+            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["holdFirst"] = id == holdAt, ["fail"] = id == failAt });
+        }
+
+        return flow.Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d");
+    }
+
+    private static FlowBuilder FanOutFlow(int branches)
+    {
+        var flow = new FlowBuilder("pure fan-out").Node("trigger", "trigger.manual").Node("a", "core.noop").Node("join", "test.pureStep", new JsonObject { ["tag"] = "join" })
+            .Edge("trigger", "a");
+        for (var i = 0; i < branches; i++)
+        {
+            flow.Node($"p{i}", "core.noop").Edge("a", $"p{i}").Edge($"p{i}", "join");
+        }
+
+        return flow;
+    }
+
+    // trigger → a → check; check true → yes → fork → {left, right} → both → join; check false → no → afterNo → join.
+    private static FlowBuilder BranchFlow() =>
+        new FlowBuilder("pure branches").Node("trigger", "trigger.manual").Node("a", "core.noop")
+            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.go }}" })
+            .Node("yes", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "yes" } })
+            .Node("fork", "core.noop").Node("left", "core.noop").Node("right", "core.noop")
+            .Node("both", "core.merge", new JsonObject { ["mode"] = "object" })
+            .Node("no", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "no" } }).Node("afterNo", "core.noop")
+            .Node("join", "core.merge", new JsonObject { ["mode"] = "object" })
+            .Chain("trigger", "a", "check").Edge("check", "yes", "true").Edge("check", "no", "false")
+            .Edge("yes", "fork").Edge("fork", "left").Edge("fork", "right").Edge("left", "both").Edge("right", "both").Edge("both", "join")
+            .Edge("no", "afterNo").Edge("afterNo", "join");
+
+    private static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
+
+    private static JsonNode ExpectedD()
+    {
+        static JsonNode Branch(string tag) =>
+            new JsonObject { ["tag"] = tag, ["input"] = new JsonObject { ["tag"] = "a", ["input"] = new JsonObject { ["seed"] = 7 } } };
+
+        return new JsonObject { ["tag"] = "d", ["input"] = new JsonObject { ["b"] = Branch("b"), ["c"] = Branch("c") } };
+    }
+}
