@@ -21,9 +21,10 @@ public sealed record CompletionResult(bool Applied, IReadOnlyList<OutboxMessage>
     public ClaimedNode? ClaimedChild { get; init; }
 
     /// <summary>
-    /// True when a completion with <see cref="NodeCompletion.Preceding"/> stopped before its end: the claim one of them made
-    /// was not the next node's first attempt (or made none, the run having ended). What came before is written and
-    /// reported here; the rest is not, and <see cref="ClaimedChild"/>, when set, is the node to run (again) from its claim.
+    /// True when a completion with <see cref="NodeCompletion.Preceding"/> stopped before its end: a node of the region was
+    /// not Ready when its completion came (the run had ended, or a parent was not written before it), or could not be
+    /// claimed as its first attempt. What came before is written and reported here, the nodes of the region it made Ready
+    /// with their messages; the rest is not, and <see cref="ClaimedChild"/>, when set, is a node to run from its claim.
     /// </summary>
     public bool ChainBroken { get; init; }
 }

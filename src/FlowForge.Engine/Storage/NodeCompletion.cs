@@ -58,11 +58,12 @@ public sealed record NodeCompletion(
     public ChainClaim? ClaimChild { get; init; }
 
     /// <summary>
-    /// Completions of pure nodes this one follows in a local chain, run one after another without a commit in between
-    /// (see docs/adr/0005-pure-nodes.md). They are written first, in order, in this completion's transaction: each one
-    /// succeeded and claims the next (<see cref="ClaimChild"/>), whose <see cref="Version"/> then comes from that claim.
-    /// When a claim does not give the node that ran next as a first attempt, the chain stops there (see
-    /// <see cref="CompletionResult.ChainBroken"/>).
+    /// Completions of pure nodes this one follows in a pure region (a chain, or fan-outs and joins) run in memory without a
+    /// commit in between (see docs/adr/0005-pure-nodes.md). They are written first, in the order they ran, in this
+    /// completion's transaction; each succeeded and carries the <see cref="ClaimChild"/> the nodes after the first are
+    /// claimed with. Each of those nodes is claimed as its first attempt once an earlier completion of the write has made
+    /// it Ready, and its <see cref="Version"/> comes from that claim; when that cannot be, the write stops there (see
+    /// <see cref="CompletionResult.ChainBroken"/>). Only this completion's <see cref="ClaimChild"/> claims a node to run next.
     /// </summary>
     public IReadOnlyList<NodeCompletion> Preceding { get; init; } = [];
 }

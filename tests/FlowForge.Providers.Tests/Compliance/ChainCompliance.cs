@@ -322,6 +322,48 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         Assert.Null(await TryClaimAsync(MessageFor(plan, a.RunId, "c", c.Version - 1), plan, at, Other));
     }
 
+    [Fact]
+    public async Task TakeOverSilentWorkersAsync_WorkerStoppedMidRegion_TheFirstNodeRunsAgainAndTheOldRegionWriteIsStale()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        await Store.HeartbeatAsync(Worker, T0, T0 + Lease, CancellationToken.None);
+        var toA = await RunNodeAsync(plan, creation.Messages[0]);
+        var a = await ClaimAsync(MessageTo(toA, "a"), plan, T0, Worker);
+        var now = T0.AddSeconds(10);
+        await Store.HeartbeatAsync(Other, now, now + Lease, CancellationToken.None);
+
+        // The worker ran a, b and c in memory and stopped before writing them: only a's claim was committed.
+        var takeover = await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None);
+
+        var message = Assert.Single(takeover.Messages).Message;
+        Assert.Equal("a", message.NodeId);
+        var rerun = await ClaimAsync(message, plan, now, Other);
+        Assert.Equal((2, 1), (rerun.Attempt, rerun.Interruptions));
+        var during = await GetRunAsync(a.RunId);
+        Assert.All(["b", "c", "d"], id => Assert.Equal(NodeStatus.Pending, NodeOf(during, id).Status));
+        Assert.False((await RegionAsync(plan, a, now)).Applied);
+        var result = await RegionAsync(plan, rerun, now);
+        Assert.True(result.Applied);
+        Assert.False(result.ChainBroken);
+        var run = await GetRunAsync(a.RunId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal((NodeStatus.Succeeded, 2), (NodeOf(run, "a").Status, NodeOf(run, "a").Attempt));
+        Assert.All(["b", "c", "d"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
+    }
+
+    // a → {b, c} → d of the diamond written as one region from a's claim.
+    private Task<CompletionResult> RegionAsync(ExecutionPlan plan, ClaimedNode a, DateTimeOffset at) =>
+        ((IRunStore)Store).CompleteNodeAsync(
+            InChain(a, "d", """{"d":1}""", [TestPlans.Main], at, claimsNext: false) with
+            {
+                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], at, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
+                    InChain(a, "b", """{"b":1}""", [TestPlans.Main], at, claimsNext: true),
+                    InChain(a, "c", """{"c":1}""", [TestPlans.Main], at, claimsNext: true)],
+            },
+            plan,
+            CancellationToken.None);
+
     // A completion of a node run in a pure chain: its version is the claim's the node before makes, written with it.
     private static NodeCompletion InChain(ClaimedNode first, string nodeId, string output, string[] ports, DateTimeOffset at, bool claimsNext) =>
         new NodeCompletion(first.RunId, nodeId, 0, NodeStatus.Succeeded, output, null, ports, at)
