@@ -47,11 +47,11 @@ public sealed class LocalChainTests
     }
 
     [Fact]
-    public async Task HandleAsync_Diamond_OneBranchRunsLocallyAndTheOtherGoesThroughTheQueue()
+    public async Task HandleAsync_DiamondOfImpureBranches_OneBranchRunsLocallyAndTheOtherGoesThroughTheQueue()
     {
+        // Branches that are not pure spread across workers (pure ones run together in memory: PureRegionTests).
         await using var harness = await EngineHarness.StartAsync(services: CountingWorkQueue.Register);
-        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond(
-            new JsonObject { ["values"] = new JsonObject { ["from"] = "b" } }, new JsonObject { ["values"] = new JsonObject { ["from"] = "c" } }, "core.set", "core.set").ToJson());
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond(bType: "test.script", cType: "test.script").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
         var run = await harness.WaitForRunAsync(runId);
@@ -64,8 +64,8 @@ public sealed class LocalChainTests
 
         // The join ran after whichever branch ended last, with both branches' outputs.
         var join = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)!;
-        Assert.Equal("b", (string?)join["b"]!["from"]);
-        Assert.Equal("c", (string?)join["c"]!["from"]);
+        Assert.Equal("b", (string?)join["b"]!["node"]);
+        Assert.Equal("c", (string?)join["c"]!["node"]);
     }
 
     [Fact]
