@@ -22,8 +22,8 @@ public sealed class EngineOptions
     /// <summary>
     /// When the run's trigger ends with its creation (docs/adr/0005-pure-nodes.md) and this process executes work with an
     /// execution free, the same write claims the trigger's first child for this process, which runs it at once: no message
-    /// and no claim of its own for that child. Its siblings go through the queue as before. False leaves every child to
-    /// the queue.
+    /// and no claim of its own for that child. Its siblings go through the queue as before. False, or
+    /// <see cref="LocalChainSteps"/> 0, leaves every child to the queue.
     /// </summary>
     public bool ClaimAtStart { get; set; } = true;
 

@@ -126,11 +126,12 @@ public sealed class RunCoordinator(
 
     /// <summary>
     /// The run's creation may claim the trigger's first child for this process when this process runs that child's type,
-    /// and every sibling's: a child this worker cannot run goes through the queue, as after a worker's completion.
+    /// and every sibling's: a child this worker cannot run goes through the queue, as after a worker's completion. Local
+    /// chaining turned off (<see cref="EngineOptions.LocalChainSteps"/> 0) sends every child through the queue, this one too.
     /// </summary>
     private bool MayClaimAtStart(ExecutionPlan plan, string triggerId)
     {
-        if (!engine.Value.ClaimAtStart || !engine.Value.ExecuteWork)
+        if (!engine.Value.ClaimAtStart || !engine.Value.ExecuteWork || engine.Value.LocalChainSteps == 0)
         {
             return false;
         }
