@@ -224,7 +224,7 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
     }
 
     // A start whose trigger passes the run input on, claiming its first child for the worker.
-    private static NewRun StartingAt(ExecutionPlan plan, Guid runId, string? idempotencyKey, Guid workerId) =>
+    private NewRun StartingAt(ExecutionPlan plan, Guid runId, string? idempotencyKey, Guid workerId) =>
         new NewRun(runId, Owner, plan.FlowId, plan.Version, """{"in":1}""", idempotencyKey, T0)
         {
             TriggerOutputJson = """{"in":1}""",
@@ -232,7 +232,7 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
             ClaimChild = new ChainClaim(workerId, T0 + Lease),
         };
 
-    private static NewRun StartingAtWebhook(ExecutionPlan plan, Guid runId, Guid workerId) =>
+    private NewRun StartingAtWebhook(ExecutionPlan plan, Guid runId, Guid workerId) =>
         StartingAt(plan, runId, null, workerId) with { TriggerNodeId = "webhook" };
 
     [Fact]
