@@ -56,21 +56,42 @@ public sealed class RunCoordinator(
             newRun = newRun with { ClaimChild = new ChainClaim(worker.Id, now + engine.Value.LeaseDuration) };
         }
 
+        RunCreation creation;
         try
         {
-            return await CreateAsync(newRun, plan, trigger, now, traceParent, slot, cancellationToken).ConfigureAwait(false);
+            creation = await runs.CreateRunAsync(newRun, plan, cancellationToken).ConfigureAwait(false);
         }
         catch when (slot)
         {
             slots.Release();
             throw;
         }
+
+        try
+        {
+            Announce(creation, plan, trigger, now, traceParent);
+        }
+        finally
+        {
+            // Whatever happens after the commit, a child claimed with it runs (a claim this live worker held without
+            // running it would have its lease extended by every heartbeat).
+            if (creation.ClaimedChild is { } child)
+            {
+                var message = new WorkMessage(WorkKind.ExecuteNode, creation.RunId, child.NodeId, child.Version - 1, newRun.FlowId, newRun.FlowVersion, traceParent);
+                RunAtStart(message, child with { RunInput = StoredJson.Parse(newRun.InputJson) });
+            }
+            else if (slot)
+            {
+                slots.Release();
+            }
+        }
+
+        return new RunStart(creation.RunId, creation.Created, creation.Status);
     }
 
-    private async Task<RunStart> CreateAsync(
-        NewRun newRun, ExecutionPlan plan, string? trigger, DateTimeOffset now, string? traceParent, bool slot, CancellationToken cancellationToken)
+    /// <summary>Tells what the run's creation changed (events, metrics) and publishes its messages behind the answer.</summary>
+    private void Announce(RunCreation creation, ExecutionPlan plan, string? trigger, DateTimeOffset now, string? traceParent)
     {
-        var creation = await runs.CreateRunAsync(newRun, plan, cancellationToken).ConfigureAwait(false);
         if (creation.Created)
         {
             EngineTelemetry.RunsStarted.Add(1);
@@ -110,18 +131,6 @@ public sealed class RunCoordinator(
             // The run is committed with its messages in the outbox: answer now, publish behind the answer.
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
-
-        if (creation.ClaimedChild is { } child)
-        {
-            var message = new WorkMessage(WorkKind.ExecuteNode, creation.RunId, child.NodeId, child.Version - 1, newRun.FlowId, newRun.FlowVersion, traceParent);
-            RunAtStart(message, child with { RunInput = StoredJson.Parse(newRun.InputJson) });
-        }
-        else if (slot)
-        {
-            slots.Release();
-        }
-
-        return new RunStart(creation.RunId, creation.Created, creation.Status);
     }
 
     /// <summary>
