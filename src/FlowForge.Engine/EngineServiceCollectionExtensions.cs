@@ -44,6 +44,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectionOptions>, ConnectionOptionsValidator>());
         services.TryAddSingleton<NodeConnectionsFactory>();
         services.TryAddSingleton<NodeExecutor>();
+        services.TryAddSingleton<ExecutionSlots>();
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<RunSignals>();
 

@@ -142,7 +142,8 @@ public sealed partial class SqlStorage
 
     /// <summary>
     /// The trigger's output is known (it passes the run input on): it is claimed and completed in this transaction, as a
-    /// worker would have in two more, so the run is written Running with the trigger's children Ready and their messages.
+    /// worker would have in two more, so the run is written Running with the trigger's children Ready and their messages (but
+    /// for the one <see cref="NewRun.ClaimChild"/> claims for the starting process).
     /// </summary>
     private static async ValueTask<RunCreation> CreateWithTriggerCompletedAsync(
         SqlSession s, NewRun run, ExecutionPlan plan, WorkMessage start, string output, long createdAt, IReadOnlyList<NodeStateChange> changes, CancellationToken ct)
@@ -154,6 +155,7 @@ public sealed partial class SqlStorage
             Attempt = claimed.Attempt,
             AttemptStartedAt = run.CreatedAt,
             InputJson = run.TriggerAttemptInput,
+            ClaimChild = run.ClaimChild,
         };
         var result = await CompleteNodeCoreAsync(s, (completion, plan), ct);
         return new RunCreation(run.Id, true, RunStatus.Pending, result.Messages)
@@ -162,6 +164,7 @@ public sealed partial class SqlStorage
             TriggerCompleted = true,
             TriggerChanges = result.Changes,
             RunFinished = result.RunFinished,
+            ClaimedChild = result.ClaimedChild,
         };
     }
 

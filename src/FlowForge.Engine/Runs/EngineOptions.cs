@@ -20,6 +20,14 @@ public sealed class EngineOptions
     public int LocalChainSteps { get; set; } = 16;
 
     /// <summary>
+    /// When the run's trigger ends with its creation (docs/adr/0005-pure-nodes.md) and this process executes work with an
+    /// execution free, the same write claims the trigger's first child for this process, which runs it at once: no message
+    /// and no claim of its own for that child. Its siblings go through the queue as before. False, or
+    /// <see cref="LocalChainSteps"/> 0, leaves every child to the queue.
+    /// </summary>
+    public bool ClaimAtStart { get; set; } = true;
+
+    /// <summary>
     /// How long a claim stays valid without a heartbeat. The worker's heartbeat extends the leases of the nodes it
     /// runs, so a long node keeps its lease while its worker lives; a lease ends only when its worker stopped beating
     /// and nobody took it over (for example every worker stopped).

@@ -27,6 +27,8 @@ public static class EngineTelemetry
 
     public static readonly Counter<long> LocalChainSteps = Meter.CreateCounter<long>("flowforge.chain.steps", description: "Nodes run right after their parent on the same worker, claimed with its completion instead of queued.");
 
+    public static readonly Counter<long> StartClaims = Meter.CreateCounter<long>("flowforge.start.claims", description: "Nodes claimed for this process by the write that created their run, and run here without a message.");
+
     public static readonly Counter<long> ClaimConflicts = Meter.CreateCounter<long>("flowforge.claims.conflicts", description: "Work messages dropped because another worker had claimed the node (or it was already done).");
 
     /// <summary>Last sampled queue depth (see <see cref="EngineGaugeSampler"/>).</summary>

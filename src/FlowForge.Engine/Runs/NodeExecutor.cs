@@ -48,11 +48,24 @@ public sealed partial class NodeExecutor(
     private readonly ILogger _logger = loggerFactory.CreateLogger<NodeExecutor>();
     private readonly ILogger _nodeLogger = loggerFactory.CreateLogger("FlowForge.Nodes");
 
-    public async Task HandleAsync(WorkMessage message, CancellationToken cancellationToken)
+    public Task HandleAsync(WorkMessage message, CancellationToken cancellationToken) =>
+        HandleHeldAsync(message, new HeldClaim(message), cancellationToken);
+
+    /// <summary>
+    /// Runs a node this worker already holds, claimed by the write that created its run (see <see cref="NewRun.ClaimChild"/>),
+    /// as <see cref="HandleAsync(WorkMessage, CancellationToken)"/> runs a message's node once claimed, local chaining
+    /// included. <paramref name="message"/> is the one the node would have had: it stands in if the claim is given back.
+    /// </summary>
+    public Task HandleClaimedAsync(WorkMessage message, ClaimedNode claim, CancellationToken cancellationToken) =>
+        HandleHeldAsync(message, new HeldClaim(message) { Claim = claim }, cancellationToken);
+
+    /// <summary>
+    /// Runs the message's node with <paramref name="held"/>: the claim this handling holds, from the moment it commits
+    /// until its completion is recorded, and the message it answers (a child chained after the first node stands in for
+    /// the message it never had).
+    /// </summary>
+    private async Task HandleHeldAsync(WorkMessage message, HeldClaim held, CancellationToken cancellationToken)
     {
-        // The claim this handling holds, from the moment it commits until its completion is recorded, and the message
-        // it answers (a child chained after the first node stands in for the message it never had).
-        var held = new HeldClaim(message);
         try
         {
             await ExecuteAsync(message, held, cancellationToken).ConfigureAwait(false);
@@ -95,7 +108,7 @@ public sealed partial class NodeExecutor(
         {
             plan = await plans.GetPlanAsync(message.FlowId, message.FlowVersion, null, cancellationToken).ConfigureAwait(false);
         }
-        catch (FlowInvalidException ex)
+        catch (FlowInvalidException ex) when (held.Claim is null)
         {
             await HandleUncompilableAsync(message, ex, held, cancellationToken).ConfigureAwait(false);
             return;
@@ -108,7 +121,8 @@ public sealed partial class NodeExecutor(
         }
 
         var now = time.GetUtcNow();
-        var claim = await runs.TryClaimAsync(message, node.Dependencies, worker.Id, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
+        var claim = held.Claim
+            ?? await runs.TryClaimAsync(message, node.Dependencies, worker.Id, now, now + options.Value.LeaseDuration, cancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
             EngineTelemetry.ClaimConflicts.Add(1);

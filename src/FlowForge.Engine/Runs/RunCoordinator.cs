@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Storage;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,9 @@ public sealed class RunCoordinator(
     INodeTypeRegistry nodeTypes,
     IBlobStore blobs,
     IChildRunStore children,
+    NodeExecutor executor,
+    ExecutionSlots slots,
+    WorkerIdentity worker,
     TimeProvider time,
     IOptions<EngineOptions> engine,
     IOptions<ExecutionOptions> execution)
@@ -43,8 +47,51 @@ public sealed class RunCoordinator(
         var traceParent = activity?.Id ?? request.TraceParent;
         var now = time.GetUtcNow();
         var input = request.Input?.ToJsonString() ?? "{}";
-        var newRun = new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger };
-        var creation = await runs.CreateRunAsync(WithTriggerOutput(newRun, plan, request.Input), plan, cancellationToken).ConfigureAwait(false);
+        var newRun = WithTriggerOutput(
+            new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger }, plan, request.Input);
+        // A slot taken here is this process's to run the claimed child in, or given back below when nothing was claimed.
+        var slot = newRun.TriggerOutputJson is not null && MayClaimAtStart(plan, trigger ?? plan.Trigger.Id) && slots.TryTake();
+        if (slot)
+        {
+            newRun = newRun with { ClaimChild = new ChainClaim(worker.Id, now + engine.Value.LeaseDuration) };
+        }
+
+        RunCreation creation;
+        try
+        {
+            creation = await runs.CreateRunAsync(newRun, plan, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (slot)
+        {
+            slots.Release();
+            throw;
+        }
+
+        try
+        {
+            Announce(creation, plan, trigger, now, traceParent);
+        }
+        finally
+        {
+            // Whatever happens after the commit, a child claimed with it runs (a claim this live worker held without
+            // running it would have its lease extended by every heartbeat).
+            if (creation.ClaimedChild is { } child)
+            {
+                var message = new WorkMessage(WorkKind.ExecuteNode, creation.RunId, child.NodeId, child.Version - 1, newRun.FlowId, newRun.FlowVersion, traceParent);
+                RunAtStart(message, child with { RunInput = StoredJson.Parse(newRun.InputJson) });
+            }
+            else if (slot)
+            {
+                slots.Release();
+            }
+        }
+
+        return new RunStart(creation.RunId, creation.Created, creation.Status);
+    }
+
+    /// <summary>Tells what the run's creation changed (events, metrics) and publishes its messages behind the answer.</summary>
+    private void Announce(RunCreation creation, ExecutionPlan plan, string? trigger, DateTimeOffset now, string? traceParent)
+    {
         if (creation.Created)
         {
             EngineTelemetry.RunsStarted.Add(1);
@@ -84,8 +131,60 @@ public sealed class RunCoordinator(
             // The run is committed with its messages in the outbox: answer now, publish behind the answer.
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
+    }
 
-        return new RunStart(creation.RunId, creation.Created, creation.Status);
+    /// <summary>
+    /// The run's creation may claim the trigger's first child for this process when this process runs that child's type,
+    /// and every sibling's: a child this worker cannot run goes through the queue, as after a worker's completion. Local
+    /// chaining turned off (<see cref="EngineOptions.LocalChainSteps"/> 0) sends every child through the queue, this one too.
+    /// </summary>
+    private bool MayClaimAtStart(ExecutionPlan plan, string triggerId)
+    {
+        if (!engine.Value.ClaimAtStart || !engine.Value.ExecuteWork || engine.Value.LocalChainSteps == 0)
+        {
+            return false;
+        }
+
+        var edges = plan[triggerId].Children;
+        if (edges.Count == 0)
+        {
+            return false;
+        }
+
+        foreach (var edge in edges)
+        {
+            if (!nodeTypes.TryGet(plan[edge.Target].Type, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Runs the child claimed with the run's creation in the slot taken for it, behind the answer, as a worker runs a
+    /// node it claimed from the queue. A crash before it is recorded leaves it Running under this worker, taken over
+    /// once the worker's heartbeat stops.
+    /// </summary>
+    private void RunAtStart(WorkMessage message, ClaimedNode claim)
+    {
+        EngineTelemetry.StartClaims.Add(1);
+        // Not the caller's context (a request's): the node runs as one a worker took from the queue would.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await executor.HandleClaimedAsync(message, claim, slots.Stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            });
+        }
     }
 
     /// <summary>

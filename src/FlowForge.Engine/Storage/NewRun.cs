@@ -21,4 +21,11 @@ public sealed record NewRun(Guid Id, Guid OwnerId, Guid FlowId, int FlowVersion,
 
     /// <summary>The attempt record's input when <see cref="TriggerOutputJson"/> is set, already bounded by <c>Execution:MaxAttemptInputBytes</c>.</summary>
     public string? TriggerAttemptInput { get; init; }
+
+    /// <summary>
+    /// With <see cref="TriggerOutputJson"/>: claims, in the same transaction, the first child the trigger makes Ready for
+    /// the worker of the starting process (as a completion's <see cref="NodeCompletion.ClaimChild"/> does), with no message
+    /// for it. The claim comes back as <see cref="RunCreation.ClaimedChild"/>; the other children get their messages.
+    /// </summary>
+    public ChainClaim? ClaimChild { get; init; }
 }

@@ -24,4 +24,11 @@ public sealed record RunCreation(Guid RunId, bool Created, RunStatus Status, IRe
 
     /// <summary>With <see cref="TriggerCompleted"/>: the run's final status when the trigger alone ended it.</summary>
     public RunStatus? RunFinished { get; init; }
+
+    /// <summary>
+    /// With <see cref="NewRun.ClaimChild"/>: the trigger's child claimed for the starting process (Running under its worker's
+    /// lease, no message, not in <see cref="TriggerChanges"/>), with the trigger's output as its input. Its
+    /// <see cref="ClaimedNode.RunInput"/> is left to the caller, who holds it. Null when no child was made Ready.
+    /// </summary>
+    public ClaimedNode? ClaimedChild { get; init; }
 }

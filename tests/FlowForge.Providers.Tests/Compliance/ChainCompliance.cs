@@ -157,6 +157,85 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
     }
 
     [Fact]
+    public async Task CreateRunAsync_ClaimChild_WritesTheTriggersFirstChildRunningForTheWorkerWithoutAMessage()
+    {
+        var plan = TestPlans.SeveralTriggers(Guid.NewGuid());
+        var runId = Guid.CreateVersion7();
+
+        var creation = await ((IRunStore)Store).CreateRunAsync(StartingAtWebhook(plan, runId, Worker), plan, CancellationToken.None);
+
+        Assert.True(creation.TriggerCompleted);
+        var child = Assert.IsType<ClaimedNode>(creation.ClaimedChild);
+        var queued = Assert.Single(creation.Messages).Message;
+        Assert.Equal(["onlyWebhook", "shared"], new[] { child.NodeId, queued.NodeId }.Order());
+        Assert.Equal((1, Owner, false), (child.Attempt, child.OwnerId, child.RunStarted));
+        Assert.Equal("""{"in":1}""", child.DependencyOutputs["webhook"]!.Value.GetRawText());
+        Assert.Equal(T0, child.DependencyFinishedAt["webhook"]);
+        Assert.DoesNotContain(creation.TriggerChanges, c => c.NodeId == child.NodeId);
+        Assert.Contains(new NodeStateChange(queued.NodeId, NodeStatus.Ready), creation.TriggerChanges);
+        var run = await GetRunAsync(runId);
+        Assert.Equal((NodeStatus.Running, 1), (NodeOf(run, child.NodeId).Status, NodeOf(run, child.NodeId).Attempt));
+        Assert.Equal(NodeStatus.Ready, NodeOf(run, queued.NodeId).Status);
+        Assert.DoesNotContain(await Store.ReadPendingAsync(100, CancellationToken.None), m => m.Message.RunId == runId && m.Message.NodeId == child.NodeId);
+
+        // The message the child would have had claims nothing: the child runs once, from the claim made at the start.
+        Assert.Null(await TryClaimAsync(MessageFor(plan, runId, child.NodeId, 1), plan, T0, Other));
+        Assert.True((await SucceedAsync(plan, child, at: T0.AddSeconds(1))).Applied);
+    }
+
+    [Fact]
+    public async Task CreateRunAsync_ClaimChildWithTheKeyAlreadyUsed_ClaimsNothing()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var first = await ((IRunStore)Store).CreateRunAsync(StartingAt(plan, Guid.CreateVersion7(), "once", Worker), plan, CancellationToken.None);
+
+        var second = await ((IRunStore)Store).CreateRunAsync(StartingAt(plan, Guid.CreateVersion7(), "once", Other), plan, CancellationToken.None);
+
+        Assert.NotNull(first.ClaimedChild);
+        Assert.False(second.Created);
+        Assert.Null(second.ClaimedChild);
+        Assert.Equal(first.RunId, second.RunId);
+        Assert.Equal(1, NodeOf(await GetRunAsync(first.RunId), "a").Attempt);
+    }
+
+    [Fact]
+    public async Task TakeOverSilentWorkersAsync_WorkerStoppedAfterItsRunsStartClaimedAChild_TheChildIsQueuedAgainAndItsOldClaimIsStale()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        await Store.HeartbeatAsync(Worker, T0, T0 + Lease, CancellationToken.None);
+        var creation = await ((IRunStore)Store).CreateRunAsync(StartingAt(plan, Guid.CreateVersion7(), null, Worker), plan, CancellationToken.None);
+        var claimed = Assert.IsType<ClaimedNode>(creation.ClaimedChild);
+        Assert.Empty(creation.Messages);
+        var now = T0.AddSeconds(10);
+        await Store.HeartbeatAsync(Other, now, now + Lease, CancellationToken.None);
+
+        var takeover = await Store.TakeOverSilentWorkersAsync(now - TimeSpan.FromSeconds(5), now, CancellationToken.None);
+
+        var message = Assert.Single(takeover.Messages).Message;
+        Assert.Equal(new WorkMessage(WorkKind.ExecuteNode, creation.RunId, "a", claimed.Version + 1, plan.FlowId, plan.Version), message);
+        var rerun = await ClaimAsync(message, plan, now, Other);
+        Assert.Equal((2, 1), (rerun.Attempt, rerun.Interruptions));
+        Assert.Equal("""{"in":1}""", rerun.DependencyOutputs["trigger"]!.Value.GetRawText());
+        Assert.False((await SucceedAsync(plan, claimed, at: now)).Applied);
+        Assert.True((await SucceedAsync(plan, rerun, at: now)).Applied);
+        var run = await GetRunAsync(creation.RunId);
+        Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, "trigger").Status, NodeOf(run, "trigger").Attempt));
+        Assert.Equal((NodeStatus.Succeeded, 2), (NodeOf(run, "a").Status, NodeOf(run, "a").Attempt));
+    }
+
+    // A start whose trigger passes the run input on, claiming its first child for the worker.
+    private NewRun StartingAt(ExecutionPlan plan, Guid runId, string? idempotencyKey, Guid workerId) =>
+        new NewRun(runId, Owner, plan.FlowId, plan.Version, """{"in":1}""", idempotencyKey, T0)
+        {
+            TriggerOutputJson = """{"in":1}""",
+            TriggerAttemptInput = """{"in":1}""",
+            ClaimChild = new ChainClaim(workerId, T0 + Lease),
+        };
+
+    private NewRun StartingAtWebhook(ExecutionPlan plan, Guid runId, Guid workerId) =>
+        StartingAt(plan, runId, null, workerId) with { TriggerNodeId = "webhook" };
+
+    [Fact]
     public async Task CompleteNodeAsync_Preceding_WritesThePureChainInOneOperationEachNodeClaimedByTheOneBefore()
     {
         var plan = TestPlans.Branch(Guid.NewGuid());

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Tests.Runs;
 
+/// <summary>A completion claims one child it makes Ready and the worker runs it next, without the queue.</summary>
 public sealed class LocalChainTests
 {
     private static readonly string[] Linear = ["trigger", "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10"];
@@ -20,7 +21,7 @@ public sealed class LocalChainTests
     [InlineData(16, 1)]
     public async Task HandleAsync_LinearChainOfTen_GoesThroughTheQueueOncePerLocalChainStepsPlusOne(int steps, int messages)
     {
-        await using var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = steps, services: CountingWorkQueue.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: o => { o.LocalChainSteps = steps; o.ClaimAtStart = false; }, services: CountingWorkQueue.Register);
         var flowId = await harness.CreateFlowAsync(LinearFlow().ToJson());
 
         var runId = await harness.StartRunAsync(flowId, new JsonObject { ["seed"] = 7 });
@@ -50,7 +51,7 @@ public sealed class LocalChainTests
     public async Task HandleAsync_DiamondOfImpureBranches_OneBranchRunsLocallyAndTheOtherGoesThroughTheQueue()
     {
         // Branches that are not pure spread across workers (pure ones run together in memory: PureRegionTests).
-        await using var harness = await EngineHarness.StartAsync(services: CountingWorkQueue.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: FromTheQueue, services: CountingWorkQueue.Register);
         var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond(bType: "test.script", cType: "test.script").ToJson());
 
         var runId = await harness.StartRunAsync(flowId);
@@ -71,7 +72,7 @@ public sealed class LocalChainTests
     [Fact]
     public async Task HandleAsync_WaitInTheMiddleOfAChain_ParksAndTheChainGoesOnAfterIt()
     {
-        await using var harness = await EngineHarness.StartAsync(services: CountingWorkQueue.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: FromTheQueue, services: CountingWorkQueue.Register);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("wait in a chain")
             .Node("trigger", "trigger.manual").Node("a", "test.script").Node("pause", "core.wait", new JsonObject { ["ms"] = 200 })
             .Node("b", "test.script").Node("c", "test.script").Chain("trigger", "a", "pause", "b", "c").ToJson());
@@ -91,7 +92,7 @@ public sealed class LocalChainTests
     [Fact]
     public async Task HandleAsync_ChainedNodeFailsWithRetries_RetriesOnItsTimerAndFailsTheRunOnce()
     {
-        await using var harness = await EngineHarness.StartAsync(services: CountingWorkQueue.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: FromTheQueue, services: CountingWorkQueue.Register);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("failing chain")
             .Node("trigger", "trigger.manual").Node("a", "test.script")
             .Node("flaky", "test.script", new JsonObject { ["failTimes"] = 1, ["retryable"] = true })
@@ -115,7 +116,7 @@ public sealed class LocalChainTests
     [Fact]
     public async Task HandleAsync_MessagesForAChainedNodeDeliveredWhileItRuns_RunNothingTwice()
     {
-        await using var harness = await EngineHarness.StartAsync(services: CountingWorkQueue.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: FromTheQueue, services: CountingWorkQueue.Register);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("duplicates")
             .Node("trigger", "trigger.manual").Node("a", "test.script").Node("slow", "test.script", new JsonObject { ["sleepMs"] = 1_000 })
             .Node("after", "test.script").Chain("trigger", "a", "slow", "after").ToJson());
@@ -150,7 +151,7 @@ public sealed class LocalChainTests
         try
         {
             Guid runId;
-            await using (var first = await EngineHarness.StartAsync(directory, services: CountingWorkQueue.Register))
+            await using (var first = await EngineHarness.StartAsync(directory, FromTheQueue, services: CountingWorkQueue.Register))
             {
                 var flowId = await first.CreateFlowAsync(new FlowBuilder("crash mid-chain")
                     .Node("trigger", "trigger.manual").Node("a", "test.script")
@@ -182,6 +183,9 @@ public sealed class LocalChainTests
             EngineHarness.TryDeleteDirectory(directory);
         }
     }
+
+    // The chains here start at a node a worker took from the queue; StartClaimTests covers the one claimed with the run.
+    private static void FromTheQueue(EngineOptions options) => options.ClaimAtStart = false;
 
     private static FlowBuilder LinearFlow()
     {

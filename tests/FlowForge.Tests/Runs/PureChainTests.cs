@@ -35,6 +35,8 @@ public sealed class PureChainTests
         Assert.Equal(RunStatus.Succeeded, run.Status);
         var completion = Assert.Single(harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"n{i}"), completion);
+        // n1 was claimed with the run: two writes in all, the run and the ten completions.
+        Assert.Empty(harness.Services.GetRequiredService<RecordingRunStore>().ClaimsOf(runId));
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         Assert.All(run.Nodes.Where(n => n.NodeId != "trigger"), n => Assert.Single(n.Attempts));
         var last = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "n10").OutputJson!)!;

@@ -15,6 +15,11 @@ public sealed class RecordingRunStore(IRunStore inner) : IRunStore
 
     public IReadOnlyList<string[]> CompletionsOf(Guid runId) => [.. Completions.Where(c => c.RunId == runId).Select(c => c.Nodes)];
 
+    /// <summary>Claims made through <see cref="TryClaimAsync"/> (from a message), whether they won or not.</summary>
+    public ConcurrentQueue<(Guid RunId, string NodeId)> Claims { get; } = new();
+
+    public IReadOnlyList<string> ClaimsOf(Guid runId) => [.. Claims.Where(c => c.RunId == runId).Select(c => c.NodeId)];
+
     public static void Register(Microsoft.Extensions.DependencyInjection.IServiceCollection services)
     {
         var real = services.Last(d => d.ServiceType == typeof(IRunStore));
@@ -26,8 +31,11 @@ public sealed class RecordingRunStore(IRunStore inner) : IRunStore
     public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) => inner.CreateRunAsync(run, plan, cancellationToken);
 
     public Task<ClaimedNode?> TryClaimAsync(
-        WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        inner.TryClaimAsync(message, dependencies, workerId, now, leaseUntil, cancellationToken);
+        WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        Claims.Enqueue((message.RunId, message.NodeId));
+        return inner.TryClaimAsync(message, dependencies, workerId, now, leaseUntil, cancellationToken);
+    }
 
     public async Task<CompletionResult> CompleteNodeAsync(NodeCompletion completion, ExecutionPlan plan, CancellationToken cancellationToken)
     {
