@@ -106,9 +106,10 @@ public sealed class NodeExecutorTests
     [Fact]
     public async Task HandleAsync_TransientFailureAfterTheClaim_NodeIsGivenBackAndRunsAgainWithinSeconds()
     {
-        // A two-minute lease: without the give-back the node would stay Running until the lease ended.
+        // A two-minute lease: without the give-back the node would stay Running until the lease ended. The first node is
+        // claimed from the queue (not with the run), where the store fails after the claim.
         FlakyRunStore? flaky = null;
-        await using var harness = await EngineHarness.StartAsync(configure: o => o.LeaseDuration = TimeSpan.FromMinutes(2), services: s =>
+        await using var harness = await EngineHarness.StartAsync(configure: o => (o.LeaseDuration, o.ClaimAtStart) = (TimeSpan.FromMinutes(2), false), services: s =>
         {
             var real = s.Last(d => d.ServiceType == typeof(IRunStore));
             s.Add(ServiceDescriptor.Singleton<IRunStore>(sp => flaky = new FlakyRunStore((IRunStore)real.ImplementationFactory!(sp), failingClaims: 0, failingAfterClaim: 3)));
