@@ -24,7 +24,7 @@ public sealed class StartClaimTests
         // Three writes in all: the run with its trigger and a's claim, a's completion claiming b, b's completion.
         Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
         Assert.Empty(harness.Services.GetRequiredService<RecordingRunStore>().ClaimsOf(runId));
-        Assert.Equal([["a"], ["b"]], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal([["a"], ["b"]], await CompletionsAsync(harness, runId, 2));
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         var a = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "a").OutputJson!)!;
         Assert.Equal(42, (int?)a["input"]!["order"]);
@@ -66,7 +66,7 @@ public sealed class StartClaimTests
         var queued = Assert.Single(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId)).NodeId;
         Assert.True(queued is "b" or "c", $"the queued branch is {queued}");
         Assert.Equal([queued], store.ClaimsOf(runId));
-        Assert.Equal(4, store.CompletionsOf(runId).Count);
+        Assert.Equal(4, (await CompletionsAsync(harness, runId, 4)).Count);
         var join = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)!;
         Assert.Equal(("b", "c"), ((string?)join["b"]!["from"], (string?)join["c"]!["from"]));
     }
@@ -170,6 +170,11 @@ public sealed class StartClaimTests
             EngineHarness.TryDeleteDirectory(directory);
         }
     }
+
+    // A completion is recorded once the store returned, which can be just after the run reads as finished.
+    private static Task<IReadOnlyList<string[]>> CompletionsAsync(EngineHarness harness, Guid runId, int count) =>
+        FlowForge.Testing.Eventually.MatchesAsync(
+            () => harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId), c => c.Count >= count, $"{count} completions recorded");
 
     private static void Recording(IServiceCollection services)
     {
