@@ -193,7 +193,9 @@ public static class LoadBenchmark
             Processes = figures,
             NodeExecutionsPerWorkerCpuSecond = nodeCpu > 0 ? Math.Round(flows * scenario.NodesPerFlow / nodeCpu, 1) : null,
             DbTransactionsPerFlow = options.CountCommits is not null && flows > 0 ? Math.Round(commits / (double)flows, 2) : null,
-            QueueMessagesPerFlow = counters.TryGetValue("flowforge_queue_published_total", out var published) ? published : null,
+            // A counter nothing has added to yet is not exported: with the run counters there, no message was published.
+            QueueMessagesPerFlow = counters.TryGetValue("flowforge_queue_published_total", out var published) ? published
+                : counters.ContainsKey("flowforge_runs_started_total") ? 0 : null,
             CountersPerFlow = counters,
             MachineBusyCores = Math.Round(machineBusy, 2),
             Busiest = Busiest(figures, machineBusy),

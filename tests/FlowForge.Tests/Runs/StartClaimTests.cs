@@ -24,7 +24,7 @@ public sealed class StartClaimTests
         // Three writes in all: the run with its trigger and a's claim, a's completion claiming b, b's completion.
         Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
         Assert.Empty(harness.Services.GetRequiredService<RecordingRunStore>().ClaimsOf(runId));
-        Assert.Equal([["a"], ["b"]], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal([["a"], ["b"]], await CompletionsAsync(harness, runId, 2));
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         var a = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "a").OutputJson!)!;
         Assert.Equal(42, (int?)a["input"]!["order"]);
@@ -63,9 +63,9 @@ public sealed class StartClaimTests
         var store = harness.Services.GetRequiredService<RecordingRunStore>();
         // The run (with the trigger and a's claim), then a, b, c and d written together as one pure region: two writes,
         // where claiming a from the queue and writing each node made seven.
+        Assert.Equal([["a", "b", "c", "d"]], await CompletionsAsync(harness, runId, 1));
         Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
         Assert.Empty(store.ClaimsOf(runId));
-        Assert.Equal([["a", "b", "c", "d"]], store.CompletionsOf(runId));
         var join = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)!;
         Assert.Equal(("b", "c"), ((string?)join["b"]!["from"], (string?)join["c"]!["from"]));
     }
@@ -169,6 +169,11 @@ public sealed class StartClaimTests
             EngineHarness.TryDeleteDirectory(directory);
         }
     }
+
+    // A completion is recorded once the store returned, which can be just after the run reads as finished.
+    private static Task<IReadOnlyList<string[]>> CompletionsAsync(EngineHarness harness, Guid runId, int count) =>
+        FlowForge.Testing.Eventually.MatchesAsync(
+            () => harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId), c => c.Count >= count, $"{count} completions recorded");
 
     private static void Recording(IServiceCollection services)
     {
