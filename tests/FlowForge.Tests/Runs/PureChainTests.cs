@@ -33,7 +33,7 @@ public sealed class PureChainTests
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        var completion = Assert.Single(harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        var completion = Assert.Single(await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 1));
         Assert.Equal(Enumerable.Range(1, 10).Select(i => $"n{i}"), completion);
         // n1 was claimed with the run: two writes in all, the run and the ten completions.
         Assert.Empty(harness.Services.GetRequiredService<RecordingRunStore>().ClaimsOf(runId));
@@ -51,7 +51,7 @@ public sealed class PureChainTests
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        Assert.Equal([["p1", "p2"], ["p3"]], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal([["p1", "p2"], ["p3"]], await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 2));
         Assert.True(JsonNode.DeepEquals(Expected(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "p3").OutputJson!)));
     }
 
@@ -69,7 +69,7 @@ public sealed class PureChainTests
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         var recorder = harness.Services.GetRequiredService<RecordingRunStore>();
-        Assert.Equal([["p1"], ["s"], ["p2", "p3"]], recorder.CompletionsOf(runId));
+        Assert.Equal([["p1"], ["s"], ["p2", "p3"]], await recorder.CompletionsOfAsync(runId, 3));
         var written = recorder.Completions.Where(c => c.RunId == runId).ToDictionary(c => c.Nodes[^1], c => c.CommittedAt);
         // The impure node ran after the pure node before it was written, and the pure node after it ran once it was written.
         Assert.True(written["p1"] <= harness.Journal.Only(runId, "s").Started, "s ran before p1's completion was written");
@@ -90,7 +90,7 @@ public sealed class PureChainTests
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Failed, run.Status);
-        Assert.Equal([["p1"], ["p2"]], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal([["p1"], ["p2"]], await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 2));
         Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == "p1") is var p1 ? (p1.Status, p1.Attempt) : default);
         var p2 = run.Nodes.Single(n => n.NodeId == "p2");
         Assert.Equal((NodeStatus.Failed, 1), (p2.Status, p2.Attempt));

@@ -20,7 +20,7 @@ public sealed class PureRegionTests
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
         // The run with its trigger, a's claim, then this one write: three write operations instead of seven.
-        Assert.Equal([Diamond], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal([Diamond], await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 1));
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         Assert.All(run.Nodes.Where(n => n.NodeId != "trigger"), n => Assert.Single(n.Attempts));
         Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
@@ -34,7 +34,7 @@ public sealed class PureRegionTests
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        var written = Assert.Single(harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        var written = Assert.Single(await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 1));
         Assert.Equal(["a", .. Enumerable.Range(0, 50).Select(i => $"p{i}"), "join"], written);
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         var join = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)!;
@@ -49,7 +49,7 @@ public sealed class PureRegionTests
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Succeeded, run.Status);
-        var written = harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId);
+        var written = await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 1 + 34 + 1);
         // a and the first 16 branches in one write (Engine:LocalChainSteps = 16), each other branch alone, and the join.
         Assert.Equal(["a", .. Enumerable.Range(0, 16).Select(i => $"p{i}")], written[0]);
         Assert.Equal(1 + 34 + 1, written.Count);
@@ -67,7 +67,7 @@ public sealed class PureRegionTests
         {
             var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true });
             chained = await harness.WaitForRunAsync(runId);
-            written = harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId);
+            written = await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 2);
         }
 
         RunView plain;
@@ -98,7 +98,7 @@ public sealed class PureRegionTests
 
         Assert.Equal(RunStatus.Failed, run.Status);
         // c was made Ready by a's completion, not by b's, the last one written: the write claims it by name.
-        Assert.Equal([["a", "b"], ["c"]], harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOf(runId));
+        Assert.Equal([["a", "b"], ["c"]], await harness.Services.GetRequiredService<RecordingRunStore>().CompletionsOfAsync(runId, 2));
         Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == id) is var n ? (n.Status, n.Attempt) : default));
         var c = run.Nodes.Single(n => n.NodeId == "c");
         Assert.Equal((NodeStatus.Failed, 1), (c.Status, c.Attempt));

@@ -15,6 +15,13 @@ public sealed class RecordingRunStore(IRunStore inner) : IRunStore
 
     public IReadOnlyList<string[]> CompletionsOf(Guid runId) => [.. Completions.Where(c => c.RunId == runId).Select(c => c.Nodes)];
 
+    /// <summary>
+    /// The run's completion writes once <paramref name="count"/> are recorded: a write is recorded after the store returns,
+    /// so a test that saw the run finish may look before the last one is.
+    /// </summary>
+    public Task<IReadOnlyList<string[]>> CompletionsOfAsync(Guid runId, int count) =>
+        FlowForge.Testing.Eventually.MatchesAsync(() => CompletionsOf(runId), c => c.Count >= count, $"{count} completion writes recorded");
+
     /// <summary>Claims made through <see cref="TryClaimAsync"/> (from a message), whether they won or not.</summary>
     public ConcurrentQueue<(Guid RunId, string NodeId)> Claims { get; } = new();
 
