@@ -34,9 +34,16 @@ public sealed partial class SqlStorage
 
     private static readonly IReadOnlyDictionary<string, BlobReference> EmptyBlobs = new Dictionary<string, BlobReference>(StringComparer.Ordinal);
 
-    // A Failed node has an output only when it failed through its error port: its children read the error.
-    private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output, OutputBlob, OutputBytes, FinishedAt, Ports FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
+    /// <summary>Dependencies whose outputs one statement reads; a node with more reads them in groups of this many.</summary>
+    internal const int OutputsPerStatement = 8;
+
+    private static readonly string[] NodeIdSlots = [.. Enumerable.Range(0, OutputsPerStatement).Select(static i => $"@nodeId{i}")];
+
+    // A Failed node has an output only when it failed through its error port: its children read the error. The node ids
+    // are fixed slots, so one prepared statement serves any number of dependencies (unused slots repeat the first id).
+    private static readonly SqlStatement SelectSucceededOutputs = new(nameof(SelectSucceededOutputs), $"""
+        SELECT NodeId, Output, OutputBlob, OutputBytes, FinishedAt, Ports FROM NodeInstances
+        WHERE RunId = @runId AND NodeId IN ({string.Join(", ", Enumerable.Range(0, OutputsPerStatement).Select(static i => $"@nodeId{i}"))}) AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -130,31 +137,50 @@ public sealed partial class SqlStorage
         var finishedAt = new Dictionary<string, DateTimeOffset>(a.Dependencies.Count, StringComparer.Ordinal);
         var ports = new Dictionary<string, IReadOnlyList<string>>(a.Dependencies.Count, StringComparer.Ordinal);
         Dictionary<string, BlobReference>? blobs = null;
-        var output = s.Command(SelectSucceededOutput);
+
+        // Rows come in the database's order; the dictionaries keep the order of the dependencies, which a node sees.
+        var rows = new Dictionary<string, DependencyRow>(a.Dependencies.Count, StringComparer.Ordinal);
+        for (var first = 0; first < a.Dependencies.Count; first += OutputsPerStatement)
+        {
+            var select = s.Command(SelectSucceededOutputs).Bind("@runId", a.RunId);
+            for (var slot = 0; slot < OutputsPerStatement; slot++)
+            {
+                select.Bind(NodeIdSlots[slot], a.Dependencies[first + slot < a.Dependencies.Count ? first + slot : first]);
+            }
+
+            await using var reader = await s.ReaderAsync(select, ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows[reader.GetString(0)] = new DependencyRow(
+                    reader.IsDBNull(2) ? StoredJson.Parse(reader.GetNullableString(1)) : null,
+                    reader.IsDBNull(2) ? null : new BlobReference(a.RunId, reader.GetGuid(2), reader.GetInt64(3)),
+                    reader.GetNullableInt64(4),
+                    reader.GetNullableString(5));
+            }
+        }
+
         foreach (var dependency in a.Dependencies)
         {
-            await using var reader = await s.ReaderAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
-            if (!await reader.ReadAsync(ct))
+            if (!rows.TryGetValue(dependency, out var row))
             {
                 continue;
             }
 
-            if (reader.IsDBNull(1))
+            if (row.Blob is { } blob)
             {
-                outputs[dependency] = StoredJson.Parse(reader.GetNullableString(0));
+                (blobs ??= new Dictionary<string, BlobReference>(StringComparer.Ordinal))[dependency] = blob;
             }
             else
             {
-                (blobs ??= new Dictionary<string, BlobReference>(StringComparer.Ordinal))[dependency] =
-                    new BlobReference(a.RunId, reader.GetGuid(1), reader.GetInt64(2));
+                outputs[dependency] = row.Output;
             }
 
-            if (reader.GetNullableInt64(3) is { } finished)
+            if (row.FinishedAt is { } finished)
             {
                 finishedAt[dependency] = UnixMicros.ToTime(finished);
             }
 
-            if (reader.GetNullableString(4) is { } fired)
+            if (row.Ports is { } fired)
             {
                 ports[dependency] = PortList.Decode(fired);
             }
@@ -282,4 +308,6 @@ public sealed partial class SqlStorage
             ProviderRefusals = rateWait?.ProviderRefusals ?? 0,
         };
     }
+
+    private readonly record struct DependencyRow(JsonElement? Output, BlobReference? Blob, long? FinishedAt, string? Ports);
 }

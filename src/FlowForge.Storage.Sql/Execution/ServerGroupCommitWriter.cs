@@ -42,6 +42,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private long _committedOperations;
     private long _conflictRetries;
     private long _savepointStatements;
+    private long _roundTrips;
     private Exception? _fault;
 
     public ServerGroupCommitWriter(DbDataSource dataSource, SqlDialect dialect, GroupCommitOptions options)
@@ -70,6 +71,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Round trips spent on savepoints (set, replaced or rolled back to) so far.</summary>
     public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
+
+    /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
     public Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
@@ -253,7 +257,8 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         // rolling back the whole transaction undoes exactly its own writes.
         var isolates = batch.Count > 1;
         var savepointSet = false;
-        await using var transaction = await Begin(session);
+        var roundTripsBefore = session.Session.RoundTrips;
+        await using var transaction = await Begin(session, _dialect);
         session.Session.Transaction = transaction;
         try
         {
@@ -319,6 +324,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
             try
             {
+                session.Session.CountRoundTrip();
                 await transaction.CommitAsync();
             }
             catch (DbException exception) when (_dialect.IsTransientConflict(exception))
@@ -329,9 +335,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         finally
         {
             session.Session.Transaction = null;
+            Interlocked.Add(ref _roundTrips, session.Session.RoundTrips - roundTripsBefore);
         }
 
         Interlocked.Increment(ref _committedBatches);
+        StoreTelemetry.Transactions.Add(1);
         foreach (var entry in batch)
         {
             if (entry.RunsAgain)
@@ -357,10 +365,15 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return new RoundOutcome(again);
     }
 
-    private static async Task<DbTransaction> Begin(WriterSession session)
+    private static async Task<DbTransaction> Begin(WriterSession session, SqlDialect dialect)
     {
         try
         {
+            if (dialect.BeginIsRoundTrip)
+            {
+                session.Session.CountRoundTrip();
+            }
+
             return await session.Session.Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         }
         catch (Exception exception)
@@ -411,6 +424,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private Task SavepointAsync(WriterSession session, DbTransaction transaction, string statement)
     {
         Interlocked.Increment(ref _savepointStatements);
+        session.Session.CountRoundTrip();
         return session.SetSavepointAsync(transaction, statement);
     }
 
