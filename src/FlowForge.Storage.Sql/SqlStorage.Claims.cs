@@ -22,6 +22,17 @@ public sealed partial class SqlStorage
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
+    // The common claim, a Ready node of a run still going, in one statement where UPDATE … RETURNING exists: the same
+    // changes ClaimNode makes to a Ready node (the next attempt; a wait it resumed from and its interruptions kept).
+    private static readonly SqlStatement ClaimReadyNodeReturning = new(nameof(ClaimReadyNodeReturning), """
+        UPDATE NodeInstances
+        SET Status = 'Running', Version = Version + 1, Attempt = Attempt + 1, LeaseUntil = @leaseUntil, WaitUntil = NULL,
+            WaitKind = NULL, StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Ready'
+          AND EXISTS (SELECT 1 FROM Runs WHERE Id = @runId AND Status IN ('Pending', 'Running'))
+        RETURNING Attempt, ResumedFrom, Interruptions, (SELECT Status FROM Runs WHERE Id = @runId), (SELECT OwnerId FROM Runs WHERE Id = @runId)
+        """);
+
     private static readonly SqlStatement SelectRunInput = new(nameof(SelectRunInput), """
         SELECT InputJson FROM RunInputs WHERE RunId = @runId
         """);
@@ -192,6 +203,11 @@ public sealed partial class SqlStorage
     private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
         SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
+        if (s.Dialect.SupportsUpdateReturning && await TryClaimReadyAsync(s, a, ct) is { } ready)
+        {
+            return ready;
+        }
+
         var message = a.Message;
         NodeStatus status;
         long version;
@@ -306,6 +322,47 @@ public sealed partial class SqlStorage
             OwnerId = ownerId,
             HoldsRateSlot = rateWait?.HoldsSlot == true,
             ProviderRefusals = rateWait?.ProviderRefusals ?? 0,
+        };
+    }
+
+    /// <summary>Claims the node if it is Ready in a run still going; null when it is not (the full claim then decides).</summary>
+    private static async ValueTask<ClaimedNode?> TryClaimReadyAsync(
+        SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
+    {
+        var message = a.Message;
+        var claim = s.Command(ClaimReadyNodeReturning)
+            .Bind("@leaseUntil", a.LeaseUntil)
+            .Bind("@now", a.Now)
+            .Bind("@workerId", a.WorkerId)
+            .Bind("@runId", message.RunId)
+            .Bind("@nodeId", message.NodeId)
+            .Bind("@version", message.Version);
+        int attempt;
+        long? resumedFrom;
+        int interruptions;
+        RunStatus runStatus;
+        Guid ownerId;
+        await using (var reader = await s.ReaderAsync(claim, ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            attempt = reader.GetInt32(0);
+            resumedFrom = reader.GetNullableInt64(1);
+            interruptions = reader.GetInt32(2);
+            runStatus = StatusNames.RunStatusOf(reader.GetString(3));
+            ownerId = reader.GetGuid(4);
+        }
+
+        var runStarted = runStatus == RunStatus.Pending
+            && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
+        var resumed = resumedFrom is { } from ? UnixMicros.ToTime(from) : (DateTimeOffset?)null;
+        return new ClaimedNode(message.RunId, message.NodeId, message.Version + 1, attempt, null, EmptyOutputs, resumed, runStarted)
+        {
+            Interruptions = interruptions,
+            OwnerId = ownerId,
         };
     }
 

@@ -43,6 +43,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private long _conflictRetries;
     private long _savepointStatements;
     private long _roundTrips;
+    private long _isolatedRounds;
     private Exception? _fault;
 
     public ServerGroupCommitWriter(DbDataSource dataSource, SqlDialect dialect, GroupCommitOptions options)
@@ -71,6 +72,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Round trips spent on savepoints (set, replaced or rolled back to) so far.</summary>
     public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
+
+    /// <summary>Batches that ran again with a savepoint per operation after one of their operations failed without.</summary>
+    public long IsolatedRounds => Interlocked.Read(ref _isolatedRounds);
 
     /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
@@ -187,6 +191,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         var pending = InLockOrder(batch);
         var freshConnectionTried = false;
+
+        // A batch first runs without savepoints; only once one of its operations failed does it run with one per operation.
+        var isolated = false;
         for (var round = 1; pending.Count > 0; round++)
         {
             if (round > 1)
@@ -198,7 +205,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             try
             {
                 session ??= await WriterSession.OpenAsync(_dataSource, _dialect);
-                outcome = await ExecuteRoundAsync(session, pending);
+                outcome = await ExecuteRoundAsync(session, pending, isolated && pending.Count > 1);
             }
             catch (Exception exception)
             {
@@ -237,6 +244,16 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 continue;
             }
 
+            if (outcome.Isolate)
+            {
+                // Nothing of the round was kept and the failure was not a conflict with another transaction: the same
+                // operations run again at once, each after a savepoint, so that the one that failed fails alone.
+                Interlocked.Increment(ref _isolatedRounds);
+                isolated = true;
+                round--;
+                continue;
+            }
+
             pending = outcome.Again;
             if (pending.Count > 0)
             {
@@ -247,15 +264,16 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return session;
     }
 
-    /// <summary>One transaction over <paramref name="batch"/>. Throws when the connection failed; what must run again is returned.</summary>
-    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch)
+    /// <summary>
+    /// One transaction over <paramref name="batch"/>. Throws when the connection failed; what must run again is returned.
+    /// With <paramref name="isolates"/> every operation runs after a savepoint, so one that fails is undone alone. Without,
+    /// an operation alone that fails rolls the transaction back, which undoes exactly its own writes, and one of several
+    /// that fails rolls back the whole transaction and asks for the batch to run again isolated.
+    /// </summary>
+    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch, bool isolates)
     {
         var again = new List<Entry>();
         var started = false;
-
-        // A savepoint isolates an operation from the others of its transaction; an operation alone needs none, because
-        // rolling back the whole transaction undoes exactly its own writes.
-        var isolates = batch.Count > 1;
         var savepointSet = false;
         var roundTripsBefore = session.Session.RoundTrips;
         await using var transaction = await Begin(session, _dialect);
@@ -286,6 +304,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     savepointSet = true;
                 }
 
+                var first = !started;
                 started = true;
                 try
                 {
@@ -295,7 +314,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 {
                     if (!isolates)
                     {
-                        return await AloneFailedAsync(session, transaction, entry, exception);
+                        return batch.Count == 1
+                            ? await AloneFailedAsync(session, transaction, entry, exception)
+                            : await UnisolatedFailedAsync(session, transaction, batch, exception, first);
                     }
 
                     if (!await TryRollbackToSavepointAsync(session, transaction))
@@ -428,6 +449,42 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return session.SetSavepointAsync(transaction, statement);
     }
 
+    /// <summary>
+    /// An operation of a batch that ran without savepoints failed: the transaction is rolled back, and the batch runs
+    /// again isolated, or, when the connection broke, the batch fails as one whose connection broke (or runs once more on
+    /// a fresh connection if nothing had run before the failure).
+    /// </summary>
+    private async Task<RoundOutcome> UnisolatedFailedAsync(
+        WriterSession session, DbTransaction transaction, List<Entry> batch, Exception exception, bool firstOperation)
+    {
+        var broken = false;
+        try
+        {
+            await transaction.RollbackAsync();
+        }
+        catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
+        {
+            broken = true;
+        }
+
+        if (broken || session.Session.Connection.State != ConnectionState.Open)
+        {
+            if (firstOperation)
+            {
+                throw new StaleConnectionException(exception);
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        }
+
+        foreach (var entry in batch)
+        {
+            entry.Cancelled = false;
+        }
+
+        return new RoundOutcome([]) { Isolate = true };
+    }
+
     /// <summary>The only operation of a transaction failed: the transaction is rolled back, and the operation runs again or its caller fails.</summary>
     private async Task<RoundOutcome> AloneFailedAsync(WriterSession session, DbTransaction transaction, Entry entry, Exception exception)
     {
@@ -504,7 +561,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         public bool RunsAgain { get; set; }
     }
 
-    private readonly record struct RoundOutcome(List<Entry> Again);
+    private readonly record struct RoundOutcome(List<Entry> Again)
+    {
+        /// <summary>Nothing was kept: run the same operations again, each after a savepoint.</summary>
+        public bool Isolate { get; init; }
+    }
 
     /// <summary>The connection failed before any operation of the batch ran.</summary>
     private sealed class StaleConnectionException(Exception inner) : Exception(inner.Message, inner);
