@@ -454,7 +454,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// again isolated, or, when the connection broke, the batch fails as one whose connection broke (or runs once more on
     /// a fresh connection if nothing had run before the failure).
     /// </summary>
-    private async Task<RoundOutcome> UnisolatedFailedAsync(
+    private static async Task<RoundOutcome> UnisolatedFailedAsync(
         WriterSession session, DbTransaction transaction, List<Entry> batch, Exception exception, bool firstOperation)
     {
         var broken = false;
