@@ -304,7 +304,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     savepointSet = true;
                 }
 
-                var first = !started;
                 started = true;
                 try
                 {
@@ -316,7 +315,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     {
                         return batch.Count == 1
                             ? await AloneFailedAsync(session, transaction, entry, exception)
-                            : await UnisolatedFailedAsync(session, transaction, batch, exception, first);
+                            : await UnisolatedFailedAsync(session, transaction, batch, exception);
                     }
 
                     if (!await TryRollbackToSavepointAsync(session, transaction))
@@ -450,12 +449,10 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>
-    /// An operation of a batch that ran without savepoints failed: the transaction is rolled back, and the batch runs
-    /// again isolated, or, when the connection broke, the batch fails as one whose connection broke (or runs once more on
-    /// a fresh connection if nothing had run before the failure).
+    /// An operation of a batch that ran without savepoints failed: the transaction is rolled back and the batch runs again
+    /// isolated, or, when the connection broke, every caller of the batch fails as when a connection breaks mid-batch.
     /// </summary>
-    private static async Task<RoundOutcome> UnisolatedFailedAsync(
-        WriterSession session, DbTransaction transaction, List<Entry> batch, Exception exception, bool firstOperation)
+    private static async Task<RoundOutcome> UnisolatedFailedAsync(WriterSession session, DbTransaction transaction, List<Entry> batch, Exception exception)
     {
         var broken = false;
         try
@@ -469,11 +466,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
         if (broken || session.Session.Connection.State != ConnectionState.Open)
         {
-            if (firstOperation)
-            {
-                throw new StaleConnectionException(exception);
-            }
-
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
         }
 
