@@ -17,17 +17,16 @@ public static class JsonSize
     public static bool TryWrite(JsonNode? value, long limit, out string? json, out long bytes)
     {
         json = null;
-        if (!TryWriteCapped(value, limit, out var buffer, out bytes))
+        var written = TryWriteCapped(value, limit, out var buffer, out bytes);
+        using (buffer)
         {
-            return false;
+            if (written && buffer is not null)
+            {
+                json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            }
         }
 
-        if (buffer is not null)
-        {
-            json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-
-        return true;
+        return written;
     }
 
     /// <summary>
@@ -48,27 +47,27 @@ public static class JsonSize
         json = null;
         utf8 = default;
         rejection = null;
-        if (!TryWriteCapped(value, limit, out var buffer, out bytes))
+        var written = TryWriteCapped(value, limit, out var buffer, out bytes);
+        using (buffer)
         {
-            return false;
-        }
+            if (!written || buffer is null)
+            {
+                return written;
+            }
 
-        if (buffer is null)
-        {
+            rejection = Json.JsonPolicy.Check(buffer.WrittenSpan);
+            if (rejection is null && bytes > inlineLimit)
+            {
+                // The one copy that outlives the writer's pooled buffer, of exactly the document's size.
+                utf8 = buffer.WrittenSpan.ToArray();
+            }
+            else if (rejection is null)
+            {
+                json = Encoding.UTF8.GetString(buffer.WrittenSpan);
+            }
+
             return true;
         }
-
-        rejection = Json.JsonPolicy.Check(buffer.WrittenSpan);
-        if (rejection is null && bytes > inlineLimit)
-        {
-            utf8 = buffer.WrittenMemory;
-        }
-        else if (rejection is null)
-        {
-            json = Encoding.UTF8.GetString(buffer.WrittenSpan);
-        }
-
-        return true;
     }
 
     /// <summary>The UTF-8 JSON size of <paramref name="value"/>; holds no more than <paramref name="limit"/> bytes while counting.</summary>
@@ -79,7 +78,7 @@ public static class JsonSize
             return 4;
         }
 
-        var buffer = new CappedBufferWriter(limit);
+        using var buffer = new CappedBufferWriter(limit);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             value.WriteTo(writer);
@@ -88,7 +87,10 @@ public static class JsonSize
         return buffer.Written;
     }
 
-    /// <summary>Writes <paramref name="value"/> into a buffer that keeps at most <paramref name="limit"/> bytes; the buffer is null for a null value.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> into a buffer that keeps at most <paramref name="limit"/> bytes; the buffer is null
+    /// for a null value, and the caller disposes it.
+    /// </summary>
     private static bool TryWriteCapped(JsonNode? value, long limit, out CappedBufferWriter? buffer, out long bytes)
     {
         buffer = null;

@@ -102,6 +102,13 @@ public sealed class RunCoordinator(
         }
 
         var limits = engine.Value;
+        var inputBytes = System.Text.Encoding.UTF8.GetByteCount(run.InputJson);
+        if (inputBytes > limits.InlineOutputBytes)
+        {
+            // Written as the output it would be the same text: too large to keep inline, so the worker stores it.
+            return run;
+        }
+
         var value = input ?? new System.Text.Json.Nodes.JsonObject();
         if (!JsonSize.TryWriteStored(value, limits.MaxOutputBytes, limits.InlineOutputBytes, out var output, out _, out _, out var rejection)
             || output is null || rejection is not null)
@@ -110,7 +117,6 @@ public sealed class RunCoordinator(
         }
 
         // The attempt keeps the trigger's input (the run input) as a worker records it: cut to a size note when too large.
-        var inputBytes = System.Text.Encoding.UTF8.GetByteCount(run.InputJson);
         var attemptInput = inputBytes <= execution.Value.MaxAttemptInputBytes
             ? run.InputJson
             : new System.Text.Json.Nodes.JsonObject { ["truncated"] = true, ["bytes"] = inputBytes }.ToJsonString();

@@ -90,9 +90,15 @@ internal static class JsonBody
         byte[] bytes;
         try
         {
-            using var buffer = new MemoryStream();
+            // Sized from Content-Length (never past the body limit, which the read enforces): a large body is read into
+            // one array of its size, not grown by doubling and copied out again.
+            var limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+            var expected = (int)Math.Clamp(request.ContentLength ?? 0, 0, Math.Min(limit, Array.MaxLength));
+            using var buffer = new MemoryStream(expected);
             await request.Body.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
+            bytes = buffer.Length == buffer.Capacity && buffer.TryGetBuffer(out var whole) && whole.Offset == 0 && whole.Array!.Length == buffer.Length
+                ? whole.Array
+                : buffer.ToArray();
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

@@ -78,7 +78,7 @@ internal sealed class SqliteConnectionFactory
                 PRAGMA busy_timeout = {BusyTimeoutMilliseconds};
                 PRAGMA query_only = ON;
                 PRAGMA temp_store = MEMORY;
-                PRAGMA cache_size = -16384;
+                PRAGMA cache_size = -2048;
                 """);
             return connection;
         }
