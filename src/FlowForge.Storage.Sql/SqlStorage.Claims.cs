@@ -22,6 +22,17 @@ public sealed partial class SqlStorage
         WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version
         """);
 
+    // The common claim, a Ready node of a run still going, in one statement where UPDATE … RETURNING exists: the same
+    // changes ClaimNode makes to a Ready node (the next attempt; a wait it resumed from and its interruptions kept).
+    private static readonly SqlStatement ClaimReadyNodeReturning = new(nameof(ClaimReadyNodeReturning), """
+        UPDATE NodeInstances
+        SET Status = 'Running', Version = Version + 1, Attempt = Attempt + 1, LeaseUntil = @leaseUntil, WaitUntil = NULL,
+            WaitKind = NULL, StartedAt = COALESCE(StartedAt, @now), WorkerId = @workerId
+        WHERE RunId = @runId AND NodeId = @nodeId AND Version = @version AND Status = 'Ready'
+          AND EXISTS (SELECT 1 FROM Runs WHERE Id = @runId AND Status IN ('Pending', 'Running'))
+        RETURNING Attempt, ResumedFrom, Interruptions, (SELECT Status FROM Runs WHERE Id = @runId), (SELECT OwnerId FROM Runs WHERE Id = @runId)
+        """);
+
     private static readonly SqlStatement SelectRunInput = new(nameof(SelectRunInput), """
         SELECT InputJson FROM RunInputs WHERE RunId = @runId
         """);
@@ -34,9 +45,16 @@ public sealed partial class SqlStorage
 
     private static readonly IReadOnlyDictionary<string, BlobReference> EmptyBlobs = new Dictionary<string, BlobReference>(StringComparer.Ordinal);
 
-    // A Failed node has an output only when it failed through its error port: its children read the error.
-    private static readonly SqlStatement SelectSucceededOutput = new(nameof(SelectSucceededOutput), """
-        SELECT Output, OutputBlob, OutputBytes, FinishedAt, Ports FROM NodeInstances WHERE RunId = @runId AND NodeId = @nodeId AND Status IN ('Succeeded', 'Failed')
+    /// <summary>Dependencies whose outputs one statement reads; a node with more reads them in groups of this many.</summary>
+    internal const int OutputsPerStatement = 8;
+
+    private static readonly string[] NodeIdSlots = [.. Enumerable.Range(0, OutputsPerStatement).Select(static i => $"@nodeId{i}")];
+
+    // A Failed node has an output only when it failed through its error port: its children read the error. The node ids
+    // are fixed slots, so one prepared statement serves any number of dependencies (unused slots repeat the first id).
+    private static readonly SqlStatement SelectSucceededOutputs = new(nameof(SelectSucceededOutputs), $"""
+        SELECT NodeId, Output, OutputBlob, OutputBytes, FinishedAt, Ports FROM NodeInstances
+        WHERE RunId = @runId AND NodeId IN ({string.Join(", ", Enumerable.Range(0, OutputsPerStatement).Select(static i => $"@nodeId{i}"))}) AND Status IN ('Succeeded', 'Failed')
         """);
 
     public async Task<ClaimedNode?> TryClaimAsync(
@@ -130,31 +148,50 @@ public sealed partial class SqlStorage
         var finishedAt = new Dictionary<string, DateTimeOffset>(a.Dependencies.Count, StringComparer.Ordinal);
         var ports = new Dictionary<string, IReadOnlyList<string>>(a.Dependencies.Count, StringComparer.Ordinal);
         Dictionary<string, BlobReference>? blobs = null;
-        var output = s.Command(SelectSucceededOutput);
+
+        // Rows come in the database's order; the dictionaries keep the order of the dependencies, which a node sees.
+        var rows = new Dictionary<string, DependencyRow>(a.Dependencies.Count, StringComparer.Ordinal);
+        for (var first = 0; first < a.Dependencies.Count; first += OutputsPerStatement)
+        {
+            var select = s.Command(SelectSucceededOutputs).Bind("@runId", a.RunId);
+            for (var slot = 0; slot < OutputsPerStatement; slot++)
+            {
+                select.Bind(NodeIdSlots[slot], a.Dependencies[first + slot < a.Dependencies.Count ? first + slot : first]);
+            }
+
+            await using var reader = await s.ReaderAsync(select, ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows[reader.GetString(0)] = new DependencyRow(
+                    reader.IsDBNull(2) ? StoredJson.Parse(reader.GetNullableString(1)) : null,
+                    reader.IsDBNull(2) ? null : new BlobReference(a.RunId, reader.GetGuid(2), reader.GetInt64(3)),
+                    reader.GetNullableInt64(4),
+                    reader.GetNullableString(5));
+            }
+        }
+
         foreach (var dependency in a.Dependencies)
         {
-            await using var reader = await s.ReaderAsync(output.Bind("@runId", a.RunId).Bind("@nodeId", dependency), ct);
-            if (!await reader.ReadAsync(ct))
+            if (!rows.TryGetValue(dependency, out var row))
             {
                 continue;
             }
 
-            if (reader.IsDBNull(1))
+            if (row.Blob is { } blob)
             {
-                outputs[dependency] = StoredJson.Parse(reader.GetNullableString(0));
+                (blobs ??= new Dictionary<string, BlobReference>(StringComparer.Ordinal))[dependency] = blob;
             }
             else
             {
-                (blobs ??= new Dictionary<string, BlobReference>(StringComparer.Ordinal))[dependency] =
-                    new BlobReference(a.RunId, reader.GetGuid(1), reader.GetInt64(2));
+                outputs[dependency] = row.Output;
             }
 
-            if (reader.GetNullableInt64(3) is { } finished)
+            if (row.FinishedAt is { } finished)
             {
                 finishedAt[dependency] = UnixMicros.ToTime(finished);
             }
 
-            if (reader.GetNullableString(4) is { } fired)
+            if (row.Ports is { } fired)
             {
                 ports[dependency] = PortList.Decode(fired);
             }
@@ -166,6 +203,11 @@ public sealed partial class SqlStorage
     private static async ValueTask<ClaimedNode?> TryClaimCoreAsync(
         SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
     {
+        if (s.Dialect.SupportsUpdateReturning && await TryClaimReadyAsync(s, a, ct) is { } ready)
+        {
+            return ready;
+        }
+
         var message = a.Message;
         NodeStatus status;
         long version;
@@ -282,4 +324,47 @@ public sealed partial class SqlStorage
             ProviderRefusals = rateWait?.ProviderRefusals ?? 0,
         };
     }
+
+    /// <summary>Claims the node if it is Ready in a run still going; null when it is not (the full claim then decides).</summary>
+    private static async ValueTask<ClaimedNode?> TryClaimReadyAsync(
+        SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
+    {
+        var message = a.Message;
+        var claim = s.Command(ClaimReadyNodeReturning)
+            .Bind("@leaseUntil", a.LeaseUntil)
+            .Bind("@now", a.Now)
+            .Bind("@workerId", a.WorkerId)
+            .Bind("@runId", message.RunId)
+            .Bind("@nodeId", message.NodeId)
+            .Bind("@version", message.Version);
+        int attempt;
+        long? resumedFrom;
+        int interruptions;
+        RunStatus runStatus;
+        Guid ownerId;
+        await using (var reader = await s.ReaderAsync(claim, ct))
+        {
+            if (!await reader.ReadAsync(ct))
+            {
+                return null;
+            }
+
+            attempt = reader.GetInt32(0);
+            resumedFrom = reader.GetNullableInt64(1);
+            interruptions = reader.GetInt32(2);
+            runStatus = StatusNames.RunStatusOf(reader.GetString(3));
+            ownerId = reader.GetGuid(4);
+        }
+
+        var runStarted = runStatus == RunStatus.Pending
+            && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", a.Now), ct) == 1;
+        var resumed = resumedFrom is { } from ? UnixMicros.ToTime(from) : (DateTimeOffset?)null;
+        return new ClaimedNode(message.RunId, message.NodeId, message.Version + 1, attempt, null, EmptyOutputs, resumed, runStarted)
+        {
+            Interruptions = interruptions,
+            OwnerId = ownerId,
+        };
+    }
+
+    private readonly record struct DependencyRow(JsonElement? Output, BlobReference? Blob, long? FinishedAt, string? Ports);
 }

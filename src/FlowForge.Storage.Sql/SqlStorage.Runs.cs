@@ -48,13 +48,23 @@ public sealed partial class SqlStorage
             (@runId, @nodeId, @ordinal, @type, 1, 'Skipped', 1, 0, @pendingParents, 0, NULL, NULL, @finishedAt, NULL, NULL, NULL, NULL)
         """);
 
-    private static readonly SqlStatement InsertNodeInstance = new(nameof(InsertNodeInstance), """
+    /// <summary>Pending nodes one statement inserts at most; a run of more inserts them in groups of this many.</summary>
+    internal const int NodesPerInsert = 8;
+
+    // InsertNodeInstances[n - 1] inserts n Pending nodes: one statement (one round trip) per group instead of one per node.
+    private static readonly SqlStatement[] InsertNodeInstances = [.. Enumerable.Range(1, NodesPerInsert).Select(static rows => new SqlStatement(
+        $"InsertNodeInstances{rows}",
+        $"""
         INSERT INTO NodeInstances
             (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
              ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
         VALUES
-            (@runId, @nodeId, @ordinal, @type, 0, 'Pending', 0, 0, @pendingParents, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
-        """);
+            {string.Join(",\n    ", Enumerable.Range(0, rows).Select(static i =>
+                $"(@runId, @nodeId{i}, @ordinal{i}, @type{i}, 0, 'Pending', 0, 0, @pendingParents{i}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"))}
+        """))];
+
+    private static readonly (string NodeId, string Ordinal, string Type, string PendingParents)[] NodeRowParameters =
+        [.. Enumerable.Range(0, NodesPerInsert).Select(static i => ($"@nodeId{i}", $"@ordinal{i}", $"@type{i}", $"@pendingParents{i}"))];
 
     private static readonly SqlStatement InsertOutbox = new(nameof(InsertOutbox), d => d.InsertReturningId(
         "Outbox", "Kind, RunId, NodeId, Version, FlowId, FlowVersion", "@kind, @runId, @nodeId, @version, @flowId, @flowVersion"));
@@ -112,22 +122,7 @@ public sealed partial class SqlStorage
 
         await s.ExecuteAsync(s.Command(InsertRunInput).Bind("@runId", run.Id).Bind("@inputJson", run.InputJson), ct);
         var startAt = run.TriggerNodeId ?? plan.Trigger.Id;
-        for (var i = 0; i < plan.Nodes.Count; i++)
-        {
-            var node = plan.Nodes[i];
-            var insertNode = !node.IsTrigger
-                ? s.Command(InsertNodeInstance)
-                : string.Equals(node.Id, startAt, StringComparison.Ordinal)
-                ? s.Command(InsertTriggerInstance).Bind("@readyAt", createdAt)
-                : s.Command(InsertSkippedTriggerInstance).Bind("@finishedAt", createdAt);
-            insertNode
-                .Bind("@runId", run.Id)
-                .Bind("@nodeId", node.Id)
-                .Bind("@ordinal", i)
-                .Bind("@type", node.Type)
-                .Bind("@pendingParents", node.JoinCount);
-            await s.ExecuteAsync(insertNode, ct);
-        }
+        await InsertNodeRowsAsync(s, run.Id, plan, startAt, createdAt, ct);
 
         var changes = await SkipOtherTriggersAsync(s, run, plan, startAt, createdAt, ct);
         var message = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
@@ -138,6 +133,57 @@ public sealed partial class SqlStorage
 
         var outboxId = await InsertOutboxAsync(s, message, ct);
         return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]) { Changes = changes };
+    }
+
+    // Triggers one by one (a run has one or a few), the other nodes in groups of NodesPerInsert, in plan order.
+    private static async ValueTask InsertNodeRowsAsync(SqlSession s, Guid runId, ExecutionPlan plan, string startAt, long createdAt, CancellationToken ct)
+    {
+        var group = new int[NodesPerInsert];
+        var count = 0;
+        for (var i = 0; i < plan.Nodes.Count; i++)
+        {
+            var node = plan.Nodes[i];
+            if (!node.IsTrigger)
+            {
+                group[count++] = i;
+                if (count == NodesPerInsert)
+                {
+                    await InsertPendingNodesAsync(s, runId, plan, group, count, ct);
+                    count = 0;
+                }
+
+                continue;
+            }
+
+            var insertTrigger = string.Equals(node.Id, startAt, StringComparison.Ordinal)
+                ? s.Command(InsertTriggerInstance).Bind("@readyAt", createdAt)
+                : s.Command(InsertSkippedTriggerInstance).Bind("@finishedAt", createdAt);
+            insertTrigger
+                .Bind("@runId", runId)
+                .Bind("@nodeId", node.Id)
+                .Bind("@ordinal", i)
+                .Bind("@type", node.Type)
+                .Bind("@pendingParents", node.JoinCount);
+            await s.ExecuteAsync(insertTrigger, ct);
+        }
+
+        if (count > 0)
+        {
+            await InsertPendingNodesAsync(s, runId, plan, group, count, ct);
+        }
+    }
+
+    private static async ValueTask InsertPendingNodesAsync(SqlSession s, Guid runId, ExecutionPlan plan, int[] ordinals, int count, CancellationToken ct)
+    {
+        var insert = s.Command(InsertNodeInstances[count - 1]).Bind("@runId", runId);
+        for (var row = 0; row < count; row++)
+        {
+            var node = plan.Nodes[ordinals[row]];
+            var names = NodeRowParameters[row];
+            insert.Bind(names.NodeId, node.Id).Bind(names.Ordinal, ordinals[row]).Bind(names.Type, node.Type).Bind(names.PendingParents, node.JoinCount);
+        }
+
+        await s.ExecuteAsync(insert, ct);
     }
 
     /// <summary>

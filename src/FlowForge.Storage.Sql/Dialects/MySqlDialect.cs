@@ -26,8 +26,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override string ForUpdate => " FOR UPDATE";
 
-    // Returning a connection to MySqlConnector's pool resets it, which closes its server-side statements:
-    // preparing would cost a round trip per statement per operation.
+    // A pooled connection is rented per operation, and a connection string may ask for it to be reset on return, which
+    // closes its server-side statements: preparing could cost a round trip per statement per operation.
     public override bool PreparesCommands => false;
 
     // A group-commit writer holds its connection, so its statements are prepared once on the server and reused.
@@ -95,7 +95,8 @@ internal sealed class MySqlDialect : SqlDialect
     /// <summary>
     /// A pool for the connection string. Guids are stored as BINARY(16) in RFC 4122 byte order, and row counts
     /// are rows matched (as SQLite and PostgreSQL report them), whatever the string says; the pool holds
-    /// <see cref="SqlDialect.DefaultMaxPoolSize"/> connections unless the string says otherwise.
+    /// <see cref="SqlDialect.DefaultMaxPoolSize"/> connections and does not reset a connection it hands out unless the
+    /// string says otherwise.
     /// </summary>
     public static DbDataSource CreateDataSource(string connectionString)
     {
@@ -107,9 +108,18 @@ internal sealed class MySqlDialect : SqlDialect
             // Prepare() is a no-op otherwise; only the group-commit writer's held connections call it.
             IgnorePrepare = false,
         };
-        if (!SetsPoolSize(new DbConnectionStringBuilder { ConnectionString = connectionString }))
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!SetsPoolSize(given))
         {
             builder.MaximumPoolSize = DefaultMaxPoolSize;
+        }
+
+        if (!given.ContainsKey("Connection Reset") && !given.ContainsKey("ConnectionReset"))
+        {
+            // The store leaves no session state on a connection (no variable, temporary table or prepared statement on a
+            // pooled one; the migration releases its named lock, and a transaction left open is rolled back on return),
+            // so resetting each rented connection would be a round trip that resets nothing.
+            builder.ConnectionReset = false;
         }
 
         return new MySqlDataSource(builder.ConnectionString);

@@ -27,6 +27,9 @@ internal sealed class PostgresDialect : SqlDialect
     // an explicit Prepare on every rent would only repeat that work with untyped parameters.
     public override bool PreparesCommands => false;
 
+    // Npgsql sends BEGIN in the same round trip as the transaction's first statement.
+    public override bool BeginIsRoundTrip => false;
+
     public override IComparer<Guid> IdOrder => GuidByteOrder.BigEndian;
 
     // Without a conflict target every unique index counts, so a concurrent insert of the same key waits for
@@ -61,7 +64,10 @@ internal sealed class PostgresDialect : SqlDialect
     public override bool IsTransientConflict(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
-    /// <summary>A pool for the connection string, with automatic preparation on and <see cref="SqlDialect.DefaultMaxPoolSize"/> connections unless the string sets them.</summary>
+    /// <summary>
+    /// A pool for the connection string, with automatic preparation on, <see cref="SqlDialect.DefaultMaxPoolSize"/>
+    /// connections and no session reset on return unless the string sets them.
+    /// </summary>
     public static DbDataSource CreateDataSource(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -75,6 +81,15 @@ internal sealed class PostgresDialect : SqlDialect
         if (!SqlDialect.SetsPoolSize(given))
         {
             builder.MaxPoolSize = SqlDialect.DefaultMaxPoolSize;
+        }
+
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            // The store leaves no session state on a connection (no SET, LISTEN, temporary table or session lock; the
+            // migration's advisory lock ends with its transaction), so the reset a rented connection would otherwise
+            // send (seven statements, DISCARD ALL less its DEALLOCATE) resets nothing. An open transaction is still
+            // rolled back when the connection returns to the pool.
+            builder.NoResetOnClose = true;
         }
 
         return NpgsqlDataSource.Create(builder);

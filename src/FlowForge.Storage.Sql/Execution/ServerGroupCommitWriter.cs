@@ -42,6 +42,8 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private long _committedOperations;
     private long _conflictRetries;
     private long _savepointStatements;
+    private long _roundTrips;
+    private long _isolatedRounds;
     private Exception? _fault;
 
     public ServerGroupCommitWriter(DbDataSource dataSource, SqlDialect dialect, GroupCommitOptions options)
@@ -70,6 +72,12 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Round trips spent on savepoints (set, replaced or rolled back to) so far.</summary>
     public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
+
+    /// <summary>Batches that ran again with a savepoint per operation after one of their operations failed without.</summary>
+    public long IsolatedRounds => Interlocked.Read(ref _isolatedRounds);
+
+    /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
+    public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
     public Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
@@ -183,6 +191,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         var pending = InLockOrder(batch);
         var freshConnectionTried = false;
+
+        // A batch first runs without savepoints; only once one of its operations failed does it run with one per operation.
+        var isolated = false;
         for (var round = 1; pending.Count > 0; round++)
         {
             if (round > 1)
@@ -194,7 +205,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             try
             {
                 session ??= await WriterSession.OpenAsync(_dataSource, _dialect);
-                outcome = await ExecuteRoundAsync(session, pending);
+                outcome = await ExecuteRoundAsync(session, pending, isolated && pending.Count > 1);
             }
             catch (Exception exception)
             {
@@ -233,6 +244,16 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 continue;
             }
 
+            if (outcome.Isolate)
+            {
+                // Nothing of the round was kept and the failure was not a conflict with another transaction: the same
+                // operations run again at once, each after a savepoint, so that the one that failed fails alone.
+                Interlocked.Increment(ref _isolatedRounds);
+                isolated = true;
+                round--;
+                continue;
+            }
+
             pending = outcome.Again;
             if (pending.Count > 0)
             {
@@ -243,17 +264,19 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return session;
     }
 
-    /// <summary>One transaction over <paramref name="batch"/>. Throws when the connection failed; what must run again is returned.</summary>
-    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch)
+    /// <summary>
+    /// One transaction over <paramref name="batch"/>. Throws when the connection failed; what must run again is returned.
+    /// With <paramref name="isolates"/> every operation runs after a savepoint, so one that fails is undone alone. Without,
+    /// an operation alone that fails rolls the transaction back, which undoes exactly its own writes, and one of several
+    /// that fails rolls back the whole transaction and asks for the batch to run again isolated.
+    /// </summary>
+    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch, bool isolates)
     {
         var again = new List<Entry>();
         var started = false;
-
-        // A savepoint isolates an operation from the others of its transaction; an operation alone needs none, because
-        // rolling back the whole transaction undoes exactly its own writes.
-        var isolates = batch.Count > 1;
         var savepointSet = false;
-        await using var transaction = await Begin(session);
+        var roundTripsBefore = session.Session.RoundTrips;
+        await using var transaction = await Begin(session, _dialect);
         session.Session.Transaction = transaction;
         try
         {
@@ -290,7 +313,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 {
                     if (!isolates)
                     {
-                        return await AloneFailedAsync(session, transaction, entry, exception);
+                        return batch.Count == 1
+                            ? await AloneFailedAsync(session, transaction, entry, exception)
+                            : await UnisolatedFailedAsync(session, transaction, batch, exception);
                     }
 
                     if (!await TryRollbackToSavepointAsync(session, transaction))
@@ -319,6 +344,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
             try
             {
+                session.Session.CountRoundTrip();
                 await transaction.CommitAsync();
             }
             catch (DbException exception) when (_dialect.IsTransientConflict(exception))
@@ -329,9 +355,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         finally
         {
             session.Session.Transaction = null;
+            Interlocked.Add(ref _roundTrips, session.Session.RoundTrips - roundTripsBefore);
         }
 
         Interlocked.Increment(ref _committedBatches);
+        StoreTelemetry.Transactions.Add(1);
         foreach (var entry in batch)
         {
             if (entry.RunsAgain)
@@ -357,10 +385,15 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return new RoundOutcome(again);
     }
 
-    private static async Task<DbTransaction> Begin(WriterSession session)
+    private static async Task<DbTransaction> Begin(WriterSession session, SqlDialect dialect)
     {
         try
         {
+            if (dialect.BeginIsRoundTrip)
+            {
+                session.Session.CountRoundTrip();
+            }
+
             return await session.Session.Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
         }
         catch (Exception exception)
@@ -411,7 +444,37 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private Task SavepointAsync(WriterSession session, DbTransaction transaction, string statement)
     {
         Interlocked.Increment(ref _savepointStatements);
+        session.Session.CountRoundTrip();
         return session.SetSavepointAsync(transaction, statement);
+    }
+
+    /// <summary>
+    /// An operation of a batch that ran without savepoints failed: the transaction is rolled back and the batch runs again
+    /// isolated, or, when the connection broke, every caller of the batch fails as when a connection breaks mid-batch.
+    /// </summary>
+    private static async Task<RoundOutcome> UnisolatedFailedAsync(WriterSession session, DbTransaction transaction, List<Entry> batch, Exception exception)
+    {
+        var broken = false;
+        try
+        {
+            await transaction.RollbackAsync();
+        }
+        catch (Exception rollback) when (rollback is DbException or InvalidOperationException)
+        {
+            broken = true;
+        }
+
+        if (broken || session.Session.Connection.State != ConnectionState.Open)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        }
+
+        foreach (var entry in batch)
+        {
+            entry.Cancelled = false;
+        }
+
+        return new RoundOutcome([]) { Isolate = true };
     }
 
     /// <summary>The only operation of a transaction failed: the transaction is rolled back, and the operation runs again or its caller fails.</summary>
@@ -490,7 +553,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         public bool RunsAgain { get; set; }
     }
 
-    private readonly record struct RoundOutcome(List<Entry> Again);
+    private readonly record struct RoundOutcome(List<Entry> Again)
+    {
+        /// <summary>Nothing was kept: run the same operations again, each after a savepoint.</summary>
+        public bool Isolate { get; init; }
+    }
 
     /// <summary>The connection failed before any operation of the batch ran.</summary>
     private sealed class StaleConnectionException(Exception inner) : Exception(inner.Message, inner);

@@ -51,14 +51,33 @@ internal sealed partial class SqlSession : IDisposable
         return command;
     }
 
-    public ValueTask<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken) =>
-        Dialect.SynchronousDriver ? new(command.ExecuteNonQuery()) : new(command.ExecuteNonQueryAsync(cancellationToken));
+    /// <summary>Statements this session sent (each a round trip).</summary>
+    public long RoundTrips { get; private set; }
 
-    public ValueTask<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken) =>
-        Dialect.SynchronousDriver ? new(command.ExecuteScalar()) : new(command.ExecuteScalarAsync(cancellationToken));
+    public ValueTask<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        CountRoundTrip();
+        return Dialect.SynchronousDriver ? new(command.ExecuteNonQuery()) : new(command.ExecuteNonQueryAsync(cancellationToken));
+    }
 
-    public ValueTask<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken) =>
-        Dialect.SynchronousDriver ? new(command.ExecuteReader()) : new(command.ExecuteReaderAsync(cancellationToken));
+    public ValueTask<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        CountRoundTrip();
+        return Dialect.SynchronousDriver ? new(command.ExecuteScalar()) : new(command.ExecuteScalarAsync(cancellationToken));
+    }
+
+    public ValueTask<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        CountRoundTrip();
+        return Dialect.SynchronousDriver ? new(command.ExecuteReader()) : new(command.ExecuteReaderAsync(cancellationToken));
+    }
+
+    /// <summary>Counts a round trip the session's owner sent on this connection itself (a savepoint, BEGIN, COMMIT).</summary>
+    public void CountRoundTrip()
+    {
+        RoundTrips++;
+        StoreTelemetry.RoundTrips.Add(1);
+    }
 
     public void Dispose()
     {

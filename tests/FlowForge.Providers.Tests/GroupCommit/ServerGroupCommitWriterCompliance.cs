@@ -19,6 +19,7 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     private static readonly int[] BothResults = [1, 2];
     private static readonly int[] FirstOnceSecondEightTimes = [1, 8];
     private static readonly int[] FirstOnce = [1, 0];
+    private static readonly int[] EachFiveTimes = [5, 5];
     private static readonly string[] KeyOrder = ["none", "a1", "a2", "b1", "b2"];
 
     private readonly List<SqlStorage> _stores = [];
@@ -68,6 +69,35 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         // The holder's own transaction, then the hundred queued writes in two batches of fifty.
         Assert.Equal(batchesBefore + 3, writer.CommittedBatches);
         Assert.Equal("v99", await Store.GetOrAddSettingAsync("k99", "other", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchOfOperationsThatAllSucceed_SetsNoSavepointAndCommitsOnce()
+    {
+        var store = Open(writers: 1, maxBatchSize: 50);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var (batchesBefore, savepointsBefore, roundTripsBefore) = (writer.CommittedBatches, writer.SavepointStatements, writer.RoundTrips);
+
+        var writes = Enumerable.Range(0, 10).Select(i => writer.WriteAsync<int, int>(static async (session, id, ct) =>
+        {
+            await ExecuteAsync(session, $"UPDATE GroupCommitProbe SET N = N + 1 WHERE Id = {id}", ct);
+            return id;
+        }, 1 + (i % 2), CancellationToken.None)).ToList();
+        release.SetResult();
+
+        await holder.WaitAsync(Patience);
+        await Task.WhenAll(writes).WaitAsync(Patience);
+        Assert.Equal(batchesBefore + 2, writer.CommittedBatches);
+        Assert.Equal(savepointsBefore, writer.SavepointStatements);
+        Assert.Equal(0, writer.IsolatedRounds);
+
+        // Two transactions (the holder's, the batch's), each a COMMIT and, where it is a round trip, a BEGIN, and nothing
+        // else the writer sends (the probe's statements go to the connection directly, outside the store's count).
+        var begin = store.Executor.Dialect.BeginIsRoundTrip ? 1 : 0;
+        Assert.Equal(roundTripsBefore + (2 * (begin + 1)), writer.RoundTrips);
+        Assert.Equal(EachFiveTimes, await ProbeAsync());
     }
 
     [Fact]
@@ -206,7 +236,7 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     }
 
     [Fact]
-    public async Task WriteAsync_BatchOfOperationsOneFailing_OneSavepointRoundTripPerOperationAndOnlyTheFailureUndone()
+    public async Task WriteAsync_BatchOfOperationsOneFailing_RunsAgainWithOneSavepointRoundTripPerOperationAndOnlyTheFailureUndone()
     {
         var store = Open(writers: 1, maxBatchSize: 50);
         var writer = WriterOf(store);
@@ -237,9 +267,11 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         await Assert.ThrowsAnyAsync<DbException>(() => refused.WaitAsync(Patience));
         Assert.All(await Task.WhenAll(others).WaitAsync(Patience), v => Assert.Equal(1, v));
 
-        // Ten operations, one savepoint statement each, and one rollback to the savepoint for the refused one; the
-        // holder ran alone and set none.
+        // The batch ran without savepoints until the refused operation failed; then, everything rolled back, it ran again
+        // isolated: ten operations, one savepoint statement each, and one rollback to the savepoint for the refused one.
+        // The holder ran alone and set none. What the first round wrote before the failure counts once.
         Assert.Equal(savepointsBefore + 11, writer.SavepointStatements);
+        Assert.Equal(1, writer.IsolatedRounds);
         Assert.Equal(FirstOnceSecondEightTimes, await ProbeAsync());
     }
 

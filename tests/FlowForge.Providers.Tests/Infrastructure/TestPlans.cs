@@ -66,6 +66,18 @@ public static class TestPlans
         Node("done", "core.noop", parents: ["shared"], children: []),
     ]);
 
+    /// <summary>trigger → p0 … p(n-1) → join: <paramref name="parents"/> parallel nodes that one join waits for.</summary>
+    public static ExecutionPlan FanIn(Guid flowId, int parents)
+    {
+        var ids = Enumerable.Range(0, parents).Select(static i => $"p{i}").ToArray();
+        return new(flowId, 1,
+        [
+            Node("trigger", "core.manualTrigger", trigger: true, parents: [], children: [.. ids.Select(static id => Edge("trigger", Main, id))]),
+            .. ids.Select(static id => Node(id, "core.set", parents: ["trigger"], children: [Edge(id, Main, "join")])),
+            Node("join", "core.merge", parents: ids, children: []),
+        ]);
+    }
+
     private static PlanEdge Edge(string from, string port, string to) => new($"{from}-{port}-{to}", port, to);
 
     private static PlanNode Node(

@@ -66,7 +66,10 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
         return steps;
     }
 
-    private static object SampleValue(string parameter) => parameter switch
+    // A parameter of a row group (@nodeId0, @nodeId1 …) takes the sample of its name without the row number.
+    private static object SampleValue(string parameter) => SampleValueOf(parameter.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9'));
+
+    private static object SampleValueOf(string parameter) => parameter switch
     {
         "@ids" => new long[] { 1, 2 },
         "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId" => Guid.NewGuid(),

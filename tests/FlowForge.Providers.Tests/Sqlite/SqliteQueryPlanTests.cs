@@ -41,13 +41,15 @@ public sealed class SqliteQueryPlanTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     // "SCAN t" walks a table; "SCAN t USING INDEX" walks a (partial) index, "SEARCH" seeks. The outbox
-    // is read in rowid order with a LIMIT, and json_each is the id list of one acknowledgement.
+    // is read in rowid order with a LIMIT, json_each is the id list of one acknowledgement, and "SCAN n-ROW VALUES
+    // CLAUSE" is the rows of a multi-row INSERT.
     private static bool IsTableScan(string step) =>
         step.StartsWith("SCAN ", StringComparison.Ordinal)
         && !step.Contains("USING INDEX", StringComparison.Ordinal)
         && !step.Contains("USING COVERING INDEX", StringComparison.Ordinal)
         && !step.StartsWith("SCAN Outbox", StringComparison.Ordinal)
-        && !step.Contains("json_each", StringComparison.Ordinal);
+        && !step.Contains("json_each", StringComparison.Ordinal)
+        && !step.EndsWith("-ROW VALUES CLAUSE", StringComparison.Ordinal);
 
     private static List<string> Explain(SqliteConnection connection, string sql)
     {
