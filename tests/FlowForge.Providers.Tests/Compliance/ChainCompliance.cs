@@ -320,15 +320,7 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
         var at = T0.AddSeconds(3);
 
-        var result = await ((IRunStore)Store).CompleteNodeAsync(
-            InChain(a, "d", """{"d":1}""", [TestPlans.Main], at, claimsNext: false) with
-            {
-                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], at, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
-                    InChain(a, "b", """{"b":1}""", [TestPlans.Main], at, claimsNext: true),
-                    InChain(a, "c", """{"c":1}""", [TestPlans.Main], at, claimsNext: true)],
-            },
-            plan,
-            CancellationToken.None);
+        var result = await RegionAsync(plan, a, at);
 
         Assert.True(result.Applied);
         Assert.False(result.ChainBroken);
@@ -350,15 +342,7 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         var creation = await CreateRunAsync(plan);
         var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
 
-        var result = await ((IRunStore)Store).CompleteNodeAsync(
-            InChain(a, "c", """{"c":1}""", [TestPlans.Main], T0, claimsNext: false) with
-            {
-                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], T0, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
-                    InChain(a, "b", """{"b":1}""", [TestPlans.Main], T0, claimsNext: true),
-                    InChain(a, "d", """{"d":1}""", [TestPlans.Main], T0, claimsNext: true)],
-            },
-            plan,
-            CancellationToken.None);
+        var result = await RegionAsync(plan, a, T0, "b", "d", "c");
 
         Assert.True(result.Applied);
         Assert.True(result.ChainBroken);
@@ -431,17 +415,20 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         Assert.All(["b", "c", "d"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
     }
 
-    // a → {b, c} → d of the diamond written as one region from a's claim.
-    private Task<CompletionResult> RegionAsync(ExecutionPlan plan, ClaimedNode a, DateTimeOffset at) =>
-        ((IRunStore)Store).CompleteNodeAsync(
-            InChain(a, "d", """{"d":1}""", [TestPlans.Main], at, claimsNext: false) with
+    // The diamond's nodes after a, written as one region from a's claim in the order given (the last one as the write's
+    // own completion), each with the output {"<id>":1}: a → {b, c} → d unless told otherwise.
+    private Task<CompletionResult> RegionAsync(ExecutionPlan plan, ClaimedNode a, DateTimeOffset at, params string[] after)
+    {
+        string[] order = after.Length == 0 ? ["b", "c", "d"] : after;
+        NodeCompletion Step(string id, bool claimsNext) => InChain(a, id, $$"""{"{{id}}":1}""", [TestPlans.Main], at, claimsNext);
+        return ((IRunStore)Store).CompleteNodeAsync(
+            Step(order[^1], claimsNext: false) with
             {
-                Preceding = [InChain(a, "a", """{"a":1}""", [TestPlans.Main], at, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
-                    InChain(a, "b", """{"b":1}""", [TestPlans.Main], at, claimsNext: true),
-                    InChain(a, "c", """{"c":1}""", [TestPlans.Main], at, claimsNext: true)],
+                Preceding = [Step("a", claimsNext: true) with { Version = a.Version, Attempt = a.Attempt }, .. order[..^1].Select(id => Step(id, claimsNext: true))],
             },
             plan,
             CancellationToken.None);
+    }
 
     // A completion of a node run in a pure chain: its version is the claim's the node before makes, written with it.
     private static NodeCompletion InChain(ClaimedNode first, string nodeId, string output, string[] ports, DateTimeOffset at, bool claimsNext) =>
