@@ -180,7 +180,7 @@ describe('running a flow and watching it', () => {
 
     await expect.poll(() => classOf(page, 'summary'), { timeout: 15_000 }).toContain('status-succeeded');
     await page.locator('.run-header .status-badge', { hasText: 'Succeeded' }).waitFor({ timeout: 10_000 });
-    expect(await page.getByRole('button', { name: 'Signal pause…' }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('button', { name: 'Signal pause…' }).count(), { timeout: 10_000 }).toBe(0);
     expect(env.browser.errors).toEqual([]);
   });
 
