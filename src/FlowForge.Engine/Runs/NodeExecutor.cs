@@ -187,13 +187,13 @@ public sealed partial class NodeExecutor(
 
         if (mayChain && MayChainAfter(result, node, plan, cancellationToken))
         {
-            result = result with { ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) };
+            result = result with { ClaimChild = NewChainClaim() };
         }
 
         if (mayChain && !cancellationToken.IsCancellationRequested && NextInPureRegion(node, result, claim, plan, held) is { } next)
         {
             // Nothing outside the run saw this node run: its completion is written with the region's end.
-            held.Pending.Add(result.ClaimChild is null ? result with { ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) } : result);
+            held.Pending.Add(result.ClaimChild is null ? result with { ClaimChild = NewChainClaim() } : result);
             held.Next = (message with { Kind = WorkKind.ExecuteNode, NodeId = next.NodeId, Version = 0, TraceParent = activity?.Id ?? message.TraceParent }, next);
             return true;
         }
@@ -283,7 +283,7 @@ public sealed partial class NodeExecutor(
         var flush = held.Pending[^1] with
         {
             Preceding = held.Pending[..^1],
-            ClaimChild = new ChainClaim(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration) { NodeId = node.Id },
+            ClaimChild = NewChainClaim() with { NodeId = node.Id },
         };
         held.ClearRegion();
         var outcome = await CompleteWithRetriesAsync(flush, plan, cancellationToken).ConfigureAwait(false);
@@ -682,6 +682,9 @@ public sealed partial class NodeExecutor(
         Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = until, RateLimitWait = wait };
 
     private const string RefusedPrefix = "The node's result could not be recorded ";
+
+    /// <summary>A claim of the next node for this worker, under a lease from now.</summary>
+    private ChainClaim NewChainClaim() => new(worker.Id, time.GetUtcNow() + options.Value.LeaseDuration);
 
     private static bool IsRefusal(NodeCompletion completion) =>
         completion.Status == NodeStatus.Failed && completion.Error?.StartsWith(RefusedPrefix, StringComparison.Ordinal) == true;
