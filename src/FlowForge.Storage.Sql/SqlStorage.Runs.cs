@@ -95,6 +95,14 @@ public sealed partial class SqlStorage
                 nameof(run));
         }
 
+        if (run.StartRegion.Count > 0 && (run.TriggerOutputJson is null
+            || run.StartRegion.Any(c => c.Status != NodeStatus.Succeeded || c.ClaimChild is null || c.RunId != run.Id || !plan.TryGetNode(c.NodeId, out _))))
+        {
+            throw new ArgumentException(
+                $"The nodes written with run {run.Id} must follow its trigger's output, be nodes of its plan, have succeeded and carry the claim they are recorded with.",
+                nameof(run));
+        }
+
         return _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
     }
 
@@ -203,6 +211,17 @@ public sealed partial class SqlStorage
             InputJson = run.TriggerAttemptInput,
             ClaimChild = run.ClaimChild,
         };
+        if (run.StartRegion.Count > 0)
+        {
+            // The pure nodes run before this write follow the trigger as a region's completions follow its first node's.
+            var region = run.StartRegion;
+            completion = region[^1] with
+            {
+                Preceding = [completion with { ClaimChild = region[0].ClaimChild }, .. region.Take(region.Count - 1)],
+                ClaimChild = run.ClaimChild,
+            };
+        }
+
         var result = await CompleteNodeCoreAsync(s, (completion, plan), ct);
         return new RunCreation(run.Id, true, RunStatus.Pending, result.Messages)
         {

@@ -28,6 +28,19 @@ public sealed class EngineOptions
     public bool ClaimAtStart { get; set; } = true;
 
     /// <summary>
+    /// When the run's trigger ends with its creation and this process executes work, the pure nodes the trigger reaches (a
+    /// pure region, docs/adr/0005-pure-nodes.md) run in memory before the run is written, at most this many, and are written
+    /// final with the run in the same operation. What is left then goes on as after a region's write. 0 runs none there.
+    /// </summary>
+    public int PureStartNodes { get; set; } = 16;
+
+    /// <summary>
+    /// The most time the pure nodes run before the run's write may take (see <see cref="PureStartNodes"/>): once it is spent,
+    /// no further node starts there and the run is written with those that ran.
+    /// </summary>
+    public TimeSpan PureStartTime { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// How long a claim stays valid without a heartbeat. The worker's heartbeat extends the leases of the nodes it
     /// runs, so a long node keeps its lease while its worker lives; a lease ends only when its worker stopped beating
     /// and nobody took it over (for example every worker stopped).

@@ -13,6 +13,8 @@ public sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
         new SettingProblems(EngineOptions.Section)
             .Between(nameof(options.WorkerParallelism), options.WorkerParallelism, 1, MaxWorkerParallelism)
             .Between(nameof(options.LocalChainSteps), options.LocalChainSteps, 0, MaxLocalChainSteps)
+            .Between(nameof(options.PureStartNodes), options.PureStartNodes, 0, MaxLocalChainSteps)
+            .Between(nameof(options.PureStartTime), options.PureStartTime, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(10))
             .Between(nameof(options.LeaseDuration), options.LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1))
             .Between(nameof(options.HeartbeatInterval), options.HeartbeatInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1))
             .Between(nameof(options.WorkerTimeout), options.WorkerTimeout, TimeSpan.FromMilliseconds(200), TimeSpan.FromHours(1))

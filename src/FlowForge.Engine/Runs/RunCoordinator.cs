@@ -49,12 +49,24 @@ public sealed class RunCoordinator(
         var input = request.Input?.ToJsonString() ?? "{}";
         var newRun = WithTriggerOutput(
             new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger }, plan, request.Input);
-        // A slot taken here is this process's to run the claimed child in, or given back below when nothing was claimed.
-        var slot = newRun.TriggerOutputJson is not null && MayClaimAtStart(plan, trigger ?? plan.Trigger.Id) && slots.TryTake();
-        if (slot)
+        // The run input as a worker reads it back from the store.
+        var runInput = StoredJson.Parse(newRun.InputJson);
+        var region = newRun.TriggerOutputJson is not null && MayRunPureStart()
+            ? await executor.RunPureStartAsync(newRun, plan, runInput, traceParent, cancellationToken).ConfigureAwait(false)
+            : PureStartRegion.None;
+        var claimAsked = region switch
         {
-            newRun = newRun with { ClaimChild = new ChainClaim(worker.Id, now + engine.Value.LeaseDuration) };
-        }
+            { RunAgain: { } again } => new ChainClaim(worker.Id, time.GetUtcNow() + engine.Value.LeaseDuration) { NodeId = again },
+            { Completions.Count: > 0, MayClaimAfter: false } => null,
+            { Completions.Count: > 0 } => new ChainClaim(worker.Id, time.GetUtcNow() + engine.Value.LeaseDuration),
+            _ => newRun.TriggerOutputJson is not null && MayClaimAtStart(plan, trigger ?? plan.Trigger.Id)
+                ? new ChainClaim(worker.Id, now + engine.Value.LeaseDuration)
+                : null,
+        };
+
+        // A slot taken here is this process's to run the claimed child in, or given back below when nothing was claimed.
+        var slot = claimAsked is not null && slots.TryTake();
+        newRun = newRun with { StartRegion = region.Completions, ClaimChild = slot ? claimAsked : null };
 
         RunCreation creation;
         try
@@ -69,7 +81,7 @@ public sealed class RunCoordinator(
 
         try
         {
-            Announce(creation, plan, trigger, now, traceParent);
+            Announce(creation, plan, trigger, newRun.StartRegion, now, traceParent);
         }
         finally
         {
@@ -78,7 +90,7 @@ public sealed class RunCoordinator(
             if (creation.ClaimedChild is { } child)
             {
                 var message = new WorkMessage(WorkKind.ExecuteNode, creation.RunId, child.NodeId, child.Version - 1, newRun.FlowId, newRun.FlowVersion, traceParent);
-                RunAtStart(message, child with { RunInput = StoredJson.Parse(newRun.InputJson) });
+                RunAtStart(message, child with { RunInput = runInput });
             }
             else if (slot)
             {
@@ -90,7 +102,7 @@ public sealed class RunCoordinator(
     }
 
     /// <summary>Tells what the run's creation changed (events, metrics) and publishes its messages behind the answer.</summary>
-    private void Announce(RunCreation creation, ExecutionPlan plan, string? trigger, DateTimeOffset now, string? traceParent)
+    private void Announce(RunCreation creation, ExecutionPlan plan, string? trigger, IReadOnlyList<NodeCompletion> region, DateTimeOffset now, string? traceParent)
     {
         if (creation.Created)
         {
@@ -118,6 +130,15 @@ public sealed class RunCoordinator(
                 events.Publish(new NodeStatusChanged(creation.RunId, startedAt, NodeStatus.Running, null, now));
                 foreach (var change in creation.TriggerChanges)
                 {
+                    if (region.Count > 0 && region.FirstOrDefault(c => string.Equals(c.NodeId, change.NodeId, StringComparison.Ordinal)) is { } ran
+                        && change.Status == ran.Status)
+                    {
+                        // A node run before the write: told as a worker tells it, started then ended, now that it is recorded.
+                        events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, NodeStatus.Running, null, ran.AttemptStartedAt ?? ran.At));
+                        events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, ran.At));
+                        continue;
+                    }
+
                     events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, now));
                 }
 
@@ -132,6 +153,13 @@ public sealed class RunCoordinator(
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
     }
+
+    /// <summary>
+    /// The pure nodes the trigger reaches run before the run's write only in a process that executes work and chains locally
+    /// (<see cref="EngineOptions.PureStartNodes"/>): a process that executes nothing leaves every node to the workers.
+    /// </summary>
+    private bool MayRunPureStart() =>
+        engine.Value is { ExecuteWork: true, ClaimAtStart: true, PureStartNodes: > 0, LocalChainSteps: > 0 };
 
     /// <summary>
     /// The run's creation may claim the trigger's first child for this process when this process runs that child's type,

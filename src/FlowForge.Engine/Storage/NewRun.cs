@@ -28,4 +28,12 @@ public sealed record NewRun(Guid Id, Guid OwnerId, Guid FlowId, int FlowVersion,
     /// for it. The claim comes back as <see cref="RunCreation.ClaimedChild"/>; the other children get their messages.
     /// </summary>
     public ChainClaim? ClaimChild { get; init; }
+
+    /// <summary>
+    /// With <see cref="TriggerOutputJson"/>: the completions of pure nodes the trigger reaches, run in memory before this
+    /// write, in the order they ran (a pure region, see <see cref="NodeCompletion.Preceding"/>): they are written after the
+    /// trigger's in the same transaction, each Succeeded and carrying the claim its node is claimed with as its first attempt.
+    /// <see cref="ClaimChild"/> is then the last one's. Empty writes the trigger's completion alone.
+    /// </summary>
+    public IReadOnlyList<NodeCompletion> StartRegion { get; init; } = [];
 }

@@ -223,6 +223,83 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
         Assert.Equal((NodeStatus.Succeeded, 2), (NodeOf(run, "a").Status, NodeOf(run, "a").Attempt));
     }
 
+    [Fact]
+    public async Task CreateRunAsync_StartRegion_WritesTheRunWithItsPureNodesFinalInOneOperation()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var runId = Guid.CreateVersion7();
+
+        var creation = await ((IRunStore)Store).CreateRunAsync(
+            StartingAt(plan, runId, null, Worker) with { ClaimChild = null, StartRegion = RanBeforeTheWrite(runId, "a", "b", "c", "d") }, plan, CancellationToken.None);
+
+        Assert.True(creation.TriggerCompleted);
+        Assert.Equal(RunStatus.Succeeded, creation.RunFinished);
+        Assert.Null(creation.ClaimedChild);
+        Assert.Empty(creation.Messages);
+        Assert.Equal(["trigger", "a", "b", "c", "d"], creation.TriggerChanges.Select(c => c.NodeId));
+        Assert.All(creation.TriggerChanges, c => Assert.Equal(NodeStatus.Succeeded, c.Status));
+        var run = await GetRunAsync(runId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.All(["trigger", "a", "b", "c", "d"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
+        Assert.All(["a", "b", "c", "d"], id => Assert.Equal($$"""{"{{id}}":1}""", NodeOf(run, id).OutputJson));
+        Assert.All(["a", "b", "c", "d"], id => Assert.Equal("""{"in":1}""", Assert.Single(NodeOf(run, id).Attempts).InputJson));
+        Assert.DoesNotContain(await Store.ReadPendingAsync(100, CancellationToken.None), m => m.Message.RunId == runId);
+    }
+
+    [Fact]
+    public async Task CreateRunAsync_StartRegionEndingBeforeAJoin_QueuesTheOtherBranchAndClaimsTheNodeNamed()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var runId = Guid.CreateVersion7();
+
+        // a and b ran; c did not simply succeed (it failed or waits), so it is claimed by name to run again from its claim.
+        var creation = await ((IRunStore)Store).CreateRunAsync(
+            StartingAt(plan, runId, null, Worker) with { ClaimChild = new ChainClaim(Worker, T0 + Lease) { NodeId = "c" }, StartRegion = RanBeforeTheWrite(runId, "a", "b") },
+            plan,
+            CancellationToken.None);
+
+        Assert.Null(creation.RunFinished);
+        Assert.Empty(creation.Messages);
+        var c = Assert.IsType<ClaimedNode>(creation.ClaimedChild);
+        Assert.Equal(("c", 1), (c.NodeId, c.Attempt));
+        Assert.Equal("""{"a":1}""", c.DependencyOutputs["a"]!.Value.GetRawText());
+        var run = await GetRunAsync(runId);
+        Assert.Equal(RunStatus.Running, run.Status);
+        Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt)));
+        Assert.Equal((NodeStatus.Running, 1), (NodeOf(run, "c").Status, NodeOf(run, "c").Attempt));
+        Assert.Equal(NodeStatus.Pending, NodeOf(run, "d").Status);
+        Assert.True((await SucceedAsync(plan, c, at: T0.AddSeconds(1))).Applied);
+    }
+
+    [Fact]
+    public async Task CreateRunAsync_StartRegionStoppedByTheLimit_TheNodesItMadeReadyGetTheirMessages()
+    {
+        var plan = TestPlans.Branch(Guid.NewGuid());
+        var runId = Guid.CreateVersion7();
+
+        // check fired "true": no and afterNo are skipped by the store, afterYes is made Ready for a worker.
+        var start = RanBeforeTheWrite(runId, "check", "yes");
+        start[0] = start[0] with { FiredPorts = ["true"] };
+        var creation = await ((IRunStore)Store).CreateRunAsync(StartingAt(plan, runId, null, Worker) with { ClaimChild = null, StartRegion = start }, plan, CancellationToken.None);
+
+        Assert.Equal("afterYes", Assert.Single(creation.Messages).Message.NodeId);
+        var run = await GetRunAsync(runId);
+        Assert.All(["check", "yes"], id => Assert.Equal(NodeStatus.Succeeded, NodeOf(run, id).Status));
+        Assert.All(["no", "afterNo"], id => Assert.Equal(NodeStatus.Skipped, NodeOf(run, id).Status));
+        Assert.Equal(NodeStatus.Ready, NodeOf(run, "afterYes").Status);
+        Assert.Equal(NodeStatus.Pending, NodeOf(run, "merge").Status);
+    }
+
+    // Completions of pure nodes run in memory before the run's write, in that order, each with the output {"<id>":1}.
+    private static NodeCompletion[] RanBeforeTheWrite(Guid runId, params string[] nodeIds) =>
+        [.. nodeIds.Select(id => new NodeCompletion(runId, id, 0, NodeStatus.Succeeded, $$"""{"{{id}}":1}""", null, [TestPlans.Main], T0)
+        {
+            Attempt = 1,
+            AttemptStartedAt = T0,
+            InputJson = """{"in":1}""",
+            ClaimChild = new ChainClaim(Worker, T0 + Lease),
+        })];
+
     // A start whose trigger passes the run input on, claiming its first child for the worker.
     private NewRun StartingAt(ExecutionPlan plan, Guid runId, string? idempotencyKey, Guid workerId) =>
         new NewRun(runId, Owner, plan.FlowId, plan.Version, """{"in":1}""", idempotencyKey, T0)

@@ -50,9 +50,9 @@ public sealed class StartClaimTests
     }
 
     [Fact]
-    public async Task StartAsync_DiamondOfPureNodes_TwoWriteOperationsNoMessageAndNoClaimFromTheQueue()
+    public async Task StartAsync_DiamondOfPureNodesWithPureStartOff_TwoWriteOperationsNoMessageAndNoClaimFromTheQueue()
     {
-        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartNodes = 0, services: Recording);
         var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond(
             new JsonObject { ["values"] = new JsonObject { ["from"] = "b" } }, new JsonObject { ["values"] = new JsonObject { ["from"] = "c" } }, "core.set", "core.set").ToJson());
 

@@ -7,7 +7,7 @@ namespace FlowForge.Tests.Testing;
 
 /// <summary>
 /// The real run store, recording each completion write once it has returned: the nodes it recorded (the pure chain
-/// before it first), and when it returned.
+/// before it first), and when it returned; and each run's creation with the nodes written with it.
 /// </summary>
 public sealed class RecordingRunStore(IRunStore inner) : IRunStore
 {
@@ -35,7 +35,17 @@ public sealed class RecordingRunStore(IRunStore inner) : IRunStore
             Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<RecordingRunStore>(sp)));
     }
 
-    public Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken) => inner.CreateRunAsync(run, plan, cancellationToken);
+    /// <summary>Each run's creation once it has returned: the nodes run before it and written with it (<see cref="NewRun.StartRegion"/>).</summary>
+    public ConcurrentQueue<(Guid RunId, string[] Nodes)> Creations { get; } = new();
+
+    public string[]? CreationOf(Guid runId) => Creations.Where(c => c.RunId == runId).Select(c => c.Nodes).SingleOrDefault();
+
+    public async Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken)
+    {
+        var creation = await inner.CreateRunAsync(run, plan, cancellationToken);
+        Creations.Enqueue((run.Id, [.. run.StartRegion.Select(c => c.NodeId)]));
+        return creation;
+    }
 
     public Task<ClaimedNode?> TryClaimAsync(
         WorkMessage message, IReadOnlyList<string> dependencies, Guid workerId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)

@@ -1,0 +1,212 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+using FlowForge.Tests.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlowForge.Tests.Runs;
+
+/// <summary>The pure nodes a run's trigger reaches run in memory before the run is written, and are written final with it.</summary>
+public sealed class PureStartTests
+{
+    private static readonly string[] Diamond = ["a", "b", "c", "d"];
+
+    [Fact]
+    public async Task StartAsync_DiamondOfPureNodes_OneWriteOperationNoMessageNoClaim()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        var flowId = await harness.CreateFlowAsync(DiamondFlow().ToJson());
+        var runId = Guid.CreateVersion7();
+        var seen = new ConcurrentQueue<RunEvent>();
+        using var subscription = harness.Services.GetRequiredService<IRunEvents>().Subscribe(runId, seen.Enqueue);
+
+        var start = await harness.Services.GetRequiredService<RunCoordinator>().StartAsync(
+            new StartRun(runId, EngineHarness.Owner, flowId, new JsonObject { ["seed"] = 7 }, null), CancellationToken.None);
+        var run = (await harness.GetRunAsync(runId))!;
+
+        // Finished when the start returns: the run, its trigger and a, b, c and d in one write, nothing after it.
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        Assert.Equal(Diamond, store.CreationOf(runId)!);
+        Assert.Empty(store.CompletionsOf(runId));
+        Assert.Empty(store.ClaimsOf(runId));
+        Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
+        Assert.All(run.Nodes.Where(n => n.NodeId != "trigger"), n => Assert.Single(n.Attempts));
+        Assert.All(Diamond, id => Assert.Single(PureStepNode.StartsOf(runId, id)));
+        Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
+
+        // Watchers see every node start and end, then the run end, all told after the write.
+        var told = seen.OfType<NodeStatusChanged>().ToList();
+        Assert.All(Diamond, id => Assert.Equal(
+            [NodeStatus.Running, NodeStatus.Succeeded], told.Where(e => e.NodeId == id).Select(e => e.Status)));
+        Assert.Equal(RunStatus.Succeeded, seen.OfType<RunStatusChanged>().Last().Status);
+        Assert.Equal(runId, start.RunId);
+    }
+
+    [Fact]
+    public async Task StartAsync_PureStartOff_TheRegionIsWrittenByTheWorkerAsBefore()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartNodes = 0, services: Recording);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow().ToJson()), new JsonObject { ["seed"] = 7 });
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        Assert.Equal([Diamond], await store.CompletionsOfAsync(runId, 1));
+        Assert.Empty(store.CreationOf(runId)!);
+    }
+
+    [Fact]
+    public async Task StartAsync_BranchesAndSkipsInTheStartRegion_EndWithTheStatusesOfARunWithoutChaining()
+    {
+        var json = BranchFlow().ToJson();
+        RunView atStart;
+        string[] created;
+        IReadOnlyList<string[]> written;
+        await using (var harness = await EngineHarness.StartAsync(services: Recording))
+        {
+            var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true });
+            atStart = await harness.WaitForRunAsync(runId);
+            var store = harness.Services.GetRequiredService<RecordingRunStore>();
+            created = store.CreationOf(runId)!;
+            written = await store.CompletionsOfAsync(runId, 1);
+            Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        }
+
+        RunView plain;
+        await using (var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = 0))
+        {
+            plain = await harness.WaitForRunAsync(await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true }));
+        }
+
+        Assert.Equal(RunStatus.Succeeded, atStart.Status);
+        // check fires "true": the start region goes on through yes; the store skips the other branch down to the join,
+        // makes the join Ready with both's completion and claims it for this process, which runs and writes it.
+        Assert.Equal(["a", "check", "yes", "fork", "left", "right", "both"], created);
+        Assert.Equal([["join"]], written);
+        Assert.Equal(Statuses(plain), Statuses(atStart));
+        Assert.Equal(NodeStatus.Skipped, atStart.Nodes.Single(n => n.NodeId == "no").Status);
+        Assert.Equal(NodeStatus.Skipped, atStart.Nodes.Single(n => n.NodeId == "afterNo").Status);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse(plain.Nodes.Single(n => n.NodeId == "join").OutputJson!),
+            JsonNode.Parse(atStart.Nodes.Single(n => n.NodeId == "join").OutputJson!)));
+    }
+
+    [Fact]
+    public async Task StartAsync_PureNodeFailsInTheStartRegion_WhatRanBeforeIsWrittenWithTheRunAndItFailsOnItsOwnClaim()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow(failAt: "c").ToJson()));
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Failed, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        // c was made Ready by a's completion, not b's: the run's write claims it by name, and it runs again from that claim.
+        Assert.Equal(["a", "b"], store.CreationOf(runId)!);
+        Assert.Equal([["c"]], await store.CompletionsOfAsync(runId, 1));
+        Assert.Empty(store.ClaimsOf(runId));
+        Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == id) is var n ? (n.Status, n.Attempt) : default));
+        var c = run.Nodes.Single(n => n.NodeId == "c");
+        Assert.Equal((NodeStatus.Failed, 1), (c.Status, c.Attempt));
+        Assert.Single(c.Attempts);
+        Assert.Equal(2, PureStepNode.StartsOf(runId, "c").Count);
+        Assert.Empty(PureStepNode.StartsOf(runId, "d"));
+    }
+
+    [Fact]
+    public async Task StartAsync_ImpureChildAfterTheStartRegion_IsClaimedWithTheRunAndRunsWithoutAMessage()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        var flowId = await harness.CreateFlowAsync(new FlowBuilder("pure then impure")
+            .Node("trigger", "trigger.manual").Node("a", "core.set", new JsonObject { ["values"] = new JsonObject { ["step"] = "a" } })
+            .Node("h", "test.script").Chain("trigger", "a", "h").ToJson());
+
+        var runId = await harness.StartRunAsync(flowId, new JsonObject { ["order"] = 42 });
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        // Two writes: the run with a done and h claimed, then h's completion.
+        Assert.Equal(["a"], store.CreationOf(runId)!);
+        Assert.Equal([["h"]], await store.CompletionsOfAsync(runId, 1));
+        Assert.Empty(store.ClaimsOf(runId));
+        Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        Assert.Single(harness.Journal.For(runId, "h"));
+        var h = JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "h").OutputJson!)!;
+        Assert.Equal("a", (string?)h["input"]!["step"]);
+    }
+
+    [Fact]
+    public async Task StartAsync_ProcessExecutesNoWork_NothingRunsBeforeTheWrite()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.ExecuteWork = false, services: Recording);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow().ToJson()));
+        await FlowForge.Testing.Eventually.TrueAsync(
+            () => harness.Services.GetRequiredService<CountingWorkQueue>().For(runId).Count > 0, "a message published");
+
+        Assert.Empty(harness.Services.GetRequiredService<RecordingRunStore>().CreationOf(runId)!);
+        Assert.Equal(["a"], harness.Services.GetRequiredService<CountingWorkQueue>().For(runId).Select(m => m.NodeId));
+        Assert.Empty(PureStepNode.StartsOf(runId, "a"));
+    }
+
+    [Fact]
+    public async Task StartAsync_MoreThanPureStartNodes_TheRestGoesOnAfterTheWrite()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartNodes = 2, services: Recording);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow().ToJson()), new JsonObject { ["seed"] = 7 });
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        // a and b with the run; c, made Ready by a's completion, goes through the queue, and its completion claims d.
+        Assert.Equal(["a", "b"], store.CreationOf(runId)!);
+        Assert.Equal([["c"], ["d"]], await store.CompletionsOfAsync(runId, 2));
+        Assert.Equal(["c"], harness.Services.GetRequiredService<CountingWorkQueue>().For(runId).Select(m => m.NodeId));
+        Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
+        Assert.All(Diamond, id => Assert.Single(PureStepNode.StartsOf(runId, id)));
+        Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
+    }
+
+    private static FlowBuilder DiamondFlow(string? failAt = null)
+    {
+        var flow = new FlowBuilder("pure diamond at the start").Node("trigger", "trigger.manual");
+        foreach (var id in Diamond)
+        {
+            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["fail"] = id == failAt });
+        }
+
+        return flow.Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d");
+    }
+
+    // trigger → a → check; check true → yes → fork → {left, right} → both → join; check false → no → afterNo → join.
+    private static FlowBuilder BranchFlow() =>
+        new FlowBuilder("pure branches at the start").Node("trigger", "trigger.manual").Node("a", "core.noop")
+            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.go }}" })
+            .Node("yes", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "yes" } })
+            .Node("fork", "core.noop").Node("left", "core.noop").Node("right", "core.noop")
+            .Node("both", "core.merge", new JsonObject { ["mode"] = "object" })
+            .Node("no", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "no" } }).Node("afterNo", "core.noop")
+            .Node("join", "core.merge", new JsonObject { ["mode"] = "object" })
+            .Chain("trigger", "a", "check").Edge("check", "yes", "true").Edge("check", "no", "false")
+            .Edge("yes", "fork").Edge("fork", "left").Edge("fork", "right").Edge("left", "both").Edge("right", "both").Edge("both", "join")
+            .Edge("no", "afterNo").Edge("afterNo", "join");
+
+    private static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
+
+    private static JsonNode ExpectedD()
+    {
+        static JsonNode Branch(string tag) =>
+            new JsonObject { ["tag"] = tag, ["input"] = new JsonObject { ["tag"] = "a", ["input"] = new JsonObject { ["seed"] = 7 } } };
+
+        return new JsonObject { ["tag"] = "d", ["input"] = new JsonObject { ["b"] = Branch("b"), ["c"] = Branch("c") } };
+    }
+
+    private static void Recording(IServiceCollection services)
+    {
+        CountingWorkQueue.Register(services);
+        RecordingRunStore.Register(services);
+    }
+}
