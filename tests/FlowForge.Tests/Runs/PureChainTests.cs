@@ -13,7 +13,7 @@ public sealed class PureChainTests
     [Fact]
     public async Task HandleAsync_LinearChainOfTenSets_WritesTheTenCompletionsInOneOperation()
     {
-        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: WorkerRegions, services: RecordingRunStore.Register);
         var flow = new FlowBuilder("ten sets").Node("trigger", "trigger.manual");
         var previous = "trigger";
         for (var i = 1; i <= 10; i++)
@@ -46,7 +46,7 @@ public sealed class PureChainTests
     [Fact]
     public async Task HandleAsync_LocalChainStepsReached_WritesThePureChainThereAndGoesOn()
     {
-        await using var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = 1, services: RecordingRunStore.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: o => (o.LocalChainSteps, o.PureStartNodes) = (1, 0), services: RecordingRunStore.Register);
         var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(PureFlow().ToJson()), new JsonObject { ["seed"] = 7 });
         var run = await harness.WaitForRunAsync(runId);
 
@@ -58,7 +58,7 @@ public sealed class PureChainTests
     [Fact]
     public async Task HandleAsync_ImpureNodeBetweenPureOnes_IsCommittedBeforeItsSuccessorRuns()
     {
-        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: WorkerRegions, services: RecordingRunStore.Register);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("impure between")
             .Node("trigger", "trigger.manual").Node("p1", "test.pureStep", new JsonObject { ["tag"] = "p1" }).Node("s", "test.script")
             .Node("p2", "test.pureStep", new JsonObject { ["tag"] = "p2" }).Node("p3", "test.pureStep", new JsonObject { ["tag"] = "p3" })
@@ -80,7 +80,7 @@ public sealed class PureChainTests
     [Fact]
     public async Task HandleAsync_PureNodeFailsMidChain_ChainBeforeItIsWrittenAndItFailsOnItsOwnClaim()
     {
-        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        await using var harness = await EngineHarness.StartAsync(configure: WorkerRegions, services: RecordingRunStore.Register);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("failing pure")
             .Node("trigger", "trigger.manual").Node("p1", "test.pureStep", new JsonObject { ["tag"] = "p1" })
             .Node("p2", "test.pureStep", new JsonObject { ["tag"] = "p2", ["fail"] = true }).Node("p3", "test.pureStep", new JsonObject { ["tag"] = "p3" })
@@ -107,7 +107,7 @@ public sealed class PureChainTests
         try
         {
             Guid runId;
-            await using (var first = await EngineHarness.StartAsync(directory))
+            await using (var first = await EngineHarness.StartAsync(directory, WorkerRegions))
             {
                 var flowId = await first.CreateFlowAsync(PureFlow(holdAt: "p2").ToJson());
                 runId = await first.StartRunAsync(flowId, new JsonObject { ["seed"] = 7 });
@@ -149,4 +149,7 @@ public sealed class PureChainTests
 
     private static JsonNode Expected() =>
         new JsonObject { ["tag"] = "p3", ["input"] = new JsonObject { ["tag"] = "p2", ["input"] = new JsonObject { ["tag"] = "p1", ["input"] = new JsonObject { ["seed"] = 7 } } } };
+
+    // The worker's chains and regions: the run's write leaves its nodes to the worker (no pure nodes run before it).
+    private static void WorkerRegions(EngineOptions options) => options.PureStartNodes = 0;
 }

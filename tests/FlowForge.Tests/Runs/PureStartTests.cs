@@ -46,6 +46,29 @@ public sealed class PureStartTests
     }
 
     [Fact]
+    public async Task StartAsync_LinearChainOfTenSets_OneWriteOperation()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        var flow = new FlowBuilder("linear ten").Node("trigger", "trigger.manual");
+        var ids = Enumerable.Range(1, 10).Select(i => $"s{i}").ToArray();
+        foreach (var id in ids)
+        {
+            flow.Node(id, "core.set", new JsonObject { ["values"] = new JsonObject { [id] = id } });
+        }
+
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(flow.Chain(["trigger", .. ids]).ToJson()));
+        var run = (await harness.GetRunAsync(runId))!;
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        Assert.Equal(ids, store.CreationOf(runId)!);
+        Assert.Empty(store.CompletionsOf(runId));
+        Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
+        Assert.Equal("s10", (string?)JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "s10").OutputJson!)!["s10"]);
+    }
+
+    [Fact]
     public async Task StartAsync_PureStartOff_TheRegionIsWrittenByTheWorkerAsBefore()
     {
         await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartNodes = 0, services: Recording);
