@@ -29,6 +29,8 @@ public static class EngineTelemetry
 
     public static readonly Counter<long> StartClaims = Meter.CreateCounter<long>("flowforge.start.claims", description: "Nodes claimed for this process by the write that created their run, and run here without a message.");
 
+    public static readonly Counter<long> StartPureNodes = Meter.CreateCounter<long>("flowforge.start.pure_nodes", description: "Pure nodes run before their run's write by the starting process and written final with the run.");
+
     public static readonly Counter<long> ClaimConflicts = Meter.CreateCounter<long>("flowforge.claims.conflicts", description: "Work messages dropped because another worker had claimed the node (or it was already done).");
 
     /// <summary>Last sampled queue depth (see <see cref="EngineGaugeSampler"/>).</summary>

@@ -134,6 +134,7 @@ public sealed class RunCoordinator(
                         && change.Status == ran.Status)
                     {
                         // A node run before the write: told as a worker tells it, started then ended, now that it is recorded.
+                        EngineTelemetry.StartPureNodes.Add(1);
                         events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, NodeStatus.Running, null, ran.AttemptStartedAt ?? ran.At));
                         events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, ran.At));
                         continue;

@@ -31,9 +31,8 @@ public sealed class TelemetryTests
         Assert.Contains("node_type=\"core.noop\"", metrics, StringComparison.Ordinal);
         Assert.Contains("flowforge_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Contains("flowforge_outbox_pending", metrics, StringComparison.Ordinal);
-        // The diamond's first node is claimed with the run and the rest run with it in memory: nothing goes through the queue.
-        Assert.Contains("flowforge_start_claims", metrics, StringComparison.Ordinal);
-        Assert.Contains("flowforge_chain_steps", metrics, StringComparison.Ordinal);
+        // The diamond's nodes run before the run's write and are written with it: nothing goes through the queue.
+        Assert.Contains("flowforge_start_pure_nodes", metrics, StringComparison.Ordinal);
         // The runtime's meter: allocated bytes and CPU time are what the cost per flow in docs/benchmarks.md is read from.
         Assert.Contains("dotnet_gc_heap_total_allocated_bytes", metrics, StringComparison.Ordinal);
     }

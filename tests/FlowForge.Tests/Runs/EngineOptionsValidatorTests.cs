@@ -21,6 +21,19 @@ public sealed class EngineOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData(-1, 50)]
+    [InlineData(10_001, 50)]
+    [InlineData(16, 0)]
+    [InlineData(16, 10_001)]
+    public void Validate_PureStartOutOfRange_FailsNamingTheSetting(int nodes, int milliseconds)
+    {
+        var result = new EngineOptionsValidator().Validate(null, new EngineOptions { PureStartNodes = nodes, PureStartTime = TimeSpan.FromMilliseconds(milliseconds) });
+
+        Assert.True(result.Failed);
+        Assert.Contains(nodes is < 0 or > 10_000 ? "Engine:PureStartNodes" : "Engine:PureStartTime", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(-1)]
     [InlineData(10_001)]
     public void Validate_LocalChainStepsOutOfRange_FailsNamingTheSetting(int steps)
