@@ -1,4 +1,3 @@
-using System.Text;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
@@ -271,8 +270,7 @@ public sealed partial class SqlStorage
         string Later(Func<int, string> row) => string.Join(" ", Enumerable.Range(first, rows - first).Select(row));
         string OnlyLater(string column, string value) => withFirst ? $"CASE NodeId WHEN @n0 THEN {column} ELSE {value} END" : value;
         string LaterOr(string column, Func<int, string> row) => rows > first ? $"CASE NodeId {Later(row)} ELSE {column} END" : column;
-        var text = new StringBuilder();
-        text.Append($"""
+        return $"""
             UPDATE NodeInstances
             SET Status = 'Succeeded',
                 Output = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @o{i}")} END,
@@ -290,8 +288,7 @@ public sealed partial class SqlStorage
                 WorkerId = {OnlyLater("WorkerId", "@workerId")}
             WHERE RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@n{i}")})
               AND Version = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @v{i}")} END
-            """);
-        return text.ToString();
+            """;
     }
 
     private static string RegionList(int rows, Func<int, string> row) => string.Join(", ", Enumerable.Range(0, rows).Select(row));
