@@ -24,13 +24,13 @@ public sealed partial class SqlStorage
         $"SelectRegionRows{rows}",
         d => $"""
             SELECT NodeId, Status, Version, PendingParents, ActiveParents, Attempt, Interruptions, ResumedFrom
-            FROM NodeInstances WHERE RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@n{i}")}){d.ForUpdate}
+            FROM NodeInstances WHERE RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@nodeId{i}")}){d.ForUpdate}
             """))];
 
-    // FinishRegionRowsWithFirst[n - 1]: the region's first node (@n0, Running under the worker's claim) and n - 1 nodes
+    // FinishRegionRowsWithFirst[n - 1]: the region's first node (@nodeId0, Running under the worker's claim) and n - 1 nodes
     // after it (Pending rows whose edges all come from earlier completions of the write); FinishRegionRows[n - 1]: n such
     // Pending rows. A Pending row ends as the completions one after another leave it: its edges resolved (Ready at
-    // @r), claimed as attempt 1 by the region's worker (started at @s), then finished: three versions later.
+    // @readyAt), claimed as attempt 1 by the region's worker (started at @startedAt), then finished: three versions later.
     private static readonly SqlStatement[] FinishRegionRowsWithFirst = [.. Enumerable.Range(1, RegionRowsPerStatement).Select(static rows => new SqlStatement(
         $"FinishRegionRowsWithFirst{rows}", FinishRegionText(rows, withFirst: true)))];
 
@@ -41,14 +41,14 @@ public sealed partial class SqlStorage
         $"InsertRegionAttempts{rows}",
         $"""
         INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson, Logs)
-        VALUES {RegionList(rows, static i => $"(@runId, @n{i}, @attempt{i}, 'Succeeded', @s{i}, @f{i}, NULL, @e{i}, @in{i}, @l{i})")}
+        VALUES {RegionList(rows, static i => $"(@runId, @nodeId{i}, @attempt{i}, 'Succeeded', @startedAt{i}, @finishedAt{i}, NULL, @error{i}, @inputJson{i}, @logs{i})")}
         """))];
 
     private static readonly (string Node, string Version, string NewVersion, string Output, string Ports, string FinishedAt, string ReadyAt, string Active, string StartedAt)[] RegionRowParameters =
-        [.. Enumerable.Range(0, RegionRowsPerStatement).Select(static i => ($"@n{i}", $"@v{i}", $"@nv{i}", $"@o{i}", $"@p{i}", $"@f{i}", $"@r{i}", $"@a{i}", $"@s{i}"))];
+        [.. Enumerable.Range(0, RegionRowsPerStatement).Select(static i => ($"@nodeId{i}", $"@version{i}", $"@newVersion{i}", $"@output{i}", $"@ports{i}", $"@finishedAt{i}", $"@readyAt{i}", $"@activeParents{i}", $"@startedAt{i}"))];
 
     private static readonly (string Node, string Attempt, string StartedAt, string FinishedAt, string Error, string Input, string Logs)[] RegionAttemptParameters =
-        [.. Enumerable.Range(0, RegionRowsPerStatement).Select(static i => ($"@n{i}", $"@attempt{i}", $"@s{i}", $"@f{i}", $"@e{i}", $"@in{i}", $"@l{i}"))];
+        [.. Enumerable.Range(0, RegionRowsPerStatement).Select(static i => ($"@nodeId{i}", $"@attempt{i}", $"@startedAt{i}", $"@finishedAt{i}", $"@error{i}", $"@inputJson{i}", $"@logs{i}"))];
 
     /// <summary>
     /// The region written set-based, or null (nothing written) when it must be recorded one completion after another:
@@ -268,26 +268,26 @@ public sealed partial class SqlStorage
         var first = withFirst ? 1 : 0;
         string Each(Func<int, string> row) => string.Join(" ", Enumerable.Range(0, rows).Select(row));
         string Later(Func<int, string> row) => string.Join(" ", Enumerable.Range(first, rows - first).Select(row));
-        string OnlyLater(string column, string value) => withFirst ? $"CASE NodeId WHEN @n0 THEN {column} ELSE {value} END" : value;
+        string OnlyLater(string column, string value) => withFirst ? $"CASE NodeId WHEN @nodeId0 THEN {column} ELSE {value} END" : value;
         string LaterOr(string column, Func<int, string> row) => rows > first ? $"CASE NodeId {Later(row)} ELSE {column} END" : column;
         return $"""
             UPDATE NodeInstances
             SET Status = 'Succeeded',
-                Output = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @o{i}")} END,
+                Output = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @output{i}")} END,
                 OutputBlob = NULL, OutputBytes = NULL, Error = NULL,
-                Ports = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @p{i}")} END,
-                FinishedAt = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @f{i}")} END,
-                Version = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @nv{i}")} END,
+                Ports = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @ports{i}")} END,
+                FinishedAt = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @finishedAt{i}")} END,
+                Version = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @newVersion{i}")} END,
                 LeaseUntil = NULL, WaitUntil = NULL,
                 PendingParents = {OnlyLater("PendingParents", "0")},
-                ActiveParents = {LaterOr("ActiveParents", static i => $"WHEN @n{i} THEN @a{i}")},
-                ReadyAt = {LaterOr("ReadyAt", static i => $"WHEN @n{i} THEN @r{i}")},
-                StartedAt = {LaterOr("StartedAt", static i => $"WHEN @n{i} THEN COALESCE(StartedAt, @s{i})")},
+                ActiveParents = {LaterOr("ActiveParents", static i => $"WHEN @nodeId{i} THEN @activeParents{i}")},
+                ReadyAt = {LaterOr("ReadyAt", static i => $"WHEN @nodeId{i} THEN @readyAt{i}")},
+                StartedAt = {LaterOr("StartedAt", static i => $"WHEN @nodeId{i} THEN COALESCE(StartedAt, @startedAt{i})")},
                 Attempt = {OnlyLater("Attempt", "1")},
                 WaitKind = {OnlyLater("WaitKind", "NULL")},
                 WorkerId = {OnlyLater("WorkerId", "@workerId")}
-            WHERE RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@n{i}")})
-              AND Version = CASE NodeId {Each(static i => $"WHEN @n{i} THEN @v{i}")} END
+            WHERE RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@nodeId{i}")})
+              AND Version = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @version{i}")} END
             """;
     }
 
