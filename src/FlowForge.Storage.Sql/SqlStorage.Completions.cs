@@ -338,6 +338,20 @@ public sealed partial class SqlStorage
         ResolveChildrenAsync(s, run, plan, nodeId, firedPorts, at, messages, changes, null, ct);
 
     /// <summary>As above; with <paramref name="chain"/>, the first child made Ready is claimed into it instead of given a message.</summary>
+    private static ValueTask<int> ResolveChildrenAsync(
+        SqlSession s,
+        RunRow run,
+        ExecutionPlan plan,
+        string nodeId,
+        IReadOnlyList<string> firedPorts,
+        long at,
+        List<OutboxMessage> messages,
+        List<NodeStateChange> changes,
+        ChildClaimSlot? chain,
+        CancellationToken ct) =>
+        ResolveChildrenAsync(s, run, plan, nodeId, firedPorts, at, messages, changes, chain, null, ct);
+
+    /// <summary>As above, but for the edges to <paramref name="resolvedElsewhere"/>, which the caller has resolved itself.</summary>
     private static async ValueTask<int> ResolveChildrenAsync(
         SqlSession s,
         RunRow run,
@@ -348,6 +362,7 @@ public sealed partial class SqlStorage
         List<OutboxMessage> messages,
         List<NodeStateChange> changes,
         ChildClaimSlot? chain,
+        IReadOnlyDictionary<string, int>? resolvedElsewhere,
         CancellationToken ct)
     {
         var skipped = 0;
@@ -360,7 +375,7 @@ public sealed partial class SqlStorage
             for (var i = 0; i < children.Count; i++)
             {
                 var target = children[i].Target;
-                if (!IsFirstEdgeTo(children, i))
+                if (!IsFirstEdgeTo(children, i) || resolvedElsewhere?.ContainsKey(target) == true)
                 {
                     continue;
                 }

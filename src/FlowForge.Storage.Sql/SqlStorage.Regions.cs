@@ -48,6 +48,11 @@ public sealed partial class SqlStorage
         }
 
         regionClaim ??= last.ClaimChild;
+        if (await TryCompleteRegionAsSetAsync(s, last, plan, regionClaim, ct) is { } written)
+        {
+            return written;
+        }
+
         var request = last.ClaimChild;
         var slot = new ChildClaimSlot(request is { NodeId: not null } ? request : null)
         {

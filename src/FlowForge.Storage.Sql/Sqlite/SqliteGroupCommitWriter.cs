@@ -26,6 +26,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly Task _loop;
     private WriterConnection? _writer;
     private long _committedBatches;
+    private long _statements;
     private Exception? _fault;
 
     public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox = true)
@@ -40,6 +41,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Physical transactions committed so far.</summary>
     public long CommittedBatches => Interlocked.Read(ref _committedBatches);
+
+    /// <summary>Statements the operations sent, committed or not (the transaction and savepoint statements not counted).</summary>
+    public long Statements => Interlocked.Read(ref _statements);
 
     public Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
@@ -138,6 +142,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 writer.Savepoint();
+                var statementsBefore = writer.Session.RoundTrips;
                 try
                 {
                     await batch[i].ExecuteAsync(writer.Session);
@@ -150,6 +155,10 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                     // Throws when SQLite already rolled the whole transaction back (I/O error, full disk):
                     // the outer handler then fails the batch.
                     writer.RollbackToSavepoint();
+                }
+                finally
+                {
+                    Interlocked.Add(ref _statements, writer.Session.RoundTrips - statementsBefore);
                 }
             }
 

@@ -4,6 +4,7 @@ using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Execution;
+using FlowForge.Storage.Sql.Sqlite;
 
 namespace FlowForge.Providers.Tests.Compliance;
 
@@ -97,6 +98,118 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
         var nineDependencies = await RoundTripsOfAsync(writer, () => ClaimAsync(MessageTo(last, "join"), plan));
 
         Assert.Equal(oneDependency + 1, nineDependencies);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_RegionOfTenNodes_TakesAsManyStatementsAsARegionOfThree()
+    {
+        var three = await LinearRegionAsync(3);
+        var ten = await LinearRegionAsync(10);
+
+        // One statement per kind for all the region's nodes, not one per node: a longer chain costs nothing more.
+        Assert.Equal(three, ten);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_DiamondRegion_TakesOneStatementMoreThanTheLastNodeAlone()
+    {
+        // The last node of a run completed alone: the run read, its finish, its attempt, the run's remaining count.
+        var single = await StatementsOfAsync(async () =>
+        {
+            var plan = TestPlans.Linear(Guid.NewGuid(), 1);
+            var trigger = await ClaimAsync((await CreateRunAsync(plan)).Messages[0], plan);
+            var n1 = await ClaimAsync(Assert.Single((await SucceedAsync(plan, trigger)).Messages), plan);
+            return () => ((IRunStore)Store).CompleteNodeAsync(
+                new NodeCompletion(n1.RunId, n1.NodeId, n1.Version, NodeStatus.Succeeded, "{}", null, [TestPlans.Main], T0) { Attempt = n1.Attempt },
+                plan,
+                CancellationToken.None);
+        });
+
+        // a, b, c and d: the same statements, each for all four rows, and the read of the rows the write checks.
+        var diamond = await StatementsOfAsync(async () =>
+        {
+            var plan = TestPlans.Diamond(Guid.NewGuid());
+            var creation = await CreateRunAsync(plan);
+            var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
+            return () => RegionAsync(plan, a, ["a", "b", "c", "d"]);
+        });
+
+        Assert.Equal(single + 1, diamond);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(40)]
+    public async Task CompleteNodeAsync_LinearRegion_WritesEveryNodeSucceededWithItsOutputAndOneAttempt(int nodes)
+    {
+        var plan = TestPlans.Linear(Guid.NewGuid(), nodes);
+        var first = await LinearRunAtItsFirstNodeAsync(plan);
+
+        var result = await RegionAsync(plan, first, [.. Enumerable.Range(1, nodes).Select(static i => $"n{i}")]);
+
+        Assert.True(result.Applied);
+        Assert.False(result.ChainBroken);
+        Assert.Equal(RunStatus.Succeeded, result.RunFinished);
+        Assert.Equal(Enumerable.Range(1, nodes).Select(static i => new NodeStateChange($"n{i}", NodeStatus.Succeeded)), result.Changes);
+        var run = await GetRunAsync(first.RunId);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.All(run.Nodes.Where(static n => n.NodeId != "trigger"), n =>
+        {
+            Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt));
+            Assert.Equal($$"""{"{{n.NodeId}}":1}""", n.OutputJson);
+            Assert.Equal(NodeStatus.Succeeded, Assert.Single(n.Attempts).Status);
+        });
+    }
+
+    private Task<long> LinearRegionAsync(int nodes) => StatementsOfAsync(async () =>
+    {
+        var plan = TestPlans.Linear(Guid.NewGuid(), nodes);
+        var first = await LinearRunAtItsFirstNodeAsync(plan);
+        return () => RegionAsync(plan, first, [.. Enumerable.Range(1, nodes).Select(static i => $"n{i}")]);
+    });
+
+    private async Task<ClaimedNode> LinearRunAtItsFirstNodeAsync(ExecutionPlan plan)
+    {
+        var trigger = await ClaimAsync((await CreateRunAsync(plan)).Messages[0], plan);
+        return await ClaimAsync(Assert.Single((await SucceedAsync(plan, trigger)).Messages), plan);
+    }
+
+    // The nodes written as one pure region from the first one's claim, in the order given, each with the output {"<id>":1}.
+    private Task<CompletionResult> RegionAsync(ExecutionPlan plan, ClaimedNode first, string[] order)
+    {
+        var at = T0.AddSeconds(3);
+        NodeCompletion Step(string id, bool claimsNext) =>
+            new NodeCompletion(first.RunId, id, 0, NodeStatus.Succeeded, $$"""{"{{id}}":1}""", null, [TestPlans.Main], at)
+            {
+                Attempt = 1,
+                AttemptStartedAt = at,
+                ClaimChild = claimsNext ? new ChainClaim(Worker, at + Lease) : null,
+            };
+        return ((IRunStore)Store).CompleteNodeAsync(
+            Step(order[^1], claimsNext: false) with
+            {
+                Preceding = [Step(order[0], claimsNext: true) with { Version = first.Version, Attempt = first.Attempt }, .. order[1..^1].Select(id => Step(id, claimsNext: true))],
+            },
+            plan,
+            CancellationToken.None);
+    }
+
+    // The statements of the write the set-up hands back, on every provider: what the SQLite writer's operations sent, or
+    // the round trips of a server writer (the transaction's own included, the same for every write made alone).
+    private async Task<long> StatementsOfAsync(Func<Task<Func<Task<CompletionResult>>>> setUp)
+    {
+        var write = await setUp();
+        Func<long> statements = Database.Storage.Executor switch
+        {
+            SqliteExecutor sqlite => () => sqlite.Writer.Statements,
+            PooledSqlExecutor { Writer: { } writer } => () => writer.RoundTrips,
+            var other => throw new InvalidOperationException($"No statement count for {other.GetType().Name}."),
+        };
+        var before = statements();
+        Assert.True((await write()).Applied);
+        return statements() - before;
     }
 
     private static ServerGroupCommitWriter? WriterOf(SqlStorage store) => (store.Executor as PooledSqlExecutor)?.Writer;

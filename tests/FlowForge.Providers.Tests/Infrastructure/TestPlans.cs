@@ -67,6 +67,18 @@ public static class TestPlans
     ]);
 
     /// <summary>trigger → p0 … p(n-1) → join: <paramref name="parents"/> parallel nodes that one join waits for.</summary>
+    /// <summary>trigger → n1 → n2 → … → n(nodes), every edge on port "main".</summary>
+    public static ExecutionPlan Linear(Guid flowId, int nodes)
+    {
+        var ids = Enumerable.Range(1, nodes).Select(static i => $"n{i}").ToArray();
+        return new(flowId, 1,
+        [
+            Node("trigger", "core.manualTrigger", trigger: true, parents: [], children: [Edge("trigger", Main, ids[0])]),
+            .. ids.Select((id, i) => Node(
+                id, "core.set", parents: [i == 0 ? "trigger" : ids[i - 1]], children: i + 1 < ids.Length ? [Edge(id, Main, ids[i + 1])] : [])),
+        ]);
+    }
+
     public static ExecutionPlan FanIn(Guid flowId, int parents)
     {
         var ids = Enumerable.Range(0, parents).Select(static i => $"p{i}").ToArray();
