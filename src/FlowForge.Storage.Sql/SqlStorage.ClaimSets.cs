@@ -45,7 +45,7 @@ public sealed partial class SqlStorage
     // MySQL has neither arrays nor UPDATE … RETURNING: a set reads its nodes in one SELECT, decides each claim as the full
     // claim does, and claims the Ready ones in one UPDATE whose row count tells whether every one of them was still
     // there to claim.
-    private static readonly SqlStatement[] SelectClaimTargetsOfSet = [.. RowSlots.Select(static rows => new SqlStatement($"{nameof(SelectClaimTargetsOfSet)}{rows}", SelectClaimTargetsByRowsText(rows)))];
+    private static readonly SqlStatement[] SelectClaimTargetsOfSet = [.. RowSlots.Select(static rows => new SqlStatement($"{nameof(SelectClaimTargetsOfSet)}{rows}", d => SelectClaimTargetsByRowsText(d, rows)))];
 
     private static readonly SqlStatement[] ClaimReadyNodesOfSetByRows = [.. RowSlots.Select(static rows => new SqlStatement($"{nameof(ClaimReadyNodesOfSetByRows)}{rows}", ClaimReadyNodesByRowsText(rows)))];
 
@@ -58,9 +58,11 @@ public sealed partial class SqlStorage
         $"@runId{i}", $"@nodeId{i}", $"@version{i}", $"@leaseUntil{i}", $"@now{i}", $"@workerId{i}",
     })];
 
-    private static string SelectClaimTargetsByRowsText(int rows) => $"""
+    // MySQL reads the nodes by their keys first and each one's run by its key (STRAIGHT_JOIN), whatever it guesses of
+    // the tables' sizes: read the other way round, a small set would scan the runs.
+    private static string SelectClaimTargetsByRowsText(SqlDialect dialect, int rows) => $"""
         SELECT n.RunId, n.NodeId, n.Status, n.Version, n.Attempt, n.LeaseUntil, n.WaitUntil, r.Status, n.WaitKind, n.ResumedFrom, n.Interruptions, r.OwnerId
-        FROM NodeInstances n JOIN Runs r ON r.Id = n.RunId
+        FROM NodeInstances n {(dialect is MySqlDialect ? "STRAIGHT_JOIN" : "JOIN")} Runs r ON r.Id = n.RunId
         WHERE {RowsOf(rows, "n.RunId = @runId{0} AND n.NodeId = @nodeId{0}")}
         """;
 
