@@ -15,7 +15,6 @@ public static class TestServices
 {
     private const string PostgresVariable = "FLOWFORGE_TEST_POSTGRES";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan RestartTimeout = TimeSpan.FromMinutes(5);
     private static readonly Lazy<bool> Attached = new(Attach, LazyThreadSafetyMode.ExecutionAndPublication);
 
     // Decided once, before this class exports variables of its own. Given servers are taken whole: a half-set
@@ -33,15 +32,12 @@ public static class TestServices
 
     public static string Redis => Get("FLOWFORGE_TEST_REDIS");
 
-    /// <summary>The folder of the running servers, for <see cref="ServicesScript"/> commands such as restart-rabbitmq.</summary>
+    /// <summary>The folder of the running servers, for <see cref="ServicesScript"/> commands.</summary>
     public static string ServicesDirectory => Get("FLOWFORGE_TEST_SERVICES_DIR");
 
     /// <summary>The folder servers started by the tests themselves are shared in.</summary>
     public static string SharedDirectory =>
         Path.Combine(Path.GetTempPath(), "flowforge-test-services-" + Environment.UserName);
-
-    /// <summary>Stops the broker and starts the same node again, on the same port with its data.</summary>
-    public static Task RestartRabbitMqAsync() => ServicesScript.RunAsync("restart-rabbitmq", ServicesDirectory, RestartTimeout);
 
     private static string Get(string name)
     {

@@ -146,7 +146,9 @@ describe('a new user’s first flow', () => {
     expect(await classOf(page, 'if-1')).toContain('has-problems');
     expect(await canvasNode(page, 'if-1').getByRole('note').textContent()).toBe('1 problem');
     expect(await problems.textContent()).toContain('if-1');
-    // The browser logs the refused save and the preview's refusal (400s); nothing else may appear.
+    // The browser logs the refused save and the preview's refusal (400s); nothing else may appear. The preview is
+    // asked for a moment after the text changed: its answer is awaited, so that it is not logged after the check.
+    await ifPanel.locator('.expression-preview-error').waitFor({ timeout: 15_000 });
     expect(errors.filter((e) => !e.includes('status of 400 (Bad Request)'))).toEqual([]);
     errors.length = 0;
 

@@ -164,6 +164,15 @@ public abstract class WorkQueueCompliance : IAsyncLifetime
         return run;
     }
 
+    /// <summary>Stops a consumer now rather than when the test ends (before the broker it reads from goes away).</summary>
+    protected async Task StopConsumingAsync(ConsumerRun? run)
+    {
+        if (run is not null && _consumers.Remove(run))
+        {
+            await run.StopAsync();
+        }
+    }
+
     protected static void InterlockedMax(ref int target, int value)
     {
         var current = Volatile.Read(ref target);

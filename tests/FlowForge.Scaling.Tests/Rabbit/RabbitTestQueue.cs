@@ -50,14 +50,21 @@ public sealed class RabbitTestQueue(string connectionString, ITestOutputHelper o
         return await channel.BasicGetAsync(QueueName + ".dead", autoAck: true);
     }
 
-    /// <summary>Closes every handle, then deletes the queues and exchange the test used.</summary>
-    public async Task DeleteAsync()
+    /// <summary>Closes every handle the test opened (on a broker that goes away with the test, nothing else to delete).</summary>
+    public async Task CloseAsync()
     {
         foreach (var handle in _handles)
         {
             await handle.DisposeAsync();
         }
 
+        _handles.Clear();
+    }
+
+    /// <summary>Closes every handle, then deletes the queues and exchange the test used.</summary>
+    public async Task DeleteAsync()
+    {
+        await CloseAsync();
         await using (var channel = await AdminChannelAsync())
         {
             await channel.QueueDeleteAsync(QueueName, ifUnused: false, ifEmpty: false);

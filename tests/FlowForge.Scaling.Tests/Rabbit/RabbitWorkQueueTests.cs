@@ -26,47 +26,72 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         await _test.DeleteAsync();
     }
 
+    // The broker restarts run on a broker of their own: the shared one serves other test projects at the same time.
     [Fact]
     public async Task PublishAsync_BeforeBrokerRestart_MessagesAreConsumedAfterIt()
     {
-        var publisher = _test.Open();
-        var sent = Enumerable.Range(0, 50).Select(Message).ToArray();
-        await publisher.PublishAsync(sent, CancellationToken.None);
-
-        await TestServices.RestartRabbitMqAsync();
-
-        var received = new ConcurrentQueue<WorkMessage>();
-        StartConsuming(_test.Open(), (m, _) =>
+        await using var broker = await PrivateService.StartAsync("rabbitmq");
+        var test = new RabbitTestQueue(broker.ConnectionString, output);
+        ConsumerRun? consumer = null;
+        try
         {
-            received.Enqueue(m);
-            return Task.CompletedTask;
-        });
-        await Eventually.TrueAsync(() => received.Count >= sent.Length, "the messages published before the restart", AfterRestart);
-        Assert.Equal(sent.OrderBy(m => m.RunId), received.OrderBy(m => m.RunId));
+            var publisher = test.Open();
+            var sent = Enumerable.Range(0, 50).Select(Message).ToArray();
+            await publisher.PublishAsync(sent, CancellationToken.None);
+
+            await broker.StopAsync();
+            await broker.StartAgainAsync();
+
+            var received = new ConcurrentQueue<WorkMessage>();
+            consumer = StartConsuming(test.Open(), (m, _) =>
+            {
+                received.Enqueue(m);
+                return Task.CompletedTask;
+            });
+            await Eventually.TrueAsync(() => received.Count >= sent.Length, "the messages published before the restart", AfterRestart);
+            Assert.Equal(sent.OrderBy(m => m.RunId), received.OrderBy(m => m.RunId));
+        }
+        finally
+        {
+            await StopConsumingAsync(consumer);
+            await test.CloseAsync();
+        }
     }
 
     [Fact]
     public async Task ConsumeAsync_BrokerRestarts_ConsumerResumesAndPublishingRetriesUntilTheBrokerIsBack()
     {
-        var queue = _test.Open();
-        var received = new ConcurrentDictionary<Guid, WorkMessage>();
-        StartConsuming(queue, (m, _) =>
+        await using var broker = await PrivateService.StartAsync("rabbitmq");
+        var test = new RabbitTestQueue(broker.ConnectionString, output);
+        ConsumerRun? consumer = null;
+        try
         {
-            received.TryAdd(m.RunId, m);
-            return Task.CompletedTask;
-        });
-        var before = Enumerable.Range(0, 5).Select(Message).ToArray();
-        await queue.PublishAsync(before, CancellationToken.None);
-        await Eventually.TrueAsync(() => received.Count == before.Length, "the messages before the restart");
+            var queue = test.Open();
+            var received = new ConcurrentDictionary<Guid, WorkMessage>();
+            consumer = StartConsuming(queue, (m, _) =>
+            {
+                received.TryAdd(m.RunId, m);
+                return Task.CompletedTask;
+            });
+            var before = Enumerable.Range(0, 5).Select(Message).ToArray();
+            await queue.PublishAsync(before, CancellationToken.None);
+            await Eventually.TrueAsync(() => received.Count == before.Length, "the messages before the restart");
 
-        var restart = TestServices.RestartRabbitMqAsync();
-        await Eventually.TrueAsync(async () => !await queue.IsReadyAsync(CancellationToken.None), "the queue to notice the broker going");
-        var after = Enumerable.Range(0, 5).Select(Message).ToArray();
-        await queue.PublishAsync(after, CancellationToken.None);
-        await restart;
+            await broker.StopAsync();
+            await Eventually.TrueAsync(async () => !await queue.IsReadyAsync(CancellationToken.None), "the queue to notice the broker going");
+            var after = Enumerable.Range(0, 5).Select(Message).ToArray();
+            var publishing = queue.PublishAsync(after, CancellationToken.None);
+            await broker.StartAgainAsync();
+            await publishing;
 
-        await Eventually.TrueAsync(() => after.All(m => received.ContainsKey(m.RunId)), "the messages published during the restart", AfterRestart);
-        await Eventually.TrueAsync(() => queue.IsReadyAsync(CancellationToken.None).AsTask(), "the queue to be ready again", AfterRestart);
+            await Eventually.TrueAsync(() => after.All(m => received.ContainsKey(m.RunId)), "the messages published during the restart", AfterRestart);
+            await Eventually.TrueAsync(() => queue.IsReadyAsync(CancellationToken.None).AsTask(), "the queue to be ready again", AfterRestart);
+        }
+        finally
+        {
+            await StopConsumingAsync(consumer);
+            await test.CloseAsync();
+        }
     }
 
     [Fact]

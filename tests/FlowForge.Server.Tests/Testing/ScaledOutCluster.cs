@@ -28,13 +28,17 @@ public sealed class ScaledOutCluster : IAsyncDisposable
     public IReadOnlyList<ServeProcess> Apis { get; }
 
     /// <param name="extra">Options appended to every process's command line (a repeated setting takes the last value).</param>
-    public static async Task<ScaledOutCluster> StartAsync(string store, string storeConnection, int workers, int apis = 1, params string[] extra)
+    public static Task<ScaledOutCluster> StartAsync(string store, string storeConnection, int workers, int apis = 1, params string[] extra) =>
+        StartOnBrokerAsync(TestServices.RabbitMq, store, storeConnection, workers, apis, extra);
+
+    /// <summary>A cluster on the RabbitMQ at <paramref name="rabbitMq"/> (a private one, for a test that restarts it).</summary>
+    public static async Task<ScaledOutCluster> StartOnBrokerAsync(string rabbitMq, string store, string storeConnection, int workers, int apis = 1, params string[] extra)
     {
         var name = $"ff-{Guid.NewGuid():N}";
         string[] options =
         [
             "--store", store, "--store-connection", storeConnection,
-            "--queue", "rabbitmq", "--queue-connection", TestServices.RabbitMq, $"--Queue:QueueName={name}",
+            "--queue", "rabbitmq", "--queue-connection", rabbitMq, $"--Queue:QueueName={name}",
             "--cache", "redis", "--cache-connection", TestServices.Redis, $"--Cache:KeyPrefix={name}:",
             "--Engine:LeaseDuration=00:00:05", "--Engine:SweepInterval=00:00:02", "--Engine:ReadyResendAfter=00:00:10",
             "--Engine:WorkerParallelism=32",
@@ -96,7 +100,4 @@ public sealed class ScaledOutCluster : IAsyncDisposable
             await api.DisposeAsync();
         }
     }
-
-    /// <summary>Restarts the shared RabbitMQ node (same port, data kept) through the services script.</summary>
-    public static Task RestartRabbitMqAsync() => TestServices.RestartRabbitMqAsync();
 }

@@ -16,6 +16,7 @@ namespace FlowForge.Tests.Runs;
 /// a provider's 429 defers them the same way.
 /// </summary>
 [Collection(PacingCollection.Name)]
+[Trait(PacingCollection.Trait, PacingCollection.Name)]
 public sealed class ConnectionRateLimitTests
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace FlowForge.Tests.Runs;
 /// one for both, and a flood through it runs at its rate, once each, in the order the slots were booked.
 /// </summary>
 [Collection(PacingCollection.Name)]
+[Trait(PacingCollection.Trait, PacingCollection.Name)]
 public sealed class SharedRateLimitWorkerTests
 {
     [Fact]

@@ -1,4 +1,4 @@
-namespace FlowForge.Server.Tests.Testing;
+namespace FlowForge.Testing;
 
 /// <summary>
 /// One server (redis, postgres or rabbitmq) started by <c>services.sh start-one</c> in a folder of its own, for a test
