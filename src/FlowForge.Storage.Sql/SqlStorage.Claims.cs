@@ -62,9 +62,9 @@ public sealed partial class SqlStorage
     {
         if (_executor.ReadsRideWithWrites)
         {
-            return await _executor.WriteAsync(
-                TryClaimAndReadAsync,
-                (Message: message, WorkerId: workerId, Now: UnixMicros.From(now), LeaseUntil: UnixMicros.From(leaseUntil), Dependencies: dependencies, Inputs: _runInputs),
+            return await _executor.WriteBatchedAsync(
+                ClaimSet.Instance,
+                new ClaimRequest(message, workerId, UnixMicros.From(now), UnixMicros.From(leaseUntil), dependencies, _runInputs),
                 message.RunId,
                 cancellationToken).ConfigureAwait(false);
         }
@@ -110,10 +110,7 @@ public sealed partial class SqlStorage
 
     // Server databases: the input and the dependencies' outputs are read in the claim's own transaction, so a claim
     // costs one transaction (or a share of a group commit) instead of three.
-    private static async ValueTask<ClaimedNode?> TryClaimAndReadAsync(
-        SqlSession s,
-        (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil, IReadOnlyList<string> Dependencies, RunInputCache Inputs) a,
-        CancellationToken ct)
+    private static async ValueTask<ClaimedNode?> TryClaimAndReadAsync(SqlSession s, ClaimRequest a, CancellationToken ct)
     {
         if (await TryClaimCoreAsync(s, (a.Message, a.WorkerId, a.Now, a.LeaseUntil), ct) is not { } claimed)
         {
@@ -144,11 +141,6 @@ public sealed partial class SqlStorage
     private static async ValueTask<(IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, BlobReference> Blobs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt, IReadOnlyDictionary<string, IReadOnlyList<string>> Ports)> ReadSucceededOutputsAsync(
         SqlSession s, (Guid RunId, IReadOnlyList<string> Dependencies) a, CancellationToken ct)
     {
-        var outputs = new Dictionary<string, JsonElement?>(a.Dependencies.Count, StringComparer.Ordinal);
-        var finishedAt = new Dictionary<string, DateTimeOffset>(a.Dependencies.Count, StringComparer.Ordinal);
-        var ports = new Dictionary<string, IReadOnlyList<string>>(a.Dependencies.Count, StringComparer.Ordinal);
-        Dictionary<string, BlobReference>? blobs = null;
-
         // Rows come in the database's order; the dictionaries keep the order of the dependencies, which a node sees.
         var rows = new Dictionary<string, DependencyRow>(a.Dependencies.Count, StringComparer.Ordinal);
         for (var first = 0; first < a.Dependencies.Count; first += OutputsPerStatement)
@@ -170,7 +162,18 @@ public sealed partial class SqlStorage
             }
         }
 
-        foreach (var dependency in a.Dependencies)
+        return DependencyOutputsOf(a.Dependencies, rows);
+    }
+
+    // What a claim hands its node of its dependencies, in the order of the dependencies, from the rows read for them.
+    private static (IReadOnlyDictionary<string, JsonElement?> Outputs, IReadOnlyDictionary<string, BlobReference> Blobs, IReadOnlyDictionary<string, DateTimeOffset> FinishedAt, IReadOnlyDictionary<string, IReadOnlyList<string>> Ports) DependencyOutputsOf(
+        IReadOnlyList<string> dependencies, IReadOnlyDictionary<string, DependencyRow> rows)
+    {
+        var outputs = new Dictionary<string, JsonElement?>(dependencies.Count, StringComparer.Ordinal);
+        var finishedAt = new Dictionary<string, DateTimeOffset>(dependencies.Count, StringComparer.Ordinal);
+        var ports = new Dictionary<string, IReadOnlyList<string>>(dependencies.Count, StringComparer.Ordinal);
+        Dictionary<string, BlobReference>? blobs = null;
+        foreach (var dependency in dependencies)
         {
             if (!rows.TryGetValue(dependency, out var row))
             {
@@ -208,18 +211,15 @@ public sealed partial class SqlStorage
             return ready;
         }
 
-        var message = a.Message;
-        NodeStatus status;
-        long version;
-        int attempt;
-        long? leaseUntil;
-        long? waitUntil;
-        RunStatus runStatus;
-        string? waitKind;
-        long? resumedFromColumn;
-        int interruptions;
-        Guid ownerId;
-        var select = s.Command(SelectClaimTarget).Bind("@runId", message.RunId).Bind("@nodeId", message.NodeId);
+        return await TryClaimAnyAsync(s, a, ct);
+    }
+
+    /// <summary>The full claim: reads the node (Ready, on a timer come due, or Running on a lease run out) and claims it if it may be.</summary>
+    private static async ValueTask<ClaimedNode?> TryClaimAnyAsync(
+        SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, CancellationToken ct)
+    {
+        ClaimTarget target;
+        var select = s.Command(SelectClaimTarget).Bind("@runId", a.Message.RunId).Bind("@nodeId", a.Message.NodeId);
         await using (var reader = await s.ReaderAsync(select, ct))
         {
             if (!await reader.ReadAsync(ct))
@@ -227,18 +227,18 @@ public sealed partial class SqlStorage
                 return null;
             }
 
-            status = StatusNames.NodeStatusOf(reader.GetString(0));
-            version = reader.GetInt64(1);
-            attempt = reader.GetInt32(2);
-            leaseUntil = reader.GetNullableInt64(3);
-            waitUntil = reader.GetNullableInt64(4);
-            runStatus = StatusNames.RunStatusOf(reader.GetString(5));
-            waitKind = reader.GetNullableString(6);
-            resumedFromColumn = reader.GetNullableInt64(7);
-            interruptions = reader.GetInt32(8);
-            ownerId = reader.GetGuid(9);
+            target = ClaimTarget.Read(reader, 0);
         }
 
+        return await ClaimTargetAsync(s, a, target, ct);
+    }
+
+    /// <summary>Decides from the node's row whether it may be claimed now and, if so, claims it.</summary>
+    private static async ValueTask<ClaimedNode?> ClaimTargetAsync(
+        SqlSession s, (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) a, ClaimTarget target, CancellationToken ct)
+    {
+        var message = a.Message;
+        var (status, version, attempt, leaseUntil, waitUntil, runStatus, waitKind, resumedFromColumn, interruptions, ownerId) = target;
         if (runStatus.IsFinal() || version != message.Version)
         {
             return null;
@@ -364,6 +364,30 @@ public sealed partial class SqlStorage
             Interruptions = interruptions,
             OwnerId = ownerId,
         };
+    }
+
+    /// <summary>What a claim reads of a node and its run before it decides (the columns of <see cref="SelectClaimTarget"/>).</summary>
+    private readonly record struct ClaimTarget(
+        NodeStatus Status, long Version, int Attempt, long? LeaseUntil, long? WaitUntil, RunStatus RunStatus, string? WaitKind, long? ResumedFrom, int Interruptions, Guid OwnerId)
+    {
+        public static ClaimTarget Read(System.Data.Common.DbDataReader reader, int first) => new(
+            StatusNames.NodeStatusOf(reader.GetString(first)),
+            reader.GetInt64(first + 1),
+            reader.GetInt32(first + 2),
+            reader.GetNullableInt64(first + 3),
+            reader.GetNullableInt64(first + 4),
+            StatusNames.RunStatusOf(reader.GetString(first + 5)),
+            reader.GetNullableString(first + 6),
+            reader.GetNullableInt64(first + 7),
+            reader.GetInt32(first + 8),
+            reader.GetGuid(first + 9));
+    }
+
+    /// <summary>A claim as the server writer queues it: the message, who claims until when, and what it reads besides.</summary>
+    private readonly record struct ClaimRequest(
+        WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil, IReadOnlyList<string> Dependencies, RunInputCache Inputs)
+    {
+        public (WorkMessage Message, Guid WorkerId, long Now, long LeaseUntil) Core => (Message, WorkerId, Now, LeaseUntil);
     }
 
     private readonly record struct DependencyRow(JsonElement? Output, BlobReference? Blob, long? FinishedAt, string? Ports);

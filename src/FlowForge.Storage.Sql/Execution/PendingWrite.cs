@@ -8,6 +8,9 @@ internal abstract class PendingWrite
     /// <summary>The key the operations of a batch are ordered by (the run whose rows it locks; empty for none).</summary>
     public Guid LockOrder { get; init; }
 
+    /// <summary>The set-based form this operation can run in together with others of its kind in a batch (null: it runs alone).</summary>
+    public BatchedOperation? Batch { get; init; }
+
     public ValueTask ExecuteAsync(SqlSession session) => ExecuteAsync(session, CancellationToken);
 
     /// <summary>Runs the operation with the token the writer chooses (a server writer never cancels a statement half-way through a batch).</summary>
@@ -31,6 +34,12 @@ internal sealed class PendingWrite<TState, TResult>(
     private TResult? _result;
 
     public Task<TResult> Task => _completion.Task;
+
+    /// <summary>What the operation was queued with, for a <see cref="BatchedOperation"/> that runs it together with others.</summary>
+    public TState State => state;
+
+    /// <summary>The result a <see cref="BatchedOperation"/> decided for this operation; handed over by <see cref="Complete"/>.</summary>
+    public void SetResult(TResult result) => _result = result;
 
     public override CancellationToken CancellationToken => cancellationToken;
 

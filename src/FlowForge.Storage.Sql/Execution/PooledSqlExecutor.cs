@@ -53,6 +53,25 @@ internal sealed class PooledSqlExecutor : SqlExecutor
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
         WriteAsync(body, state, Guid.Empty, cancellationToken);
 
+    public override async Task<TResult> WriteBatchedAsync<TState, TResult>(
+        BatchedOperation<TState, TResult> operation, TState state, Guid lockOrder, CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            return await WriteAsync(operation.ExecuteOneAsync, state, lockOrder, cancellationToken);
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            return await _writer.WriteAsync(operation, state, lockOrder, cancellationToken);
+        }
+        catch (Exception exception) when (TransientFailures.IsTransient(Dialect, exception))
+        {
+            throw TransientFailures.Wrap(Dialect, exception);
+        }
+    }
+
     public override async Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, Guid lockOrder, CancellationToken cancellationToken)
     {

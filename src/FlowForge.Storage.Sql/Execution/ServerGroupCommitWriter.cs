@@ -44,6 +44,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     private long _savepointStatements;
     private long _roundTrips;
     private long _isolatedRounds;
+    private long _batchedOperations;
     private Exception? _fault;
 
     public ServerGroupCommitWriter(DbDataSource dataSource, SqlDialect dialect, GroupCommitOptions options)
@@ -76,6 +77,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// <summary>Batches that ran again with a savepoint per operation after one of their operations failed without.</summary>
     public long IsolatedRounds => Interlocked.Read(ref _isolatedRounds);
 
+    /// <summary>Operations that ran together with others of their kind in one set-based step (see <see cref="BatchedOperation"/>).</summary>
+    public long BatchedOperations => Interlocked.Read(ref _batchedOperations);
+
     /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
@@ -92,7 +96,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             return Task.FromCanceled<TResult>(cancellationToken);
         }
 
-        var write = new PendingWrite<TState, TResult>(body, state, cancellationToken) { LockOrder = lockOrder };
+        return Enqueue(new PendingWrite<TState, TResult>(body, state, cancellationToken) { LockOrder = lockOrder });
+    }
+
+    private Task<TResult> Enqueue<TState, TResult>(PendingWrite<TState, TResult> write)
+    {
         if (_queue.Writer.TryWrite(write))
         {
             return write.Task;
@@ -101,6 +109,23 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         return Task.FromException<TResult>(Volatile.Read(ref _fault) is { } fault
             ? new InvalidOperationException($"The {_dialect.Name} writer has stopped after an internal error.", fault)
             : new ObjectDisposedException(nameof(SqlStorage), "The SQL store has been disposed."));
+    }
+
+    /// <summary>
+    /// Queues an operation that runs together with the other operations of <paramref name="operation"/>'s kind in its batch
+    /// (one set-based statement for all of them, see <see cref="BatchedOperation"/>); alone, or when its batch runs again
+    /// isolated, it runs on its own.
+    /// </summary>
+    public Task<TResult> WriteAsync<TState, TResult>(
+        BatchedOperation<TState, TResult> operation, TState state, Guid lockOrder, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<TResult>(cancellationToken);
+        }
+
+        var write = new PendingWrite<TState, TResult>(operation.ExecuteOneAsync, state, cancellationToken) { LockOrder = lockOrder, Batch = operation };
+        return Enqueue(write);
     }
 
     /// <summary>Refuses new operations, lets the writers finish every queued one and closes their connections.</summary>
@@ -284,9 +309,41 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             {
                 entry.Error = null;
                 entry.RunsAgain = false;
+                entry.RanInSet = false;
+            }
+
+            foreach (var entry in batch)
+            {
+                if (entry.RanInSet)
+                {
+                    continue;
+                }
+
                 if (entry.Write.CancellationToken.IsCancellationRequested)
                 {
                     entry.Cancelled = true;
+                    continue;
+                }
+
+                // Without savepoints, the operations of one set-based kind run together where the first of them stands.
+                if (!isolates && entry.Write.Batch is { } kind && SetOf(batch, entry, kind) is { } set)
+                {
+                    started = true;
+                    try
+                    {
+                        await kind.ExecuteAsync(session.Session, set.Writes, CancellationToken.None);
+                    }
+                    catch (Exception exception)
+                    {
+                        return await UnisolatedFailedAsync(session, transaction, batch, exception);
+                    }
+
+                    foreach (var member in set.Entries)
+                    {
+                        member.RanInSet = true;
+                    }
+
+                    Interlocked.Add(ref _batchedOperations, set.Entries.Count);
                     continue;
                 }
 
@@ -400,6 +457,24 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         {
             throw new StaleConnectionException(exception);
         }
+    }
+
+    // The operations of the batch, from the given one on, of the same set-based kind and not yet cancelled; null when
+    // fewer than two, which then run alone as any operation does.
+    private static (List<Entry> Entries, List<PendingWrite> Writes)? SetOf(List<Entry> batch, Entry first, BatchedOperation kind)
+    {
+        List<Entry>? entries = null;
+        var from = batch.IndexOf(first);
+        for (var i = from + 1; i < batch.Count; i++)
+        {
+            var other = batch[i];
+            if (ReferenceEquals(other.Write.Batch, kind) && !other.Write.CancellationToken.IsCancellationRequested)
+            {
+                (entries ??= [first]).Add(other);
+            }
+        }
+
+        return entries is null ? null : (entries, entries.ConvertAll(static e => e.Write));
     }
 
     // Nothing of this transaction is kept: every operation that had not yet failed for its own reason runs again.
@@ -551,6 +626,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         public bool Cancelled { get; set; }
 
         public bool RunsAgain { get; set; }
+
+        /// <summary>Ran in this round together with others of its kind.</summary>
+        public bool RanInSet { get; set; }
     }
 
     private readonly record struct RoundOutcome(List<Entry> Again)

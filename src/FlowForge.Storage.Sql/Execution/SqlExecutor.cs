@@ -34,6 +34,14 @@ internal abstract class SqlExecutor : IAsyncDisposable
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, Guid lockOrder, CancellationToken cancellationToken) =>
         WriteAsync(body, state, cancellationToken);
 
+    /// <summary>
+    /// A write that, where writes share a transaction, runs together with the other operations of its kind in the batch
+    /// (see <see cref="BatchedOperation"/>). By default it runs alone.
+    /// </summary>
+    public virtual Task<TResult> WriteBatchedAsync<TState, TResult>(
+        BatchedOperation<TState, TResult> operation, TState state, Guid lockOrder, CancellationToken cancellationToken) =>
+        WriteAsync(operation.ExecuteOneAsync, state, lockOrder, cancellationToken);
+
     public abstract Task<TResult> ReadAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken);
 

@@ -74,7 +74,9 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
         "@ids" => new long[] { 1, 2 },
         "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId" => Guid.NewGuid(),
         "@content" or "@secret" or "@protectedData" => new byte[] { 1 },
-        "@flowIds" => new[] { Guid.NewGuid(), Guid.NewGuid() },
+        "@flowIds" or "@runIds" or "@workerIds" => new[] { Guid.NewGuid(), Guid.NewGuid() },
+        "@nodeIds" => new[] { "x", "y" },
+        "@versions" or "@leaseUntils" or "@nows" => new long[] { 1, 2 },
         "@pattern" => "%x%",
         "@nodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash" or "@stateHash" or "@holder" or "@bindingHash" or "@redirectUri" or "@waitKind"
