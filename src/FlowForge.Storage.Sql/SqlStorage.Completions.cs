@@ -274,7 +274,7 @@ public sealed partial class SqlStorage
         };
         var chain = region ?? (completion.ClaimChild is { } request ? new ChildClaimSlot(request) : null);
         var claimedBefore = chain?.Claimed;
-        var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, chain, ct);
+        var skipped = await ResolveChildrenAsync(s, run, plan, completion.NodeId, firedPorts, at, messages, changes, chain, null, ct);
         var finished = await CountDownAsync(s, run, 1 + skipped, at, ct);
         if (finished is not null)
         {
@@ -335,23 +335,12 @@ public sealed partial class SqlStorage
         List<OutboxMessage> messages,
         List<NodeStateChange> changes,
         CancellationToken ct) =>
-        ResolveChildrenAsync(s, run, plan, nodeId, firedPorts, at, messages, changes, null, ct);
+        ResolveChildrenAsync(s, run, plan, nodeId, firedPorts, at, messages, changes, null, null, ct);
 
-    /// <summary>As above; with <paramref name="chain"/>, the first child made Ready is claimed into it instead of given a message.</summary>
-    private static ValueTask<int> ResolveChildrenAsync(
-        SqlSession s,
-        RunRow run,
-        ExecutionPlan plan,
-        string nodeId,
-        IReadOnlyList<string> firedPorts,
-        long at,
-        List<OutboxMessage> messages,
-        List<NodeStateChange> changes,
-        ChildClaimSlot? chain,
-        CancellationToken ct) =>
-        ResolveChildrenAsync(s, run, plan, nodeId, firedPorts, at, messages, changes, chain, null, ct);
-
-    /// <summary>As above, but for the edges to <paramref name="resolvedElsewhere"/>, which the caller has resolved itself.</summary>
+    /// <summary>
+    /// As above; with <paramref name="chain"/>, the first child made Ready is claimed into it instead of given a message,
+    /// and the edges to <paramref name="resolvedElsewhere"/> are left alone: the caller has resolved them itself.
+    /// </summary>
     private static async ValueTask<int> ResolveChildrenAsync(
         SqlSession s,
         RunRow run,

@@ -103,8 +103,10 @@ internal sealed partial class DigestSender(
             return;
         }
 
+        // The mail is out: recording that is not given up when the process begins to stop meanwhile, or the next
+        // process would find the digest still due and send it again.
         var sentAt = time.GetUtcNow();
-        await digests.CompleteDigestAsync(digest.UserId, digest.ClaimId, sentAt, sentAt + TimeSpan.FromMinutes(digest.DigestMinutes ?? o.DefaultDigestMinutes), cancellationToken);
+        await digests.CompleteDigestAsync(digest.UserId, digest.ClaimId, sentAt, sentAt + TimeSpan.FromMinutes(digest.DigestMinutes ?? o.DefaultDigestMinutes), CancellationToken.None);
         LogSent(logger, digest.UserId, digest.Items.Count + digest.Omitted);
     }
 

@@ -4,6 +4,7 @@ using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Execution;
+using static FlowForge.Providers.Tests.GroupCommit.ServerWriters;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
@@ -375,24 +376,6 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         var store = SqlStorage.Create(options, TimeProvider.System);
         _stores.Add(store);
         return store;
-    }
-
-    private static ServerGroupCommitWriter WriterOf(SqlStorage store) =>
-        ((PooledSqlExecutor)store.Executor).Writer ?? throw new InvalidOperationException("Group commit is off.");
-
-    // Keeps a writer busy inside a batch until released, so that what the test queues meanwhile forms the next batch.
-    private static Task<int> Hold(ServerGroupCommitWriter writer, out TaskCompletionSource started, out TaskCompletionSource release)
-    {
-        var gates = (Started: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously),
-            Release: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        started = gates.Started;
-        release = gates.Release;
-        return writer.WriteAsync(static async (_, g, _) =>
-        {
-            g.Started.TrySetResult();
-            await g.Release.Task;
-            return 0;
-        }, gates, CancellationToken.None);
     }
 
     private async Task<int[]> ProbeAsync() =>

@@ -3,13 +3,13 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using static FlowForge.Tests.Testing.PureFlows;
 
 namespace FlowForge.Tests.Runs;
 
 /// <summary>Pure nodes past a fan-out and into a join run in memory on one worker and their completions are written together.</summary>
 public sealed class PureRegionTests
 {
-    private static readonly string[] Diamond = ["a", "b", "c", "d"];
 
     [Fact]
     public async Task HandleAsync_DiamondOfPureNodes_WritesTheFourCompletionsInOneOperation()
@@ -143,17 +143,6 @@ public sealed class PureRegionTests
         }
     }
 
-    private static FlowBuilder DiamondFlow(string? holdAt = null, string? failAt = null)
-    {
-        var flow = new FlowBuilder("pure diamond").Node("trigger", "trigger.manual");
-        foreach (var id in Diamond)
-        {
-            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["holdFirst"] = id == holdAt, ["fail"] = id == failAt });
-        }
-
-        return flow.Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d");
-    }
-
     private static FlowBuilder FanOutFlow(int branches)
     {
         var flow = new FlowBuilder("pure fan-out").Node("trigger", "trigger.manual").Node("a", "core.noop").Node("join", "test.pureStep", new JsonObject { ["tag"] = "join" })
@@ -164,29 +153,6 @@ public sealed class PureRegionTests
         }
 
         return flow;
-    }
-
-    // trigger → a → check; check true → yes → fork → {left, right} → both → join; check false → no → afterNo → join.
-    private static FlowBuilder BranchFlow() =>
-        new FlowBuilder("pure branches").Node("trigger", "trigger.manual").Node("a", "core.noop")
-            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.go }}" })
-            .Node("yes", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "yes" } })
-            .Node("fork", "core.noop").Node("left", "core.noop").Node("right", "core.noop")
-            .Node("both", "core.merge", new JsonObject { ["mode"] = "object" })
-            .Node("no", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "no" } }).Node("afterNo", "core.noop")
-            .Node("join", "core.merge", new JsonObject { ["mode"] = "object" })
-            .Chain("trigger", "a", "check").Edge("check", "yes", "true").Edge("check", "no", "false")
-            .Edge("yes", "fork").Edge("fork", "left").Edge("fork", "right").Edge("left", "both").Edge("right", "both").Edge("both", "join")
-            .Edge("no", "afterNo").Edge("afterNo", "join");
-
-    private static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
-
-    private static JsonNode ExpectedD()
-    {
-        static JsonNode Branch(string tag) =>
-            new JsonObject { ["tag"] = tag, ["input"] = new JsonObject { ["tag"] = "a", ["input"] = new JsonObject { ["seed"] = 7 } } };
-
-        return new JsonObject { ["tag"] = "d", ["input"] = new JsonObject { ["b"] = Branch("b"), ["c"] = Branch("c") } };
     }
 
     // The worker's chains and regions: the run's write leaves its nodes to the worker (no pure nodes run before it).

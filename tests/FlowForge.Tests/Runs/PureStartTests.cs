@@ -4,13 +4,13 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using static FlowForge.Tests.Testing.PureFlows;
 
 namespace FlowForge.Tests.Runs;
 
 /// <summary>The pure nodes a run's trigger reaches run in memory before the run is written, and are written final with it.</summary>
 public sealed class PureStartTests
 {
-    private static readonly string[] Diamond = ["a", "b", "c", "d"];
 
     [Fact]
     public async Task StartAsync_DiamondOfPureNodes_OneWriteOperationNoMessageNoClaim()
@@ -191,40 +191,6 @@ public sealed class PureStartTests
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         Assert.All(Diamond, id => Assert.Single(PureStepNode.StartsOf(runId, id)));
         Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
-    }
-
-    private static FlowBuilder DiamondFlow(string? failAt = null)
-    {
-        var flow = new FlowBuilder("pure diamond at the start").Node("trigger", "trigger.manual");
-        foreach (var id in Diamond)
-        {
-            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["fail"] = id == failAt });
-        }
-
-        return flow.Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d");
-    }
-
-    // trigger → a → check; check true → yes → fork → {left, right} → both → join; check false → no → afterNo → join.
-    private static FlowBuilder BranchFlow() =>
-        new FlowBuilder("pure branches at the start").Node("trigger", "trigger.manual").Node("a", "core.noop")
-            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.go }}" })
-            .Node("yes", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "yes" } })
-            .Node("fork", "core.noop").Node("left", "core.noop").Node("right", "core.noop")
-            .Node("both", "core.merge", new JsonObject { ["mode"] = "object" })
-            .Node("no", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "no" } }).Node("afterNo", "core.noop")
-            .Node("join", "core.merge", new JsonObject { ["mode"] = "object" })
-            .Chain("trigger", "a", "check").Edge("check", "yes", "true").Edge("check", "no", "false")
-            .Edge("yes", "fork").Edge("fork", "left").Edge("fork", "right").Edge("left", "both").Edge("right", "both").Edge("both", "join")
-            .Edge("no", "afterNo").Edge("afterNo", "join");
-
-    private static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
-
-    private static JsonNode ExpectedD()
-    {
-        static JsonNode Branch(string tag) =>
-            new JsonObject { ["tag"] = tag, ["input"] = new JsonObject { ["tag"] = "a", ["input"] = new JsonObject { ["seed"] = 7 } } };
-
-        return new JsonObject { ["tag"] = "d", ["input"] = new JsonObject { ["b"] = Branch("b"), ["c"] = Branch("c") } };
     }
 
     private static void Recording(IServiceCollection services)

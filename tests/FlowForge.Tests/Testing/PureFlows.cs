@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
+
+namespace FlowForge.Tests.Testing;
+
+/// <summary>Flows of pure nodes that the tests of pure regions and of the pure start run, and what they give.</summary>
+public static class PureFlows
+{
+    /// <summary>The diamond's nodes after its trigger.</summary>
+    public static readonly string[] Diamond = ["a", "b", "c", "d"];
+
+    /// <summary>
+    /// trigger → a → {b, c} → d, each a <c>test.pureStep</c> tagged with its id; <paramref name="holdAt"/> holds its first
+    /// start, <paramref name="failAt"/> fails.
+    /// </summary>
+    public static FlowBuilder DiamondFlow(string? holdAt = null, string? failAt = null)
+    {
+        var flow = new FlowBuilder("pure diamond").Node("trigger", "trigger.manual");
+        foreach (var id in Diamond)
+        {
+            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["holdFirst"] = id == holdAt, ["fail"] = id == failAt });
+        }
+
+        return flow.Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d");
+    }
+
+    /// <summary>
+    /// trigger → a → check; check true → yes → fork → {left, right} → both → join; check false → no → afterNo → join.
+    /// </summary>
+    public static FlowBuilder BranchFlow() =>
+        new FlowBuilder("pure branches").Node("trigger", "trigger.manual").Node("a", "core.noop")
+            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.go }}" })
+            .Node("yes", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "yes" } })
+            .Node("fork", "core.noop").Node("left", "core.noop").Node("right", "core.noop")
+            .Node("both", "core.merge", new JsonObject { ["mode"] = "object" })
+            .Node("no", "core.set", new JsonObject { ["values"] = new JsonObject { ["branch"] = "no" } }).Node("afterNo", "core.noop")
+            .Node("join", "core.merge", new JsonObject { ["mode"] = "object" })
+            .Chain("trigger", "a", "check").Edge("check", "yes", "true").Edge("check", "no", "false")
+            .Edge("yes", "fork").Edge("fork", "left").Edge("fork", "right").Edge("left", "both").Edge("right", "both").Edge("both", "join")
+            .Edge("no", "afterNo").Edge("afterNo", "join");
+
+    public static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
+
+    /// <summary>The output of the diamond's d for the input <c>{ "seed": 7 }</c>.</summary>
+    public static JsonNode ExpectedD()
+    {
+        static JsonNode Branch(string tag) =>
+            new JsonObject { ["tag"] = tag, ["input"] = new JsonObject { ["tag"] = "a", ["input"] = new JsonObject { ["seed"] = 7 } } };
+
+        return new JsonObject { ["tag"] = "d", ["input"] = new JsonObject { ["b"] = Branch("b"), ["c"] = Branch("c") } };
+    }
+}
