@@ -131,12 +131,7 @@ public sealed class PureStartTests
         Assert.Equal([["c"]], await store.CompletionsOfAsync(runId, 1));
         Assert.Empty(store.ClaimsOf(runId));
         Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
-        Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == id) is var n ? (n.Status, n.Attempt) : default));
-        var c = run.Nodes.Single(n => n.NodeId == "c");
-        Assert.Equal((NodeStatus.Failed, 1), (c.Status, c.Attempt));
-        Assert.Single(c.Attempts);
-        Assert.Equal(2, PureStepNode.StartsOf(runId, "c").Count);
-        Assert.Empty(PureStepNode.StartsOf(runId, "d"));
+        AssertFailedAtC(run);
     }
 
     [Fact]

@@ -40,6 +40,20 @@ public static class PureFlows
             .Edge("yes", "fork").Edge("fork", "left").Edge("fork", "right").Edge("left", "both").Edge("right", "both").Edge("both", "join")
             .Edge("no", "afterNo").Edge("afterNo", "join");
 
+    /// <summary>
+    /// The diamond that fails at c, as it ends: a and b succeeded once, c failed on its one attempt after running twice
+    /// (in the region whose write it ended, then on its own claim), d never ran.
+    /// </summary>
+    public static void AssertFailedAtC(RunView run)
+    {
+        Assert.All(["a", "b"], id => Assert.Equal((NodeStatus.Succeeded, 1), run.Nodes.Single(n => n.NodeId == id) is var n ? (n.Status, n.Attempt) : default));
+        var c = run.Nodes.Single(n => n.NodeId == "c");
+        Assert.Equal((NodeStatus.Failed, 1), (c.Status, c.Attempt));
+        Assert.Single(c.Attempts);
+        Assert.Equal(2, PureStepNode.StartsOf(run.Id, "c").Count);
+        Assert.Empty(PureStepNode.StartsOf(run.Id, "d"));
+    }
+
     public static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
 
     /// <summary>The output of the diamond's d for the input <c>{ "seed": 7 }</c>.</summary>
