@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Limits;
 using FlowForge.Engine.Nodes;
@@ -49,19 +50,22 @@ public sealed class RunCoordinator(
         var input = request.Input?.ToJsonString() ?? "{}";
         var newRun = WithTriggerOutput(
             new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger }, plan, request.Input);
-        // The run input as a worker reads it back from the store.
-        var runInput = StoredJson.Parse(newRun.InputJson);
-        var region = newRun.TriggerOutputJson is not null && MayRunPureStart()
-            ? await executor.RunPureStartAsync(newRun, plan, runInput, traceParent, cancellationToken).ConfigureAwait(false)
-            : PureStartRegion.None;
+        // The run input as a worker reads it back from the store: parsed only when a node runs here (a process that
+        // executes no work never needs it).
+        JsonElement? runInput = null;
+        var region = PureStartRegion.None;
+        if (newRun.TriggerOutputJson is not null && MayRunPureStart())
+        {
+            runInput = StoredJson.Parse(newRun.InputJson);
+            region = await executor.RunPureStartAsync(newRun, plan, runInput, traceParent, cancellationToken).ConfigureAwait(false);
+        }
+
         var claimAsked = region switch
         {
-            { RunAgain: { } again } => new ChainClaim(worker.Id, time.GetUtcNow() + engine.Value.LeaseDuration) { NodeId = again },
+            { RunAgain: { } again } => NewClaim() with { NodeId = again },
             { Completions.Count: > 0, MayClaimAfter: false } => null,
-            { Completions.Count: > 0 } => new ChainClaim(worker.Id, time.GetUtcNow() + engine.Value.LeaseDuration),
-            _ => newRun.TriggerOutputJson is not null && MayClaimAtStart(plan, trigger ?? plan.Trigger.Id)
-                ? new ChainClaim(worker.Id, now + engine.Value.LeaseDuration)
-                : null,
+            { Completions.Count: > 0 } => NewClaim(),
+            _ => newRun.TriggerOutputJson is not null && MayClaimAtStart(plan, trigger ?? plan.Trigger.Id) ? NewClaim() : null,
         };
 
         // A slot taken here is this process's to run the claimed child in, or given back below when nothing was claimed.
@@ -90,7 +94,7 @@ public sealed class RunCoordinator(
             if (creation.ClaimedChild is { } child)
             {
                 var message = new WorkMessage(WorkKind.ExecuteNode, creation.RunId, child.NodeId, child.Version - 1, newRun.FlowId, newRun.FlowVersion, traceParent);
-                RunAtStart(message, child with { RunInput = runInput });
+                RunAtStart(message, child with { RunInput = runInput ?? StoredJson.Parse(newRun.InputJson) });
             }
             else if (slot)
             {
@@ -154,6 +158,9 @@ public sealed class RunCoordinator(
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
     }
+
+    /// <summary>A claim for this process of a node the run's write makes Ready, under a lease from now.</summary>
+    private ChainClaim NewClaim() => new(worker.Id, time.GetUtcNow() + engine.Value.LeaseDuration);
 
     /// <summary>
     /// The pure nodes the trigger reaches run before the run's write only in a process that executes work and chains locally
