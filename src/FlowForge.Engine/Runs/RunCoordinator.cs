@@ -102,7 +102,10 @@ public sealed class RunCoordinator(
             }
         }
 
-        return new RunStart(creation.RunId, creation.Created, creation.Status);
+        return new RunStart(creation.RunId, creation.Created, creation.Status)
+        {
+            Finished = request.ReturnsFinishedRun ? RunStartView.Build(newRun, plan, creation) : null,
+        };
     }
 
     /// <summary>Tells what the run's creation changed (events, metrics) and publishes its messages behind the answer.</summary>

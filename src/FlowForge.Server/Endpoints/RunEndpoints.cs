@@ -103,7 +103,11 @@ internal static class RunEndpoints
         try
         {
             start = await coordinator.StartAsync(
-                new StartRun(runId, owner, flowId, input?.DeepClone(), idempotencyKey, request.Headers.TraceParent) { TriggerNodeId = trigger?.GetValue<string>() },
+                new StartRun(runId, owner, flowId, input?.DeepClone(), idempotencyKey, request.Headers.TraceParent)
+                {
+                    TriggerNodeId = trigger?.GetValue<string>(),
+                    ReturnsFinishedRun = wait is not null,
+                },
                 cancellationToken);
         }
         catch (FlowNotFoundException)
@@ -126,7 +130,8 @@ internal static class RunEndpoints
             // A replayed key names an earlier run: subscribe to that one before looking at its status.
             using var replayed = start.RunId == runId ? null : new RunFinishedSignal(events, start.RunId);
             var signal = replayed ?? finished!;
-            var run = start.Created ? null : await queries.GetRunAsync(start.RunId, owner, cancellationToken);
+            // A run its creation finished is answered from what was written: no wait, no read-back.
+            var run = start.Created ? start.Finished : await queries.GetRunAsync(start.RunId, owner, cancellationToken);
             if (run is null || !run.Status.IsFinal())
             {
                 run = await signal.WaitAsync(TimeSpan.FromSeconds(seconds), cancellationToken)

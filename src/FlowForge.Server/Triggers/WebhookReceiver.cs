@@ -99,10 +99,11 @@ internal sealed partial class WebhookReceiver(
         var runId = Guid.CreateVersion7();
         var waits = config.Respond == WebhookTriggerNode.RespondWhenFinished;
         using var finished = waits ? new RunFinishedSignal(events, runId) : null;
+        RunStart start;
         try
         {
-            await coordinator.StartAsync(
-                new StartRun(runId, target.OwnerId, target.FlowId, input, null, context.Request.Headers.TraceParent, target.NodeId),
+            start = await coordinator.StartAsync(
+                new StartRun(runId, target.OwnerId, target.FlowId, input, null, context.Request.Headers.TraceParent, target.NodeId) { ReturnsFinishedRun = waits },
                 cancellationToken);
         }
         catch (FlowNotFoundException)
@@ -116,12 +117,18 @@ internal sealed partial class WebhookReceiver(
         }
 
         var accepted = TypedResults.Accepted((string?)null, new WebhookAccepted(runId));
-        if (!waits || !await finished!.WaitAsync(TimeSpan.FromMilliseconds(config.TimeoutMs ?? WebhookTriggerNode.DefaultTimeoutMs), cancellationToken))
+        // A run its creation finished is answered from what was written: no wait, no read-back.
+        var run = start.Finished;
+        if (run is null)
         {
-            return accepted;
+            if (!waits || !await finished!.WaitAsync(TimeSpan.FromMilliseconds(config.TimeoutMs ?? WebhookTriggerNode.DefaultTimeoutMs), cancellationToken))
+            {
+                return accepted;
+            }
+
+            run = await queries.GetRunAsync(runId, target.OwnerId, cancellationToken);
         }
 
-        var run = await queries.GetRunAsync(runId, target.OwnerId, cancellationToken);
         if (run is null || !run.Status.IsFinal())
         {
             return accepted;
