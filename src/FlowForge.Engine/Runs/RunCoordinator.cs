@@ -30,6 +30,12 @@ public sealed class RunCoordinator(
     IOptions<EngineOptions> engine,
     IOptions<ExecutionOptions> execution)
 {
+    /// <summary>Marked on the run's span when the pure nodes its trigger reaches have run, before the write.</summary>
+    public const string PureStartRunEvent = "flowforge.start.pure_nodes_run";
+
+    /// <summary>Marked on the run's span when the caller has the committed write back.</summary>
+    public const string RunWrittenEvent = "flowforge.start.run_written";
+
     /// <summary>
     /// Starts a run at the trigger it names (or the one <see cref="TriggerChoice"/> picks). Throws <see cref="FlowNotFoundException"/>,
     /// <see cref="FlowInvalidException"/>, or <see cref="TriggerChoiceException"/> when the trigger cannot be picked.
@@ -58,6 +64,7 @@ public sealed class RunCoordinator(
         {
             runInput = StoredJson.Parse(newRun.InputJson);
             region = await executor.RunPureStartAsync(newRun, plan, runInput, traceParent, cancellationToken).ConfigureAwait(false);
+            activity?.AddEvent(new ActivityEvent(PureStartRunEvent));
         }
 
         var claimAsked = region switch
@@ -76,6 +83,7 @@ public sealed class RunCoordinator(
         try
         {
             creation = await runs.CreateRunAsync(newRun, plan, cancellationToken).ConfigureAwait(false);
+            activity?.AddEvent(new ActivityEvent(RunWrittenEvent));
         }
         catch when (slot)
         {

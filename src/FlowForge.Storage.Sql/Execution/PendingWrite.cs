@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace FlowForge.Storage.Sql.Execution;
 
 /// <summary>A write operation waiting for the writer, with the task its caller awaits.</summary>
@@ -10,6 +12,12 @@ internal abstract class PendingWrite
 
     /// <summary>The set-based form this operation can run in together with others of its kind in a batch (null: it runs alone).</summary>
     public BatchedOperation? Batch { get; init; }
+
+    /// <summary>
+    /// The span the operation was queued under, when traced: the writer marks on it when the operation's batch began and
+    /// when it committed, so a trace shows the wait for the writer and the commit apart.
+    /// </summary>
+    public Activity? Traced { get; } = Activity.Current;
 
     public ValueTask ExecuteAsync(SqlSession session) => ExecuteAsync(session, CancellationToken);
 

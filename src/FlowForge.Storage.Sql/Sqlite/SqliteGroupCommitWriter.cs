@@ -139,6 +139,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         try
         {
+            StoreTrace.Mark(batch, StoreTrace.BatchBegun);
             for (var i = 0; i < batch.Count; i++)
             {
                 writer.Savepoint();
@@ -175,6 +176,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _committedBatches);
+        StoreTrace.Mark(batch, StoreTrace.Committed);
         for (var i = 0; i < batch.Count; i++)
         {
             if (errors[i] is { } error)
