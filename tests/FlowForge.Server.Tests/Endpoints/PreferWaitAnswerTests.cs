@@ -63,7 +63,7 @@ public sealed class PreferWaitAnswerTests
         await using var server = await TestServer.StartAsync();
         using var client = await server.CreateUserClientAsync();
         var (flowId, body) = await CreateAsync(client, "diamond");
-        const int Runs = 20;
+        const int Runs = 30;
         // The first runs warm up caches (flow, plan, token) that the counted ones find filled.
         await StartWaitingAsync(client, flowId, body);
         await StartAcceptedAsync(client, flowId, body);
@@ -85,9 +85,10 @@ public sealed class PreferWaitAnswerTests
         var waited = (double)(statements.Value - before) / Runs;
 
         // A pure diamond has finished when its creation commits: the 202 and the waited answer write the same, and the
-        // waited one reads nothing back (that read was two statements a flow).
+        // waited one reads nothing back (that read was two statements a flow). The margin is for background statements
+        // (heartbeats, gauges) that fall into one window and not the other.
         Assert.True(accepted > 0, "No store statement was counted.");
-        Assert.True(waited < accepted + 0.5, $"A waited diamond took {waited:0.##} store statements, a 202 one {accepted:0.##}.");
+        Assert.True(waited < accepted + 1, $"A waited diamond took {waited:0.##} store statements, a 202 one {accepted:0.##}.");
     }
 
     [Fact]
