@@ -69,6 +69,32 @@ public sealed class PureStartTests
     }
 
     [Fact]
+    public async Task StartAsync_FanOutOfFiftyAndJoin_WrittenOnceWithTheDefaultNodeBound()
+    {
+        // The time bound is lifted so that a loaded machine cannot end the start early; the node bound is the default.
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartTime = TimeSpan.FromSeconds(10), services: Recording);
+        var flow = new FlowBuilder("fan-out fifty").Node("trigger", "trigger.manual");
+        var ids = Enumerable.Range(1, 50).Select(i => $"n{i}").ToArray();
+        foreach (var id in ids)
+        {
+            flow.Node(id, "core.noop").Edge("trigger", id).Edge(id, "join");
+        }
+
+        flow.Node("join", "core.set", new JsonObject { ["values"] = new JsonObject { ["joined"] = true } });
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(flow.ToJson()));
+        var run = (await harness.GetRunAsync(runId))!;
+
+        // All 51 pure nodes run before the run's write (Engine:PureStartNodes 64): one write, nothing queued.
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        Assert.Equal(51, store.CreationOf(runId)!.Length);
+        Assert.Empty(store.CompletionsOf(runId));
+        Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        Assert.All(run.Nodes, n => Assert.Equal(NodeStatus.Succeeded, n.Status));
+        Assert.True((bool)JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)!["joined"]!);
+    }
+
+    [Fact]
     public async Task StartAsync_PureStartOff_TheRegionIsWrittenByTheWorkerAsBefore()
     {
         await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartNodes = 0, services: Recording);
