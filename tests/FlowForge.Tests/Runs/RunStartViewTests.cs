@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql;
 using FlowForge.Tests.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using static FlowForge.Tests.Testing.PureFlows;
@@ -11,7 +12,22 @@ namespace FlowForge.Tests.Runs;
 /// <summary>A run its creation finished comes back from the start as a read of it returns it, built from the write.</summary>
 public sealed class RunStartViewTests
 {
-    public static TheoryData<string> Flows => ["diamond", "branches", "second trigger", "trigger alone"];
+    public static TheoryData<string, string> FlowsOnEveryStore
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var store in new[] { "sqlite", "postgres", "mysql" })
+            {
+                foreach (var flow in new[] { "diamond", "branches", "second trigger", "trigger alone" })
+                {
+                    data.Add(flow, store);
+                }
+            }
+
+            return data;
+        }
+    }
 
     [Fact]
     public async Task StartAsync_ReturnsFinishedRun_JoinAfterASkippedNode_NoFinishedRunAndTheRunEndsAsBefore()
@@ -30,10 +46,12 @@ public sealed class RunStartViewTests
     }
 
     [Theory]
-    [MemberData(nameof(Flows))]
-    public async Task StartAsync_ReturnsFinishedRun_RunFinishedByTheWrite_EqualsTheRunRead(string flow)
+    [MemberData(nameof(FlowsOnEveryStore))]
+    public async Task StartAsync_ReturnsFinishedRun_RunFinishedByTheWrite_EqualsTheRunRead(string flow, string store)
     {
-        await using var harness = await EngineHarness.StartAsync();
+        await using var database = store == "sqlite" ? null : await TestDatabase.CreateAsync(store);
+        await using var harness = await EngineHarness.StartAsync(
+            storage: database is null ? null : new SqlStorageOptions { Provider = store, ConnectionString = database.ConnectionString });
         var (json, trigger) = flow switch
         {
             "diamond" => (DiamondFlow().ToJson(), (string?)null),
