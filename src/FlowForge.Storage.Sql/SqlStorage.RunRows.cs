@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -130,58 +131,85 @@ public sealed partial class SqlStorage
     // By position: a statement of many rows has thousands of parameters, and a lookup by name reads them one by one.
     private static void Set(DbParameterCollection parameters, int index, object? value) => parameters[index].Value = value ?? DBNull.Value;
 
+    // PostgreSQL writes the whole run in one statement, one text whatever the number of nodes: the run (nothing else
+    // when its idempotency key was used before, as every part reads the run's id from the run's insert), its input, the
+    // node instances and attempts from arrays, and the outbox rows, whose ids it returns.
+    private static readonly SqlStatement InsertRunWithRows = new(nameof(InsertRunWithRows), static d => d is not PostgresDialect ? d.InsertOrIgnore("Runs", RunColumns, RunValues) : $"""
+        WITH run AS (
+            INSERT INTO Runs ({RunColumns})
+            VALUES ({RunValues})
+            ON CONFLICT DO NOTHING
+            RETURNING Id),
+        input AS (
+            INSERT INTO RunInputs (RunId, InputJson) SELECT Id, @inputJson FROM run),
+        nodes AS (
+            INSERT INTO NodeInstances
+                (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
+                 ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error, WorkerId, Ports)
+            SELECT run.Id, n.NodeId, n.Ordinal, n.Type, n.IsTrigger, n.Status, n.Version, n.Attempt, n.PendingParents, n.ActiveParents,
+                n.ReadyAt, n.StartedAt, n.FinishedAt, n.LeaseUntil, NULL, n.Output, NULL, n.WorkerId, n.Ports
+            FROM run, unnest(@nodeIds::text[], @ordinals::integer[], @types::text[], @isTriggers::smallint[], @statuses::text[],
+                    @versions::bigint[], @attempts::integer[], @pendingParents::integer[], @activeParents::integer[], @readyAts::bigint[],
+                    @startedAts::bigint[], @finishedAts::bigint[], @leaseUntils::bigint[], @outputs::text[], @workerIds::uuid[], @ports::text[])
+                AS n(NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents, ReadyAt,
+                    StartedAt, FinishedAt, LeaseUntil, Output, WorkerId, Ports)),
+        attempts AS (
+            INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson, Logs)
+            SELECT run.Id, a.NodeId, a.Attempt, 'Succeeded', a.StartedAt, a.FinishedAt, NULL, a.Error, a.InputJson, a.Logs
+            FROM run, unnest(@attemptNodeIds::text[], @attemptNumbers::integer[], @attemptStartedAts::bigint[], @attemptFinishedAts::bigint[],
+                    @attemptErrors::text[], @attemptInputs::text[], @attemptLogs::text[])
+                AS a(NodeId, Attempt, StartedAt, FinishedAt, Error, InputJson, Logs)),
+        outbox AS (
+            INSERT INTO Outbox (Kind, RunId, NodeId, Version, FlowId, FlowVersion)
+            SELECT m.Kind, run.Id, m.NodeId, m.Version, run.FlowId, run.FlowVersion
+            FROM (SELECT Id, @flowId::uuid AS FlowId, @flowVersion::integer AS FlowVersion FROM run) AS run,
+                unnest(@messageKinds::text[], @messageNodeIds::text[], @messageVersions::bigint[]) AS m(Kind, NodeId, Version)
+            RETURNING Id, NodeId)
+        SELECT o.Id, o.NodeId FROM run LEFT JOIN outbox o ON TRUE
+        """);
+
     /// <summary>
-    /// The run written from its rows worked out in memory: the run, its input, its node instances, its attempts, then the
-    /// messages of the nodes it made Ready (and the parent's wake when it ended a child run).
+    /// The run written from its rows worked out in memory: the run, its input, its node instances, its attempts and the
+    /// messages of the nodes it made Ready (in one statement on PostgreSQL); then, when the rows hold only the run's start,
+    /// the trigger's completion written one statement after another, or the parent's wake when the write ended a child run.
     /// </summary>
     private static async ValueTask<RunCreation> CreateFromRowsAsync(
         SqlSession s, NewRun run, ExecutionPlan plan, StartRows start, long createdAt, string startAt, CancellationToken ct)
     {
-        var insertRun = s.Command(InsertRun)
-            .Bind("@id", run.Id)
-            .Bind("@ownerId", run.OwnerId)
-            .Bind("@flowId", run.FlowId)
-            .Bind("@flowVersion", run.FlowVersion)
-            .Bind("@status", StatusNames.Of(start.RunStatus))
-            .Bind("@idempotencyKey", run.IdempotencyKey)
-            .Bind("@remainingNodes", start.Remaining)
-            .Bind("@createdAt", createdAt)
-            .Bind("@startedAt", start.StartedAt)
-            .Bind("@finishedAt", start.FinishedAt)
-            .Bind("@parentRunId", run.Parent?.ParentRunId)
-            .Bind("@parentNodeId", run.Parent?.ParentNodeId)
-            .Bind("@itemIndex", run.Parent?.ItemIndex)
-            .Bind("@parentAttempt", run.Parent?.ParentAttempt)
-            .Bind("@depth", run.Parent?.Depth ?? 0);
-        if (await s.ExecuteAsync(insertRun, ct) == 0)
+        var startFlow = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
+        IReadOnlyList<WorkMessage> outbox = start.Completed ? start.Messages : run.TriggerOutputJson is null ? [startFlow] : [];
+        var messages = new List<OutboxMessage>(outbox.Count);
+        if (s.Dialect is PostgresDialect)
         {
-            return await ExistingRunAsync(s, run, ct);
-        }
-
-        await s.ExecuteAsync(s.Command(InsertRunInput).Bind("@runId", run.Id).Bind("@inputJson", run.InputJson), ct);
-        await InsertNodeRowsAsync(s, run.Id, plan, start, ct);
-        if (!start.Completed)
-        {
-            if (run.TriggerOutputJson is { } output)
+            if (!await InsertRunWithRowsAsync(s, run, plan, start, createdAt, outbox, messages, ct))
             {
-                // The region could not be worked out here: the trigger's claim and the completions are written one by one.
-                var startFlow = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
-                return await CreateWithTriggerCompletedAsync(s, run, plan, startFlow, output, createdAt, start.Changes, ct);
+                return await ExistingRunAsync(s, run, ct);
+            }
+        }
+        else
+        {
+            if (await s.ExecuteAsync(BindRun(s.Command(InsertRun), run, start, createdAt), ct) == 0)
+            {
+                return await ExistingRunAsync(s, run, ct);
             }
 
-            var message = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
-            var outboxId = await InsertOutboxAsync(s, message, ct);
-            return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]) { Changes = start.Changes };
+            await s.ExecuteAsync(s.Command(InsertRunInput).Bind("@runId", run.Id).Bind("@inputJson", run.InputJson), ct);
+            await InsertNodeRowsAsync(s, run.Id, plan, start, ct);
+            await InsertAttemptRowsAsync(s, run.Id, start.Attempts, ct);
+            foreach (var message in outbox)
+            {
+                messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
+            }
         }
 
-        await InsertAttemptRowsAsync(s, run.Id, start.Attempts, ct);
-        var messages = new List<OutboxMessage>(start.Messages.Count);
-        foreach (var message in start.Messages)
+        if (!start.Completed)
         {
-            messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
+            return run.TriggerOutputJson is { } output
+                // The region could not be worked out here: the trigger's claim and the completions are written one by one.
+                ? await CreateWithTriggerCompletedAsync(s, run, plan, startFlow, output, createdAt, start.Changes, ct)
+                : new RunCreation(run.Id, true, RunStatus.Pending, messages) { Changes = start.Changes };
         }
 
-        var lastAt = start.FinishedAt ?? createdAt;
         if (start.RunFinished is not null)
         {
             var row = new RunRow(run.Id, RunStatus.Running, run.OwnerId, run.FlowId, run.FlowVersion)
@@ -189,7 +217,7 @@ public sealed partial class SqlStorage
                 ParentRunId = run.Parent?.ParentRunId,
                 ParentNodeId = run.Parent?.ParentNodeId,
             };
-            await WakeParentAsync(s, row, lastAt, messages, ct);
+            await WakeParentAsync(s, row, start.FinishedAt ?? createdAt, messages, ct);
         }
 
         ClaimedNode? claimed = null;
@@ -206,6 +234,84 @@ public sealed partial class SqlStorage
             RunFinished = start.RunFinished,
             ClaimedChild = claimed,
         };
+    }
+
+    private static DbCommand BindRun(DbCommand command, NewRun run, StartRows start, long createdAt) => command
+        .Bind("@id", run.Id)
+        .Bind("@ownerId", run.OwnerId)
+        .Bind("@flowId", run.FlowId)
+        .Bind("@flowVersion", run.FlowVersion)
+        .Bind("@status", StatusNames.Of(start.RunStatus))
+        .Bind("@idempotencyKey", run.IdempotencyKey)
+        .Bind("@remainingNodes", start.Remaining)
+        .Bind("@createdAt", createdAt)
+        .Bind("@startedAt", start.StartedAt)
+        .Bind("@finishedAt", start.FinishedAt)
+        .Bind("@parentRunId", run.Parent?.ParentRunId)
+        .Bind("@parentNodeId", run.Parent?.ParentNodeId)
+        .Bind("@itemIndex", run.Parent?.ItemIndex)
+        .Bind("@parentAttempt", run.Parent?.ParentAttempt)
+        .Bind("@depth", run.Parent?.Depth ?? 0);
+
+    /// <summary>False, with nothing written, when the run's idempotency key (or its id) was used before.</summary>
+    private static async ValueTask<bool> InsertRunWithRowsAsync(
+        SqlSession s, NewRun run, ExecutionPlan plan, StartRows start, long createdAt, IReadOnlyList<WorkMessage> outbox, List<OutboxMessage> messages, CancellationToken ct)
+    {
+        var rows = start.Rows;
+        var count = rows.Length;
+        var (nodeIds, ordinals, types, isTriggers) = (new string[count], new int[count], new string[count], new short[count]);
+        var (statuses, versions, attempts, pending, active) = (new string[count], new long[count], new int[count], new int[count], new int[count]);
+        var (readyAts, startedAts, finishedAts, leaseUntils) = (new long?[count], new long?[count], new long?[count], new long?[count]);
+        var (outputs, workerIds, ports) = (new string?[count], new Guid?[count], new string?[count]);
+        for (var i = 0; i < count; i++)
+        {
+            var node = plan.Nodes[i];
+            ref readonly var row = ref rows[i];
+            (nodeIds[i], ordinals[i], types[i], isTriggers[i]) = (node.Id, i, node.Type, node.IsTrigger ? (short)1 : (short)0);
+            (statuses[i], versions[i], attempts[i], pending[i], active[i]) = (row.Status, row.Version, row.Attempt, row.PendingParents, row.ActiveParents);
+            (readyAts[i], startedAts[i], finishedAts[i], leaseUntils[i]) = (row.ReadyAt, row.StartedAt, row.FinishedAt, row.LeaseUntil);
+            (outputs[i], workerIds[i], ports[i]) = (row.Output, row.WorkerId, row.Ports);
+        }
+
+        var recorded = start.Attempts;
+        var stored = s.WritesOutbox ? outbox : [];
+        var insert = BindRun(s.Command(InsertRunWithRows), run, start, createdAt)
+            .Bind("@inputJson", run.InputJson)
+            .Bind("@nodeIds", nodeIds).Bind("@ordinals", ordinals).Bind("@types", types).Bind("@isTriggers", isTriggers)
+            .Bind("@statuses", statuses).Bind("@versions", versions).Bind("@attempts", attempts)
+            .Bind("@pendingParents", pending).Bind("@activeParents", active)
+            .Bind("@readyAts", readyAts).Bind("@startedAts", startedAts).Bind("@finishedAts", finishedAts).Bind("@leaseUntils", leaseUntils)
+            .Bind("@outputs", outputs).Bind("@workerIds", workerIds).Bind("@ports", ports)
+            .Bind("@attemptNodeIds", recorded.Select(static c => c.NodeId).ToArray())
+            .Bind("@attemptNumbers", recorded.Select(static c => c.Attempt).ToArray())
+            .Bind("@attemptStartedAts", recorded.Select(static c => UnixMicros.From(c.AttemptStartedAt)).ToArray())
+            .Bind("@attemptFinishedAts", recorded.Select(static c => (long?)UnixMicros.From(c.At)).ToArray())
+            .Bind("@attemptErrors", recorded.Select(static c => c.Error).ToArray())
+            .Bind("@attemptInputs", recorded.Select(static c => c.InputJson).ToArray())
+            .Bind("@attemptLogs", recorded.Select(static c => c.Logs).ToArray())
+            .Bind("@messageKinds", stored.Select(static m => StatusNames.Of(m.Kind)).ToArray())
+            .Bind("@messageNodeIds", stored.Select(static m => m.NodeId).ToArray())
+            .Bind("@messageVersions", stored.Select(static m => m.Version).ToArray());
+        var ids = new Dictionary<string, long>(stored.Count, StringComparer.Ordinal);
+        var created = false;
+        await using (var reader = await s.ReaderAsync(insert, ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                created = true;
+                if (!reader.IsDBNull(0))
+                {
+                    ids[reader.GetString(1)] = reader.GetInt64(0);
+                }
+            }
+        }
+
+        foreach (var message in outbox)
+        {
+            messages.Add(new OutboxMessage(ids.TryGetValue(message.NodeId, out var id) ? id : OutboxMessage.NotStored, message));
+        }
+
+        return created;
     }
 
     /// <summary>A node instance's columns as the new run's write leaves them.</summary>

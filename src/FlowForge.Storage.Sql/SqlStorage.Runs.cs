@@ -13,10 +13,13 @@ public sealed partial class SqlStorage
 {
     // The unique index on (OwnerId, FlowId, IdempotencyKey) turns a second create with the same key into
     // 0 rows inserted, in every dialect and however the two creates interleave.
-    private static readonly SqlStatement InsertRun = new(nameof(InsertRun), d => d.InsertOrIgnore(
-        "Runs",
-        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt, ParentRunId, ParentNodeId, ItemIndex, ParentAttempt, SubflowDepth",
-        "@id, @ownerId, @flowId, @flowVersion, @status, @idempotencyKey, @remainingNodes, NULL, @createdAt, @startedAt, @finishedAt, @parentRunId, @parentNodeId, @itemIndex, @parentAttempt, @depth"));
+    private const string RunColumns =
+        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt, ParentRunId, ParentNodeId, ItemIndex, ParentAttempt, SubflowDepth";
+
+    private const string RunValues =
+        "@id, @ownerId, @flowId, @flowVersion, @status, @idempotencyKey, @remainingNodes, NULL, @createdAt, @startedAt, @finishedAt, @parentRunId, @parentNodeId, @itemIndex, @parentAttempt, @depth";
+
+    private static readonly SqlStatement InsertRun = new(nameof(InsertRun), static d => d.InsertOrIgnore("Runs", RunColumns, RunValues));
 
     private static readonly SqlStatement SelectChildRunByItem = new(nameof(SelectChildRunByItem), """
         SELECT Id, Status FROM Runs WHERE ParentRunId = @runId AND ParentNodeId = @nodeId AND ItemIndex = @itemIndex

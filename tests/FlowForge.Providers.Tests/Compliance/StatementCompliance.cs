@@ -3,6 +3,7 @@ using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Sqlite;
 
@@ -70,7 +71,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
     [InlineData("diamond")]
     [InlineData("linear-10")]
     [InlineData("fan-out-50")]
-    public async Task CreateRunAsync_PureStart_TakesFourStatementsWhateverItsNodes(string shape)
+    public async Task CreateRunAsync_PureStart_TakesTheSameStatementsWhateverItsNodes(string shape)
     {
         var (plan, start) = PureStart(shape);
 
@@ -80,8 +81,9 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
             Assert.Equal(RunStatus.Succeeded, creation.RunFinished);
         });
 
-        // The run, its input, every node instance as it ends, every attempt: a diamond took 11, linear-10 12, fan-out-50 17.
-        Assert.Equal(4 + TransactionStatements, statements);
+        // The run, its input, every node instance as it ends, every attempt (one statement for all four on PostgreSQL): a
+        // diamond took 11, linear-10 12, fan-out-50 17.
+        Assert.Equal((Database.Storage.Executor.Dialect is PostgresDialect ? 1 : 4) + TransactionStatements, statements);
     }
 
     [Theory]
