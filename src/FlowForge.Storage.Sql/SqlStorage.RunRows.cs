@@ -11,7 +11,7 @@ using FlowForge.Storage.Sql.Mapping;
 namespace FlowForge.Storage.Sql;
 
 /// <summary>
-/// A new run's rows worked out before its write (docs/adr/0005-pure-nodes.md, "A run written in wide statements"): no
+/// A new run's rows worked out before its write (docs/adr/0005-pure-nodes.md, "Amendment: a run written in wide statements"): no
 /// one reads or changes a run before the transaction that creates it commits, so what the statements one after another
 /// would leave in each row (the trigger claimed and finished, edges resolved, skips propagated, the nodes of a pure start
 /// claimed and finished, the first child claimed, the run's count lowered) follows from the plan and the completions

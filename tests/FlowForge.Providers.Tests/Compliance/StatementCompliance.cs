@@ -82,7 +82,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
         });
 
         // The run, its input, every node instance as it ends, every attempt (one statement for all four on PostgreSQL): a
-        // diamond took 11, linear-10 12, fan-out-50 17.
+        // diamond took 11, linear-10 12, fan-out-50 26.
         Assert.Equal((Database.Storage.Executor.Dialect is PostgresDialect ? 1 : 4) + TransactionStatements, statements);
     }
 
