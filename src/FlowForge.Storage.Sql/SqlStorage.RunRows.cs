@@ -149,8 +149,8 @@ public sealed partial class SqlStorage
             SELECT run.Id, n.NodeId, n.Ordinal, n.Type, n.IsTrigger, n.Status, n.Version, n.Attempt, n.PendingParents, n.ActiveParents,
                 n.ReadyAt, n.StartedAt, n.FinishedAt, n.LeaseUntil, NULL, n.Output, NULL, n.WorkerId, n.Ports
             FROM run, unnest(@nodeIds::text[], @ordinals::integer[], @types::text[], @isTriggers::smallint[], @statuses::text[],
-                    @versions::bigint[], @attempts::integer[], @pendingParents::integer[], @activeParents::integer[], @readyAts::bigint[],
-                    @startedAts::bigint[], @finishedAts::bigint[], @leaseUntils::bigint[], @outputs::text[], @workerIds::uuid[], @ports::text[])
+                    @versions::bigint[], @attempts::integer[], @pendingParentCounts::integer[], @activeParentCounts::integer[], @readyAts::bigint[],
+                    @startedAts::bigint[], @finishedAts::bigint[], @leaseUntils::bigint[], @outputs::text[], @workerIds::uuid[], @portLists::text[])
                 AS n(NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents, ReadyAt,
                     StartedAt, FinishedAt, LeaseUntil, Output, WorkerId, Ports)),
         attempts AS (
@@ -279,9 +279,9 @@ public sealed partial class SqlStorage
             .Bind("@inputJson", run.InputJson)
             .Bind("@nodeIds", nodeIds).Bind("@ordinals", ordinals).Bind("@types", types).Bind("@isTriggers", isTriggers)
             .Bind("@statuses", statuses).Bind("@versions", versions).Bind("@attempts", attempts)
-            .Bind("@pendingParents", pending).Bind("@activeParents", active)
+            .Bind("@pendingParentCounts", pending).Bind("@activeParentCounts", active)
             .Bind("@readyAts", readyAts).Bind("@startedAts", startedAts).Bind("@finishedAts", finishedAts).Bind("@leaseUntils", leaseUntils)
-            .Bind("@outputs", outputs).Bind("@workerIds", workerIds).Bind("@ports", ports)
+            .Bind("@outputs", outputs).Bind("@workerIds", workerIds).Bind("@portLists", ports)
             .Bind("@attemptNodeIds", recorded.Select(static c => c.NodeId).ToArray())
             .Bind("@attemptNumbers", recorded.Select(static c => c.Attempt).ToArray())
             .Bind("@attemptStartedAts", recorded.Select(static c => UnixMicros.From(c.AttemptStartedAt)).ToArray())

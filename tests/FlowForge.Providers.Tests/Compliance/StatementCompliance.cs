@@ -20,6 +20,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(17)]
+    [InlineData(300)]
     public async Task CreateRunAsync_ManyPendingNodes_EveryNodeWrittenPendingWithItsOrdinal(int parents)
     {
         var plan = TestPlans.FanIn(Guid.NewGuid(), parents);
@@ -94,6 +95,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
     [InlineData("several-triggers")]
     [InlineData("linear-10")]
     [InlineData("fan-out-50")]
+    [InlineData("fan-out-300")]
     public async Task CreateRunAsync_StartWrittenFromItsRows_LeavesEveryRowAsTheWriteOneStatementAfterAnother(string shape)
     {
         var (plan, start) = PureStart(shape);
@@ -286,6 +288,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
             "several-triggers" => (TestPlans.SeveralTriggers(flowId), ["onlyWebhook"], claim, "webhook"),
             "linear-10" => (TestPlans.Linear(flowId, 10), [.. Enumerable.Range(1, 10).Select(static i => $"n{i}")], null, null),
             "fan-out-50" => (TestPlans.FanIn(flowId, 50), [.. Enumerable.Range(0, 50).Select(static i => $"p{i}"), "join"], null, null),
+            "fan-out-300" => (TestPlans.FanIn(flowId, 300), [.. Enumerable.Range(0, 300).Select(static i => $"p{i}"), "join"], null, null),
             _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
         };
         return (start.Plan, runId => new NewRun(runId, Owner, flowId, start.Plan.Version, """{"in":1}""", null, T0)
