@@ -83,10 +83,18 @@ public sealed partial class SqlStorage
 
     /// <summary>
     /// The chained child's dependency outputs: the completing node's result as the completion carries it, and the other
-    /// dependencies' outputs read in this transaction (none for a child with one dependency, the common chain).
+    /// dependencies' outputs read in this transaction (none for a child with one dependency, the common chain), or taken
+    /// from <paramref name="finished"/> where the caller knows every finished node's row (a new run's write).
     /// </summary>
     private static async ValueTask<ClaimedNode> WithChainedInputsAsync(
-        SqlSession s, ExecutionPlan plan, NodeCompletion completion, string? ports, long at, ClaimedNode claimed, CancellationToken ct)
+        SqlSession s,
+        ExecutionPlan plan,
+        NodeCompletion completion,
+        string? ports,
+        long at,
+        ClaimedNode claimed,
+        IReadOnlyDictionary<string, DependencyRow>? finished,
+        CancellationToken ct)
     {
         var dependencies = plan[claimed.NodeId].Dependencies;
         List<string>? others = null;
@@ -109,7 +117,7 @@ public sealed partial class SqlStorage
         var blobs = new Dictionary<string, BlobReference>(StringComparer.Ordinal);
         if (others is not null)
         {
-            var read = await ReadSucceededOutputsAsync(s, (claimed.RunId, others), ct);
+            var read = finished is null ? await ReadSucceededOutputsAsync(s, (claimed.RunId, others), ct) : DependencyOutputsOf(others, finished);
             Copy(read.Outputs, outputs);
             Copy(read.Blobs, blobs);
             Copy(read.FinishedAt, finishedAt);

@@ -286,7 +286,7 @@ public sealed partial class SqlStorage
         {
             if (region is null)
             {
-                claimedChild = await WithChainedInputsAsync(s, plan, completion, ports, at, claimed, ct);
+                claimedChild = await WithChainedInputsAsync(s, plan, completion, ports, at, claimed, null, ct);
             }
             else
             {

@@ -192,7 +192,7 @@ public sealed partial class SqlStorage
         ClaimedNode? claimed = null;
         if (slot is { Claimed: { } child, ClaimedBy: { } by })
         {
-            claimed = await WithChainedInputsAsync(s, plan, by.Completion, by.Ports, by.At, child, ct);
+            claimed = await WithChainedInputsAsync(s, plan, by.Completion, by.Ports, by.At, child, null, ct);
         }
 
         return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed };

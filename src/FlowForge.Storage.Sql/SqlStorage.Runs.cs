@@ -13,10 +13,13 @@ public sealed partial class SqlStorage
 {
     // The unique index on (OwnerId, FlowId, IdempotencyKey) turns a second create with the same key into
     // 0 rows inserted, in every dialect and however the two creates interleave.
-    private static readonly SqlStatement InsertRun = new(nameof(InsertRun), d => d.InsertOrIgnore(
-        "Runs",
-        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt, ParentRunId, ParentNodeId, ItemIndex, ParentAttempt, SubflowDepth",
-        "@id, @ownerId, @flowId, @flowVersion, 'Pending', @idempotencyKey, @remainingNodes, NULL, @createdAt, NULL, NULL, @parentRunId, @parentNodeId, @itemIndex, @parentAttempt, @depth"));
+    private const string RunColumns =
+        "Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, Error, CreatedAt, StartedAt, FinishedAt, ParentRunId, ParentNodeId, ItemIndex, ParentAttempt, SubflowDepth";
+
+    private const string RunValues =
+        "@id, @ownerId, @flowId, @flowVersion, @status, @idempotencyKey, @remainingNodes, NULL, @createdAt, @startedAt, @finishedAt, @parentRunId, @parentNodeId, @itemIndex, @parentAttempt, @depth";
+
+    private static readonly SqlStatement InsertRun = new(nameof(InsertRun), static d => d.InsertOrIgnore("Runs", RunColumns, RunValues));
 
     private static readonly SqlStatement SelectChildRunByItem = new(nameof(SelectChildRunByItem), """
         SELECT Id, Status FROM Runs WHERE ParentRunId = @runId AND ParentNodeId = @nodeId AND ItemIndex = @itemIndex
@@ -29,42 +32,6 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement SelectRunByIdempotencyKey = new(nameof(SelectRunByIdempotencyKey), """
         SELECT Id, Status FROM Runs WHERE OwnerId = @ownerId AND FlowId = @flowId AND IdempotencyKey = @idempotencyKey
         """);
-
-    // Two statements rather than one with more parameters: binding is a good part of a statement's cost.
-    private static readonly SqlStatement InsertTriggerInstance = new(nameof(InsertTriggerInstance), """
-        INSERT INTO NodeInstances
-            (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
-             ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
-        VALUES
-            (@runId, @nodeId, @ordinal, @type, 1, 'Ready', 1, 0, @pendingParents, 0, @readyAt, NULL, NULL, NULL, NULL, NULL, NULL)
-        """);
-
-    // A trigger the run does not start at ends at once, so what only it reaches is skipped too.
-    private static readonly SqlStatement InsertSkippedTriggerInstance = new(nameof(InsertSkippedTriggerInstance), """
-        INSERT INTO NodeInstances
-            (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
-             ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
-        VALUES
-            (@runId, @nodeId, @ordinal, @type, 1, 'Skipped', 1, 0, @pendingParents, 0, NULL, NULL, @finishedAt, NULL, NULL, NULL, NULL)
-        """);
-
-    /// <summary>Pending nodes one statement inserts at most; a run of more inserts them in groups of this many.</summary>
-    internal const int NodesPerInsert = 8;
-
-    // InsertNodeInstances[n - 1] inserts n Pending nodes: one statement (one round trip) per group instead of one per node.
-    private static readonly SqlStatement[] InsertNodeInstances = [.. Enumerable.Range(1, NodesPerInsert).Select(static rows => new SqlStatement(
-        $"InsertNodeInstances{rows}",
-        $"""
-        INSERT INTO NodeInstances
-            (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents,
-             ReadyAt, StartedAt, FinishedAt, LeaseUntil, WaitUntil, Output, Error)
-        VALUES
-            {string.Join(",\n    ", Enumerable.Range(0, rows).Select(static i =>
-                $"(@runId, @nodeId{i}, @ordinal{i}, @type{i}, 0, 'Pending', 0, 0, @pendingParents{i}, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"))}
-        """))];
-
-    private static readonly (string NodeId, string Ordinal, string Type, string PendingParents)[] NodeRowParameters =
-        [.. Enumerable.Range(0, NodesPerInsert).Select(static i => ($"@nodeId{i}", $"@ordinal{i}", $"@type{i}", $"@pendingParents{i}"))];
 
     private static readonly SqlStatement InsertOutbox = new(nameof(InsertOutbox), d => d.InsertReturningId(
         "Outbox", "Kind, RunId, NodeId, Version, FlowId, FlowVersion", "@kind, @runId, @nodeId, @version, @flowId, @flowVersion"));
@@ -106,92 +73,18 @@ public sealed partial class SqlStorage
         return _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
     }
 
-    private static async ValueTask<RunCreation> CreateRunCoreAsync(SqlSession s, (NewRun Run, ExecutionPlan Plan) a, CancellationToken ct)
+    private static ValueTask<RunCreation> CreateRunCoreAsync(SqlSession s, (NewRun Run, ExecutionPlan Plan) a, CancellationToken ct)
     {
         var (run, plan) = a;
         var createdAt = UnixMicros.From(run.CreatedAt);
-        var insertRun = s.Command(InsertRun)
-            .Bind("@id", run.Id)
-            .Bind("@ownerId", run.OwnerId)
-            .Bind("@flowId", run.FlowId)
-            .Bind("@flowVersion", run.FlowVersion)
-            .Bind("@idempotencyKey", run.IdempotencyKey)
-            .Bind("@remainingNodes", plan.Nodes.Count)
-            .Bind("@createdAt", createdAt)
-            .Bind("@parentRunId", run.Parent?.ParentRunId)
-            .Bind("@parentNodeId", run.Parent?.ParentNodeId)
-            .Bind("@itemIndex", run.Parent?.ItemIndex)
-            .Bind("@parentAttempt", run.Parent?.ParentAttempt)
-            .Bind("@depth", run.Parent?.Depth ?? 0);
-        if (await s.ExecuteAsync(insertRun, ct) == 0)
-        {
-            return await ExistingRunAsync(s, run, ct);
-        }
-
-        await s.ExecuteAsync(s.Command(InsertRunInput).Bind("@runId", run.Id).Bind("@inputJson", run.InputJson), ct);
         var startAt = run.TriggerNodeId ?? plan.Trigger.Id;
-        await InsertNodeRowsAsync(s, run.Id, plan, startAt, createdAt, ct);
-
-        var changes = await SkipOtherTriggersAsync(s, run, plan, startAt, createdAt, ct);
-        var message = new WorkMessage(WorkKind.StartFlow, run.Id, startAt, 1, run.FlowId, run.FlowVersion);
+        var start = new StartRows(run, plan, startAt, createdAt);
         if (run.TriggerOutputJson is { } output)
         {
-            return await CreateWithTriggerCompletedAsync(s, run, plan, message, output, createdAt, changes, ct);
+            start.TryComplete(startAt, output, createdAt);
         }
 
-        var outboxId = await InsertOutboxAsync(s, message, ct);
-        return new RunCreation(run.Id, true, RunStatus.Pending, [new OutboxMessage(outboxId, message)]) { Changes = changes };
-    }
-
-    // Triggers one by one (a run has one or a few), the other nodes in groups of NodesPerInsert, in plan order.
-    private static async ValueTask InsertNodeRowsAsync(SqlSession s, Guid runId, ExecutionPlan plan, string startAt, long createdAt, CancellationToken ct)
-    {
-        var group = new int[NodesPerInsert];
-        var count = 0;
-        for (var i = 0; i < plan.Nodes.Count; i++)
-        {
-            var node = plan.Nodes[i];
-            if (!node.IsTrigger)
-            {
-                group[count++] = i;
-                if (count == NodesPerInsert)
-                {
-                    await InsertPendingNodesAsync(s, runId, plan, group, count, ct);
-                    count = 0;
-                }
-
-                continue;
-            }
-
-            var insertTrigger = string.Equals(node.Id, startAt, StringComparison.Ordinal)
-                ? s.Command(InsertTriggerInstance).Bind("@readyAt", createdAt)
-                : s.Command(InsertSkippedTriggerInstance).Bind("@finishedAt", createdAt);
-            insertTrigger
-                .Bind("@runId", runId)
-                .Bind("@nodeId", node.Id)
-                .Bind("@ordinal", i)
-                .Bind("@type", node.Type)
-                .Bind("@pendingParents", node.JoinCount);
-            await s.ExecuteAsync(insertTrigger, ct);
-        }
-
-        if (count > 0)
-        {
-            await InsertPendingNodesAsync(s, runId, plan, group, count, ct);
-        }
-    }
-
-    private static async ValueTask InsertPendingNodesAsync(SqlSession s, Guid runId, ExecutionPlan plan, int[] ordinals, int count, CancellationToken ct)
-    {
-        var insert = s.Command(InsertNodeInstances[count - 1]).Bind("@runId", runId);
-        for (var row = 0; row < count; row++)
-        {
-            var node = plan.Nodes[ordinals[row]];
-            var names = NodeRowParameters[row];
-            insert.Bind(names.NodeId, node.Id).Bind(names.Ordinal, ordinals[row]).Bind(names.Type, node.Type).Bind(names.PendingParents, node.JoinCount);
-        }
-
-        await s.ExecuteAsync(insert, ct);
+        return CreateFromRowsAsync(s, run, plan, start, createdAt, startAt, ct);
     }
 
     /// <summary>
@@ -231,38 +124,6 @@ public sealed partial class SqlStorage
             RunFinished = result.RunFinished,
             ClaimedChild = result.ClaimedChild,
         };
-    }
-
-    /// <summary>
-    /// Resolves the edges of every trigger the run does not start at as not taken, as a completion would: a node only
-    /// they reach is Skipped, and a node the starting trigger also reaches keeps waiting for its other edges.
-    /// </summary>
-    private static async ValueTask<IReadOnlyList<NodeStateChange>> SkipOtherTriggersAsync(
-        SqlSession s, NewRun run, ExecutionPlan plan, string startAt, long at, CancellationToken ct)
-    {
-        if (plan.Triggers.Count == 1)
-        {
-            return [];
-        }
-
-        var changes = new List<NodeStateChange>();
-        var messages = new List<OutboxMessage>();
-        var row = new RunRow(run.Id, RunStatus.Pending, run.OwnerId, run.FlowId, run.FlowVersion);
-        var finished = 0;
-        foreach (var trigger in plan.Triggers)
-        {
-            if (string.Equals(trigger.Id, startAt, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            changes.Add(new NodeStateChange(trigger.Id, NodeStatus.Skipped));
-            finished += 1 + await ResolveChildrenAsync(s, row, plan, trigger.Id, [], at, messages, changes, ct);
-        }
-
-        // Nothing was taken, so nothing became Ready: the starting trigger's message is the run's only one.
-        await s.ExecuteAsync(s.Command(CountDownRemainingNodes).Bind("@finished", finished).Bind("@runId", run.Id), ct);
-        return changes;
     }
 
     private static async ValueTask<RunCreation> ExistingRunAsync(SqlSession s, NewRun run, CancellationToken ct)

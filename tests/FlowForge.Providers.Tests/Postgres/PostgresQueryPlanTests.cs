@@ -77,12 +77,17 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
         "@flowIds" or "@runIds" or "@workerIds" => new[] { Guid.NewGuid(), Guid.NewGuid() },
         "@nodeIds" => new[] { "x", "y" },
         "@versions" or "@leaseUntils" or "@nows" => new long[] { 1, 2 },
+        "@ordinals" or "@attempts" or "@pendingParentCounts" or "@activeParentCounts" or "@attemptNumbers" => new[] { 1, 2 },
+        "@isTriggers" => new short[] { 0, 1 },
+        "@types" or "@statuses" or "@outputs" or "@portLists" or "@attemptNodeIds" or "@attemptErrors" or "@attemptInputs" or "@attemptLogs"
+            or "@messageKinds" or "@messageNodeIds" => new[] { "x", "y" },
+        "@readyAts" or "@startedAts" or "@finishedAts" or "@attemptStartedAts" or "@attemptFinishedAts" or "@messageVersions" => new long[] { 1, 2 },
         "@pattern" => "%x%",
         "@nodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash" or "@stateHash" or "@holder" or "@bindingHash" or "@redirectUri" or "@waitKind"
             or "@provider" or "@statusReason" or "@scopes" or "@settings" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
-            or "@attempt" or "@remainingNodes" or "@itemIndex" or "@parentAttempt" or "@depth" or "@onInApp" or "@onEmail" or "@digestMinutes" => 1,
+            or "@attempt" or "@isTrigger" or "@activeParents" or "@remainingNodes" or "@itemIndex" or "@parentAttempt" or "@depth" or "@onInApp" or "@onEmail" or "@digestMinutes" => 1,
         _ => 1_000_000L,
     };
 }
