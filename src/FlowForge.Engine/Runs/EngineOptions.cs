@@ -32,7 +32,7 @@ public sealed class EngineOptions
     /// pure region, docs/adr/0005-pure-nodes.md) run in memory before the run is written, at most this many, and are written
     /// final with the run in the same operation. What is left then goes on as after a region's write. 0 runs none there.
     /// </summary>
-    public int PureStartNodes { get; set; } = 16;
+    public int PureStartNodes { get; set; } = 64;
 
     /// <summary>
     /// The most time the pure nodes run before the run's write may take (see <see cref="PureStartNodes"/>): once it is spent,

@@ -15,7 +15,7 @@ public sealed class PureStartTests
     [Fact]
     public async Task StartAsync_DiamondOfPureNodes_OneWriteOperationNoMessageNoClaim()
     {
-        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
         var flowId = await harness.CreateFlowAsync(DiamondFlow().ToJson());
         var runId = Guid.CreateVersion7();
         var seen = new ConcurrentQueue<RunEvent>();
@@ -48,7 +48,7 @@ public sealed class PureStartTests
     [Fact]
     public async Task StartAsync_LinearChainOfTenSets_OneWriteOperation()
     {
-        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
         var flow = new FlowBuilder("linear ten").Node("trigger", "trigger.manual");
         var ids = Enumerable.Range(1, 10).Select(i => $"s{i}").ToArray();
         foreach (var id in ids)
@@ -66,6 +66,31 @@ public sealed class PureStartTests
         Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
         Assert.All(run.Nodes, n => Assert.Equal((NodeStatus.Succeeded, 1), (n.Status, n.Attempt)));
         Assert.Equal("s10", (string?)JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "s10").OutputJson!)!["s10"]);
+    }
+
+    [Fact]
+    public async Task StartAsync_FanOutOfFiftyAndJoin_WrittenOnceWithTheDefaultNodeBound()
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
+        var flow = new FlowBuilder("fan-out fifty").Node("trigger", "trigger.manual");
+        var ids = Enumerable.Range(1, 50).Select(i => $"n{i}").ToArray();
+        foreach (var id in ids)
+        {
+            flow.Node(id, "core.noop").Edge("trigger", id).Edge(id, "join");
+        }
+
+        flow.Node("join", "core.set", new JsonObject { ["values"] = new JsonObject { ["joined"] = true } });
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(flow.ToJson()));
+        var run = (await harness.GetRunAsync(runId))!;
+
+        // All 51 pure nodes run before the run's write (Engine:PureStartNodes 64): one write, nothing queued.
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var store = harness.Services.GetRequiredService<RecordingRunStore>();
+        Assert.Equal(51, store.CreationOf(runId)!.Length);
+        Assert.Empty(store.CompletionsOf(runId));
+        Assert.Empty(harness.Services.GetRequiredService<CountingWorkQueue>().For(runId));
+        Assert.All(run.Nodes, n => Assert.Equal(NodeStatus.Succeeded, n.Status));
+        Assert.True((bool)JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)!["joined"]!);
     }
 
     [Fact]
@@ -88,7 +113,7 @@ public sealed class PureStartTests
         RunView atStart;
         string[] created;
         IReadOnlyList<string[]> written;
-        await using (var harness = await EngineHarness.StartAsync(services: Recording))
+        await using (var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording))
         {
             var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true });
             atStart = await harness.WaitForRunAsync(runId);
@@ -120,7 +145,7 @@ public sealed class PureStartTests
     [Fact]
     public async Task StartAsync_PureNodeFailsInTheStartRegion_WhatRanBeforeIsWrittenWithTheRunAndItFailsOnItsOwnClaim()
     {
-        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
         var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow(failAt: "c").ToJson()));
         var run = await harness.WaitForRunAsync(runId);
 
@@ -137,7 +162,7 @@ public sealed class PureStartTests
     [Fact]
     public async Task StartAsync_ImpureChildAfterTheStartRegion_IsClaimedWithTheRunAndRunsWithoutAMessage()
     {
-        await using var harness = await EngineHarness.StartAsync(services: Recording);
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("pure then impure")
             .Node("trigger", "trigger.manual").Node("a", "core.set", new JsonObject { ["values"] = new JsonObject { ["step"] = "a" } })
             .Node("h", "test.script").Chain("trigger", "a", "h").ToJson());
@@ -171,9 +196,23 @@ public sealed class PureStartTests
     }
 
     [Fact]
+    public async Task StartAsync_PureStartTimeSpent_NoFurtherNodeStartsBeforeTheWrite()
+    {
+        // a takes 20 ms against a bound of 1 ms: a runs (the bound is looked at before each node), nothing after it.
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartTime = TimeSpan.FromMilliseconds(1), services: Recording);
+        var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow(slowAt: "a").ToJson()), new JsonObject { ["seed"] = 7 });
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(["a"], harness.Services.GetRequiredService<RecordingRunStore>().CreationOf(runId)!);
+        Assert.All(Diamond, id => Assert.Single(PureStepNode.StartsOf(runId, id)));
+        Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
+    }
+
+    [Fact]
     public async Task StartAsync_MoreThanPureStartNodes_TheRestGoesOnAfterTheWrite()
     {
-        await using var harness = await EngineHarness.StartAsync(configure: o => o.PureStartNodes = 2, services: Recording);
+        await using var harness = await EngineHarness.StartAsync(configure: o => (o.PureStartNodes, o.PureStartTime) = (2, Generous), services: Recording);
         var runId = await harness.StartRunAsync(await harness.CreateFlowAsync(DiamondFlow().ToJson()), new JsonObject { ["seed"] = 7 });
         var run = await harness.WaitForRunAsync(runId);
 
@@ -187,6 +226,11 @@ public sealed class PureStartTests
         Assert.All(Diamond, id => Assert.Single(PureStepNode.StartsOf(runId, id)));
         Assert.True(JsonNode.DeepEquals(ExpectedD(), JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "d").OutputJson!)), run.Nodes.Single(n => n.NodeId == "d").OutputJson);
     }
+
+    /// <summary>Far above what a start region takes even on a loaded machine: these tests look at the node bound and the outcomes.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+
+    private static void Untimed(EngineOptions options) => options.PureStartTime = Generous;
 
     private static void Recording(IServiceCollection services)
     {

@@ -12,14 +12,14 @@ public static class PureFlows
 
     /// <summary>
     /// trigger → a → {b, c} → d, each a <c>test.pureStep</c> tagged with its id; <paramref name="holdAt"/> holds its first
-    /// start, <paramref name="failAt"/> fails.
+    /// start, <paramref name="failAt"/> fails, <paramref name="slowAt"/> takes 20 ms.
     /// </summary>
-    public static FlowBuilder DiamondFlow(string? holdAt = null, string? failAt = null)
+    public static FlowBuilder DiamondFlow(string? holdAt = null, string? failAt = null, string? slowAt = null)
     {
         var flow = new FlowBuilder("pure diamond").Node("trigger", "trigger.manual");
         foreach (var id in Diamond)
         {
-            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["holdFirst"] = id == holdAt, ["fail"] = id == failAt });
+            flow.Node(id, "test.pureStep", new JsonObject { ["tag"] = id, ["holdFirst"] = id == holdAt, ["fail"] = id == failAt, ["delayMilliseconds"] = id == slowAt ? 20 : 0 });
         }
 
         return flow.Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d");
