@@ -157,7 +157,14 @@ public static class LoadBenchmark
             var process = processes.FirstOrDefault(p => p.Name == name);
             var runsNodes = process is not null && (name == "serve" || name.StartsWith("worker", StringComparison.Ordinal));
             double? rss = process is not null ? BenchServer.PeakRssMb(process.Pid) : name == ResourceSnapshot.LoadGenerator ? BenchServer.PeakRssMb(Environment.ProcessId) : null;
-            figures.Add(new ProcessFigures(name, process?.Pid, runsNodes, Math.Round(used, 3), Math.Round(used / window.TotalSeconds, 3), rss is null ? null : Math.Round(rss.Value, 1)));
+            double? allocated = flows > 0 && after.AllocatedBytes.TryGetValue(name, out var allocatedAfter) && before.AllocatedBytes.TryGetValue(name, out var allocatedBefore)
+                ? Math.Round((allocatedAfter - allocatedBefore) / flows)
+                : null;
+            figures.Add(new ProcessFigures(name, process?.Pid, runsNodes, Math.Round(used, 3), Math.Round(used / window.TotalSeconds, 3), rss is null ? null : Math.Round(rss.Value, 1))
+            {
+                CpuMsPerFlow = flows > 0 ? Math.Round(used * 1000 / flows, 3) : null,
+                AllocatedBytesPerFlow = allocated,
+            });
         }
 
         var nodeCpu = figures.Where(f => f.RunsNodes).Sum(f => f.CpuSeconds);
@@ -241,7 +248,7 @@ public static class LoadBenchmark
 
         foreach (var process in phase.Processes)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core{(process.CpuMsPerFlow is { } perFlow ? $", {perFlow:F3} ms per flow" : "")}){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}{(process.AllocatedBytesPerFlow is { } bytes ? $", {bytes / 1024:F1} KB allocated per flow" : "")}");
         }
 
         if (phase.NodeExecutionsPerWorkerCpuSecond is { } perCore)

@@ -5,13 +5,17 @@ namespace FlowForge.Bench;
 
 /// <summary>
 /// Counters read at one instant: CPU seconds of each process (and of watched process trees such as the database),
-/// of the bench itself and of the machine, and the <c>flowforge_*_total</c> counters of every FlowForge process.
-/// Two snapshots give a phase's figures.
+/// of the bench itself and of the machine, the <c>flowforge_*_total</c> counters of every FlowForge process, and the
+/// managed bytes each FlowForge process has allocated. Two snapshots give a phase's figures.
 /// </summary>
 public sealed record ResourceSnapshot(
-    long Timestamp, IReadOnlyDictionary<string, double> CpuSeconds, double MachineBusySeconds, double MachineTotalSeconds, IReadOnlyDictionary<string, double> Counters)
+    long Timestamp, IReadOnlyDictionary<string, double> CpuSeconds, double MachineBusySeconds, double MachineTotalSeconds,
+    IReadOnlyDictionary<string, double> Counters, IReadOnlyDictionary<string, double> AllocatedBytes)
 {
     public const string LoadGenerator = "bench (load generator)";
+
+    // The runtime's own meter (System.Runtime), exported beside FlowForge's counters.
+    private const string AllocatedBytesCounter = "dotnet_gc_heap_total_allocated_bytes_total";
 
     public static async Task<ResourceSnapshot> TakeAsync(
         HttpClient client, IReadOnlyList<BenchProcess> processes, IReadOnlyList<(string Name, int Pid)> watched)
@@ -32,15 +36,20 @@ public sealed record ResourceSnapshot(
         cpu[LoadGenerator] = BenchServer.OwnCpuSeconds(Environment.ProcessId);
         var (busy, total) = BenchServer.MachineCpuSeconds();
         var counters = new Dictionary<string, double>();
+        var allocated = new Dictionary<string, double>();
         foreach (var process in processes)
         {
-            await ReadCountersAsync(client, process, counters);
+            if (await ReadCountersAsync(client, process, counters) is { } bytes)
+            {
+                allocated[process.Name] = bytes;
+            }
         }
 
-        return new ResourceSnapshot(timestamp, cpu, busy, total, counters);
+        return new ResourceSnapshot(timestamp, cpu, busy, total, counters, allocated);
     }
 
-    private static async Task ReadCountersAsync(HttpClient client, BenchProcess process, Dictionary<string, double> counters)
+    /// <summary>Adds the process' <c>flowforge_*_total</c> counters to <paramref name="counters"/>; returns the managed bytes it has allocated, if exported.</summary>
+    private static async Task<double?> ReadCountersAsync(HttpClient client, BenchProcess process, Dictionary<string, double> counters)
     {
         string text;
         try
@@ -50,11 +59,18 @@ public sealed record ResourceSnapshot(
         catch (HttpRequestException)
         {
             // Metrics served on another port (Server:ManagementUrls): no counters from this process.
-            return;
+            return null;
         }
 
+        double? allocated = null;
         foreach (var line in text.Split('\n'))
         {
+            if (line.StartsWith(AllocatedBytesCounter, StringComparison.Ordinal) && ValueOf(line, AllocatedBytesCounter.Length) is { } bytes)
+            {
+                allocated = bytes;
+                continue;
+            }
+
             if (!line.StartsWith("flowforge_", StringComparison.Ordinal))
             {
                 continue;
@@ -67,12 +83,19 @@ public sealed record ResourceSnapshot(
                 continue;
             }
 
-            // "name{labels} value [timestamp]": the value follows the labels' closing brace (or the name).
-            var rest = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : nameEnd)..].Trim().Split(' ');
-            if (double.TryParse(rest[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            if (ValueOf(line, nameEnd) is { } value)
             {
                 counters[name] = counters.GetValueOrDefault(name) + value;
             }
         }
+
+        return allocated;
+    }
+
+    // "name{labels} value [timestamp]": the value follows the labels' closing brace (or the name).
+    private static double? ValueOf(string line, int nameEnd)
+    {
+        var rest = line[(line.LastIndexOf('}') is var brace and >= 0 ? brace + 1 : nameEnd)..].Trim().Split(' ');
+        return double.TryParse(rest[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
     }
 }

@@ -190,7 +190,7 @@ public static class JsonPolicy
                         }
 
                         frame!.Property = name;
-                        if (!frame.Names!.Add(name!))
+                        if (!frame.AddName(name!))
                         {
                             return new JsonRejection(PathOf(frames), $"The property '{Shorten(name!)}' appears twice in the same object; keep one.");
                         }
@@ -321,6 +321,39 @@ public static class JsonPolicy
 
         public string? Property { get; set; }
 
-        public HashSet<string>? Names { get; } = isArray ? null : new HashSet<string>(StringComparer.Ordinal);
+        // Most objects have few properties: their names are compared one by one until a set pays for itself.
+        private const int MaxListedNames = 8;
+
+        private string[]? _listed;
+        private int _listedCount;
+        private HashSet<string>? _names;
+
+        /// <summary>False when the object already has a property of that name.</summary>
+        public bool AddName(string name)
+        {
+            if (_names is not null)
+            {
+                return _names.Add(name);
+            }
+
+            for (var i = 0; i < _listedCount; i++)
+            {
+                if (string.Equals(_listed![i], name, StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            if (_listedCount < MaxListedNames)
+            {
+                _listed ??= new string[MaxListedNames];
+                _listed[_listedCount++] = name;
+                return true;
+            }
+
+            _names = new HashSet<string>(_listed!, StringComparer.Ordinal) { name };
+            _listed = null;
+            return true;
+        }
     }
 }

@@ -10,6 +10,9 @@ public static class JsonSize
     // The depth JsonNode.ToJsonString allows; stored outputs are read back with more room than this.
     private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = 64 };
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
     /// <summary>
     /// Writes <paramref name="value"/> as JSON text. Returns false, with the full size in <paramref name="bytes"/>,
     /// when it is larger than <paramref name="limit"/> bytes.
@@ -79,11 +82,7 @@ public static class JsonSize
         }
 
         using var buffer = new CappedBufferWriter(limit);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            value.WriteTo(writer);
-        }
-
+        WriteTo(value, buffer);
         return buffer.Written;
     }
 
@@ -101,12 +100,20 @@ public static class JsonSize
         }
 
         buffer = new CappedBufferWriter(limit);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            value.WriteTo(writer);
-        }
-
+        WriteTo(value, buffer);
         bytes = buffer.Written;
         return !buffer.Exceeded;
+    }
+
+    /// <summary>
+    /// Writes through one writer per thread, reset for each document: every node output and run input is written here,
+    /// and a new writer each time was most of what writing a small document allocated.
+    /// </summary>
+    private static void WriteTo(JsonNode value, CappedBufferWriter buffer)
+    {
+        var writer = _writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        writer.Reset(buffer);
+        value.WriteTo(writer);
+        writer.Flush();
     }
 }

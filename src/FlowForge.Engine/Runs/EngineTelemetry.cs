@@ -15,6 +15,13 @@ public static class EngineTelemetry
 
     public static readonly Meter Meter = new(Name);
 
+    /// <summary>
+    /// A span named <paramref name="prefix"/> and <paramref name="name"/>, or null without building the name when nobody
+    /// listens (no trace exporter): most processes never trace, and every node and run would pay for the text.
+    /// </summary>
+    public static Activity? StartActivity(string prefix, string name, ActivityKind kind, string? parentId) =>
+        Activities.HasListeners() ? Activities.StartActivity(prefix + name, kind, parentId) : null;
+
     public static readonly Counter<long> RunsStarted = Meter.CreateCounter<long>("flowforge.runs.started", description: "Runs accepted.");
 
     public static readonly Counter<long> RunsReopened = Meter.CreateCounter<long>("flowforge.runs.reopened", description: "Failed or cancelled runs reopened by a retry.");

@@ -11,7 +11,8 @@ namespace FlowForge.Engine.Runs;
 internal sealed class NodeChildRuns(SubflowRuns engine, Guid runId, string nodeId, int attempt) : IChildRuns
 {
     private RunView? _parent;
-    private readonly HashSet<(Guid FlowId, int Version)> _verified = [];
+    // Made when a child flow is first resolved: most nodes start no child run.
+    private HashSet<(Guid FlowId, int Version)>? _verified;
 
     public int Attempt => attempt;
 
@@ -36,7 +37,7 @@ internal sealed class NodeChildRuns(SubflowRuns engine, Guid runId, string nodeI
                 : $"Flow {flowId} version {version} not found: a sub-flow must be a flow of the same owner.");
         }
 
-        _verified.Add((flowId, flow.Version));
+        (_verified ??= []).Add((flowId, flow.Version));
         return flow.Version;
     }
 
@@ -58,7 +59,7 @@ internal sealed class NodeChildRuns(SubflowRuns engine, Guid runId, string nodeI
                 $"A sub-flow started here would run at depth {depth}, over the limit of {maxDepth} ({FlowLimits.Section}:{nameof(FlowLimits.MaxSubflowDepth)}); does a flow call itself?"));
         }
 
-        if (!_verified.Contains((flowId, version)))
+        if (_verified?.Contains((flowId, version)) != true)
         {
             await ResolveVersionAsync(flowId, version, cancellationToken).ConfigureAwait(false);
         }

@@ -41,7 +41,7 @@ public sealed partial class NodeExecutor
             var node = plan[next.NodeId];
             var nodeStarted = Stopwatch.GetTimestamp();
             NodeCompletion completion;
-            using (var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Internal, traceParent))
+            using (var activity = EngineTelemetry.StartActivity("node ", node.Type, ActivityKind.Internal, traceParent))
             {
                 activity?.SetTag("flowforge.run_id", run.Id);
                 activity?.SetTag("flowforge.node_id", node.Id);

@@ -153,7 +153,7 @@ public sealed partial class NodeExecutor(
         WorkMessage message, ExecutionPlan plan, PlanNode node, ClaimedNode claim, DateTimeOffset now, bool mayChain, HeldClaim held, CancellationToken cancellationToken)
     {
         using var scope = _logger.BeginScope(new NodeLogScope(message.RunId, node.Id, node.Type, claim.Attempt));
-        using var activity = EngineTelemetry.Activities.StartActivity("node " + node.Type, ActivityKind.Consumer, message.TraceParent);
+        using var activity = EngineTelemetry.StartActivity("node ", node.Type, ActivityKind.Consumer, message.TraceParent);
         activity?.SetTag("flowforge.run_id", message.RunId);
         activity?.SetTag("flowforge.node_id", node.Id);
         activity?.SetTag("flowforge.node_type", node.Type);

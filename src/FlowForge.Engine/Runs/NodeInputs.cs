@@ -86,22 +86,53 @@ internal sealed class NodeInputs : IDisposable
             return [];
         }
 
-        var finished = new List<(string Id, DateTimeOffset At)>(node.Parents.Count);
-        foreach (var parent in node.Parents)
+        var ids = new string[node.Parents.Count];
+        var times = new DateTimeOffset[node.Parents.Count];
+        var count = 0;
+        for (var p = 0; p < node.Parents.Count; p++)
         {
-            if (claim.DependencyFinishedAt.TryGetValue(parent, out var at) && ReachedThisNode(node, claim, parent))
+            var parent = node.Parents[p];
+            if (!claim.DependencyFinishedAt.TryGetValue(parent, out var at) || !ReachedThisNode(node, claim, parent))
             {
-                finished.Add((parent, at));
+                continue;
+            }
+
+            // An insertion sort: parents are few, and it is stable (an equal time goes after the ones already placed).
+            var i = count++;
+            for (; i > 0 && times[i - 1] > at; i--)
+            {
+                ids[i] = ids[i - 1];
+                times[i] = times[i - 1];
+            }
+
+            ids[i] = parent;
+            times[i] = at;
+        }
+
+        return count == ids.Length ? ids : ids[..count];
+    }
+
+    private static bool ReachedThisNode(PlanNode node, ClaimedNode claim, string parent)
+    {
+        if (!claim.DependencyPorts.TryGetValue(parent, out var fired) || !node.ParentPorts.TryGetValue(parent, out var edgePorts))
+        {
+            return true;
+        }
+
+        // Indexed loops: these are interfaces, whose enumerators would each be an allocation.
+        for (var i = 0; i < fired.Count; i++)
+        {
+            for (var j = 0; j < edgePorts.Count; j++)
+            {
+                if (string.Equals(fired[i], edgePorts[j], StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
         }
 
-        return [.. finished.OrderBy(f => f.At).Select(f => f.Id)];
+        return false;
     }
-
-    private static bool ReachedThisNode(PlanNode node, ClaimedNode claim, string parent) =>
-        !claim.DependencyPorts.TryGetValue(parent, out var fired)
-        || !node.ParentPorts.TryGetValue(parent, out var edgePorts)
-        || fired.Any(port => edgePorts.Contains(port, StringComparer.Ordinal));
 
     public void Dispose() => _upstream.Dispose();
 

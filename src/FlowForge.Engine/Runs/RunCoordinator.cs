@@ -47,7 +47,7 @@ public sealed class RunCoordinator(
         var plan = await plans.GetPlanAsync(flow.Id, flow.Version, flow.Json, cancellationToken).ConfigureAwait(false);
         var trigger = TriggerChoice.Resolve(plan, request.TriggerNodeId, nodeTypes);
         // The run's span parents every node span (through the traceparent its messages carry).
-        using var activity = EngineTelemetry.Activities.StartActivity("run " + flow.Name, ActivityKind.Producer, request.TraceParent);
+        using var activity = EngineTelemetry.StartActivity("run ", flow.Name, ActivityKind.Producer, request.TraceParent);
         activity?.SetTag("flowforge.run_id", request.RunId);
         activity?.SetTag("flowforge.flow_id", flow.Id);
         activity?.SetTag("flowforge.flow_version", flow.Version);
@@ -133,7 +133,7 @@ public sealed class RunCoordinator(
                 // What a worker running the trigger would have told: the run started, the trigger ran and ended.
                 var startedAt = trigger ?? plan.Trigger.Id;
                 // The trigger ran within the run's creation: its span is the run span's child, as a worker's would be.
-                using (var triggerSpan = EngineTelemetry.Activities.StartActivity("node " + plan[startedAt].Type, ActivityKind.Consumer, traceParent))
+                using (var triggerSpan = EngineTelemetry.StartActivity("node ", plan[startedAt].Type, ActivityKind.Consumer, traceParent))
                 {
                     triggerSpan?.SetTag("flowforge.run_id", creation.RunId);
                     triggerSpan?.SetTag("flowforge.node_id", startedAt);

@@ -13,24 +13,32 @@ internal static class AuthSchemes
     public const string ApiToken = "ApiToken";
 
     /// <summary>The bearer token of the request (from the hub's <c>access_token</c> query parameter on the hub path), or null.</summary>
-    public static string? BearerToken(HttpRequest request)
+    public static string? BearerToken(HttpRequest request) => BearerTokenText(request) is { IsEmpty: false } token ? token.ToString() : null;
+
+    /// <summary>
+    /// The bearer token as a slice of the header it came in (or the hub's query parameter), empty when there is none: what
+    /// picking the scheme and finding a checked token need, without copying the token for every request.
+    /// </summary>
+    public static ReadOnlySpan<char> BearerTokenText(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return header["Bearer ".Length..].Trim();
+            return header.AsSpan("Bearer ".Length).Trim();
         }
 
         // Browsers cannot set headers on WebSocket requests: the hub takes the token from the query string.
-        return request.Path.StartsWithSegments(Realtime.RunsHub.Path, StringComparison.Ordinal) && request.Query["access_token"].ToString() is { Length: > 0 } query
-            ? query
-            : null;
+        return request.Path.StartsWithSegments(Realtime.RunsHub.Path, StringComparison.Ordinal) ? request.Query["access_token"].ToString() : default;
     }
 
-    public static string Select(HttpContext context) => BearerToken(context.Request) switch
+    public static string Select(HttpContext context)
     {
-        null => context.Request.Headers.Authorization.Count > 0 ? Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme : Session,
-        var token when token.StartsWith(ApiTokenSecret.Prefix, StringComparison.Ordinal) => ApiToken,
-        _ => Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme,
-    };
+        var token = BearerTokenText(context.Request);
+        if (token.IsEmpty)
+        {
+            return context.Request.Headers.Authorization.Count > 0 ? Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme : Session;
+        }
+
+        return token.StartsWith(ApiTokenSecret.Prefix, StringComparison.Ordinal) ? ApiToken : Microsoft.AspNetCore.Authentication.JwtBearer.JwtBearerDefaults.AuthenticationScheme;
+    }
 }

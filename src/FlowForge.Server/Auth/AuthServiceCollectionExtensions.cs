@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
@@ -82,25 +83,25 @@ internal static class AuthServiceCollectionExtensions
             {
                 OnMessageReceived = async context =>
                 {
-                    var token = AuthSchemes.BearerToken(context.Request);
-                    context.Token = token;
-                    if (token is null)
-                    {
-                        return;
-                    }
-
-                    if (validated.Find(token) is { } known)
+                    var (known, token) = FindChecked(context.Request, validated);
+                    if (known is { } checkedBefore)
                     {
                         // Checked before on this process: only whether it has been revoked since can have changed.
-                        if (await revocations.IsRevokedAsync(known.TokenId, context.HttpContext.RequestAborted))
+                        if (await revocations.IsRevokedAsync(checkedBefore.TokenId, context.HttpContext.RequestAborted))
                         {
-                            validated.Forget(token);
+                            validated.Forget(checkedBefore.Token);
                             context.Fail("The token was revoked.");
                             return;
                         }
 
-                        context.Principal = known.Principal;
+                        context.Principal = checkedBefore.Principal;
                         context.Success();
+                        return;
+                    }
+
+                    context.Token = token;
+                    if (token is null)
+                    {
                         return;
                     }
 
@@ -146,5 +147,20 @@ internal static class AuthServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The request's bearer token when this process has checked it before (looked up where it lies in the header, not
+    /// copied), else the token as text for the handler to check (null when the request has none).
+    /// </summary>
+    private static ((ClaimsPrincipal Principal, string TokenId, string Token)? Known, string? Token) FindChecked(HttpRequest request, ValidatedTokens validated)
+    {
+        var text = AuthSchemes.BearerTokenText(request);
+        if (text.IsEmpty)
+        {
+            return (null, null);
+        }
+
+        return validated.Find(text) is { } known ? (known, null) : (null, text.ToString());
     }
 }

@@ -11,40 +11,58 @@ namespace FlowForge.Server.Auth;
 /// so a sign-out takes effect at once on the process that revoked and within <see cref="AuthOptions.RevocationCacheDuration"/>
 /// on the others. Past <see cref="AuthOptions.ValidatedTokenCacheEntries"/> entries the cache is emptied rather than grown.
 /// </summary>
-internal sealed class ValidatedTokens(IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class ValidatedTokens
 {
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly IOptions<AuthOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, Entry> _entries;
+    private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+    public ValidatedTokens(IOptions<AuthOptions> options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+        _entries = new(StringComparer.Ordinal);
+        _bySpan = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _entries.Count;
 
     /// <summary>A copy of the principal a token gave when it was checked, and its id (jti), or null when not held or expired.</summary>
-    public (ClaimsPrincipal Principal, string TokenId)? Find(string token)
+    public (ClaimsPrincipal Principal, string TokenId)? Find(string token) =>
+        Find(token.AsSpan()) is { } found ? (found.Principal, found.TokenId) : null;
+
+    /// <summary>
+    /// As <see cref="Find(string)"/>, looked up by the token's text where it lies (a slice of the request's header), so that
+    /// a request with a known token copies no token; <c>Token</c> is the key held, for <see cref="Forget"/>.
+    /// </summary>
+    public (ClaimsPrincipal Principal, string TokenId, string Token)? Find(ReadOnlySpan<char> token)
     {
-        if (!_entries.TryGetValue(token, out var entry))
+        if (!_bySpan.TryGetValue(token, out var key, out var entry))
         {
             return null;
         }
 
-        if (time.GetUtcNow() >= entry.Until)
+        if (_time.GetUtcNow() >= entry.Until)
         {
-            _entries.TryRemove(KeyValuePair.Create(token, entry));
+            _entries.TryRemove(KeyValuePair.Create(key, entry));
             return null;
         }
 
         // A copy: the handlers and endpoints of one request must not change what the next request sees.
-        return (Copy(entry.Principal), entry.TokenId);
+        return (Copy(entry.Principal), entry.TokenId, key);
     }
 
     /// <summary>Remembers a token that passed every check, until <paramref name="expiresAt"/> or the cache duration, whichever is sooner.</summary>
     public void Remember(string token, ClaimsPrincipal principal, string tokenId, DateTimeOffset expiresAt)
     {
-        var settings = options.Value;
+        var settings = _options.Value;
         if (settings.ValidatedTokenCacheDuration <= TimeSpan.Zero || settings.ValidatedTokenCacheEntries <= 0)
         {
             return;
         }
 
-        var until = time.GetUtcNow() + settings.ValidatedTokenCacheDuration;
+        var until = _time.GetUtcNow() + settings.ValidatedTokenCacheDuration;
         if (expiresAt < until)
         {
             until = expiresAt;

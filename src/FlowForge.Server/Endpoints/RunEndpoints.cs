@@ -71,7 +71,8 @@ internal static class RunEndpoints
             return ApiProblems.BadRequest("'input' must be a JSON object.", "input");
         }
 
-        if (input is not null && JsonPolicy.Utf8Length(input) is var inputBytes && inputBytes > flowLimits.Value.MaxRunInputBytes)
+        if (input is not null && !SurelyWithin(request.ContentLength, flowLimits.Value.MaxRunInputBytes)
+            && JsonPolicy.Utf8Length(input) is var inputBytes && inputBytes > flowLimits.Value.MaxRunInputBytes)
         {
             return ApiProblems.BadRequest(
                 $"'input' takes {inputBytes} bytes; a run input may take at most {flowLimits.Value.MaxRunInputBytes} ({FlowLimits.Section}:{nameof(FlowLimits.MaxRunInputBytes)}). Send less data or a reference to it.",
@@ -103,7 +104,7 @@ internal static class RunEndpoints
         try
         {
             start = await coordinator.StartAsync(
-                new StartRun(runId, owner, flowId, input?.DeepClone(), idempotencyKey, request.Headers.TraceParent)
+                new StartRun(runId, owner, flowId, Detach(body, input), idempotencyKey, request.Headers.TraceParent)
                 {
                     TriggerNodeId = trigger?.GetValue<string>(),
                     ReturnsFinishedRun = wait is not null,
@@ -148,6 +149,24 @@ internal static class RunEndpoints
         }
 
         return TypedResults.Accepted(location, new RunAccepted(start.RunId));
+    }
+
+    /// <summary>
+    /// Whether a body of <paramref name="bodyBytes"/> holds an input of at most <paramref name="limit"/> bytes as written
+    /// compactly, without writing it: a byte of the body becomes at most six (<c>\uXXXX</c>), so a body of a sixth of
+    /// the limit cannot hold more. Unknown (a chunked body): false, and the input is measured.
+    /// </summary>
+    internal static bool SurelyWithin(long? bodyBytes, long limit) => bodyBytes is { } bytes && bytes <= limit / 6;
+
+    /// <summary>The run input taken out of the request's body rather than copied: the body is not read again.</summary>
+    private static JsonNode? Detach(JsonObject body, JsonNode? input)
+    {
+        if (input is not null)
+        {
+            body.Remove("input");
+        }
+
+        return input;
     }
 
     private static async Task<Results<Ok<RunDetails>, ProblemHttpResult>> GetAsync(

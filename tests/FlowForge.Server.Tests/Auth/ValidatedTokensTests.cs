@@ -29,6 +29,40 @@ public sealed class ValidatedTokensTests
     }
 
     [Fact]
+    public void Find_SliceOfAHeader_FindsTheTokenAndNamesTheKeyHeld()
+    {
+        var tokens = Tokens();
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddHours(1));
+        var header = "Bearer token-a";
+
+        var found = tokens.Find(header.AsSpan("Bearer ".Length));
+
+        Assert.NotNull(found);
+        Assert.Equal("token-a", found.Value.Token);
+        Assert.Equal("jti-a", found.Value.TokenId);
+        Assert.Equal("user-1", found.Value.Principal.FindFirstValue("sub"));
+        Assert.Null(tokens.Find(header.AsSpan("Bearer t".Length)));
+    }
+
+    [Fact]
+    public void Find_UnknownSlice_CopiesNothing()
+    {
+        // A token not checked yet is looked up as a slice of its header: only the handler that checks it copies it.
+        var tokens = Tokens();
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddHours(1));
+        var header = "Bearer " + new string('t', 400);
+        tokens.Find(header.AsSpan("Bearer ".Length));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Null(tokens.Find(header.AsSpan("Bearer ".Length)));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Find_AfterTheCacheDuration_ReturnsNull()
     {
         var tokens = Tokens(TimeSpan.FromSeconds(60));

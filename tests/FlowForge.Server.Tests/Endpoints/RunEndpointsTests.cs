@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using FlowForge.Server.Endpoints;
 using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
@@ -331,5 +332,54 @@ public sealed class RunEndpointsTests
         var problem = (await large.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal("input", problem["field"]!.GetValue<string>());
         Assert.Contains("Flows:MaxRunInputBytes", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\u007f")]
+    [InlineData("\u2028")]
+    [InlineData("\ud83d\ude00")]
+    [InlineData("\"\\")]
+    [InlineData("<&'>")]
+    public void SurelyWithin_BodiesOfCharactersThatGrowWhenWritten_HoldNoInputOverTheBound(string characters)
+    {
+        // The start skips measuring an input whose body is at most a sixth of the limit: no body writes longer than six times itself.
+        var raw = string.Concat(characters.Select(c => c is '"' or '\\' ? $"\\{c}" : c.ToString()));
+        var body = System.Text.Encoding.UTF8.GetBytes("{\"input\":{\"" + string.Concat(Enumerable.Repeat(raw, 50)) + "\":\"" + string.Concat(Enumerable.Repeat(raw, 200)) + "\"}}");
+        Assert.True(FlowForge.Engine.Json.JsonPolicy.TryParse(body, out var node, out var rejection), rejection?.Message);
+        var written = FlowForge.Engine.Json.JsonPolicy.Utf8Length(node!["input"]!);
+
+        Assert.True(RunEndpoints.SurelyWithin(body.Length, body.Length * 6L));
+        Assert.False(RunEndpoints.SurelyWithin(body.Length, (body.Length * 6L) - 1));
+        Assert.False(RunEndpoints.SurelyWithin(null, long.MaxValue));
+        Assert.True(written <= body.Length * 6L, $"{written} bytes written from a body of {body.Length}");
+    }
+
+    [Fact]
+    public async Task Start_InputInABodyOfUnknownLength_IsMeasuredAgainstTheLimit()
+    {
+        await using var server = await TestServer.StartAsync("--Flows:MaxRunInputBytes=100");
+        using var client = await server.CreateUserClientAsync();
+        var flowId = await CreateFlowAsync(client, Flows.Diamond());
+
+        var large = await client.PostAsync($"/api/flows/{flowId}/runs", Chunked("{\"input\":{\"text\":\"" + new string('x', 100) + "\"}}"));
+        var small = await client.PostAsync($"/api/flows/{flowId}/runs", Chunked("{\"input\":{\"text\":\"x\"}}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, large.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, small.StatusCode);
+        var run = await WaitForFinalAsync(client, small.Headers.Location!);
+        Assert.Equal("x", run["input"]!["text"]!.GetValue<string>());
+    }
+
+    /// <summary>A JSON body sent without a Content-Length.</summary>
+    private static StreamContent Chunked(string json)
+    {
+        var content = new StreamContent(new NonSeekableStream(System.Text.Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
     }
 }

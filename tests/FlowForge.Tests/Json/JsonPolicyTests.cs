@@ -26,6 +26,25 @@ public sealed class JsonPolicyTests
         Assert.Contains(reason, rejection.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(8, 7)]
+    [InlineData(9, 0)]
+    [InlineData(9, 8)]
+    [InlineData(30, 8)]
+    [InlineData(30, 29)]
+    public void TryParse_ObjectOfManyPropertiesWithOneTwice_IsRefusedNamingIt(int properties, int repeated)
+    {
+        // Small objects compare names one by one, larger ones through a set: a repeat is found on either side of the switch.
+        var names = Enumerable.Range(0, properties).Select(i => $"p{i}").Append($"p{repeated}");
+        var json = "{\"o\": {" + string.Join(", ", names.Select(n => $"\"{n}\": 1")) + "}}";
+
+        Assert.False(JsonPolicy.TryParse(json, out _, out var rejection));
+        Assert.Equal($"o.p{repeated}", rejection!.Path);
+        Assert.Contains("appears twice", rejection.Message, StringComparison.Ordinal);
+        Assert.True(JsonPolicy.TryParse("{\"o\": {" + string.Join(", ", Enumerable.Range(0, properties).Select(i => $"\"p{i}\": 1")) + "}}", out _, out _));
+    }
+
     [Fact]
     public void TryParse_InvalidUtf8Bytes_IsRefused()
     {
