@@ -54,6 +54,29 @@ public static class PureFlows
         Assert.Empty(PureStepNode.StartsOf(run.Id, "d"));
     }
 
+    /// <summary>The branch flow run with <c>{ "go": true }</c> by a process that chains nothing: what every other way must end as.</summary>
+    public static async Task<RunView> PlainBranchRunAsync(string json)
+    {
+        await using var harness = await EngineHarness.StartAsync(configure: o => o.LocalChainSteps = 0);
+        return await harness.WaitForRunAsync(await harness.StartRunAsync(await harness.CreateFlowAsync(json), new JsonObject { ["go"] = true }));
+    }
+
+    /// <summary>
+    /// The branch flow ended as <paramref name="plain"/> did: the same statuses, the false branch skipped, the join
+    /// succeeded with the same output.
+    /// </summary>
+    public static void AssertEndedAsPlain(RunView plain, RunView run)
+    {
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(Statuses(plain), Statuses(run));
+        Assert.Equal(NodeStatus.Skipped, run.Nodes.Single(n => n.NodeId == "no").Status);
+        Assert.Equal(NodeStatus.Skipped, run.Nodes.Single(n => n.NodeId == "afterNo").Status);
+        Assert.Equal(NodeStatus.Succeeded, run.Nodes.Single(n => n.NodeId == "join").Status);
+        Assert.True(JsonNode.DeepEquals(
+            JsonNode.Parse(plain.Nodes.Single(n => n.NodeId == "join").OutputJson!),
+            JsonNode.Parse(run.Nodes.Single(n => n.NodeId == "join").OutputJson!)));
+    }
+
     public static Dictionary<string, NodeStatus> Statuses(RunView run) => run.Nodes.ToDictionary(n => n.NodeId, n => n.Status);
 
     /// <summary>The output of the diamond's d for the input <c>{ "seed": 7 }</c>.</summary>
