@@ -28,13 +28,10 @@ internal sealed class ValidatedTokens
 
     public int Count => _entries.Count;
 
-    /// <summary>A copy of the principal a token gave when it was checked, and its id (jti), or null when not held or expired.</summary>
-    public (ClaimsPrincipal Principal, string TokenId)? Find(string token) =>
-        Find(token.AsSpan()) is { } found ? (found.Principal, found.TokenId) : null;
-
     /// <summary>
-    /// As <see cref="Find(string)"/>, looked up by the token's text where it lies (a slice of the request's header), so that
-    /// a request with a known token copies no token; <c>Token</c> is the key held, for <see cref="Forget"/>.
+    /// A copy of the principal a token gave when it was checked, its id (jti), and the key held (for <see cref="Forget"/>),
+    /// or null when not held or expired. Looked up by the token's text where it lies (a slice of the request's header), so
+    /// that a request with a known token copies no token.
     /// </summary>
     public (ClaimsPrincipal Principal, string TokenId, string Token)? Find(ReadOnlySpan<char> token)
     {
