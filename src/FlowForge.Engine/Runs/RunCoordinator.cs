@@ -143,10 +143,15 @@ public sealed class RunCoordinator(
 
                 events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Running, null, now));
                 events.Publish(new NodeStatusChanged(creation.RunId, startedAt, NodeStatus.Running, null, now));
+                Dictionary<string, NodeCompletion>? ranHere = null;
+                foreach (var completion in region)
+                {
+                    (ranHere ??= new(region.Count, StringComparer.Ordinal)).TryAdd(completion.NodeId, completion);
+                }
+
                 foreach (var change in creation.TriggerChanges)
                 {
-                    if (region.Count > 0 && region.FirstOrDefault(c => string.Equals(c.NodeId, change.NodeId, StringComparison.Ordinal)) is { } ran
-                        && change.Status == ran.Status)
+                    if (ranHere is not null && ranHere.TryGetValue(change.NodeId, out var ran) && change.Status == ran.Status)
                     {
                         // A node run before the write: told as a worker tells it, started then ended, now that it is recorded.
                         EngineTelemetry.StartPureNodes.Add(1);
