@@ -21,5 +21,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test-setup.ts'],
+    // A hang guard, not a speed check: a 200-node canvas renders in well under a second alone, but a loaded two-core
+    // machine can stretch that past the default five seconds.
+    testTimeout: 30_000,
   },
 });

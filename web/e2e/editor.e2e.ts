@@ -177,11 +177,11 @@ describe('the flow editor', () => {
     expect(await webhooks.locator('input').inputValue()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/hooks\/.+/);
     await webhooks.getByRole('button', { name: 'Copy the URL of hook' }).waitFor();
 
-    await page.getByRole('button', { name: 'Activate' }).click();
-    await page.getByRole('button', { name: 'Deactivate' }).waitFor();
+    await page.getByRole('button', { name: 'Activate', exact: true }).click();
+    await page.getByRole('button', { name: 'Deactivate', exact: true }).waitFor();
     expect((await pageApi<{ active: boolean }>(page, 'GET', `/api/flows/${created.body.id}`)).body.active).toBe(true);
-    await page.getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByRole('button', { name: 'Activate' }).waitFor();
+    await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
+    await page.getByRole('button', { name: 'Activate', exact: true }).waitFor();
     expect((await pageApi<{ active: boolean }>(page, 'GET', `/api/flows/${created.body.id}`)).body.active).toBe(false);
     expect(env.browser.errors).toEqual([]);
   });
