@@ -11,8 +11,10 @@ namespace FlowForge.Server.Tests.Processes;
 /// <summary>
 /// A worker SIGKILLed under load, with real processes on PostgreSQL and MariaDB with RabbitMQ and Redis: the nodes it
 /// held are taken over by the other worker as soon as its heartbeat is missed (not when its leases end, which the
-/// test sets to two minutes, nor at the next sweep, set to 30 s), so the runs it held finish within 15 seconds of the
-/// kill; every run finishes, none is lost and no result is recorded twice. Prints the figures for docs/benchmarks.md.
+/// test sets to two minutes, nor at the next sweep, set to 30 s): they are made Ready again within 15 seconds of the
+/// kill, and the runs they belong to finish well before a lease could have ended, however long the one remaining worker
+/// takes to drain the queue on a busy machine; every run finishes, none is lost and no result is recorded twice. Prints
+/// the figures for docs/benchmarks.md.
 /// </summary>
 [Collection(ScaledOutCollection.Name)]
 public sealed class WorkerTakeoverTests(ITestOutputHelper output)
@@ -21,12 +23,19 @@ public sealed class WorkerTakeoverTests(ITestOutputHelper output)
 
     private const int WarmUpRuns = 40;
 
+    /// <summary>From the kill to the dead worker's nodes made Ready again: <c>Engine:WorkerTimeout</c> (6 s) and a beat.</summary>
     private static readonly TimeSpan TakeoverBudget = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// From the kill to the last of the dead worker's runs finished: the takeover, then the remaining worker's queue, which
+    /// on a loaded machine can take longer than the takeover itself — still half the two-minute lease.
+    /// </summary>
+    private static readonly TimeSpan HeldRunsBudget = TimeSpan.FromSeconds(60);
 
     [Theory]
     [InlineData("postgres")]
     [InlineData("mysql")]
-    public async Task Diamonds_WorkerKilledMidLoad_EveryRunFinishesWithin15SecondsOnce(string store)
+    public async Task Diamonds_WorkerKilledMidLoad_ItsNodesAreTakenOverWithin15SecondsAndEveryRunFinishesOnce(string store)
     {
         await using var database = await TestDatabase.CreateAsync(store);
         await using var cluster = await ScaledOutCluster.StartAsync(
@@ -94,9 +103,14 @@ public sealed class WorkerTakeoverTests(ITestOutputHelper output)
         var heldRuns = await database.ScalarAsync("SELECT COUNT(DISTINCT RunId) FROM NodeInstances WHERE Interruptions > 0");
         var heldFinished = TimeSpan.FromTicks(10 * (await database.ScalarAsync(
             "SELECT COALESCE(MAX(r.FinishedAt), 0) FROM Runs r WHERE r.Id IN (SELECT n.RunId FROM NodeInstances n WHERE n.Interruptions > 0)") - killedAtMicros));
-        output.WriteLine($"  runs the killed worker held: {heldRuns}; the last of them finished {heldFinished.TotalSeconds:F1} s after the kill");
+        // A node taken over is made Ready at that moment (ReadyAt), and nothing after sets it again in this test: the
+        // resend of Ready nodes waits two minutes.
+        var takenOver = TimeSpan.FromTicks(10 * (await database.ScalarAsync(
+            "SELECT COALESCE(MAX(ReadyAt), 0) FROM NodeInstances WHERE Interruptions > 0") - killedAtMicros));
+        output.WriteLine($"  runs the killed worker held: {heldRuns}; its nodes were taken over {takenOver.TotalSeconds:F1} s after the kill, the last of its runs finished {heldFinished.TotalSeconds:F1} s after it");
         Assert.True(heldRuns > 0, "the killed worker held no node: the test proved nothing");
-        Assert.True(heldFinished <= TakeoverBudget, $"the killed worker's runs finished {heldFinished.TotalSeconds:F1} s after the kill (budget {TakeoverBudget.TotalSeconds} s)");
+        Assert.True(takenOver <= TakeoverBudget, $"the killed worker's nodes were taken over {takenOver.TotalSeconds:F1} s after the kill (budget {TakeoverBudget.TotalSeconds} s)");
+        Assert.True(heldFinished <= HeldRunsBudget, $"the killed worker's runs finished {heldFinished.TotalSeconds:F1} s after the kill (budget {HeldRunsBudget.TotalSeconds} s)");
     }
 
     /// <summary>
