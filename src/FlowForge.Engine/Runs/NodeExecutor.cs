@@ -393,6 +393,38 @@ public sealed partial class NodeExecutor(
             return null;
         }
 
+        var count = child.Dependencies.Count;
+        if (count > DependencyMap<DateTimeOffset>.MaxKeys)
+        {
+            return RunsInRegionWithManyDependencies(child, claim, held);
+        }
+
+        var keys = new string[count];
+        var outputs = new System.Text.Json.JsonElement?[count];
+        var finishedAt = new DateTimeOffset[count];
+        var ports = new IReadOnlyList<string>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var dependency = child.Dependencies[i];
+            if (!held.Outputs.TryGetValue(dependency, out var known) || known.Ports is null)
+            {
+                return null;
+            }
+
+            (keys[i], outputs[i], finishedAt[i], ports[i]) = (dependency, known.Output, known.At, known.Ports);
+        }
+
+        // Its first attempt, as the claim written with the region will make it (the store checks that it does).
+        return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, new DependencyMap<System.Text.Json.JsonElement?>(keys, outputs), null, RunStarted: false)
+        {
+            OwnerId = claim.OwnerId,
+            DependencyFinishedAt = new DependencyMap<DateTimeOffset>(keys, finishedAt),
+            DependencyPorts = new DependencyMap<IReadOnlyList<string>>(keys, ports),
+        };
+    }
+
+    private static ClaimedNode? RunsInRegionWithManyDependencies(PlanNode child, ClaimedNode claim, HeldClaim held)
+    {
         var outputs = new Dictionary<string, System.Text.Json.JsonElement?>(child.Dependencies.Count, StringComparer.Ordinal);
         var finishedAt = new Dictionary<string, DateTimeOffset>(child.Dependencies.Count, StringComparer.Ordinal);
         var ports = new Dictionary<string, IReadOnlyList<string>>(child.Dependencies.Count, StringComparer.Ordinal);
@@ -408,7 +440,6 @@ public sealed partial class NodeExecutor(
             ports[dependency] = known.Ports;
         }
 
-        // Its first attempt, as the claim written with the region will make it (the store checks that it does).
         return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, outputs, null, RunStarted: false)
         {
             OwnerId = claim.OwnerId,
