@@ -131,6 +131,98 @@ public sealed partial class SqlStorage
     // By position: a statement of many rows has thousands of parameters, and a lookup by name reads them one by one.
     private static void Set(DbParameterCollection parameters, int index, object? value) => parameters[index].Value = value ?? DBNull.Value;
 
+    // The same rows on SQLite, bound by position on the connection's handle: no parameter objects, boxes or encoded copies.
+    // Position 1 is @runId; row r's values start at 2 + r * NodeRowParameterCount, in the order of the text.
+    private static void InsertNodeRowsByPosition(SqlSession s, Guid runId, ExecutionPlan plan, StartRow[] rows)
+    {
+        for (var offset = 0; offset < rows.Length; offset += StartRowsPerStatement)
+        {
+            var count = Math.Min(StartRowsPerStatement, rows.Length - offset);
+            var insert = s.RowStatement(StartStatement(InsertNodeRows, count, nameof(InsertNodeRows), InsertNodeRowsText));
+            insert.Bind(1, runId);
+            for (var r = 0; r < count; r++)
+            {
+                var ordinal = offset + r;
+                var node = plan.Nodes[ordinal];
+                ref readonly var row = ref rows[ordinal];
+                var p = 2 + (r * NodeRowParameterCount);
+                insert.Bind(p, node.Id);
+                insert.Bind(p + 1, ordinal);
+                insert.Bind(p + 2, node.Type);
+                insert.Bind(p + 3, node.IsTrigger ? 1 : 0);
+                insert.Bind(p + 4, row.Status);
+                insert.Bind(p + 5, row.Version);
+                insert.Bind(p + 6, row.Attempt);
+                insert.Bind(p + 7, row.PendingParents);
+                insert.Bind(p + 8, row.ActiveParents);
+                insert.Bind(p + 9, row.ReadyAt);
+                insert.Bind(p + 10, row.StartedAt);
+                insert.Bind(p + 11, row.FinishedAt);
+                insert.Bind(p + 12, row.LeaseUntil);
+                insert.Bind(p + 13, row.Output);
+                insert.Bind(p + 14, row.WorkerId);
+                insert.Bind(p + 15, row.Ports);
+            }
+
+            s.Execute(insert);
+        }
+    }
+
+    private static void InsertAttemptRowsByPosition(SqlSession s, Guid runId, List<NodeCompletion> attempts)
+    {
+        for (var offset = 0; offset < attempts.Count; offset += StartRowsPerStatement)
+        {
+            var count = Math.Min(StartRowsPerStatement, attempts.Count - offset);
+            var insert = s.RowStatement(StartStatement(InsertAttemptRows, count, nameof(InsertAttemptRows), InsertAttemptRowsText));
+            insert.Bind(1, runId);
+            for (var r = 0; r < count; r++)
+            {
+                var completion = attempts[offset + r];
+                var p = 2 + (r * AttemptRowParameterCount);
+                insert.Bind(p, completion.NodeId);
+                insert.Bind(p + 1, completion.Attempt);
+                insert.Bind(p + 2, UnixMicros.From(completion.AttemptStartedAt));
+                insert.Bind(p + 3, UnixMicros.From(completion.At));
+                insert.Bind(p + 4, completion.Error);
+                insert.Bind(p + 5, completion.InputJson);
+                insert.Bind(p + 6, completion.Logs);
+            }
+
+            s.Execute(insert);
+        }
+    }
+
+    // The run and its input on SQLite, by position in the order of RunValues (InsertRun) and of InsertRunInput's text.
+    private static bool InsertRunByPosition(SqlSession s, NewRun run, StartRows start, long createdAt)
+    {
+        var insert = s.RowStatement(InsertRun);
+        insert.Bind(1, run.Id);
+        insert.Bind(2, run.OwnerId);
+        insert.Bind(3, run.FlowId);
+        insert.Bind(4, run.FlowVersion);
+        insert.Bind(5, StatusNames.Of(start.RunStatus));
+        insert.Bind(6, run.IdempotencyKey);
+        insert.Bind(7, start.Remaining);
+        insert.Bind(8, createdAt);
+        insert.Bind(9, start.StartedAt);
+        insert.Bind(10, start.FinishedAt);
+        insert.Bind(11, run.Parent?.ParentRunId);
+        insert.Bind(12, run.Parent?.ParentNodeId);
+        insert.Bind(13, run.Parent?.ItemIndex);
+        insert.Bind(14, run.Parent?.ParentAttempt);
+        insert.Bind(15, run.Parent?.Depth ?? 0);
+        if (s.Execute(insert) == 0)
+        {
+            return false;
+        }
+
+        var input = s.RowStatement(InsertRunInput);
+        input.Bind(1, run.Id);
+        input.Bind(2, run.InputJson);
+        s.Execute(input);
+        return true;
+    }
+
     // PostgreSQL writes the whole run in one statement, one text whatever the number of nodes: the run (nothing else
     // when its idempotency key was used before, as every part reads the run's id from the run's insert), its input, the
     // node instances and attempts from arrays, and the outbox rows, whose ids it returns.
@@ -184,6 +276,20 @@ public sealed partial class SqlStorage
             if (!await InsertRunWithRowsAsync(s, run, plan, start, createdAt, outbox, messages, ct))
             {
                 return await ExistingRunAsync(s, run, ct);
+            }
+        }
+        else if (s.BindsByPosition)
+        {
+            if (!InsertRunByPosition(s, run, start, createdAt))
+            {
+                return await ExistingRunAsync(s, run, ct);
+            }
+
+            InsertNodeRowsByPosition(s, run.Id, plan, start.Rows);
+            InsertAttemptRowsByPosition(s, run.Id, start.Attempts);
+            foreach (var message in outbox)
+            {
+                messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
             }
         }
         else

@@ -47,7 +47,7 @@ public sealed partial class NodeExecutor
                 activity?.SetTag("flowforge.node_id", node.Id);
                 activity?.SetTag("flowforge.node_type", node.Type);
                 activity?.SetTag("flowforge.attempt", 1);
-                (completion, _) = await RunNodeAsync(node, next, cancellationToken).ConfigureAwait(false);
+                (completion, _) = await RunNodeAsync(node, next, cancellationToken, NewChainClaim()).ConfigureAwait(false);
             }
 
             EngineTelemetry.NodeDuration.Record(Stopwatch.GetElapsedTime(nodeStarted).TotalMilliseconds,
@@ -58,7 +58,6 @@ public sealed partial class NodeExecutor
                 return new PureStartRegion(completions, node.Id, MayClaimAfter: false);
             }
 
-            completion = completion with { ClaimChild = NewChainClaim() };
             completions.Add(completion);
             last = node;
             next = NextInPureRegion(node, completion, next, plan, held);

@@ -393,6 +393,38 @@ public sealed partial class NodeExecutor(
             return null;
         }
 
+        var count = child.Dependencies.Count;
+        if (count > DependencyMap<DateTimeOffset>.MaxKeys)
+        {
+            return RunsInRegionWithManyDependencies(child, claim, held);
+        }
+
+        var keys = new string[count];
+        var outputs = new System.Text.Json.JsonElement?[count];
+        var finishedAt = new DateTimeOffset[count];
+        var ports = new IReadOnlyList<string>[count];
+        for (var i = 0; i < count; i++)
+        {
+            var dependency = child.Dependencies[i];
+            if (!held.Outputs.TryGetValue(dependency, out var known) || known.Ports is null)
+            {
+                return null;
+            }
+
+            (keys[i], outputs[i], finishedAt[i], ports[i]) = (dependency, known.Output, known.At, known.Ports);
+        }
+
+        // Its first attempt, as the claim written with the region will make it (the store checks that it does).
+        return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, new DependencyMap<System.Text.Json.JsonElement?>(keys, outputs), null, RunStarted: false)
+        {
+            OwnerId = claim.OwnerId,
+            DependencyFinishedAt = new DependencyMap<DateTimeOffset>(keys, finishedAt),
+            DependencyPorts = new DependencyMap<IReadOnlyList<string>>(keys, ports),
+        };
+    }
+
+    private static ClaimedNode? RunsInRegionWithManyDependencies(PlanNode child, ClaimedNode claim, HeldClaim held)
+    {
         var outputs = new Dictionary<string, System.Text.Json.JsonElement?>(child.Dependencies.Count, StringComparer.Ordinal);
         var finishedAt = new Dictionary<string, DateTimeOffset>(child.Dependencies.Count, StringComparer.Ordinal);
         var ports = new Dictionary<string, IReadOnlyList<string>>(child.Dependencies.Count, StringComparer.Ordinal);
@@ -408,7 +440,6 @@ public sealed partial class NodeExecutor(
             ports[dependency] = known.Ports;
         }
 
-        // Its first attempt, as the claim written with the region will make it (the store checks that it does).
         return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, outputs, null, RunStarted: false)
         {
             OwnerId = claim.OwnerId,
@@ -563,7 +594,9 @@ public sealed partial class NodeExecutor(
         }
     }
 
-    private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(PlanNode node, ClaimedNode claim, CancellationToken hostStopping)
+    /// <param name="claimChild">Set on the completion when the node succeeds (the pure start's nodes each claim a child).</param>
+    private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(
+        PlanNode node, ClaimedNode claim, CancellationToken hostStopping, ChainClaim? claimChild = null)
     {
         NodeResult result;
         using var budget = await blobBudget.AcquireAsync(BlobBytesOf(claim), hostStopping).ConfigureAwait(false);
@@ -648,17 +681,19 @@ public sealed partial class NodeExecutor(
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 
+        // A success's completion is made with its attempt at once: a node's completion is not copied to add them.
+        var attempt = new AttemptRecord(claim.Attempt, startedAt, input, AttemptLog(result.Logs), claimChild);
         var completion = result.Kind switch
         {
-            NodeResultKind.Succeeded => await SucceededAsync(claim, result, hostStopping).ConfigureAwait(false),
+            NodeResultKind.Succeeded => await SucceededAsync(claim, result, attempt, hostStopping).ConfigureAwait(false),
             NodeResultKind.Waiting when result.OpenChildren is { } open => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForChildren = open },
             NodeResultKind.Waiting when result.WaitsForSignal => Completion(claim, NodeStatus.Running, null, null, []) with { WaitForSignal = true },
             NodeResultKind.Waiting => Completion(claim, NodeStatus.Running, null, null, []) with { WaitUntil = result.WaitUntil },
             _ => Failure(node, claim, result.Error ?? "The node failed without a message.", result.Retryable, result.RetryAfter),
         };
-        if (result.Kind != NodeResultKind.Waiting)
+        if (result.Kind is not (NodeResultKind.Waiting or NodeResultKind.Succeeded))
         {
-            completion = completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input, Logs = AttemptLog(result.Logs) };
+            completion = completion with { Attempt = claim.Attempt, AttemptStartedAt = startedAt, InputJson = input, Logs = attempt.Logs };
         }
 
         return (completion, errorKind ?? (result.Retryable ? NodeErrorKinds.ReportedRetryable : NodeErrorKinds.Reported));
@@ -872,7 +907,7 @@ public sealed partial class NodeExecutor(
     /// what is stored reads back. Too large or unreadable an output fails the node for good: the same input would
     /// produce it again.
     /// </summary>
-    private async ValueTask<NodeCompletion> SucceededAsync(ClaimedNode claim, NodeResult result, CancellationToken cancellationToken)
+    private async ValueTask<NodeCompletion> SucceededAsync(ClaimedNode claim, NodeResult result, AttemptRecord attempt, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxOutputBytes;
         string? output;
@@ -887,19 +922,19 @@ public sealed partial class NodeExecutor(
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
             JsonPolicy.TrySerialize(result.Output, out _, out var why);
-            return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {why?.Message ?? ex.Message}", []);
+            return attempt.On(Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {why?.Message ?? ex.Message}", []));
         }
 
         if (!fits)
         {
             var message = string.Create(CultureInfo.InvariantCulture,
                 $"The output is {bytes:N0} bytes, over the limit of {limit:N0} bytes ({EngineOptions.Section}:{nameof(EngineOptions.MaxOutputBytes)}); have it return less data or raise the limit.");
-            return Completion(claim, NodeStatus.Failed, null, message, []);
+            return attempt.On(Completion(claim, NodeStatus.Failed, null, message, []));
         }
 
         if (rejection is not null)
         {
-            return Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {rejection.Message}", []);
+            return attempt.On(Completion(claim, NodeStatus.Failed, null, $"The node's output cannot be stored: {rejection.Message}", []));
         }
 
         if (output is null && !utf8.IsEmpty)
@@ -907,10 +942,24 @@ public sealed partial class NodeExecutor(
             // The blob is durable before the completion that references it commits; if this process stops in between,
             // the unreferenced blob stays with its run, read by nobody, and goes when the run is deleted.
             var blob = await blobs.WriteAsync(claim.RunId, utf8, cancellationToken).ConfigureAwait(false);
-            return Completion(claim, NodeStatus.Succeeded, null, null, result.Ports) with { OutputBlob = blob };
+            return attempt.On(Completion(claim, NodeStatus.Succeeded, null, null, result.Ports)) with { OutputBlob = blob, ClaimChild = attempt.ClaimChild };
         }
 
-        return Completion(claim, NodeStatus.Succeeded, output, null, result.Ports);
+        return new NodeCompletion(claim.RunId, claim.NodeId, claim.Version, NodeStatus.Succeeded, output, null, result.Ports, time.GetUtcNow())
+        {
+            Attempt = attempt.Number,
+            AttemptStartedAt = attempt.StartedAt,
+            InputJson = attempt.InputJson,
+            Logs = attempt.Logs,
+            ClaimChild = attempt.ClaimChild,
+        };
+    }
+
+    /// <summary>The attempt a completion records, and the child claim a success asks for.</summary>
+    private readonly record struct AttemptRecord(int Number, DateTimeOffset StartedAt, string? InputJson, string? Logs, ChainClaim? ClaimChild)
+    {
+        public NodeCompletion On(NodeCompletion completion) =>
+            completion with { Attempt = Number, AttemptStartedAt = StartedAt, InputJson = InputJson, Logs = Logs };
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handling work for node {NodeId} of run {RunId} hit a transient storage failure; retrying in a second")]

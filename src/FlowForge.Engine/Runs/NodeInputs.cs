@@ -149,21 +149,18 @@ internal sealed class NodeInputs : IDisposable
     /// <summary>The outputs of a node's dependencies keyed by node id: inline ones viewed at once, blob-stored ones on first read.</summary>
     private sealed class UpstreamOutputs : IReadOnlyDictionary<string, JsonNode?>, IDisposable
     {
-        private readonly Dictionary<string, JsonNode?> _views;
         private readonly ClaimedNode _claim;
         private readonly BlobReads? _reads;
-        private readonly Dictionary<string, JsonElement?> _resolved = new(StringComparer.Ordinal);
         private readonly Lock _lock = new();
+
+        // Made on first read, one view per dependency read: most nodes read only their input, built from the elements.
+        private Dictionary<string, JsonNode?>? _views;
+        private Dictionary<string, JsonElement?>? _resolved;
 
         public UpstreamOutputs(ClaimedNode claim, BlobReads? reads)
         {
             _claim = claim;
             _reads = reads;
-            _views = new Dictionary<string, JsonNode?>(claim.DependencyOutputs.Count + claim.BlobOutputs.Count, StringComparer.Ordinal);
-            foreach (var (id, output) in claim.DependencyOutputs)
-            {
-                _views[id] = View(output);
-            }
         }
 
         public int Count => _claim.DependencyOutputs.Count + _claim.BlobOutputs.Count;
@@ -180,18 +177,26 @@ internal sealed class NodeInputs : IDisposable
         {
             lock (_lock)
             {
-                if (_views.TryGetValue(key, out value))
+                if (_views?.TryGetValue(key, out value) == true)
                 {
                     return true;
                 }
 
-                if (!_claim.BlobOutputs.ContainsKey(key))
+                if (_claim.DependencyOutputs.TryGetValue(key, out var inline))
                 {
+                    value = View(inline);
+                }
+                else if (_claim.BlobOutputs.ContainsKey(key))
+                {
+                    value = View(ResolveLocked(key));
+                }
+                else
+                {
+                    value = null;
                     return false;
                 }
 
-                value = View(ResolveLocked(key));
-                _views[key] = value;
+                (_views ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal))[key] = value;
                 return true;
             }
         }
@@ -219,18 +224,18 @@ internal sealed class NodeInputs : IDisposable
         {
             lock (_lock)
             {
-                foreach (var key in _resolved.Keys)
+                foreach (var key in _resolved?.Keys ?? Enumerable.Empty<string>())
                 {
                     _reads!.Release(_claim.BlobOutputs[key]);
                 }
 
-                _resolved.Clear();
+                _resolved?.Clear();
             }
         }
 
         private JsonElement? ResolveLocked(string key)
         {
-            if (_resolved.TryGetValue(key, out var element))
+            if (_resolved?.TryGetValue(key, out var element) == true)
             {
                 return element;
             }
@@ -246,7 +251,7 @@ internal sealed class NodeInputs : IDisposable
                 throw;
             }
 
-            _resolved[key] = element;
+            (_resolved ??= new Dictionary<string, JsonElement?>(StringComparer.Ordinal))[key] = element;
             return element;
         }
     }

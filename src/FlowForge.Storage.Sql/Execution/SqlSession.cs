@@ -86,6 +86,7 @@ internal sealed partial class SqlSession : IDisposable
             command?.Dispose();
         }
 
+        DisposeRowStatements();
         Connection.Dispose();
     }
 

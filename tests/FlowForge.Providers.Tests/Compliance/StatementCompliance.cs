@@ -275,7 +275,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
 
     // A start whose trigger passes the run input on, with the pure nodes run before the write (each {"<id>":1}, a
     // millisecond apart) and what the write claims for the worker.
-    private (ExecutionPlan Plan, Func<Guid, NewRun> Start) PureStart(string shape)
+    protected (ExecutionPlan Plan, Func<Guid, NewRun> Start) PureStart(string shape)
     {
         var flowId = Guid.NewGuid();
         var claim = new ChainClaim(Worker, T0 + Lease);
