@@ -67,6 +67,9 @@ internal abstract class SqlDialect
     /// <summary>True when the database rolled the transaction back because of a conflict with another one (deadlock, serialization failure): running it again can succeed.</summary>
     public virtual bool IsTransientConflict(System.Data.Common.DbException exception) => false;
 
+    /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
+    public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
+
     /// <summary>True when beginning a transaction is a round trip of its own (Npgsql sends BEGIN with the first statement).</summary>
     public virtual bool BeginIsRoundTrip => true;
 

@@ -33,6 +33,12 @@ internal sealed class SqlStatement
 
     public int Index { get; }
 
+    /// <summary>
+    /// False for a text of several statements that must travel together: a prepared command of several statements is
+    /// executed one statement per round trip, an unprepared one is sent whole, in one round trip.
+    /// </summary>
+    public bool Prepares { get; init; } = true;
+
     /// <summary>Every statement created so far (the query-plan check walks them).</summary>
     public static IReadOnlyList<SqlStatement> All
     {
