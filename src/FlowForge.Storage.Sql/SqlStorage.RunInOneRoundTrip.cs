@@ -51,7 +51,9 @@ public sealed partial class SqlStorage
                 return null;
             }
 
-            statement = new SqlStatement($"InsertRunInOneTrip{nodes}x{attempts}x{messages}", OneTripText(nodes, attempts, messages)) { Prepares = false };
+            // MySQL's alone (PostgreSQL writes a run in one statement of its own): no text, so no statement, elsewhere.
+            var text = OneTripText(nodes, attempts, messages);
+            statement = new SqlStatement($"InsertRunInOneTrip{nodes}x{attempts}x{messages}", d => d is MySqlDialect ? text : "") { Prepares = false };
             OneTripStatements.Add(shape, statement);
             return statement;
         }

@@ -89,6 +89,8 @@ internal sealed class MySqlDialect : SqlDialect
     public override bool IsTransientConflict(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
+    public override bool SendsStatementsTogether => true;
+
     // InnoDB undoes the statement that hit the key and keeps the transaction.
     public override bool IsDuplicateKey(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };

@@ -64,5 +64,9 @@ internal sealed class SqlStatement
 
     public string TextFor(SqlDialect dialect) => _text(dialect);
 
+    /// <summary>The statements of the text, where it holds several (each ends its line with a semicolon), one by one.</summary>
+    public IReadOnlyList<string> StatementsFor(SqlDialect dialect) =>
+        TextFor(dialect).Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public override string ToString() => Name;
 }

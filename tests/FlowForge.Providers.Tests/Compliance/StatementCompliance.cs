@@ -208,7 +208,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
     }
 
     [Fact]
-    public async Task CompleteNodeAsync_DiamondRegion_TakesOneStatementMoreThanTheLastNodeAlone()
+    public async Task CompleteNodeAsync_DiamondRegion_OneStatementMoreThanTheLastNodeAloneOrTwoRoundTrips()
     {
         // The last node of a run completed alone: the run read, its finish, its attempt, the run's remaining count.
         var single = await StatementsOfAsync(async () =>
@@ -231,7 +231,9 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
             return () => RegionAsync(plan, a, ["a", "b", "c", "d"]);
         });
 
-        Assert.Equal(single + 1, diamond);
+        // On a server database that takes several statements in one round trip: the run and the rows read together, then
+        // the rows finished, the attempts and the run's count together.
+        Assert.Equal(Database.Storage.Executor.Dialect.SendsStatementsTogether ? 2 + TransactionStatements : single + 1, diamond);
     }
 
     [Theory]
