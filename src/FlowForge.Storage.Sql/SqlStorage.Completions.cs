@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -95,6 +96,17 @@ public sealed partial class SqlStorage
         WHERE Id = @runId
         RETURNING Status
         """);
+
+    // MySQL assigns left to right, each assignment seeing the ones before it: the count is lowered last. The read of the
+    // status travels with the update (an unprepared text of two statements is one round trip).
+    private static readonly SqlStatement CountDownRemainingNodesAndRead = new(nameof(CountDownRemainingNodesAndRead), """
+        UPDATE Runs
+        SET FinishedAt = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN @at ELSE FinishedAt END,
+            Status = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN 'Succeeded' ELSE Status END,
+            RemainingNodes = RemainingNodes - @finished
+        WHERE Id = @runId;
+        SELECT Status FROM Runs WHERE Id = @runId
+        """) { Prepares = false };
 
     private static readonly SqlStatement SelectRemainingNodes = new(nameof(SelectRemainingNodes), """
         SELECT RemainingNodes FROM Runs WHERE Id = @runId
@@ -490,6 +502,25 @@ public sealed partial class SqlStorage
         {
             var countDown = s.Command(CountDownRemainingNodesReturning).Bind("@finished", finishedNodes).Bind("@at", at).Bind("@runId", run.Id);
             var status = (string?)await s.ScalarAsync(countDown, ct);
+            return run.Status == RunStatus.Running && status == "Succeeded" ? RunStatus.Succeeded : null;
+        }
+
+        if (s.Dialect is MySqlDialect)
+        {
+            var countDown = s.Command(CountDownRemainingNodesAndRead).Bind("@finished", finishedNodes).Bind("@at", at).Bind("@runId", run.Id);
+            string? status = null;
+            await using (var reader = await s.ReaderAsync(countDown, ct))
+            {
+                do
+                {
+                    if (await reader.ReadAsync(ct))
+                    {
+                        status = reader.GetString(0);
+                    }
+                }
+                while (await reader.NextResultAsync(ct));
+            }
+
             return run.Status == RunStatus.Running && status == "Succeeded" ? RunStatus.Succeeded : null;
         }
 

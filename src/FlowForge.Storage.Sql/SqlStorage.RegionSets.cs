@@ -102,10 +102,16 @@ public sealed partial class SqlStorage
             }
         }
 
-        var run = await ReadRunForChangeAsync(s, last.RunId, ct);
-        if (run is not { Status: RunStatus.Running })
+        // Where the server takes several statements in one round trip, the run's row is read with the first rows.
+        var togetherWithRun = s.Dialect.SendsStatementsTogether;
+        RunRow? run = null;
+        if (!togetherWithRun)
         {
-            return null;
+            run = await ReadRunForChangeAsync(s, last.RunId, ct);
+            if (run is not { Status: RunStatus.Running })
+            {
+                return null;
+            }
         }
 
         var versions = new long[count];
@@ -113,13 +119,23 @@ public sealed partial class SqlStorage
         for (var offset = 0; offset < count; offset += RegionRowsPerStatement)
         {
             var rows = Math.Min(RegionRowsPerStatement, count - offset);
-            var select = s.Command(SelectRegionRows[rows - 1]).Bind("@runId", run.Id);
+            var withRun = offset == 0 && togetherWithRun;
+            var select = s.Command(withRun ? SelectRunAndRegionRows[rows - 1] : SelectRegionRows[rows - 1]).Bind("@runId", last.RunId);
             for (var r = 0; r < rows; r++)
             {
                 select.Bind(RegionRowParameters[r].Node, completions[offset + r].NodeId);
             }
 
             await using var reader = await s.ReaderAsync(select, ct);
+            if (withRun)
+            {
+                run = await reader.ReadAsync(ct) ? RunRowOf(reader, last.RunId) : null;
+                if (run is not { Status: RunStatus.Running } || !await reader.NextResultAsync(ct))
+                {
+                    return null;
+                }
+            }
+
             while (await reader.ReadAsync(ct))
             {
                 var i = index[reader.GetString(0)];
@@ -155,7 +171,23 @@ public sealed partial class SqlStorage
             return null;
         }
 
-        await FinishRegionRowsAsync(s, run.Id, completions, versions, readyAt, active, regionClaim, ct);
+        var lastAt = UnixMicros.From(last.At);
+        if (s.Dialect.SendsStatementsTogether && count <= RegionRowsPerStatement && !HasEdgesOutside(plan, completions, index))
+        {
+            // Nothing to resolve between the rows' write and the run's count: one round trip for all of it.
+            var ended = await FinishRegionInOneTripAsync(s, run!, completions, versions, readyAt, active, regionClaim, lastAt, ct);
+            var succeeded = new List<NodeStateChange>(count);
+            succeeded.AddRange(completions.Select(static c => new NodeStateChange(c.NodeId, NodeStatus.Succeeded)));
+            var woken = new List<OutboxMessage>();
+            if (ended is not null)
+            {
+                await WakeParentAsync(s, run!, lastAt, woken, ct);
+            }
+
+            return new CompletionResult(true, woken, succeeded, ended);
+        }
+
+        await FinishRegionRowsAsync(s, run!.Id, completions, versions, readyAt, active, regionClaim, ct);
         await InsertRegionAttemptsAsync(s, run.Id, completions, ct);
 
         // The edges to nodes outside the region, completion by completion, as the store resolves single completions.
@@ -182,7 +214,6 @@ public sealed partial class SqlStorage
             }
         }
 
-        var lastAt = UnixMicros.From(last.At);
         var finished = await CountDownAsync(s, run, count + skipped, lastAt, ct);
         if (finished is not null)
         {

@@ -292,6 +292,20 @@ public sealed partial class SqlStorage
                 messages.Add(new OutboxMessage(await InsertOutboxAsync(s, message, ct), message));
             }
         }
+        else if (OneTripStatement(s, start.Rows.Length, start.Attempts.Count, s.WritesOutbox ? outbox.Count : 0) is { } oneTrip)
+        {
+            var stored = s.WritesOutbox ? outbox : [];
+            var ids = new List<long>(stored.Count);
+            if (!await InsertRunInOneTripAsync(s, oneTrip, run, plan, start, createdAt, stored, ids, ct))
+            {
+                return await ExistingRunAsync(s, run, ct);
+            }
+
+            for (var i = 0; i < outbox.Count; i++)
+            {
+                messages.Add(new OutboxMessage(i < ids.Count ? ids[i] : OutboxMessage.NotStored, outbox[i]));
+            }
+        }
         else
         {
             if (await s.ExecuteAsync(BindRun(s.Command(InsertRun), run, start, createdAt), ct) == 0)

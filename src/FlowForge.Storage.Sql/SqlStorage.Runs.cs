@@ -178,17 +178,16 @@ public sealed partial class SqlStorage
     private static async ValueTask<RunRow?> ReadRunForChangeAsync(SqlSession s, Guid runId, CancellationToken ct)
     {
         await using var reader = await s.ReaderAsync(s.Command(SelectRunForChange).Bind("@runId", runId), ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return null;
-        }
+        return await reader.ReadAsync(ct) ? RunRowOf(reader, runId) : null;
+    }
 
-        return new RunRow(runId, StatusNames.RunStatusOf(reader.GetString(0)), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3))
+    /// <summary>The run's row as <see cref="SelectRunForChange"/> reads it, from the reader's current row.</summary>
+    private static RunRow RunRowOf(System.Data.Common.DbDataReader reader, Guid runId) =>
+        new(runId, StatusNames.RunStatusOf(reader.GetString(0)), reader.GetGuid(1), reader.GetGuid(2), reader.GetInt32(3))
         {
             ParentRunId = reader.IsDBNull(4) ? null : reader.GetGuid(4),
             ParentNodeId = reader.GetNullableString(5),
         };
-    }
 
     /// <summary>
     /// Cancels every node of the run that has not started executing: Pending, Ready, and Running on a timer.

@@ -89,6 +89,12 @@ internal sealed class MySqlDialect : SqlDialect
     public override bool IsTransientConflict(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
+    public override bool SendsStatementsTogether => true;
+
+    // InnoDB undoes the statement that hit the key and keeps the transaction.
+    public override bool IsDuplicateKey(DbException exception) =>
+        exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
+
     // A SAVEPOINT with the name of an existing one replaces it: no RELEASE is needed between operations.
     public override string NextSavepoint(string name) => $"SAVEPOINT {name}";
 

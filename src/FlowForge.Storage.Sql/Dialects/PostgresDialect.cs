@@ -27,6 +27,8 @@ internal sealed class PostgresDialect : SqlDialect
     // an explicit Prepare on every rent would only repeat that work with untyped parameters.
     public override bool PreparesCommands => false;
 
+    public override bool SendsStatementsTogether => true;
+
     // Npgsql sends BEGIN in the same round trip as the transaction's first statement.
     public override bool BeginIsRoundTrip => false;
 

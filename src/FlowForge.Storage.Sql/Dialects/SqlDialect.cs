@@ -67,6 +67,16 @@ internal abstract class SqlDialect
     /// <summary>True when the database rolled the transaction back because of a conflict with another one (deadlock, serialization failure): running it again can succeed.</summary>
     public virtual bool IsTransientConflict(System.Data.Common.DbException exception) => false;
 
+    /// <summary>
+    /// True when a command whose text holds several statements goes to the server in one round trip (Npgsql sends them
+    /// together with one sync; MySqlConnector sends an unprepared text whole). The store then puts statements that follow
+    /// one another without a decision in between into one command.
+    /// </summary>
+    public virtual bool SendsStatementsTogether => false;
+
+    /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
+    public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
+
     /// <summary>True when beginning a transaction is a round trip of its own (Npgsql sends BEGIN with the first statement).</summary>
     public virtual bool BeginIsRoundTrip => true;
 

@@ -103,7 +103,7 @@ internal sealed partial class SqlSession : IDisposable
         }
 
         command.Transaction = Transaction;
-        if (_prepares)
+        if (_prepares && statement.Prepares)
         {
             command.Prepare();
         }

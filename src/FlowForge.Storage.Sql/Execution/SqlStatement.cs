@@ -33,6 +33,12 @@ internal sealed class SqlStatement
 
     public int Index { get; }
 
+    /// <summary>
+    /// False for a text of several statements that must travel together: a prepared command of several statements is
+    /// executed one statement per round trip, an unprepared one is sent whole, in one round trip.
+    /// </summary>
+    public bool Prepares { get; init; } = true;
+
     /// <summary>Every statement created so far (the query-plan check walks them).</summary>
     public static IReadOnlyList<SqlStatement> All
     {
@@ -57,6 +63,10 @@ internal sealed class SqlStatement
     }
 
     public string TextFor(SqlDialect dialect) => _text(dialect);
+
+    /// <summary>The statements of the text, where it holds several (each ends its line with a semicolon), one by one.</summary>
+    public IReadOnlyList<string> StatementsFor(SqlDialect dialect) =>
+        TextFor(dialect).Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public override string ToString() => Name;
 }
