@@ -229,6 +229,29 @@ public sealed partial class SqlStorage
         return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed };
     }
 
+    /// <summary>
+    /// Binds the finish of the region's node <paramref name="i"/> as row <paramref name="row"/> of a statement: its first
+    /// node was claimed (one version on), the others made Ready, claimed and finished in it (three on).
+    /// </summary>
+    private static void BindRegionRow(
+        System.Data.Common.DbCommand command, int row, int i, NodeCompletion[] completions, long[] versions, long[] readyAt, int[] active)
+    {
+        var completion = completions[i];
+        var names = RegionRowParameters[row];
+        command.Bind(names.Node, completion.NodeId)
+            .Bind(names.Version, versions[i])
+            .Bind(names.NewVersion, versions[i] + (i == 0 ? 1 : 3))
+            .Bind(names.Output, completion.OutputJson)
+            .Bind(names.Ports, PortList.Encode(completion.FiredPorts))
+            .Bind(names.FinishedAt, UnixMicros.From(completion.At));
+        if (i > 0)
+        {
+            command.Bind(names.ReadyAt, readyAt[i])
+                .Bind(names.Active, active[i])
+                .Bind(names.StartedAt, UnixMicros.From(completion.AttemptStartedAt ?? completion.At));
+        }
+    }
+
     private static async ValueTask FinishRegionRowsAsync(
         SqlSession s, Guid runId, NodeCompletion[] completions, long[] versions, long[] readyAt, int[] active, ChainClaim claim, CancellationToken ct)
     {
@@ -240,21 +263,7 @@ public sealed partial class SqlStorage
                 .Bind("@workerId", claim.WorkerId);
             for (var r = 0; r < rows; r++)
             {
-                var i = offset + r;
-                var completion = completions[i];
-                var names = RegionRowParameters[r];
-                finish.Bind(names.Node, completion.NodeId)
-                    .Bind(names.Version, versions[i])
-                    .Bind(names.NewVersion, versions[i] + (i == 0 ? 1 : 3))
-                    .Bind(names.Output, completion.OutputJson)
-                    .Bind(names.Ports, PortList.Encode(completion.FiredPorts))
-                    .Bind(names.FinishedAt, UnixMicros.From(completion.At));
-                if (i > 0)
-                {
-                    finish.Bind(names.ReadyAt, readyAt[i])
-                        .Bind(names.Active, active[i])
-                        .Bind(names.StartedAt, UnixMicros.From(completion.AttemptStartedAt ?? completion.At));
-                }
+                BindRegionRow(finish, r, offset + r, completions, versions, readyAt, active);
             }
 
             var written = await s.ExecuteAsync(finish, ct);

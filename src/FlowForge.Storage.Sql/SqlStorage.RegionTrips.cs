@@ -85,20 +85,7 @@ public sealed partial class SqlStorage
             .Bind("@at", at);
         for (var i = 0; i < rows; i++)
         {
-            var completion = completions[i];
-            var names = RegionRowParameters[i];
-            command.Bind(names.Node, completion.NodeId)
-                .Bind(names.Version, versions[i])
-                .Bind(names.NewVersion, versions[i] + (i == 0 ? 1 : 3))
-                .Bind(names.Output, completion.OutputJson)
-                .Bind(names.Ports, PortList.Encode(completion.FiredPorts))
-                .Bind(names.FinishedAt, UnixMicros.From(completion.At));
-            if (i > 0)
-            {
-                command.Bind(names.ReadyAt, readyAt[i])
-                    .Bind(names.Active, active[i])
-                    .Bind(names.StartedAt, UnixMicros.From(completion.AttemptStartedAt ?? completion.At));
-            }
+            BindRegionRow(command, i, i, completions, versions, readyAt, active);
         }
 
         for (var r = 0; r < recorded.Count; r++)
