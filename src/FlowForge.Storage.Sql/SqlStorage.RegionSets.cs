@@ -252,6 +252,19 @@ public sealed partial class SqlStorage
         }
     }
 
+    /// <summary>Binds the attempt a region's node recorded under the parameter names of its row.</summary>
+    private static void BindRegionAttempt(
+        System.Data.Common.DbCommand command,
+        (string Node, string Attempt, string StartedAt, string FinishedAt, string Error, string Input, string Logs) names,
+        NodeCompletion completion) =>
+        command.Bind(names.Node, completion.NodeId)
+            .Bind(names.Attempt, completion.Attempt)
+            .Bind(names.StartedAt, UnixMicros.From(completion.AttemptStartedAt))
+            .Bind(names.FinishedAt, UnixMicros.From(completion.At))
+            .Bind(names.Error, completion.Error)
+            .Bind(names.Input, completion.InputJson)
+            .Bind(names.Logs, completion.Logs);
+
     private static async ValueTask FinishRegionRowsAsync(
         SqlSession s, Guid runId, NodeCompletion[] completions, long[] versions, long[] readyAt, int[] active, ChainClaim claim, CancellationToken ct)
     {
@@ -286,15 +299,7 @@ public sealed partial class SqlStorage
             var insert = s.Command(InsertRegionAttempts[rows - 1]).Bind("@runId", runId);
             for (var r = 0; r < rows; r++)
             {
-                var completion = recorded[offset + r];
-                var names = RegionAttemptParameters[r];
-                insert.Bind(names.Node, completion.NodeId)
-                    .Bind(names.Attempt, completion.Attempt)
-                    .Bind(names.StartedAt, UnixMicros.From(completion.AttemptStartedAt))
-                    .Bind(names.FinishedAt, UnixMicros.From(completion.At))
-                    .Bind(names.Error, completion.Error)
-                    .Bind(names.Input, completion.InputJson)
-                    .Bind(names.Logs, completion.Logs);
+                BindRegionAttempt(insert, RegionAttemptParameters[r], recorded[offset + r]);
             }
 
             await s.ExecuteAsync(insert, ct);

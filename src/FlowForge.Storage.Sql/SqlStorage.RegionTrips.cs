@@ -90,15 +90,7 @@ public sealed partial class SqlStorage
 
         for (var r = 0; r < recorded.Count; r++)
         {
-            var completion = recorded[r];
-            var names = OneTripAttemptParameters[r];
-            command.Bind(names.Node, completion.NodeId)
-                .Bind(names.Attempt, completion.Attempt)
-                .Bind(names.StartedAt, UnixMicros.From(completion.AttemptStartedAt))
-                .Bind(names.FinishedAt, UnixMicros.From(completion.At))
-                .Bind(names.Error, completion.Error)
-                .Bind(names.Input, completion.InputJson)
-                .Bind(names.Logs, completion.Logs);
+            BindRegionAttempt(command, OneTripAttemptParameters[r], recorded[r]);
         }
 
         string? status = null;
