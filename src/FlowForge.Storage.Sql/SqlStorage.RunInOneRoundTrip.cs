@@ -108,35 +108,12 @@ public sealed partial class SqlStorage
         var p = OneTripRunParameterCount;
         for (var ordinal = 0; ordinal < rows.Length; ordinal++, p += NodeRowParameterCount)
         {
-            var node = plan.Nodes[ordinal];
-            ref readonly var row = ref rows[ordinal];
-            Set(parameters, p, node.Id);
-            Set(parameters, p + 1, ordinal);
-            Set(parameters, p + 2, node.Type);
-            Set(parameters, p + 3, node.IsTrigger ? 1 : 0);
-            Set(parameters, p + 4, row.Status);
-            Set(parameters, p + 5, row.Version);
-            Set(parameters, p + 6, row.Attempt);
-            Set(parameters, p + 7, row.PendingParents);
-            Set(parameters, p + 8, row.ActiveParents);
-            Set(parameters, p + 9, row.ReadyAt);
-            Set(parameters, p + 10, row.StartedAt);
-            Set(parameters, p + 11, row.FinishedAt);
-            Set(parameters, p + 12, row.LeaseUntil);
-            Set(parameters, p + 13, row.Output);
-            Set(parameters, p + 14, row.WorkerId);
-            Set(parameters, p + 15, row.Ports);
+            SetNodeRow(parameters, p, plan.Nodes[ordinal], ordinal, in rows[ordinal]);
         }
 
         foreach (var completion in start.Attempts)
         {
-            Set(parameters, p, completion.NodeId);
-            Set(parameters, p + 1, completion.Attempt);
-            Set(parameters, p + 2, UnixMicros.From(completion.AttemptStartedAt));
-            Set(parameters, p + 3, UnixMicros.From(completion.At));
-            Set(parameters, p + 4, completion.Error);
-            Set(parameters, p + 5, completion.InputJson);
-            Set(parameters, p + 6, completion.Logs);
+            SetAttemptRow(parameters, p, completion);
             p += AttemptRowParameterCount;
         }
 

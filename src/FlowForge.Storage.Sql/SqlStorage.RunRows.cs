@@ -80,23 +80,7 @@ public sealed partial class SqlStorage
                 var ordinal = offset + r;
                 var node = plan.Nodes[ordinal];
                 ref readonly var row = ref rows[ordinal];
-                var p = 1 + (r * NodeRowParameterCount);
-                Set(parameters, p, node.Id);
-                Set(parameters, p + 1, ordinal);
-                Set(parameters, p + 2, node.Type);
-                Set(parameters, p + 3, node.IsTrigger ? 1 : 0);
-                Set(parameters, p + 4, row.Status);
-                Set(parameters, p + 5, row.Version);
-                Set(parameters, p + 6, row.Attempt);
-                Set(parameters, p + 7, row.PendingParents);
-                Set(parameters, p + 8, row.ActiveParents);
-                Set(parameters, p + 9, row.ReadyAt);
-                Set(parameters, p + 10, row.StartedAt);
-                Set(parameters, p + 11, row.FinishedAt);
-                Set(parameters, p + 12, row.LeaseUntil);
-                Set(parameters, p + 13, row.Output);
-                Set(parameters, p + 14, row.WorkerId);
-                Set(parameters, p + 15, row.Ports);
+                SetNodeRow(parameters, 1 + (r * NodeRowParameterCount), node, ordinal, in row);
             }
 
             await s.ExecuteAsync(insert, ct);
@@ -113,15 +97,7 @@ public sealed partial class SqlStorage
             parameters[0].Value = runId;
             for (var r = 0; r < count; r++)
             {
-                var completion = attempts[offset + r];
-                var p = 1 + (r * AttemptRowParameterCount);
-                Set(parameters, p, completion.NodeId);
-                Set(parameters, p + 1, completion.Attempt);
-                Set(parameters, p + 2, UnixMicros.From(completion.AttemptStartedAt));
-                Set(parameters, p + 3, UnixMicros.From(completion.At));
-                Set(parameters, p + 4, completion.Error);
-                Set(parameters, p + 5, completion.InputJson);
-                Set(parameters, p + 6, completion.Logs);
+                SetAttemptRow(parameters, 1 + (r * AttemptRowParameterCount), attempts[offset + r]);
             }
 
             await s.ExecuteAsync(insert, ct);
@@ -130,6 +106,39 @@ public sealed partial class SqlStorage
 
     // By position: a statement of many rows has thousands of parameters, and a lookup by name reads them one by one.
     private static void Set(DbParameterCollection parameters, int index, object? value) => parameters[index].Value = value ?? DBNull.Value;
+
+    /// <summary>A node row's 16 values from parameter <paramref name="p"/> on, in the order of the node rows' texts.</summary>
+    private static void SetNodeRow(DbParameterCollection parameters, int p, PlanNode node, int ordinal, in StartRow row)
+    {
+        Set(parameters, p, node.Id);
+        Set(parameters, p + 1, ordinal);
+        Set(parameters, p + 2, node.Type);
+        Set(parameters, p + 3, node.IsTrigger ? 1 : 0);
+        Set(parameters, p + 4, row.Status);
+        Set(parameters, p + 5, row.Version);
+        Set(parameters, p + 6, row.Attempt);
+        Set(parameters, p + 7, row.PendingParents);
+        Set(parameters, p + 8, row.ActiveParents);
+        Set(parameters, p + 9, row.ReadyAt);
+        Set(parameters, p + 10, row.StartedAt);
+        Set(parameters, p + 11, row.FinishedAt);
+        Set(parameters, p + 12, row.LeaseUntil);
+        Set(parameters, p + 13, row.Output);
+        Set(parameters, p + 14, row.WorkerId);
+        Set(parameters, p + 15, row.Ports);
+    }
+
+    /// <summary>A recorded attempt's 7 values from parameter <paramref name="p"/> on, in the order of the attempt rows' texts.</summary>
+    private static void SetAttemptRow(DbParameterCollection parameters, int p, NodeCompletion completion)
+    {
+        Set(parameters, p, completion.NodeId);
+        Set(parameters, p + 1, completion.Attempt);
+        Set(parameters, p + 2, UnixMicros.From(completion.AttemptStartedAt));
+        Set(parameters, p + 3, UnixMicros.From(completion.At));
+        Set(parameters, p + 4, completion.Error);
+        Set(parameters, p + 5, completion.InputJson);
+        Set(parameters, p + 6, completion.Logs);
+    }
 
     // The same rows on SQLite, bound by position on the connection's handle: no parameter objects, boxes or encoded copies.
     // Position 1 is @runId; row r's values start at 2 + r * NodeRowParameterCount, in the order of the text.
