@@ -105,6 +105,12 @@ public sealed partial class SqlStorage
     public Task<FlowRecord?> GetAsync(Guid flowId, Guid ownerId, int? version, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, a, ct) =>
         {
+            if (s.BindsByPosition)
+            {
+                // Read on every run's start: by position on SQLite, without a reader, a parameter object or a box per value.
+                return OwnedFlowByPosition(s, a.Id, a.OwnerId, a.Version);
+            }
+
             var command = s.Command(SelectOwnedFlow).Bind("@id", a.Id).Bind("@ownerId", a.OwnerId).Bind("@version", a.Version);
             await using var reader = await s.ReaderAsync(command, ct);
             if (!await reader.ReadAsync(ct))
@@ -115,6 +121,29 @@ public sealed partial class SqlStorage
             return new FlowRecord(
                 a.Id, a.OwnerId, reader.GetString(2), reader.GetInt32(1), reader.GetString(3), reader.GetTime(0), reader.GetTime(4));
         }, (Id: flowId, OwnerId: ownerId, Version: version), cancellationToken);
+
+    private static FlowRecord? OwnedFlowByPosition(SqlSession s, Guid id, Guid ownerId, int? version)
+    {
+        var select = s.RowStatement(SelectOwnedFlow);
+        select.Bind(1, version);
+        select.Bind(2, id);
+        select.Bind(3, ownerId);
+        if (!s.Query(select))
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FlowRecord(
+                id, ownerId, select.GetString(2), select.GetInt32(1), select.GetString(3),
+                UnixMicros.ToTime(select.GetInt64(0)), UnixMicros.ToTime(select.GetInt64(4)));
+        }
+        finally
+        {
+            select.Reset();
+        }
+    }
 
     public Task<FlowRecord?> GetVersionAsync(Guid flowId, int version, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, a, ct) =>

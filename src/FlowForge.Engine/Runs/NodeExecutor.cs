@@ -606,7 +606,6 @@ public sealed partial class NodeExecutor(
         var cancellation = running.Start(claim.RunId, node.Id);
         var input = AttemptInput(node, claim, inputs);
         TimeSpan? timeout = null;
-        CancellationTokenSource? timeoutSource = null;
         try
         {
             if (!nodeTypes.TryGet(node.Type, out var nodeType))
@@ -617,19 +616,42 @@ public sealed partial class NodeExecutor(
             else
             {
                 timeout = TimeoutOf(node, nodeType);
-                timeoutSource = new CancellationTokenSource(timeout.Value, time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token, timeoutSource.Token);
-                var context = BuildContext(node, claim, inputs);
-                if (!claim.HoldsRateSlot && await rateGate.ReserveAsync(nodeType.Descriptor, context, claim.OwnerId, linked.Token).ConfigureAwait(false) is { IsNow: false } slot)
+                var timing = time.GetTimestamp();
+                // A pure node's timer is set only when it has to wait: what it does before returning runs on this thread, and
+                // nothing it does looks at its token, so a timer could not stop it there. Any other node's is set at once.
+                var pure = nodeType.Descriptor.Pure;
+                if (!pure)
                 {
-                    return (RateLimited(node, claim, slot, startedAt, input), null);
+                    cancellation.TimeOutAfter(timeout.Value, time);
+                }
+
+                var token = cancellation.Token;
+                var context = BuildContext(node, claim, inputs);
+                if (!claim.HoldsRateSlot)
+                {
+                    var reserving = rateGate.ReserveAsync(nodeType.Descriptor, context, claim.OwnerId, token);
+                    if (!reserving.IsCompleted && !cancellation.HasTimer)
+                    {
+                        cancellation.TimeOutAfter(timeout.Value - time.GetElapsedTime(timing), time);
+                    }
+
+                    if (await reserving.ConfigureAwait(false) is { IsNow: false } slot)
+                    {
+                        return (RateLimited(node, claim, slot, startedAt, input), null);
+                    }
+                }
+
+                var executing = nodeType.ExecuteAsync(context, token);
+                if (!executing.IsCompleted && !cancellation.HasTimer)
+                {
+                    cancellation.TimeOutAfter(timeout.Value - time.GetElapsedTime(timing), time);
                 }
 
                 // WaitAsync: a node that ignores its token still gives its attempt back when the time is up.
-                result = await nodeType.ExecuteAsync(context, linked.Token).WaitAsync(linked.Token).ConfigureAwait(false);
+                result = await executing.WaitAsync(token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellation.RunCancelled)
         {
             var cancelled = Completion(claim, NodeStatus.Cancelled, null, "The run was cancelled.", []) with
             {
@@ -664,7 +686,7 @@ public sealed partial class NodeExecutor(
             result = NodeResult.Fail($"{ex.Message} (refused {claim.ProviderRefusals + 1} times in a row)", ex.RetryAfter);
             errorKind = NodeErrorKinds.Thrown(ex);
         }
-        catch (OperationCanceledException) when (timeoutSource?.IsCancellationRequested == true && timeout is { } limit)
+        catch (OperationCanceledException) when (cancellation.TimedOut && timeout is { } limit)
         {
             result = NodeResult.Fail(
                 string.Create(CultureInfo.InvariantCulture, $"The attempt timed out after {limit.TotalMilliseconds:0} ms."), retryable: true);
@@ -677,7 +699,6 @@ public sealed partial class NodeExecutor(
         }
         finally
         {
-            timeoutSource?.Dispose();
             running.Finish(claim.RunId, node.Id, cancellation);
         }
 

@@ -5,16 +5,16 @@ namespace FlowForge.Engine.Runs;
 /// <summary>Cancellation sources of the node executions in progress in this process, so cancelling a run stops them.</summary>
 public sealed class RunningNodes
 {
-    private readonly ConcurrentDictionary<(Guid RunId, string NodeId), CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<(Guid RunId, string NodeId), RunningNode> _running = new();
 
-    public CancellationTokenSource Start(Guid runId, string nodeId)
+    public RunningNode Start(Guid runId, string nodeId)
     {
-        var source = new CancellationTokenSource();
+        var source = new RunningNode();
         _running[(runId, nodeId)] = source;
         return source;
     }
 
-    public void Finish(Guid runId, string nodeId, CancellationTokenSource source)
+    public void Finish(Guid runId, string nodeId, RunningNode source)
     {
         _running.TryRemove(KeyValuePair.Create((runId, nodeId), source));
         source.Dispose();
@@ -30,7 +30,7 @@ public sealed class RunningNodes
             {
                 try
                 {
-                    entry.Value.Cancel();
+                    entry.Value.CancelRun();
                     count++;
                 }
                 catch (ObjectDisposedException)

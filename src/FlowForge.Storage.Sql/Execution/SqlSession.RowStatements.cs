@@ -33,6 +33,13 @@ internal sealed partial class SqlSession
         return statement.Execute();
     }
 
+    /// <summary>Steps a query prepared by <see cref="RowStatement"/> (see <see cref="SqliteRowStatement.Read"/>); its first step counts as a round trip.</summary>
+    public bool Query(SqliteRowStatement statement)
+    {
+        CountRoundTrip();
+        return statement.Read();
+    }
+
     private void DisposeRowStatements()
     {
         foreach (var statement in _rowStatements ?? [])

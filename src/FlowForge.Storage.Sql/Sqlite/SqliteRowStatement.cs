@@ -9,7 +9,8 @@ namespace FlowForge.Storage.Sql.Sqlite;
 /// formats a Guid into two strings and encodes every text into a new UTF-8 array, and a run's write binds over a hundred
 /// values. It binds each type as Microsoft.Data.Sqlite does (integers as INTEGER, a Guid as its upper-case text, a
 /// string as TEXT, null as NULL), so rows written either way are the same. Positions are 1-based in the order in which
-/// a named parameter first appears in the text, as SQLite numbers them.
+/// a named parameter first appears in the text, as SQLite numbers them. A query's rows are read by column the same way
+/// (<see cref="Read"/>), without a reader object or a boxed value.
 /// </summary>
 internal sealed class SqliteRowStatement : IDisposable
 {
@@ -98,6 +99,38 @@ internal sealed class SqliteRowStatement : IDisposable
 
         return raw.sqlite3_changes(_db);
     }
+
+    /// <summary>
+    /// Steps a query: true with a row to read by column (0-based), false when it has no more, the statement then reset. A
+    /// caller that stops before the end calls <see cref="Reset"/>, so the connection holds no read open; the bindings stay.
+    /// </summary>
+    public bool Read()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        raw.sqlite3_reset(_statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+
+        return false;
+    }
+
+    public void Reset() => raw.sqlite3_reset(_statement);
+
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    public long GetInt64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    public int GetInt32(int column) => (int)raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>The column's text, decoded from SQLite's UTF-8 as Microsoft.Data.Sqlite decodes it.</summary>
+    public string GetString(int column) => raw.sqlite3_column_text(_statement, column).utf8_to_string();
 
     public void Dispose() => _statement.Dispose();
 
