@@ -1,6 +1,7 @@
 using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Compliance;
 using FlowForge.Providers.Tests.Infrastructure;
+using FlowForge.Testing;
 
 namespace FlowForge.Providers.Tests.Sqlite;
 
@@ -32,4 +33,40 @@ public sealed class SqliteStatementTests() : StatementCompliance(new SqliteStora
 
         Assert.True(perRun < 8_000, $"the diamond's write allocated {perRun} bytes a run");
     }
+
+    [Fact]
+    public async Task GetAsync_Flow_ReadsItWithoutAReaderOrAnObjectPerValue()
+    {
+        // Read on every run's start. Through Microsoft.Data.Sqlite each read made a reader, a binder and a box per parameter
+        // and two strings per Guid, beside the flow's own name and JSON.
+        const int reads = 500;
+        var flows = (IFlowStore)Store;
+        var ownerId = Guid.CreateVersion7();
+        var json = PureFlowJson;
+        var flow = await flows.CreateAsync(ownerId, "diamond", json, CancellationToken.None);
+        for (var i = 0; i < 20; i++)
+        {
+            await flows.GetAsync(flow.Id, ownerId, null, CancellationToken.None);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        FlowRecord? read = null;
+        for (var i = 0; i < reads; i++)
+        {
+            read = await flows.GetAsync(flow.Id, ownerId, null, CancellationToken.None);
+        }
+
+        var perRead = (GC.GetAllocatedBytesForCurrentThread() - before) / reads;
+
+        Assert.Equal((flow.Id, ownerId, "diamond", 1, json, flow.CreatedAt), (read!.Id, read.OwnerId, read.Name, read.Version, read.Json, read.CreatedAt));
+        Assert.Null(await flows.GetAsync(flow.Id, Guid.CreateVersion7(), null, CancellationToken.None));
+        Assert.Equal(json, (await flows.GetAsync(flow.Id, ownerId, 1, CancellationToken.None))!.Json);
+        Assert.Null(await flows.GetAsync(flow.Id, ownerId, 2, CancellationToken.None));
+        var text = 2 * (json.Length + "diamond".Length);
+        Assert.True(perRead < text + 800, $"a flow read allocated {perRead} bytes, {text} of them its name and JSON");
+    }
+
+    private static string PureFlowJson => new FlowBuilder("diamond")
+        .Node("trigger", "trigger.manual").Node("a", "core.noop").Node("b", "core.noop").Node("c", "core.noop").Node("d", "core.noop")
+        .Edge("trigger", "a").Edge("a", "b").Edge("a", "c").Edge("b", "d").Edge("c", "d").ToJson();
 }

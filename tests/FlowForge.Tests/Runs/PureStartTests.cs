@@ -218,6 +218,70 @@ public sealed class PureStartTests
     }
 
     /// <summary>Far above what a start region takes even on a loaded machine: these tests look at the node bound and the outcomes.</summary>
+    [Fact]
+    public async Task StartAsync_LinearChainOfTenSets_SetsNoTimerForNodesThatDoNotWait()
+    {
+        // A node's timeout used a source with a timer, linked with the run's source into a third, for every node; a pure node
+        // that returns without waiting has nothing a timer could stop.
+        var timeout = TimeSpan.FromSeconds(4321);
+        var timers = new CountingTimeProvider(timeout);
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: s =>
+        {
+            Recording(s);
+            s.AddSingleton<TimeProvider>(timers);
+            s.Configure<ExecutionOptions>(o => o.DefaultTimeout = timeout);
+        });
+        var flow = new FlowBuilder("linear ten").Node("trigger", "trigger.manual");
+        var ids = Enumerable.Range(1, 10).Select(i => $"s{i}").ToArray();
+        foreach (var id in ids)
+        {
+            flow.Node(id, "core.set", new JsonObject { ["values"] = new JsonObject { [id] = id } });
+        }
+
+        var flowId = await harness.CreateFlowAsync(flow.Chain(["trigger", .. ids]).ToJson());
+
+        var runId = await harness.StartRunAsync(flowId);
+        var run = (await harness.GetRunAsync(runId))!;
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(ids, harness.Services.GetRequiredService<RecordingRunStore>().CreationOf(runId)!);
+        Assert.Equal(0, timers.NodeTimers);
+    }
+
+    [Fact]
+    public async Task StartAsync_PureNodeThatWaitsPastItsTimeout_TimesOutThereAndRunsAgain()
+    {
+        // b's first execution waits a minute; its timer, set when it waits, ends that attempt after 200 ms, the start writes
+        // what ran before it, and b runs again from its claim.
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
+        var flowId = await harness.CreateFlowAsync(DiamondFlow(holdAt: "b").Data("b", "timeoutMs", 200).ToJson());
+
+        var runId = await harness.StartRunAsync(flowId).WaitAsync(TimeSpan.FromSeconds(30));
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal(2, PureStepNode.StartsOf(runId, "b").Count);
+        Assert.All(run.Nodes, n => Assert.Equal(NodeStatus.Succeeded, n.Status));
+    }
+
+    /// <summary>The system's time, counting the timers made for a node's timeout (those due after the timeout given).</summary>
+    private sealed class CountingTimeProvider(TimeSpan nodeTimeout) : TimeProvider
+    {
+        private int _nodeTimers;
+
+        public int NodeTimers => Volatile.Read(ref _nodeTimers);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime > nodeTimeout - TimeSpan.FromMinutes(1) && dueTime <= nodeTimeout)
+            {
+                Interlocked.Increment(ref _nodeTimers);
+            }
+
+            return System.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
     private static void Untimed(EngineOptions options) => options.PureStartTime = Generous;
