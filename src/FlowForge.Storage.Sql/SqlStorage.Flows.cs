@@ -108,7 +108,7 @@ public sealed partial class SqlStorage
             if (s.BindsByPosition)
             {
                 // Read on every run's start: by position on SQLite, without a reader, a parameter object or a box per value.
-                return OwnedFlowByPosition(s, a.Id, a.OwnerId, a.Version);
+                return OwnedFlowByPosition(s, a.Id, a.OwnerId, a.Version, a.Texts);
             }
 
             var command = s.Command(SelectOwnedFlow).Bind("@id", a.Id).Bind("@ownerId", a.OwnerId).Bind("@version", a.Version);
@@ -120,9 +120,9 @@ public sealed partial class SqlStorage
 
             return new FlowRecord(
                 a.Id, a.OwnerId, reader.GetString(2), reader.GetInt32(1), reader.GetString(3), reader.GetTime(0), reader.GetTime(4));
-        }, (Id: flowId, OwnerId: ownerId, Version: version), cancellationToken);
+        }, (Id: flowId, OwnerId: ownerId, Version: version, Texts: _flowTexts), cancellationToken);
 
-    private static FlowRecord? OwnedFlowByPosition(SqlSession s, Guid id, Guid ownerId, int? version)
+    private static FlowRecord? OwnedFlowByPosition(SqlSession s, Guid id, Guid ownerId, int? version, FlowTextCache texts)
     {
         var select = s.RowStatement(SelectOwnedFlow);
         select.Bind(1, version);
@@ -135,9 +135,17 @@ public sealed partial class SqlStorage
 
         try
         {
+            // The version's name and JSON are decoded into strings only when they are not known already.
+            var found = select.GetInt32(1);
+            var text = texts.Find(id, found);
+            if (text is null)
+            {
+                text = new FlowText(id, found, select.GetString(2), select.GetString(3));
+                texts.Keep(text);
+            }
+
             return new FlowRecord(
-                id, ownerId, select.GetString(2), select.GetInt32(1), select.GetString(3),
-                UnixMicros.ToTime(select.GetInt64(0)), UnixMicros.ToTime(select.GetInt64(4)));
+                id, ownerId, text.Name, found, text.Json, UnixMicros.ToTime(select.GetInt64(0)), UnixMicros.ToTime(select.GetInt64(4)));
         }
         finally
         {

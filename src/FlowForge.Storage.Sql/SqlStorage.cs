@@ -19,6 +19,7 @@ public sealed partial class SqlStorage : ISqlStorage
     private readonly TimeProvider _time;
     private readonly IBlobStore _blobs;
     private readonly RunInputCache _runInputs = new();
+    private readonly FlowTextCache _flowTexts = new();
 
     internal SqlStorage(SqlExecutor executor, TimeProvider timeProvider)
     {
