@@ -5,9 +5,9 @@ using FlowForge.Engine.Json;
 namespace FlowForge.Server.Endpoints;
 
 /// <summary>
-/// A JSON document kept as text (an output, an input), written into a response without being held parsed. Text this
-/// process wrote itself (compact, escaped as every response is) is copied into the response as it is; text read back from
-/// a store, which may have spaced it out, is read and written again, as it always was.
+/// A JSON document kept as text (an output, an input), written into a response without being held parsed. Compact text
+/// this process wrote itself, holding no escape, is copied into the response as it is; other text (read back from a store,
+/// which may have spaced it out, or escaped otherwise than responses are) is read and written again, as it always was.
 /// </summary>
 [JsonConverter(typeof(Converter))]
 internal sealed class StoredJsonText(string json, bool asWritten)
@@ -29,7 +29,9 @@ internal sealed class StoredJsonText(string json, bool asWritten)
 
         public override void Write(Utf8JsonWriter writer, StoredJsonText value, JsonSerializerOptions options)
         {
-            if (value.AsWritten)
+            // Text with no escape in it reads back as it is written under any encoder the responses use (the one that wrote
+            // it escapes the most, so none found anything to escape); text with one is written again under the response's.
+            if (value.AsWritten && !value.Json.Contains('\\', StringComparison.Ordinal))
             {
                 writer.WriteRawValue(value.Json, skipInputValidation: true);
                 return;
