@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text;
 using System.Text.Json;
 
 namespace FlowForge.Engine.Storage;
@@ -13,11 +11,6 @@ public static class StoredJson
     /// <summary>Deep enough for anything the engine wrote (outputs are written at most 64 deep).</summary>
     public static readonly JsonDocumentOptions Options = new() { MaxDepth = 256 };
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = Options.MaxDepth };
-
-    // Text up to this many characters is transcoded on the stack; longer text in a pooled buffer.
-    private const int StackChars = 256;
-
     public static JsonElement? Parse(string? json)
     {
         if (string.IsNullOrEmpty(json))
@@ -25,29 +18,8 @@ public static class StoredJson
             return null;
         }
 
-        // The element owns exact copies of the bytes and of its index, and needs no disposing: a copy of any part of it
-        // (JsonElement.Clone, JsonNode.DeepClone of a view over it) is then the same element, not another copy of its bytes.
-        byte[]? rented = null;
-        var utf8 = json.Length <= StackChars
-            ? stackalloc byte[StackChars * 3]
-            : (rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(json.Length)));
-        try
-        {
-            var reader = new Utf8JsonReader(utf8[..Encoding.UTF8.GetBytes(json, utf8)], ReaderOptions);
-            var element = JsonElement.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                throw new JsonException("The stored text holds more than one JSON value.");
-            }
-
-            return element;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        // One pass into exact copies of the bytes and of their index that need no disposing: a copy of any part of the
+        // element (JsonElement.Clone, JsonNode.DeepClone of a view over it) is then the same element, not a copy of its bytes.
+        return JsonElement.Parse(json, Options);
     }
 }
