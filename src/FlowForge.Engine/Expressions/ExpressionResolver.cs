@@ -13,8 +13,8 @@ namespace FlowForge.Engine.Expressions;
 /// </summary>
 public static class ExpressionResolver
 {
-    private const string Open = "{{";
-    private const string Close = "}}";
+    internal const string Open = "{{";
+    internal const string Close = "}}";
 
     /// <summary>
     /// Returns a resolved copy of <paramref name="value"/>; the original is not changed. What the templates produce
@@ -23,6 +23,21 @@ public static class ExpressionResolver
     /// </summary>
     public static JsonNode? ResolveTemplates(JsonNode? value, ExpressionScope scope, string path) =>
         Resolve(value, scope, path, NewBudgets(scope));
+
+    /// <summary>
+    /// Resolves a node's config as <see cref="ResolveTemplates"/> does, reading its templates once for all executions: the
+    /// config must not change while it is in use, as a plan's does not (a plan is shared by every run of its flow version).
+    /// </summary>
+    public static JsonNode? ResolveConfig(JsonNode? config, ExpressionScope scope, string path)
+    {
+        if (config is null)
+        {
+            return null;
+        }
+
+        var (result, work) = NewBudgets(scope);
+        return ConfigTemplate.Of(config).Resolve(scope, new ConfigPath(path), new ExpressionBudgets(result, work));
+    }
 
     /// <summary>
     /// Evaluates one expression, such as <c>input.total &gt; 100 &amp;&amp; input.country == 'FR'</c>, and returns its value as a
@@ -223,14 +238,14 @@ public static class ExpressionResolver
         }
     }
 
-    private static string Where(ExpressionScope scope, string path) =>
+    internal static string Where(ExpressionScope scope, string path) =>
         scope.NodeId is null ? $"expression in {path}" : $"expression in node '{scope.NodeId}' {path}";
 
     /// <summary>
     /// The templates of a text: each <c>{{</c> up to the <c>}}</c> that closes it. Quoted strings and braces of object
     /// literals inside a template are skipped, so <c>{{ '}}' }}</c> and <c>{{ { a: { b: 1 }} }}</c> read whole.
     /// </summary>
-    private static IEnumerable<(string Expression, int Offset)> Templates(string text)
+    internal static IEnumerable<(string Expression, int Offset)> Templates(string text)
     {
         var at = 0;
         while (true)
@@ -281,7 +296,7 @@ public static class ExpressionResolver
         new ExpressionEvaluator(scope, offset, work).Evaluate(ExpressionCache.Get(expression, offset).Root);
 
     // Objects and arrays are written out under the budget, so a huge one is refused without being held as text.
-    private static string AsText(JsonNode? value, ExpressionResultBudget budget)
+    internal static string AsText(JsonNode? value, ExpressionResultBudget budget)
     {
         string text;
         switch (value)

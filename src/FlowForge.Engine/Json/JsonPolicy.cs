@@ -171,46 +171,56 @@ public static class JsonPolicy
         return document.RootElement.Clone();
     }
 
+    /// <summary>
+    /// Checks UTF-8 JSON against the policy. Walks it without making a string of each property name (names are compared
+    /// as the bytes they are, unless escaped) and with frames kept per thread: every node output is checked here.
+    /// </summary>
     public static JsonRejection? Check(ReadOnlySpan<byte> utf8)
     {
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
-        var frames = new List<Frame>();
+        var frames = _frames ??= new FrameStack();
+        frames.Clear();
         try
         {
             while (reader.Read())
             {
-                var frame = frames.Count > 0 ? frames[^1] : null;
+                var frame = frames.Count > 0 ? frames.Top : null;
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.PropertyName:
-                        var name = ReadString(ref reader, frames, out var bad);
-                        if (bad is not null)
+                        string? escaped = null;
+                        if (reader.ValueIsEscaped || !System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
                         {
-                            return bad;
+                            escaped = ReadString(ref reader, utf8, frames, out var bad);
+                            if (bad is not null)
+                            {
+                                return bad;
+                            }
                         }
 
-                        frame!.Property = name;
-                        if (!frame.AddName(name!))
+                        // Unescaped, the name's bytes are the token's, after its opening quote.
+                        frame!.SetProperty((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, escaped);
+                        if (!frame.AddName(utf8))
                         {
-                            return new JsonRejection(PathOf(frames), $"The property '{Shorten(name!)}' appears twice in the same object; keep one.");
+                            return new JsonRejection(PathOf(frames, utf8), $"The property '{Shorten(frame.PropertyName(utf8))}' appears twice in the same object; keep one.");
                         }
 
                         continue;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
                         Advance(frame);
-                        frames.Add(new Frame(reader.TokenType == JsonTokenType.StartArray));
+                        frames.Push(reader.TokenType == JsonTokenType.StartArray);
                         continue;
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
-                        frames.RemoveAt(frames.Count - 1);
+                        frames.Pop();
                         continue;
                 }
 
                 Advance(frame);
                 if (reader.TokenType == JsonTokenType.String && reader.ValueIsEscaped)
                 {
-                    ReadString(ref reader, frames, out var bad);
+                    ReadString(ref reader, utf8, frames, out var bad);
                     if (bad is not null)
                     {
                         return bad;
@@ -218,23 +228,27 @@ public static class JsonPolicy
                 }
                 else if (reader.TokenType == JsonTokenType.Number && (!reader.TryGetDouble(out var number) || !double.IsFinite(number)))
                 {
-                    return new JsonRejection(PathOf(frames), "The number is too large to hold; send it as a string or a smaller number.");
+                    return new JsonRejection(PathOf(frames, utf8), "The number is too large to hold; send it as a string or a smaller number.");
                 }
             }
         }
         catch (JsonException) when (reader.CurrentDepth >= MaxDepth - 1)
         {
-            return new JsonRejection(PathOf(frames), Invariant($"The document nests objects and arrays deeper than {MaxDepth} levels; flatten it."));
+            return new JsonRejection(PathOf(frames, utf8), Invariant($"The document nests objects and arrays deeper than {MaxDepth} levels; flatten it."));
         }
         catch (JsonException ex)
         {
-            return new JsonRejection(PathOf(frames), Invariant($"The JSON is invalid at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {Reason(ex)}."), ex.LineNumber + 1, ex.BytePositionInLine + 1);
+            return new JsonRejection(PathOf(frames, utf8), Invariant($"The JSON is invalid at line {(ex.LineNumber ?? 0) + 1}, position {(ex.BytePositionInLine ?? 0) + 1}: {Reason(ex)}."), ex.LineNumber + 1, ex.BytePositionInLine + 1);
+        }
+        finally
+        {
+            frames.Clear();
         }
 
         return null;
     }
 
-    private static string? ReadString(ref Utf8JsonReader reader, List<Frame> frames, out JsonRejection? rejection)
+    private static string? ReadString(ref Utf8JsonReader reader, ReadOnlySpan<byte> utf8, FrameStack frames, out JsonRejection? rejection)
     {
         rejection = null;
         string text;
@@ -244,13 +258,13 @@ public static class JsonPolicy
         }
         catch (InvalidOperationException)
         {
-            rejection = new JsonRejection(PathOf(frames, reader.TokenType == JsonTokenType.PropertyName), "The text holds a lone UTF-16 surrogate (such as \\ud800); send valid Unicode text.");
+            rejection = new JsonRejection(PathOf(frames, utf8, reader.TokenType == JsonTokenType.PropertyName), "The text holds a lone UTF-16 surrogate (such as \\ud800); send valid Unicode text.");
             return null;
         }
 
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            rejection = new JsonRejection(PathOf(frames, reader.TokenType == JsonTokenType.PropertyName), "The text holds a NUL character (\\u0000), which FlowForge does not store; remove it.");
+            rejection = new JsonRejection(PathOf(frames, utf8, reader.TokenType == JsonTokenType.PropertyName), "The text holds a NUL character (\\u0000), which FlowForge does not store; remove it.");
             return null;
         }
 
@@ -265,7 +279,7 @@ public static class JsonPolicy
         }
     }
 
-    private static string PathOf(List<Frame> frames, bool propertyName = false)
+    private static string PathOf(FrameStack frames, ReadOnlySpan<byte> utf8, bool propertyName = false)
     {
         var path = new StringBuilder();
         for (var i = 0; i < frames.Count; i++)
@@ -278,8 +292,9 @@ public static class JsonPolicy
                     path.Append(CultureInfo.InvariantCulture, $"[{frame.Index}]");
                 }
             }
-            else if (frame.Property is { } name && !(propertyName && i == frames.Count - 1))
+            else if (frame.HasProperty && !(propertyName && i == frames.Count - 1))
             {
+                var name = frame.PropertyName(utf8);
                 if (IsPlainName(name))
                 {
                     path.Append(path.Length == 0 ? "" : ".").Append(name);
@@ -313,32 +328,83 @@ public static class JsonPolicy
 
     private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
 
-    private sealed class Frame(bool isArray)
+    [ThreadStatic]
+    private static FrameStack? _frames;
+
+    /// <summary>The open objects and arrays, innermost last; frames are reused from one document to the next.</summary>
+    private sealed class FrameStack
     {
-        public bool IsArray { get; } = isArray;
+        private readonly List<Frame> _frames = [];
 
-        public int Index { get; set; } = -1;
+        public int Count { get; private set; }
 
-        public string? Property { get; set; }
+        public Frame Top => _frames[Count - 1];
 
+        public Frame this[int index] => _frames[index];
+
+        public void Push(bool isArray)
+        {
+            if (Count == _frames.Count)
+            {
+                _frames.Add(new Frame());
+            }
+
+            _frames[Count++].Reset(isArray);
+        }
+
+        public void Pop() => Count--;
+
+        public void Clear() => Count = 0;
+    }
+
+    private sealed class Frame
+    {
         // Most objects have few properties: their names are compared one by one until a set pays for itself.
         private const int MaxListedNames = 8;
 
-        private string[]? _listed;
+        private readonly Name[] _listed = new Name[MaxListedNames];
         private int _listedCount;
         private HashSet<string>? _names;
+        private Name _property;
 
-        /// <summary>False when the object already has a property of that name.</summary>
-        public bool AddName(string name)
+        public bool IsArray { get; private set; }
+
+        public int Index { get; set; } = -1;
+
+        public bool HasProperty { get; private set; }
+
+        public void Reset(bool isArray)
         {
+            IsArray = isArray;
+            Index = -1;
+            HasProperty = false;
+            _property = default;
+            _listedCount = 0;
+            Array.Clear(_listed);
+            _names = null;
+        }
+
+        /// <summary>The name just read: where its bytes are in the document, or its text when it was escaped.</summary>
+        public void SetProperty(int start, int length, string? text)
+        {
+            _property = new Name(start, length, text);
+            HasProperty = true;
+        }
+
+        public string PropertyName(ReadOnlySpan<byte> utf8) => _property.Text(utf8);
+
+        /// <summary>False when the object already has a property of the name just read.</summary>
+        public bool AddName(ReadOnlySpan<byte> utf8)
+        {
+            var name = _property;
             if (_names is not null)
             {
-                return _names.Add(name);
+                return _names.Add(name.Text(utf8));
             }
 
             for (var i = 0; i < _listedCount; i++)
             {
-                if (string.Equals(_listed![i], name, StringComparison.Ordinal))
+                if (_listed[i].SameAs(name, utf8))
                 {
                     return false;
                 }
@@ -346,14 +412,28 @@ public static class JsonPolicy
 
             if (_listedCount < MaxListedNames)
             {
-                _listed ??= new string[MaxListedNames];
                 _listed[_listedCount++] = name;
                 return true;
             }
 
-            _names = new HashSet<string>(_listed!, StringComparer.Ordinal) { name };
-            _listed = null;
-            return true;
+            _names = new HashSet<string>(MaxListedNames * 2, StringComparer.Ordinal);
+            for (var i = 0; i < _listedCount; i++)
+            {
+                _names.Add(_listed[i].Text(utf8));
+            }
+
+            return _names.Add(name.Text(utf8));
         }
+    }
+
+    /// <summary>A property name: the bytes of an unescaped one in the document, or the text of an escaped one.</summary>
+    private readonly record struct Name(int Start, int Length, string? Escaped)
+    {
+        public string Text(ReadOnlySpan<byte> utf8) => Escaped ?? Encoding.UTF8.GetString(utf8.Slice(Start, Length));
+
+        public bool SameAs(Name other, ReadOnlySpan<byte> utf8) =>
+            Escaped is null && other.Escaped is null
+                ? utf8.Slice(Start, Length).SequenceEqual(utf8.Slice(other.Start, other.Length))
+                : string.Equals(Text(utf8), other.Text(utf8), StringComparison.Ordinal);
     }
 }

@@ -59,14 +59,16 @@ public abstract class Node<TSettings> : INodeType
         JsonNode? resolved;
         try
         {
-            resolved = ExpressionResolver.ResolveTemplates(context.Config, ExpressionScope.From(context), "config");
+            resolved = ExpressionResolver.ResolveConfig(context.Config, ExpressionScope.From(context), "config");
         }
         catch (ExpressionException ex)
         {
             return NodeResult.Fail(ex.Message);
         }
 
-        if (!TryBind(resolved, out var settings, out var problem))
+        // A config a type reads as it is (its resolved copy is this execution's own) skips the serializer's round trip.
+        var settings = resolved is JsonObject own ? BindResolved(own) : null;
+        if (settings is null && !TryBind(resolved, out settings, out var problem))
         {
             return NodeResult.Fail($"config is invalid at {problem!.Path}: {problem.Message}");
         }
@@ -81,6 +83,13 @@ public abstract class Node<TSettings> : INodeType
     }
 
     protected abstract Task<NodeResult> ExecuteAsync(TSettings settings, NodeContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The settings of a resolved config, taken from it without the serializer (which writes the config out and reads it
+    /// back), or null to bind it as usual. Return settings only for a config the usual binding would give the same
+    /// settings for; <paramref name="config"/> is this execution's own copy, so its parts may become the settings.
+    /// </summary>
+    protected virtual TSettings? BindResolved(JsonObject config) => null;
 
     /// <summary>Rules the schema cannot express (ranges, exclusive fields). Paths are JSON paths inside the config.</summary>
     protected virtual IEnumerable<ConfigProblem> ValidateSettings(TSettings settings) => [];

@@ -18,7 +18,10 @@ public sealed class NodeContext
 
     public required int Attempt { get; init; }
 
-    /// <summary>The node's config exactly as stored in the flow (expressions unresolved).</summary>
+    /// <summary>
+    /// The node's config exactly as stored in the flow (expressions unresolved). It is the plan's, shared by every run of the
+    /// flow version, and read for its templates once: never change it (resolve it into a copy instead).
+    /// </summary>
     public required JsonNode? Config { get; init; }
 
     /// <summary>The run's input (what the trigger received).</summary>

@@ -26,7 +26,9 @@ public sealed partial class NodeExecutor
         var held = new HeldClaim(message);
         var triggerClaim = new ClaimedNode(run.Id, trigger.Id, 1, 1, runInput, EmptyOutputs, null, RunStarted: false) { OwnerId = run.OwnerId };
         var triggerCompletion = new NodeCompletion(run.Id, trigger.Id, 1, NodeStatus.Succeeded, run.TriggerOutputJson, null, [NodePorts.Main], run.CreatedAt);
-        var next = NextInPureRegion(trigger, triggerCompletion, triggerClaim, plan, held);
+        // The trigger's output is the run input written again: the same text, so the input already parsed stands for it.
+        var triggerOutput = string.Equals(run.TriggerOutputJson, run.InputJson, StringComparison.Ordinal) ? runInput : null;
+        var next = NextInPureRegion(trigger, triggerCompletion, triggerClaim, plan, held, triggerOutput);
         if (next is null)
         {
             return PureStartRegion.None;

@@ -332,7 +332,8 @@ public sealed partial class NodeExecutor(
     /// they joined it, so each runs after all its parents. A child some parent of which did not run here, or that no
     /// parent reached, is left to the store: made Ready with a message, or Skipped, when the region's write is recorded.
     /// </summary>
-    private ClaimedNode? NextInPureRegion(PlanNode node, NodeCompletion completion, ClaimedNode claim, ExecutionPlan plan, HeldClaim held)
+    /// <param name="output">The output already parsed, when the caller holds it (the trigger's is the run input's text).</param>
+    private ClaimedNode? NextInPureRegion(PlanNode node, NodeCompletion completion, ClaimedNode claim, ExecutionPlan plan, HeldClaim held, System.Text.Json.JsonElement? output = null)
     {
         if (completion.Status != NodeStatus.Succeeded || completion.OutputBlob is not null || completion.OutputJson is null
             || !nodeTypes.TryGet(node.Type, out var type) || !type.Descriptor.Pure)
@@ -343,14 +344,15 @@ public sealed partial class NodeExecutor(
         if (held.Ran.Count == 0)
         {
             // The region's first node: the outputs it read stay readable by the nodes after it.
-            foreach (var (id, output) in claim.DependencyOutputs)
+            foreach (var (id, read) in claim.DependencyOutputs)
             {
-                held.Outputs[id] = (output, claim.DependencyFinishedAt.GetValueOrDefault(id), claim.DependencyPorts.GetValueOrDefault(id));
+                held.Outputs[id] = (read, claim.DependencyFinishedAt.GetValueOrDefault(id), claim.DependencyPorts.GetValueOrDefault(id), claim.DependencyTexts?.GetValueOrDefault(id));
             }
         }
 
         held.Ran.Add(node.Id);
-        held.Outputs[node.Id] = (StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts);
+        // The text stays with the parsed output: the next node's attempt records it as its input without writing it again.
+        held.Outputs[node.Id] = (output ?? StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts, completion.OutputJson);
         foreach (var edge in node.Children)
         {
             if (!held.Queued.Contains(edge.Target) && RunsInRegion(plan[edge.Target], claim, held) is { } next)
@@ -403,6 +405,7 @@ public sealed partial class NodeExecutor(
         var outputs = new System.Text.Json.JsonElement?[count];
         var finishedAt = new DateTimeOffset[count];
         var ports = new IReadOnlyList<string>[count];
+        var texts = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var dependency = child.Dependencies[i];
@@ -411,7 +414,7 @@ public sealed partial class NodeExecutor(
                 return null;
             }
 
-            (keys[i], outputs[i], finishedAt[i], ports[i]) = (dependency, known.Output, known.At, known.Ports);
+            (keys[i], outputs[i], finishedAt[i], ports[i], texts[i]) = (dependency, known.Output, known.At, known.Ports, known.Text);
         }
 
         // Its first attempt, as the claim written with the region will make it (the store checks that it does).
@@ -420,6 +423,7 @@ public sealed partial class NodeExecutor(
             OwnerId = claim.OwnerId,
             DependencyFinishedAt = new DependencyMap<DateTimeOffset>(keys, finishedAt),
             DependencyPorts = new DependencyMap<IReadOnlyList<string>>(keys, ports),
+            DependencyTexts = new DependencyMap<string?>(keys, texts),
         };
     }
 
@@ -486,7 +490,7 @@ public sealed partial class NodeExecutor(
 
         public List<NodeCompletion> Pending { get; } = [];
 
-        public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports)> Outputs { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports, string? Text)> Outputs { get; } = new(StringComparer.Ordinal);
 
         public HashSet<string> Ran { get; } = new(StringComparer.Ordinal);
 
@@ -804,7 +808,8 @@ public sealed partial class NodeExecutor(
         }
         else if (node.Parents.Count == 1)
         {
-            json = claim.DependencyOutputs.GetValueOrDefault(node.Parents[0])?.GetRawText();
+            // The text the parent's output was stored as, when this process wrote it: the same as the parsed output's.
+            json = claim.DependencyTexts?.GetValueOrDefault(node.Parents[0]) ?? claim.DependencyOutputs.GetValueOrDefault(node.Parents[0])?.GetRawText();
         }
         else
         {

@@ -54,6 +54,13 @@ public sealed record ClaimedNode(
 
     private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> EmptyPorts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The text each dependency's output was stored as, when this process wrote it and ran this node after it in memory
+    /// (null otherwise, and for a dependency whose text is not at hand): the same text as the parsed output's, reused
+    /// rather than written again.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?>? DependencyTexts { get; init; }
+
     /// <summary>Dependencies whose output is in the blob store, keyed by node id (never also in <see cref="DependencyOutputs"/>).</summary>
     public IReadOnlyDictionary<string, BlobReference> BlobOutputs { get; init; } = EmptyBlobs;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace FlowForge.Engine.Storage;
@@ -19,8 +18,8 @@ public static class StoredJson
             return null;
         }
 
-        // Transcoded once into an array the document keeps: no pooled buffer, no second copy.
-        var utf8 = Encoding.UTF8.GetBytes(json);
-        return JsonDocument.Parse(utf8.AsMemory(), Options).RootElement;
+        // One pass into exact copies of the bytes and of their index that need no disposing: a copy of any part of the
+        // element (JsonElement.Clone, JsonNode.DeepClone of a view over it) is then the same element, not a copy of its bytes.
+        return JsonElement.Parse(json, Options);
     }
 }

@@ -12,6 +12,21 @@ public sealed class SetValuesNode : Node<SetValuesNode.Settings>
     protected override Task<NodeResult> ExecuteAsync(Settings settings, NodeContext context, CancellationToken cancellationToken) =>
         Task.FromResult(NodeResult.Success(settings.Values));
 
+    /// <summary>
+    /// The usual config, <c>{"values": {…}}</c>, is bound by taking its object: binding through the serializer would write
+    /// every value out and parse it back into a copy, for each run of the node.
+    /// </summary>
+    protected override Settings? BindResolved(JsonObject config)
+    {
+        if (config.Count != 1 || !config.TryGetPropertyValue("values", out var values) || values is not JsonObject fields)
+        {
+            return null;
+        }
+
+        config.Remove("values");
+        return new Settings(fields);
+    }
+
     protected override void RefineSchema(JsonObject schema)
     {
         if (schema["properties"]?["values"] is JsonObject values)

@@ -144,7 +144,8 @@ internal static class RunEndpoints
             {
                 context.Response.Headers["Preference-Applied"] = $"wait={seconds}";
                 context.Response.Headers.Location = location;
-                return TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes));
+                // The run this start wrote and finished holds the texts as written: they go into the answer unparsed.
+                return TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes, asWritten: start.Created && ReferenceEquals(run, start.Finished)));
             }
         }
 
@@ -383,7 +384,7 @@ internal static class RunEndpoints
     /// <summary>A node's state; <see cref="OutputLink"/> stands in for an output too large to include (then <see cref="Output"/> is null).</summary>
     internal sealed record NodeRunDetails(
         string NodeId, string Type, string Status, int Attempt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-        JsonElement? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts)
+        StoredJsonText? Output, string? Error, DateTimeOffset? WaitUntil, OutputLink? OutputLink, bool WaitingForSignal, IReadOnlyList<AttemptDetails> Attempts)
     {
         /// <summary>Why the node waits when a rate limit defers it (<c>Rate limited until …</c>); absent otherwise.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -394,10 +395,10 @@ internal static class RunEndpoints
     internal sealed record OutputLink(long Bytes, string Href);
 
     /// <summary>One ended attempt of a node: how it ended, its error, its resolved input, when the next attempt was due if one was scheduled, and what it logged.</summary>
-    internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, JsonElement? Input, DateTimeOffset? RetryAt, string? Logs);
+    internal sealed record AttemptDetails(int Attempt, string Status, DateTimeOffset? StartedAt, DateTimeOffset FinishedAt, string? Error, StoredJsonText? Input, DateTimeOffset? RetryAt, string? Logs);
 
     /// <summary>A run's state; <see cref="Attempt"/> is 1 for its first execution and goes up each time it is retried.</summary>
-    internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, JsonElement Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes, int Attempt)
+    internal sealed record RunDetails(Guid Id, Guid FlowId, int FlowVersion, string Status, StoredJsonText Input, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, IReadOnlyList<NodeRunDetails> Nodes, int Attempt)
     {
         /// <summary>For a child run: the run, node and item that started it (its children are at <c>GET /api/runs/{id}/children</c>).</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -409,19 +410,20 @@ internal static class RunEndpoints
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public int? ItemIndex { get; init; }
 
-        public static RunDetails From(RunView run, long maxInlineOutputBytes) => new(
-            run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), ParseJson(run.InputJson) ?? default, run.Error,
+        /// <param name="asWritten">The run's texts are the ones this process wrote (not read back): they are not parsed.</param>
+        public static RunDetails From(RunView run, long maxInlineOutputBytes, bool asWritten = false) => new(
+            run.Id, run.FlowId, run.FlowVersion, run.Status.ToString(), new StoredJsonText(run.InputJson, asWritten), run.Error,
             run.CreatedAt, run.StartedAt, run.FinishedAt,
-            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes))], run.Attempt)
+            [.. run.Nodes.Select(n => Node(run.Id, n, maxInlineOutputBytes, asWritten))], run.Attempt)
         {
             ParentRunId = run.ParentRunId,
             ParentNodeId = run.ParentNodeId,
             ItemIndex = run.ItemIndex,
         };
 
-        private static NodeRunDetails Node(Guid runId, NodeInstanceView node, long maxInlineOutputBytes)
+        private static NodeRunDetails Node(Guid runId, NodeInstanceView node, long maxInlineOutputBytes, bool asWritten)
         {
-            JsonElement? output = null;
+            StoredJsonText? output = null;
             OutputLink? link = null;
             if (node.OutputBlob is { } blob)
             {
@@ -437,11 +439,11 @@ internal static class RunEndpoints
                 }
                 else
                 {
-                    output = ParseJson(json);
+                    output = new StoredJsonText(json, asWritten);
                 }
             }
 
-            var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, ParseJson(t.InputJson), t.RetryAt, t.Logs));
+            var attempts = node.Attempts.Select(t => new AttemptDetails(t.Attempt, t.Status.ToString(), t.StartedAt, t.FinishedAt, t.Error, StoredJsonText.Of(t.InputJson, asWritten), t.RetryAt, t.Logs));
             return new NodeRunDetails(
                 node.NodeId, node.Type, node.Status.ToString(), node.Attempt, node.StartedAt, node.FinishedAt, output, node.Error, node.WaitUntil, link,
                 node.WaitingForSignal, [.. attempts])
@@ -451,7 +453,5 @@ internal static class RunEndpoints
         }
 
         private static string OutputHref(Guid runId, string nodeId) => $"/api/runs/{runId}/nodes/{Uri.EscapeDataString(nodeId)}/output";
-
-        private static JsonElement? ParseJson(string? json) => json is null ? null : JsonPolicy.ParseStoredElement(json);
     }
 }

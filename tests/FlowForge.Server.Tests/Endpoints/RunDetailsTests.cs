@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
 using FlowForge.Server.Endpoints;
@@ -32,5 +34,35 @@ public sealed class RunDetailsTests
         var json = JsonSerializer.SerializeToElement(RunEndpoints.RunDetails.From(run, 1024), JsonSerializerOptions.Web);
 
         Assert.False(json.GetProperty("nodes")[0].TryGetProperty("waitReason", out _));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void From_TextsAsWritten_SameBodyWithoutParsingThem(bool escaped)
+    {
+        // A Prefer: wait answer is built from the texts the start wrote. Each output and input was parsed into a document
+        // and cloned, to be written out again; text without escapes is copied as it is, and the body is the same.
+        var text = escaped ? "Ada \u00e9" : "Ada e";
+        var output = JsonNode.Parse(new JsonObject { ["name"] = text, ["payload"] = new string('x', 1024) }.ToJsonString())!.ToJsonString();
+        var nodes = Enumerable.Range(1, 10).Select(i => new NodeInstanceView($"s{i}", "core.set", NodeStatus.Succeeded, 1, T0, T0, output, null, null)
+        {
+            Attempts = [new NodeAttemptView(1, NodeStatus.Succeeded, T0, T0, null, output, null)],
+        }).ToList();
+        var run = new RunView(Guid.NewGuid(), Guid.NewGuid(), 1, RunStatus.Succeeded, output, null, T0, T0, T0, nodes);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var read = JsonSerializer.SerializeToUtf8Bytes(RunEndpoints.RunDetails.From(run, 64 * 1024), options);
+        JsonSerializer.SerializeToUtf8Bytes(RunEndpoints.RunDetails.From(run, 64 * 1024, asWritten: true), options);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var answered = JsonSerializer.SerializeToUtf8Bytes(RunEndpoints.RunDetails.From(run, 64 * 1024, asWritten: true), options);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(Encoding.UTF8.GetString(read), Encoding.UTF8.GetString(answered));
+        if (!escaped)
+        {
+            // The body itself is most of it: a parsed and cloned copy of each text doubled that.
+            Assert.True(allocated < 2L * answered.Length, $"writing the answer of {answered.Length:N0} bytes allocated {allocated:N0}");
+        }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Nodes;
+using FlowForge.Engine.Runs;
+using FlowForge.Engine.Storage;
 using FlowForge.Nodes.Core;
 
 namespace FlowForge.Tests.Nodes;
@@ -81,5 +83,32 @@ public sealed class SetValuesNodeTests
 
         Assert.Equal("core.set", _node.Descriptor.Id);
         Assert.NotNull(schema["properties"]?["values"]?["description"]);
+    }
+
+    [Fact]
+    public void ExecuteAsync_OneKilobyteReadFromTheInput_BindsWithoutWritingItOutAndReadingItBack()
+    {
+        // The linear-10 bench's node. Binding the resolved config through the serializer wrote its 1 KB out and parsed it
+        // into a new document on every run, its templates were searched and their paths written each time, and the value
+        // read was a copy of its bytes: 6,288 bytes a run here. With the templates read once per config, the object taken
+        // as it is and the value the stored input's own element: 1,848.
+        var config = JsonNode.Parse("""{ "values": { "n": "{{ input.n }}", "payload": "{{ input.payload }}", "kind": "bench" } }""");
+        var payload = new string('x', 1024);
+        var runInput = StoredJson.Parse($$"""{"n":1,"payload":"{{payload}}"}""");
+        long Run()
+        {
+            var context = NodeContexts.For(config, runInput: NodeInputs.View(runInput));
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var result = _node.ExecuteAsync(context, CancellationToken.None).GetAwaiter().GetResult();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(NodeResultKind.Succeeded, result.Kind);
+            Assert.Equal($$"""{"n":1,"payload":"{{payload}}","kind":"bench"}""", result.Output!.ToJsonString());
+            return allocated;
+        }
+
+        Run();
+        var allocated = Run();
+
+        Assert.True(allocated < 3_000, $"a run of the node allocated {allocated:N0} bytes");
     }
 }

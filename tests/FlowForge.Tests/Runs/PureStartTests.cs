@@ -69,6 +69,34 @@ public sealed class PureStartTests
     }
 
     [Fact]
+    public async Task StartAsync_LinearChainOfSets_EachAttemptRecordsItsParentsOutputTextNotACopy()
+    {
+        // A node run after its parent in memory records as its input the text its parent's output was written as: the
+        // parsed output written out again was a second copy of it per node (2 KB a node for the linear-10 bench).
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);
+        var flow = new FlowBuilder("linear sets").Node("trigger", "trigger.manual");
+        var ids = Enumerable.Range(1, 5).Select(i => $"s{i}").ToArray();
+        foreach (var id in ids)
+        {
+            flow.Node(id, "core.set", new JsonObject { ["values"] = new JsonObject { ["n"] = "{{ input.n }}", ["payload"] = "{{ input.payload }}" } });
+        }
+
+        var payload = new string('x', 1024);
+        var runId = Guid.CreateVersion7();
+        await harness.Services.GetRequiredService<RunCoordinator>().StartAsync(
+            new StartRun(runId, EngineHarness.Owner, await harness.CreateFlowAsync(flow.Chain(["trigger", .. ids]).ToJson()), new JsonObject { ["n"] = 1, ["payload"] = payload }, null),
+            CancellationToken.None);
+
+        var region = harness.Services.GetRequiredService<RecordingRunStore>().StartRegions.Single(r => r.RunId == runId).Completions;
+        Assert.Equal(ids, region.Select(c => c.NodeId));
+        for (var i = 1; i < region.Count; i++)
+        {
+            Assert.Equal($$"""{"n":1,"payload":"{{payload}}"}""", region[i].InputJson);
+            Assert.Same(region[i - 1].OutputJson, region[i].InputJson);
+        }
+    }
+
+    [Fact]
     public async Task StartAsync_FanOutOfFiftyAndJoin_WrittenOnceWithTheDefaultNodeBound()
     {
         await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: Recording);

@@ -38,12 +38,16 @@ public sealed class RecordingRunStore(IRunStore inner) : IRunStore
     /// <summary>Each run's creation once it has returned: the nodes run before it and written with it (<see cref="NewRun.StartRegion"/>).</summary>
     public ConcurrentQueue<(Guid RunId, string[] Nodes)> Creations { get; } = new();
 
+    /// <summary>Each run's creation: the completions of the nodes run before it, as they were written.</summary>
+    public ConcurrentQueue<(Guid RunId, IReadOnlyList<NodeCompletion> Completions)> StartRegions { get; } = new();
+
     public string[]? CreationOf(Guid runId) => Creations.Where(c => c.RunId == runId).Select(c => c.Nodes).SingleOrDefault();
 
     public async Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken)
     {
         var creation = await inner.CreateRunAsync(run, plan, cancellationToken);
         Creations.Enqueue((run.Id, [.. run.StartRegion.Select(c => c.NodeId)]));
+        StartRegions.Enqueue((run.Id, run.StartRegion));
         return creation;
     }
 
