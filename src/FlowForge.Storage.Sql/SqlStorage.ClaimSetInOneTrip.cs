@@ -34,7 +34,8 @@ public sealed partial class SqlStorage
 
     // The nodes as they were, then the claim of the Ready ones whose message is current, then the runs' inputs and the
     // dependencies' outputs: one text, which MySqlConnector sends whole. The claim names no run (a join would take shared
-    // locks on the runs' rows): a Ready node of an ended run is claimed too, and the caller undoes the set for it.
+    // locks on the runs' rows): a Ready node of an ended run would be claimed too, and the caller then fails the set. The
+    // store leaves no such node (a run that fails or is cancelled cancels its open nodes), so that is a guard only.
     private static string ClaimSetTripText(SqlDialect dialect, int claims, int inputs, int outputs)
     {
         var text = new System.Text.StringBuilder(SelectClaimTargetsByRowsText(dialect, claims)).Append(";\n")
