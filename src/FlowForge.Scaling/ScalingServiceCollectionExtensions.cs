@@ -44,7 +44,8 @@ public static class ScalingServiceCollectionExtensions
         services.AddOptions<PlanCacheOptions>();
 
         services.TryAddSingleton(sp => new RedisPlanCache(
-            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<IOptions<PlanCacheOptions>>(), LoggerFor<RedisPlanCache>(sp)));
+            sp.GetRequiredService<IConnectionMultiplexer>(), options, sp.GetRequiredService<IOptions<PlanCacheOptions>>(), LoggerFor<RedisPlanCache>(sp),
+            sp.GetService<TimeProvider>()));
         services.TryAddSingleton(sp => new RedisRateLimiter(sp.GetRequiredService<IConnectionMultiplexer>(), options));
         services.TryAddSingleton(sp => new LocalFallbackRateLimiter(
             sp.GetRequiredService<IConnectionMultiplexer>(),

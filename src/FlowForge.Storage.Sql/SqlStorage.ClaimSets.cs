@@ -117,7 +117,7 @@ public sealed partial class SqlStorage
     /// answers null as it would alone, and one the set could not claim in one step (a node on a timer come due, a lease run
     /// out) goes through the full claim. A repeated message runs after the set, as it would have after the first.
     /// </summary>
-    private sealed class ClaimSet : BatchedOperation<ClaimRequest, ClaimedNode?>
+    private sealed partial class ClaimSet : BatchedOperation<ClaimRequest, ClaimedNode?>
     {
         public static readonly ClaimSet Instance = new();
 
@@ -148,6 +148,18 @@ public sealed partial class SqlStorage
             if (session.Dialect.SupportsUpdateReturning)
             {
                 await ClaimReturningAsync(session, states, firsts, results, cancellationToken);
+            }
+            else if (await TryClaimInOneTripAsync(session, states, firsts, results, cancellationToken) is { } handled)
+            {
+                // Claimed with their inputs and outputs read: the reads below are for the claims made one by one.
+                foreach (var i in repeats ?? [])
+                {
+                    results[i] = await TryClaimCoreAsync(session, states[i].Core, cancellationToken);
+                }
+
+                await ReadInputsAsync(session, states, results, cancellationToken, skip: handled);
+                await ReadDependencyOutputsAsync(session, states, results, cancellationToken, skip: handled);
+                return;
             }
             else
             {
@@ -312,13 +324,19 @@ public sealed partial class SqlStorage
         }
 
         // The input of every run of the set that no claim of this process holds, in one statement (per 64 runs on MySQL).
-        private static async ValueTask ReadInputsAsync(SqlSession s, IReadOnlyList<ClaimRequest> states, ClaimedNode?[] results, CancellationToken ct)
+        private static async ValueTask ReadInputsAsync(
+            SqlSession s, IReadOnlyList<ClaimRequest> states, ClaimedNode?[] results, CancellationToken ct, HashSet<int>? skip = null)
         {
             var inputs = states[0].Inputs;
             var missing = new List<Guid>();
             var held = new Dictionary<Guid, System.Text.Json.JsonElement?>();
             for (var i = 0; i < results.Length; i++)
             {
+                if (skip?.Contains(i) == true)
+                {
+                    continue;
+                }
+
                 if (results[i] is { RunInput: null } claimed && !held.ContainsKey(claimed.RunId))
                 {
                     if (inputs.TryGet(claimed.RunId, out var input))
@@ -360,7 +378,7 @@ public sealed partial class SqlStorage
 
             for (var i = 0; i < results.Length; i++)
             {
-                if (results[i] is { RunInput: null } claimed && held.TryGetValue(claimed.RunId, out var input))
+                if (skip?.Contains(i) != true && results[i] is { RunInput: null } claimed && held.TryGetValue(claimed.RunId, out var input))
                 {
                     results[i] = claimed with { RunInput = input };
                 }
@@ -369,13 +387,14 @@ public sealed partial class SqlStorage
 
         // The outputs of every claim's dependencies, in one statement (per 64 dependencies on MySQL); a dependency two claims
         // share is read and parsed once.
-        private static async ValueTask ReadDependencyOutputsAsync(SqlSession s, IReadOnlyList<ClaimRequest> states, ClaimedNode?[] results, CancellationToken ct)
+        private static async ValueTask ReadDependencyOutputsAsync(
+            SqlSession s, IReadOnlyList<ClaimRequest> states, ClaimedNode?[] results, CancellationToken ct, HashSet<int>? skip = null)
         {
             var wanted = new List<(Guid RunId, string NodeId)>();
             var seen = new HashSet<(Guid, string)>();
             for (var i = 0; i < results.Length; i++)
             {
-                if (results[i] is { } claimed && states[i].Dependencies.Count > 0 && claimed.DependencyOutputs.Count == 0)
+                if (skip?.Contains(i) != true && results[i] is { } claimed && states[i].Dependencies.Count > 0 && claimed.DependencyOutputs.Count == 0)
                 {
                     foreach (var dependency in states[i].Dependencies)
                     {
@@ -435,7 +454,7 @@ public sealed partial class SqlStorage
             var none = new Dictionary<string, DependencyRow>(StringComparer.Ordinal);
             for (var i = 0; i < results.Length; i++)
             {
-                if (results[i] is { } claimed && states[i].Dependencies.Count > 0 && claimed.DependencyOutputs.Count == 0)
+                if (skip?.Contains(i) != true && results[i] is { } claimed && states[i].Dependencies.Count > 0 && claimed.DependencyOutputs.Count == 0)
                 {
                     var read = DependencyOutputsOf(states[i].Dependencies, rows.GetValueOrDefault(claimed.RunId) ?? none);
                     results[i] = claimed with { DependencyOutputs = read.Outputs, BlobOutputs = read.Blobs, DependencyFinishedAt = read.FinishedAt, DependencyPorts = read.Ports };

@@ -13,6 +13,9 @@ namespace FlowForge.Engine.Graphs;
 /// <see cref="PlanCacheOptions.MaxBytes"/> (a plan's size is known once it is compiled). Misses, eviction and
 /// invalidation take one lock; invalidation scans the cache, which is fine for something done when a
 /// flow is saved or deleted.
+/// Flow heads (owner and newest version) sit beside the plans, each kept for <see cref="PlanCacheOptions.FlowHeadMaxAge"/>:
+/// a run's start then costs no read of the flow. At most <see cref="PlanCacheOptions.Capacity"/> heads are kept; the
+/// set is emptied when it is full, which costs each flow one read.
 /// </summary>
 public sealed class MemoryPlanCache : IPlanCache
 {
@@ -21,18 +24,28 @@ public sealed class MemoryPlanCache : IPlanCache
     private readonly Lock _gate = new();
     private readonly int _capacity;
     private readonly long _maxBytes;
+    private readonly ConcurrentDictionary<Guid, HeadEntry> _heads = new();
+    private readonly TimeProvider _time;
+    private readonly long _headTimestamps;
+
+    // Counts invalidations: a head read before one must not be kept after it.
+    private long _headStamp;
 
     // All counted under _gate. Dead entries were invalidated or failed but still sit in _clock.
     private int _live;
     private int _dead;
     private long _bytes;
 
-    public MemoryPlanCache(IOptions<PlanCacheOptions> options)
+    public MemoryPlanCache(IOptions<PlanCacheOptions> options, TimeProvider? time = null)
     {
         _capacity = options.Value.Capacity;
         _maxBytes = options.Value.MaxBytes;
         ArgumentOutOfRangeException.ThrowIfLessThan(_capacity, 1, $"{PlanCacheOptions.Section}:{nameof(PlanCacheOptions.Capacity)}");
         ArgumentOutOfRangeException.ThrowIfLessThan(_maxBytes, 1, $"{PlanCacheOptions.Section}:{nameof(PlanCacheOptions.MaxBytes)}");
+        _time = time ?? TimeProvider.System;
+        var maxAge = options.Value.FlowHeadMaxAge;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAge, TimeSpan.Zero, $"{PlanCacheOptions.Section}:{nameof(PlanCacheOptions.FlowHeadMaxAge)}");
+        _headTimestamps = (long)(maxAge.TotalSeconds * _time.TimestampFrequency);
     }
 
     /// <summary>How many flow versions are cached or being compiled.</summary>
@@ -61,8 +74,53 @@ public sealed class MemoryPlanCache : IPlanCache
         return WaitForPlanAsync(key, compile, cancellationToken);
     }
 
+    public long HeadStamp => Volatile.Read(ref _headStamp);
+
+    public bool TryGetHead(Guid flowId, out FlowHead head)
+    {
+        if (_heads.TryGetValue(flowId, out var entry) && _time.GetTimestamp() - entry.KeptAt < _headTimestamps)
+        {
+            head = entry.Head;
+            return true;
+        }
+
+        head = null!;
+        return false;
+    }
+
+    public void KeepHead(FlowHead head, long stamp)
+    {
+        if (_headTimestamps == 0 || HeadStamp != stamp)
+        {
+            return;
+        }
+
+        if (_heads.Count >= _capacity)
+        {
+            _heads.Clear();
+        }
+
+        var entry = new HeadEntry(head, _time.GetTimestamp());
+        _heads[head.Id] = entry;
+        // An invalidation between the check above and the write: it may not have seen this entry, so take it back.
+        if (HeadStamp != stamp)
+        {
+            _heads.TryRemove(KeyValuePair.Create(head.Id, entry));
+        }
+    }
+
+    /// <summary>Drops every flow head (when invalidations from other processes may have been missed).</summary>
+    public void ForgetHeads()
+    {
+        Interlocked.Increment(ref _headStamp);
+        _heads.Clear();
+    }
+
     public ValueTask InvalidateAsync(Guid flowId, CancellationToken cancellationToken)
     {
+        // The stamp first: a head being read now, from before the change, is then not kept.
+        Interlocked.Increment(ref _headStamp);
+        _heads.TryRemove(flowId, out _);
         lock (_gate)
         {
             foreach (var (key, entry) in _entries)
@@ -215,6 +273,8 @@ public sealed class MemoryPlanCache : IPlanCache
 
         _dead = 0;
     }
+
+    private sealed record HeadEntry(FlowHead Head, long KeptAt);
 
     private sealed class Entry(FlowVersionKey key)
     {

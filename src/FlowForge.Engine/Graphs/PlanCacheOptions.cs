@@ -17,4 +17,12 @@ public sealed class PlanCacheOptions
     /// </summary>
     [Range(1, long.MaxValue)]
     public long MaxBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How long a flow's head (its owner and newest version) read by a run's start is used before it is read again. A
+    /// save, activation or deletion drops it at once in this process and, through Redis when scaled out, in the others;
+    /// this bounds how long a process that missed that message (Redis away) starts the version before. Zero reads the
+    /// flow on every start.
+    /// </summary>
+    public TimeSpan FlowHeadMaxAge { get; set; } = TimeSpan.FromSeconds(2);
 }

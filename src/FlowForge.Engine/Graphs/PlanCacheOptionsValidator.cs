@@ -8,5 +8,6 @@ public sealed class PlanCacheOptionsValidator : IValidateOptions<PlanCacheOption
     public ValidateOptionsResult Validate(string? name, PlanCacheOptions options) =>
         new SettingProblems(PlanCacheOptions.Section)
             .Between(nameof(options.Capacity), options.Capacity, 1, 10_000_000)
+            .Between(nameof(options.FlowHeadMaxAge), options.FlowHeadMaxAge, TimeSpan.Zero, TimeSpan.FromMinutes(10))
             .ToResult();
 }

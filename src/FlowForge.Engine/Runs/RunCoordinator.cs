@@ -16,6 +16,7 @@ namespace FlowForge.Engine.Runs;
 public sealed class RunCoordinator(
     IFlowStore flows,
     IPlanProvider plans,
+    IPlanCache heads,
     IRunStore runs,
     IRunQueries queries,
     OutboxDispatcher dispatcher,
@@ -42,9 +43,8 @@ public sealed class RunCoordinator(
     /// </summary>
     public async Task<RunStart> StartAsync(StartRun request, CancellationToken cancellationToken)
     {
-        var flow = await flows.GetAsync(request.FlowId, request.OwnerId, null, cancellationToken).ConfigureAwait(false)
-            ?? throw new FlowNotFoundException(request.FlowId);
-        var plan = await plans.GetPlanAsync(flow.Id, flow.Version, flow.Json, cancellationToken).ConfigureAwait(false);
+        var (flow, json) = await HeadAsync(request, cancellationToken).ConfigureAwait(false);
+        var plan = await plans.GetPlanAsync(flow.Id, flow.Version, json, cancellationToken).ConfigureAwait(false);
         var trigger = TriggerChoice.Resolve(plan, request.TriggerNodeId, nodeTypes);
         // The run's span parents every node span (through the traceparent its messages carry).
         using var activity = EngineTelemetry.StartActivity("run ", flow.Name, ActivityKind.Producer, request.TraceParent);
@@ -114,6 +114,26 @@ public sealed class RunCoordinator(
         {
             Finished = request.ReturnsFinishedRun ? RunStartView.Build(newRun, plan, creation) : null,
         };
+    }
+
+    /// <summary>
+    /// The flow's owner and newest version from the plan cache, read from the store (with the JSON, for a plan not
+    /// compiled yet) when not kept there. A flow's owner never changes, so a kept head of another owner's flow answers
+    /// "not found" as the store would.
+    /// </summary>
+    private async ValueTask<(FlowHead Head, string? Json)> HeadAsync(StartRun request, CancellationToken cancellationToken)
+    {
+        if (heads.TryGetHead(request.FlowId, out var kept))
+        {
+            return kept.OwnerId == request.OwnerId ? (kept, null) : throw new FlowNotFoundException(request.FlowId);
+        }
+
+        var stamp = heads.HeadStamp;
+        var flow = await flows.GetAsync(request.FlowId, request.OwnerId, null, cancellationToken).ConfigureAwait(false)
+            ?? throw new FlowNotFoundException(request.FlowId);
+        var head = new FlowHead(flow.Id, flow.OwnerId, flow.Name, flow.Version);
+        heads.KeepHead(head, stamp);
+        return (head, flow.Json);
     }
 
     /// <summary>Tells what the run's creation changed (events, metrics) and publishes its messages behind the answer.</summary>

@@ -9,7 +9,9 @@ namespace FlowForge.Scaling.Redis;
 /// The plan cache of a scaled-out deployment: each process keeps compiled plans in its own
 /// <see cref="MemoryPlanCache"/>, and Redis carries invalidations between processes. Plans are not stored in
 /// Redis: saved flow versions never change and compile in microseconds, while a serialized plan would have to
-/// rebuild the exact graph on every read (docs/adr/0002-plan-cache-on-redis.md).
+/// rebuild the exact graph on every read (docs/adr/0002-plan-cache-on-redis.md). Flow heads are kept in the same way,
+/// and only while the invalidations can arrive: none is used before the subscription is in place, and all are dropped
+/// when a connection to Redis fails or comes back (messages sent meanwhile are lost).
 /// </summary>
 public sealed partial class RedisPlanCache : IPlanCache, IAsyncDisposable
 {
@@ -19,13 +21,19 @@ public sealed partial class RedisPlanCache : IPlanCache, IAsyncDisposable
     private readonly RedisChannelListener _listener;
     private readonly ILogger<RedisPlanCache> _logger;
 
-    public RedisPlanCache(IConnectionMultiplexer redis, RedisOptions options, IOptions<PlanCacheOptions> cacheOptions, ILogger<RedisPlanCache> logger)
+    // False from a connection's failure until it is restored: heads are neither used nor kept meanwhile.
+    private volatile bool _connected = true;
+
+    public RedisPlanCache(
+        IConnectionMultiplexer redis, RedisOptions options, IOptions<PlanCacheOptions> cacheOptions, ILogger<RedisPlanCache> logger, TimeProvider? time = null)
     {
-        _local = new MemoryPlanCache(cacheOptions);
+        _local = new MemoryPlanCache(cacheOptions, time);
         _redis = redis;
         _logger = logger;
         _channel = RedisChannel.Literal(options.KeyPrefix + "plans:invalidated");
         _listener = new RedisChannelListener(redis, _channel, OnInvalidatedAsync, logger);
+        _redis.ConnectionFailed += OnConnectionFailed;
+        _redis.ConnectionRestored += OnConnectionRestored;
     }
 
     /// <summary>Tells this instance's own invalidations apart when Redis echoes them back.</summary>
@@ -50,6 +58,44 @@ public sealed partial class RedisPlanCache : IPlanCache, IAsyncDisposable
         return _local.GetOrAddAsync(key, compile, cancellationToken);
     }
 
+    public long HeadStamp => _local.HeadStamp;
+
+    public bool TryGetHead(Guid flowId, out FlowHead head)
+    {
+        if (HeadsHeard)
+        {
+            return _local.TryGetHead(flowId, out head);
+        }
+
+        _listener.Start();
+        head = null!;
+        return false;
+    }
+
+    public void KeepHead(FlowHead head, long stamp)
+    {
+        if (HeadsHeard)
+        {
+            _local.KeepHead(head, stamp);
+        }
+    }
+
+    /// <summary>Whether another process's invalidation of a head would reach this one now.</summary>
+    private bool HeadsHeard => _connected && _listener.IsListening;
+
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        _connected = false;
+        _local.ForgetHeads();
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Heads kept while a connection was down may have missed an invalidation: drop them before trusting again.
+        _local.ForgetHeads();
+        _connected = true;
+    }
+
     public async ValueTask InvalidateAsync(Guid flowId, CancellationToken cancellationToken)
     {
         await _local.InvalidateAsync(flowId, cancellationToken).ConfigureAwait(false);
@@ -64,7 +110,12 @@ public sealed partial class RedisPlanCache : IPlanCache, IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _redis.ConnectionFailed -= OnConnectionFailed;
+        _redis.ConnectionRestored -= OnConnectionRestored;
+        return _listener.DisposeAsync();
+    }
 
     private async Task OnInvalidatedAsync(RedisValue message)
     {

@@ -61,7 +61,7 @@ internal static class FlowEndpoints
 
     private static async Task<Results<Ok<FlowSaved>, ProblemHttpResult>> UpdateAsync(
         Guid id, HttpRequest request, IFlowStore flows, IWebhookKeyStore keys, FlowChecker checker, WebhookSecrets secrets, IConnectionStore connections,
-        INodeTypeRegistry nodeTypes, TimeProvider time, CancellationToken cancellationToken)
+        INodeTypeRegistry nodeTypes, IPlanCache plans, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = request.HttpContext.User.UserId();
         var previous = await flows.GetAsync(id, owner, null, cancellationToken);
@@ -93,13 +93,15 @@ internal static class FlowEndpoints
             return ApiProblems.NotFound($"Flow {id}");
         }
 
+        // Every process starts the new version from the next trigger on (they keep the flow's head: IPlanCache).
+        await plans.InvalidateAsync(id, cancellationToken);
         await EnsureWebhookKeysAsync(saved.Id, check.Document, keys, time, cancellationToken);
         return TypedResults.Ok(new FlowSaved(saved.Id, saved.Version));
     }
 
     private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> ActivateAsync(
         Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys, FlowChecker checker,
-        IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
+        IPlanCache plans, IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = context.User.UserId();
         var flow = await flows.GetAsync(id, owner, null, cancellationToken);
@@ -123,6 +125,7 @@ internal static class FlowEndpoints
 
         var allKeys = await EnsureWebhookKeysAsync(id, check.Document!, keys, time, cancellationToken);
         var activation = await triggers.SetActiveAsync(id, owner, true, time.GetUtcNow(), cancellationToken);
+        await plans.InvalidateAsync(id, cancellationToken);
         return activation is null
             ? ApiProblems.NotFound($"Flow {id}")
             : TypedResults.Ok(new FlowTriggerState(id, activation.Active, WebhookUrls(context.Request, webhooks.Value, check.Document!, allKeys)));
@@ -130,13 +133,15 @@ internal static class FlowEndpoints
 
     private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> DeactivateAsync(
         Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys,
-        IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
+        IPlanCache plans, IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
     {
         var activation = await triggers.SetActiveAsync(id, context.User.UserId(), false, time.GetUtcNow(), cancellationToken);
         if (activation is null)
         {
             return ApiProblems.NotFound($"Flow {id}");
         }
+
+        await plans.InvalidateAsync(id, cancellationToken);
 
         var flow = await flows.GetAsync(id, context.User.UserId(), null, cancellationToken);
         var document = flow is null ? null : FlowParser.Parse(flow.Json).Document;

@@ -5,5 +5,5 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 [Collection(ServersCollection.Name)]
 public sealed class MariaDbClaimSetTests() : ClaimSetCompliance(new MySqlStorageProvider())
 {
-    protected override int ClaimStatementsPerSet => 2;
+    protected override int RoundTripsPerSet => 1;
 }

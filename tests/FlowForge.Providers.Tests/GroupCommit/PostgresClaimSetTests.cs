@@ -5,5 +5,5 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 [Collection(ServersCollection.Name)]
 public sealed class PostgresClaimSetTests() : ClaimSetCompliance(new PostgresStorageProvider())
 {
-    protected override int ClaimStatementsPerSet => 1;
+    protected override int RoundTripsPerSet => 3;
 }

@@ -93,11 +93,12 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     private static object SampleValueOf(string parameter) => parameter switch
     {
         "@ids" => "[1,2]",
-        "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId" => Guid.NewGuid(),
+        "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId"
+            or "@inputRunId" or "@outputRunId" => Guid.NewGuid(),
         "@content" or "@secret" or "@protectedData" => new byte[] { 1 },
         "@flowIds" => $"[\"{Guid.NewGuid():N}\",\"{Guid.NewGuid():N}\"]",
         "@pattern" => "%x%",
-        "@nodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
+        "@nodeId" or "@outputNodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash" or "@stateHash" or "@holder" or "@bindingHash" or "@redirectUri" or "@waitKind"
             or "@provider" or "@statusReason" or "@scopes" or "@settings" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"

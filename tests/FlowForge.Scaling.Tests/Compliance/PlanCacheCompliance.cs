@@ -97,6 +97,41 @@ public abstract class PlanCacheCompliance
         Assert.Equal(5, Compiles);
     }
 
+    [Fact]
+    public async Task KeepHead_ThenTryGetHead_FindsItUntilTheFlowIsInvalidated()
+    {
+        var cache = await CreateCacheAsync();
+        var head = new FlowHead(Guid.NewGuid(), Guid.NewGuid(), "orders", 3);
+        var other = new FlowHead(Guid.NewGuid(), Guid.NewGuid(), "other", 1);
+        Assert.False(cache.TryGetHead(head.Id, out _));
+
+        cache.KeepHead(head, cache.HeadStamp);
+        cache.KeepHead(other, cache.HeadStamp);
+
+        Assert.True(cache.TryGetHead(head.Id, out var found));
+        Assert.Same(head, found);
+        await cache.InvalidateAsync(head.Id, CancellationToken.None);
+        Assert.False(cache.TryGetHead(head.Id, out _));
+        Assert.True(cache.TryGetHead(other.Id, out _));
+    }
+
+    [Fact]
+    public async Task KeepHead_ReadBeforeAnInvalidation_IsNotKept()
+    {
+        var cache = await CreateCacheAsync();
+        var stale = new FlowHead(Guid.NewGuid(), Guid.NewGuid(), "orders", 1);
+        var stamp = cache.HeadStamp;
+
+        // The save's invalidation lands while the start still reads the version before it.
+        await cache.InvalidateAsync(stale.Id, CancellationToken.None);
+        cache.KeepHead(stale, stamp);
+
+        Assert.False(cache.TryGetHead(stale.Id, out _));
+        cache.KeepHead(stale with { Version = 2 }, cache.HeadStamp);
+        Assert.True(cache.TryGetHead(stale.Id, out var fresh));
+        Assert.Equal(2, fresh.Version);
+    }
+
     protected static ExecutionPlan Plan(FlowVersionKey key) =>
         new(key.FlowId, key.Version, [new PlanNode("trigger", "trigger.manual", null, true, [], [], [])]);
 

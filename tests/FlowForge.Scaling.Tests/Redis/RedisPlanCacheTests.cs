@@ -35,6 +35,36 @@ public sealed class RedisPlanCacheTests(ITestOutputHelper output) : PlanCacheCom
     }
 
     [Fact]
+    public async Task InvalidateAsync_OnOneInstance_DropsTheFlowHeadOfAnother()
+    {
+        var (saving, starting) = (await OpenAsync(), await OpenAsync());
+        var head = new FlowHead(Guid.NewGuid(), Guid.NewGuid(), "orders", 1);
+        var other = new FlowHead(Guid.NewGuid(), Guid.NewGuid(), "other", 1);
+        starting.KeepHead(head, starting.HeadStamp);
+        starting.KeepHead(other, starting.HeadStamp);
+
+        await saving.InvalidateAsync(head.Id, CancellationToken.None);
+
+        await Eventually.TrueAsync(() => !starting.TryGetHead(head.Id, out _), "the other instance to drop the flow's head");
+        Assert.True(starting.TryGetHead(other.Id, out _));
+    }
+
+    [Fact]
+    public async Task KeepHead_RedisUnreachable_KeepsNoHeadAnInvalidationCouldNotReach()
+    {
+        var options = new RedisOptions { ConnectionString = "127.0.0.1:1,connectTimeout=200,asyncTimeout=500", KeyPrefix = _redis.Options.KeyPrefix };
+        var unreachable = _redis.Own(StackExchange.Redis.ConnectionMultiplexer.Connect(options.ToConfiguration()));
+        var cache = _redis.Own(new RedisPlanCache(
+            unreachable, options, Options.Create(new PlanCacheOptions()), new TestOutputLogger<RedisPlanCache>(output)));
+        var head = new FlowHead(Guid.NewGuid(), Guid.NewGuid(), "orders", 1);
+
+        cache.KeepHead(head, cache.HeadStamp);
+
+        Assert.False(cache.TryGetHead(head.Id, out _));
+        await Eventually.WithinAsync(cache.DisposeAsync().AsTask(), "the cache to stop trying to subscribe", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task InvalidateAsync_OwnMessageComesBack_DoesNotDropWhatWasCompiledSince()
     {
         var cache = await OpenAsync();

@@ -166,28 +166,4 @@ public sealed class PreferWaitAnswerTests
         var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
-
-    /// <summary>Counts <c>flowforge.store.round_trips</c> (every statement sent to the database) from its creation on.</summary>
-    private sealed class StoreStatementCount : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _value;
-
-        public StoreStatementCount()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == EngineTelemetry.Name && instrument.Name == "flowforge.store.round_trips")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, measurement, _, _) => Interlocked.Add(ref _value, measurement));
-            _listener.Start();
-        }
-
-        public long Value => Interlocked.Read(ref _value);
-
-        public void Dispose() => _listener.Dispose();
-    }
 }
