@@ -11,10 +11,11 @@ public static class SlotOrder
 
     /// <summary>
     /// How late a node must already be, when a node with a later slot starts, to count as held back by a stall: timers
-    /// fire within milliseconds of their slots, so a node this far behind was held up by the process, the database or a
-    /// busy machine, not by its place in line, and the nodes due by then are released in the scheduler's order.
+    /// fire within milliseconds of their slots, so a node this far behind (more than half a slot apart at ten a second)
+    /// was held up by the process, the database or a busy machine, not by its place in line, and the nodes due by then
+    /// are released in the scheduler's order.
     /// </summary>
-    private static readonly TimeSpan StallBacklog = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StallBacklog = TimeSpan.FromMilliseconds(60);
 
     /// <summary>How long a stall's backlog may take to drain, from one start to the next.</summary>
     private static readonly TimeSpan BacklogDrain = TimeSpan.FromMilliseconds(250);
