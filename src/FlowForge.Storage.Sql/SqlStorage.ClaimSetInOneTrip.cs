@@ -147,17 +147,7 @@ public sealed partial class SqlStorage
                                 held[runId] = inputs.Add(runId, reader.GetNullableString(1));
                                 break;
                             default:
-                                var ofRunId = reader.GetGuid(0);
-                                if (!outputs.TryGetValue(ofRunId, out var ofRun))
-                                {
-                                    outputs[ofRunId] = ofRun = new Dictionary<string, DependencyRow>(StringComparer.Ordinal);
-                                }
-
-                                ofRun[reader.GetString(1)] = new DependencyRow(
-                                    reader.IsDBNull(3) ? StoredJson.Parse(reader.GetNullableString(2)) : null,
-                                    reader.IsDBNull(3) ? null : new BlobReference(ofRunId, reader.GetGuid(3), reader.GetInt64(4)),
-                                    reader.GetNullableInt64(5),
-                                    reader.GetNullableString(6));
+                                AddDependencyRow(outputs, reader);
                                 break;
                         }
                     }

@@ -121,6 +121,25 @@ public sealed partial class SqlStorage
     {
         public static readonly ClaimSet Instance = new();
 
+        /// <summary>
+        /// Adds the dependency output the reader is on (RunId, NodeId, Output, OutputBlob, OutputBytes, FinishedAt, Ports) to
+        /// <paramref name="rows"/>, by run and node.
+        /// </summary>
+        private static void AddDependencyRow(Dictionary<Guid, Dictionary<string, DependencyRow>> rows, System.Data.Common.DbDataReader reader)
+        {
+            var runId = reader.GetGuid(0);
+            if (!rows.TryGetValue(runId, out var ofRun))
+            {
+                rows[runId] = ofRun = new Dictionary<string, DependencyRow>(StringComparer.Ordinal);
+            }
+
+            ofRun[reader.GetString(1)] = new DependencyRow(
+                reader.IsDBNull(3) ? StoredJson.Parse(reader.GetNullableString(2)) : null,
+                reader.IsDBNull(3) ? null : new BlobReference(runId, reader.GetGuid(3), reader.GetInt64(4)),
+                reader.GetNullableInt64(5),
+                reader.GetNullableString(6));
+        }
+
         private ClaimSet()
         {
         }
@@ -437,17 +456,7 @@ public sealed partial class SqlStorage
                 await using var reader = await s.ReaderAsync(select, ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    var runId = reader.GetGuid(0);
-                    if (!rows.TryGetValue(runId, out var ofRun))
-                    {
-                        rows[runId] = ofRun = new Dictionary<string, DependencyRow>(StringComparer.Ordinal);
-                    }
-
-                    ofRun[reader.GetString(1)] = new DependencyRow(
-                        reader.IsDBNull(3) ? StoredJson.Parse(reader.GetNullableString(2)) : null,
-                        reader.IsDBNull(3) ? null : new BlobReference(runId, reader.GetGuid(3), reader.GetInt64(4)),
-                        reader.GetNullableInt64(5),
-                        reader.GetNullableString(6));
+                    AddDependencyRow(rows, reader);
                 }
             }
 
