@@ -10,7 +10,7 @@ public interface IPlanCache
     ValueTask<ExecutionPlan> GetOrAddAsync(FlowVersionKey key, Func<CancellationToken, Task<ExecutionPlan>> compile, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Drops every cached version of a flow and its head (on delete, when a newer version is saved, on activation), here
+    /// Drops every cached version of a flow and its head (on delete, when a newer version is saved), here
     /// and in every other process that shares the cache.
     /// </summary>
     ValueTask InvalidateAsync(Guid flowId, CancellationToken cancellationToken);

@@ -20,7 +20,7 @@ public sealed class PlanCacheOptions
 
     /// <summary>
     /// How long a flow's head (its owner and newest version) read by a run's start is used before it is read again. A
-    /// save, activation or deletion drops it at once in this process and, through Redis when scaled out, in the others;
+    /// save or deletion drops it at once in this process and, through Redis when scaled out, in the others;
     /// this bounds how long a process that missed that message (Redis away) starts the version before. Zero reads the
     /// flow on every start.
     /// </summary>

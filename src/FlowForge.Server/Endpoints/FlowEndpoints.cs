@@ -101,7 +101,7 @@ internal static class FlowEndpoints
 
     private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> ActivateAsync(
         Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys, FlowChecker checker,
-        IPlanCache plans, IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
     {
         var owner = context.User.UserId();
         var flow = await flows.GetAsync(id, owner, null, cancellationToken);
@@ -125,7 +125,6 @@ internal static class FlowEndpoints
 
         var allKeys = await EnsureWebhookKeysAsync(id, check.Document!, keys, time, cancellationToken);
         var activation = await triggers.SetActiveAsync(id, owner, true, time.GetUtcNow(), cancellationToken);
-        await plans.InvalidateAsync(id, cancellationToken);
         return activation is null
             ? ApiProblems.NotFound($"Flow {id}")
             : TypedResults.Ok(new FlowTriggerState(id, activation.Active, WebhookUrls(context.Request, webhooks.Value, check.Document!, allKeys)));
@@ -133,15 +132,13 @@ internal static class FlowEndpoints
 
     private static async Task<Results<Ok<FlowTriggerState>, ProblemHttpResult>> DeactivateAsync(
         Guid id, HttpContext context, IFlowStore flows, ITriggerStore triggers, IWebhookKeyStore keys,
-        IPlanCache plans, IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<WebhookOptions> webhooks, TimeProvider time, CancellationToken cancellationToken)
     {
         var activation = await triggers.SetActiveAsync(id, context.User.UserId(), false, time.GetUtcNow(), cancellationToken);
         if (activation is null)
         {
             return ApiProblems.NotFound($"Flow {id}");
         }
-
-        await plans.InvalidateAsync(id, cancellationToken);
 
         var flow = await flows.GetAsync(id, context.User.UserId(), null, cancellationToken);
         var document = flow is null ? null : FlowParser.Parse(flow.Json).Document;

@@ -8,7 +8,7 @@ namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>
 /// A run's start takes the flow's owner and newest version from the plan cache instead of reading the flow on every
-/// request; a save, activation or deletion drops what is kept, and another owner's flow stays not found.
+/// request; a save or deletion drops what is kept, and another owner's flow stays not found.
 /// </summary>
 [Collection(PreferWaitCollection.Name)]
 public sealed class RunStartFlowHeadTests(ITestOutputHelper output)
