@@ -1,8 +1,10 @@
 namespace FlowForge.Storage.Sql;
 
 /// <summary>
-/// The name and JSON of the flow versions read lately, by flow id and version, in a few slots: every run's start reads its
-/// flow, and a version's row never changes once written, so the text read before is the text the row holds. A read still
+/// The name and JSON of the flow versions read lately, by flow id and version, in a few slots: flow reads (the API's, and a
+/// run's start whenever the plan cache holds no head for the flow: every start with <c>PlanCache:FlowHeadMaxAge</c> 0)
+/// repeat the same versions, and a version's row never changes once written, so the text read before is the text the row
+/// holds. A read still
 /// checks the flow (its owner, that it is not deleted, its current version) in the database; only the version's text is
 /// not read again. Fixed in size: <see cref="Slots"/> entries of at most <see cref="MaxChars"/> characters of JSON each.
 /// </summary>
