@@ -43,6 +43,29 @@ public sealed class TestDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The rows <paramref name="sql"/> returns as text, "a|b" per row and rows joined by "; " — for failure messages.</summary>
+    public async Task<string> RowsAsync(string sql)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync() && rows.Count < 50)
+        {
+            var values = new string[reader.FieldCount];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+            }
+
+            rows.Add(string.Join('|', values));
+        }
+
+        return string.Join("; ", rows);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_store == "postgres")

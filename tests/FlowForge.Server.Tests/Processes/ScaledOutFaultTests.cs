@@ -27,6 +27,7 @@ public sealed class ScaledOutFaultTests
         using var client = await cluster.CreateUserClientAsync();
         var flow = (await (await client.PostAsJsonAsync("/api/flows", Flows.Diamond())).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var accepted = 0;
         var faults = Task.CompletedTask;
         using var gate = new SemaphoreSlim(32);
@@ -49,28 +50,47 @@ public sealed class ScaledOutFaultTests
         }
 
         await Task.WhenAll(starts);
+        var started = watch.Elapsed;
         await faults;
+        var recovered = watch.Elapsed;
         Assert.Equal(Runs, accepted);
 
-        await Eventually.MatchesAsync(
+        // What a failure says: how long each phase took and where the runs and their nodes stand.
+        async Task<string> StateAsync() =>
+            $"starts accepted after {started.TotalSeconds:0.#} s, faults done after {recovered.TotalSeconds:0.#} s, now {watch.Elapsed.TotalSeconds:0.#} s; " +
+            $"runs by status: {await database.RowsAsync("SELECT Status, COUNT(*) FROM Runs GROUP BY Status ORDER BY Status")}; " +
+            $"nodes by status: {await database.RowsAsync("SELECT Status, COUNT(*) FROM NodeInstances GROUP BY Status ORDER BY Status")}; " +
+            $"outbox rows: {await database.ScalarAsync("SELECT COUNT(*) FROM Outbox")}";
+
+        var unfinished = await Eventually.MatchesAsync(
             () => database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status NOT IN ('Succeeded', 'Failed', 'Cancelled')"),
-            unfinished => unfinished == 0,
+            count => count == 0,
             "every run to finish (count of unfinished runs)",
-            TimeSpan.FromMinutes(3));
-        Assert.Equal(Runs, await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status = 'Succeeded'"));
-        Assert.Equal(Runs * 5, await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE Status = 'Succeeded'"));
-        Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE RemainingNodes <> 0"));
-        Assert.Equal(0, await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE PendingParents <> 0"));
+            TimeSpan.FromMinutes(3)).ContinueWith(waited => waited.Exception, TaskScheduler.Default);
+        if (unfinished is not null)
+        {
+            Assert.Fail($"{unfinished.InnerException!.Message} {await StateAsync()}");
+        }
+
+        var state = await StateAsync();
+        Assert.True(Runs == await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE Status = 'Succeeded'"), state);
+        Assert.True(Runs * 5 == await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE Status = 'Succeeded'"), state);
+        Assert.True(0 == await database.ScalarAsync("SELECT COUNT(*) FROM Runs WHERE RemainingNodes <> 0"), state);
+        Assert.True(0 == await database.ScalarAsync("SELECT COUNT(*) FROM NodeInstances WHERE PendingParents <> 0"), state);
         // Each diamond has 5 edges: every edge taken exactly once.
-        Assert.Equal(Runs * 5, await database.ScalarAsync("SELECT SUM(ActiveParents) FROM NodeInstances"));
+        Assert.True(Runs * 5 == await database.ScalarAsync("SELECT SUM(ActiveParents) FROM NodeInstances"), state);
     }
 
     private static async Task StartOneAsync(HttpClient client, Guid flow, SemaphoreSlim gate, Action accepted)
     {
         try
         {
-            var response = await client.PostAsJsonAsync($"/api/flows/{flow}/runs", new { input = new { } });
-            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            using var response = await client.PostAsJsonAsync($"/api/flows/{flow}/runs", new { input = new { } });
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                Assert.Fail($"A start answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
             accepted();
         }
         finally
