@@ -74,7 +74,7 @@ public sealed partial class SqlStorage
                 FinishedAt = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @finishedAt{i}")} END,
                 Version = CASE NodeId WHEN @nodeId0 THEN @newVersion0 ELSE Version + 3 END,
                 LeaseUntil = NULL, WaitUntil = NULL,
-                PendingParents = 0,
+                PendingParents = CASE NodeId WHEN @nodeId0 THEN PendingParents ELSE 0 END,
                 ActiveParents = {Later("ActiveParents", static i => $"WHEN @nodeId{i} THEN ActiveParents + @activeParents{i}")},
                 ReadyAt = {Later("ReadyAt", static i => $"WHEN @nodeId{i} THEN @readyAt{i}")},
                 StartedAt = {Later("StartedAt", static i => $"WHEN @nodeId{i} THEN COALESCE(StartedAt, @startedAt{i})")},
