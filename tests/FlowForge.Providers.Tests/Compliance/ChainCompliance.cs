@@ -434,6 +434,43 @@ public abstract class ChainCompliance(StorageProvider provider) : StoreComplianc
     }
 
     [Fact]
+    public async Task CompleteNodeAsync_RegionWhoseJoinNoEdgeReaches_WritesEachNodeOnceAndSkipsTheJoin()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
+        var at = T0.AddSeconds(3);
+
+        // b and c fire no port, so d is skipped rather than run: the set-based write's check (in SQL where the write goes
+        // with its read) fails on d's row, writes nothing, and the region is written one completion after another.
+        var result = await ((IRunStore)Store).CompleteNodeAsync(
+            InChain(a, "d", """{"d":1}""", [TestPlans.Main], at, claimsNext: false) with
+            {
+                Preceding =
+                [
+                    InChain(a, "a", """{"a":1}""", [TestPlans.Main], at, claimsNext: true) with { Version = a.Version, Attempt = a.Attempt },
+                    InChain(a, "b", """{"b":1}""", [], at, claimsNext: true),
+                    InChain(a, "c", """{"c":1}""", [], at, claimsNext: true),
+                ],
+            },
+            plan,
+            CancellationToken.None);
+
+        Assert.True(result.Applied);
+        Assert.True(result.ChainBroken);
+        var run = await GetRunAsync(a.RunId);
+        Assert.All(["a", "b", "c"], id =>
+        {
+            Assert.Equal((NodeStatus.Succeeded, 1), (NodeOf(run, id).Status, NodeOf(run, id).Attempt));
+            Assert.Single(NodeOf(run, id).Attempts);
+        });
+        Assert.Equal("""{"b":1}""", NodeOf(run, "b").OutputJson);
+        Assert.Equal(NodeStatus.Skipped, NodeOf(run, "d").Status);
+        Assert.Empty(NodeOf(run, "d").Attempts);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
     public async Task CompleteNodeAsync_RegionNamingTheNodeToClaim_ClaimsItThoughAnEarlierCompletionMadeItReady()
     {
         var plan = TestPlans.Diamond(Guid.NewGuid());

@@ -208,7 +208,7 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
     }
 
     [Fact]
-    public async Task CompleteNodeAsync_DiamondRegion_OneStatementMoreThanTheLastNodeAloneOrTwoRoundTrips()
+    public async Task CompleteNodeAsync_DiamondRegion_OneStatementMoreThanTheLastNodeAloneOrOneRoundTrip()
     {
         // The last node of a run completed alone: the run read, its finish, its attempt, the run's remaining count.
         var single = await StatementsOfAsync(async () =>
@@ -231,9 +231,52 @@ public abstract class StatementCompliance(StorageProvider provider) : StoreCompl
             return () => RegionAsync(plan, a, ["a", "b", "c", "d"]);
         });
 
-        // On a server database that takes several statements in one round trip: the run and the rows read together, then
-        // the rows finished, the attempts and the run's count together.
-        Assert.Equal(Database.Storage.Executor.Dialect.SendsStatementsTogether ? 2 + TransactionStatements : single + 1, diamond);
+        // On a server database that takes several statements in one round trip: the run and the rows read, the rows
+        // finished, the attempts and the run's count, all in one (two round trips before).
+        Assert.Equal(Database.Storage.Executor.Dialect.SendsStatementsTogether ? 1 + TransactionStatements : single + 1, diamond);
+    }
+
+    [Fact]
+    public async Task CompleteNodeAsync_DiamondRegionWhoseFirstNodeIsNoLongerItsClaim_StaleInOneRoundTripAndNothingWritten()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var creation = await CreateRunAsync(plan);
+        var a = await ClaimAsync(MessageTo(await RunNodeAsync(plan, creation.Messages[0]), "a"), plan);
+        CompletionResult? result = null;
+
+        // The write names a version of a that is not the one its claim holds: the guard fails on the first row.
+        var statements = await StatementsOfAsync(async () => result = await RegionAsync(plan, a with { Version = a.Version - 1 }, ["a", "b", "c", "d"]));
+
+        Assert.False(result!.Applied);
+        if (Database.Storage.Executor.Dialect.SendsStatementsTogether)
+        {
+            Assert.Equal(1 + TransactionStatements, statements);
+        }
+
+        var run = await GetRunAsync(a.RunId);
+        Assert.Equal(RunStatus.Running, run.Status);
+        Assert.Equal((NodeStatus.Running, a.Attempt), (NodeOf(run, "a").Status, NodeOf(run, "a").Attempt));
+        Assert.Empty(NodeOf(run, "a").Attempts);
+        Assert.All(["b", "c", "d"], id => Assert.Equal((NodeStatus.Pending, 0), (NodeOf(run, id).Status, NodeOf(run, id).Attempts.Count)));
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    public async Task CompleteNodeAsync_LinearRegion_OneRoundTripUpToTheRowsOfOneStatement(int nodes)
+    {
+        var region = await LinearRegionAsync(nodes);
+
+        if (Database.Storage.Executor.Dialect.SendsStatementsTogether)
+        {
+            // Up to 16 rows the read and the guarded write travel together; beyond, the write takes a statement per kind
+            // and per 16 rows after its read.
+            Assert.Equal(nodes <= SqlStorage.RegionRowsPerStatement, region == 1 + TransactionStatements);
+        }
+        else
+        {
+            Assert.True(region > 1);
+        }
     }
 
     [Theory]
