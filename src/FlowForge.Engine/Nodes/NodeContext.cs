@@ -11,6 +11,10 @@ public sealed class NodeContext
 {
     private readonly JsonNode? _input;
     private readonly Lazy<JsonNode?>? _lazyInput;
+    private readonly INodeViews? _views;
+    private IRunBlobWriter? _blobs;
+    private IChildRuns? _children;
+    private Credentials.INodeConnections? _connections;
 
     public required Guid RunId { get; init; }
 
@@ -64,16 +68,52 @@ public sealed class NodeContext
     /// Where the node may keep bytes too large or too binary for its JSON output, with its run; null when the host
     /// gives the node no blob store (a node needing one then fails saying so).
     /// </summary>
-    public IRunBlobWriter? Blobs { get; init; }
+    public IRunBlobWriter? Blobs
+    {
+        get => _blobs ?? View(ref _blobs, static (views, context) => views.BlobsFor(context));
+        init => _blobs = value;
+    }
+
     /// <summary>Starts and reads the node's child runs (sub-flows); null where the engine offers none (a node tested on its own).</summary>
-    public IChildRuns? Children { get; init; }
+    public IChildRuns? Children
+    {
+        get => _children ?? View(ref _children, static (views, context) => views.ChildrenFor(context));
+        init => _children = value;
+    }
 
     /// <summary>
     /// The run owner's connections (credentials to other apps); null where the host offers none (a node tested on its
     /// own). A node names one by the <c>connectionId</c> of its config.
     /// </summary>
-    public Credentials.INodeConnections? Connections { get; init; }
+    public Credentials.INodeConnections? Connections
+    {
+        get => _connections ?? View(ref _connections, static (views, context) => views.ConnectionsFor(context));
+        init => _connections = value;
+    }
+
+    /// <summary>
+    /// Set by the engine instead of <see cref="Blobs"/>, <see cref="Children"/> and <see cref="Connections"/>: each is
+    /// made the first time the node reads it, so the many nodes that read none of them (set, if, merge) make none.
+    /// </summary>
+    internal INodeViews? Views
+    {
+        init => _views = value;
+    }
 
     /// <summary>Signalled when the host is stopping (not when the run is cancelled: that is the execute method's token).</summary>
     public CancellationToken HostStopping { get; init; }
+
+    // One view per execution even when a node reads it from two threads at once (a child-run view keeps what it
+    // verified): the first one stored wins. A view the host does not offer stays null and is asked for again (cheaply).
+    private T? View<T>(ref T? field, Func<INodeViews, NodeContext, T?> make)
+        where T : class
+    {
+        if (_views is null)
+        {
+            return null;
+        }
+
+        var view = make(_views, this);
+        return view is null ? null : Interlocked.CompareExchange(ref field, view, null) ?? view;
+    }
 }

@@ -49,7 +49,7 @@ public sealed partial class NodeExecutor
                 activity?.SetTag("flowforge.node_id", node.Id);
                 activity?.SetTag("flowforge.node_type", node.Type);
                 activity?.SetTag("flowforge.attempt", 1);
-                (completion, _) = await RunNodeAsync(node, next, cancellationToken, NewChainClaim()).ConfigureAwait(false);
+                (completion, _) = await RunNodeAsync(node, next, cancellationToken, NewChainClaim(), beforeRunWritten: true).ConfigureAwait(false);
             }
 
             EngineTelemetry.NodeDuration.Record(Stopwatch.GetElapsedTime(nodeStarted).TotalMilliseconds,

@@ -39,7 +39,7 @@ public sealed partial class NodeExecutor(
     INodeRateGate rateGate,
     NodeConnectionsFactory connections,
     IHostApplicationLifetime lifetime,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory) : INodeViews
 {
     private const int CompletionAttempts = 5;
 
@@ -599,15 +599,19 @@ public sealed partial class NodeExecutor(
     }
 
     /// <param name="claimChild">Set on the completion when the node succeeds (the pure start's nodes each claim a child).</param>
+    /// <param name="beforeRunWritten">
+    /// The node runs in the pure start, before its run is written: nobody can name the run to cancel it yet, so the
+    /// execution is not listed among the running ones (<see cref="RunningNodes"/>).
+    /// </param>
     private async Task<(NodeCompletion Completion, string? ErrorKind)> RunNodeAsync(
-        PlanNode node, ClaimedNode claim, CancellationToken hostStopping, ChainClaim? claimChild = null)
+        PlanNode node, ClaimedNode claim, CancellationToken hostStopping, ChainClaim? claimChild = null, bool beforeRunWritten = false)
     {
         NodeResult result;
         using var budget = await blobBudget.AcquireAsync(BlobBytesOf(claim), hostStopping).ConfigureAwait(false);
         using var inputs = NodeInputs.From(node, claim, blobReads);
         var startedAt = time.GetUtcNow();
         string? errorKind = null;
-        var cancellation = running.Start(claim.RunId, node.Id);
+        var cancellation = beforeRunWritten ? new RunningNode() : running.Start(claim.RunId, node.Id);
         var input = AttemptInput(node, claim, inputs);
         TimeSpan? timeout = null;
         try
@@ -703,7 +707,14 @@ public sealed partial class NodeExecutor(
         }
         finally
         {
-            running.Finish(claim.RunId, node.Id, cancellation);
+            if (beforeRunWritten)
+            {
+                cancellation.Dispose();
+            }
+            else
+            {
+                running.Finish(claim.RunId, node.Id, cancellation);
+            }
         }
 
         // A success's completion is made with its attempt at once: a node's completion is not copied to add them.
@@ -923,10 +934,14 @@ public sealed partial class NodeExecutor(
             Logger = _nodeLogger,
             HostStopping = lifetime.ApplicationStopping,
             MaxExpressionResultBytes = options.Value.MaxExpressionResultBytes,
-            Blobs = new RunBlobWriter(blobs, claim.RunId),
-            Children = subflows.For(claim.RunId, node.Id, claim.Attempt),
-            Connections = connections.For(claim.RunId, node.Id),
+            Views = this,
         };
+
+    IRunBlobWriter INodeViews.BlobsFor(NodeContext context) => new RunBlobWriter(blobs, context.RunId);
+
+    IChildRuns INodeViews.ChildrenFor(NodeContext context) => subflows.For(context.RunId, context.NodeId, context.Attempt);
+
+    INodeConnections? INodeViews.ConnectionsFor(NodeContext context) => connections.For(context.RunId, context.NodeId);
 
     /// <summary>
     /// Serialises a successful output under <see cref="EngineOptions.MaxOutputBytes"/> and the JSON policy, so that

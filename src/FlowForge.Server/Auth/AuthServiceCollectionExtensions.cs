@@ -29,9 +29,8 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<SessionSignIn>();
 
         services.AddAuthentication(AuthSchemes.Default)
-            .AddPolicyScheme(AuthSchemes.Default, "Bearer token or session cookie", o =>
+            .AddScheme<AuthenticationSchemeOptions, BearerOrSessionHandler>(AuthSchemes.Default, "Bearer token or session cookie", o =>
             {
-                o.ForwardDefaultSelector = AuthSchemes.Select;
                 // Every scheme answers a missing or bad credential alike: 401 with WWW-Authenticate: Bearer, never a redirect.
                 o.ForwardChallenge = JwtBearerDefaults.AuthenticationScheme;
                 o.ForwardForbid = JwtBearerDefaults.AuthenticationScheme;
@@ -83,14 +82,14 @@ internal static class AuthServiceCollectionExtensions
             {
                 OnMessageReceived = async context =>
                 {
+                    // The default scheme signs in a token checked before; one can still be met here when this scheme is
+                    // asked for by name, or when the token was checked between the default scheme's look and this one.
                     var (known, token) = FindChecked(context.Request, validated);
                     if (known is { } checkedBefore)
                     {
-                        // Checked before on this process: only whether it has been revoked since can have changed.
-                        if (await revocations.IsRevokedAsync(checkedBefore.TokenId, context.HttpContext.RequestAborted))
+                        if (await BearerOrSessionHandler.CheckedBeforeAsync(checkedBefore, validated, revocations, context.HttpContext.RequestAborted) is { } refusal)
                         {
-                            validated.Forget(checkedBefore.Token);
-                            context.Fail("The token was revoked.");
+                            context.Fail(refusal);
                             return;
                         }
 

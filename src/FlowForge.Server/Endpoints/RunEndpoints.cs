@@ -12,6 +12,7 @@ using FlowForge.Server.Auth;
 using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 
 namespace FlowForge.Server.Endpoints;
 
@@ -93,7 +94,7 @@ internal static class RunEndpoints
             return ApiProblems.BadRequest($"The Idempotency-Key header must have 1 to {MaxIdempotencyKeyLength} characters.", "Idempotency-Key");
         }
 
-        if (!TryReadPreferWait(request, out var wait))
+        if (!TryReadPreferWait(request.Headers["Prefer"], out var wait))
         {
             return ApiProblems.BadRequest($"Prefer: wait=N takes whole seconds from 0 to {MaxWaitSeconds}.", "Prefer");
         }
@@ -330,21 +331,29 @@ internal static class RunEndpoints
         };
     }
 
-    /// <summary>RFC 7240 <c>Prefer: wait=N</c>; other preferences are ignored as the RFC asks.</summary>
-    private static bool TryReadPreferWait(HttpRequest request, out int? seconds)
+    /// <summary>
+    /// RFC 7240 <c>Prefer: wait=N</c> (the last one given wins); other preferences are ignored as the RFC asks. Read in
+    /// place: no piece of the header is copied.
+    /// </summary>
+    internal static bool TryReadPreferWait(StringValues headers, out int? seconds)
     {
         seconds = null;
-        foreach (var header in request.Headers["Prefer"])
+        foreach (var header in headers)
         {
-            foreach (var preference in (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            var text = (header ?? "").AsSpan();
+            foreach (var range in text.Split(','))
             {
-                var parts = preference.Split('=', 2, StringSplitOptions.TrimEntries);
-                if (!parts[0].Equals("wait", StringComparison.OrdinalIgnoreCase))
+                var preference = text[range].Trim();
+                var equals = preference.IndexOf('=');
+                var name = equals < 0 ? preference : preference[..equals].TrimEnd();
+                if (!name.Equals("wait", StringComparison.OrdinalIgnoreCase))
                 {
                     continue;
                 }
 
-                if (parts.Length != 2 || !int.TryParse(parts[1].Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > MaxWaitSeconds)
+                if (equals < 0
+                    || !int.TryParse(preference[(equals + 1)..].Trim().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                    || value > MaxWaitSeconds)
                 {
                     return false;
                 }

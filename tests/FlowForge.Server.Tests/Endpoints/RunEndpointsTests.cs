@@ -378,6 +378,61 @@ public sealed class RunEndpointsTests
         return content;
     }
 
+    [Theory]
+    [InlineData("wait=5", true, 5)]
+    [InlineData("respond-async, wait=10", true, 10)]
+    [InlineData(" WAIT = 7 ", true, 7)]
+    [InlineData("wait=\"12\"", true, 12)]
+    [InlineData("wait=300", true, 300)]
+    [InlineData("handling=lenient", true, null)]
+    [InlineData(",, ,", true, null)]
+    [InlineData("wait=2, wait=3", true, 3)]
+    [InlineData("wait=301", false, null)]
+    [InlineData("wait", false, null)]
+    [InlineData("wait=", false, null)]
+    [InlineData("wait=-1", false, null)]
+    [InlineData("wait=1.5", false, null)]
+    [InlineData("wait=5;x=1", false, null)]
+    [InlineData("=5, waiting=5", true, null)]
+    public void TryReadPreferWait_Header_ReadsTheWaitOrRefusesIt(string header, bool valid, int? expected)
+    {
+        Assert.Equal(valid, RunEndpoints.TryReadPreferWait(new Microsoft.Extensions.Primitives.StringValues(header), out var seconds));
+        if (valid)
+        {
+            Assert.Equal(expected, seconds);
+        }
+    }
+
+    [Fact]
+    public void TryReadPreferWait_SeveralHeaders_TheLastWaitWins()
+    {
+        Assert.True(RunEndpoints.TryReadPreferWait(new Microsoft.Extensions.Primitives.StringValues(["wait=4", "respond-async", "wait=9"]), out var seconds));
+
+        Assert.Equal(9, seconds);
+    }
+
+    [Fact]
+    public void TryReadPreferWait_HeaderOfSeveralPreferences_CopiesNothing()
+    {
+        // Split into arrays and strings per preference on every Prefer: wait request before.
+        var header = new Microsoft.Extensions.Primitives.StringValues("respond-async, wait=10, handling=lenient");
+        RunEndpoints.TryReadPreferWait(header, out _);
+
+        var waits = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            if (RunEndpoints.TryReadPreferWait(header, out var seconds) && seconds == 10)
+            {
+                waits++;
+            }
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(100, waits);
+        Assert.Equal(0, allocated);
+    }
+
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
