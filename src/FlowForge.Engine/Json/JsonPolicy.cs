@@ -71,6 +71,43 @@ public static class JsonPolicy
         return true;
     }
 
+    /// <summary>
+    /// Like <see cref="TryParse(ReadOnlySpan{byte}, out JsonNode?, out JsonRejection?)"/>, without copying
+    /// <paramref name="utf8"/>: the document keeps it, so the caller hands it over and never changes it afterwards
+    /// (a request body read into an array of its own, parsed where it lies).
+    /// </summary>
+    public static bool TryParseKeeping(ReadOnlyMemory<byte> utf8, out JsonNode? node, out JsonRejection? rejection)
+    {
+        node = null;
+        if (utf8.Span.StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            rejection = new JsonRejection("$", "The text is not valid UTF-8; send JSON encoded as UTF-8.");
+            return false;
+        }
+
+        rejection = Check(utf8.Span);
+        if (rejection is not null)
+        {
+            return false;
+        }
+
+        // As JsonNode.Parse builds it (a node over the parsed document), minus its copy of the text.
+        var root = JsonDocument.Parse(utf8, DocumentOptions).RootElement;
+        node = root.ValueKind switch
+        {
+            JsonValueKind.Object => JsonObject.Create(root),
+            JsonValueKind.Array => JsonArray.Create(root),
+            JsonValueKind.Null => null,
+            _ => JsonValue.Create(root),
+        };
+        return true;
+    }
+
     /// <summary>Checks and parses JSON text.</summary>
     public static bool TryParse(string text, out JsonNode? node, out JsonRejection? rejection)
     {

@@ -6,10 +6,13 @@ namespace FlowForge.Engine.Runs;
 /// <summary>
 /// Blob-stored outputs read by node executions, parsed once and shared while any execution holds them: the
 /// hundreds of children of one large output read it once, not once each. A blob never changes, so sharing is safe.
+/// A blob this process has just written is handed over (<see cref="HandOver"/>): the child that runs next here parses
+/// the bytes that were written instead of reading them back.
 /// </summary>
 public sealed class BlobReads(IBlobStore blobs)
 {
     private readonly Dictionary<Guid, Entry> _entries = [];
+    private long _handedOver;
 
     /// <summary>Blobs parsed and held by at least one execution (for tests and diagnostics).</summary>
     public int Held
@@ -44,6 +47,31 @@ public sealed class BlobReads(IBlobStore blobs)
         return entry.Value.Value;
     }
 
+    /// <summary>
+    /// Holds <paramref name="content"/>, the bytes just written as <paramref name="blob"/>, until the returned handle is
+    /// disposed: an execution that acquires the blob meanwhile parses these bytes (once, on first use) and does not read
+    /// the store. The caller keeps <paramref name="content"/> unchanged while the handle lives.
+    /// </summary>
+    public IDisposable HandOver(BlobReference blob, ReadOnlyMemory<byte> content)
+    {
+        lock (_entries)
+        {
+            if (_entries.TryGetValue(blob.Id, out var entry))
+            {
+                entry.Users++;
+            }
+            else
+            {
+                _entries[blob.Id] = new Entry(new Lazy<JsonElement?>(() => Parse(content, handedOver: true), LazyThreadSafetyMode.ExecutionAndPublication)) { Users = 1 };
+            }
+        }
+
+        return new Handle(this, blob);
+    }
+
+    /// <summary>Blobs handed over and parsed from the bytes written, not read from the store (for tests and diagnostics).</summary>
+    public long HandedOver => Interlocked.Read(ref _handedOver);
+
     public void Release(BlobReference blob)
     {
         lock (_entries)
@@ -60,9 +88,38 @@ public sealed class BlobReads(IBlobStore blobs)
         var bytes = blobs.Read(blob) ?? throw new BlobMissingException(
             $"The output of node '{owner}' ({blob.Bytes:N0} bytes, blob {blob.Id}) is missing from the blob store; run the flow again to produce it.");
 
-        // The document keeps the array it was read into: no string, no second copy.
-        var root = JsonDocument.Parse(bytes.AsMemory(), StoredJson.Options).RootElement;
+        return Parse(bytes);
+    }
+
+    private JsonElement? Parse(ReadOnlyMemory<byte> content, bool handedOver)
+    {
+        if (handedOver)
+        {
+            Interlocked.Increment(ref _handedOver);
+        }
+
+        return Parse(content);
+    }
+
+    /// <summary>The document keeps the array it was read or written into: no string, no second copy.</summary>
+    private static JsonElement? Parse(ReadOnlyMemory<byte> content)
+    {
+        var root = JsonDocument.Parse(content, StoredJson.Options).RootElement;
         return root.ValueKind == JsonValueKind.Null ? null : root;
+    }
+
+    /// <summary>Gives back a handed-over blob once, however often it is disposed.</summary>
+    private sealed class Handle(BlobReads reads, BlobReference blob) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                reads.Release(blob);
+            }
+        }
     }
 
     private sealed class Entry(Lazy<JsonElement?> value)

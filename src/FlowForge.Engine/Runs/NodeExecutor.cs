@@ -99,6 +99,10 @@ public sealed partial class NodeExecutor(
             // Anything else would fail again the same way: the state in the database tells the sweep what to redo.
             LogHandlingFailed(_logger, held.Message.RunId, held.Message.NodeId, ex);
         }
+        finally
+        {
+            held.ReleaseHandover();
+        }
     }
 
     private async Task ExecuteAsync(WorkMessage message, HeldClaim held, CancellationToken cancellationToken)
@@ -174,6 +178,8 @@ public sealed partial class NodeExecutor(
             ? (Completion(claim, NodeStatus.Failed, null, InterruptedTooOften(claim), []), NodeErrorKinds.Interrupted)
             : await RunNodeAsync(node, claim, cancellationToken).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
+        // The blob handed to this node by its parent is no longer needed: this node's inputs are given back.
+        held.ReleaseHandover();
         EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("node_type", node.Type),
             new KeyValuePair<string, object?>("outcome", result.Status.ToString()));
@@ -219,6 +225,12 @@ public sealed partial class NodeExecutor(
             held.Message = new WorkMessage(WorkKind.ExecuteNode, message.RunId, child.NodeId, child.Version - 1, message.FlowId, message.FlowVersion, activity?.Id ?? message.TraceParent);
             held.Claim = child with { RunInput = claim.RunInput };
             held.Next = (held.Message, held.Claim);
+            if (result.OutputBlob is { } written && !result.OutputBlobContent.IsEmpty
+                && child.BlobOutputs.TryGetValue(node.Id, out var handed) && handed.Id == written.Id)
+            {
+                // The child reads what this node just wrote: it gets the bytes in memory, not read back from the store.
+                held.Handover = blobReads.HandOver(written, result.OutputBlobContent);
+            }
         }
 
         await dispatcher.DispatchAsync(outcome.Messages, activity?.Id ?? message.TraceParent, cancellationToken).ConfigureAwait(false);
@@ -497,6 +509,15 @@ public sealed partial class NodeExecutor(
         public HashSet<string> Queued { get; } = new(StringComparer.Ordinal);
 
         public Queue<ClaimedNode> Region { get; } = new();
+
+        /// <summary>The blob output of the node that ran last, held in memory for the child claimed to run next.</summary>
+        public IDisposable? Handover { get; set; }
+
+        public void ReleaseHandover()
+        {
+            Handover?.Dispose();
+            Handover = null;
+        }
 
         /// <summary>The region is written (or given up): nodes still queued are made Ready by that write instead.</summary>
         public void ClearRegion()
@@ -797,6 +818,13 @@ public sealed partial class NodeExecutor(
         string? json;
         if (node.IsTrigger)
         {
+            // A run input too large to record is measured where it lies, not copied into a string first.
+            if (claim.RunInput is { } runInput && System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(runInput).Length is var inputBytes
+                && inputBytes > limit)
+            {
+                return Truncated(inputBytes);
+            }
+
             json = claim.RunInput?.GetRawText();
         }
         else if (BlobBytesOfInput(node, claim) is > 0 and var blobBytes)
@@ -983,7 +1011,10 @@ public sealed partial class NodeExecutor(
             // The blob is durable before the completion that references it commits; if this process stops in between,
             // the unreferenced blob stays with its run, read by nobody, and goes when the run is deleted.
             var blob = await blobs.WriteAsync(claim.RunId, utf8, cancellationToken).ConfigureAwait(false);
-            return attempt.On(Completion(claim, NodeStatus.Succeeded, null, null, result.Ports)) with { OutputBlob = blob, ClaimChild = attempt.ClaimChild };
+            return attempt.On(Completion(claim, NodeStatus.Succeeded, null, null, result.Ports)) with
+            {
+                OutputBlob = blob, OutputBlobContent = utf8, ClaimChild = attempt.ClaimChild,
+            };
         }
 
         return new NodeCompletion(claim.RunId, claim.NodeId, claim.Version, NodeStatus.Succeeded, output, null, result.Ports, time.GetUtcNow())

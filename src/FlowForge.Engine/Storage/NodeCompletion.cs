@@ -39,6 +39,12 @@ public sealed record NodeCompletion(
     /// <summary>Set instead of <see cref="OutputJson"/> when the output was written to the blob store first.</summary>
     public BlobReference? OutputBlob { get; init; }
 
+    /// <summary>
+    /// The bytes written as <see cref="OutputBlob"/>, kept in this process to hand to a child it runs next, so that child
+    /// does not read them back; never stored.
+    /// </summary>
+    public ReadOnlyMemory<byte> OutputBlobContent { get; init; }
+
     /// <summary>The attempt that ended (kept in the node's attempts); 0 records none.</summary>
     public int Attempt { get; init; }
 

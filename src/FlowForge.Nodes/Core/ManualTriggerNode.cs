@@ -8,5 +8,6 @@ namespace FlowForge.Nodes.Core;
 public sealed class ManualTriggerNode : Node<NoSettings>
 {
     protected override Task<NodeResult> ExecuteAsync(NoSettings settings, NodeContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(NodeResult.Success(context.RunInput?.DeepClone() ?? new JsonObject()));
+        // The run input is a view made for this execution, part of no other document: passed on as it is, not copied.
+        Task.FromResult(NodeResult.Success(context.RunInput is { Parent: null } input ? input : context.RunInput?.DeepClone() ?? new JsonObject()));
 }

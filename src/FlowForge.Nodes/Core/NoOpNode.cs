@@ -7,5 +7,6 @@ namespace FlowForge.Nodes.Core;
 public sealed class NoOpNode : Node<NoSettings>
 {
     protected override Task<NodeResult> ExecuteAsync(NoSettings settings, NodeContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(NodeResult.Success(context.Input?.DeepClone()));
+        // The input is a view made for this execution, part of no other document: passed on as it is, not copied.
+        Task.FromResult(NodeResult.Success(context.Input is { Parent: null } input ? input : context.Input?.DeepClone()));
 }

@@ -56,7 +56,8 @@ internal static class JsonBody
             return ([], null);
         }
 
-        if (!JsonPolicy.TryParse(bytes, out var node, out var rejection))
+        // The array is this request's own: the parsed body keeps it instead of a copy.
+        if (!JsonPolicy.TryParseKeeping(bytes, out var node, out var rejection))
         {
             return (null, ApiProblems.BadRequest(rejection!.Message, rejection.Path));
         }

@@ -53,11 +53,14 @@ internal sealed class SqliteConnectionFactory
                 }
             }
 
+            // A 16 MiB page cache: the pages the writer touches (the tables' and indexes' right edges) fit, and the rest
+            // is one read from the OS page cache away. At 64 MiB the cache filled with written rows and was the largest
+            // native share of the process under load (docs/benchmarks.md, "Large payloads: copies and memory").
             Execute(connection, """
                 PRAGMA synchronous = FULL;
                 PRAGMA foreign_keys = OFF;
                 PRAGMA temp_store = MEMORY;
-                PRAGMA cache_size = -65536;
+                PRAGMA cache_size = -16384;
                 """);
             return connection;
         }

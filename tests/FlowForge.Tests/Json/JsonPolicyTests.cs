@@ -27,6 +27,52 @@ public sealed class JsonPolicyTests
     }
 
     [Theory]
+    [InlineData("""{"a": 1, "a": 2}""")]
+    [InlineData("""{"name": "\ud800"}""")]
+    [InlineData("""{"a": [1, 2,]}""")]
+    [InlineData("""{"n": 1e999999}""")]
+    public void TryParseKeeping_HostileText_IsRefusedAsTryParseRefusesIt(string json)
+    {
+        Assert.False(JsonPolicy.TryParse(json, out _, out var expected));
+
+        Assert.False(JsonPolicy.TryParseKeeping(Encoding.UTF8.GetBytes(json), out var node, out var rejection));
+
+        Assert.Null(node);
+        Assert.Equal(expected, rejection);
+    }
+
+    [Theory]
+    [InlineData("""{"input": {"n": 1, "s": "é\u00e9"}, "list": [1, null, true]}""")]
+    [InlineData("""[1, {"a": "b"}]""")]
+    [InlineData("\"text\"")]
+    [InlineData("12.5")]
+    [InlineData("null")]
+    public void TryParseKeeping_Document_IsTheNodeTryParseBuilds(string json)
+    {
+        var utf8 = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(json)).ToArray();
+        Assert.True(JsonPolicy.TryParse(json, out var expected, out _));
+
+        Assert.True(JsonPolicy.TryParseKeeping(utf8, out var node, out var rejection));
+
+        Assert.Null(rejection);
+        Assert.Equal(expected?.ToJsonString(), node?.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(expected, node));
+    }
+
+    [Fact]
+    public void TryParseKeeping_LargeBody_IsParsedInTheArrayItWasReadInto()
+    {
+        var body = Encoding.UTF8.GetBytes("""{"input": {"payload": "before"}}""");
+
+        Assert.True(JsonPolicy.TryParseKeeping(body, out var node, out _));
+
+        // The parsed document reads the caller's array (no copy): a change to it shows through, which is why the
+        // caller must hand the array over.
+        "AFTERS"u8.CopyTo(body.AsSpan(Array.IndexOf(body, (byte)'b')));
+        Assert.Equal("AFTERS", node!["input"]!["payload"]!.GetValue<string>());
+    }
+
+    [Theory]
     [InlineData(2, 1)]
     [InlineData(8, 7)]
     [InlineData(9, 0)]

@@ -9,16 +9,28 @@ public sealed class ManualTriggerNodeTests
     private readonly INodeType _node = new ManualTriggerNode();
 
     [Fact]
-    public async Task ExecuteAsync_WithRunInput_OutputsACopyOfIt()
+    public async Task ExecuteAsync_WithRunInput_OutputsItWithoutACopy()
     {
+        // The engine gives each execution a view of the run input of its own: passing it on copies nothing.
         var runInput = new JsonObject { ["orderId"] = 42 };
 
         var result = await _node.ExecuteAsync(NodeContexts.For(null, runInput: runInput), CancellationToken.None);
 
         Assert.Equal(NodeResultKind.Succeeded, result.Kind);
         Assert.Equal([NodePorts.Main], result.Ports);
-        Assert.True(JsonNode.DeepEquals(runInput, result.Output));
-        Assert.NotSame(runInput, result.Output);
+        Assert.Same(runInput, result.Output);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RunInputInsideAnotherDocument_OutputsACopyOfIt()
+    {
+        var document = new JsonObject { ["input"] = new JsonObject { ["orderId"] = 42 } };
+
+        var result = await _node.ExecuteAsync(NodeContexts.For(null, runInput: document["input"]), CancellationToken.None);
+
+        Assert.NotSame(document["input"], result.Output);
+        Assert.True(JsonNode.DeepEquals(document["input"], result.Output));
+        Assert.Null(result.Output!.Parent);
     }
 
     [Fact]

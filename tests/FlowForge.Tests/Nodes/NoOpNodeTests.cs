@@ -20,6 +20,28 @@ public sealed class NoOpNodeTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_InputViewOfItsOwn_IsPassedOnWithoutACopy()
+    {
+        var input = JsonNode.Parse("""{"payload": "large"}""")!;
+
+        var result = await _node.ExecuteAsync(NodeContexts.For(null, input: input), CancellationToken.None);
+
+        Assert.Same(input, result.Output);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_InputInsideAnotherDocument_IsCopied()
+    {
+        var input = new JsonObject { ["inner"] = new JsonObject { ["n"] = 1 } };
+
+        var result = await _node.ExecuteAsync(NodeContexts.For(null, input: input["inner"]), CancellationToken.None);
+
+        Assert.NotSame(input["inner"], result.Output);
+        Assert.Null(result.Output!.Parent);
+        Assert.Equal("""{"n":1}""", result.Output.ToJsonString());
+    }
+
+    [Fact]
     public async Task ExecuteAsync_JoinOfSeveralParents_PassesTheKeyedObjectOn()
     {
         var input = new JsonObject { ["b"] = 1, ["c"] = 2 };

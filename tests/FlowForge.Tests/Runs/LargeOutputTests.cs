@@ -63,8 +63,9 @@ public sealed class LargeOutputTests
     [Fact]
     public async Task Run_BlobMissingWhenANodeReadsIt_FailsThatNodeNamingTheOutputItNeeded()
     {
+        // No local chaining: a child run after its parent here gets the parent's blob in memory and never reads it.
         await using var harness = await EngineHarness.StartAsync(
-            configure: o => o.InlineOutputBytes = 10,
+            configure: o => (o.InlineOutputBytes, o.LocalChainSteps) = (10, 0),
             services: s => s.AddSingleton<IBlobStore>(sp => new ForgetfulBlobStore(sp.GetRequiredService<ISqlStorage>())));
         var flowId = await harness.CreateFlowAsync(new FlowBuilder("gone").Node("trigger", "trigger.manual").Node("a", "core.noop").Edge("trigger", "a").ToJson());
 
@@ -76,6 +77,54 @@ public sealed class LargeOutputTests
         Assert.Equal(1, a.Attempt);
         Assert.Contains("The output of node 'trigger'", a.Error, StringComparison.Ordinal);
         Assert.Contains("missing from the blob store", a.Error, StringComparison.Ordinal);
+    }
+
+    private static string BlobChain() => new FlowBuilder("blob chain")
+        .Node("trigger", "trigger.manual")
+        .Node("a", "core.noop")
+        .Node("b", "core.noop")
+        .Node("end", "core.set", new JsonObject { ["values"] = new JsonObject { ["n"] = "{{ input.n }}" } })
+        .Edge("trigger", "a").Edge("a", "b").Edge("b", "end")
+        .ToJson();
+
+    [Fact]
+    public async Task Run_BlobOutputsChainedOnThisWorker_AreHandedToTheNextNodeWithoutAStoreRead()
+    {
+        var blobs = new CountingBlobStore();
+        await using var harness = await EngineHarness.StartAsync(
+            configure: o => o.InlineOutputBytes = 1024, services: s => s.AddSingleton<IBlobStore>(blobs));
+        var flowId = await harness.CreateFlowAsync(BlobChain());
+
+        var run = await harness.WaitForRunAsync(
+            await harness.StartRunAsync(flowId, new JsonObject { ["n"] = 7, ["payload"] = new string('x', 100 * 1024) }), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.All(["trigger", "a", "b"], id => Assert.NotNull(run.Nodes.Single(n => n.NodeId == id).OutputBlob));
+        Assert.Equal("""{"n":7}""", run.Nodes.Single(n => n.NodeId == "end").OutputJson);
+        var reads = harness.Services.GetRequiredService<BlobReads>();
+        // a and b parse what their parent wrote; end reads only the run input, so b's blob is handed over and never parsed.
+        Assert.Equal(0, blobs.Reads);
+        Assert.Equal(2, reads.HandedOver);
+        Assert.Equal(0, reads.Held);
+        var written = JsonNode.Parse(blobs.Read(run.Nodes.Single(n => n.NodeId == "b").OutputBlob!)!)!;
+        Assert.Equal(100 * 1024, written["payload"]!.GetValue<string>().Length);
+    }
+
+    [Fact]
+    public async Task Run_BlobOutputsWithoutLocalChaining_AreReadFromTheStoreByEachNodeThatUsesThem()
+    {
+        var blobs = new CountingBlobStore();
+        await using var harness = await EngineHarness.StartAsync(
+            configure: o => (o.InlineOutputBytes, o.LocalChainSteps) = (1024, 0), services: s => s.AddSingleton<IBlobStore>(blobs));
+        var flowId = await harness.CreateFlowAsync(BlobChain());
+
+        var run = await harness.WaitForRunAsync(
+            await harness.StartRunAsync(flowId, new JsonObject { ["n"] = 7, ["payload"] = new string('x', 100 * 1024) }), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("""{"n":7}""", run.Nodes.Single(n => n.NodeId == "end").OutputJson);
+        Assert.Equal(2, blobs.Reads);
+        Assert.Equal(0, harness.Services.GetRequiredService<BlobReads>().HandedOver);
     }
 
     [Fact]
