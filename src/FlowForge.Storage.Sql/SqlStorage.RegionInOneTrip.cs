@@ -8,15 +8,15 @@ using FlowForge.Storage.Sql.Mapping;
 namespace FlowForge.Storage.Sql;
 
 /// <summary>
-/// A region's write in one round trip on a server database that takes several statements in one
-/// (<see cref="SqlDialect.SendsStatementsTogether"/>), where no edge leaves the region: the run's row and the region's rows
+/// A region's write in one round trip on PostgreSQL (<see cref="SqlDialect.GuardsRegionWriteInOneTrip"/>), where no edge
+/// leaves the region: the run's row and the region's rows
 /// read and locked (as the two-trip write's first command does), then the rows finished, their attempts inserted and the
 /// run's count lowered, each write guarded in SQL by what the read must have shown. The guard is the one
 /// <see cref="TryCompleteRegionAsSetAsync"/> applies to the rows it read: the run Running; the first node Running at the
 /// completion's version; every later node Pending as its first attempt, with exactly the region's edges into it left to
 /// resolve and one of them (or one resolved before) taken. It holds for all the rows or for none: the finish counts the rows
-/// that pass it and changes them only when all do, and the attempts and the count follow only a finish of every row
-/// (PostgreSQL: one statement whose parts read the finish's rows; MySQL: <c>ROW_COUNT()</c> of the statement before).
+/// that pass it and changes them only when all do, and the attempts and the count follow only a finish of every row (one
+/// statement whose parts read the finish's rows).
 /// When the guard fails nothing is written, and the caller decides from the rows it read as after the two-trip read:
 /// the first node taken by another claim is stale, anything else is written one completion after another.
 /// </summary>
@@ -37,9 +37,7 @@ public sealed partial class SqlStorage
         lock (StartStatementsLock)
         {
             return GuardedRegionTrips[rows - 1, attempts] ??= new SqlStatement($"RegionInOneTrip{rows}x{attempts}", d =>
-                $"{SelectRunForChange.TextFor(d)};\n{SelectRegionRows[rows - 1].TextFor(d)};\n" + (d is MySqlDialect
-                    ? GuardedRegionWriteForMySql(rows, attempts)
-                    : GuardedRegionWriteForPostgres(rows, attempts)))
+                $"{SelectRunForChange.TextFor(d)};\n{SelectRegionRows[rows - 1].TextFor(d)};\n{GuardedRegionWriteForPostgres(rows, attempts)}")
             {
                 Prepares = false,
             };
@@ -58,8 +56,7 @@ public sealed partial class SqlStorage
         """;
 
     // As FinishRegionText with the first node, but the later rows' version and taken edges counted on from what they hold
-    // (the read's values are not known when the text is sent), under the guard. No right-hand side reads a column another
-    // one sets, so MySQL's left-to-right assignment changes nothing.
+    // (the read's values are not known when the text is sent), under the guard.
     private static string GuardedFinishRegionText(int rows)
     {
         string Each(Func<int, string> row) => string.Join(" ", Enumerable.Range(0, rows).Select(row));
@@ -126,29 +123,6 @@ public sealed partial class SqlStorage
             """;
     }
 
-    // Statements in a row: each write after the finish goes on only when the statement before it wrote all its rows.
-    // The rows' locks from the read keep anyone else from changing them in between.
-    private static string GuardedRegionWriteForMySql(int rows, int attempts)
-    {
-        var attemptRows = attempts == 0 ? "" : $"""
-            {InsertRegionAttemptsFrom}
-            FROM ({RegionAttemptRows(attempts, typed: false)}) AS v
-            WHERE ROW_COUNT() = @finished;
-
-            """;
-
-        // MySQL assigns left to right, each assignment seeing the ones before it: the count is lowered last.
-        return $"""
-            {GuardedFinishRegionText(rows)};
-            {attemptRows}UPDATE Runs
-            SET FinishedAt = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN @at ELSE FinishedAt END,
-                Status = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN 'Succeeded' ELSE Status END,
-                RemainingNodes = RemainingNodes - @finished
-            WHERE Id = @runId AND ROW_COUNT() = {(attempts == 0 ? "@finished" : "@attempts")};
-            SELECT Status FROM Runs WHERE Id = @runId
-            """;
-    }
-
     /// <summary>
     /// The region written in one round trip: the result when it was, <see cref="CompletionResult.Stale"/> when the first
     /// node is no longer this claim's, or null when nothing was written and the region must go one completion after another.
@@ -167,11 +141,6 @@ public sealed partial class SqlStorage
             .Bind("@at", lastAt)
             .Bind("@version0", completions[0].Version)
             .Bind("@newVersion0", completions[0].Version + 1);
-        if (recorded.Count > 0 && s.Dialect is MySqlDialect)
-        {
-            command.Bind("@attempts", recorded.Count);
-        }
-
         for (var i = 0; i < rows; i++)
         {
             var completion = completions[i];
@@ -248,10 +217,8 @@ public sealed partial class SqlStorage
         var passed = run is { Status: RunStatus.Running } && first == true && othersReady == rows - 1;
 
         // What the SQL guard did must be what the rows read say it would do; they were read under the same locks.
-        var applied = s.Dialect is MySqlDialect
-            ? written == rows + recorded.Count + 1
-            : finishedRows == rows && attemptRows == recorded.Count;
-        var nothing = s.Dialect is MySqlDialect ? written <= 0 : status is null;
+        var applied = finishedRows == rows && attemptRows == recorded.Count;
+        var nothing = status is null;
         if (passed ? !applied : !nothing)
         {
             throw new InvalidOperationException(

@@ -29,6 +29,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool SendsStatementsTogether => true;
 
+    public override bool GuardsRegionWriteInOneTrip => true;
+
     // Npgsql sends BEGIN in the same round trip as the transaction's first statement.
     public override bool BeginIsRoundTrip => false;
 

@@ -74,6 +74,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool SendsStatementsTogether => false;
 
+    /// <summary>
+    /// True where a region's read and its write, guarded by what the read must show, go to the server as one text
+    /// (SqlStorage.RegionInOneTrip.cs); elsewhere the write follows the read.
+    /// </summary>
+    public virtual bool GuardsRegionWriteInOneTrip => false;
+
     /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
     public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
 
