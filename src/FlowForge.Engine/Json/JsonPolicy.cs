@@ -47,29 +47,8 @@ public static class JsonPolicy
     };
 
     /// <summary>Checks and parses UTF-8 bytes (a leading byte order mark is skipped).</summary>
-    public static bool TryParse(ReadOnlySpan<byte> utf8, out JsonNode? node, out JsonRejection? rejection)
-    {
-        node = null;
-        if (utf8.StartsWith("\uFEFF"u8))
-        {
-            utf8 = utf8[3..];
-        }
-
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-        {
-            rejection = new JsonRejection("$", "The text is not valid UTF-8; send JSON encoded as UTF-8.");
-            return false;
-        }
-
-        rejection = Check(utf8);
-        if (rejection is not null)
-        {
-            return false;
-        }
-
-        node = JsonNode.Parse(utf8, documentOptions: DocumentOptions);
-        return true;
-    }
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out JsonNode? node, out JsonRejection? rejection) =>
+        TryParseKeeping(utf8.ToArray(), out node, out rejection);
 
     /// <summary>
     /// Like <see cref="TryParse(ReadOnlySpan{byte}, out JsonNode?, out JsonRejection?)"/>, without copying
@@ -123,7 +102,7 @@ public static class JsonPolicy
             return false;
         }
 
-        return TryParse(utf8, out node, out rejection);
+        return TryParseKeeping(utf8, out node, out rejection);
     }
 
     /// <summary>

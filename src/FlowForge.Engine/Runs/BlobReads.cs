@@ -62,7 +62,7 @@ public sealed class BlobReads(IBlobStore blobs)
             }
             else
             {
-                _entries[blob.Id] = new Entry(new Lazy<JsonElement?>(() => Parse(content, handedOver: true), LazyThreadSafetyMode.ExecutionAndPublication)) { Users = 1 };
+                _entries[blob.Id] = new Entry(new Lazy<JsonElement?>(() => ParseHandedOver(content), LazyThreadSafetyMode.ExecutionAndPublication)) { Users = 1 };
             }
         }
 
@@ -91,13 +91,9 @@ public sealed class BlobReads(IBlobStore blobs)
         return Parse(bytes);
     }
 
-    private JsonElement? Parse(ReadOnlyMemory<byte> content, bool handedOver)
+    private JsonElement? ParseHandedOver(ReadOnlyMemory<byte> content)
     {
-        if (handedOver)
-        {
-            Interlocked.Increment(ref _handedOver);
-        }
-
+        Interlocked.Increment(ref _handedOver);
         return Parse(content);
     }
 

@@ -30,8 +30,9 @@ internal sealed class ValidatedTokens
 
     /// <summary>
     /// The principal a token gave when it was checked (a <see cref="SharedPrincipal"/>, the same for every request that
-    /// presents the token), its id (jti), and the key held (for <see cref="Forget"/>), or null when not held or expired. Looked up by the token's text where it lies (a slice of the request's header), so
-    /// that a request with a known token copies no token.
+    /// presents the token), its id (jti), and the key held (for <see cref="Forget"/>), or null when not held or expired.
+    /// Looked up by the token's text where it lies (a slice of the request's header), so that a request with a known token
+    /// copies no token.
     /// </summary>
     public (ClaimsPrincipal Principal, string TokenId, string Token)? Find(ReadOnlySpan<char> token)
     {
