@@ -54,32 +54,52 @@ public abstract class Node<TSettings> : INodeType
         return ports;
     }
 
-    public async Task<NodeResult> ExecuteAsync(NodeContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Not an async method: the type's own task is handed back as it is, so a node that finishes at once costs one task,
+    /// not two. Whatever throws before that task exists ends in the task, as it would from an async method.
+    /// </summary>
+    public Task<NodeResult> ExecuteAsync(NodeContext context, CancellationToken cancellationToken)
     {
-        JsonNode? resolved;
         try
         {
-            resolved = ExpressionResolver.ResolveConfig(context.Config, ExpressionScope.From(context), "config");
-        }
-        catch (ExpressionException ex)
-        {
-            return NodeResult.Fail(ex.Message);
-        }
+            JsonNode? resolved;
+            try
+            {
+                // A config-less node (noop, merge) has nothing to resolve: no scope is made for it.
+                resolved = context.Config is null ? null : ExpressionResolver.ResolveConfig(context.Config, ExpressionScope.From(context), "config");
+            }
+            catch (ExpressionException ex)
+            {
+                return Task.FromResult(NodeResult.Fail(ex.Message));
+            }
 
-        // A config a type reads as it is (its resolved copy is this execution's own) skips the serializer's round trip.
-        var settings = resolved is JsonObject own ? BindResolved(own) : null;
-        if (settings is null && !TryBind(resolved, out settings, out var problem))
-        {
-            return NodeResult.Fail($"config is invalid at {problem!.Path}: {problem.Message}");
-        }
+            // A config a type reads as it is (its resolved copy is this execution's own) skips the serializer's round trip.
+            var settings = resolved is JsonObject own ? BindResolved(own) : null;
+            if (settings is null && !TryBind(resolved, out settings, out var problem))
+            {
+                return Task.FromResult(NodeResult.Fail($"config is invalid at {problem!.Path}: {problem.Message}"));
+            }
 
-        // Values written as expressions are only known now, so the rules are checked again.
-        if (ValidateSettings(settings!).FirstOrDefault() is { } rule)
-        {
-            return NodeResult.Fail($"config is invalid at {rule.Path}: {rule.Message}");
-        }
+            // Values written as expressions are only known now, so the rules are checked again.
+            if (ValidateSettings(settings!).FirstOrDefault() is { } rule)
+            {
+                return Task.FromResult(NodeResult.Fail($"config is invalid at {rule.Path}: {rule.Message}"));
+            }
 
-        return await ExecuteAsync(settings!, context, cancellationToken).ConfigureAwait(false);
+            return ExecuteAsync(settings!, context, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return Thrown(ex);
+        }
+    }
+
+    /// <summary>The exception in a task as an async method would have put it there (a cancellation as a cancelled task).</summary>
+    private static async Task<NodeResult> Thrown(Exception exception)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
+        return null!;
     }
 
     protected abstract Task<NodeResult> ExecuteAsync(TSettings settings, NodeContext context, CancellationToken cancellationToken);

@@ -51,10 +51,14 @@ public sealed record NodeResult
     public int? OpenChildren { get; private init; }
 
     /// <summary>Succeeds through the default <c>main</c> port.</summary>
-    public static NodeResult Success(JsonNode? output) => new(NodeResultKind.Succeeded, output, [NodePorts.Main], null, false, null);
+    public static NodeResult Success(JsonNode? output) => new(NodeResultKind.Succeeded, output, MainPort, null, false, null);
 
     /// <summary>Succeeds through the named port(s).</summary>
-    public static NodeResult To(string port, JsonNode? output) => new(NodeResultKind.Succeeded, output, [port], null, false, null);
+    public static NodeResult To(string port, JsonNode? output) =>
+        new(NodeResultKind.Succeeded, output, port == NodePorts.Main ? MainPort : [port], null, false, null);
+
+    /// <summary>The <c>main</c> port alone, one list shared by every result that fires it (read-only: nobody can change it).</summary>
+    private static readonly IReadOnlyList<string> MainPort = Array.AsReadOnly(new[] { NodePorts.Main });
 
     public static NodeResult To(IReadOnlyList<string> ports, JsonNode? output) => new(NodeResultKind.Succeeded, output, ports, null, false, null);
 

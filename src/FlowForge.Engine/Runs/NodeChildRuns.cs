@@ -101,7 +101,7 @@ internal sealed class NodeChildRuns(SubflowRuns engine, Guid runId, string nodeI
         }
 
         EngineTelemetry.RunsStarted.Add(1);
-        engine.Events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
+        engine.Events.PublishRun(creation.RunId, RunStatus.Pending, null, now);
         await engine.Dispatcher.DispatchAsync(creation.Messages, cancellationToken).ConfigureAwait(false);
         return new ChildRun(index, creation.RunId, version, RunStatus.Pending, attempt, null);
     }
@@ -127,7 +127,7 @@ internal sealed class NodeChildRuns(SubflowRuns engine, Guid runId, string nodeI
             throw new ChildRunException($"Child run {child.RunId} of item {child.Index} cannot run again ({result?.Outcome.ToString() ?? "not found"}).");
         }
 
-        engine.Events.Publish(new RunStatusChanged(child.RunId, result.Status, null, now));
+        engine.Events.PublishRun(child.RunId, result.Status, null, now);
         await engine.Dispatcher.DispatchAsync(result.Messages, cancellationToken).ConfigureAwait(false);
     }
 

@@ -165,12 +165,12 @@ public sealed partial class NodeExecutor(
 
         if (claim.RunStarted)
         {
-            events.Publish(new RunStatusChanged(message.RunId, RunStatus.Running, null, now));
+            events.PublishRun(message.RunId, RunStatus.Running, null, now);
         }
 
         if (claim.ResumedFromWaitUntil is null)
         {
-            events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, null, now));
+            events.PublishNode(message.RunId, node.Id, NodeStatus.Running, null, now);
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -258,7 +258,7 @@ public sealed partial class NodeExecutor(
             // The next attempt is a durable timer like a wait: the node stays Running without a lease meanwhile.
             LogNodeRetrying(_logger, node.Id, message.RunId, claim.Attempt, retryAt, errorKind ?? NodeErrorKinds.Reported);
             LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
-            events.Publish(new NodeStatusChanged(message.RunId, node.Id, NodeStatus.Running, result.Error, result.At));
+            events.PublishNode(message.RunId, node.Id, NodeStatus.Running, result.Error, result.At);
             timers.Schedule(message with { Kind = WorkKind.ExecuteNode, Version = result.Version + 1 }, retryAt);
             return false;
         }
@@ -271,17 +271,17 @@ public sealed partial class NodeExecutor(
             LogNodeFailure(_logger, node.Id, message.RunId, result.Error);
         }
 
-        events.Publish(new NodeStatusChanged(message.RunId, node.Id, result.Status, result.Error, result.At));
+        events.PublishNode(message.RunId, node.Id, result.Status, result.Error, result.At);
         foreach (var change in outcome.Changes)
         {
-            events.Publish(new NodeStatusChanged(message.RunId, change.NodeId, change.Status, null, result.At));
+            events.PublishNode(message.RunId, change.NodeId, change.Status, null, result.At);
         }
 
         if (outcome.RunFinished is { } finished)
         {
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
             var error = finished == RunStatus.Failed ? $"Node '{node.Id}' failed: {result.Error}" : null;
-            events.Publish(new RunStatusChanged(message.RunId, finished, error, result.At));
+            events.PublishRun(message.RunId, finished, error, result.At);
         }
 
         return outcome.ClaimedChild is not null;
@@ -325,13 +325,13 @@ public sealed partial class NodeExecutor(
     {
         foreach (var change in outcome.Changes)
         {
-            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, at));
+            events.PublishNode(runId, change.NodeId, change.Status, null, at);
         }
 
         if (outcome.RunFinished is { } finished)
         {
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
-            events.Publish(new RunStatusChanged(runId, finished, finished == RunStatus.Failed ? $"Run ended before node '{nodeId}' was recorded." : null, at));
+            events.PublishRun(runId, finished, finished == RunStatus.Failed ? $"Run ended before node '{nodeId}' was recorded." : null, at);
         }
     }
 
@@ -365,8 +365,10 @@ public sealed partial class NodeExecutor(
         held.Ran.Add(node.Id);
         // The text stays with the parsed output: the next node's attempt records it as its input without writing it again.
         held.Outputs[node.Id] = (output ?? StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts, completion.OutputJson);
-        foreach (var edge in node.Children)
+        // Indexed: a foreach over the read-only list would box its enumerator, once per node.
+        for (var i = 0; i < node.Children.Count; i++)
         {
+            var edge = node.Children[i];
             if (!held.Queued.Contains(edge.Target) && RunsInRegion(plan[edge.Target], claim, held) is { } next)
             {
                 held.Queued.Add(next.NodeId);
@@ -386,8 +388,9 @@ public sealed partial class NodeExecutor(
         }
 
         var reached = false;
-        foreach (var parent in child.Parents)
+        for (var p = 0; p < child.Parents.Count; p++)
         {
+            var parent = child.Parents[p];
             if (!held.Ran.Contains(parent))
             {
                 return null;
@@ -395,9 +398,9 @@ public sealed partial class NodeExecutor(
 
             if (!reached && child.ParentPorts.TryGetValue(parent, out var into) && held.Outputs[parent].Ports is { } fired)
             {
-                foreach (var port in into)
+                for (var i = 0; i < into.Count && !reached; i++)
                 {
-                    reached |= fired.Contains(port);
+                    reached = Fired(fired, into[i]);
                 }
             }
         }
@@ -437,6 +440,20 @@ public sealed partial class NodeExecutor(
             DependencyPorts = new DependencyMap<IReadOnlyList<string>>(keys, ports),
             DependencyTexts = new DependencyMap<string?>(keys, texts),
         };
+    }
+
+    /// <summary>Whether <paramref name="port"/> is among the fired ones, looked through by index (no boxed enumerator).</summary>
+    private static bool Fired(IReadOnlyList<string> fired, string port)
+    {
+        for (var i = 0; i < fired.Count; i++)
+        {
+            if (string.Equals(fired[i], port, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ClaimedNode? RunsInRegionWithManyDependencies(PlanNode child, ClaimedNode claim, HeldClaim held)
@@ -571,16 +588,16 @@ public sealed partial class NodeExecutor(
         }
 
         LogVersionFailed(_logger, message.RunId, message.NodeId, message.FlowVersion);
-        events.Publish(new NodeStatusChanged(message.RunId, message.NodeId, NodeStatus.Failed, error, failed.At));
+        events.PublishNode(message.RunId, message.NodeId, NodeStatus.Failed, error, failed.At);
         foreach (var change in outcome.Changes.Where(c => c.NodeId != message.NodeId))
         {
-            events.Publish(new NodeStatusChanged(message.RunId, change.NodeId, change.Status, null, failed.At));
+            events.PublishNode(message.RunId, change.NodeId, change.Status, null, failed.At);
         }
 
         if (outcome.RunFinished is { } finished)
         {
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
-            events.Publish(new RunStatusChanged(message.RunId, finished, $"Node '{message.NodeId}' failed: {error}", failed.At));
+            events.PublishRun(message.RunId, finished, $"Node '{message.NodeId}' failed: {error}", failed.At);
         }
     }
 
@@ -874,9 +891,14 @@ public sealed partial class NodeExecutor(
     private static long BlobBytesOfInput(PlanNode node, ClaimedNode claim)
     {
         long bytes = 0;
-        foreach (var parent in node.Parents)
+        if (claim.BlobOutputs.Count == 0)
         {
-            if (claim.BlobOutputs.TryGetValue(parent, out var blob))
+            return bytes;
+        }
+
+        for (var i = 0; i < node.Parents.Count; i++)
+        {
+            if (claim.BlobOutputs.TryGetValue(node.Parents[i], out var blob))
             {
                 bytes += blob.Bytes;
             }
@@ -902,6 +924,11 @@ public sealed partial class NodeExecutor(
     private static long BlobBytesOf(ClaimedNode claim)
     {
         long bytes = 0;
+        if (claim.BlobOutputs.Count == 0)
+        {
+            return bytes;
+        }
+
         foreach (var blob in claim.BlobOutputs.Values)
         {
             bytes += blob.Bytes;

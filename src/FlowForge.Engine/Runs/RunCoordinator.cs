@@ -142,10 +142,10 @@ public sealed class RunCoordinator(
         if (creation.Created)
         {
             EngineTelemetry.RunsStarted.Add(1);
-            events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Pending, null, now));
-            foreach (var change in creation.Changes)
+            events.PublishRun(creation.RunId, RunStatus.Pending, null, now);
+            for (var i = 0; i < creation.Changes.Count; i++)
             {
-                events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, now));
+                events.PublishNode(creation.RunId, creation.Changes[i].NodeId, creation.Changes[i].Status, null, now);
             }
 
             if (creation.TriggerCompleted)
@@ -161,38 +161,66 @@ public sealed class RunCoordinator(
                     triggerSpan?.SetTag("flowforge.attempt", 1);
                 }
 
-                events.Publish(new RunStatusChanged(creation.RunId, RunStatus.Running, null, now));
-                events.Publish(new NodeStatusChanged(creation.RunId, startedAt, NodeStatus.Running, null, now));
+                events.PublishRun(creation.RunId, RunStatus.Running, null, now);
+                events.PublishNode(creation.RunId, startedAt, NodeStatus.Running, null, now);
+                // A short region is searched in place; a long one through a map made once.
                 Dictionary<string, NodeCompletion>? ranHere = null;
-                foreach (var completion in region)
+                if (region.Count > LinearSearchedRegion)
                 {
-                    (ranHere ??= new(region.Count, StringComparer.Ordinal)).TryAdd(completion.NodeId, completion);
+                    ranHere = new(region.Count, StringComparer.Ordinal);
+                    foreach (var completion in region)
+                    {
+                        ranHere.TryAdd(completion.NodeId, completion);
+                    }
                 }
 
-                foreach (var change in creation.TriggerChanges)
+                for (var i = 0; i < creation.TriggerChanges.Count; i++)
                 {
-                    if (ranHere is not null && ranHere.TryGetValue(change.NodeId, out var ran) && change.Status == ran.Status)
+                    var change = creation.TriggerChanges[i];
+                    if (RanHere(region, ranHere, change.NodeId) is { } ran && change.Status == ran.Status)
                     {
                         // A node run before the write: told as a worker tells it, started then ended, now that it is recorded.
                         EngineTelemetry.StartPureNodes.Add(1);
-                        events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, NodeStatus.Running, null, ran.AttemptStartedAt ?? ran.At));
-                        events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, ran.At));
+                        events.PublishNode(creation.RunId, change.NodeId, NodeStatus.Running, null, ran.AttemptStartedAt ?? ran.At);
+                        events.PublishNode(creation.RunId, change.NodeId, change.Status, null, ran.At);
                         continue;
                     }
 
-                    events.Publish(new NodeStatusChanged(creation.RunId, change.NodeId, change.Status, null, now));
+                    events.PublishNode(creation.RunId, change.NodeId, change.Status, null, now);
                 }
 
                 if (creation.RunFinished is { } finished)
                 {
                     EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
-                    events.Publish(new RunStatusChanged(creation.RunId, finished, null, now));
+                    events.PublishRun(creation.RunId, finished, null, now);
                 }
             }
 
             // The run is committed with its messages in the outbox: answer now, publish behind the answer.
             dispatcher.DispatchInBackground(creation.Messages, traceParent);
         }
+    }
+
+    private const int LinearSearchedRegion = 8;
+
+    /// <summary>The completion of <paramref name="nodeId"/> among those of the pure start, if it ran there.</summary>
+    private static NodeCompletion? RanHere(IReadOnlyList<NodeCompletion> region, Dictionary<string, NodeCompletion>? map, string nodeId)
+    {
+        if (map is not null)
+        {
+            return map.GetValueOrDefault(nodeId);
+        }
+
+        // First one wins, as the map's TryAdd keeps the first.
+        for (var i = 0; i < region.Count; i++)
+        {
+            if (string.Equals(region[i].NodeId, nodeId, StringComparison.Ordinal))
+            {
+                return region[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A claim for this process of a node the run's write makes Ready, under a lease from now.</summary>
@@ -306,16 +334,16 @@ public sealed class RunCoordinator(
 
         foreach (var change in result.Changes)
         {
-            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, now));
+            events.PublishNode(runId, change.NodeId, change.Status, null, now);
         }
 
         EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", nameof(RunStatus.Cancelled)));
-        events.Publish(new RunStatusChanged(runId, RunStatus.Cancelled, null, now));
+        events.PublishRun(runId, RunStatus.Cancelled, null, now);
         foreach (var child in result.CancelledChildRuns)
         {
             // Executions in progress in the child runs stop through this event, as the parent's do.
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", nameof(RunStatus.Cancelled)));
-            events.Publish(new RunStatusChanged(child, RunStatus.Cancelled, null, now));
+            events.PublishRun(child, RunStatus.Cancelled, null, now);
         }
 
         // A cancelled child run wakes the node that waits for it (the message was written with the cancel).
@@ -371,10 +399,10 @@ public sealed class RunCoordinator(
         }
 
         EngineTelemetry.RunsReopened.Add(1);
-        events.Publish(new RunStatusChanged(runId, result.Status, null, now));
+        events.PublishRun(runId, result.Status, null, now);
         foreach (var change in result.Changes)
         {
-            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, now));
+            events.PublishNode(runId, change.NodeId, change.Status, null, now);
         }
 
         if (result.Status.IsFinal())

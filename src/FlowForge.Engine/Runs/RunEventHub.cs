@@ -3,11 +3,23 @@ using System.Collections.Immutable;
 
 namespace FlowForge.Engine.Runs;
 
-/// <summary>In-process <see cref="IRunEvents"/>: synchronous fan-out to subscribers of one run or of all runs.</summary>
+/// <summary>
+/// In-process <see cref="IRunEvents"/>: synchronous fan-out to subscribers of one run or of all runs. It knows what each
+/// subscriber needs (<see cref="RunEventInterest"/>) and which runs are watched, so it tells publishers when an event
+/// would reach nobody: a run that no caller waits for and no live view watches has no event built.
+/// </summary>
 public sealed class RunEventHub : IRunEvents
 {
-    private readonly ConcurrentDictionary<Guid, ImmutableArray<Action<RunEvent>>> _byRun = new();
+    private readonly ConcurrentDictionary<Guid, ImmutableArray<Listener>> _byRun = new();
     private ImmutableArray<Action<RunEvent>> _all = [];
+
+    // How many all-runs subscribers need each kind of event; those of watched runs only are not counted.
+    private int _allEverything;
+    private int _allRunStatus;
+    private int _allFailures;
+
+    // How many watches of each run with RunWatchScope.Everything are held (the live hub's).
+    private readonly ConcurrentDictionary<Guid, int> _watched = new();
 
     public void Publish(RunEvent runEvent)
     {
@@ -16,29 +28,48 @@ public sealed class RunEventHub : IRunEvents
             handler(runEvent);
         }
 
-        if (!_byRun.IsEmpty && _byRun.TryGetValue(runEvent.RunId, out var handlers))
+        if (!_byRun.IsEmpty && _byRun.TryGetValue(runEvent.RunId, out var listeners))
         {
-            foreach (var handler in handlers)
+            foreach (var listener in listeners)
             {
-                handler(runEvent);
+                listener.Handler(runEvent);
             }
         }
     }
 
-    public IDisposable Subscribe(Guid? runId, Action<RunEvent> handler)
+    public IDisposable Subscribe(Guid? runId, Action<RunEvent> handler) => Subscribe(runId, handler, RunEventInterest.Everything);
+
+    public IDisposable Subscribe(Guid? runId, Action<RunEvent> handler, RunEventInterest interest)
     {
-        if (runId is not { } id)
+        if (!Enum.IsDefined(interest))
         {
-            ImmutableInterlocked.Update(ref _all, static (list, h) => list.Add(h), handler);
-            return new Subscription(() => ImmutableInterlocked.Update(ref _all, static (list, h) => list.Remove(h), handler));
+            throw new ArgumentOutOfRangeException(nameof(interest), interest, null);
         }
 
-        _byRun.AddOrUpdate(id, static (_, h) => [h], static (_, list, h) => list.Add(h), handler);
+        if (runId is not { } id)
+        {
+            // Counted once the handler is in: a publisher that sees the count finds the handler.
+            ImmutableInterlocked.Update(ref _all, static (list, h) => list.Add(h), handler);
+            Count(interest, 1);
+            return new Subscription(() =>
+            {
+                Count(interest, -1);
+                ImmutableInterlocked.Update(ref _all, static (list, h) => list.Remove(h), handler);
+            });
+        }
+
+        if (interest is not (RunEventInterest.Everything or RunEventInterest.RunStatus))
+        {
+            throw new ArgumentOutOfRangeException(nameof(interest), interest, "A subscription to one run takes its every event or its status changes.");
+        }
+
+        var listener = new Listener(handler, interest == RunEventInterest.Everything);
+        _byRun.AddOrUpdate(id, static (_, l) => [l], static (_, list, l) => list.Add(l), listener);
         return new Subscription(() =>
         {
             while (_byRun.TryGetValue(id, out var list))
             {
-                var updated = list.Remove(handler);
+                var updated = list.Remove(listener);
                 var done = updated.IsEmpty
                     ? _byRun.TryRemove(KeyValuePair.Create(id, list))
                     : _byRun.TryUpdate(id, updated, list);
@@ -50,8 +81,79 @@ public sealed class RunEventHub : IRunEvents
         });
     }
 
-    /// <summary>Nothing to ask for: every event published here reaches every subscriber here.</summary>
-    public IDisposable Watch(Guid runId, RunWatchScope scope) => NoWatch.Instance;
+    /// <summary>
+    /// Every event published here reaches every subscriber here; a watch of the run's every event is counted so that its
+    /// node events are built for the subscribers of watched runs (a watch of its status alone comes with a subscription
+    /// to the run, which makes them heard).
+    /// </summary>
+    public IDisposable Watch(Guid runId, RunWatchScope scope)
+    {
+        if (scope != RunWatchScope.Everything)
+        {
+            return NoWatch.Instance;
+        }
+
+        _watched.AddOrUpdate(runId, 1, static (_, n) => n + 1);
+        return new Subscription(() =>
+        {
+            var left = _watched.AddOrUpdate(runId, 0, static (_, n) => n - 1);
+            if (left <= 0)
+            {
+                // Removed only if still at that count: a watch taken meanwhile keeps it.
+                _watched.TryRemove(KeyValuePair.Create(runId, left));
+            }
+        });
+    }
+
+    public bool HearsNodes(Guid runId)
+    {
+        if (Volatile.Read(ref _allEverything) > 0 || (!_watched.IsEmpty && _watched.ContainsKey(runId)))
+        {
+            return true;
+        }
+
+        if (!_byRun.IsEmpty && _byRun.TryGetValue(runId, out var listeners))
+        {
+            foreach (var listener in listeners)
+            {
+                if (listener.Nodes)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public bool HearsRun(Guid runId, RunStatus status) =>
+        Volatile.Read(ref _allEverything) > 0
+        || Volatile.Read(ref _allRunStatus) > 0
+        || (status is RunStatus.Failed or RunStatus.Cancelled && Volatile.Read(ref _allFailures) > 0)
+        || (!_byRun.IsEmpty && _byRun.ContainsKey(runId))
+        || (!_watched.IsEmpty && _watched.ContainsKey(runId));
+
+    private void Count(RunEventInterest interest, int by)
+    {
+        switch (interest)
+        {
+            case RunEventInterest.Everything:
+                Interlocked.Add(ref _allEverything, by);
+                break;
+            case RunEventInterest.RunStatus:
+                Interlocked.Add(ref _allRunStatus, by);
+                break;
+            case RunEventInterest.FailuresAndCancellations:
+                Interlocked.Add(ref _allFailures, by);
+                break;
+            default:
+                // Runs watched on this process: the watches make their events heard.
+                break;
+        }
+    }
+
+    /// <summary>A subscriber of one run, and whether it needs the run's node events.</summary>
+    private readonly record struct Listener(Action<RunEvent> Handler, bool Nodes);
 
     private sealed class NoWatch : IDisposable
     {

@@ -34,13 +34,13 @@ public sealed class RunSignals(
         await dispatcher.DispatchAsync(completion.Messages, cancellationToken).ConfigureAwait(false);
         foreach (var change in completion.Changes)
         {
-            events.Publish(new NodeStatusChanged(runId, change.NodeId, change.Status, null, now));
+            events.PublishNode(runId, change.NodeId, change.Status, null, now);
         }
 
         if (completion.RunFinished is { } finished)
         {
             EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", finished.ToString()));
-            events.Publish(new RunStatusChanged(runId, finished, null, now));
+            events.PublishRun(runId, finished, null, now);
         }
 
         return result;

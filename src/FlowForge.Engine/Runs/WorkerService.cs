@@ -23,7 +23,7 @@ public sealed class WorkerService(IWorkQueue queue, NodeExecutor executor, Execu
             {
                 running.Cancel(cancelled.RunId);
             }
-        });
+        }, RunEventInterest.FailuresAndCancellations);
         slots.Open(stoppingToken);
         try
         {

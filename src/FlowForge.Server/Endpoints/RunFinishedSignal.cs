@@ -17,7 +17,7 @@ internal sealed class RunFinishedSignal : IDisposable
             {
                 _finished.TrySetResult();
             }
-        });
+        }, RunEventInterest.RunStatus);
 
         // Scaled out, the run's end comes from the worker that ran it only if this process asked for it.
         _watch = events.Watch(runId, RunWatchScope.RunStatus);

@@ -40,7 +40,7 @@ internal sealed partial class FailureRecorder(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = events.Subscribe(null, OnRunEvent);
+        _subscription = events.Subscribe(null, OnRunEvent, RunEventInterest.FailuresAndCancellations);
         return base.StartAsync(cancellationToken);
     }
 

@@ -13,7 +13,7 @@ internal sealed class RunEventForwarder(IRunEvents events, IHubContext<RunsHub> 
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _subscription = events.Subscribe(null, Forward);
+        _subscription = events.Subscribe(null, Forward, RunEventInterest.WatchedRuns);
         return Task.CompletedTask;
     }
 
