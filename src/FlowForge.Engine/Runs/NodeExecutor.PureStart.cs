@@ -23,7 +23,9 @@ public sealed partial class NodeExecutor
         var limits = options.Value;
         var trigger = plan[run.TriggerNodeId ?? plan.Trigger.Id];
         var message = new WorkMessage(WorkKind.ExecuteNode, run.Id, trigger.Id, 0, run.FlowId, run.FlowVersion, traceParent);
-        var held = new HeldClaim(message);
+        // Sized for a small region at once when one may run (its maps and sets grew two or three times per run); a bigger
+        // one grows them past that as before.
+        var held = new HeldClaim(message, MayStartRegion(trigger, plan) ? Math.Min(plan.Nodes.Count, Math.Min(limits.PureStartNodes + 1, SizedRegion)) : 0);
         var triggerClaim = new ClaimedNode(run.Id, trigger.Id, 1, 1, runInput, EmptyOutputs, null, RunStarted: false) { OwnerId = run.OwnerId };
         var triggerCompletion = new NodeCompletion(run.Id, trigger.Id, 1, NodeStatus.Succeeded, run.TriggerOutputJson, null, [NodePorts.Main], run.CreatedAt);
         // The trigger's output is the run input written again: the same text, so the input already parsed stands for it.
@@ -36,6 +38,9 @@ public sealed partial class NodeExecutor
 
         var completions = new List<NodeCompletion>();
         var started = Stopwatch.GetTimestamp();
+        // One child claim for the region's nodes (immutable, so shared): its lease counts from the region's start, at most
+        // PureStartTime before a claim of each node's own would.
+        var claimChild = NewChainClaim();
         PlanNode? last = null;
         while (next is not null && completions.Count < limits.PureStartNodes && !cancellationToken.IsCancellationRequested
             && Stopwatch.GetElapsedTime(started) < limits.PureStartTime)
@@ -49,7 +54,7 @@ public sealed partial class NodeExecutor
                 activity?.SetTag("flowforge.node_id", node.Id);
                 activity?.SetTag("flowforge.node_type", node.Type);
                 activity?.SetTag("flowforge.attempt", 1);
-                (completion, _) = await RunNodeAsync(node, next, cancellationToken, NewChainClaim(), beforeRunWritten: true).ConfigureAwait(false);
+                (completion, _) = await RunNodeAsync(node, next, cancellationToken, claimChild, beforeRunWritten: true).ConfigureAwait(false);
             }
 
             EngineTelemetry.NodeDuration.Record(Stopwatch.GetElapsedTime(nodeStarted).TotalMilliseconds,
@@ -69,6 +74,22 @@ public sealed partial class NodeExecutor
         return completions.Count == 0
             ? PureStartRegion.None
             : new PureStartRegion(completions, null, MayChainAfter(completions[^1], last!, plan, cancellationToken));
+    }
+
+    private const int SizedRegion = 16;
+
+    /// <summary>Whether one of the trigger's children is of a pure type installed here, so that a region may start.</summary>
+    private bool MayStartRegion(PlanNode trigger, ExecutionPlan plan)
+    {
+        for (var i = 0; i < trigger.Children.Count; i++)
+        {
+            if (nodeTypes.TryGet(plan[trigger.Children[i].Target].Type, out var type) && type.Descriptor.Pure)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static readonly IReadOnlyDictionary<string, JsonElement?> EmptyOutputs = new Dictionary<string, JsonElement?>(StringComparer.Ordinal);

@@ -509,7 +509,7 @@ public sealed partial class NodeExecutor(
     /// next; and the pure region run in memory: the completions not written yet, the outputs its nodes produced (and its
     /// first node read), the nodes that ran, and those queued to run.
     /// </summary>
-    private sealed class HeldClaim(WorkMessage message)
+    private sealed class HeldClaim(WorkMessage message, int regionNodes = 0)
     {
         public WorkMessage Message { get; set; } = message;
 
@@ -519,11 +519,11 @@ public sealed partial class NodeExecutor(
 
         public List<NodeCompletion> Pending { get; } = [];
 
-        public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports, string? Text)> Outputs { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports, string? Text)> Outputs { get; } = new(regionNodes, StringComparer.Ordinal);
 
-        public HashSet<string> Ran { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Ran { get; } = new(regionNodes, StringComparer.Ordinal);
 
-        public HashSet<string> Queued { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Queued { get; } = new(regionNodes, StringComparer.Ordinal);
 
         public Queue<ClaimedNode> Region { get; } = new();
 

@@ -13,7 +13,12 @@ internal sealed class SharedPrincipal : ClaimsPrincipal
     private SharedPrincipal(IEnumerable<ClaimsIdentity> identities)
         : base(identities)
     {
+        // Its claims never change, so the subject is read once, not on every request that asks for the user's id.
+        UserId = Guid.TryParse(this.FindFirstValue("sub"), out var id) ? id : null;
     }
+
+    /// <summary>The subject claim as a user id, or null when there is none or it is not one.</summary>
+    public Guid? UserId { get; }
 
     /// <summary>A shared copy of <paramref name="principal"/>: its identities and claims are copied once, here.</summary>
     public static SharedPrincipal Of(ClaimsPrincipal principal) => new(principal.Identities.Select(i => new SharedIdentity(i)));

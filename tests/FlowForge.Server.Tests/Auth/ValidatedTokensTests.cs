@@ -165,6 +165,26 @@ public sealed class ValidatedTokensTests
     }
 
     [Fact]
+    public void UserId_OfARememberedTokensPrincipal_IsReadWithoutLookingThroughItsClaims()
+    {
+        // Every request's endpoint asks for the user's id: the claim search made a predicate and an enumerator each time.
+        var tokens = Tokens();
+        var user = Guid.CreateVersion7();
+        tokens.Remember("token-a", Principal(user.ToString()), "jti-a", _time.GetUtcNow().AddHours(1));
+        var principal = tokens.Find("token-a")!.Value.Principal;
+        Assert.Equal(user, principal.UserId());
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(user, principal.UserId());
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Throws<InvalidOperationException>(() => new ClaimsPrincipal(new ClaimsIdentity()).UserId());
+    }
+
+    [Fact]
     public async Task Request_CachedToken_IsRefusedAtOnceAfterLogoutOnThisProcess()
     {
         await using var server = await TestServer.StartAsync();
