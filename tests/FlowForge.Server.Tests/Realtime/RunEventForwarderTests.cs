@@ -27,6 +27,29 @@ public sealed class RunEventForwarderTests
         Assert.Equal([$"{RunsHub.GroupOf(watched)} node", $"{RunsHub.GroupOf(watched)} run"], _hub.Sent);
     }
 
+    [Fact]
+    public async Task Started_RunNoConnectionWatches_HasNoEventBuiltUntilOneWatchesIt()
+    {
+        // The forwarder used to subscribe to every event of every run: each node of each run made an event for it.
+        var watches = new HubRunWatches(_events, Options.Create(new ApiOptions()));
+        var forwarder = new RunEventForwarder(_events, _hub, watches);
+        await forwarder.StartAsync(CancellationToken.None);
+        var run = Guid.NewGuid();
+        Assert.False(_events.HearsNodes(run));
+        Assert.False(_events.HearsRun(run, RunStatus.Succeeded));
+
+        watches.TryWatch("c1", run);
+        Assert.True(_events.HearsNodes(run));
+        _events.PublishNode(run, "a", NodeStatus.Running, null, DateTimeOffset.UnixEpoch);
+        _events.PublishRun(run, RunStatus.Succeeded, null, DateTimeOffset.UnixEpoch);
+        watches.Forget("c1");
+        _events.PublishNode(run, "b", NodeStatus.Running, null, DateTimeOffset.UnixEpoch);
+
+        Assert.False(_events.HearsNodes(run));
+        Assert.Equal([$"{RunsHub.GroupOf(run)} node", $"{RunsHub.GroupOf(run)} run"], _hub.Sent);
+        await forwarder.StopAsync(CancellationToken.None);
+    }
+
     private sealed class RecordingHub : IHubContext<RunsHub>
     {
         public List<string> Sent { get; } = [];

@@ -11,7 +11,7 @@ namespace FlowForge.Tests.Runs;
 /// Run and node status events are built only for runs somebody hears: a run nobody waits for and no live view watches
 /// makes no event object at all; a waiting caller gets its run's status changes, a watcher every event, as before.
 /// </summary>
-public sealed class UnwatchedRunEventsTests
+public sealed class UnwatchedRunEventsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task StartAsync_DiamondNobodyWatches_PublishesNoEvent()
@@ -25,6 +25,26 @@ public sealed class UnwatchedRunEventsTests
         Assert.Equal(RunStatus.Succeeded, (await harness.GetRunAsync(runId))!.Status);
         // 15 events before: the run pending, running and succeeded, the trigger's and each node's changes.
         Assert.Equal(0, events.PublishedFor(runId));
+    }
+
+    [Fact]
+    public async Task StartAsync_DiamondFollowedWhole_PublishesEveryEventAsBefore()
+    {
+        var events = new CountingRunEvents();
+        await using var harness = await EngineHarness.StartAsync(configure: Untimed, services: s => s.AddSingleton<IRunEvents>(events));
+        var flowId = await harness.CreateFlowAsync(DiamondFlow().ToJson());
+        var runId = Guid.CreateVersion7();
+        var seen = new ConcurrentQueue<RunEvent>();
+        using var subscription = events.Subscribe(runId, seen.Enqueue);
+
+        await StartAsync(harness, flowId, runId);
+
+        output.WriteLine($"{seen.Count} events");
+        Assert.Equal([RunStatus.Pending, RunStatus.Running, RunStatus.Succeeded], seen.OfType<RunStatusChanged>().Select(e => e.Status));
+        var told = seen.OfType<NodeStatusChanged>().ToList();
+        Assert.All(Diamond, id => Assert.Equal([NodeStatus.Running, NodeStatus.Succeeded], told.Where(e => e.NodeId == id).Select(e => e.Status)));
+        Assert.Equal(NodeStatus.Succeeded, told.Last(e => e.NodeId == "trigger").Status);
+        Assert.Equal(seen.Count, events.PublishedFor(runId));
     }
 
     [Fact]
