@@ -23,7 +23,7 @@ public sealed class UnwatchedRunEventsTests(Xunit.Abstractions.ITestOutputHelper
         var runId = await StartAsync(harness, flowId);
 
         Assert.Equal(RunStatus.Succeeded, (await harness.GetRunAsync(runId))!.Status);
-        // 15 events before: the run pending, running and succeeded, the trigger's and each node's changes.
+        // 13 events before: the run pending, running and succeeded, the trigger's start and end, and each node's.
         Assert.Equal(0, events.PublishedFor(runId));
     }
 
