@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Queueing;
@@ -20,7 +21,7 @@ namespace FlowForge.Storage.Sql;
 /// </summary>
 public sealed partial class SqlStorage
 {
-    /// <summary>Runs one text of a run set writes at most.</summary>
+    /// <summary>Runs one text of a run set writes at most (a power of two).</summary>
     internal const int RunsPerSet = 32;
 
     /// <summary>Node rows (and attempt rows) one text of a run set writes at most, over all its runs.</summary>
@@ -181,11 +182,14 @@ public sealed partial class SqlStorage
 
             foreach (var ((nodes, attempts, messages), members) in shapes)
             {
-                var perText = Math.Min(RunsPerSet, RowsPerRunSet / Math.Max(1, Math.Max(nodes, attempts)));
-                for (var from = 0; from < members.Count; from += perText)
+                // Texts of 2, 4, 8 … runs only: a held connection keeps a command per text with all its parameters, so
+                // a shape costs five commands, not one per batch size. 13 runs go as 8, 4 and one alone.
+                var perText = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(RunsPerSet, RowsPerRunSet / Math.Max(1, Math.Max(nodes, attempts))) + 1) / 2;
+                for (int from = 0, take; from < members.Count; from += take)
                 {
-                    var chunk = members.GetRange(from, Math.Min(perText, members.Count - from));
-                    if (RunSetStatement(session, nodes, attempts, messages, chunk.Count) is not { } statement)
+                    take = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(perText, members.Count - from) + 1) / 2;
+                    var chunk = members.GetRange(from, take);
+                    if (take < 2 || RunSetStatement(session, nodes, attempts, messages, take) is not { } statement)
                     {
                         alone.AddRange(chunk);
                         continue;
