@@ -331,6 +331,16 @@ public sealed partial class SqlStorage
             }
         }
 
+        return await CreatedAsync(s, run, plan, start, createdAt, startFlow, messages, ct);
+    }
+
+    /// <summary>
+    /// What follows a new run's rows in its transaction: the trigger's completion written one statement after another where
+    /// the rows hold only the run's start, the parent's wake where the write ended a child run, the claimed child's inputs.
+    /// </summary>
+    private static async ValueTask<RunCreation> CreatedAsync(
+        SqlSession s, NewRun run, ExecutionPlan plan, StartRows start, long createdAt, WorkMessage startFlow, List<OutboxMessage> messages, CancellationToken ct)
+    {
         if (!start.Completed)
         {
             return run.TriggerOutputJson is { } output

@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -70,12 +71,22 @@ public sealed partial class SqlStorage
                 nameof(run));
         }
 
-        return _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
+        // On MySQL the new runs of one group-commit batch are written together (SqlStorage.RunSets.cs).
+        return _executor.Dialect is MySqlDialect
+            ? _executor.WriteBatchedAsync(RunSet.Instance, (run, plan), Guid.Empty, cancellationToken)
+            : _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
     }
 
     private static ValueTask<RunCreation> CreateRunCoreAsync(SqlSession s, (NewRun Run, ExecutionPlan Plan) a, CancellationToken ct)
     {
         var (run, plan) = a;
+        var (start, createdAt, startAt) = StartOf(run, plan);
+        return CreateFromRowsAsync(s, run, plan, start, createdAt, startAt, ct);
+    }
+
+    /// <summary>A new run's rows as its write leaves them, with the trigger's completion where its output is known.</summary>
+    private static (StartRows Start, long CreatedAt, string StartAt) StartOf(NewRun run, ExecutionPlan plan)
+    {
         var createdAt = UnixMicros.From(run.CreatedAt);
         var startAt = run.TriggerNodeId ?? plan.Trigger.Id;
         var start = new StartRows(run, plan, startAt, createdAt);
@@ -84,7 +95,7 @@ public sealed partial class SqlStorage
             start.TryComplete(startAt, output, createdAt);
         }
 
-        return CreateFromRowsAsync(s, run, plan, start, createdAt, startAt, ct);
+        return (start, createdAt, startAt);
     }
 
     /// <summary>
