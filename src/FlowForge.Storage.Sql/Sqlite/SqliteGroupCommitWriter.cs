@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
@@ -20,6 +21,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly SqlDialect _dialect;
     private readonly bool _writesOutbox;
+    private readonly SqliteCheckpointer? _checkpointer;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -29,11 +31,16 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private long _statements;
     private Exception? _fault;
 
-    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox = true)
+    /// <param name="checkpointer">
+    /// Takes the log's checkpoints off the commits: the writer's connection then never runs one and reports the pages each
+    /// commit appended. Null leaves them to SQLite, inside the commit that crosses its threshold.
+    /// </param>
+    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox = true, SqliteCheckpointer? checkpointer = null)
     {
         _connections = connections;
         _dialect = dialect;
         _writesOutbox = writesOutbox;
+        _checkpointer = checkpointer;
         _loop = Task.Run(RunAsync);
     }
 
@@ -127,7 +134,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         WriterConnection writer;
         try
         {
-            writer = _writer ??= WriterConnection.Open(_connections, _dialect, _writesOutbox);
+            writer = _writer ??= WriterConnection.Open(_connections, _dialect, _writesOutbox, autoCheckpoint: _checkpointer is null);
             writer.Begin();
         }
         catch (Exception exception)
@@ -163,7 +170,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 }
             }
 
+            var commitStarted = Stopwatch.GetTimestamp();
             writer.Commit();
+            StoreTelemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(commitStarted).TotalMilliseconds);
         }
         catch (Exception exception)
         {
@@ -176,6 +185,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _committedBatches);
+        _checkpointer?.Committed(writer.TakePagesWritten());
         StoreTrace.Mark(batch, StoreTrace.Committed);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -212,9 +222,11 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         private readonly ControlStatement _savepoint;
         private readonly ControlStatement _release;
         private readonly ControlStatement _rollbackToSavepoint;
+        private readonly SqliteConnection _connection;
 
         private WriterConnection(SqliteConnection connection, SqlDialect dialect, bool writesOutbox)
         {
+            _connection = connection;
             Session = new SqlSession(connection, dialect) { WritesOutbox = writesOutbox };
             _begin = new(connection, "BEGIN IMMEDIATE");
             _commit = new(connection, "COMMIT");
@@ -226,9 +238,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         public SqlSession Session { get; }
 
-        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox)
+        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox, bool autoCheckpoint)
         {
-            var connection = connections.OpenWriter();
+            var connection = connections.OpenWriter(autoCheckpoint);
             try
             {
                 return new WriterConnection(connection, dialect, writesOutbox);
@@ -241,6 +253,13 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
 
         public void Begin() => _begin.Execute();
+
+        /// <summary>Pages this connection wrote (to the log: it never checkpoints) since the last call.</summary>
+        public long TakePagesWritten()
+        {
+            var rc = SQLitePCL.raw.sqlite3_db_status(_connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
+            return rc == SQLitePCL.raw.SQLITE_OK ? pages : 0;
+        }
 
         public void Commit() => _commit.Execute();
 
