@@ -8,10 +8,11 @@ namespace FlowForge.Storage.Sql.Sqlite;
 
 /// <summary>
 /// The one writer of a SQLite database. Callers queue operations; the loop takes all that are queued
-/// (up to <see cref="MaxBatchSize"/>), runs them in one <c>BEGIN IMMEDIATE … COMMIT</c> with a savepoint
-/// around each, and completes the callers' tasks only after the commit returned. One fsync then makes a
-/// whole batch durable, which is what lets <c>synchronous=FULL</c> keep up with thousands of small
-/// transactions a second. An operation that throws is rolled back to its savepoint; only its caller sees
+/// (up to <see cref="MaxBatchSize"/>), runs them in one <c>BEGIN IMMEDIATE … COMMIT</c>, and completes the
+/// callers' tasks only after the commit returned. One fsync then makes a whole batch durable, which is what
+/// lets <c>synchronous=FULL</c> keep up with thousands of small transactions a second. A batch runs without
+/// savepoints; when an operation throws, the transaction is rolled back and the batch runs again with a savepoint
+/// around each operation, so that the one that failed is rolled back to its savepoint and only its caller sees
 /// the exception.
 /// </summary>
 internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
@@ -29,6 +30,8 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private WriterConnection? _writer;
     private long _committedBatches;
     private long _statements;
+    private long _isolatedBatches;
+    private long _savepointStatements;
     private Exception? _fault;
 
     /// <param name="checkpointer">
@@ -51,6 +54,12 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Statements the operations sent, committed or not (the transaction and savepoint statements not counted).</summary>
     public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>Savepoint statements (set, released, rolled back to) run so far: none while no operation fails.</summary>
+    public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
+
+    /// <summary>Batches that ran again with a savepoint per operation after one of their operations failed without.</summary>
+    public long IsolatedBatches => Interlocked.Read(ref _isolatedBatches);
 
     public Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
@@ -131,6 +140,23 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     private async Task ExecuteBatchAsync(List<PendingWrite> batch, Exception?[] errors)
     {
+        // A batch first runs without savepoints: two statements an operation, and the copies of the pages each savepoint
+        // keeps, that only a failing operation needs. Once one fails, the batch runs again with one per operation.
+        if (await ExecuteRoundAsync(batch, errors, isolates: false) == Round.Isolate)
+        {
+            Interlocked.Increment(ref _isolatedBatches);
+            await ExecuteRoundAsync(batch, errors, isolates: true);
+        }
+    }
+
+    /// <summary>
+    /// One transaction over the batch. With <paramref name="isolates"/> every operation runs after a savepoint, so one
+    /// that fails is undone alone. Without, an operation alone that fails rolls the transaction back, which undoes exactly
+    /// its own writes, and one of several that fails rolls back the whole transaction and asks for the batch to run again
+    /// isolated (the operations' bodies run again; they keep nothing but what they write and return).
+    /// </summary>
+    private async Task<Round> ExecuteRoundAsync(List<PendingWrite> batch, Exception?[] errors, bool isolates)
+    {
         WriterConnection writer;
         try
         {
@@ -141,7 +167,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         {
             DropWriter();
             FailAll(batch, errors, exception);
-            return;
+            return Round.Done;
         }
 
         try
@@ -149,16 +175,41 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             StoreTrace.Mark(batch, StoreTrace.BatchBegun);
             for (var i = 0; i < batch.Count; i++)
             {
-                writer.Savepoint();
+                if (isolates)
+                {
+                    Interlocked.Add(ref _savepointStatements, 2);
+                    writer.Savepoint();
+                }
+
                 var statementsBefore = writer.Session.RoundTrips;
                 try
                 {
                     await batch[i].ExecuteAsync(writer.Session);
-                    writer.Release();
+                    if (isolates)
+                    {
+                        writer.Release();
+                    }
+                }
+                catch (Exception exception) when (!isolates)
+                {
+                    writer.TryRollback();
+                    if (!writer.IsOutsideTransaction)
+                    {
+                        DropWriter();
+                    }
+
+                    if (batch.Count > 1)
+                    {
+                        return Round.Isolate;
+                    }
+
+                    batch[0].Fail(exception);
+                    return Round.Done;
                 }
                 catch (Exception exception)
                 {
                     errors[i] = exception;
+                    Interlocked.Increment(ref _savepointStatements);
 
                     // Throws when SQLite already rolled the whole transaction back (I/O error, full disk):
                     // the outer handler then fails the batch.
@@ -181,7 +232,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             writer.TryRollback();
             DropWriter();
             FailAll(batch, errors, exception);
-            return;
+            return Round.Done;
         }
 
         Interlocked.Increment(ref _committedBatches);
@@ -198,6 +249,8 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 batch[i].Complete();
             }
         }
+
+        return Round.Done;
     }
 
     private static void FailAll(List<PendingWrite> batch, Exception?[] errors, Exception batchError)
@@ -206,6 +259,12 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         {
             batch[i].Fail(errors[i] ?? batchError);
         }
+    }
+
+    private enum Round
+    {
+        Done,
+        Isolate,
     }
 
     private void DropWriter()
@@ -262,6 +321,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
 
         public void Commit() => _commit.Execute();
+
+        /// <summary>Whether no transaction is open (after a rollback, or SQLite's own of a failed transaction).</summary>
+        public bool IsOutsideTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) != 0;
 
         public void Savepoint() => _savepoint.Execute();
 
