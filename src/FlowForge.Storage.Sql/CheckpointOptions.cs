@@ -15,8 +15,10 @@ public sealed class CheckpointOptions
 
     /// <summary>
     /// Pages the writer commits to the log before a background checkpoint copies them back (default 1,000, SQLite's own
-    /// threshold; a page is 4 KiB). That checkpoint never waits for readers or the writer: it copies what it can. 0 leaves
-    /// checkpoints to SQLite, which runs one inside the commit that crosses 1,000 pages, on the writer.
+    /// threshold; a page is 4 KiB). That checkpoint never waits for readers or the writer: it copies what it can; when the
+    /// log holds twice this many (the writer kept appending, so it was never started over), a RESTART waits up to a few
+    /// milliseconds for the writer and the readers to start it over. 0 leaves checkpoints to SQLite, which runs one inside
+    /// the commit that crosses 1,000 pages, on the writer.
     /// </summary>
     public int PassivePages { get; set; } = 1_000;
 

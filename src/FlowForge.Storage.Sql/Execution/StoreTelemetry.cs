@@ -20,6 +20,9 @@ internal static class StoreTelemetry
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.25, 0.5, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256, 512, 1024] });
 
+    public static readonly Counter<long> IsolatedBatches = EngineTelemetry.Meter.CreateCounter<long>(
+        "flowforge.store.isolated_batches", description: "SQLite batches run again with a savepoint per operation after one of their operations failed without.");
+
     public static readonly Counter<long> Checkpoints = EngineTelemetry.Meter.CreateCounter<long>(
         "flowforge.store.checkpoints", description: "Checkpoints of the SQLite log run beside the writer, by mode (passive, truncate).");
 }

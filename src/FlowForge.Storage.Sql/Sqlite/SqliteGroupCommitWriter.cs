@@ -145,6 +145,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         if (await ExecuteRoundAsync(batch, errors, isolates: false) == Round.Isolate)
         {
             Interlocked.Increment(ref _isolatedBatches);
+            StoreTelemetry.IsolatedBatches.Add(1);
             await ExecuteRoundAsync(batch, errors, isolates: true);
         }
     }

@@ -99,6 +99,24 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
         await Eventually.MatchesAsync(() => LogBytes, bytes => bytes <= truncatePages * 4096L, "the log back under the bound");
     }
 
+    [Fact]
+    public async Task DisposeAsync_AfterCheckpoints_StopsAndLeavesNoLogBehind()
+    {
+        var store = await OpenAsync(new CheckpointOptions { PassivePages = 16, TruncatePages = 100_000 });
+        var checkpointer = ((SqliteExecutor)store.Executor).Checkpointer!;
+        await CreateUsersAsync(store, 200);
+        Assert.True(await store.TryCreateAsync(new UserRecord(Guid.NewGuid(), "last@example.com", "h", T0), CancellationToken.None));
+        await Eventually.MatchesAsync(() => checkpointer.PassiveCheckpoints, n => n > 0, "a checkpoint beside the writer");
+
+        _stores.Remove(store);
+        await Eventually.WithinAsync(store.DisposeAsync().AsTask(), "the store and its checkpointer stopping");
+
+        // The last connection to close copies the log back and deletes it: none of the store's was left open.
+        Assert.False(File.Exists(DatabaseFile + "-wal"), "the log is still there: a connection of the store was left open");
+        var reopened = await OpenAsync(new CheckpointOptions());
+        Assert.NotNull(await reopened.FindByEmailAsync("last@example.com", CancellationToken.None));
+    }
+
     [Theory]
     [InlineData(8, 100, "PassivePages")]
     [InlineData(-1, 100, "PassivePages")]
