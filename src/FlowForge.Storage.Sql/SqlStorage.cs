@@ -65,7 +65,7 @@ public sealed partial class SqlStorage : ISqlStorage
         {
             SqlStorageOptions.Postgres => new PooledSqlExecutor(PostgresDialect.CreateDataSource(connectionString), PostgresDialect.Instance, options.GroupCommit),
             SqlStorageOptions.MySql => new PooledSqlExecutor(MySqlDialect.CreateDataSource(connectionString), MySqlDialect.Instance, options.GroupCommit),
-            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance, options.WritesOutbox),
+            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance, options.WritesOutbox, options.Checkpoint),
         };
         return new SqlStorage(executor, timeProvider);
     }

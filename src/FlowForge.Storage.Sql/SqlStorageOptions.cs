@@ -45,6 +45,9 @@ public sealed class SqlStorageOptions
     /// <summary>How PostgreSQL and MySQL batch writes into transactions (<c>Storage:GroupCommit</c>).</summary>
     public GroupCommitOptions GroupCommit { get; set; } = new();
 
+    /// <summary>When SQLite's write-ahead log is copied back into the database (<c>Storage:Checkpoint</c>).</summary>
+    public CheckpointOptions Checkpoint { get; set; } = new();
+
     /// <summary>Throws an exception naming the setting at fault when these options cannot open a store.</summary>
     public void Validate()
     {
@@ -75,6 +78,7 @@ public sealed class SqlStorageOptions
         }
 
         GroupCommit.Validate();
+        Checkpoint.Validate();
     }
 
     /// <summary>The provider in lower case, or null when it is none of the supported ones.</summary>

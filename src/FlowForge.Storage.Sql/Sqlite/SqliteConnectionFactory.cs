@@ -34,8 +34,11 @@ internal sealed class SqliteConnectionFactory
 
     public string DataSource { get; }
 
-    /// <summary>The connection of the single writer, and of migrations: WAL, and fsync on every commit.</summary>
-    public SqliteConnection OpenWriter()
+    /// <summary>
+    /// The connection of the single writer, and of migrations: WAL, and fsync on every commit. Without
+    /// <paramref name="autoCheckpoint"/> its commits never checkpoint (a <see cref="SqliteCheckpointer"/> does).
+    /// </summary>
+    public SqliteConnection OpenWriter(bool autoCheckpoint = true)
     {
         var connection = Open();
         try
@@ -62,6 +65,11 @@ internal sealed class SqliteConnectionFactory
                 PRAGMA temp_store = MEMORY;
                 PRAGMA cache_size = -16384;
                 """);
+            if (!autoCheckpoint)
+            {
+                Execute(connection, "PRAGMA wal_autocheckpoint = 0");
+            }
+
             return connection;
         }
         catch
@@ -82,6 +90,30 @@ internal sealed class SqliteConnectionFactory
                 PRAGMA query_only = ON;
                 PRAGMA temp_store = MEMORY;
                 PRAGMA cache_size = -2048;
+                """);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The connection of the <see cref="SqliteCheckpointer"/>: <c>synchronous=FULL</c>, so a checkpoint fsyncs the database
+    /// before the log it copied is reused.
+    /// </summary>
+    public SqliteConnection OpenCheckpointer(int busyTimeoutMilliseconds)
+    {
+        var connection = Open();
+        try
+        {
+            Execute(connection, $"""
+                PRAGMA busy_timeout = {busyTimeoutMilliseconds};
+                PRAGMA synchronous = FULL;
+                PRAGMA wal_autocheckpoint = 0;
+                PRAGMA cache_size = -256;
                 """);
             return connection;
         }

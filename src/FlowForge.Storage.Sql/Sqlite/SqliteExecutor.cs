@@ -10,12 +10,16 @@ internal sealed class SqliteExecutor : SqlExecutor
     private readonly SqliteConnectionFactory _connections;
     private readonly SqliteGroupCommitWriter _writer;
     private readonly SqliteReaderPool _readers;
+    private readonly SqliteCheckpointer? _checkpointer;
 
-    public SqliteExecutor(string connectionString, SqliteDialect dialect, bool writesOutbox = true)
+    public SqliteExecutor(string connectionString, SqliteDialect dialect, bool writesOutbox = true, CheckpointOptions? checkpoint = null)
     {
         Dialect = dialect;
+        checkpoint ??= new CheckpointOptions();
+        checkpoint.Validate();
         _connections = new SqliteConnectionFactory(connectionString);
-        _writer = new SqliteGroupCommitWriter(_connections, Dialect, writesOutbox);
+        _checkpointer = checkpoint.InBackground ? new SqliteCheckpointer(_connections, checkpoint) : null;
+        _writer = new SqliteGroupCommitWriter(_connections, Dialect, writesOutbox, _checkpointer);
         _readers = new SqliteReaderPool(_connections, Dialect, maxIdle: Math.Max(4, Environment.ProcessorCount * 2));
     }
 
@@ -24,6 +28,9 @@ internal sealed class SqliteExecutor : SqlExecutor
     public override bool IsRunning => _writer.IsRunning;
 
     public SqliteGroupCommitWriter Writer => _writer;
+
+    /// <summary>The log's checkpointer beside the writer; null when SQLite checkpoints inside the commits.</summary>
+    public SqliteCheckpointer? Checkpointer => _checkpointer;
 
     /// <summary>The database file.</summary>
     public string DataSource => _connections.DataSource;
@@ -68,6 +75,11 @@ internal sealed class SqliteExecutor : SqlExecutor
     public override async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
+        if (_checkpointer is not null)
+        {
+            await _checkpointer.DisposeAsync();
+        }
+
         _readers.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
@@ -7,10 +8,11 @@ namespace FlowForge.Storage.Sql.Sqlite;
 
 /// <summary>
 /// The one writer of a SQLite database. Callers queue operations; the loop takes all that are queued
-/// (up to <see cref="MaxBatchSize"/>), runs them in one <c>BEGIN IMMEDIATE … COMMIT</c> with a savepoint
-/// around each, and completes the callers' tasks only after the commit returned. One fsync then makes a
-/// whole batch durable, which is what lets <c>synchronous=FULL</c> keep up with thousands of small
-/// transactions a second. An operation that throws is rolled back to its savepoint; only its caller sees
+/// (up to <see cref="MaxBatchSize"/>), runs them in one <c>BEGIN IMMEDIATE … COMMIT</c>, and completes the
+/// callers' tasks only after the commit returned. One fsync then makes a whole batch durable, which is what
+/// lets <c>synchronous=FULL</c> keep up with thousands of small transactions a second. A batch runs without
+/// savepoints; when an operation throws, the transaction is rolled back and the batch runs again with a savepoint
+/// around each operation, so that the one that failed is rolled back to its savepoint and only its caller sees
 /// the exception.
 /// </summary>
 internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
@@ -20,6 +22,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnectionFactory _connections;
     private readonly SqlDialect _dialect;
     private readonly bool _writesOutbox;
+    private readonly SqliteCheckpointer? _checkpointer;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
@@ -27,13 +30,20 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private WriterConnection? _writer;
     private long _committedBatches;
     private long _statements;
+    private long _isolatedBatches;
+    private long _savepointStatements;
     private Exception? _fault;
 
-    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox = true)
+    /// <param name="checkpointer">
+    /// Takes the log's checkpoints off the commits: the writer's connection then never runs one and reports the pages each
+    /// commit appended. Null leaves them to SQLite, inside the commit that crosses its threshold.
+    /// </param>
+    public SqliteGroupCommitWriter(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox = true, SqliteCheckpointer? checkpointer = null)
     {
         _connections = connections;
         _dialect = dialect;
         _writesOutbox = writesOutbox;
+        _checkpointer = checkpointer;
         _loop = Task.Run(RunAsync);
     }
 
@@ -44,6 +54,12 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Statements the operations sent, committed or not (the transaction and savepoint statements not counted).</summary>
     public long Statements => Interlocked.Read(ref _statements);
+
+    /// <summary>Savepoint statements (set, released, rolled back to) run so far: none while no operation fails.</summary>
+    public long SavepointStatements => Interlocked.Read(ref _savepointStatements);
+
+    /// <summary>Batches that ran again with a savepoint per operation after one of their operations failed without.</summary>
+    public long IsolatedBatches => Interlocked.Read(ref _isolatedBatches);
 
     public Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken)
@@ -124,17 +140,35 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     private async Task ExecuteBatchAsync(List<PendingWrite> batch, Exception?[] errors)
     {
+        // A batch first runs without savepoints: two statements an operation, and the copies of the pages each savepoint
+        // keeps, that only a failing operation needs. Once one fails, the batch runs again with one per operation.
+        if (await ExecuteRoundAsync(batch, errors, isolates: false) == Round.Isolate)
+        {
+            Interlocked.Increment(ref _isolatedBatches);
+            StoreTelemetry.IsolatedBatches.Add(1);
+            await ExecuteRoundAsync(batch, errors, isolates: true);
+        }
+    }
+
+    /// <summary>
+    /// One transaction over the batch. With <paramref name="isolates"/> every operation runs after a savepoint, so one
+    /// that fails is undone alone. Without, an operation alone that fails rolls the transaction back, which undoes exactly
+    /// its own writes, and one of several that fails rolls back the whole transaction and asks for the batch to run again
+    /// isolated (the operations' bodies run again; they keep nothing but what they write and return).
+    /// </summary>
+    private async Task<Round> ExecuteRoundAsync(List<PendingWrite> batch, Exception?[] errors, bool isolates)
+    {
         WriterConnection writer;
         try
         {
-            writer = _writer ??= WriterConnection.Open(_connections, _dialect, _writesOutbox);
+            writer = _writer ??= WriterConnection.Open(_connections, _dialect, _writesOutbox, autoCheckpoint: _checkpointer is null);
             writer.Begin();
         }
         catch (Exception exception)
         {
             DropWriter();
             FailAll(batch, errors, exception);
-            return;
+            return Round.Done;
         }
 
         try
@@ -142,16 +176,41 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             StoreTrace.Mark(batch, StoreTrace.BatchBegun);
             for (var i = 0; i < batch.Count; i++)
             {
-                writer.Savepoint();
+                if (isolates)
+                {
+                    Interlocked.Add(ref _savepointStatements, 2);
+                    writer.Savepoint();
+                }
+
                 var statementsBefore = writer.Session.RoundTrips;
                 try
                 {
                     await batch[i].ExecuteAsync(writer.Session);
-                    writer.Release();
+                    if (isolates)
+                    {
+                        writer.Release();
+                    }
+                }
+                catch (Exception exception) when (!isolates)
+                {
+                    writer.TryRollback();
+                    if (!writer.IsOutsideTransaction)
+                    {
+                        DropWriter();
+                    }
+
+                    if (batch.Count > 1)
+                    {
+                        return Round.Isolate;
+                    }
+
+                    batch[0].Fail(exception);
+                    return Round.Done;
                 }
                 catch (Exception exception)
                 {
                     errors[i] = exception;
+                    Interlocked.Increment(ref _savepointStatements);
 
                     // Throws when SQLite already rolled the whole transaction back (I/O error, full disk):
                     // the outer handler then fails the batch.
@@ -163,7 +222,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 }
             }
 
+            var commitStarted = Stopwatch.GetTimestamp();
             writer.Commit();
+            StoreTelemetry.CommitDuration.Record(Stopwatch.GetElapsedTime(commitStarted).TotalMilliseconds);
         }
         catch (Exception exception)
         {
@@ -172,10 +233,11 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             writer.TryRollback();
             DropWriter();
             FailAll(batch, errors, exception);
-            return;
+            return Round.Done;
         }
 
         Interlocked.Increment(ref _committedBatches);
+        _checkpointer?.Committed(writer.TakePagesWritten());
         StoreTrace.Mark(batch, StoreTrace.Committed);
         for (var i = 0; i < batch.Count; i++)
         {
@@ -188,6 +250,8 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 batch[i].Complete();
             }
         }
+
+        return Round.Done;
     }
 
     private static void FailAll(List<PendingWrite> batch, Exception?[] errors, Exception batchError)
@@ -196,6 +260,12 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         {
             batch[i].Fail(errors[i] ?? batchError);
         }
+    }
+
+    private enum Round
+    {
+        Done,
+        Isolate,
     }
 
     private void DropWriter()
@@ -212,9 +282,11 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         private readonly ControlStatement _savepoint;
         private readonly ControlStatement _release;
         private readonly ControlStatement _rollbackToSavepoint;
+        private readonly SqliteConnection _connection;
 
         private WriterConnection(SqliteConnection connection, SqlDialect dialect, bool writesOutbox)
         {
+            _connection = connection;
             Session = new SqlSession(connection, dialect) { WritesOutbox = writesOutbox };
             _begin = new(connection, "BEGIN IMMEDIATE");
             _commit = new(connection, "COMMIT");
@@ -226,9 +298,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         public SqlSession Session { get; }
 
-        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox)
+        public static WriterConnection Open(SqliteConnectionFactory connections, SqlDialect dialect, bool writesOutbox, bool autoCheckpoint)
         {
-            var connection = connections.OpenWriter();
+            var connection = connections.OpenWriter(autoCheckpoint);
             try
             {
                 return new WriterConnection(connection, dialect, writesOutbox);
@@ -242,7 +314,17 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         public void Begin() => _begin.Execute();
 
+        /// <summary>Pages this connection wrote (to the log: it never checkpoints) since the last call.</summary>
+        public long TakePagesWritten()
+        {
+            var rc = SQLitePCL.raw.sqlite3_db_status(_connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
+            return rc == SQLitePCL.raw.SQLITE_OK ? pages : 0;
+        }
+
         public void Commit() => _commit.Execute();
+
+        /// <summary>Whether no transaction is open (after a rollback, or SQLite's own of a failed transaction).</summary>
+        public bool IsOutsideTransaction => SQLitePCL.raw.sqlite3_get_autocommit(_connection.Handle) != 0;
 
         public void Savepoint() => _savepoint.Execute();
 

@@ -58,6 +58,7 @@ public sealed class SqliteGroupCommitWriterTests : IAsyncLifetime
         }, (Started: started, Release: release), CancellationToken.None);
         await started.Task;
         var batchesBefore = Writer.CommittedBatches;
+        var (isolatedBefore, savepointsBefore) = (Writer.IsolatedBatches, Writer.SavepointStatements);
 
         var before = Enumerable.Range(0, 50).Select(i => CreateUserAsync($"before{i}@example.com")).ToList();
         var failing = Writer.WriteAsync<int, int>(static async (session, _, ct) =>
@@ -75,6 +76,11 @@ public sealed class SqliteGroupCommitWriterTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
         Assert.Equal("this operation fails after writing", error.Message);
         Assert.Equal(batchesBefore + 2, Writer.CommittedBatches);
+
+        // The batch of 101 ran once without savepoints, then again with one per operation: set and released, and for
+        // the failing one rolled back to.
+        Assert.Equal(isolatedBefore + 1, Writer.IsolatedBatches);
+        Assert.Equal(savepointsBefore + (101 * 2) + 1, Writer.SavepointStatements);
         Assert.Equal("fresh", await Store.GetOrAddSettingAsync("written-then-undone", "fresh", CancellationToken.None));
         Assert.NotNull(await Store.FindByEmailAsync("before0@example.com", CancellationToken.None));
         Assert.NotNull(await Store.FindByEmailAsync("after49@example.com", CancellationToken.None));
@@ -159,6 +165,38 @@ public sealed class SqliteGroupCommitWriterTests : IAsyncLifetime
 
         Assert.Equal("wal", pragmas.journal);
         Assert.Equal(2L, pragmas.synchronous);
+    }
+
+    [Fact]
+    public async Task WriteAsync_BatchesWithoutAFailure_SetNoSavepoint()
+    {
+        var (isolatedBefore, savepointsBefore) = (Writer.IsolatedBatches, Writer.SavepointStatements);
+
+        Assert.All(await Task.WhenAll(Enumerable.Range(0, 300).Select(i => CreateUserAsync($"user{i}@example.com"))), Assert.True);
+
+        Assert.Equal(isolatedBefore, Writer.IsolatedBatches);
+        Assert.Equal(savepointsBefore, Writer.SavepointStatements);
+    }
+
+    [Fact]
+    public async Task WriteAsync_OperationAloneInItsBatchFails_ItsWritesUndoneWithoutASavepoint()
+    {
+        var (isolatedBefore, savepointsBefore) = (Writer.IsolatedBatches, Writer.SavepointStatements);
+
+        var failing = Writer.WriteAsync<int, int>(static async (session, _, ct) =>
+        {
+            await using var insert = session.Connection.CreateCommand();
+            insert.CommandText = "INSERT INTO Settings (Name, Value) VALUES ('alone-then-undone', 'x')";
+            await insert.ExecuteNonQueryAsync(ct);
+            throw new InvalidOperationException("the only operation fails after writing");
+        }, 0, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        Assert.Equal("the only operation fails after writing", error.Message);
+        Assert.Equal("fresh", await Store.GetOrAddSettingAsync("alone-then-undone", "fresh", CancellationToken.None));
+        Assert.True(await CreateUserAsync("after-the-failure@example.com"));
+        Assert.Equal(isolatedBefore, Writer.IsolatedBatches);
+        Assert.Equal(savepointsBefore, Writer.SavepointStatements);
     }
 
     private Task<bool> CreateUserAsync(string email) =>

@@ -1,6 +1,7 @@
 using FlowForge.Engine.Storage;
 using FlowForge.Providers.Tests.Compliance;
 using FlowForge.Providers.Tests.Infrastructure;
+using FlowForge.Storage.Sql.Sqlite;
 using FlowForge.Testing;
 
 namespace FlowForge.Providers.Tests.Sqlite;
@@ -8,6 +9,26 @@ namespace FlowForge.Providers.Tests.Sqlite;
 [Collection(AllocationCollection.Name)]
 public sealed class SqliteStatementTests() : StatementCompliance(new SqliteStorageProvider())
 {
+    [Fact]
+    public async Task CreateRunAsync_PureDiamondsInOneBatch_FourStatementsARunAndNoSavepoint()
+    {
+        // The writer's whole cost per diamond start: the run, its input, the node rows and the attempts. A savepoint and
+        // its release around each operation were two more statements a run, and a copy of every page each one touched.
+        const int runs = 100;
+        var (plan, start) = PureStart("diamond");
+        var writer = ((SqliteExecutor)Database.Storage.Executor).Writer;
+        await ((IRunStore)Store).CreateRunAsync(start(Guid.CreateVersion7()), plan, CancellationToken.None);
+        var (statements, savepoints, batches) = (writer.Statements, writer.SavepointStatements, writer.CommittedBatches);
+
+        var created = await Task.WhenAll(Enumerable.Range(0, runs).Select(_ =>
+            ((IRunStore)Store).CreateRunAsync(start(Guid.CreateVersion7()), plan, CancellationToken.None)));
+
+        Assert.All(created, c => Assert.True(c.Created));
+        Assert.Equal(4 * runs, writer.Statements - statements);
+        Assert.Equal(0, writer.SavepointStatements - savepoints);
+        Assert.InRange(writer.CommittedBatches - batches, 1, runs);
+    }
+
     [Fact]
     public async Task CreateRunAsync_PureDiamond_BindsItsRowsWithoutAnObjectPerValue()
     {
