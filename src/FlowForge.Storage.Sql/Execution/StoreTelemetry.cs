@@ -24,5 +24,5 @@ internal static class StoreTelemetry
         "flowforge.store.isolated_batches", description: "SQLite batches run again with a savepoint per operation after one of their operations failed without.");
 
     public static readonly Counter<long> Checkpoints = EngineTelemetry.Meter.CreateCounter<long>(
-        "flowforge.store.checkpoints", description: "Checkpoints of the SQLite log run beside the writer, by mode (passive, truncate).");
+        "flowforge.store.checkpoints", description: "Checkpoints of the SQLite log run beside the writer, by mode (passive, restart, truncate; failed for a checkpoint that gave up or failed).");
 }

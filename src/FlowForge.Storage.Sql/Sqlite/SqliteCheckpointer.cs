@@ -19,7 +19,7 @@ namespace FlowForge.Storage.Sql.Sqlite;
 internal sealed class SqliteCheckpointer : IAsyncDisposable
 {
     // A reader that holds the log longer than this makes a TRUNCATE give up; the next round tries again.
-    private const int TruncateBusyMilliseconds = 5_000;
+    internal const int TruncateBusyMilliseconds = 5_000;
 
     // How long a RESTART waits for the writer's transaction and the readers before it leaves the log as it is.
     private const int RestartBusyMilliseconds = 10;
@@ -30,6 +30,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true, SingleWriter = true });
 
     private readonly Task _loop;
+    private readonly int _truncateBusyMilliseconds;
     private SqliteConnection? _connection;
     private long _pagesSinceCheckpoint;
     private long _passive;
@@ -39,9 +40,10 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     private long _failures;
     private int _logPages;
 
-    public SqliteCheckpointer(SqliteConnectionFactory connections, CheckpointOptions options)
+    public SqliteCheckpointer(SqliteConnectionFactory connections, CheckpointOptions options, int truncateBusyMilliseconds = TruncateBusyMilliseconds)
     {
         _connections = connections;
+        _truncateBusyMilliseconds = truncateBusyMilliseconds;
         _options = options;
         _loop = Task.Run(RunAsync);
     }
@@ -97,7 +99,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
             Interlocked.Exchange(ref _pagesSinceCheckpoint, 0);
             try
             {
-                var connection = _connection ??= _connections.OpenCheckpointer(TruncateBusyMilliseconds);
+                var connection = _connection ??= _connections.OpenCheckpointer(_truncateBusyMilliseconds);
                 var logPages = Checkpoint(connection, raw.SQLITE_CHECKPOINT_PASSIVE);
                 Interlocked.Increment(ref _passive);
                 StoreTelemetry.Checkpoints.Add(1, new KeyValuePair<string, object?>("mode", "passive"));
@@ -119,7 +121,9 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
             {
                 // SQLITE_BUSY (another checkpoint, a reader past the timeout) or a failing disk: the writer reports the
                 // next pages and the checkpoint is tried again then; the log grows meanwhile, as it would without one.
+                // Counted in the metrics too, so that a log kept from being copied back shows before the disk fills.
                 Interlocked.Increment(ref _failures);
+                StoreTelemetry.Checkpoints.Add(1, new KeyValuePair<string, object?>("mode", "failed"));
                 LastError = exception;
                 _connection?.Dispose();
                 _connection = null;
@@ -153,7 +157,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         }
         finally
         {
-            raw.sqlite3_busy_timeout(connection.Handle, TruncateBusyMilliseconds);
+            raw.sqlite3_busy_timeout(connection.Handle, _truncateBusyMilliseconds);
         }
     }
 

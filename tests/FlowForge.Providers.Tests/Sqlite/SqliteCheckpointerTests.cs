@@ -3,6 +3,7 @@ using FlowForge.Providers.Tests.Infrastructure;
 using FlowForge.Storage.Sql;
 using FlowForge.Storage.Sql.Sqlite;
 using FlowForge.Testing;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 
 namespace FlowForge.Providers.Tests.Sqlite;
@@ -97,6 +98,86 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
             },
             "a TRUNCATE checkpoint once the reader left");
         await Eventually.MatchesAsync(() => LogBytes, bytes => bytes <= truncatePages * 4096L, "the log back under the bound");
+    }
+
+    [Fact]
+    public async Task ReaderHoldsTheLogPastTruncatePages_TruncateGivesUp_CountedAsFailedAndTriedAgain()
+    {
+        const int truncatePages = 64;
+        var failed = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "flowforge.store.checkpoints")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "mode", Value: "failed" })
+                {
+                    Interlocked.Add(ref failed, value);
+                }
+            }
+        });
+        listener.Start();
+
+        // SQLite's own checkpoints in the writer's commits (PassivePages 0), and a checkpointer of the test's whose TRUNCATE
+        // waits 20 ms for the readers instead of 5 s.
+        var store = await OpenAsync(new CheckpointOptions { PassivePages = 0 });
+        await using var checkpointer = new SqliteCheckpointer(
+            new SqliteConnectionFactory($"Data Source={DatabaseFile}"),
+            new CheckpointOptions { PassivePages = 16, TruncatePages = truncatePages },
+            truncateBusyMilliseconds: 20);
+        await CreateUsersAsync(store, 1);
+
+        var reader = new SqliteConnection($"Data Source={DatabaseFile}");
+        await reader.OpenAsync();
+        await using (reader)
+        {
+            await using var read = reader.BeginTransaction(deferred: true);
+            await using (var query = reader.CreateCommand())
+            {
+                query.CommandText = "SELECT COUNT(*) FROM Users";
+                await query.ExecuteScalarAsync();
+            }
+
+            var bound = (long)truncatePages * 4096;
+            for (var round = 0; round < 200 && LogBytes <= bound; round++)
+            {
+                await CreateUsersAsync(store, 20);
+            }
+
+            Assert.True(LogBytes > bound, $"the log grew past {truncatePages} pages while a reader held it ({LogBytes} bytes)");
+
+            // The reader still holds its snapshot: the TRUNCATE gives up after its wait, and each later round tries again.
+            await Eventually.MatchesAsync(
+                () =>
+                {
+                    checkpointer.Committed(truncatePages);
+                    return checkpointer.Failures;
+                },
+                n => n >= 2,
+                "two TRUNCATE rounds that gave up while the reader held the log");
+            Assert.Equal(0, checkpointer.TruncateCheckpoints);
+            Assert.IsType<SqliteException>(checkpointer.LastError);
+        }
+
+        Assert.True(Interlocked.Read(ref failed) >= 2, $"failed checkpoints counted in the metric: {failed}");
+
+        // Once the reader has left, the next round empties the log and clears the error.
+        await Eventually.MatchesAsync(
+            () =>
+            {
+                checkpointer.Committed(truncatePages);
+                return checkpointer.TruncateCheckpoints;
+            },
+            n => n > 0,
+            "a TRUNCATE once the reader left");
+        await Eventually.MatchesAsync(() => checkpointer.LastError, error => error is null, "the error cleared");
     }
 
     [Fact]
