@@ -68,26 +68,8 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
         var checkpointer = ((SqliteExecutor)store.Executor).Checkpointer!;
         await CreateUsersAsync(store, 1);
 
-        // A reader in the middle of a read keeps every frame after its snapshot in the log: PASSIVE copies, the log grows.
-        var reader = new SqliteConnection($"Data Source={DatabaseFile}");
-        await reader.OpenAsync();
-        await using (reader)
-        {
-            await using var read = reader.BeginTransaction(deferred: true);
-            await using (var query = reader.CreateCommand())
-            {
-                query.CommandText = "SELECT COUNT(*) FROM Users";
-                await query.ExecuteScalarAsync();
-            }
-
-            var bound = (long)truncatePages * 4096;
-            for (var round = 0; round < 200 && LogBytes <= bound; round++)
-            {
-                await CreateUsersAsync(store, 20);
-            }
-
-            Assert.True(LogBytes > bound, $"the log grew past {truncatePages} pages while a reader held it ({LogBytes} bytes)");
-        }
+        // PASSIVE copies while a reader holds the log, which grows past the bound; then the reader leaves.
+        await (await HoldReaderWhileTheLogGrowsAsync(store, truncatePages)).DisposeAsync();
 
         // The next pages the writer reports start a round that finds the log past the bound and truncates it.
         await Eventually.TrueAsync(
@@ -134,24 +116,8 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
             truncateBusyMilliseconds: 20);
         await CreateUsersAsync(store, 1);
 
-        var reader = new SqliteConnection($"Data Source={DatabaseFile}");
-        await reader.OpenAsync();
-        await using (reader)
+        await using (await HoldReaderWhileTheLogGrowsAsync(store, truncatePages))
         {
-            await using var read = reader.BeginTransaction(deferred: true);
-            await using (var query = reader.CreateCommand())
-            {
-                query.CommandText = "SELECT COUNT(*) FROM Users";
-                await query.ExecuteScalarAsync();
-            }
-
-            var bound = (long)truncatePages * 4096;
-            for (var round = 0; round < 200 && LogBytes <= bound; round++)
-            {
-                await CreateUsersAsync(store, 20);
-            }
-
-            Assert.True(LogBytes > bound, $"the log grew past {truncatePages} pages while a reader held it ({LogBytes} bytes)");
 
             // The reader still holds its snapshot: the TRUNCATE gives up after its wait, and each later round tries again.
             await Eventually.MatchesAsync(
@@ -222,6 +188,32 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
         _stores.Add(store);
         await store.MigrateAsync(CancellationToken.None);
         return store;
+    }
+
+    /// <summary>
+    /// A reader in the middle of a read (its transaction open) keeps every frame after its snapshot in the log: writes
+    /// until the log is past <paramref name="pages"/>; disposing the returned reader ends the read.
+    /// </summary>
+    private async Task<SqliteConnection> HoldReaderWhileTheLogGrowsAsync(SqlStorage store, int pages)
+    {
+        var reader = new SqliteConnection($"Data Source={DatabaseFile}");
+        await reader.OpenAsync();
+        var read = reader.BeginTransaction(deferred: true);
+        await using (var query = reader.CreateCommand())
+        {
+            query.Transaction = read;
+            query.CommandText = "SELECT COUNT(*) FROM Users";
+            await query.ExecuteScalarAsync();
+        }
+
+        var bound = (long)pages * 4096;
+        for (var round = 0; round < 200 && LogBytes <= bound; round++)
+        {
+            await CreateUsersAsync(store, 20);
+        }
+
+        Assert.True(LogBytes > bound, $"the log grew past {pages} pages while a reader held it ({LogBytes} bytes)");
+        return reader;
     }
 
     private static async Task CreateUsersAsync(SqlStorage store, int count) =>
