@@ -75,7 +75,8 @@ describe('RunDialog', { timeout: 30_000 }, () => {
     expect((await screen.findByRole('alert')).textContent).toMatch(/JSON|Unexpected|end/i);
     expect((screen.getByRole('button', { name: 'Start run' }) as HTMLButtonElement).disabled).toBe(true);
     typeInput('[1, 2]');
-    expect((await screen.findByRole('alert')).textContent).toContain('must be a JSON object');
+    // The alert of the first error is still there until the new one renders: wait for its text, not for an alert.
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('must be a JSON object'));
     expect(calls.some((c) => c.method === 'POST')).toBe(false);
   });
 
