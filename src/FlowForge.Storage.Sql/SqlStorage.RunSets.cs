@@ -46,7 +46,7 @@ public sealed partial class SqlStorage
     /// </summary>
     private static SqlStatement? RunSetStatement(SqlSession s, int nodes, int attempts, int messages, int runs)
     {
-        if (s.Dialect is not MySqlDialect || runs is < 2 or > RunsPerSet || nodes * runs > RowsPerRunSet
+        if (!s.Dialect.WritesRunSets || runs is < 2 or > RunsPerSet || nodes * runs > RowsPerRunSet
             || attempts * runs > RowsPerRunSet || messages > OneTripMessages)
         {
             return null;
@@ -66,7 +66,7 @@ public sealed partial class SqlStorage
             }
 
             var text = RunSetText(nodes, attempts, messages, runs);
-            statement = new SqlStatement($"InsertRunSet{nodes}x{attempts}x{messages}x{runs}", d => d is MySqlDialect ? text : "") { Prepares = false };
+            statement = new SqlStatement($"InsertRunSet{nodes}x{attempts}x{messages}x{runs}", d => d.WritesRunSets ? text : "") { Prepares = false };
             RunSetStatements.Add(shape, statement);
             return statement;
         }

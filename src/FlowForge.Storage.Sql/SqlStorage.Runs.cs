@@ -4,7 +4,6 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
-using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -71,8 +70,8 @@ public sealed partial class SqlStorage
                 nameof(run));
         }
 
-        // On MySQL the new runs of one group-commit batch are written together (SqlStorage.RunSets.cs).
-        return _executor.Dialect is MySqlDialect
+        // Where the dialect says so (MySQL), the new runs of one group-commit batch are written together (SqlStorage.RunSets.cs).
+        return _executor.Dialect.WritesRunSets
             ? _executor.WriteBatchedAsync(RunSet.Instance, (run, plan), Guid.Empty, cancellationToken)
             : _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
     }

@@ -91,6 +91,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override bool SendsStatementsTogether => true;
 
+    public override bool WritesRunSets => true;
+
     // InnoDB undoes the statement that hit the key and keeps the transaction.
     public override bool IsDuplicateKey(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };

@@ -80,6 +80,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool GuardsRegionWriteInOneTrip => false;
 
+    /// <summary>
+    /// True where the new runs of one group-commit batch are written together, one text of multi-row statements per shape
+    /// (SqlStorage.RunSets.cs); elsewhere each run is one write of its own.
+    /// </summary>
+    public virtual bool WritesRunSets => false;
+
     /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
     public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
 
