@@ -40,7 +40,7 @@ public sealed partial class ShardedSqlStorage : ISqlStorage
         {
             for (var shard = 0; shard < options.Shards; shard++)
             {
-                shards.Add(SqlStorage.CreateShard(options, shard, timeProvider));
+                shards.Add(SqlStorage.CreateShard(options, shard, timeProvider, logger));
             }
         }
         catch

@@ -4,6 +4,7 @@ using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Migrations;
 using FlowForge.Storage.Sql.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace FlowForge.Storage.Sql;
 
@@ -45,7 +46,7 @@ public sealed partial class SqlStorage : ISqlStorage
     /// Opens the store the options name. No connection is made until the first operation. Options with more
     /// than one shard open a <see cref="ShardedSqlStorage"/> instead.
     /// </summary>
-    public static SqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider)
+    public static SqlStorage Create(SqlStorageOptions options, TimeProvider timeProvider, ILogger? logger = null)
     {
         options.Validate();
         if (options.Shards > 1)
@@ -54,18 +55,18 @@ public sealed partial class SqlStorage : ISqlStorage
                 $"{SqlStorageOptions.Section}:Shards is {options.Shards}: open the store with {nameof(ShardedSqlStorage)}.{nameof(ShardedSqlStorage.Create)}.");
         }
 
-        return CreateShard(options, 0, timeProvider);
+        return CreateShard(options, 0, timeProvider, logger);
     }
 
     /// <summary>The store on one shard's database (the only one when the options name a single database).</summary>
-    internal static SqlStorage CreateShard(SqlStorageOptions options, int shard, TimeProvider timeProvider)
+    internal static SqlStorage CreateShard(SqlStorageOptions options, int shard, TimeProvider timeProvider, ILogger? logger = null)
     {
         var connectionString = options.ConnectionStringFor(shard);
         SqlExecutor executor = options.ProviderKind switch
         {
             SqlStorageOptions.Postgres => new PooledSqlExecutor(PostgresDialect.CreateDataSource(connectionString), PostgresDialect.Instance, options.GroupCommit),
             SqlStorageOptions.MySql => new PooledSqlExecutor(MySqlDialect.CreateDataSource(connectionString), MySqlDialect.Instance, options.GroupCommit),
-            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance, options.WritesOutbox, options.Checkpoint),
+            _ => new SqliteExecutor(connectionString, SqliteDialect.Instance, options.WritesOutbox, options.Checkpoint, logger),
         };
         return new SqlStorage(executor, timeProvider);
     }

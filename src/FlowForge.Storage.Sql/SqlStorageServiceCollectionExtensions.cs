@@ -26,7 +26,7 @@ public static class SqlStorageServiceCollectionExtensions
         }
         else
         {
-            services.AddSingleton(sp => SqlStorage.Create(options, sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => SqlStorage.Create(options, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<SqlStorage>>()));
             services.AddSingleton<ISqlStorage>(sp => sp.GetRequiredService<SqlStorage>());
         }
 

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using FlowForge.Storage.Sql.Execution;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SQLitePCL;
 
 namespace FlowForge.Storage.Sql.Sqlite;
@@ -15,8 +17,10 @@ namespace FlowForge.Storage.Sql.Sqlite;
 /// TRUNCATE checkpoint waits for them, copies it all and empties the file: new writes wait meanwhile, which bounds the log.
 /// The checkpoint fsyncs the database before the log is reused (<c>synchronous=FULL</c> on this connection too), so a
 /// committed write is on disk in the log or in the database at every moment, as with SQLite's own checkpoints.
+/// A failed checkpoint is counted; the first of a streak is logged as a warning with its error, and the first success
+/// after a streak says how many failed, so a disk that fails every round writes two lines, not one per round.
 /// </summary>
-internal sealed class SqliteCheckpointer : IAsyncDisposable
+internal sealed partial class SqliteCheckpointer : IAsyncDisposable
 {
     // A reader that holds the log longer than this makes a TRUNCATE give up; the next round tries again.
     internal const int TruncateBusyMilliseconds = 5_000;
@@ -31,7 +35,9 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
 
     private readonly Task _loop;
     private readonly int _truncateBusyMilliseconds;
+    private readonly ILogger _logger;
     private SqliteConnection? _connection;
+    private long _failuresInARow;
     private long _pagesSinceCheckpoint;
     private long _passive;
     private long _truncates;
@@ -40,9 +46,11 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     private long _failures;
     private int _logPages;
 
-    public SqliteCheckpointer(SqliteConnectionFactory connections, CheckpointOptions options, int truncateBusyMilliseconds = TruncateBusyMilliseconds)
+    public SqliteCheckpointer(
+        SqliteConnectionFactory connections, CheckpointOptions options, ILogger? logger = null, int truncateBusyMilliseconds = TruncateBusyMilliseconds)
     {
         _connections = connections;
+        _logger = logger ?? NullLogger.Instance;
         _truncateBusyMilliseconds = truncateBusyMilliseconds;
         _options = options;
         _loop = Task.Run(RunAsync);
@@ -116,6 +124,11 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
 
                 Volatile.Write(ref _logPages, logPages);
                 LastError = null;
+                if (_failuresInARow > 0)
+                {
+                    LogRecovered(_logger, _failuresInARow, logPages);
+                    _failuresInARow = 0;
+                }
             }
             catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
             {
@@ -125,11 +138,22 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
                 Interlocked.Increment(ref _failures);
                 StoreTelemetry.Checkpoints.Add(1, new KeyValuePair<string, object?>("mode", "failed"));
                 LastError = exception;
+                if (_failuresInARow++ == 0)
+                {
+                    LogFailed(_logger, Volatile.Read(ref _logPages), exception);
+                }
+
                 _connection?.Dispose();
                 _connection = null;
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A checkpoint of the SQLite log failed (the log held {LogPages} pages at the last one); it is tried again after the next writes, and failures until one succeeds are counted in flowforge_store_checkpoints_total, mode failed")]
+    private static partial void LogFailed(ILogger logger, int logPages, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoints of the SQLite log succeed again after {Failures} failed in a row; the log holds {LogPages} pages")]
+    private static partial void LogRecovered(ILogger logger, long failures, int logPages);
 
     /// <summary>
     /// The log was not started over since the last round: with the writer appending while a PASSIVE copies, the log is

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
+using Microsoft.Extensions.Logging;
 
 namespace FlowForge.Storage.Sql.Sqlite;
 
@@ -12,13 +13,13 @@ internal sealed class SqliteExecutor : SqlExecutor
     private readonly SqliteReaderPool _readers;
     private readonly SqliteCheckpointer? _checkpointer;
 
-    public SqliteExecutor(string connectionString, SqliteDialect dialect, bool writesOutbox = true, CheckpointOptions? checkpoint = null)
+    public SqliteExecutor(string connectionString, SqliteDialect dialect, bool writesOutbox = true, CheckpointOptions? checkpoint = null, ILogger? logger = null)
     {
         Dialect = dialect;
         checkpoint ??= new CheckpointOptions();
         checkpoint.Validate();
         _connections = new SqliteConnectionFactory(connectionString);
-        _checkpointer = checkpoint.InBackground ? new SqliteCheckpointer(_connections, checkpoint) : null;
+        _checkpointer = checkpoint.InBackground ? new SqliteCheckpointer(_connections, checkpoint, logger) : null;
         _writer = new SqliteGroupCommitWriter(_connections, Dialect, writesOutbox, _checkpointer);
         _readers = new SqliteReaderPool(_connections, Dialect, maxIdle: Math.Max(4, Environment.ProcessorCount * 2));
     }

@@ -5,6 +5,7 @@ using FlowForge.Storage.Sql.Sqlite;
 using FlowForge.Testing;
 using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace FlowForge.Providers.Tests.Sqlite;
 
@@ -83,7 +84,7 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReaderHoldsTheLogPastTruncatePages_TruncateGivesUp_CountedAsFailedAndTriedAgain()
+    public async Task ReaderHoldsTheLogPastTruncatePages_TruncateGivesUp_CountedLoggedOnceAndTriedAgain()
     {
         const int truncatePages = 64;
         var failed = 0L;
@@ -110,9 +111,11 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
         // SQLite's own checkpoints in the writer's commits (PassivePages 0), and a checkpointer of the test's whose TRUNCATE
         // waits 20 ms for the readers instead of 5 s.
         var store = await OpenAsync(new CheckpointOptions { PassivePages = 0 });
+        var log = new RecordingLogger<SqliteCheckpointer>();
         await using var checkpointer = new SqliteCheckpointer(
             new SqliteConnectionFactory($"Data Source={DatabaseFile}"),
             new CheckpointOptions { PassivePages = 16, TruncatePages = truncatePages },
+            log,
             truncateBusyMilliseconds: 20);
         await CreateUsersAsync(store, 1);
 
@@ -130,6 +133,13 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
                 "two TRUNCATE rounds that gave up while the reader held the log");
             Assert.Equal(0, checkpointer.TruncateCheckpoints);
             Assert.IsType<SqliteException>(checkpointer.LastError);
+
+            // The streak is logged once (the reader still holds the log, so no round has succeeded yet), as a warning
+            // carrying the error, however many rounds failed.
+            var warning = Assert.Single(log.Entries);
+            Assert.Equal(LogLevel.Warning, warning.Level);
+            Assert.IsType<SqliteException>(warning.Exception);
+            Assert.Contains("checkpoint of the SQLite log failed", warning.Message, StringComparison.Ordinal);
         }
 
         Assert.True(Interlocked.Read(ref failed) >= 2, $"failed checkpoints counted in the metric: {failed}");
@@ -144,6 +154,12 @@ public sealed class SqliteCheckpointerTests : IAsyncLifetime
             n => n > 0,
             "a TRUNCATE once the reader left");
         await Eventually.MatchesAsync(() => checkpointer.LastError, error => error is null, "the error cleared");
+
+        // The first success after the streak says how many failed.
+        await Eventually.MatchesAsync(() => log.Entries.Count, n => n == 2, "the recovery logged");
+        var recovered = log.Entries.Last();
+        Assert.Equal(LogLevel.Information, recovered.Level);
+        Assert.Contains($"after {checkpointer.Failures} failed in a row", recovered.Message, StringComparison.Ordinal);
     }
 
     [Fact]
