@@ -50,7 +50,10 @@ public sealed class RunStartViewTests
     public async Task StartAsync_ReturnsFinishedRun_RunFinishedByTheWrite_EqualsTheRunRead(string flow, string store)
     {
         await using var database = store == "sqlite" ? null : await TestDatabase.CreateAsync(store);
+        // The region's time untimed: on a loaded machine the first run's nodes (compiled as they run) can take longer
+        // than the default 50 ms, and then the rest of the region runs after the write, with no finished run to return.
         await using var harness = await EngineHarness.StartAsync(
+            configure: o => o.PureStartTime = TimeSpan.FromSeconds(10),
             storage: database is null ? null : new SqlStorageOptions { Provider = store, ConnectionString = database.ConnectionString });
         var (json, trigger) = flow switch
         {
