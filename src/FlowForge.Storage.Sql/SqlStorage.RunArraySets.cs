@@ -25,7 +25,7 @@ public sealed partial class SqlStorage
     // parameters in the order they first appear in the text (positions below count from these).
     private static readonly string[] RunArrayNames =
     [
-        "@runIds", "@ownerIds", "@flowIds", "@flowVersions", "@runStatuses", "@idempotencyKeys", "@remainingNodes", "@createdAts",
+        "@runIds", "@ownerIds", "@flowIds", "@flowVersions", "@runStatuses", "@idempotencyKeys", "@remainingCounts", "@createdAts",
         "@runStartedAts", "@runFinishedAts", "@parentRunIds", "@parentNodeIds", "@itemIndexes", "@parentAttempts", "@depths", "@inputs",
         "@nodeRunIds", "@nodeIds", "@ordinals", "@types", "@isTriggers", "@statuses", "@versions", "@attempts", "@pendingParentCounts",
         "@activeParentCounts", "@readyAts", "@startedAts", "@finishedAts", "@leaseUntils", "@outputs", "@workerIds", "@portLists",
@@ -37,7 +37,7 @@ public sealed partial class SqlStorage
     private static readonly SqlStatement InsertRunArrays = new(nameof(InsertRunArrays), static d => !d.WritesRunSetsAsArrays ? "" : $"""
         WITH given AS (
             SELECT * FROM unnest(@runIds::uuid[], @ownerIds::uuid[], @flowIds::uuid[], @flowVersions::integer[], @runStatuses::text[],
-                    @idempotencyKeys::text[], @remainingNodes::integer[], @createdAts::bigint[], @runStartedAts::bigint[], @runFinishedAts::bigint[],
+                    @idempotencyKeys::text[], @remainingCounts::integer[], @createdAts::bigint[], @runStartedAts::bigint[], @runFinishedAts::bigint[],
                     @parentRunIds::uuid[], @parentNodeIds::text[], @itemIndexes::integer[], @parentAttempts::integer[], @depths::integer[], @inputs::text[])
                 WITH ORDINALITY AS g(Id, OwnerId, FlowId, FlowVersion, Status, IdempotencyKey, RemainingNodes, CreatedAt, StartedAt, FinishedAt,
                     ParentRunId, ParentNodeId, ItemIndex, ParentAttempt, SubflowDepth, InputJson, Position)),
