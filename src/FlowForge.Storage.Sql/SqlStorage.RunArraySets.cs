@@ -10,7 +10,7 @@ namespace FlowForge.Storage.Sql;
 /// <summary>
 /// The new runs of one group-commit batch written together on PostgreSQL: one statement over arrays of their values, one
 /// round trip for all of them where each alone took one of its own (<see cref="InsertRunWithRows"/>). The text is one
-/// whatever the runs' shapes, so the server plans it once per connection and the driver keeps one command with its 44
+/// whatever the runs' shapes, so the server plans it once per connection and the driver keeps one command with its 45
 /// parameters. Each run's insert is <c>ON CONFLICT DO NOTHING</c> as alone: a run whose idempotency key (or id, or parent
 /// item) is taken, by a run before the batch or by an earlier run of the same set, writes nothing and is answered with
 /// the run that holds it, while the set's other runs are written. A run that needs more than its rows in its transaction,
