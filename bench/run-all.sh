@@ -32,10 +32,13 @@ rm -f "$out/results.md" "$out"/*.json
 
 log() { printf 'run-all: %s\n' "$*" >&2; }
 
+# The scaled shapes warm up longer: their processes share the 2 cores with the database, the broker and each other, so the
+# runtime's tier-up (methods recompiled at tier 1 in the background) takes tens of seconds there, not a few (measured:
+# docs/benchmarks.md, "PostgreSQL: the api's run write as one set, two workers, warm-up").
 if $quick; then
-  seconds=2 latency_seconds=2 warmup=1 open_rate=200 scaled_rate=50 scaled_seconds=2
+  seconds=2 latency_seconds=2 warmup=1 open_rate=200 scaled_rate=50 scaled_seconds=2 scaled_warmup=1
 else
-  seconds=30 latency_seconds=15 warmup=5 open_rate=2000 scaled_rate=500 scaled_seconds=20
+  seconds=30 latency_seconds=15 warmup=5 open_rate=2000 scaled_rate=500 scaled_seconds=20 scaled_warmup=45
 fi
 
 work="$(mktemp -d /tmp/flowforge-bench-XXXXXX)"
@@ -90,7 +93,8 @@ dotnet build src/FlowForge.Server/FlowForge.Server.csproj -c Release --nologo -v
 dotnet build bench/FlowForge.Bench/FlowForge.Bench.csproj -c Release --nologo -v quiet >/dev/null
 bench_dll="$root/bench/FlowForge.Bench/bin/Release/net10.0/FlowForge.Bench.dll"
 
-# run_shape NAME ARGS...: one bench invocation; its JSON goes to NAME.json, its rows to results.md.
+# run_shape NAME ARGS...: one bench invocation; its JSON goes to NAME.json, its rows to results.md. A --warmup among
+# ARGS replaces the default one (the last given wins).
 failed=()
 run_shape() {
   local name=$1
@@ -177,7 +181,7 @@ SQL
     db="ffb_pg_w$workers"
     as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
     cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
-    run_shape "scaled-postgres-w$workers-diamond" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+    run_shape "scaled-postgres-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
       --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
       --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
 
@@ -185,7 +189,7 @@ SQL
     mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
       -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
-    run_shape "scaled-mariadb-w$workers-diamond" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+    run_shape "scaled-mariadb-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
       --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
       --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
   done

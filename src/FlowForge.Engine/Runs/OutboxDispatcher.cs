@@ -28,8 +28,10 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
 
     /// <summary>
     /// Publishes committed messages without making the caller wait for the queue (a broker that is down would hold
-    /// it for the whole publish timeout). At most <see cref="EngineOptions.MaxBackgroundPublishes"/> at once; past
-    /// that the messages stay in the outbox for the sweep.
+    /// it for the whole publish timeout). At most <see cref="EngineOptions.MaxBackgroundPublishes"/> calls wait at once;
+    /// past that the messages stay in the outbox for the sweep. The calls that arrive while
+    /// <see cref="BackgroundPublishesInFlight"/> publishes wait on the queue go to it together, in one publish: one
+    /// call of the queue (one deadline, one wait for the broker's confirms) for the runs of many requests.
     /// </summary>
     public void DispatchInBackground(IReadOnlyList<OutboxMessage> messages, string? traceParent)
     {
@@ -58,21 +60,70 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             return;
         }
 
-        _ = Task.Run(async () =>
+        _waiting.Writer.TryWrite((messages, traceParent));
+        if (Volatile.Read(ref _publishing) == 0 && Interlocked.CompareExchange(ref _publishing, 1, 0) == 0)
         {
-            try
+            _ = Task.Run(PublishWaitingAsync);
+        }
+    }
+
+    /// <summary>Background publishes that wait on the queue at once; the calls that arrive meanwhile wait to go together.</summary>
+    internal const int BackgroundPublishesInFlight = 4;
+
+    // Messages of one background publish at most: a larger backlog goes in several.
+    private const int MaxBackgroundBatch = 1_024;
+
+    private readonly Channel<(IReadOnlyList<OutboxMessage> Messages, string? TraceParent)> _waiting =
+        Channel.CreateUnbounded<(IReadOnlyList<OutboxMessage>, string?)>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Not disposed: a publish that ends after the dispatcher was disposed still releases it (it holds no wait handle).
+    private readonly SemaphoreSlim _inFlight = new(BackgroundPublishesInFlight, BackgroundPublishesInFlight);
+    private int _publishing;
+
+    /// <summary>Takes what waits, up to <see cref="MaxBackgroundBatch"/> messages, into one publish, once fewer than <see cref="BackgroundPublishesInFlight"/> wait on the queue.</summary>
+    private async Task PublishWaitingAsync()
+    {
+        var reader = _waiting.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
-                await DispatchAsync(messages, traceParent, _stopping.Token).ConfigureAwait(false);
+                await _inFlight.WaitAsync(_stopping.Token).ConfigureAwait(false);
+                var batch = new List<OutboxMessage>();
+                var calls = 0;
+                while (batch.Count < MaxBackgroundBatch && reader.TryRead(out var call))
+                {
+                    calls++;
+                    foreach (var message in call.Messages)
+                    {
+                        batch.Add(call.TraceParent is null ? message : message with { Message = message.Message with { TraceParent = call.TraceParent } });
+                    }
+                }
+
+                _ = PublishBatchAsync(batch, calls);
             }
-            catch (OperationCanceledException)
-            {
-                // Stopping: the messages stay in the outbox for the next start.
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _background);
-            }
-        });
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: what waits stays in the outbox for the next start.
+        }
+    }
+
+    private async Task PublishBatchAsync(List<OutboxMessage> batch, int calls)
+    {
+        try
+        {
+            await DispatchAsync(batch, null, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the messages stay in the outbox for the next start.
+        }
+        finally
+        {
+            Interlocked.Add(ref _background, -calls);
+            _inFlight.Release();
+        }
     }
 
     private static async Task ObserveAsync(ValueTask published)

@@ -31,6 +31,10 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool GuardsRegionWriteInOneTrip => true;
 
+    public override bool WritesRunSets => true;
+
+    public override bool WritesRunSetsAsArrays => true;
+
     // Npgsql sends BEGIN in the same round trip as the transaction's first statement.
     public override bool BeginIsRoundTrip => false;
 

@@ -86,6 +86,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool WritesRunSets => false;
 
+    /// <summary>
+    /// True where a run set is one statement over arrays of the runs' values (PostgreSQL's <c>unnest</c>), one text whatever
+    /// the runs' shapes (SqlStorage.RunArraySets.cs), rather than a text of multi-row statements per shape.
+    /// </summary>
+    public virtual bool WritesRunSetsAsArrays => false;
+
     /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
     public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
 

@@ -25,6 +25,15 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
     /// <summary>Round trips that write <paramref name="runs"/> new runs of one shape queued in one batch.</summary>
     protected abstract int RoundTripsFor(int runs);
 
+    /// <summary>Round trips that write <paramref name="shapes"/> shapes of <paramref name="runs"/> new runs each, all queued in one batch.</summary>
+    protected virtual int RoundTripsFor(int runs, int shapes) => shapes * RoundTripsFor(runs);
+
+    /// <summary>
+    /// Whether a set that meets an idempotency key used before (or twice in the set) is undone and its batch written again
+    /// run by run (MySQL's plain inserts), rather than writing the set's other runs and answering that one (PostgreSQL).
+    /// </summary>
+    protected virtual bool UsedKeyRunsTheBatchAgain => RoundTripsFor(7) < 7;
+
     public new async Task DisposeAsync()
     {
         foreach (var store in _stores)
@@ -80,7 +89,7 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
         var created = await Task.WhenAll(queued).WaitAsync(Patience);
 
         var transaction = store.Executor.Dialect.BeginIsRoundTrip ? 2 : 1;
-        Assert.Equal(transaction + (2 * RoundTripsFor(6)) + transaction, writer.RoundTrips - roundTrips);
+        Assert.Equal(transaction + RoundTripsFor(6, shapes: 2) + transaction, writer.RoundTrips - roundTrips);
         for (var i = 0; i < created.Length; i++)
         {
             var creation = created[i];
@@ -139,8 +148,9 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
         await AssertWrittenAsync(store, plan, created, i => $$"""{"run":{{i + 1}}}""");
         Assert.Equal("""{"run":0}""", (await GetRunAsync(firstRun.RunId)).InputJson.Replace(" ", "", StringComparison.Ordinal));
 
-        // On MySQL the set's insert met the keys and nothing of it was kept: the batch ran again, each run alone.
-        Assert.Equal(isolated + (RoundTripsFor(7) < 7 ? 1 : 0), writer.IsolatedRounds);
+        // On MySQL the set's insert met the keys and nothing of it was kept: the batch ran again, each run alone. On
+        // PostgreSQL the set skipped the two runs whose key was taken and each was answered by one read.
+        Assert.Equal(isolated + (UsedKeyRunsTheBatchAgain ? 1 : 0), writer.IsolatedRounds);
     }
 
     private Task<RunCreation> Create(SqlStorage store, ExecutionPlan plan, string input, string? idempotencyKey = null, string? triggerOutput = null) =>

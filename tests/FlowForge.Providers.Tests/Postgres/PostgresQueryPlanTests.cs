@@ -74,7 +74,11 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
         "@ids" => new long[] { 1, 2 },
         "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId" => Guid.NewGuid(),
         "@content" or "@secret" or "@protectedData" => new byte[] { 1 },
-        "@flowIds" or "@runIds" or "@workerIds" => new[] { Guid.NewGuid(), Guid.NewGuid() },
+        "@flowIds" or "@runIds" or "@workerIds" or "@ownerIds" or "@parentRunIds" or "@nodeRunIds" or "@attemptRunIds" or "@messageRunIds"
+            => new[] { Guid.NewGuid(), Guid.NewGuid() },
+        "@flowVersions" or "@remainingCounts" or "@itemIndexes" or "@parentAttempts" or "@depths" => new[] { 1, 2 },
+        "@runStatuses" or "@idempotencyKeys" or "@parentNodeIds" or "@inputs" => new[] { "x", "y" },
+        "@createdAts" or "@runStartedAts" or "@runFinishedAts" => new long[] { 1, 2 },
         "@nodeIds" => new[] { "x", "y" },
         "@versions" or "@leaseUntils" or "@nows" => new long[] { 1, 2 },
         "@ordinals" or "@attempts" or "@pendingParentCounts" or "@activeParentCounts" or "@attemptNumbers" => new[] { 1, 2 },
