@@ -152,11 +152,15 @@ public sealed partial class SqlStorage
 
         public string At { get; } = $"@g{j}_at";
 
+        // The one-region names (RegionRowParameters, OneTripAttemptParameters) with the prefix; made here, not from those
+        // arrays, which a static initializer in another file may not have set yet.
         public (string Node, string Version, string NewVersion, string Output, string Ports, string FinishedAt, string ReadyAt, string Active, string StartedAt)[] Rows { get; } =
-            [.. RegionRowParameters.Select(n => (P(j, n.Node), P(j, n.Version), P(j, n.NewVersion), P(j, n.Output), P(j, n.Ports), P(j, n.FinishedAt), P(j, n.ReadyAt), P(j, n.Active), P(j, n.StartedAt)))];
+            [.. Enumerable.Range(0, RegionRowsPerStatement).Select(i => (P(j, $"@nodeId{i}"), P(j, $"@version{i}"), P(j, $"@newVersion{i}"), P(j, $"@output{i}"),
+                P(j, $"@ports{i}"), P(j, $"@finishedAt{i}"), P(j, $"@readyAt{i}"), P(j, $"@activeParents{i}"), P(j, $"@startedAt{i}")))];
 
         public (string Node, string Attempt, string StartedAt, string FinishedAt, string Error, string Input, string Logs)[] Attempts { get; } =
-            [.. OneTripAttemptParameters.Select(n => (P(j, n.Node), P(j, n.Attempt), P(j, n.StartedAt), P(j, n.FinishedAt), P(j, n.Error), P(j, n.Input), P(j, n.Logs)))];
+            [.. Enumerable.Range(0, RegionRowsPerStatement).Select(i => (P(j, $"@aNodeId{i}"), P(j, $"@aAttempt{i}"), P(j, $"@aStartedAt{i}"), P(j, $"@aFinishedAt{i}"),
+                P(j, $"@aError{i}"), P(j, $"@aInput{i}"), P(j, $"@aLogs{i}")))];
 
         private static string P(int j, string name) => $"@g{j}_{name[1..]}";
     }
