@@ -7,5 +7,5 @@ public sealed class MariaDbClaimSetTests() : ClaimSetCompliance(new MySqlStorage
 {
     protected override int RoundTripsPerSet => 1;
 
-    protected override bool StartsRunsInTheSet => true;
+    protected override int RoundTripsToClaimTriggers(int claims) => 1;
 }
