@@ -63,12 +63,15 @@ public sealed partial class SqlStorage
 
     // The runs still Pending whose node the claim before just took (Running under its worker, one version on: a row at that
     // version and status was Ready at the message's version an instant ago, so no other claim left it so), started as
-    // StartRun starts one; their number tells whether every run the read showed Pending was started.
+    // StartRun starts one; their number tells whether every run the read showed Pending was started. The runs are named
+    // (their keys first, the claimed row checked per run): MariaDB runs an IN (subquery) of a single-table UPDATE as a
+    // check per row of Runs, which without the keys would be every Pending run.
     private static string StartClaimedRunsByRowsText(int rows) => $"""
         UPDATE Runs SET Status = 'Running', StartedAt = CASE Id {string.Join(" ", Enumerable.Range(0, rows).Select(static i => $"WHEN @runId{i} THEN @now{i}"))} END
-        WHERE Status = 'Pending' AND Id IN (
-            SELECT RunId FROM NodeInstances
-            WHERE Status = 'Running' AND ({RowsOf(rows, "RunId = @runId{0} AND NodeId = @nodeId{0} AND Version = @version{0} + 1 AND WorkerId = @workerId{0}")}))
+        WHERE Id IN ({string.Join(", ", Enumerable.Range(0, rows).Select(static i => $"@runId{i}"))}) AND Status = 'Pending' AND EXISTS (
+            SELECT 1 FROM NodeInstances
+            WHERE NodeInstances.RunId = Runs.Id AND Status = 'Running'
+              AND ({RowsOf(rows, "RunId = @runId{0} AND NodeId = @nodeId{0} AND Version = @version{0} + 1 AND WorkerId = @workerId{0}")}))
         """;
 
     private sealed partial class ClaimSet
