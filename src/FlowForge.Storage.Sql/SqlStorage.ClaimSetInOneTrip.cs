@@ -39,7 +39,8 @@ public sealed partial class SqlStorage
     private static string ClaimSetTripText(SqlDialect dialect, int claims, int inputs, int outputs)
     {
         var text = new System.Text.StringBuilder(SelectClaimTargetsByRowsText(dialect, claims)).Append(";\n")
-            .Append(ClaimReadyNodesByRowsText(claims)).Append(";\n");
+            .Append(ClaimReadyNodesByRowsText(claims)).Append(";\n")
+            .Append(StartClaimedRunsByRowsText(claims)).Append(";\n");
         if (inputs > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"""
@@ -60,12 +61,25 @@ public sealed partial class SqlStorage
         return text.ToString();
     }
 
+    // The runs still Pending whose node the claim before just took (Running under its worker, one version on: a row at that
+    // version and status was Ready at the message's version an instant ago, so no other claim left it so), started as
+    // StartRun starts one; their number tells whether every run the read showed Pending was started. The runs are named
+    // (their keys first, the claimed row checked per run): MariaDB runs an IN (subquery) of a single-table UPDATE as a
+    // check per row of Runs, which without the keys would be every Pending run.
+    private static string StartClaimedRunsByRowsText(int rows) => $"""
+        UPDATE Runs SET Status = 'Running', StartedAt = CASE Id {string.Join(" ", Enumerable.Range(0, rows).Select(static i => $"WHEN @runId{i} THEN @now{i}"))} END
+        WHERE Id IN ({string.Join(", ", Enumerable.Range(0, rows).Select(static i => $"@runId{i}"))}) AND Status = 'Pending' AND EXISTS (
+            SELECT 1 FROM NodeInstances
+            WHERE NodeInstances.RunId = Runs.Id AND Status = 'Running'
+              AND ({RowsOf(rows, "RunId = @runId{0} AND NodeId = @nodeId{0} AND Version = @version{0} + 1 AND WorkerId = @workerId{0}")}))
+        """;
+
     private sealed partial class ClaimSet
     {
         /// <summary>
-        /// On MySQL, a set of up to 64 claims in one round trip: the nodes read, the Ready ones claimed, the inputs of the runs
-        /// this process does not hold and the outputs of the claims' dependencies read, all in one text (four round trips
-        /// before). What the read shows decides each claim as <see cref="ClaimByRowsAsync"/> does; when the claim's row count
+        /// On MySQL, a set of up to 64 claims in one round trip: the nodes read, the Ready ones claimed, the Pending runs of the
+        /// claimed nodes started, the inputs of the runs this process does not hold and the outputs of the claims'
+        /// dependencies read, all in one text (four round trips before, and one more per run started). What the read shows decides each claim as <see cref="ClaimByRowsAsync"/> does; when the claim's row count
         /// differs from what the read promised, or it claimed a node of a run that has ended, the transaction fails and the
         /// writer runs the claims again one by one. Answers the claims it settled (claimed or not), or null when the set does
         /// not fit one text or the store is not MySQL.
@@ -170,9 +184,19 @@ public sealed partial class SqlStorage
                 }
             }
 
-            if (claimedRows != ready.Count || endedClaimed)
+            // The rows changed are the claims and the runs they started: every run the read showed Pending once.
+            var starts = new HashSet<Guid>();
+            foreach (var i in ready)
             {
-                throw new ClaimSetConflictException(ready.Count, claimedRows);
+                if (targets[i].RunStatus == RunStatus.Pending)
+                {
+                    starts.Add(states[i].Message.RunId);
+                }
+            }
+
+            if (claimedRows != ready.Count + starts.Count || endedClaimed)
+            {
+                throw new ClaimSetConflictException(ready.Count + starts.Count, claimedRows);
             }
 
             var none = new Dictionary<string, DependencyRow>(StringComparer.Ordinal);
@@ -180,8 +204,7 @@ public sealed partial class SqlStorage
             {
                 var message = states[i].Message;
                 var target = targets[i];
-                var runStarted = target.RunStatus == RunStatus.Pending
-                    && await s.ExecuteAsync(s.Command(StartRun).Bind("@runId", message.RunId).Bind("@now", states[i].Now), ct) == 1;
+                var runStarted = starts.Remove(message.RunId);
                 var claimed = new ClaimedNode(message.RunId, message.NodeId, message.Version + 1, target.Attempt + 1, null, EmptyOutputs, ToTime(target.ResumedFrom), runStarted)
                 {
                     Interruptions = target.Interruptions,

@@ -144,7 +144,10 @@ public sealed partial class SqlStorage
             throw new ArgumentException($"Node '{completion.NodeId}' is not in the plan of flow {plan.FlowId} version {plan.Version}.", nameof(completion));
         }
 
-        return _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), completion.RunId, cancellationToken);
+        // Where the dialect says so (MySQL), the region writes of one group-commit batch go together (SqlStorage.RegionBatches.cs).
+        return completion.Preceding.Count > 0 && _executor.Dialect.WritesRegionSets
+            ? _executor.WriteBatchedAsync(RegionBatch.Instance, (completion, plan), completion.RunId, cancellationToken)
+            : _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), completion.RunId, cancellationToken);
     }
 
     private static ValueTask<CompletionResult> CompleteNodeCoreAsync(SqlSession s, (NodeCompletion Completion, ExecutionPlan Plan) a, CancellationToken ct) =>

@@ -58,56 +58,19 @@ public sealed partial class SqlStorage
     private static async ValueTask<CompletionResult?> TryCompleteRegionAsSetAsync(
         SqlSession s, NodeCompletion last, ExecutionPlan plan, ChainClaim? regionClaim, CancellationToken ct)
     {
-        var count = last.Preceding.Count + 1;
-        var completions = new NodeCompletion[count];
-        var index = new Dictionary<string, int>(count, StringComparer.Ordinal);
-        for (var i = 0; i < count; i++)
-        {
-            var completion = i < last.Preceding.Count ? last.Preceding[i] : last;
-            if (completion is not { Status: NodeStatus.Succeeded, OutputBlob: null } || !index.TryAdd(completion.NodeId, i))
-            {
-                return null;
-            }
-
-            completions[i] = completion;
-        }
-
-        if (regionClaim is null)
+        if (RegionWrite.Of(last, plan, regionClaim) is not { } region)
         {
             return null;
         }
 
-        // The edges into each later node from the completions before it, as the store would resolve them one by one.
-        var edges = new int[count];
-        var active = new int[count];
-        var readyAt = new long[count];
-        for (var j = 0; j < count; j++)
-        {
-            var children = plan[completions[j].NodeId].Children;
-            for (var e = 0; e < children.Count; e++)
-            {
-                if (!index.TryGetValue(children[e].Target, out var k))
-                {
-                    continue;
-                }
-
-                if (k <= j)
-                {
-                    return null;
-                }
-
-                edges[k]++;
-                active[k] += Contains(completions[j].FiredPorts, children[e].Port) ? 1 : 0;
-                readyAt[k] = UnixMicros.From(completions[j].At);
-            }
-        }
+        var (completions, index, active, readyAt, count) = (region.Completions, region.Index, region.Active, region.ReadyAt, region.Completions.Length);
 
         // On PostgreSQL, where nothing is to be resolved between the rows' write and the run's count, the read and the write
         // go together, the write guarded by what the read must show. (On MariaDB the guarded text, substituted client-side
         // and parsed whole on every execution, cost more CPU than the round trip it saved: there the write follows the read.)
         if (s.Dialect.GuardsRegionWriteInOneTrip && count <= RegionRowsPerStatement && !HasEdgesOutside(plan, completions, index))
         {
-            return await TryCompleteRegionInOneTripAsync(s, completions, index, edges, active, readyAt, regionClaim, UnixMicros.From(last.At), ct);
+            return await TryCompleteRegionInOneTripAsync(s, completions, index, region.Edges, active, readyAt, regionClaim!, UnixMicros.From(last.At), ct);
         }
 
         // Where the server takes several statements in one round trip, the run's row is read with the first rows.
@@ -122,8 +85,7 @@ public sealed partial class SqlStorage
             }
         }
 
-        var versions = new long[count];
-        var seen = new bool[count];
+        var versions = region.Versions;
         for (var offset = 0; offset < count; offset += RegionRowsPerStatement)
         {
             var rows = Math.Min(RegionRowsPerStatement, count - offset);
@@ -146,39 +108,26 @@ public sealed partial class SqlStorage
 
             while (await reader.ReadAsync(ct))
             {
-                var i = index[reader.GetString(0)];
-                var status = reader.GetString(1);
-                versions[i] = reader.GetInt64(2);
-                var ready = i == 0
-                    ? status == "Running" && versions[i] == completions[0].Version
-                    : status == "Pending" && reader.GetInt64(3) == edges[i] && reader.GetInt64(4) + active[i] > 0
-                        && reader.GetInt32(5) == 0 && reader.GetInt32(6) == 0 && reader.IsDBNull(7);
-                if (i == 0 && !ready)
+                switch (region.Read(reader, 0))
                 {
-                    // As the first completion's guarded finish would find it: another claim holds the node now.
-                    return CompletionResult.Stale;
+                    case RegionRow.Stale:
+                        // As the first completion's guarded finish would find it: another claim holds the node now.
+                        return CompletionResult.Stale;
+                    case RegionRow.OneByOne:
+                        return null;
                 }
-
-                if (!ready)
-                {
-                    return null;
-                }
-
-                active[i] += i == 0 ? 0 : (int)reader.GetInt64(4);
-                seen[i] = true;
             }
         }
 
-        if (!seen[0])
+        switch (region.Verdict())
         {
-            return CompletionResult.Stale;
+            case RegionRow.Stale:
+                return CompletionResult.Stale;
+            case RegionRow.OneByOne:
+                return null;
         }
 
-        if (Array.IndexOf(seen, false) >= 0)
-        {
-            return null;
-        }
-
+        regionClaim = region.Claim;
         var lastAt = UnixMicros.From(last.At);
         if (s.Dialect.SendsStatementsTogether && count <= RegionRowsPerStatement && !HasEdgesOutside(plan, completions, index))
         {
@@ -242,10 +191,16 @@ public sealed partial class SqlStorage
     /// node was claimed (one version on), the others made Ready, claimed and finished in it (three on).
     /// </summary>
     private static void BindRegionRow(
-        System.Data.Common.DbCommand command, int row, int i, NodeCompletion[] completions, long[] versions, long[] readyAt, int[] active)
+        System.Data.Common.DbCommand command, int row, int i, NodeCompletion[] completions, long[] versions, long[] readyAt, int[] active) =>
+        BindRegionRow(command, RegionRowParameters[row], i, completions, versions, readyAt, active);
+
+    /// <summary>As <see cref="BindRegionRow(System.Data.Common.DbCommand, int, int, NodeCompletion[], long[], long[], int[])"/>, under the given names.</summary>
+    private static void BindRegionRow(
+        System.Data.Common.DbCommand command,
+        (string Node, string Version, string NewVersion, string Output, string Ports, string FinishedAt, string ReadyAt, string Active, string StartedAt) names,
+        int i, NodeCompletion[] completions, long[] versions, long[] readyAt, int[] active)
     {
         var completion = completions[i];
-        var names = RegionRowParameters[row];
         command.Bind(names.Node, completion.NodeId)
             .Bind(names.Version, versions[i])
             .Bind(names.NewVersion, versions[i] + (i == 0 ? 1 : 3))
@@ -316,33 +271,45 @@ public sealed partial class SqlStorage
 
     // One CASE per column keyed by NodeId: the same text on SQLite, PostgreSQL and MySQL (which has no UPDATE … FROM).
     // No right-hand side reads a column another one sets, so MySQL's left-to-right assignment changes nothing.
-    private static string FinishRegionText(int rows, bool withFirst)
+    private static string FinishRegionText(int rows, bool withFirst) => $"""
+        UPDATE NodeInstances
+        SET {string.Join(",\n    ", FinishRegionColumns(rows, withFirst).Select(static c => $"{c.Column} = {c.Value}"))}
+        WHERE {FinishRegionWhere(rows)}
+        """;
+
+    /// <summary>The columns a region's finish sets and the value of each, named by the parameters of one region.</summary>
+    private static (string Column, string Value)[] FinishRegionColumns(int rows, bool withFirst)
     {
         var first = withFirst ? 1 : 0;
         string Each(Func<int, string> row) => string.Join(" ", Enumerable.Range(0, rows).Select(row));
         string Later(Func<int, string> row) => string.Join(" ", Enumerable.Range(first, rows - first).Select(row));
         string OnlyLater(string column, string value) => withFirst ? $"CASE NodeId WHEN @nodeId0 THEN {column} ELSE {value} END" : value;
         string LaterOr(string column, Func<int, string> row) => rows > first ? $"CASE NodeId {Later(row)} ELSE {column} END" : column;
-        return $"""
-            UPDATE NodeInstances
-            SET Status = 'Succeeded',
-                Output = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @output{i}")} END,
-                OutputBlob = NULL, OutputBytes = NULL, Error = NULL,
-                Ports = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @ports{i}")} END,
-                FinishedAt = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @finishedAt{i}")} END,
-                Version = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @newVersion{i}")} END,
-                LeaseUntil = NULL, WaitUntil = NULL,
-                PendingParents = {OnlyLater("PendingParents", "0")},
-                ActiveParents = {LaterOr("ActiveParents", static i => $"WHEN @nodeId{i} THEN @activeParents{i}")},
-                ReadyAt = {LaterOr("ReadyAt", static i => $"WHEN @nodeId{i} THEN @readyAt{i}")},
-                StartedAt = {LaterOr("StartedAt", static i => $"WHEN @nodeId{i} THEN COALESCE(StartedAt, @startedAt{i})")},
-                Attempt = {OnlyLater("Attempt", "1")},
-                WaitKind = {OnlyLater("WaitKind", "NULL")},
-                WorkerId = {OnlyLater("WorkerId", "@workerId")}
-            WHERE RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@nodeId{i}")})
-              AND Version = CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @version{i}")} END
-            """;
+        return
+        [
+            ("Status", "'Succeeded'"),
+            ("Output", $"CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @output{i}")} END"),
+            ("OutputBlob", "NULL"),
+            ("OutputBytes", "NULL"),
+            ("Error", "NULL"),
+            ("Ports", $"CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @ports{i}")} END"),
+            ("FinishedAt", $"CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @finishedAt{i}")} END"),
+            ("Version", $"CASE NodeId {Each(static i => $"WHEN @nodeId{i} THEN @newVersion{i}")} END"),
+            ("LeaseUntil", "NULL"),
+            ("WaitUntil", "NULL"),
+            ("PendingParents", OnlyLater("PendingParents", "0")),
+            ("ActiveParents", LaterOr("ActiveParents", static i => $"WHEN @nodeId{i} THEN @activeParents{i}")),
+            ("ReadyAt", LaterOr("ReadyAt", static i => $"WHEN @nodeId{i} THEN @readyAt{i}")),
+            ("StartedAt", LaterOr("StartedAt", static i => $"WHEN @nodeId{i} THEN COALESCE(StartedAt, @startedAt{i})")),
+            ("Attempt", OnlyLater("Attempt", "1")),
+            ("WaitKind", OnlyLater("WaitKind", "NULL")),
+            ("WorkerId", OnlyLater("WorkerId", "@workerId")),
+        ];
     }
+
+    /// <summary>The rows of one region's finish: its run's, each at the version it was read at.</summary>
+    private static string FinishRegionWhere(int rows) =>
+        $"RunId = @runId AND NodeId IN ({RegionList(rows, static i => $"@nodeId{i}")}) AND Version = CASE NodeId {string.Join(" ", Enumerable.Range(0, rows).Select(static i => $"WHEN @nodeId{i} THEN @version{i}"))} END";
 
     private static string RegionList(int rows, Func<int, string> row) => string.Join(", ", Enumerable.Range(0, rows).Select(row));
 }

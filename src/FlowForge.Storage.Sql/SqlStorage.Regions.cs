@@ -36,18 +36,12 @@ public sealed partial class SqlStorage
     {
         var count = last.Preceding.Count + 1;
         var members = new HashSet<string>(count, StringComparer.Ordinal);
-        ChainClaim? regionClaim = null;
         for (var i = 1; i < count; i++)
         {
             members.Add(i < last.Preceding.Count ? last.Preceding[i].NodeId : last.NodeId);
         }
 
-        for (var i = 0; i < last.Preceding.Count && regionClaim is null; i++)
-        {
-            regionClaim = last.Preceding[i].ClaimChild;
-        }
-
-        regionClaim ??= last.ClaimChild;
+        var regionClaim = RegionClaimOf(last);
         if (await TryCompleteRegionAsSetAsync(s, last, plan, regionClaim, ct) is { } written)
         {
             return written;
@@ -121,6 +115,20 @@ public sealed partial class SqlStorage
         }
 
         return new CompletionResult(true, messages, changes, finished) { ClaimedChild = claimed, ChainBroken = broken };
+    }
+
+    /// <summary>The claim the region's nodes after the first are taken under: the first a completion of it asks for.</summary>
+    private static ChainClaim? RegionClaimOf(NodeCompletion last)
+    {
+        for (var i = 0; i < last.Preceding.Count; i++)
+        {
+            if (last.Preceding[i].ClaimChild is { } claim)
+            {
+                return claim;
+            }
+        }
+
+        return last.ClaimChild;
     }
 
     private static async ValueTask<bool> ClaimRegionNodeAsync(SqlSession s, NodeCompletion completion, long version, ChainClaim claim, CancellationToken ct)

@@ -93,6 +93,8 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override bool WritesRunSets => true;
 
+    public override bool WritesRegionSets => true;
+
     // InnoDB undoes the statement that hit the key and keeps the transaction.
     public override bool IsDuplicateKey(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };

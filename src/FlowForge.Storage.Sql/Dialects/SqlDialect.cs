@@ -92,6 +92,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool WritesRunSetsAsArrays => false;
 
+    /// <summary>
+    /// True where the region writes of one group-commit batch go together, the reads of all its regions in one text and the
+    /// writes of those of one shape in another (SqlStorage.RegionBatches.cs); elsewhere each region is a write of its own.
+    /// </summary>
+    public virtual bool WritesRegionSets => false;
+
     /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
     public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
 

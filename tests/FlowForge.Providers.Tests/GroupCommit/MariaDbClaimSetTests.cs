@@ -6,4 +6,6 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 public sealed class MariaDbClaimSetTests() : ClaimSetCompliance(new MySqlStorageProvider())
 {
     protected override int RoundTripsPerSet => 1;
+
+    protected override int RoundTripsToClaimTriggers(int claims) => 1;
 }

@@ -6,4 +6,7 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 public sealed class PostgresClaimSetTests() : ClaimSetCompliance(new PostgresStorageProvider())
 {
     protected override int RoundTripsPerSet => 3;
+
+    // The claims and the runs' inputs, then each run started.
+    protected override int RoundTripsToClaimTriggers(int claims) => 2 + claims;
 }
