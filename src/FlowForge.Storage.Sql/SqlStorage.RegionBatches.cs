@@ -58,7 +58,7 @@ public sealed partial class SqlStorage
         lock (RegionSetsLock)
         {
             var (runs, rows) = (RegionReadRunSlots[runSlot], RegionReadRowSlots[rowSlot]);
-            return RegionSetReads[runSlot, rowSlot] ??= new SqlStatement($"SelectRegionSet{runs}x{rows}", d => $"""
+            return RegionSetReads[runSlot, rowSlot] ??= new SqlStatement($"SelectRegionSet{runs}x{rows}", d => !d.WritesRegionSets ? "" : $"""
                 SELECT Status, OwnerId, FlowId, FlowVersion, ParentRunId, ParentNodeId, Id FROM Runs
                 WHERE Id IN ({string.Join(", ", RegionReadRunParameters.Take(runs))}){d.ForUpdate};
                 SELECT RunId, NodeId, Status, Version, PendingParents, ActiveParents, Attempt, Interruptions, ResumedFrom FROM NodeInstances

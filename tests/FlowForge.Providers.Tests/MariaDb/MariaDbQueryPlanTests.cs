@@ -31,10 +31,12 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
             """
             INSERT INTO Outbox (Kind, RunId, NodeId, Version, FlowId, FlowVersion)
             SELECT 'ExecuteNode', UNHEX(REPEAT('00', 16)), 'n', 1, UNHEX(REPEAT('00', 16)), 1 FROM seq_1_to_5000;
+            INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
+            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 16)), 1, 'Succeeded', 0, seq FROM seq_1_to_5000;
             INSERT INTO RunInputs (RunId, InputJson) SELECT UNHEX(MD5(seq)), '{}' FROM seq_1_to_5000;
             INSERT INTO NodeInstances (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents)
             SELECT UNHEX(MD5(seq)), 'n', 0, 't', 0, 'Succeeded', 1, 0, 0, 0 FROM seq_1_to_5000;
-            ANALYZE TABLE Outbox, RunInputs, NodeInstances;
+            ANALYZE TABLE Outbox, Runs, RunInputs, NodeInstances;
             """,
             connection))
         {
@@ -94,11 +96,11 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     {
         "@ids" => "[1,2]",
         "@id" or "@runId" or "@ownerId" or "@userId" or "@flowId" or "@afterId" or "@workerId" or "@outputBlob" or "@parentRunId" or "@claimId" or "@connectionId"
-            or "@inputRunId" or "@outputRunId" => Guid.NewGuid(),
+            or "@inputRunId" or "@outputRunId" or "@rowRunId" => Guid.NewGuid(),
         "@content" or "@secret" or "@protectedData" => new byte[] { 1 },
         "@flowIds" => $"[\"{Guid.NewGuid():N}\",\"{Guid.NewGuid():N}\"]",
         "@pattern" => "%x%",
-        "@nodeId" or "@outputNodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
+        "@nodeId" or "@outputNodeId" or "@rowNodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash" or "@stateHash" or "@holder" or "@bindingHash" or "@redirectUri" or "@waitKind"
             or "@provider" or "@statusReason" or "@scopes" or "@settings" => "x",
         "@version" or "@flowVersion" or "@limit" or "@ordinal" or "@pendingParents" or "@edges" or "@activeEdges" or "@finished"
