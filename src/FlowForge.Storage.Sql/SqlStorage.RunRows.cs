@@ -480,21 +480,18 @@ public sealed partial class SqlStorage
     private sealed class StartRows
     {
         private readonly ExecutionPlan _plan;
-        private readonly Dictionary<string, int> _ordinals;
         private readonly NewRun _run;
-        private StartRow[] _rows;
+        private readonly StartRow[] _rows;
         private NodeCompletion[] _completions = [];
 
         public StartRows(NewRun run, ExecutionPlan plan, string startAt, long createdAt)
         {
             _run = run;
             _plan = plan;
-            _ordinals = new Dictionary<string, int>(plan.Nodes.Count, StringComparer.Ordinal);
             _rows = new StartRow[plan.Nodes.Count];
             for (var i = 0; i < plan.Nodes.Count; i++)
             {
                 var node = plan.Nodes[i];
-                _ordinals[node.Id] = i;
                 ref var row = ref _rows[i];
                 row.PendingParents = node.JoinCount;
                 if (!node.IsTrigger)
@@ -614,14 +611,15 @@ public sealed partial class SqlStorage
 
             for (var k = 1; k < count; k++)
             {
-                ref readonly var row = ref _rows[_ordinals[completions[k].NodeId]];
+                ref readonly var row = ref _rows[_plan.IndexOf(completions[k].NodeId)];
                 if (row is not { Status: "Pending", Attempt: 0 } || row.PendingParents != edges[k] || row.ActiveParents + active[k] == 0)
                 {
                     return false;
                 }
             }
 
-            var rows = (StartRow[])_rows.Clone();
+            // Nothing below gives up: the rows are changed where they are (each write makes its own), not in a copy.
+            var rows = _rows;
 
             // Each finished: the trigger claimed by the write (Ready, then Running for no worker with a lease that ends at
             // once), the nodes after it made Ready, claimed as their first attempt by the region's worker.
@@ -629,7 +627,7 @@ public sealed partial class SqlStorage
             for (var i = 0; i < count; i++)
             {
                 var completion = completions[i];
-                ref var row = ref rows[_ordinals[completion.NodeId]];
+                ref var row = ref rows[_plan.IndexOf(completion.NodeId)];
                 row.Status = "Succeeded";
                 row.Output = completion.OutputJson;
                 row.Ports = PortList.Encode(completion.FiredPorts);
@@ -674,7 +672,6 @@ public sealed partial class SqlStorage
                 }
             }
 
-            _rows = rows;
             _completions = completions;
             Attempts.AddRange(completions.Where(static c => c.Attempt > 0));
             Claimed = slot.Claimed;
@@ -749,7 +746,7 @@ public sealed partial class SqlStorage
         /// <summary>As <see cref="ResolveEdgesAsync"/>: true when the child was skipped.</summary>
         private bool ResolveEdges(StartRow[] rows, string child, int edges, int activeEdges, long at, StartClaim? slot, List<NodeStateChange> changes)
         {
-            ref var row = ref rows[_ordinals[child]];
+            ref var row = ref rows[_plan.IndexOf(child)];
             if (row.Status != "Pending")
             {
                 return false;

@@ -62,8 +62,7 @@ public sealed partial class SqlStorage
                 nameof(run));
         }
 
-        if (run.StartRegion.Count > 0 && (run.TriggerOutputJson is null
-            || run.StartRegion.Any(c => c.Status != NodeStatus.Succeeded || c.ClaimChild is null || c.RunId != run.Id || !plan.TryGetNode(c.NodeId, out _))))
+        if (run.StartRegion.Count > 0 && (run.TriggerOutputJson is null || !FollowsTrigger(run, plan)))
         {
             throw new ArgumentException(
                 $"The nodes written with run {run.Id} must follow its trigger's output, be nodes of its plan, have succeeded and carry the claim they are recorded with.",
@@ -74,6 +73,21 @@ public sealed partial class SqlStorage
         return _executor.Dialect.WritesRunSets
             ? _executor.WriteBatchedAsync(RunSet.Instance, (run, plan), Guid.Empty, cancellationToken)
             : _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
+    }
+
+    /// <summary>Whether every node written with the run is of its plan, succeeded and carries its claim (a loop: no closure per run).</summary>
+    private static bool FollowsTrigger(NewRun run, ExecutionPlan plan)
+    {
+        for (var i = 0; i < run.StartRegion.Count; i++)
+        {
+            var c = run.StartRegion[i];
+            if (c.Status != NodeStatus.Succeeded || c.ClaimChild is null || c.RunId != run.Id || !plan.TryGetNode(c.NodeId, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static ValueTask<RunCreation> CreateRunCoreAsync(SqlSession s, (NewRun Run, ExecutionPlan Plan) a, CancellationToken ct)

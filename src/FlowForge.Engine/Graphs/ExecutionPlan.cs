@@ -9,6 +9,10 @@ namespace FlowForge.Engine.Graphs;
 public sealed class ExecutionPlan
 {
     private readonly Dictionary<string, PlanNode> _byId;
+    private readonly Dictionary<string, int> _indexById;
+    private readonly int[][] _dependencyIndexes;
+    private readonly int[][] _parentIndexes;
+    private readonly int[][] _childIndexes;
 
     public ExecutionPlan(Guid flowId, int version, IReadOnlyList<PlanNode> nodesInTopologicalOrder, long estimatedBytes = 0)
     {
@@ -17,6 +21,30 @@ public sealed class ExecutionPlan
         Version = version;
         Nodes = nodesInTopologicalOrder;
         _byId = nodesInTopologicalOrder.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        _indexById = new Dictionary<string, int>(nodesInTopologicalOrder.Count, StringComparer.Ordinal);
+        for (var i = 0; i < nodesInTopologicalOrder.Count; i++)
+        {
+            _indexById[nodesInTopologicalOrder[i].Id] = i;
+        }
+
+        // Each node's dependencies, parents and children by index, looked up once here rather than by id on every run.
+        _dependencyIndexes = new int[nodesInTopologicalOrder.Count][];
+        _parentIndexes = new int[nodesInTopologicalOrder.Count][];
+        _childIndexes = new int[nodesInTopologicalOrder.Count][];
+        for (var i = 0; i < nodesInTopologicalOrder.Count; i++)
+        {
+            var node = nodesInTopologicalOrder[i];
+            _dependencyIndexes[i] = IndexesOf(node.Dependencies);
+            _parentIndexes[i] = IndexesOf(node.Parents);
+            var children = node.Children.Count == 0 ? [] : new int[node.Children.Count];
+            for (var c = 0; c < children.Length; c++)
+            {
+                children[c] = _indexById.GetValueOrDefault(node.Children[c].Target, -1);
+            }
+
+            _childIndexes[i] = children;
+        }
+
         Triggers = [.. nodesInTopologicalOrder.Where(n => n.IsTrigger)];
         Trigger = Triggers.Count > 0 ? Triggers[0] : throw new ArgumentException("A plan needs at least one trigger.", nameof(nodesInTopologicalOrder));
     }
@@ -40,4 +68,35 @@ public sealed class ExecutionPlan
     public PlanNode this[string nodeId] => _byId[nodeId];
 
     public bool TryGetNode(string nodeId, [MaybeNullWhen(false)] out PlanNode node) => _byId.TryGetValue(nodeId, out node);
+
+    /// <summary>The node's position in <see cref="Nodes"/>, or -1 when the plan has no such node.</summary>
+    public int IndexOf(string nodeId) => _indexById.GetValueOrDefault(nodeId, -1);
+
+    /// <summary>
+    /// The positions in <see cref="Nodes"/> of the dependencies of the node at <paramref name="index"/>, in the order of its
+    /// <see cref="PlanNode.Dependencies"/> (-1 for one the plan does not have).
+    /// </summary>
+    internal int[] DependencyIndexes(int index) => _dependencyIndexes[index];
+
+    /// <summary>The positions of the parents of the node at <paramref name="index"/>, in the order of its <see cref="PlanNode.Parents"/>.</summary>
+    internal int[] ParentIndexes(int index) => _parentIndexes[index];
+
+    /// <summary>The positions of the targets of the node's <see cref="PlanNode.Children"/> edges, in their order.</summary>
+    internal int[] ChildIndexes(int index) => _childIndexes[index];
+
+    private int[] IndexesOf(IReadOnlyList<string> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var indexes = new int[ids.Count];
+        for (var i = 0; i < indexes.Length; i++)
+        {
+            indexes[i] = _indexById.GetValueOrDefault(ids[i], -1);
+        }
+
+        return indexes;
+    }
 }

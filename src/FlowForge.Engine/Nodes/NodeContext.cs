@@ -10,7 +10,7 @@ namespace FlowForge.Engine.Nodes;
 public sealed class NodeContext
 {
     private readonly JsonNode? _input;
-    private readonly Lazy<JsonNode?>? _lazyInput;
+    private readonly INodeInput? _lazyInput;
     private readonly INodeViews? _views;
     private IRunBlobWriter? _blobs;
     private IChildRuns? _children;
@@ -34,12 +34,12 @@ public sealed class NodeContext
     /// <summary>Built the first time it is read when the engine supplies it lazily (outputs in the blob store are read then).</summary>
     public JsonNode? Input
     {
-        get => _lazyInput is null ? _input : _lazyInput.Value;
+        get => _lazyInput is null ? _input : _lazyInput.Input;
         init => _input = value;
     }
 
     /// <summary>Set by the engine instead of <see cref="Input"/>, so that an input nobody reads is never built.</summary>
-    internal Lazy<JsonNode?>? LazyInput
+    internal INodeInput? LazyInput
     {
         init => _lazyInput = value;
     }

@@ -350,37 +350,37 @@ public sealed partial class NodeExecutor(
         if (completion.Status != NodeStatus.Succeeded || completion.OutputBlob is not null || completion.OutputJson is null
             || !nodeTypes.TryGet(node.Type, out var type) || !type.Descriptor.Pure)
         {
-            return held.Region.Count > 0 ? held.Region.Dequeue() : null;
+            return held.Pure?.Dequeue();
         }
 
-        if (held.Ran.Count == 0)
+        var region = held.Pure ??= new PureRegion(plan, held.RegionCapacity);
+        if (!region.Started && claim.DependencyOutputs.Count > 0)
         {
             // The region's first node: the outputs it read stay readable by the nodes after it.
             foreach (var (id, read) in claim.DependencyOutputs)
             {
-                held.Outputs[id] = (read, claim.DependencyFinishedAt.GetValueOrDefault(id), claim.DependencyPorts.GetValueOrDefault(id), claim.DependencyTexts?.GetValueOrDefault(id));
+                region.Know(plan.IndexOf(id), read, claim.DependencyFinishedAt.GetValueOrDefault(id), claim.DependencyPorts.GetValueOrDefault(id), claim.DependencyTexts?.GetValueOrDefault(id));
             }
         }
 
-        held.Ran.Add(node.Id);
+        var index = plan.IndexOf(node.Id);
         // The text stays with the parsed output: the next node's attempt records it as its input without writing it again.
-        held.Outputs[node.Id] = (output ?? StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts, completion.OutputJson);
-        // Indexed: a foreach over the read-only list would box its enumerator, once per node.
-        for (var i = 0; i < node.Children.Count; i++)
+        region.RanNode(index, output ?? StoredJson.Parse(completion.OutputJson), completion.At, completion.FiredPorts, completion.OutputJson);
+        var children = plan.ChildIndexes(index);
+        for (var i = 0; i < children.Length; i++)
         {
-            var edge = node.Children[i];
-            if (!held.Queued.Contains(edge.Target) && RunsInRegion(plan[edge.Target], claim, held) is { } next)
+            var child = children[i];
+            if (child >= 0 && !region.IsQueued(child) && RunsInRegion(plan.Nodes[child], child, claim, region) is { } next)
             {
-                held.Queued.Add(next.NodeId);
-                held.Region.Enqueue(next);
+                region.Enqueue(child, next);
             }
         }
 
-        return held.Region.Count > 0 ? held.Region.Dequeue() : null;
+        return region.Dequeue();
     }
 
     /// <summary>The claim <paramref name="child"/> runs on in the region, when it can run there now (see <see cref="NextInPureRegion"/>).</summary>
-    private ClaimedNode? RunsInRegion(PlanNode child, ClaimedNode claim, HeldClaim held)
+    private ClaimedNode? RunsInRegion(PlanNode child, int index, ClaimedNode claim, PureRegion region)
     {
         if (!nodeTypes.TryGet(child.Type, out var childType) || !childType.Descriptor.Pure)
         {
@@ -388,15 +388,15 @@ public sealed partial class NodeExecutor(
         }
 
         var reached = false;
-        for (var p = 0; p < child.Parents.Count; p++)
+        var parents = region.Plan.ParentIndexes(index);
+        for (var p = 0; p < parents.Length; p++)
         {
-            var parent = child.Parents[p];
-            if (!held.Ran.Contains(parent))
+            if (parents[p] < 0 || !region.HasRun(parents[p]))
             {
                 return null;
             }
 
-            if (!reached && child.ParentPorts.TryGetValue(parent, out var into) && held.Outputs[parent].Ports is { } fired)
+            if (!reached && child.ParentPorts.TryGetValue(child.Parents[p], out var into) && region.PortsOf(parents[p]) is { } fired)
             {
                 for (var i = 0; i < into.Count && !reached; i++)
                 {
@@ -410,35 +410,24 @@ public sealed partial class NodeExecutor(
             return null;
         }
 
-        var count = child.Dependencies.Count;
-        if (count > DependencyMap<DateTimeOffset>.MaxKeys)
+        var dependencies = region.Plan.DependencyIndexes(index);
+        for (var i = 0; i < dependencies.Length; i++)
         {
-            return RunsInRegionWithManyDependencies(child, claim, held);
-        }
-
-        var keys = new string[count];
-        var outputs = new System.Text.Json.JsonElement?[count];
-        var finishedAt = new DateTimeOffset[count];
-        var ports = new IReadOnlyList<string>[count];
-        var texts = new string?[count];
-        for (var i = 0; i < count; i++)
-        {
-            var dependency = child.Dependencies[i];
-            if (!held.Outputs.TryGetValue(dependency, out var known) || known.Ports is null)
+            if (dependencies[i] < 0 || !region.HasOutputAndPorts(dependencies[i]))
             {
                 return null;
             }
-
-            (keys[i], outputs[i], finishedAt[i], ports[i], texts[i]) = (dependency, known.Output, known.At, known.Ports, known.Text);
         }
 
-        // Its first attempt, as the claim written with the region will make it (the store checks that it does).
-        return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, new DependencyMap<System.Text.Json.JsonElement?>(keys, outputs), null, RunStarted: false)
+        // Its first attempt, as the claim written with the region will make it (the store checks that it does). Its
+        // dependencies are read from the region: one view stands for the four maps a claim has.
+        var known = new RegionDependencies(region, child, dependencies);
+        return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, known, null, RunStarted: false)
         {
             OwnerId = claim.OwnerId,
-            DependencyFinishedAt = new DependencyMap<DateTimeOffset>(keys, finishedAt),
-            DependencyPorts = new DependencyMap<IReadOnlyList<string>>(keys, ports),
-            DependencyTexts = new DependencyMap<string?>(keys, texts),
+            DependencyFinishedAt = known,
+            DependencyPorts = known,
+            DependencyTexts = known,
         };
     }
 
@@ -454,31 +443,6 @@ public sealed partial class NodeExecutor(
         }
 
         return false;
-    }
-
-    private static ClaimedNode? RunsInRegionWithManyDependencies(PlanNode child, ClaimedNode claim, HeldClaim held)
-    {
-        var outputs = new Dictionary<string, System.Text.Json.JsonElement?>(child.Dependencies.Count, StringComparer.Ordinal);
-        var finishedAt = new Dictionary<string, DateTimeOffset>(child.Dependencies.Count, StringComparer.Ordinal);
-        var ports = new Dictionary<string, IReadOnlyList<string>>(child.Dependencies.Count, StringComparer.Ordinal);
-        foreach (var dependency in child.Dependencies)
-        {
-            if (!held.Outputs.TryGetValue(dependency, out var known) || known.Ports is null)
-            {
-                return null;
-            }
-
-            outputs[dependency] = known.Output;
-            finishedAt[dependency] = known.At;
-            ports[dependency] = known.Ports;
-        }
-
-        return new ClaimedNode(claim.RunId, child.Id, 0, 1, claim.RunInput, outputs, null, RunStarted: false)
-        {
-            OwnerId = claim.OwnerId,
-            DependencyFinishedAt = finishedAt,
-            DependencyPorts = ports,
-        };
     }
 
     /// <summary>
@@ -506,8 +470,8 @@ public sealed partial class NodeExecutor(
 
     /// <summary>
     /// What a handling holds: the claim to give back if it fails, and the message that claim answers; the node to run
-    /// next; and the pure region run in memory: the completions not written yet, the outputs its nodes produced (and its
-    /// first node read), the nodes that ran, and those queued to run.
+    /// next; and the pure region run in memory: the completions not written yet and the region (what its nodes produced
+    /// and its first node read, the nodes that ran and those queued to run).
     /// </summary>
     private sealed class HeldClaim(WorkMessage message, int regionNodes = 0)
     {
@@ -519,13 +483,11 @@ public sealed partial class NodeExecutor(
 
         public List<NodeCompletion> Pending { get; } = [];
 
-        public Dictionary<string, (System.Text.Json.JsonElement? Output, DateTimeOffset At, IReadOnlyList<string>? Ports, string? Text)> Outputs { get; } = new(regionNodes, StringComparer.Ordinal);
+        /// <summary>The pure region being run, made when its first node succeeds.</summary>
+        public PureRegion? Pure { get; set; }
 
-        public HashSet<string> Ran { get; } = new(regionNodes, StringComparer.Ordinal);
-
-        public HashSet<string> Queued { get; } = new(regionNodes, StringComparer.Ordinal);
-
-        public Queue<ClaimedNode> Region { get; } = new();
+        /// <summary>How many nodes a region of this handling is sized for at first.</summary>
+        public int RegionCapacity => regionNodes;
 
         /// <summary>The blob output of the node that ran last, held in memory for the child claimed to run next.</summary>
         public IDisposable? Handover { get; set; }
@@ -540,10 +502,7 @@ public sealed partial class NodeExecutor(
         public void ClearRegion()
         {
             Pending.Clear();
-            Outputs.Clear();
-            Ran.Clear();
-            Queued.Clear();
-            Region.Clear();
+            Pure = null;
         }
     }
 
@@ -854,7 +813,7 @@ public sealed partial class NodeExecutor(
 
             try
             {
-                json = inputs.LazyInput.Value?.ToJsonString();
+                json = inputs.Input?.ToJsonString();
             }
             catch (BlobMissingException)
             {
@@ -981,7 +940,7 @@ public sealed partial class NodeExecutor(
             Attempt = claim.Attempt,
             Config = node.Config,
             RunInput = inputs.RunInput,
-            LazyInput = inputs.LazyInput,
+            LazyInput = inputs,
             Upstream = inputs.Upstream,
             FinishedParents = inputs.FinishedParents,
             ResumedFromWaitUntil = claim.ResumedFromWaitUntil,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Engine.Graphs;
+using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Storage;
 
 namespace FlowForge.Engine.Runs;
@@ -11,33 +12,63 @@ namespace FlowForge.Engine.Runs;
 /// nothing is copied, so a join of many large outputs holds each of them once. Outputs kept in the blob store
 /// are read only when the node or one of its expressions reads them, and given back on <see cref="Dispose"/>.
 /// </summary>
-internal sealed class NodeInputs : IDisposable
+internal sealed class NodeInputs : IReadOnlyDictionary<string, JsonNode?>, INodeInput, IDisposable
 {
-    private readonly Lazy<JsonNode?> _input;
-    private readonly UpstreamOutputs _upstream;
+    private readonly PlanNode _node;
+    private readonly ClaimedNode _claim;
+    private readonly BlobReads? _reads;
+    private readonly Lock _lock = new();
 
-    private NodeInputs(JsonNode? runInput, Func<JsonNode?> input, UpstreamOutputs upstream, IReadOnlyList<string> finishedParents)
+    // The input, built the first time it is read (once, even when read from two threads at once).
+    private JsonNode? _input;
+    private bool _inputBuilt;
+
+    // Made on first read, one view per dependency read: most nodes read only their input, built from the elements.
+    private Dictionary<string, JsonNode?>? _views;
+    private Dictionary<string, JsonElement?>? _resolved;
+
+    private NodeInputs(PlanNode node, ClaimedNode claim, BlobReads? reads)
     {
-        RunInput = runInput;
-        FinishedParents = finishedParents;
-        _input = new Lazy<JsonNode?>(input, LazyThreadSafetyMode.ExecutionAndPublication);
-        _upstream = upstream;
+        _node = node;
+        _claim = claim;
+        _reads = reads;
+        RunInput = View(claim.RunInput);
+        FinishedParents = FinishOrder(node, claim);
     }
 
     public JsonNode? RunInput { get; }
 
     /// <summary>The node's input, built the first time it is read.</summary>
-    public JsonNode? Input => _input.Value;
+    public JsonNode? Input
+    {
+        get
+        {
+            if (Volatile.Read(ref _inputBuilt))
+            {
+                return _input;
+            }
 
-    public IReadOnlyDictionary<string, JsonNode?> Upstream => _upstream;
+            lock (_lock)
+            {
+                if (!_inputBuilt)
+                {
+                    _input = BuildInput();
+                    Volatile.Write(ref _inputBuilt, true);
+                }
+
+                return _input;
+            }
+        }
+    }
+
+    /// <summary>The outputs of the node's dependencies keyed by node id: inline ones viewed on first read, blob-stored ones read then.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> Upstream => this;
 
     /// <summary>
     /// The parents that reached this node, earliest first: they ended (Succeeded, or Failed through their error port)
     /// and fired a port with an edge into this node. A parent whose other port fired ran, but not towards here.
     /// </summary>
     public IReadOnlyList<string> FinishedParents { get; }
-
-    internal Lazy<JsonNode?> LazyInput => _input;
 
     public static NodeInputs From(PlanNode node, ClaimedNode claim) => From(node, claim, null);
 
@@ -49,33 +80,29 @@ internal sealed class NodeInputs : IDisposable
             throw new ArgumentException($"Node '{node.Id}' has outputs in the blob store to read and no blob store was given.", nameof(reads));
         }
 
-        var upstream = new UpstreamOutputs(claim, reads);
-        var runInput = claim.RunInput;
-        Func<JsonNode?> input;
-        if (node.IsTrigger)
-        {
-            input = () => View(runInput);
-        }
-        else if (node.Parents.Count == 1)
-        {
-            var parent = node.Parents[0];
-            input = () => View(upstream.ElementOf(parent));
-        }
-        else
-        {
-            input = () =>
-            {
-                var keyed = new JsonObject();
-                foreach (var parent in node.Parents)
-                {
-                    keyed[parent] = View(upstream.ElementOf(parent));
-                }
+        return new NodeInputs(node, claim, reads);
+    }
 
-                return keyed;
-            };
+    private JsonNode? BuildInput()
+    {
+        if (_node.IsTrigger)
+        {
+            return View(_claim.RunInput);
         }
 
-        return new NodeInputs(View(runInput), input, upstream, FinishOrder(node, claim));
+        if (_node.Parents.Count == 1)
+        {
+            return View(ElementOf(_node.Parents[0]));
+        }
+
+        var keyed = new JsonObject();
+        for (var i = 0; i < _node.Parents.Count; i++)
+        {
+            var parent = _node.Parents[i];
+            keyed[parent] = View(ElementOf(parent));
+        }
+
+        return keyed;
     }
 
     /// <summary>The parents that ended through an edge into this node, earliest first; a stable sort keeps the plan's parent order for equal times.</summary>
@@ -84,6 +111,13 @@ internal sealed class NodeInputs : IDisposable
         if (node.Parents.Count == 0)
         {
             return [];
+        }
+
+        if (node.Parents.Count == 1)
+        {
+            // One parent: the plan's own list of it when it reached this node, no list of this execution's.
+            var only = node.Parents[0];
+            return claim.DependencyFinishedAt.ContainsKey(only) && ReachedThisNode(node, claim, only) ? node.Parents : [];
         }
 
         var ids = new string[node.Parents.Count];
@@ -134,8 +168,6 @@ internal sealed class NodeInputs : IDisposable
         return false;
     }
 
-    public void Dispose() => _upstream.Dispose();
-
     /// <summary>A new node over <paramref name="value"/>'s document; it reads the shared bytes until someone changes it.</summary>
     internal static JsonNode? View(JsonElement? value) => value switch
     {
@@ -146,113 +178,95 @@ internal sealed class NodeInputs : IDisposable
         { } e => JsonValue.Create(e),
     };
 
-    /// <summary>The outputs of a node's dependencies keyed by node id: inline ones viewed at once, blob-stored ones on first read.</summary>
-    private sealed class UpstreamOutputs : IReadOnlyDictionary<string, JsonNode?>, IDisposable
+    public int Count => _claim.DependencyOutputs.Count + _claim.BlobOutputs.Count;
+
+    public IEnumerable<string> Keys => _claim.DependencyOutputs.Keys.Concat(_claim.BlobOutputs.Keys);
+
+    public IEnumerable<JsonNode?> Values => Keys.Select(k => this[k]);
+
+    public JsonNode? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"Node '{key}' is not an upstream node.");
+
+    public bool ContainsKey(string key) => _claim.DependencyOutputs.ContainsKey(key) || _claim.BlobOutputs.ContainsKey(key);
+
+    public bool TryGetValue(string key, out JsonNode? value)
     {
-        private readonly ClaimedNode _claim;
-        private readonly BlobReads? _reads;
-        private readonly Lock _lock = new();
-
-        // Made on first read, one view per dependency read: most nodes read only their input, built from the elements.
-        private Dictionary<string, JsonNode?>? _views;
-        private Dictionary<string, JsonElement?>? _resolved;
-
-        public UpstreamOutputs(ClaimedNode claim, BlobReads? reads)
+        lock (_lock)
         {
-            _claim = claim;
-            _reads = reads;
-        }
-
-        public int Count => _claim.DependencyOutputs.Count + _claim.BlobOutputs.Count;
-
-        public IEnumerable<string> Keys => _claim.DependencyOutputs.Keys.Concat(_claim.BlobOutputs.Keys);
-
-        public IEnumerable<JsonNode?> Values => Keys.Select(k => this[k]);
-
-        public JsonNode? this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"Node '{key}' is not an upstream node.");
-
-        public bool ContainsKey(string key) => _claim.DependencyOutputs.ContainsKey(key) || _claim.BlobOutputs.ContainsKey(key);
-
-        public bool TryGetValue(string key, out JsonNode? value)
-        {
-            lock (_lock)
+            if (_views?.TryGetValue(key, out value) == true)
             {
-                if (_views?.TryGetValue(key, out value) == true)
-                {
-                    return true;
-                }
-
-                if (_claim.DependencyOutputs.TryGetValue(key, out var inline))
-                {
-                    value = View(inline);
-                }
-                else if (_claim.BlobOutputs.ContainsKey(key))
-                {
-                    value = View(ResolveLocked(key));
-                }
-                else
-                {
-                    value = null;
-                    return false;
-                }
-
-                (_views ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal))[key] = value;
                 return true;
             }
-        }
 
-        /// <summary>The parsed output of a dependency (null when it has none), reading it from the blob store if need be.</summary>
-        public JsonElement? ElementOf(string key)
-        {
             if (_claim.DependencyOutputs.TryGetValue(key, out var inline))
             {
-                return inline;
+                value = View(inline);
+            }
+            else if (_claim.BlobOutputs.ContainsKey(key))
+            {
+                value = View(ResolveLocked(key));
+            }
+            else
+            {
+                value = null;
+                return false;
             }
 
-            lock (_lock)
+            (_views ??= new Dictionary<string, JsonNode?>(StringComparer.Ordinal))[key] = value;
+            return true;
+        }
+    }
+
+    public IEnumerator<KeyValuePair<string, JsonNode?>> GetEnumerator() =>
+        Keys.Select(k => KeyValuePair.Create(k, this[k])).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            foreach (var key in _resolved?.Keys ?? Enumerable.Empty<string>())
             {
-                return _claim.BlobOutputs.ContainsKey(key) ? ResolveLocked(key) : null;
+                _reads!.Release(_claim.BlobOutputs[key]);
             }
+
+            _resolved?.Clear();
+        }
+    }
+
+    /// <summary>The parsed output of a dependency (null when it has none), reading it from the blob store if need be.</summary>
+    private JsonElement? ElementOf(string key)
+    {
+        if (_claim.DependencyOutputs.TryGetValue(key, out var inline))
+        {
+            return inline;
         }
 
-        public IEnumerator<KeyValuePair<string, JsonNode?>> GetEnumerator() =>
-            Keys.Select(k => KeyValuePair.Create(k, this[k])).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-
-        public void Dispose()
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                foreach (var key in _resolved?.Keys ?? Enumerable.Empty<string>())
-                {
-                    _reads!.Release(_claim.BlobOutputs[key]);
-                }
-
-                _resolved?.Clear();
-            }
+            return _claim.BlobOutputs.ContainsKey(key) ? ResolveLocked(key) : null;
         }
+    }
 
-        private JsonElement? ResolveLocked(string key)
+    private JsonElement? ResolveLocked(string key)
+    {
+        if (_resolved?.TryGetValue(key, out var element) == true)
         {
-            if (_resolved?.TryGetValue(key, out var element) == true)
-            {
-                return element;
-            }
-
-            var blob = _claim.BlobOutputs[key];
-            try
-            {
-                element = _reads!.Acquire(blob, key);
-            }
-            catch
-            {
-                _reads!.Release(blob);
-                throw;
-            }
-
-            (_resolved ??= new Dictionary<string, JsonElement?>(StringComparer.Ordinal))[key] = element;
             return element;
         }
+
+        var blob = _claim.BlobOutputs[key];
+        try
+        {
+            element = _reads!.Acquire(blob, key);
+        }
+        catch
+        {
+            _reads!.Release(blob);
+            throw;
+        }
+
+        (_resolved ??= new Dictionary<string, JsonElement?>(StringComparer.Ordinal))[key] = element;
+        return element;
     }
 }

@@ -152,7 +152,7 @@ internal static class AuthServiceCollectionExtensions
     /// The request's bearer token when this process has checked it before (looked up where it lies in the header, not
     /// copied), else the token as text for the handler to check (null when the request has none).
     /// </summary>
-    private static ((ClaimsPrincipal Principal, string TokenId, string Token)? Known, string? Token) FindChecked(HttpRequest request, ValidatedTokens validated)
+    private static ((ClaimsPrincipal Principal, string TokenId, string Token, Task<AuthenticateResult> SignedIn)? Known, string? Token) FindChecked(HttpRequest request, ValidatedTokens validated)
     {
         var text = AuthSchemes.BearerTokenText(request);
         if (text.IsEmpty)

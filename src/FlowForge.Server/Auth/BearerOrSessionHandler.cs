@@ -21,18 +21,26 @@ internal sealed class BearerOrSessionHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ValidatedTokens validated, TokenRevocations revocations)
     : SignInAuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var token = AuthSchemes.BearerTokenText(Request);
         if (!token.IsEmpty && validated.Find(token) is { } known)
         {
-            return await CheckedBeforeAsync(known, validated, revocations, Context.RequestAborted) is { } refusal
-                ? AuthenticateResult.Fail(refusal)
-                : AuthenticateResult.Success(new AuthenticationTicket(known.Principal, JwtBearerDefaults.AuthenticationScheme));
+            var checking = CheckedBeforeAsync(known, validated, revocations, Context.RequestAborted);
+            if (!checking.IsCompletedSuccessfully)
+            {
+                return AfterCheckAsync(checking, known.SignedIn);
+            }
+
+            // Not revoked (most requests): the token's own sign-in, made when it was checked, is the answer.
+            return checking.Result is { } refusal ? Task.FromResult(AuthenticateResult.Fail(refusal)) : known.SignedIn;
         }
 
-        return await Context.AuthenticateAsync(AuthSchemes.Select(Context));
+        return Context.AuthenticateAsync(AuthSchemes.Select(Context));
     }
+
+    private static async Task<AuthenticateResult> AfterCheckAsync(ValueTask<string?> checking, Task<AuthenticateResult> signedIn) =>
+        await checking is { } refusal ? AuthenticateResult.Fail(refusal) : await signedIn;
 
     protected override Task HandleSignInAsync(ClaimsPrincipal user, AuthenticationProperties? properties) =>
         Context.SignInAsync(AuthSchemes.Select(Context), user, properties);
@@ -44,7 +52,7 @@ internal sealed class BearerOrSessionHandler(
     /// to refuse it (and the token forgotten), or null when it still holds.
     /// </summary>
     public static async ValueTask<string?> CheckedBeforeAsync(
-        (ClaimsPrincipal Principal, string TokenId, string Token) known, ValidatedTokens validated, TokenRevocations revocations,
+        (ClaimsPrincipal Principal, string TokenId, string Token, Task<AuthenticateResult> SignedIn) known, ValidatedTokens validated, TokenRevocations revocations,
         CancellationToken cancellationToken)
     {
         if (await revocations.IsRevokedAsync(known.TokenId, cancellationToken))

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
 namespace FlowForge.Server.Auth;
@@ -30,11 +33,12 @@ internal sealed class ValidatedTokens
 
     /// <summary>
     /// The principal a token gave when it was checked (a <see cref="SharedPrincipal"/>, the same for every request that
-    /// presents the token), its id (jti), and the key held (for <see cref="Forget"/>), or null when not held or expired.
+    /// presents the token), its id (jti), the key held (for <see cref="Forget"/>), and the sign-in it gives (made once per
+    /// token, see <see cref="SignedIn"/>), or null when not held or expired.
     /// Looked up by the token's text where it lies (a slice of the request's header), so that a request with a known token
     /// copies no token.
     /// </summary>
-    public (ClaimsPrincipal Principal, string TokenId, string Token)? Find(ReadOnlySpan<char> token)
+    public (ClaimsPrincipal Principal, string TokenId, string Token, Task<AuthenticateResult> SignedIn)? Find(ReadOnlySpan<char> token)
     {
         if (!_bySpan.TryGetValue(token, out var key, out var entry))
         {
@@ -47,7 +51,7 @@ internal sealed class ValidatedTokens
             return null;
         }
 
-        return (entry.Principal, entry.TokenId, key);
+        return (entry.Principal, entry.TokenId, key, entry.SignedIn);
     }
 
     /// <summary>Remembers a token that passed every check, until <paramref name="expiresAt"/> or the cache duration, whichever is sooner.</summary>
@@ -72,10 +76,25 @@ internal sealed class ValidatedTokens
 
         // Copied once into a principal that refuses changes: the handlers and endpoints of one request must not change
         // what the next request sees, and a copy per request cost more than the rest of a cached token's check.
-        _entries[token] = new Entry(SharedPrincipal.Of(principal), tokenId, until);
+        var shared = SharedPrincipal.Of(principal);
+        _entries[token] = new Entry(shared, tokenId, until, SignedIn(shared));
     }
 
     public void Forget(string token) => _entries.TryRemove(token, out _);
 
-    private sealed record Entry(ClaimsPrincipal Principal, string TokenId, DateTimeOffset Until);
+    /// <summary>
+    /// The finished sign-in of a checked token, made once and handed to every request that presents it, as its principal
+    /// is: a request with a known token makes no task, result, ticket, properties or their two dictionaries of its own.
+    /// Like the principal, the properties refuse changes (their dictionaries are read-only), so what one request does
+    /// cannot reach the next.
+    /// </summary>
+    private static Task<AuthenticateResult> SignedIn(ClaimsPrincipal principal)
+    {
+        var properties = new AuthenticationProperties(
+            new ReadOnlyDictionary<string, string?>(new Dictionary<string, string?>(StringComparer.Ordinal)),
+            new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?>(StringComparer.Ordinal)));
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, properties, JwtBearerDefaults.AuthenticationScheme)));
+    }
+
+    private sealed record Entry(ClaimsPrincipal Principal, string TokenId, DateTimeOffset Until, Task<AuthenticateResult> SignedIn);
 }

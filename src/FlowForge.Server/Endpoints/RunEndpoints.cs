@@ -45,7 +45,7 @@ internal static class RunEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<RunAccepted>, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
+    private static async Task<Results<RunAcceptedAnswer, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
         Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
         IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, IOptions<FlowLimits> flowLimits, CancellationToken cancellationToken)
     {
@@ -126,7 +126,7 @@ internal static class RunEndpoints
             return ApiProblems.InvalidFlow(ex.Problems);
         }
 
-        var location = $"/api/runs/{start.RunId}";
+        var accepted = new RunAcceptedAnswer(start.RunId);
         if (wait is { } seconds)
         {
             // A replayed key names an earlier run: subscribe to that one before looking at its status.
@@ -144,13 +144,13 @@ internal static class RunEndpoints
             if (run is not null && run.Status.IsFinal())
             {
                 context.Response.Headers["Preference-Applied"] = $"wait={seconds}";
-                context.Response.Headers.Location = location;
+                context.Response.Headers.Location = accepted.Location;
                 // The run this start wrote and finished holds the texts as written: they go into the answer unparsed.
                 return TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes, asWritten: start.Created && ReferenceEquals(run, start.Finished)));
             }
         }
 
-        return TypedResults.Accepted(location, new RunAccepted(start.RunId));
+        return accepted;
     }
 
     /// <summary>
@@ -367,6 +367,7 @@ internal static class RunEndpoints
 
     internal sealed record StartRunBody(JsonObject? Input, string? Trigger);
 
+    /// <summary>The 202 answer's body, as the API reference names it (written by <see cref="RunAcceptedAnswer"/>).</summary>
     internal sealed record RunAccepted(Guid RunId);
 
     internal sealed record RunCancelled(Guid RunId, string Status);

@@ -29,6 +29,26 @@ public sealed class ValidatedTokensTests
     }
 
     [Fact]
+    public async Task Find_RememberedToken_GivesEveryRequestTheOneSignInThatRefusesChanges()
+    {
+        var tokens = Tokens();
+        tokens.Remember("token-a", Principal("user-1"), "jti-a", _time.GetUtcNow().AddHours(1));
+
+        var first = tokens.Find("token-a")!.Value;
+        var second = tokens.Find("token-a")!.Value;
+        var result = await first.SignedIn;
+
+        // One task, result, ticket and properties per token, not per request.
+        Assert.Same(first.SignedIn, second.SignedIn);
+        Assert.True(result.Succeeded);
+        Assert.Same(first.Principal, result.Principal);
+        Assert.Equal("Bearer", result.Ticket!.AuthenticationScheme);
+        Assert.Throws<NotSupportedException>(() => result.Properties!.Items["x"] = "y");
+        Assert.Throws<NotSupportedException>(() => result.Properties!.Parameters["x"] = 1);
+        Assert.Empty(result.Properties!.Items);
+    }
+
+    [Fact]
     public void Find_SliceOfAHeader_FindsTheTokenAndNamesTheKeyHeld()
     {
         var tokens = Tokens();
