@@ -70,7 +70,7 @@ public sealed partial class SqlStorage
         // and parsed whole on every execution, cost more CPU than the round trip it saved: there the write follows the read.)
         if (s.Dialect.GuardsRegionWriteInOneTrip && count <= RegionRowsPerStatement && !HasEdgesOutside(plan, completions, index))
         {
-            return await TryCompleteRegionInOneTripAsync(s, completions, index, region.Edges, active, readyAt, regionClaim!, UnixMicros.From(last.At), ct);
+            return await TryCompleteRegionInOneTripAsync(s, completions, index, region.Edges, active, readyAt, region.Claim, UnixMicros.From(last.At), ct);
         }
 
         // Where the server takes several statements in one round trip, the run's row is read with the first rows.
@@ -127,12 +127,11 @@ public sealed partial class SqlStorage
                 return null;
         }
 
-        regionClaim = region.Claim;
         var lastAt = UnixMicros.From(last.At);
         if (s.Dialect.SendsStatementsTogether && count <= RegionRowsPerStatement && !HasEdgesOutside(plan, completions, index))
         {
             // Nothing to resolve between the rows' write and the run's count: one round trip for all of it.
-            var ended = await FinishRegionInOneTripAsync(s, run!, completions, versions, readyAt, active, regionClaim, lastAt, ct);
+            var ended = await FinishRegionInOneTripAsync(s, run!, completions, versions, readyAt, active, region.Claim, lastAt, ct);
             var succeeded = new List<NodeStateChange>(count);
             succeeded.AddRange(completions.Select(static c => new NodeStateChange(c.NodeId, NodeStatus.Succeeded)));
             var woken = new List<OutboxMessage>();
@@ -144,7 +143,7 @@ public sealed partial class SqlStorage
             return new CompletionResult(true, woken, succeeded, ended);
         }
 
-        await FinishRegionRowsAsync(s, run!.Id, completions, versions, readyAt, active, regionClaim, ct);
+        await FinishRegionRowsAsync(s, run!.Id, completions, versions, readyAt, active, region.Claim, ct);
         await InsertRegionAttemptsAsync(s, run.Id, completions, ct);
 
         // The edges to nodes outside the region, completion by completion, as the store resolves single completions.

@@ -2,6 +2,7 @@ using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -34,7 +35,7 @@ public sealed partial class SqlStorage
         "@messageRunIds", "@messageKinds", "@messageNodeIds", "@messageVersions",
     ];
 
-    private static readonly SqlStatement InsertRunArrays = new(nameof(InsertRunArrays), static d => !d.WritesRunSetsAsArrays ? "" : $"""
+    private static readonly SqlStatement InsertRunArrays = new(nameof(InsertRunArrays), static d => d.RunSets != RunSetForm.Arrays ? "" : $"""
         WITH given AS (
             SELECT * FROM unnest(@runIds::uuid[], @ownerIds::uuid[], @flowIds::uuid[], @flowVersions::integer[], @runStatuses::text[],
                     @idempotencyKeys::text[], @remainingCounts::integer[], @createdAts::bigint[], @runStartedAts::bigint[], @runFinishedAts::bigint[],

@@ -46,7 +46,7 @@ public sealed partial class SqlStorage
     /// </summary>
     private static SqlStatement? RunSetStatement(SqlSession s, int nodes, int attempts, int messages, int runs)
     {
-        if (!s.Dialect.WritesRunSets || s.Dialect.WritesRunSetsAsArrays || runs is < 2 or > RunsPerSet || nodes * runs > RowsPerRunSet
+        if (s.Dialect.RunSets != RunSetForm.Texts || runs is < 2 or > RunsPerSet || nodes * runs > RowsPerRunSet
             || attempts * runs > RowsPerRunSet || messages > OneTripMessages)
         {
             return null;
@@ -66,7 +66,7 @@ public sealed partial class SqlStorage
             }
 
             var text = RunSetText(nodes, attempts, messages, runs);
-            statement = new SqlStatement($"InsertRunSet{nodes}x{attempts}x{messages}x{runs}", d => d.WritesRunSets && !d.WritesRunSetsAsArrays ? text : "") { Prepares = false };
+            statement = new SqlStatement($"InsertRunSet{nodes}x{attempts}x{messages}x{runs}", d => d.RunSets == RunSetForm.Texts ? text : "") { Prepares = false };
             RunSetStatements.Add(shape, statement);
             return statement;
         }
@@ -156,7 +156,7 @@ public sealed partial class SqlStorage
         public override async ValueTask ExecuteManyAsync(
             SqlSession session, IReadOnlyList<(NewRun Run, ExecutionPlan Plan)> states, RunCreation[] results, CancellationToken cancellationToken)
         {
-            if (session.Dialect.WritesRunSetsAsArrays)
+            if (session.Dialect.RunSets == RunSetForm.Arrays)
             {
                 await InsertRunArraysAsync(session, states, results, cancellationToken);
                 return;

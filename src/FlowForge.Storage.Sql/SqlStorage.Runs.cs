@@ -4,6 +4,7 @@ using FlowForge.Engine.Nodes;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -69,8 +70,9 @@ public sealed partial class SqlStorage
                 nameof(run));
         }
 
-        // Where the dialect says so (MySQL), the new runs of one group-commit batch are written together (SqlStorage.RunSets.cs).
-        return _executor.Dialect.WritesRunSets
+        // Where the dialect says so (MySQL, PostgreSQL), the new runs of one group-commit batch are written together
+        // (SqlStorage.RunSets.cs, SqlStorage.RunArraySets.cs).
+        return _executor.Dialect.RunSets != RunSetForm.None
             ? _executor.WriteBatchedAsync(RunSet.Instance, (run, plan), Guid.Empty, cancellationToken)
             : _executor.WriteAsync(CreateRunCoreAsync, (Run: run, Plan: plan), cancellationToken);
     }

@@ -48,8 +48,7 @@ internal sealed class PureRegion
     public void RanNode(int index, JsonElement? output, DateTimeOffset finishedAt, IReadOnlyList<string> ports, string? text)
     {
         Started = true;
-        var state = (byte)(Known | Ran | (StateOf(index) & Queued));
-        Set(index, new Entry(output, finishedAt, ports, text, state));
+        Set(index, new Entry(output, finishedAt, ports, text, Known | Ran));
     }
 
     public bool HasRun(int index) => (StateOf(index) & Ran) != 0;

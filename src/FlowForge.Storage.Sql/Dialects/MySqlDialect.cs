@@ -91,7 +91,7 @@ internal sealed class MySqlDialect : SqlDialect
 
     public override bool SendsStatementsTogether => true;
 
-    public override bool WritesRunSets => true;
+    public override RunSetForm RunSets => RunSetForm.Texts;
 
     public override bool WritesRegionSets => true;
 

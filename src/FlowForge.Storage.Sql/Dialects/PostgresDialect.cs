@@ -31,9 +31,7 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool GuardsRegionWriteInOneTrip => true;
 
-    public override bool WritesRunSets => true;
-
-    public override bool WritesRunSetsAsArrays => true;
+    public override RunSetForm RunSets => RunSetForm.Arrays;
 
     // Npgsql sends BEGIN in the same round trip as the transaction's first statement.
     public override bool BeginIsRoundTrip => false;

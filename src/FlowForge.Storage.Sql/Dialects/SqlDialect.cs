@@ -80,17 +80,8 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool GuardsRegionWriteInOneTrip => false;
 
-    /// <summary>
-    /// True where the new runs of one group-commit batch are written together, one text of multi-row statements per shape
-    /// (SqlStorage.RunSets.cs); elsewhere each run is one write of its own.
-    /// </summary>
-    public virtual bool WritesRunSets => false;
-
-    /// <summary>
-    /// True where a run set is one statement over arrays of the runs' values (PostgreSQL's <c>unnest</c>), one text whatever
-    /// the runs' shapes (SqlStorage.RunArraySets.cs), rather than a text of multi-row statements per shape.
-    /// </summary>
-    public virtual bool WritesRunSetsAsArrays => false;
+    /// <summary>How the new runs of one group-commit batch are written: each alone, or together in one of two forms.</summary>
+    public virtual RunSetForm RunSets => RunSetForm.None;
 
     /// <summary>
     /// True where the region writes of one group-commit batch go together, the reads of all its regions in one text and the
