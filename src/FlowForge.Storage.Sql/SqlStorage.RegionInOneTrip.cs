@@ -36,7 +36,7 @@ public sealed partial class SqlStorage
 
         lock (StartStatementsLock)
         {
-            return GuardedRegionTrips[rows - 1, attempts] ??= new SqlStatement($"RegionInOneTrip{rows}x{attempts}", d =>
+            return GuardedRegionTrips[rows - 1, attempts] ??= new SqlStatement($"RegionInOneTrip{rows}x{attempts}", d => !d.GuardsRegionWriteInOneTrip ? "" :
                 $"{SelectRunForChange.TextFor(d)};\n{SelectRegionRows[rows - 1].TextFor(d)};\n{GuardedRegionWriteForPostgres(rows, attempts)}")
             {
                 Prepares = false,
