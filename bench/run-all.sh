@@ -2,8 +2,9 @@
 # Runs every shape docs/benchmarks.md reports, one after another, with the bench in bench/FlowForge.Bench, and writes
 # one JSON document per shape, all of them in all.json, and a markdown table (results.md) to a folder.
 #
-#   bench/run-all.sh [--quick] [--only embedded|scaled] [--out DIR]
+#   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR]
 #
+# --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
 # Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
 # on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of
 # their own; stops them all at the end, however the script ends. The test servers (fsync off) are never used.
@@ -20,10 +21,13 @@ while (($# > 0)); do
   case "$1" in
     --quick) quick=true ;;
     --only)
-      case "${2:-}" in embedded | scaled) only=$2 ;; *) echo "--only takes embedded or scaled" >&2; exit 2 ;; esac
+      case "${2:-}" in
+        embedded | scaled | embedded-* | scaled-postgres-* | scaled-mariadb-*) only=$2 ;;
+        *) echo "--only takes embedded, scaled or a shape name (embedded-…, scaled-postgres-…, scaled-mariadb-…)" >&2; exit 2 ;;
+      esac
       shift ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
-    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled] [--out DIR]" >&2; exit 2 ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -96,9 +100,20 @@ bench_dll="$root/bench/FlowForge.Bench/bin/Release/net10.0/FlowForge.Bench.dll"
 # run_shape NAME ARGS...: one bench invocation; its JSON goes to NAME.json, its rows to results.md. A --warmup among
 # ARGS replaces the default one (the last given wins).
 failed=()
+ran=0
+# selected NAME: whether --only lets shape NAME run (all, its group, or its own name).
+selected() {
+  case "$only" in
+    all) return 0 ;;
+    embedded | scaled) [[ "$1" == "$only"-* ]] ;;
+    *) [ "$1" = "$only" ] ;;
+  esac
+}
 run_shape() {
   local name=$1
   shift
+  selected "$name" || return 0
+  ran=$((ran + 1))
   log "shape $name"
   if ! dotnet "$bench_dll" --flowforge "$root/artifacts/flowforge/flowforge.dll" --json --markdown "$out/results.md" \
       --warmup "$warmup" "$@" >"$out/$name.json" 2>"$out/$name.log"; then
@@ -108,7 +123,7 @@ run_shape() {
 }
 
 # ---- embedded (one serve process, SQLite synchronous=FULL, in-process queue) -------------------------------
-if [ "$only" != scaled ]; then
+if [ "$only" = all ] || [[ "$only" == embedded* ]]; then
   run_shape embedded-wait-32-diamond --scenario diamond --mode wait --concurrency 32 --seconds "$seconds"
   run_shape embedded-wait-1-diamond --scenario diamond --mode wait-1 --seconds "$seconds"
   # Sustained 202 throughput; its peak RSS is the "RSS under load" figure.
@@ -120,7 +135,10 @@ if [ "$only" != scaled ]; then
 fi
 
 # ---- scaled out: durable PostgreSQL / MariaDB, RabbitMQ, Redis ----------------------------------------------
-if [ "$only" != embedded ]; then
+# Which servers the selected shapes need: PostgreSQL and MariaDB only for their own shapes.
+need_pg=false need_my=false
+case "$only" in all | scaled) need_pg=true need_my=true ;; scaled-postgres-*) need_pg=true ;; scaled-mariadb-*) need_my=true ;; esac
+if $need_pg || $need_my; then
   log "starting RabbitMQ and Redis"
   FLOWFORGE_SERVICES_DIR="$work/rabbitmq" tests/services/services.sh start-one rabbitmq >/dev/null
   FLOWFORGE_SERVICES_DIR="$work/redis" tests/services/services.sh start-one redis >/dev/null
@@ -129,46 +147,50 @@ if [ "$only" != embedded ]; then
   # shellcheck disable=SC1091
   redis="$(source "$work/redis/env" && printf '%s' "$FLOWFORGE_TEST_REDIS")"
 
-  log "starting a durable PostgreSQL"
-  [ -x "$pg_bin/postgres" ] || { log "PostgreSQL binaries not found under /usr/lib/postgresql"; exit 1; }
-  if [ "$(id -u)" = 0 ] && ! id -u "$service_user" >/dev/null 2>&1; then
-    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$service_user"
+  if $need_pg; then
+    log "starting a durable PostgreSQL"
+    [ -x "$pg_bin/postgres" ] || { log "PostgreSQL binaries not found under /usr/lib/postgresql"; exit 1; }
+    if [ "$(id -u)" = 0 ] && ! id -u "$service_user" >/dev/null 2>&1; then
+      useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$service_user"
+    fi
+    pg="$work/postgres"
+    pg_port="$(free_port)"
+    mkdir -p "$pg/sock"
+    printf 'flowforge\n' >"$pg/password"
+    if [ "$(id -u)" = 0 ]; then chown -R "$service_user" "$pg"; fi
+    as_service_user "$pg_bin/initdb" --pgdata="$pg/data" --username=flowforge --pwfile="$pg/password" \
+      --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >"$pg/initdb.log" 2>&1 \
+      || { cat "$pg/initdb.log" >&2; exit 1; }
+    as_service_user "$pg_bin/pg_ctl" --pgdata="$pg/data" --log="$pg/postgres.log" --wait --timeout=120 start \
+      -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=on -c synchronous_commit=on -c full_page_writes=on" >/dev/null \
+      || { tail -n 30 "$pg/postgres.log" >&2; exit 1; }
+    pg_pid="$(head -n 1 "$pg/data/postmaster.pid")"
   fi
-  pg="$work/postgres"
-  pg_port="$(free_port)"
-  mkdir -p "$pg/sock"
-  printf 'flowforge\n' >"$pg/password"
-  if [ "$(id -u)" = 0 ]; then chown -R "$service_user" "$pg"; fi
-  as_service_user "$pg_bin/initdb" --pgdata="$pg/data" --username=flowforge --pwfile="$pg/password" \
-    --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >"$pg/initdb.log" 2>&1 \
-    || { cat "$pg/initdb.log" >&2; exit 1; }
-  as_service_user "$pg_bin/pg_ctl" --pgdata="$pg/data" --log="$pg/postgres.log" --wait --timeout=120 start \
-    -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=on -c synchronous_commit=on -c full_page_writes=on" >/dev/null \
-    || { tail -n 30 "$pg/postgres.log" >&2; exit 1; }
-  pg_pid="$(head -n 1 "$pg/data/postmaster.pid")"
 
-  log "starting a durable MariaDB"
-  my="$work/mariadb"
-  my_port="$(free_port)"
-  mkdir -p "$my"
-  my_user=()
-  [ "$(id -u)" = 0 ] && my_user=(--user=root)
-  cat >"$my/init.sql" <<'SQL'
+  if $need_my; then
+    log "starting a durable MariaDB"
+    my="$work/mariadb"
+    my_port="$(free_port)"
+    mkdir -p "$my"
+    my_user=()
+    [ "$(id -u)" = 0 ] && my_user=(--user=root)
+    cat >"$my/init.sql" <<'SQL'
 FLUSH PRIVILEGES;
 CREATE USER 'flowforge'@'127.0.0.1' IDENTIFIED BY 'flowforge';
 GRANT ALL PRIVILEGES ON *.* TO 'flowforge'@'127.0.0.1';
 SQL
-  mariadb-install-db --no-defaults --datadir="$my/data" "${my_user[@]}" --auth-root-authentication-method=socket \
-    --skip-test-db --skip-name-resolve --extra-file="$my/init.sql" >"$my/install.log" 2>&1 \
-    || { cat "$my/install.log" >&2; exit 1; }
-  setsid mariadbd --no-defaults "${my_user[@]}" --datadir="$my/data" --socket="$my/mysqld.sock" \
-    --port="$my_port" --bind-address=127.0.0.1 --pid-file="$my/mysqld.pid" --log-error="$my/error.log" \
-    --skip-name-resolve --skip-log-bin --max-connections=300 --innodb-buffer-pool-size=256M \
-    --innodb-flush-log-at-trx-commit=1 --innodb-doublewrite=1 --character-set-server=utf8mb4 \
-    --collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
-  wait_until 120 MariaDB mariadb-admin --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge ping \
-    || { tail -n 30 "$my/error.log" >&2; exit 1; }
-  my_pid="$(cat "$my/mysqld.pid")"
+    mariadb-install-db --no-defaults --datadir="$my/data" "${my_user[@]}" --auth-root-authentication-method=socket \
+      --skip-test-db --skip-name-resolve --extra-file="$my/init.sql" >"$my/install.log" 2>&1 \
+      || { cat "$my/install.log" >&2; exit 1; }
+    setsid mariadbd --no-defaults "${my_user[@]}" --datadir="$my/data" --socket="$my/mysqld.sock" \
+      --port="$my_port" --bind-address=127.0.0.1 --pid-file="$my/mysqld.pid" --log-error="$my/error.log" \
+      --skip-name-resolve --skip-log-bin --max-connections=300 --innodb-buffer-pool-size=256M \
+      --innodb-flush-log-at-trx-commit=1 --innodb-doublewrite=1 --character-set-server=utf8mb4 \
+      --collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
+    wait_until 120 MariaDB mariadb-admin --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge ping \
+      || { tail -n 30 "$my/error.log" >&2; exit 1; }
+    my_pid="$(cat "$my/mysqld.pid")"
+  fi
 
   rabbit_pid="$(cat "$work/rabbitmq/rabbitmq.pid")"
   redis_pid="$(cat "$work/redis/redis.pid")"
@@ -177,25 +199,30 @@ SQL
     --watch "rabbitmq=$rabbit_pid" --watch "redis=$redis_pid")
 
   for workers in 1 2; do
-    # A fresh database per shape, so no shape reads another's rows.
-    db="ffb_pg_w$workers"
-    as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
-    cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
-    run_shape "scaled-postgres-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
-      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
-      --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+    if $need_pg && selected "scaled-postgres-w$workers-diamond"; then
+      # A fresh database per shape, so no shape reads another's rows.
+      db="ffb_pg_w$workers"
+      as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
+      cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
+      run_shape "scaled-postgres-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+        --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
+        --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+    fi
 
-    db="ffb_my_w$workers"
-    mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
-      -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-    cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
-    run_shape "scaled-mariadb-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
-      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
-      --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+    if $need_my && selected "scaled-mariadb-w$workers-diamond"; then
+      db="ffb_my_w$workers"
+      mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
+        -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+      cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
+      run_shape "scaled-mariadb-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+        --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
+        --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+    fi
   done
 fi
 
 jq -s '.' "$out"/*.json >"$out/all.json.tmp" 2>/dev/null && mv "$out/all.json.tmp" "$out/all.json" || rm -f "$out/all.json.tmp"
+if ((ran == 0)); then log "no shape is named $only"; exit 2; fi
 log "results in $out (results.md, all.json, one JSON and log per shape)"
 if ((${#failed[@]} > 0)); then
   log "failed shapes: ${failed[*]}"

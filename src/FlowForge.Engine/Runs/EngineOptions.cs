@@ -74,10 +74,12 @@ public sealed class EngineOptions
 
     /// <summary>
     /// How many publishes of freshly started runs may wait on the queue at once. Starting a run answers once the
-    /// run is committed and publishes in the background; beyond this many (a broker that is down or slow) the
-    /// messages stay in the outbox and the sweep relays them.
+    /// run is committed and publishes in the background; beyond this many (a broker that is down or slower than the
+    /// runs arrive) the messages stay in the outbox, and this process relays them once one of its background publishes
+    /// has ended (or the sweep does). The calls that wait go to the queue together, up to 1,024 messages in one publish, so
+    /// the default lets one such publish of single-message calls wait behind those on the queue.
     /// </summary>
-    public int MaxBackgroundPublishes { get; set; } = 256;
+    public int MaxBackgroundPublishes { get; set; } = 1_024;
 
     /// <summary>True when this process is the only one executing work (embedded default): at start-up every Running node is orphaned.</summary>
     public bool SoleWorker { get; set; } = true;

@@ -40,6 +40,12 @@ public static class EngineTelemetry
 
     public static readonly Counter<long> ClaimConflicts = Meter.CreateCounter<long>("flowforge.claims.conflicts", description: "Work messages dropped because another worker had claimed the node (or it was already done).");
 
+    public static readonly Counter<long> OutboxDeferred = Meter.CreateCounter<long>("flowforge.outbox.deferred", description: "Committed work messages not handed to the queue at once because the background publishes were full: they wait in the outbox for the relay.");
+
+    public static readonly Counter<long> OutboxRelayed = Meter.CreateCounter<long>("flowforge.outbox.relayed", description: "Work messages the relay took from the outbox and handed to the queue (left by a failed or deferred publish, or by a process that stopped).");
+
+    public static readonly Counter<long> OutboxCaughtUp = Meter.CreateCounter<long>("flowforge.outbox.caught_up", description: "Deferred work messages this process relayed itself once a background publish had ended, without waiting for the sweep.");
+
     /// <summary>Last sampled queue depth (see <see cref="EngineGaugeSampler"/>).</summary>
     public static long QueueDepth { get; set; }
 

@@ -77,7 +77,7 @@ public sealed partial class LeaseHeartbeat(
 
                 // A worker that died between committing a completion and publishing its messages left them in the
                 // outbox: relay them now rather than at the next sweep.
-                await dispatcher.RelayPendingAsync(cancellationToken).ConfigureAwait(false);
+                await dispatcher.RelayAllPendingAsync(cancellationToken).ConfigureAwait(false);
             }
 
             Interlocked.Increment(ref _beats);

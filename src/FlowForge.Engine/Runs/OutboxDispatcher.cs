@@ -56,7 +56,7 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         if (Interlocked.Increment(ref _background) > options.Value.MaxBackgroundPublishes)
         {
             Interlocked.Decrement(ref _background);
-            LogBackgroundFull(logger, messages.Count, options.Value.MaxBackgroundPublishes);
+            Defer(messages);
             return;
         }
 
@@ -124,6 +124,90 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             Interlocked.Add(ref _background, -calls);
             _inFlight.Release();
         }
+
+        if (!_deferred.IsEmpty)
+        {
+            _ = CatchUpAsync();
+        }
+    }
+
+    /// <summary>Ids of deferred rows remembered at most: past it, a deferred row waits for the sweep (two passes, see <see cref="RelayPendingAsync"/>).</summary>
+    internal const int MaxDeferredRemembered = RelayPage;
+
+    // Rows this process left in the outbox because its background publishes were full. It knows nobody publishes them, so
+    // it relays them as soon as a background publish has ended, instead of leaving them to a sweep up to
+    // Engine:SweepInterval later (runs held for tens of seconds while the broker merely kept up slower than the api).
+    private readonly ConcurrentDictionary<long, byte> _deferred = new();
+    private int _catchingUp;
+
+    private void Defer(IReadOnlyList<OutboxMessage> messages)
+    {
+        EngineTelemetry.OutboxDeferred.Add(messages.Count);
+        LogBackgroundFull(logger, messages.Count, options.Value.MaxBackgroundPublishes);
+        foreach (var message in messages)
+        {
+            if (message.OutboxId != OutboxMessage.NotStored && _deferred.Count < MaxDeferredRemembered)
+            {
+                _deferred.TryAdd(message.OutboxId, 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Publishes the deferred rows among the oldest page of the outbox (deferred rows are older than the ones in flight, so
+    /// they come first once those are acknowledged); one catch-up at a time, and only while a background publish has room.
+    /// </summary>
+    private async Task CatchUpAsync()
+    {
+        if (Interlocked.CompareExchange(ref _catchingUp, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (Volatile.Read(ref _background) >= options.Value.MaxBackgroundPublishes)
+            {
+                return;
+            }
+
+            var pending = await outbox.ReadPendingAsync(RelayPage, _stopping.Token).ConfigureAwait(false);
+            var due = new List<OutboxMessage>();
+            foreach (var message in pending)
+            {
+                if (_deferred.TryRemove(message.OutboxId, out _) && !_handedOver.ContainsKey(message.OutboxId))
+                {
+                    due.Add(message);
+                }
+            }
+
+            if (pending.Count < RelayPage)
+            {
+                // The whole outbox was read: a deferred row not in it was relayed and removed by another process.
+                _deferred.Clear();
+            }
+
+            if (due.Count > 0 && !await TryDispatchAsync(due, null, _stopping.Token).ConfigureAwait(false))
+            {
+                // The queue failed: what was not published stays in the outbox for the sweep.
+                return;
+            }
+
+            EngineTelemetry.OutboxCaughtUp.Add(due.Count);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the rows stay in the outbox for the next start.
+        }
+        catch (Exception ex)
+        {
+            // The outbox could not be read: the rows stay in it for the sweep.
+            LogCatchUpFailed(logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _catchingUp, 0);
+        }
     }
 
     private static async Task ObserveAsync(ValueTask published)
@@ -153,26 +237,72 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     // Rows this process has published and not yet removed: the relay leaves them alone instead of publishing them again.
     private readonly ConcurrentDictionary<long, byte> _handedOver = new();
 
-    /// <summary>
-    /// Publishes messages left in the outbox (by a process that stopped, a publish that failed), oldest first and
-    /// bounded: a few pages per call, the rest at the next. Rows this process has already handed over are skipped.
-    /// </summary>
-    public async Task RelayPendingAsync(CancellationToken cancellationToken)
-    {
-        for (var page = 0; page < RelayPages; page++)
-        {
-            var pending = await outbox.ReadPendingAsync(RelayPage, cancellationToken).ConfigureAwait(false);
-            var fresh = pending.Where(m => !_handedOver.ContainsKey(m.OutboxId)).ToList();
-            if (fresh.Count == 0)
-            {
-                return;
-            }
+    // The rows pending at this process' previous sweep pass (null before its first): a later pass relays only those.
+    private HashSet<long>? _pendingAtLastPass;
+    private readonly SemaphoreSlim _passes = new(1, 1);
 
-            await DispatchAsync(fresh, cancellationToken).ConfigureAwait(false);
-            if (pending.Count < RelayPage)
+    /// <summary>
+    /// The sweep's pass: publishes messages left in the outbox (by a process that stopped, a publish that failed), oldest
+    /// first and bounded: a few pages per call, the rest at the next. Rows this process has already handed over are skipped,
+    /// and so are rows that were not pending at its previous pass: a row written since may be on its way to the queue from
+    /// the process that wrote it (every api and worker sweeps), and publishing it again only makes a duplicate whose claim
+    /// conflicts. A row left behind is relayed at most two sweep intervals after it was written; the first pass of a process
+    /// relays every row, as does <see cref="RelayAllPendingAsync"/> after a takeover.
+    /// </summary>
+    public Task RelayPendingAsync(CancellationToken cancellationToken) => RelayAsync(onlyLeftBehind: true, cancellationToken);
+
+    /// <summary>Publishes every message in the outbox not handed over by this process (a worker that stopped left its rows there).</summary>
+    public Task RelayAllPendingAsync(CancellationToken cancellationToken) => RelayAsync(onlyLeftBehind: false, cancellationToken);
+
+    private async Task RelayAsync(bool onlyLeftBehind, CancellationToken cancellationToken)
+    {
+        await _passes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var previous = onlyLeftBehind ? _pendingAtLastPass : null;
+            var seen = new HashSet<long>();
+            try
             {
-                return;
+                for (var page = 0; page < RelayPages; page++)
+                {
+                    var pending = await outbox.ReadPendingAsync(RelayPage, cancellationToken).ConfigureAwait(false);
+                    var fresh = new List<OutboxMessage>();
+                    foreach (var message in pending)
+                    {
+                        seen.Add(message.OutboxId);
+                        if (!_handedOver.ContainsKey(message.OutboxId) && (previous is null || previous.Contains(message.OutboxId)))
+                        {
+                            fresh.Add(message);
+                        }
+                    }
+
+                    if (fresh.Count == 0)
+                    {
+                        return;
+                    }
+
+                    if (await TryDispatchAsync(fresh, null, cancellationToken).ConfigureAwait(false))
+                    {
+                        EngineTelemetry.OutboxRelayed.Add(fresh.Count);
+                    }
+
+                    if (pending.Count < RelayPage)
+                    {
+                        return;
+                    }
+                }
             }
+            finally
+            {
+                if (onlyLeftBehind)
+                {
+                    _pendingAtLastPass = seen;
+                }
+            }
+        }
+        finally
+        {
+            _passes.Release();
         }
     }
 
@@ -180,11 +310,15 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     public ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken) =>
         DispatchAsync(messages, null, cancellationToken);
 
-    public async ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, string? traceParent, CancellationToken cancellationToken)
+    public async ValueTask DispatchAsync(IReadOnlyList<OutboxMessage> messages, string? traceParent, CancellationToken cancellationToken) =>
+        await TryDispatchAsync(messages, traceParent, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>As <see cref="DispatchAsync(IReadOnlyList{OutboxMessage}, string?, CancellationToken)"/>; false when the queue failed (the rows stay in the outbox).</summary>
+    private async ValueTask<bool> TryDispatchAsync(IReadOnlyList<OutboxMessage> messages, string? traceParent, CancellationToken cancellationToken)
     {
         if (messages.Count == 0)
         {
-            return;
+            return true;
         }
 
         var work = new WorkMessage[messages.Count];
@@ -201,7 +335,7 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogPublishFailed(logger, messages.Count, ex);
-            return;
+            return false;
         }
 
         foreach (var message in messages)
@@ -214,6 +348,8 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             _handedOver.TryAdd(message.OutboxId, 0);
             _acks.Writer.TryWrite(message.OutboxId);
         }
+
+        return true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -258,8 +394,11 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} work messages failed; they stay in the outbox for the sweep")]
     private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} work messages wait in the outbox for the sweep: {Limit} background publishes are already waiting on the queue (Engine:MaxBackgroundPublishes)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} work messages wait in the outbox until a background publish ends: {Limit} background publishes are already waiting on the queue (Engine:MaxBackgroundPublishes)")]
     private static partial void LogBackgroundFull(ILogger logger, int count, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the messages left in the outbox while the background publishes were full failed; the sweep relays them")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing {Count} delivered messages from the outbox failed")]
     private static partial void LogAckFailed(ILogger logger, int count, Exception exception);

@@ -29,27 +29,71 @@ public sealed class OutboxDispatcherTests
     }
 
     [Fact]
-    public async Task DispatchInBackground_LimitReached_LeavesTheRestToTheSweep()
+    public async Task DispatchInBackground_LimitReached_RelaysTheDeferredRowsOnceAPublishEnds()
     {
+        // Regression: the deferred rows waited for the sweep (Engine:SweepInterval, 30 s), and runs were held that long
+        // while the broker merely confirmed slower than the api accepted.
         var queue = new GatedQueue();
-        var outbox = new RecordingOutbox();
-        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions { MaxBackgroundPublishes = 2 }), NullLogger<OutboxDispatcher>.Instance);
+        var outbox = new RecordingOutbox { Pending = [.. Enumerable.Range(1, 5).Select(id => Message(id))] };
+        var settings = new EngineOptions { MaxBackgroundPublishes = 2 };
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(settings), NullLogger<OutboxDispatcher>.Instance);
         await dispatcher.StartAsync(CancellationToken.None);
 
-        for (var id = 1; id <= 5; id++)
+        foreach (var row in outbox.Pending)
         {
-            dispatcher.DispatchInBackground([Message(id)], null);
+            dispatcher.DispatchInBackground([row], null);
         }
 
         await Eventually.TrueAsync(() => queue.Attempts >= 1, "the publish to wait on the queue");
+        Assert.Empty(queue.Published);
         queue.Open();
-        await Eventually.TrueAsync(() => outbox.Acknowledged.Count == 2, "the two calls' messages to be acknowledged");
 
-        // Messages 3 to 5 were never handed to the queue: they stay in the outbox for the sweep.
-        Assert.Equal(2, queue.Published.Count);
-        Assert.Equal(new long[] { 1, 2 }, outbox.Acknowledged.Order());
+        // Rows 3 to 5 were left in the outbox (two calls already waited); no sweep runs, the dispatcher relays them itself.
+        await Eventually.TrueAsync(() => outbox.Acknowledged.Count == 5, "every row to be published and acknowledged");
+        Assert.Equal(outbox.Pending.Select(r => r.Message).Order(ByNodeVersion), queue.Published.Order(ByNodeVersion));
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, outbox.Acknowledged.Order());
         await dispatcher.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task RelayPendingAsync_RowWrittenSinceThePreviousPass_IsLeftToItsWriterUntilTheNextPass()
+    {
+        // Regression: every process' sweep published the rows another process was publishing at that moment, and each
+        // duplicate ended in a claim conflict (0.03 per run with two workers).
+        var queue = new GatedQueue();
+        queue.Open();
+        var outbox = new RecordingOutbox { Pending = [Message(1)] };
+        // Not started: the acknowledgements wait and the rows stay in the outbox, as a slow outbox or another process' rows do.
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+        Assert.Equal([outbox.Pending[0].Message], queue.Published);
+
+        // Row 2 appears after the first pass: the next pass leaves it (its writer may be publishing it), the one after relays it.
+        outbox.Pending = [.. outbox.Pending, Message(2)];
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+        Assert.Single(queue.Published);
+
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+        Assert.Equal([outbox.Pending[0].Message, outbox.Pending[1].Message], queue.Published);
+    }
+
+    [Fact]
+    public async Task RelayAllPendingAsync_AfterATakeover_RelaysRowsWrittenSinceThePreviousPass()
+    {
+        var queue = new GatedQueue();
+        queue.Open();
+        var outbox = new RecordingOutbox { Pending = [Message(1)] };
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+        outbox.Pending = [.. outbox.Pending, Message(2)];
+        await dispatcher.RelayAllPendingAsync(CancellationToken.None);
+
+        Assert.Equal([outbox.Pending[0].Message, outbox.Pending[1].Message], queue.Published);
+    }
+
+    private static readonly Comparer<WorkMessage> ByNodeVersion = Comparer<WorkMessage>.Create((a, b) => a.Version.CompareTo(b.Version));
 
     [Fact]
     public async Task DispatchInBackground_CallsWhilePublishesWait_GoToTheQueueInOnePublish()
@@ -114,7 +158,7 @@ public sealed class OutboxDispatcherTests
     }
 
     private static OutboxMessage Message(long id) =>
-        new(id, new WorkMessage(WorkKind.ExecuteNode, Guid.NewGuid(), "node", 1, Guid.NewGuid(), 1));
+        new(id, new WorkMessage(WorkKind.ExecuteNode, Guid.NewGuid(), "node", id, Guid.NewGuid(), 1));
 
     private sealed class GatedQueue : IWorkQueue
     {
@@ -169,7 +213,13 @@ public sealed class OutboxDispatcherTests
             }
         }
 
-        public IReadOnlyList<OutboxMessage> Pending { get; init; } = [];
+        private IReadOnlyList<OutboxMessage> _pending = [];
+
+        public IReadOnlyList<OutboxMessage> Pending
+        {
+            get => Volatile.Read(ref _pending);
+            set => Volatile.Write(ref _pending, value);
+        }
 
         public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
             Task.FromResult(Pending);
