@@ -56,7 +56,7 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         if (Interlocked.Increment(ref _background) > options.Value.MaxBackgroundPublishes)
         {
             Interlocked.Decrement(ref _background);
-            Defer(messages);
+            Defer(messages, traceParent);
             return;
         }
 
@@ -131,32 +131,42 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         }
     }
 
-    /// <summary>Ids of deferred rows remembered at most: past it, a deferred row waits for the sweep (two passes, see <see cref="RelayPendingAsync"/>).</summary>
-    internal const int MaxDeferredRemembered = RelayPage;
+    /// <summary>
+    /// Deferred messages kept at most (a few seconds of the fastest api's runs, a few MB): past it, a deferred message waits
+    /// in the outbox for the sweep (two passes, see <see cref="RelayPendingAsync"/>), as when the broker is down.
+    /// </summary>
+    internal const int MaxDeferred = 16_384;
 
-    // Rows this process left in the outbox because its background publishes were full. It knows nobody publishes them, so
-    // it relays them as soon as a background publish has ended, instead of leaving them to a sweep up to
-    // Engine:SweepInterval later (runs held for tens of seconds while the broker merely kept up slower than the api).
-    private readonly ConcurrentDictionary<long, byte> _deferred = new();
+    // Messages this process left in the outbox because its background publishes were full. It knows nobody publishes them,
+    // so it publishes them itself as soon as a background publish has ended, instead of leaving them to a sweep up to
+    // Engine:SweepInterval later (runs held for tens of seconds while the broker merely confirmed slower than the api).
+    private readonly ConcurrentQueue<OutboxMessage> _deferred = new();
+    private int _deferredCount;
     private int _catchingUp;
 
-    private void Defer(IReadOnlyList<OutboxMessage> messages)
+    private void Defer(IReadOnlyList<OutboxMessage> messages, string? traceParent)
     {
         EngineTelemetry.OutboxDeferred.Add(messages.Count);
-        LogBackgroundFull(logger, messages.Count, options.Value.MaxBackgroundPublishes);
+        if (Interlocked.Add(ref _deferredCount, messages.Count) > MaxDeferred)
+        {
+            Interlocked.Add(ref _deferredCount, -messages.Count);
+            LogBackgroundFull(logger, messages.Count, options.Value.MaxBackgroundPublishes, MaxDeferred);
+            return;
+        }
+
         foreach (var message in messages)
         {
-            if (message.OutboxId != OutboxMessage.NotStored && _deferred.Count < MaxDeferredRemembered)
-            {
-                _deferred.TryAdd(message.OutboxId, 0);
-            }
+            _deferred.Enqueue(traceParent is null ? message : message with { Message = message.Message with { TraceParent = traceParent } });
+        }
+
+        if (Volatile.Read(ref _background) < options.Value.MaxBackgroundPublishes)
+        {
+            // The publishes that were full ended while these were deferred: nothing else would start the catch-up.
+            _ = CatchUpAsync();
         }
     }
 
-    /// <summary>
-    /// Publishes the deferred rows among the oldest page of the outbox (deferred rows are older than the ones in flight, so
-    /// they come first once those are acknowledged); one catch-up at a time, and only while a background publish has room.
-    /// </summary>
+    /// <summary>Publishes the deferred messages, oldest first, in publishes of up to <see cref="MaxBackgroundBatch"/>; one catch-up at a time.</summary>
     private async Task CatchUpAsync()
     {
         if (Interlocked.CompareExchange(ref _catchingUp, 1, 0) != 0)
@@ -166,47 +176,43 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
 
         try
         {
-            if (Volatile.Read(ref _background) >= options.Value.MaxBackgroundPublishes)
+            var batch = new List<OutboxMessage>();
+            while (!_stopping.IsCancellationRequested)
             {
-                return;
-            }
-
-            var pending = await outbox.ReadPendingAsync(RelayPage, _stopping.Token).ConfigureAwait(false);
-            var due = new List<OutboxMessage>();
-            foreach (var message in pending)
-            {
-                if (_deferred.TryRemove(message.OutboxId, out _) && !_handedOver.ContainsKey(message.OutboxId))
+                batch.Clear();
+                while (batch.Count < MaxBackgroundBatch && _deferred.TryDequeue(out var message))
                 {
-                    due.Add(message);
+                    batch.Add(message);
                 }
-            }
 
-            if (pending.Count < RelayPage)
-            {
-                // The whole outbox was read: a deferred row not in it was relayed and removed by another process.
-                _deferred.Clear();
-            }
+                if (batch.Count == 0)
+                {
+                    break;
+                }
 
-            if (due.Count > 0 && !await TryDispatchAsync(due, null, _stopping.Token).ConfigureAwait(false))
-            {
-                // The queue failed: what was not published stays in the outbox for the sweep.
-                return;
-            }
+                Interlocked.Add(ref _deferredCount, -batch.Count);
+                if (!await TryDispatchAsync(batch, null, _stopping.Token).ConfigureAwait(false))
+                {
+                    // The queue failed: these stay in the outbox for the sweep; the rest wait for the next publish to end.
+                    return;
+                }
 
-            EngineTelemetry.OutboxCaughtUp.Add(due.Count);
+                EngineTelemetry.OutboxCaughtUp.Add(batch.Count);
+            }
         }
         catch (OperationCanceledException)
         {
             // Stopping: the rows stay in the outbox for the next start.
         }
-        catch (Exception ex)
-        {
-            // The outbox could not be read: the rows stay in it for the sweep.
-            LogCatchUpFailed(logger, ex);
-        }
         finally
         {
             Volatile.Write(ref _catchingUp, 0);
+        }
+
+        if (!_deferred.IsEmpty && !_stopping.IsCancellationRequested)
+        {
+            // Deferred after this catch-up found none left, before it ended: nothing else would start the next one.
+            _ = CatchUpAsync();
         }
     }
 
@@ -394,11 +400,8 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing {Count} work messages failed; they stay in the outbox for the sweep")]
     private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} work messages wait in the outbox until a background publish ends: {Limit} background publishes are already waiting on the queue (Engine:MaxBackgroundPublishes)")]
-    private static partial void LogBackgroundFull(ILogger logger, int count, int limit);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying the messages left in the outbox while the background publishes were full failed; the sweep relays them")]
-    private static partial void LogCatchUpFailed(ILogger logger, Exception exception);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} work messages wait in the outbox for the sweep: {Limit} background publishes are already waiting on the queue (Engine:MaxBackgroundPublishes) and {Deferred} messages wait for them")]
+    private static partial void LogBackgroundFull(ILogger logger, int count, int limit, int deferred);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing {Count} delivered messages from the outbox failed")]
     private static partial void LogAckFailed(ILogger logger, int count, Exception exception);
