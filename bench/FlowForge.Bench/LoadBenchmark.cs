@@ -304,7 +304,7 @@ public static class LoadBenchmark
             client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.ToString(), flowId, scenario.StartBody, wait, PreferWaitSeconds, client.Timeout);
         return pooled
             ? () => new RawRunStartPool(request, errors, options.Concurrency + 64)
-            : () => new RawRunStartConnection(request, errors);
+            : () => new RawRunStartConnection(request, errors, blocking: true);
     }
 
     private static async Task<LoopResult> ClosedLoopAsync(Func<IRunStarts> connect, int concurrency, TimeSpan duration, PhaseErrors errors)
@@ -312,21 +312,32 @@ public static class LoadBenchmark
         var latencies = new ConcurrentQueue<double>();
         long answered = 0;
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ =>
         {
-            using var starts = connect();
-            // Bounded by time; errors end a client early so a broken server does not spin.
-            while (Stopwatch.GetTimestamp() < until && errors.Count < 1_000)
-            {
-                var started = Stopwatch.GetTimestamp();
-                if (await starts.StartAsync())
-                {
-                    latencies.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    Interlocked.Increment(ref answered);
-                }
-            }
+            var starts = connect();
+            // A blocking client gets a thread of its own; its starts complete on it.
+            return starts.Blocking
+                ? Task.Factory.StartNew(() => RunClientAsync(starts).AsTask().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                : RunClientAsync(starts).AsTask();
         }));
         return new LoopResult(answered, [.. latencies]);
+
+        async ValueTask RunClientAsync(IRunStarts starts)
+        {
+            using (starts)
+            {
+                // Bounded by time; errors end a client early so a broken server does not spin.
+                while (Stopwatch.GetTimestamp() < until && errors.Count < 1_000)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    if (await starts.StartAsync())
+                    {
+                        latencies.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        Interlocked.Increment(ref answered);
+                    }
+                }
+            }
+        }
     }
 
     private static async Task<LoopResult> OpenLoopAsync(IRunStarts starts, int rate, TimeSpan duration)

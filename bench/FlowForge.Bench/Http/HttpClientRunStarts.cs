@@ -10,6 +10,8 @@ public sealed class HttpClientRunStarts(HttpClient client, Guid flowId, string b
 {
     private readonly string _path = $"/api/flows/{flowId}/runs";
 
+    public bool Blocking => false;
+
     public async ValueTask<bool> StartAsync()
     {
         try

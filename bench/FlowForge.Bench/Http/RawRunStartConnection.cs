@@ -7,18 +7,23 @@ namespace FlowForge.Bench.Http;
 /// Starts runs one at a time over one keep-alive connection of its own: the request's bytes as they were built, the
 /// answer read by <see cref="HttpAnswerReader"/>. An unexpected answer, a closed or reset connection or no answer
 /// within the request's timeout is counted as an error and the connection is opened again for the next start.
+/// <paramref name="blocking"/>: the socket blocks and <see cref="StartAsync"/> completes on the calling thread (a
+/// closed-loop client on a thread of its own: one <c>send</c> and one <c>recv</c> per start, nothing handed between
+/// threads); otherwise it is asynchronous, for the open loop's pool.
 /// </summary>
-public sealed class RawRunStartConnection(RunStartRequest request, PhaseErrors errors) : IRunStarts
+public sealed class RawRunStartConnection(RunStartRequest request, PhaseErrors errors, bool blocking = false) : IRunStarts
 {
     private const int BodyInError = 300;
 
     private Socket? _socket;
-    private NetworkStream? _stream;
+    private Stream? _stream;
     private HttpAnswerReader? _reader;
     private CancellationTokenSource? _timeout;
 
     /// <summary>Connections opened so far (the first and every reopening after an error or a <c>Connection: close</c>).</summary>
     public int Opened { get; private set; }
+
+    public bool Blocking => blocking;
 
     public async ValueTask<bool> StartAsync()
     {
@@ -29,11 +34,12 @@ public sealed class RawRunStartConnection(RunStartRequest request, PhaseErrors e
                 await OpenAsync();
             }
 
-            // No token on each read: when the timeout fires it disposes the socket, which ends the pending read.
-            _timeout!.CancelAfter(request.Timeout);
+            // No token on each read: when the timeout fires it disposes the socket, which ends the pending read (a
+            // blocking socket has the timeout as its own).
+            _timeout?.CancelAfter(request.Timeout);
             await _stream!.WriteAsync(request.Bytes);
             var answer = await _reader!.ReadAsync();
-            _timeout.CancelAfter(Timeout.Infinite);
+            _timeout?.CancelAfter(Timeout.Infinite);
             var expected = Check(answer);
             if (!expected || answer.Close)
             {
@@ -44,7 +50,7 @@ public sealed class RawRunStartConnection(RunStartRequest request, PhaseErrors e
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or HttpAnswerException or JsonException)
         {
-            var timedOut = _timeout?.IsCancellationRequested == true;
+            var timedOut = _timeout?.IsCancellationRequested == true || ex is SocketException { SocketErrorCode: SocketError.TimedOut } or IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } };
             Close();
             return errors.Add(timedOut ? $"start failed: no answer within {request.Timeout.TotalSeconds:F0} s" : $"start failed: {ex.Message}");
         }
@@ -72,7 +78,17 @@ public sealed class RawRunStartConnection(RunStartRequest request, PhaseErrors e
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(request.Host, request.Port);
+            if (blocking)
+            {
+                var milliseconds = (int)Math.Min(int.MaxValue, request.Timeout.TotalMilliseconds);
+                socket.SendTimeout = milliseconds;
+                socket.ReceiveTimeout = milliseconds;
+                socket.Connect(request.Host, request.Port);
+            }
+            else
+            {
+                await socket.ConnectAsync(request.Host, request.Port);
+            }
         }
         catch
         {
@@ -81,10 +97,18 @@ public sealed class RawRunStartConnection(RunStartRequest request, PhaseErrors e
         }
 
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        if (blocking)
+        {
+            _stream = new BlockingSocketStream(socket);
+        }
+        else
+        {
+            _stream = new NetworkStream(socket, ownsSocket: true);
+            _timeout = new CancellationTokenSource();
+            _timeout.Token.Register(static s => ((Socket)s!).Dispose(), socket);
+        }
+
         _reader = new HttpAnswerReader(_stream);
-        _timeout = new CancellationTokenSource();
-        _timeout.Token.Register(static s => ((Socket)s!).Dispose(), socket);
         Opened++;
     }
 

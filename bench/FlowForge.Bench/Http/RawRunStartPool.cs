@@ -15,6 +15,8 @@ public sealed class RawRunStartPool(RunStartRequest request, PhaseErrors errors,
     /// <summary>Connections the pool has made (never more than its bound).</summary>
     public int Connections => Volatile.Read(ref _connections);
 
+    public bool Blocking => false;
+
     public async ValueTask<bool> StartAsync()
     {
         await _slots.WaitAsync();

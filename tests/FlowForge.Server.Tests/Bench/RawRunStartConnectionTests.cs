@@ -12,13 +12,15 @@ public sealed class RawRunStartConnectionTests
     private const string Failed = "HTTP/1.1 200 OK\r\nContent-Length: 32\r\n\r\n{\"status\":\"Failed\",\"error\":\"x1\"}";
     private static readonly Guid FlowId = Guid.Parse("0193a4f2-0000-7000-8000-0000000000aa");
 
-    [Fact]
-    public async Task Start_Accepted_ReusesTheConnectionUntilTheServerClosesIt_SendingTheBuiltRequest()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_Accepted_ReusesTheConnectionUntilTheServerClosesIt_SendingTheBuiltRequest(bool blocking)
     {
         string[][] script = [[Accepted, Accepted, AcceptedThenClose], [Accepted]];
         using var server = Server((c, r) => script[c][r]);
         var errors = new PhaseErrors();
-        using var connection = new RawRunStartConnection(Request(server.Url, wait: false), errors);
+        using var connection = new RawRunStartConnection(Request(server.Url, wait: false), errors, blocking);
 
         var results = new List<bool>();
         for (var i = 0; i < 4; i++)
@@ -38,8 +40,10 @@ public sealed class RawRunStartConnectionTests
         Assert.All(server.Requests, r => Assert.Equal(request, r));
     }
 
-    [Fact]
-    public async Task Start_UnexpectedAnswers_CountsEachWithTheAnswerAndReopens()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_UnexpectedAnswers_CountsEachWithTheAnswerAndReopens(bool blocking)
     {
         string[][] script =
         [
@@ -50,7 +54,7 @@ public sealed class RawRunStartConnectionTests
         ];
         using var server = Server((c, r) => script[c][r]);
         var errors = new PhaseErrors();
-        using var connection = new RawRunStartConnection(Request(server.Url, wait: false), errors);
+        using var connection = new RawRunStartConnection(Request(server.Url, wait: false), errors, blocking);
 
         var results = new List<bool>();
         for (var i = 0; i < 5; i++)
@@ -65,13 +69,15 @@ public sealed class RawRunStartConnectionTests
         Assert.Equal(4, connection.Opened);
     }
 
-    [Fact]
-    public async Task Start_Wait_SucceededRunIsExpected_FailedRunOrAcceptedIsAnError()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_Wait_SucceededRunIsExpected_FailedRunOrAcceptedIsAnError(bool blocking)
     {
         string[][] script = [[Succeeded, Failed], [Accepted], [Succeeded]];
         using var server = Server((c, r) => script[c][r]);
         var errors = new PhaseErrors();
-        using var connection = new RawRunStartConnection(Request(server.Url, wait: true), errors);
+        using var connection = new RawRunStartConnection(Request(server.Url, wait: true), errors, blocking);
 
         var results = new List<bool>();
         for (var i = 0; i < 4; i++)
@@ -86,18 +92,36 @@ public sealed class RawRunStartConnectionTests
         Assert.Contains("Prefer: wait=60\r\n", server.Requests.First(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Start_NoAnswer_CountsATimeoutInsteadOfWaitingOn()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_NoAnswer_CountsATimeoutInsteadOfWaitingOn(bool blocking)
     {
         using var server = Server((c, r) => c == 0 ? ScriptedHttpServer.Silent : Accepted);
         var errors = new PhaseErrors();
-        using var connection = new RawRunStartConnection(Request(server.Url, wait: false, TimeSpan.FromMilliseconds(200)), errors);
+        using var connection = new RawRunStartConnection(Request(server.Url, wait: false, TimeSpan.FromMilliseconds(200)), errors, blocking);
 
         Assert.False(await connection.StartAsync());
         Assert.True(await connection.StartAsync());
 
         Assert.Equal(1, errors.Count);
         Assert.Contains("no answer within", errors.First, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_Blocking_CompletesOnTheCallingThread()
+    {
+        using var server = Server((_, _) => Accepted);
+        var errors = new PhaseErrors();
+        using var connection = new RawRunStartConnection(Request(server.Url, wait: false), errors, blocking: true);
+
+        var first = connection.StartAsync();
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.True(await first);
+        var second = connection.StartAsync();
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(await second);
+        Assert.True(connection.Blocking);
     }
 
     [Fact]
