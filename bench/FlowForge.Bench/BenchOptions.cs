@@ -27,6 +27,9 @@ public sealed record BenchOptions
     /// <summary>How each scenario is sent (<c>--mode closed,open,wait,wait-1</c> or <c>all</c>).</summary>
     public IReadOnlyList<LoadMode> Modes { get; init; } = [LoadMode.Closed, LoadMode.Open];
 
+    /// <summary>How the load modes send their starts (<c>--client raw|httpclient</c>).</summary>
+    public LoadClient Client { get; init; } = LoadClient.Raw;
+
     /// <summary>Print one JSON document of every figure on standard output (the readable report goes to standard error).</summary>
     public bool Json { get; init; }
 
@@ -100,11 +103,12 @@ public sealed record BenchOptions
                 "--webhook-seconds" => options with { WebhookSeconds = NextInt() },
                 "--scenario" => options with { Scenarios = ScenariosOf(Next()) },
                 "--mode" => options with { Modes = ModesOf(Next()) },
+                "--client" => options with { Client = LoadClients.Parse(Next()) },
                 "--json" => options with { Json = true },
                 "--markdown" => options with { Markdown = Path.GetFullPath(Next()) },
                 "--watch" => AddWatch(options, watch, Next()),
                 "--short" => options,
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
             };
         }
 

@@ -1,9 +1,12 @@
 namespace FlowForge.Bench;
 
-/// <summary>Everything one bench invocation measured: what <c>--json</c> prints.</summary>
+/// <summary>
+/// Everything one bench invocation measured: what <c>--json</c> prints. <see cref="Client"/> is how the load modes
+/// sent their starts (<c>raw</c> or <c>httpclient</c>, <see cref="LoadClient"/>): figures before it was reported came from <c>httpclient</c>.
+/// </summary>
 public sealed record BenchReport(
     DateTimeOffset StartedAt, int Cores, string Os, string Runtime, string Shape, IReadOnlyList<string> ServeArgs, double LoadAverageAtStart,
-    IReadOnlyList<PhaseResult> Phases)
+    string Client, IReadOnlyList<PhaseResult> Phases)
 {
     /// <summary>Errors over all phases: the bench exits 1 when there is one.</summary>
     public long Errors => Phases.Sum(p => p.Errors);

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using FlowForge.Bench.Http;
 
 namespace FlowForge.Bench;
 
@@ -72,7 +73,7 @@ public static class LoadBenchmark
             await BenchServer.SignInAsync(client);
             var shape = options.Workers == 0 ? "embedded: one serve process" : $"scaled out: 1 api + {options.Workers} worker processes";
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {shape}; load average {loadAverage:F1}"));
+                $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {shape}; load average {loadAverage:F1}; client {LoadClients.Name(options.Client)}"));
 
             var phases = new List<PhaseResult>();
             foreach (var scenario in options.Scenarios)
@@ -81,7 +82,7 @@ public static class LoadBenchmark
                 {
                     var warmup = await CreateFlowAsync(client, scenario);
                     var ignored = new PhaseErrors();
-                    await ClosedLoopAsync(client, warmup, scenario, options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), wait: false, ignored);
+                    await ClosedLoopAsync(Starts(options, client, warmup, scenario, wait: false, ignored), options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), ignored);
                     await CollectRunsAsync(client, warmup, ignored);
                 }
 
@@ -95,7 +96,7 @@ public static class LoadBenchmark
 
             var report = new BenchReport(
                 startedAt, Environment.ProcessorCount, Environment.OSVersion.ToString(), Environment.Version.ToString(), shape,
-                [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, phases);
+                [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, LoadClients.Name(options.Client), phases);
             if (options.Json)
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Json));
@@ -131,11 +132,17 @@ public static class LoadBenchmark
         var clock = Stopwatch.StartNew();
         var clients = mode switch { LoadMode.WaitSingle => 1, LoadMode.Open => (int?)null, _ => options.Concurrency };
         var seconds = mode == LoadMode.Open ? options.LatencySeconds : options.ThroughputSeconds;
-        LoopResult loop = mode switch
+        LoopResult loop;
+        if (mode == LoadMode.Open)
         {
-            LoadMode.Open => await OpenLoopAsync(client, flowId, scenario, options.LatencyRate, TimeSpan.FromSeconds(seconds), errors),
-            _ => await ClosedLoopAsync(client, flowId, scenario, clients!.Value, TimeSpan.FromSeconds(seconds), wait: mode is LoadMode.Wait or LoadMode.WaitSingle, errors),
-        };
+            using var pool = Starts(options, client, flowId, scenario, wait: false, errors, pooled: true)();
+            loop = await OpenLoopAsync(pool, options.LatencyRate, TimeSpan.FromSeconds(seconds));
+        }
+        else
+        {
+            loop = await ClosedLoopAsync(Starts(options, client, flowId, scenario, wait: mode is LoadMode.Wait or LoadMode.WaitSingle, errors), clients!.Value, TimeSpan.FromSeconds(seconds), errors);
+        }
+
         var sendWindow = clock.Elapsed;
         var runs = await CollectRunsAsync(client, flowId, errors);
         var after = await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
@@ -281,56 +288,59 @@ public static class LoadBenchmark
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
 
-    /// <summary>Starts one run; with <paramref name="wait"/>, asks for the finished run (<c>Prefer: wait</c>). True when it was answered as expected.</summary>
-    private static async Task<bool> StartRunAsync(HttpClient client, Guid flowId, Scenario scenario, bool wait, PhaseErrors errors)
+    /// <summary>
+    /// Makes the starts of one closed-loop client (a connection of its own) or, <paramref name="pooled"/>, the open
+    /// loop's (connections up to <see cref="BenchOptions.Concurrency"/> + 64, as many as the <see cref="HttpClient"/>
+    /// path may open), through the client <c>--client</c> chose.
+    /// </summary>
+    private static Func<IRunStarts> Starts(BenchOptions options, HttpClient client, Guid flowId, Scenario scenario, bool wait, PhaseErrors errors, bool pooled = false)
     {
-        try
+        if (options.Client == LoadClient.HttpClient)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = new StringContent(scenario.StartBody, Encoding.UTF8, "application/json") };
-            if (wait)
-            {
-                request.Headers.Add("Prefer", $"wait={PreferWaitSeconds}");
-            }
-
-            using var response = await client.SendAsync(request);
-            if (wait && response.StatusCode == HttpStatusCode.OK)
-            {
-                var run = await response.Content.ReadFromJsonAsync<JsonObject>();
-                var status = run?["status"]?.GetValue<string>();
-                return status == "Succeeded" || errors.Add($"a run answered with status {status}: {run?["error"]}");
-            }
-
-            return (!wait && response.StatusCode == HttpStatusCode.Accepted)
-                || errors.Add($"start answered {(int)response.StatusCode}: {Truncate(await response.Content.ReadAsStringAsync())}");
+            return () => new HttpClientRunStarts(client, flowId, scenario.StartBody, wait, PreferWaitSeconds, errors);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return errors.Add($"start failed: {ex.Message}");
-        }
+
+        var request = new RunStartRequest(
+            client.BaseAddress!, client.DefaultRequestHeaders.Authorization!.ToString(), flowId, scenario.StartBody, wait, PreferWaitSeconds, client.Timeout);
+        return pooled
+            ? () => new RawRunStartPool(request, errors, options.Concurrency + 64)
+            : () => new RawRunStartConnection(request, errors, blocking: true);
     }
 
-    private static async Task<LoopResult> ClosedLoopAsync(HttpClient client, Guid flowId, Scenario scenario, int concurrency, TimeSpan duration, bool wait, PhaseErrors errors)
+    private static async Task<LoopResult> ClosedLoopAsync(Func<IRunStarts> connect, int concurrency, TimeSpan duration, PhaseErrors errors)
     {
         var latencies = new ConcurrentQueue<double>();
         long answered = 0;
         var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ =>
         {
-            // Bounded by time; errors end a client early so a broken server does not spin.
-            while (Stopwatch.GetTimestamp() < until && errors.Count < 1_000)
-            {
-                var started = Stopwatch.GetTimestamp();
-                if (await StartRunAsync(client, flowId, scenario, wait, errors))
-                {
-                    latencies.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    Interlocked.Increment(ref answered);
-                }
-            }
+            var starts = connect();
+            // A blocking client gets a thread of its own; its starts complete on it.
+            return starts.Blocking
+                ? Task.Factory.StartNew(() => RunClientAsync(starts).AsTask().GetAwaiter().GetResult(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                : RunClientAsync(starts).AsTask();
         }));
         return new LoopResult(answered, [.. latencies]);
+
+        async ValueTask RunClientAsync(IRunStarts starts)
+        {
+            using (starts)
+            {
+                // Bounded by time; errors end a client early so a broken server does not spin.
+                while (Stopwatch.GetTimestamp() < until && errors.Count < 1_000)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    if (await starts.StartAsync())
+                    {
+                        latencies.Enqueue(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                        Interlocked.Increment(ref answered);
+                    }
+                }
+            }
+        }
     }
 
-    private static async Task<LoopResult> OpenLoopAsync(HttpClient client, Guid flowId, Scenario scenario, int rate, TimeSpan duration, PhaseErrors errors)
+    private static async Task<LoopResult> OpenLoopAsync(IRunStarts starts, int rate, TimeSpan duration)
     {
         var total = (int)(rate * duration.TotalSeconds);
         var started = Stopwatch.GetTimestamp();
@@ -353,7 +363,7 @@ public static class LoadBenchmark
         async Task<double?> TimedAsync()
         {
             var t = Stopwatch.GetTimestamp();
-            return await StartRunAsync(client, flowId, scenario, wait: false, errors) ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : null;
+            return await starts.StartAsync() ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : null;
         }
     }
 
@@ -417,8 +427,6 @@ public static class LoadBenchmark
         errors.Add("runs did not finish within 5 minutes of the last start");
         return [.. finished.Values];
     }
-
-    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     private static double LoadAverage() =>
         File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture) : 0;

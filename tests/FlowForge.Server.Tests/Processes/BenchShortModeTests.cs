@@ -14,6 +14,8 @@ public sealed class BenchShortModeTests
 
         Assert.True(exit == 0, $"bench exited with {exit}: {error}");
         var report = JsonNode.Parse(output)!.AsObject();
+        // The raw client is the default: every phase below was sent through it.
+        Assert.Equal("raw", report["client"]!.GetValue<string>());
         var phases = report["phases"]!.AsArray().Select(p => p!.AsObject()).ToList();
         foreach (var scenario in Scenario.All)
         {
@@ -33,6 +35,19 @@ public sealed class BenchShortModeTests
                 Assert.True(perFlow >= 0 && perFlow <= scenario.NodesPerFlow + 1, $"{scenario.Name} / {LoadModes.Name(mode)}: {perFlow} queue messages per flow");
             }
         }
+    }
+
+    [Fact]
+    public async Task Bench_ShortJsonHttpClient_DiamondInEveryModeHasFlowsAndNoErrors()
+    {
+        var (exit, output, error) = await RunBenchAsync(["--short", "--json", "--client", "httpclient", "--scenario", "diamond", "--flowforge", Path.Combine(AppContext.BaseDirectory, "flowforge.dll")]);
+
+        Assert.True(exit == 0, $"bench exited with {exit}: {error}");
+        var report = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal("httpclient", report["client"]!.GetValue<string>());
+        var phases = report["phases"]!.AsArray().Select(p => p!.AsObject()).ToList();
+        Assert.Equal(LoadModes.All.Select(LoadModes.Name), phases.Select(p => p["mode"]!.GetValue<string>()));
+        Assert.All(phases, p => Assert.True(p["flows"]!.GetValue<long>() > 0 && p["errors"]!.GetValue<long>() == 0, p.ToJsonString()));
     }
 
     [Theory]
