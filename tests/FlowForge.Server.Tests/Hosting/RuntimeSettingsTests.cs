@@ -13,15 +13,6 @@ public sealed class RuntimeSettingsTests
     }
 
     [Fact]
-    public void RuntimeConfig_TieredPgo_IsOff()
-    {
-        var properties = ConfigProperties();
-
-        Assert.True(properties.TryGetProperty("System.Runtime.TieredPGO", out var pgo), "flowforge.runtimeconfig.json sets no System.Runtime.TieredPGO");
-        Assert.Equal(JsonValueKind.False, pgo.ValueKind);
-    }
-
-    [Fact]
     public void RuntimeConfig_Gc_IsWorkstationWithConserveMemorySeven()
     {
         var properties = ConfigProperties();
