@@ -15,27 +15,13 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 /// claims it holds. The claims go to a store of their own with one writer, held busy while they queue, so that which
 /// claims share a batch is decided by the test, not by timing.
 /// </summary>
-public abstract class ClaimSetCompliance(ServerStorageProvider provider) : StoreCompliance(provider), IAsyncLifetime
+public abstract class ClaimSetCompliance(ServerStorageProvider provider) : HeldWriterCompliance(provider)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly List<SqlStorage> _stores = [];
-
     /// <summary>Round trips that claim a set of Ready nodes and read their runs' inputs and their dependencies' outputs.</summary>
     protected abstract int RoundTripsPerSet { get; }
 
     /// <summary>Round trips of a set that claims the triggers of <paramref name="claims"/> Pending runs (no dependencies to read).</summary>
     protected abstract int RoundTripsToClaimTriggers(int claims);
-
-    public new async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
 
     [Theory]
     [InlineData(2)]
@@ -218,17 +204,4 @@ public abstract class ClaimSetCompliance(ServerStorageProvider provider) : Store
 
     private static Task<ClaimedNode?> Claim(SqlStorage store, WorkMessage message, ExecutionPlan plan, DateTimeOffset? at = null) =>
         ((IRunStore)store).TryClaimAsync(message, plan[message.NodeId].Dependencies, Worker, at ?? T0, (at ?? T0) + Lease, CancellationToken.None);
-
-    private SqlStorage Open()
-    {
-        var options = new SqlStorageOptions
-        {
-            Provider = Database.Options.Provider,
-            ConnectionString = Database.Options.ConnectionString,
-            GroupCommit = new GroupCommitOptions { Writers = 1, MaxBatchSize = 100 },
-        };
-        var store = SqlStorage.Create(options, Time);
-        _stores.Add(store);
-        return store;
-    }
 }

@@ -15,24 +15,10 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 /// regions of one shape cost a fixed number of round trips together. The writes go to a store of their own with one
 /// writer, held busy while they queue, so that which regions share a batch is decided by the test, not by timing.
 /// </summary>
-public abstract class RegionSetCompliance(ServerStorageProvider provider) : StoreCompliance(provider), IAsyncLifetime
+public abstract class RegionSetCompliance(ServerStorageProvider provider) : HeldWriterCompliance(provider)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly List<SqlStorage> _stores = [];
-
     /// <summary>Round trips that write <paramref name="regions"/> diamond regions (trigger, a, b, c, d) queued in one batch.</summary>
     protected abstract int RoundTripsFor(int regions);
-
-    public new async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
 
     [Theory]
     [InlineData(2)]
@@ -185,18 +171,5 @@ public abstract class RegionSetCompliance(ServerStorageProvider provider) : Stor
             Assert.Equal($$"""{"{{id}}":1}""", node.OutputJson!.Replace(" ", "", StringComparison.Ordinal));
             Assert.Equal(NodeStatus.Succeeded, Assert.Single(node.Attempts).Status);
         }
-    }
-
-    private SqlStorage Open()
-    {
-        var options = new SqlStorageOptions
-        {
-            Provider = Database.Options.Provider,
-            ConnectionString = Database.Options.ConnectionString,
-            GroupCommit = new GroupCommitOptions { Writers = 1, MaxBatchSize = 100 },
-        };
-        var store = SqlStorage.Create(options, Time);
-        _stores.Add(store);
-        return store;
     }
 }

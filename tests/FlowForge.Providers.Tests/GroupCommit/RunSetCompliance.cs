@@ -16,12 +16,8 @@ namespace FlowForge.Providers.Tests.GroupCommit;
 /// runs of one shape cost one round trip together. The runs go to a store of their own with one writer, held busy while
 /// they queue, so that which runs share a batch is decided by the test, not by timing.
 /// </summary>
-public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCompliance(provider), IAsyncLifetime
+public abstract class RunSetCompliance(ServerStorageProvider provider) : HeldWriterCompliance(provider)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-
-    private readonly List<SqlStorage> _stores = [];
-
     /// <summary>Round trips that write <paramref name="runs"/> new runs of one shape queued in one batch.</summary>
     protected abstract int RoundTripsFor(int runs);
 
@@ -33,16 +29,6 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
     /// run by run (MySQL's plain inserts), rather than writing the set's other runs and answering that one (PostgreSQL).
     /// </summary>
     protected virtual bool UsedKeyRunsTheBatchAgain => RoundTripsFor(7) < 7;
-
-    public new async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await base.DisposeAsync();
-    }
 
     [Theory]
     [InlineData(2)]
@@ -187,18 +173,5 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
             var row = pending[message.OutboxId].Message;
             Assert.Equal((message.Message.Kind, message.Message.RunId, message.Message.NodeId, message.Message.Version), (row.Kind, row.RunId, row.NodeId, row.Version));
         }
-    }
-
-    private SqlStorage Open()
-    {
-        var options = new SqlStorageOptions
-        {
-            Provider = Database.Options.Provider,
-            ConnectionString = Database.Options.ConnectionString,
-            GroupCommit = new GroupCommitOptions { Writers = 1, MaxBatchSize = 100 },
-        };
-        var store = SqlStorage.Create(options, Time);
-        _stores.Add(store);
-        return store;
     }
 }
