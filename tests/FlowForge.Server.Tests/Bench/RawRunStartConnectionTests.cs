@@ -99,7 +99,8 @@ public sealed class RawRunStartConnectionTests
     {
         using var server = Server((c, r) => c == 0 ? ScriptedHttpServer.Silent : Accepted);
         var errors = new PhaseErrors();
-        using var connection = new RawRunStartConnection(Request(server.Url, wait: false, TimeSpan.FromMilliseconds(200)), errors, blocking);
+        // Long enough that the second connection's answer arrives within it on a loaded machine; the first never does.
+        using var connection = new RawRunStartConnection(Request(server.Url, wait: false, TimeSpan.FromSeconds(2)), errors, blocking);
 
         Assert.False(await connection.StartAsync());
         Assert.True(await connection.StartAsync());
