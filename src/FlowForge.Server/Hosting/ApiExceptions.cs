@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowForge.Engine.Storage;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace FlowForge.Server.Hosting;
 
@@ -20,6 +21,10 @@ internal static class ApiExceptions
         OperationCanceledException => StatusCodes.Status499ClientClosedRequest,
         _ => StatusCodes.Status500InternalServerError,
     };
+
+    /// <summary>Whether the exception answers with a 4xx: bad input, which is not logged as an unhandled exception.</summary>
+    public static bool IsClientError(ExceptionHandlerSuppressDiagnosticsContext context) =>
+        StatusFor(context.Exception) is >= 400 and < 500;
 
     public static void Describe(ProblemDetailsContext context)
     {

@@ -99,7 +99,12 @@ public static class FlowForgeApp
         var app = builder.Build();
         app.UseFlowForgeSecurityHeaders();
         app.UseFlowForgeRequestLogging();
-        app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ApiExceptions.StatusFor,
+            // Bad input (a 4xx) is the client's error: answered with a problem body, not logged as an unhandled exception.
+            SuppressDiagnosticsCallback = ApiExceptions.IsClientError,
+        });
         app.UseStatusCodePages();
         app.UseManagementPortFilter(managementPorts);
         app.UseAuthentication();

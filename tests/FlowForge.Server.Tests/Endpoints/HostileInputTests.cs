@@ -66,6 +66,8 @@ public sealed class HostileInputTests
         Assert.True(refused.Count == 0, "Not answered with the expected 4xx problem:\n" + string.Join('\n', refused));
         var netted = logs.Entries.Where(e => e.Category == typeof(UnexpectedExceptionLogger).FullName).Select(e => e.Message).ToList();
         Assert.True(netted.Count == 0, "The safety net was reached:\n" + string.Join('\n', netted));
+        var errors = logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}").ToList();
+        Assert.True(errors.Count == 0, "Bad input was logged as an error:\n" + string.Join('\n', errors));
 
         // Everything that was accepted still reads back, and the server still runs a flow.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
