@@ -38,6 +38,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     private readonly Task[] _loops;
+
+    // With a BusyWait: one writer at a time takes writes from the queue and forms its batch.
+    private readonly SemaphoreSlim _forming = new(1, 1);
+    private int _committing;
+    private long _busyWaits;
     private long _committedBatches;
     private long _committedOperations;
     private long _conflictRetries;
@@ -79,6 +84,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Operations that ran together with others of their kind in one set-based step (see <see cref="BatchedOperation"/>).</summary>
     public long BatchedOperations => Interlocked.Read(ref _batchedOperations);
+
+    /// <summary>Batches that waited for more writes because another writer was committing (see <see cref="GroupCommitOptions.BusyWait"/>).</summary>
+    public long BusyWaits => Interlocked.Read(ref _busyWaits);
 
     /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
@@ -133,21 +141,31 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.WhenAll(_loops);
+        _forming.Dispose();
     }
 
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
         var batch = new List<Entry>(_options.MaxBatchSize);
+        var committing = new Committing(this);
         WriterSession? session = null;
         try
         {
             while (await reader.WaitToReadAsync())
             {
-                Take(reader, batch);
-                if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
+                if (_options.BusyWait > TimeSpan.Zero)
                 {
-                    await WaitForMoreAsync(reader, batch);
+                    await FormWhileBusyAsync(reader, batch, committing);
+                }
+                else
+                {
+                    Take(reader, batch);
+                    if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
+                    {
+                        await WaitForMoreAsync(reader, batch, _options.MaxWait);
+                    }
+
                 }
 
                 if (batch.Count == 0)
@@ -155,7 +173,15 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     continue;
                 }
 
-                session = await ExecuteBatchAsync(session, batch);
+                try
+                {
+                    session = await ExecuteBatchAsync(session, batch, committing);
+                }
+                finally
+                {
+                    committing.Leave();
+                }
+
                 batch.Clear();
             }
         }
@@ -195,9 +221,49 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task WaitForMoreAsync(ChannelReader<PendingWrite> reader, List<Entry> batch)
+    /// <summary>
+    /// Forms a batch, one writer at a time: what is queued, and while another writer is committing and the batch is not
+    /// full, what arrives within <see cref="GroupCommitOptions.BusyWait"/> (or <see cref="GroupCommitOptions.MaxWait"/>
+    /// where that is longer). The batch counts as committing before the next writer may form one.
+    /// </summary>
+    private async Task FormWhileBusyAsync(ChannelReader<PendingWrite> reader, List<Entry> batch, Committing committing)
     {
-        using var wait = new CancellationTokenSource(_options.MaxWait);
+        await _forming.WaitAsync();
+        try
+        {
+            Take(reader, batch);
+            if (batch.Count > 0 && batch.Count < _options.MaxBatchSize)
+            {
+                var wait = Volatile.Read(ref _committing) > 0 ? _options.BusyWait : TimeSpan.Zero;
+                if (_options.MaxWait > wait)
+                {
+                    wait = _options.MaxWait;
+                }
+                else if (wait > TimeSpan.Zero)
+                {
+                    Interlocked.Increment(ref _busyWaits);
+                }
+
+                if (wait > TimeSpan.Zero)
+                {
+                    await WaitForMoreAsync(reader, batch, wait);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                committing.Enter();
+            }
+        }
+        finally
+        {
+            _forming.Release();
+        }
+    }
+
+    private async Task WaitForMoreAsync(ChannelReader<PendingWrite> reader, List<Entry> batch, TimeSpan maxWait)
+    {
+        using var wait = new CancellationTokenSource(maxWait);
         try
         {
             while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(wait.Token))
@@ -212,7 +278,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Runs a batch to its end (every caller completed or failed) and returns the session for the next one.</summary>
-    private async Task<WriterSession?> ExecuteBatchAsync(WriterSession? session, List<Entry> batch)
+    private async Task<WriterSession?> ExecuteBatchAsync(WriterSession? session, List<Entry> batch, Committing committing)
     {
         var pending = InLockOrder(batch);
         var freshConnectionTried = false;
@@ -230,7 +296,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             try
             {
                 session ??= await WriterSession.OpenAsync(_dataSource, _dialect);
-                outcome = await ExecuteRoundAsync(session, pending, isolated && pending.Count > 1);
+                outcome = await ExecuteRoundAsync(session, pending, isolated && pending.Count > 1, committing);
             }
             catch (Exception exception)
             {
@@ -295,8 +361,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// an operation alone that fails rolls the transaction back, which undoes exactly its own writes, and one of several
     /// that fails rolls back the whole transaction and asks for the batch to run again isolated.
     /// </summary>
-    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch, bool isolates)
+    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch, bool isolates, Committing committing)
     {
+        committing.Enter();
         var again = new List<Entry>();
         var started = false;
         var savepointSet = false;
@@ -411,6 +478,8 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         }
         finally
         {
+            // Before the callers hear of it: a caller's next write must find this writer idle, not wait for it.
+            committing.Leave();
             session.Session.Transaction = null;
             Interlocked.Add(ref _roundTrips, session.Session.RoundTrips - roundTripsBefore);
         }
@@ -614,6 +683,30 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
+
+    /// <summary>Whether one writer loop counts in <see cref="_committing"/>: from forming its batch until its transaction ended.</summary>
+    private sealed class Committing(ServerGroupCommitWriter owner)
+    {
+        private bool _counted;
+
+        public void Enter()
+        {
+            if (!_counted)
+            {
+                _counted = true;
+                Interlocked.Increment(ref owner._committing);
+            }
+        }
+
+        public void Leave()
+        {
+            if (_counted)
+            {
+                _counted = false;
+                Interlocked.Decrement(ref owner._committing);
+            }
+        }
+    }
 
     private sealed class Entry(PendingWrite write)
     {
