@@ -32,14 +32,6 @@ public sealed class GroupCommitOptions
     public TimeSpan MaxWait { get; set; } = TimeSpan.Zero;
 
     /// <summary>
-    /// How long a writer waits for more writes before it starts a batch that is not full while another writer of this
-    /// process is committing one (0 to 1 s); with it above 0, one writer at a time forms a batch. A write that finds every
-    /// writer idle is committed at once, so a lone write never waits: only a loaded process trades a little latency for
-    /// fuller batches (fewer transactions and round trips per write). The default 0 never waits.
-    /// </summary>
-    public TimeSpan BusyWait { get; set; } = TimeSpan.Zero;
-
-    /// <summary>
     /// Batches one process commits at once per database, each on a connection of its own (1 to 64). One writer runs its
     /// batch's statements one round trip after another, so a single one bounds a worker at a few hundred writes a second;
     /// several can deadlock on the same run rows (retried; PostgreSQL finds a deadlock after <c>deadlock_timeout</c>).
@@ -60,11 +52,6 @@ public sealed class GroupCommitOptions
         if (MaxWait < TimeSpan.Zero || MaxWait > MaxWaitLimit)
         {
             throw new InvalidOperationException($"{Section}:{nameof(MaxWait)} is {MaxWait}; use a duration from 00:00:00 to {MaxWaitLimit}.");
-        }
-
-        if (BusyWait < TimeSpan.Zero || BusyWait > MaxWaitLimit)
-        {
-            throw new InvalidOperationException($"{Section}:{nameof(BusyWait)} is {BusyWait}; use a duration from 00:00:00 to {MaxWaitLimit}.");
         }
 
         if (Writers is < 1 or > MaxWritersLimit)

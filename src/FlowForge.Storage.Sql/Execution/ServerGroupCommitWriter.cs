@@ -38,11 +38,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     private readonly Task[] _loops;
-
-    // With a BusyWait: one writer at a time takes writes from the queue and forms its batch.
-    private readonly SemaphoreSlim _forming = new(1, 1);
-    private int _committing;
-    private long _busyWaits;
     private long _committedBatches;
     private long _committedOperations;
     private long _conflictRetries;
@@ -84,9 +79,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Operations that ran together with others of their kind in one set-based step (see <see cref="BatchedOperation"/>).</summary>
     public long BatchedOperations => Interlocked.Read(ref _batchedOperations);
-
-    /// <summary>Batches that waited for more writes because another writer was committing (see <see cref="GroupCommitOptions.BusyWait"/>).</summary>
-    public long BusyWaits => Interlocked.Read(ref _busyWaits);
 
     /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
@@ -141,31 +133,21 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await Task.WhenAll(_loops);
-        _forming.Dispose();
     }
 
     private async Task RunAsync()
     {
         var reader = _queue.Reader;
         var batch = new List<Entry>(_options.MaxBatchSize);
-        var committing = new Committing(this);
         WriterSession? session = null;
         try
         {
             while (await reader.WaitToReadAsync())
             {
-                if (_options.BusyWait > TimeSpan.Zero)
+                Take(reader, batch);
+                if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
                 {
-                    await FormWhileBusyAsync(reader, batch, committing);
-                }
-                else
-                {
-                    Take(reader, batch);
-                    if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
-                    {
-                        await WaitForMoreAsync(reader, batch, _options.MaxWait);
-                    }
-
+                    await WaitForMoreAsync(reader, batch);
                 }
 
                 if (batch.Count == 0)
@@ -173,15 +155,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     continue;
                 }
 
-                try
-                {
-                    session = await ExecuteBatchAsync(session, batch, committing);
-                }
-                finally
-                {
-                    committing.Leave();
-                }
-
+                session = await ExecuteBatchAsync(session, batch);
                 batch.Clear();
             }
         }
@@ -221,49 +195,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Forms a batch, one writer at a time: what is queued, and while another writer is committing and the batch is not
-    /// full, what arrives within <see cref="GroupCommitOptions.BusyWait"/> (or <see cref="GroupCommitOptions.MaxWait"/>
-    /// where that is longer). The batch counts as committing before the next writer may form one.
-    /// </summary>
-    private async Task FormWhileBusyAsync(ChannelReader<PendingWrite> reader, List<Entry> batch, Committing committing)
+    private async Task WaitForMoreAsync(ChannelReader<PendingWrite> reader, List<Entry> batch)
     {
-        await _forming.WaitAsync();
-        try
-        {
-            Take(reader, batch);
-            if (batch.Count > 0 && batch.Count < _options.MaxBatchSize)
-            {
-                var wait = Volatile.Read(ref _committing) > 0 ? _options.BusyWait : TimeSpan.Zero;
-                if (_options.MaxWait > wait)
-                {
-                    wait = _options.MaxWait;
-                }
-                else if (wait > TimeSpan.Zero)
-                {
-                    Interlocked.Increment(ref _busyWaits);
-                }
-
-                if (wait > TimeSpan.Zero)
-                {
-                    await WaitForMoreAsync(reader, batch, wait);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                committing.Enter();
-            }
-        }
-        finally
-        {
-            _forming.Release();
-        }
-    }
-
-    private async Task WaitForMoreAsync(ChannelReader<PendingWrite> reader, List<Entry> batch, TimeSpan maxWait)
-    {
-        using var wait = new CancellationTokenSource(maxWait);
+        using var wait = new CancellationTokenSource(_options.MaxWait);
         try
         {
             while (batch.Count < _options.MaxBatchSize && await reader.WaitToReadAsync(wait.Token))
@@ -278,7 +212,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Runs a batch to its end (every caller completed or failed) and returns the session for the next one.</summary>
-    private async Task<WriterSession?> ExecuteBatchAsync(WriterSession? session, List<Entry> batch, Committing committing)
+    private async Task<WriterSession?> ExecuteBatchAsync(WriterSession? session, List<Entry> batch)
     {
         var pending = InLockOrder(batch);
         var freshConnectionTried = false;
@@ -296,7 +230,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             try
             {
                 session ??= await WriterSession.OpenAsync(_dataSource, _dialect);
-                outcome = await ExecuteRoundAsync(session, pending, isolated && pending.Count > 1, committing);
+                outcome = await ExecuteRoundAsync(session, pending, isolated && pending.Count > 1);
             }
             catch (Exception exception)
             {
@@ -361,9 +295,8 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// an operation alone that fails rolls the transaction back, which undoes exactly its own writes, and one of several
     /// that fails rolls back the whole transaction and asks for the batch to run again isolated.
     /// </summary>
-    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch, bool isolates, Committing committing)
+    private async Task<RoundOutcome> ExecuteRoundAsync(WriterSession session, List<Entry> batch, bool isolates)
     {
-        committing.Enter();
         var again = new List<Entry>();
         var started = false;
         var savepointSet = false;
@@ -478,8 +411,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         }
         finally
         {
-            // Before the callers hear of it: a caller's next write must find this writer idle, not wait for it.
-            committing.Leave();
             session.Session.Transaction = null;
             Interlocked.Add(ref _roundTrips, session.Session.RoundTrips - roundTripsBefore);
         }
@@ -683,30 +614,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     // Full jitter on an exponential ceiling (10, 20, 40 … ms): two transactions that deadlocked do not meet again in step.
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 << Math.Min(attempt, 6)));
-
-    /// <summary>Whether one writer loop counts in <see cref="_committing"/>: from forming its batch until its transaction ended.</summary>
-    private sealed class Committing(ServerGroupCommitWriter owner)
-    {
-        private bool _counted;
-
-        public void Enter()
-        {
-            if (!_counted)
-            {
-                _counted = true;
-                Interlocked.Increment(ref owner._committing);
-            }
-        }
-
-        public void Leave()
-        {
-            if (_counted)
-            {
-                _counted = false;
-                Interlocked.Decrement(ref owner._committing);
-            }
-        }
-    }
 
     private sealed class Entry(PendingWrite write)
     {

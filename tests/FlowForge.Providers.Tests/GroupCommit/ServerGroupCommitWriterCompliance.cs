@@ -73,59 +73,6 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     }
 
     [Fact]
-    public async Task WriteAsync_BusyWaitWhileAnotherWriterCommits_FormsOneFullBatch()
-    {
-        var store = Open(writers: 2, maxBatchSize: 10, busyWait: GroupCommitOptions.MaxWaitLimit);
-        var writer = WriterOf(store);
-        var holder = Hold(writer, out var started, out var release);
-        await started.Task.WaitAsync(Patience);
-        var batchesBefore = writer.CommittedBatches;
-
-        try
-        {
-            // The other writer takes the first five while the holder's batch commits, so it waits for more instead of
-            // committing them; the next five fill its batch.
-            var writes = Enumerable.Range(0, 5).Select(i => store.GetOrAddSettingAsync($"busy{i}", $"v{i}", CancellationToken.None)).ToList();
-            for (var i = 0; i < 6_000 && writer.BusyWaits == 0; i++)
-            {
-                await Task.Delay(10);
-            }
-
-            Assert.Equal(1, writer.BusyWaits);
-            Assert.Equal(batchesBefore, writer.CommittedBatches);
-            writes.AddRange(Enumerable.Range(5, 5).Select(i => store.GetOrAddSettingAsync($"busy{i}", $"v{i}", CancellationToken.None)));
-            var values = await Task.WhenAll(writes).WaitAsync(Patience);
-
-            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"v{i}"), values);
-            Assert.Equal(batchesBefore + 1, writer.CommittedBatches);
-            Assert.Equal(1, writer.BusyWaits);
-            Assert.False(holder.IsCompleted);
-        }
-        finally
-        {
-            release.TrySetResult();
-        }
-
-        await holder.WaitAsync(Patience);
-    }
-
-    [Fact]
-    public async Task WriteAsync_BusyWaitAndEveryWriterIdle_CommitsWithoutWaiting()
-    {
-        var store = Open(writers: 2, maxBatchSize: 10, busyWait: GroupCommitOptions.MaxWaitLimit);
-        var writer = WriterOf(store);
-        var batchesBefore = writer.CommittedBatches;
-
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal($"v{i}", await store.GetOrAddSettingAsync($"alone{i}", $"v{i}", CancellationToken.None).WaitAsync(Patience));
-        }
-
-        Assert.Equal(0, writer.BusyWaits);
-        Assert.Equal(batchesBefore + 3, writer.CommittedBatches);
-    }
-
-    [Fact]
     public async Task WriteAsync_BatchOfOperationsThatAllSucceed_SetsNoSavepointAndCommitsOnce()
     {
         var store = Open(writers: 1, maxBatchSize: 50);
@@ -418,13 +365,13 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         Assert.Equal("other", await Store.GetOrAddSettingAsync("cancelled", "other", CancellationToken.None));
     }
 
-    private SqlStorage Open(int writers, int maxBatchSize, TimeSpan busyWait = default)
+    private SqlStorage Open(int writers, int maxBatchSize)
     {
         var options = new SqlStorageOptions
         {
             Provider = _database.Options.Provider,
             ConnectionString = _database.Options.ConnectionString,
-            GroupCommit = new GroupCommitOptions { Writers = writers, MaxBatchSize = maxBatchSize, BusyWait = busyWait },
+            GroupCommit = new GroupCommitOptions { Writers = writers, MaxBatchSize = maxBatchSize },
         };
         var store = SqlStorage.Create(options, TimeProvider.System);
         _stores.Add(store);

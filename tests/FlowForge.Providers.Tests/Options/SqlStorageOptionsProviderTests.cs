@@ -62,8 +62,6 @@ public sealed class SqlStorageOptionsProviderTests
     [InlineData("MaxConflictRetries", 21)]
     [InlineData("MaxWait", -1)]
     [InlineData("MaxWait", 1001)]
-    [InlineData("BusyWait", -1)]
-    [InlineData("BusyWait", 1001)]
     public void Validate_GroupCommitSettingOutOfRange_NamesTheSetting(string setting, int value)
     {
         var groupCommit = new GroupCommitOptions();
@@ -72,7 +70,6 @@ public sealed class SqlStorageOptionsProviderTests
             case "MaxBatchSize": groupCommit.MaxBatchSize = value; break;
             case "Writers": groupCommit.Writers = value; break;
             case "MaxConflictRetries": groupCommit.MaxConflictRetries = value; break;
-            case "BusyWait": groupCommit.BusyWait = TimeSpan.FromMilliseconds(value); break;
             default: groupCommit.MaxWait = TimeSpan.FromMilliseconds(value); break;
         }
 
