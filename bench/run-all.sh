@@ -2,8 +2,10 @@
 # Runs every shape docs/benchmarks.md reports, one after another, with the bench in bench/FlowForge.Bench, and writes
 # one JSON document per shape, all of them in all.json, and a markdown table (results.md) to a folder.
 #
-#   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR]
+#   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]...
 #
+# --bench-arg ARG is added to every shape's bench command line (repeat it for each word), e.g. `--bench-arg
+# --worker-arg --bench-arg --Storage:GroupCommit:MaxWait=00:00:00.002` to set a setting of the worker processes.
 # --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
 # Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
 # on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of
@@ -16,6 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 quick=false
 only=all
+bench_args=()
 out="$root/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 while (($# > 0)); do
   case "$1" in
@@ -27,7 +30,8 @@ while (($# > 0)); do
       esac
       shift ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
-    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR]" >&2; exit 2 ;;
+    --bench-arg) [ $# -ge 2 ] || { echo "--bench-arg needs a value" >&2; exit 2; }; bench_args+=("$2"); shift ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]..." >&2; exit 2 ;;
   esac
   shift
 done
@@ -116,7 +120,7 @@ run_shape() {
   ran=$((ran + 1))
   log "shape $name"
   if ! dotnet "$bench_dll" --flowforge "$root/artifacts/flowforge/flowforge.dll" --json --markdown "$out/results.md" \
-      --warmup "$warmup" "$@" >"$out/$name.json" 2>"$out/$name.log"; then
+      --warmup "$warmup" "$@" ${bench_args[@]+"${bench_args[@]}"} >"$out/$name.json" 2>"$out/$name.log"; then
     log "shape $name failed (see $out/$name.log)"
     failed+=("$name")
   fi

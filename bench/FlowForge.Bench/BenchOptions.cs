@@ -41,6 +41,12 @@ public sealed record BenchOptions
 
     public IReadOnlyList<string> ServeArgs { get; init; } = [];
 
+    /// <summary>
+    /// Arguments given to the worker processes only, after <see cref="ServeArgs"/> (<c>--worker-arg ARG</c>, repeated):
+    /// a setting of the worker role, e.g. <c>--worker-arg --Storage:GroupCommit:MaxWait=00:00:00.002</c>.
+    /// </summary>
+    public IReadOnlyList<string> WorkerArgs { get; init; } = [];
+
     /// <summary>0: one <c>serve</c> process doing everything (embedded shape); N: one <c>api</c> and N <c>worker</c> processes.</summary>
     public int Workers { get; init; }
 
@@ -78,6 +84,7 @@ public sealed record BenchOptions
     {
         var options = args.Contains("--short") ? ShortRun : new BenchOptions();
         var serveArgs = new List<string>();
+        var workerArgs = new List<string>();
         var watch = new List<(string, int)>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -95,6 +102,7 @@ public sealed record BenchOptions
                 "--latency-seconds" => options with { LatencySeconds = NextSeconds() },
                 "--warmup" => options with { WarmupSeconds = NextInt() },
                 "--serve-arg" => Add(options, serveArgs, Next()),
+                "--worker-arg" => Add(options, workerArgs, Next()),
                 "--workers" => options with { Workers = NextInt() },
                 "--count-commits" => options with { CountCommits = Next() },
                 "--join" => options with { JoinParents = NextInt() },
@@ -108,11 +116,11 @@ public sealed record BenchOptions
                 "--markdown" => options with { Markdown = Path.GetFullPath(Next()) },
                 "--watch" => AddWatch(options, watch, Next()),
                 "--short" => options,
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--worker-arg ARG]... [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
             };
         }
 
-        return options with { ServeArgs = serveArgs, Watch = watch.Count > 0 ? watch : options.Watch };
+        return options with { ServeArgs = serveArgs, WorkerArgs = workerArgs, Watch = watch.Count > 0 ? watch : options.Watch };
     }
 
     private static IReadOnlyList<Scenario> ScenariosOf(string value) => value == "all" ? Scenario.All : [.. value.Split(',').Select(Scenario.Find)];

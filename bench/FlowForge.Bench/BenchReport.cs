@@ -8,6 +8,9 @@ public sealed record BenchReport(
     DateTimeOffset StartedAt, int Cores, string Os, string Runtime, string Shape, IReadOnlyList<string> ServeArgs, double LoadAverageAtStart,
     string Client, IReadOnlyList<PhaseResult> Phases)
 {
+    /// <summary>The arguments the worker processes got after <see cref="ServeArgs"/> (<c>--worker-arg</c>).</summary>
+    public IReadOnlyList<string> WorkerArgs { get; init; } = [];
+
     /// <summary>Errors over all phases: the bench exits 1 when there is one.</summary>
     public long Errors => Phases.Sum(p => p.Errors);
 }

@@ -23,13 +23,7 @@ public static class BenchServer
         var url = $"http://127.0.0.1:{FreePort()}";
         var dll = options.Flowforge.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var info = new ProcessStartInfo(dll ? "dotnet" : options.Flowforge) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] args =
-        [
-            .. dll ? [options.Flowforge] : Array.Empty<string>(),
-            "serve", "--urls", url, "--Logging:LogLevel:Default=Warning",
-            "--RateLimits:RunStartsPerSecond=1000000", "--RateLimits:RunStartBurst=10000000",
-            .. role, .. options.ServeArgs,
-        ];
+        string[] args = [.. dll ? [options.Flowforge] : Array.Empty<string>(), .. ServeArguments(options, url, role)];
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -52,6 +46,31 @@ public static class BenchServer
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return new BenchProcess(name, process, process.Id, url);
+    }
+
+    /// <summary>
+    /// The <c>serve</c> command line of one process: the role's arguments, then <see cref="BenchOptions.ServeArgs"/>, then,
+    /// for a worker, <see cref="BenchOptions.WorkerArgs"/> (a later setting wins over an earlier one).
+    /// </summary>
+    public static IReadOnlyList<string> ServeArguments(BenchOptions options, string url, IReadOnlyList<string> role) =>
+    [
+        "serve", "--urls", url, "--Logging:LogLevel:Default=Warning",
+        "--RateLimits:RunStartsPerSecond=1000000", "--RateLimits:RunStartBurst=10000000",
+        .. role, .. options.ServeArgs, .. IsWorker(role) ? options.WorkerArgs : [],
+    ];
+
+    /// <summary>The arguments of a process of the worker role (<c>--role worker</c>), which <see cref="BenchOptions.WorkerArgs"/> are for.</summary>
+    public static bool IsWorker(IReadOnlyList<string> role)
+    {
+        for (var i = 0; i + 1 < role.Count; i++)
+        {
+            if (role[i] == "--role" && role[i + 1] == "worker")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static async Task StopAsync(BenchProcess process)

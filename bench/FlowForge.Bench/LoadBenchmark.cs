@@ -96,7 +96,10 @@ public static class LoadBenchmark
 
             var report = new BenchReport(
                 startedAt, Environment.ProcessorCount, Environment.OSVersion.ToString(), Environment.Version.ToString(), shape,
-                [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, LoadClients.Name(options.Client), phases);
+                [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, LoadClients.Name(options.Client), phases)
+            {
+                WorkerArgs = [.. options.WorkerArgs.Select(SecretRedaction.Redact)],
+            };
             if (options.Json)
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Json));

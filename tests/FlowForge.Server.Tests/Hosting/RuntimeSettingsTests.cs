@@ -20,4 +20,12 @@ public sealed class RuntimeSettingsTests
         Assert.Equal(JsonValueKind.False, properties.GetProperty("System.GC.Server").ValueKind);
         Assert.Equal(7, properties.GetProperty("System.GC.ConserveMemory").GetInt32());
     }
+
+    [Fact]
+    public void RuntimeConfig_ThreadPool_DoesNotSpinBeforeSleeping()
+    {
+        var properties = ConfigProperties();
+
+        Assert.Equal(0, properties.GetProperty("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit").GetInt32());
+    }
 }

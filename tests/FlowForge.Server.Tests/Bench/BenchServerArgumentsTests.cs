@@ -1,0 +1,37 @@
+using FlowForge.Bench;
+
+namespace FlowForge.Server.Tests.Bench;
+
+public sealed class BenchServerArgumentsTests
+{
+    private static readonly BenchOptions Options = BenchOptions.Parse(
+        ["--workers", "2", "--serve-arg", "--store", "--serve-arg", "postgres", "--worker-arg", "--Storage:GroupCommit:MaxWait=00:00:00.002"]);
+
+    [Fact]
+    public void Parse_WorkerArg_KeepsItApartFromTheServeArgs()
+    {
+        Assert.Equal(["--store", "postgres"], Options.ServeArgs);
+        Assert.Equal(["--Storage:GroupCommit:MaxWait=00:00:00.002"], Options.WorkerArgs);
+    }
+
+    [Fact]
+    public void ServeArguments_Worker_GetsTheWorkerArgsAfterTheServeArgs()
+    {
+        var arguments = BenchServer.ServeArguments(Options, "http://127.0.0.1:1", ["--role", "worker"]);
+
+        Assert.Equal(["--role", "worker", "--store", "postgres", "--Storage:GroupCommit:MaxWait=00:00:00.002"], arguments.Skip(arguments.Count - 5));
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData(null)]
+    public void ServeArguments_ApiOrEmbedded_DoesNotGetTheWorkerArgs(string? role)
+    {
+        string[] roleArguments = role is null ? ["--data", "/tmp/x"] : ["--role", role];
+
+        var arguments = BenchServer.ServeArguments(Options, "http://127.0.0.1:1", roleArguments);
+
+        Assert.DoesNotContain("--Storage:GroupCommit:MaxWait=00:00:00.002", arguments);
+        Assert.Equal("postgres", arguments[^1]);
+    }
+}
