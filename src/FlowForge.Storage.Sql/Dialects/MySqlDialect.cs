@@ -44,6 +44,10 @@ internal sealed class MySqlDialect : SqlDialect
     public override string InsertReturningId(string table, string columns, string values) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}); SELECT LAST_INSERT_ID()";
 
+    // MySQL 8 has no INSERT … RETURNING; MariaDB has had it since 10.5 (the oldest it runs on is 10.6).
+    public override bool InsertReturnsRows(DbConnection connection) =>
+        connection is MySqlConnection { ServerVersion: var version } && version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+
     public override string InIdList(string column, string parameter) =>
         $"{column} IN (SELECT j.Id FROM JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j)";
 

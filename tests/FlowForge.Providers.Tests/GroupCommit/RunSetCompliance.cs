@@ -153,7 +153,7 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
         Assert.Equal(isolated + (UsedKeyRunsTheBatchAgain ? 1 : 0), writer.IsolatedRounds);
     }
 
-    private Task<RunCreation> Create(SqlStorage store, ExecutionPlan plan, string input, string? idempotencyKey = null, string? triggerOutput = null) =>
+    protected Task<RunCreation> Create(SqlStorage store, ExecutionPlan plan, string input, string? idempotencyKey = null, string? triggerOutput = null) =>
         ((IRunStore)store).CreateRunAsync(
             new NewRun(Guid.CreateVersion7(), Owner, plan.FlowId, plan.Version, input, idempotencyKey, T0) { TriggerOutputJson = triggerOutput, TriggerAttemptInput = triggerOutput },
             plan,
@@ -189,7 +189,7 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : StoreCo
         }
     }
 
-    private SqlStorage Open()
+    protected SqlStorage Open()
     {
         var options = new SqlStorageOptions
         {
