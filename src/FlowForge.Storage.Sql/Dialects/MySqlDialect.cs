@@ -93,6 +93,10 @@ internal sealed class MySqlDialect : SqlDialect
     public override bool IsTransientConflict(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
 
+    // MySqlConnector's BeginTransaction(level) sends SET SESSION TRANSACTION ISOLATION LEVEL and START TRANSACTION as two
+    // commands, two round trips per transaction; a held connection sets the level once.
+    public override string? HeldSessionReadCommitted => "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+
     public override bool SendsStatementsTogether => true;
 
     public override RunSetForm RunSets => RunSetForm.Texts;
