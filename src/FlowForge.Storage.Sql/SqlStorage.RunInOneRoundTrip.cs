@@ -28,7 +28,7 @@ public sealed partial class SqlStorage
 
     private const int OneTripMessageParameterCount = 3;
 
-    private static readonly Dictionary<(int Nodes, int Attempts, int Messages), SqlStatement> OneTripStatements = [];
+    private static readonly Dictionary<(int Nodes, int Attempts, int Messages, bool Returning), SqlStatement> OneTripStatements = [];
 
     /// <summary>The one-round-trip write of a run of this shape, or null where the run is written statement by statement.</summary>
     private static SqlStatement? OneTripStatement(SqlSession s, int nodes, int attempts, int messages)
@@ -38,7 +38,8 @@ public sealed partial class SqlStorage
             return null;
         }
 
-        var shape = (nodes, attempts, messages);
+        var returning = messages > 0 && s.InsertReturnsRows;
+        var shape = (nodes, attempts, messages, returning);
         lock (StartStatementsLock)
         {
             if (OneTripStatements.TryGetValue(shape, out var statement))
@@ -52,8 +53,8 @@ public sealed partial class SqlStorage
             }
 
             // MySQL's alone (PostgreSQL writes a run in one statement of its own): no text, so no statement, elsewhere.
-            var text = OneTripText(nodes, attempts, messages);
-            statement = new SqlStatement($"InsertRunInOneTrip{nodes}x{attempts}x{messages}", d => d is MySqlDialect ? text : "") { Prepares = false };
+            var text = OneTripText(nodes, attempts, messages, returning);
+            statement = new SqlStatement($"InsertRunInOneTrip{nodes}x{attempts}x{messages}{(returning ? "Returning" : "")}", d => d is MySqlDialect ? text : "") { Prepares = false };
             OneTripStatements.Add(shape, statement);
             return statement;
         }
@@ -61,7 +62,7 @@ public sealed partial class SqlStorage
 
     // The run's insert is a plain INSERT: when its idempotency key (or id) exists, it fails before anything else ran, and the
     // statements after it are not executed.
-    private static string OneTripText(int nodes, int attempts, int messages)
+    private static string OneTripText(int nodes, int attempts, int messages, bool returning)
     {
         var text = new System.Text.StringBuilder($"""
             INSERT INTO Runs ({RunColumns}) VALUES ({RunValues});
@@ -85,16 +86,48 @@ public sealed partial class SqlStorage
                 """);
         }
 
-        for (var i = 0; i < messages; i++)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"""
-                INSERT INTO Outbox (Kind, RunId, NodeId, Version, FlowId, FlowVersion) VALUES (@mKind{i}, @id, @mNodeId{i}, @mVersion{i}, @flowId, @flowVersion);
-                SELECT LAST_INSERT_ID();
+        text.Append(OutboxRowsText(messages, returning, [static names => names]));
+        return text.ToString();
+    }
 
-                """);
+    /// <summary>
+    /// The outbox rows of the runs of a text, <paramref name="messages"/> per run, each run's parameter names given by
+    /// <paramref name="runs"/>, in the order their parameters are bound. Where INSERT … RETURNING reads the rows back
+    /// (MariaDB), one insert writes every row and answers their ids in the order of its VALUES; elsewhere (MySQL) each row
+    /// is its own insert followed by a read of its id, since a multi-row insert's ids are consecutive only under some lock modes.
+    /// </summary>
+    private static string OutboxRowsText(int messages, bool returning, IEnumerable<Func<string, string>> runs)
+    {
+        if (messages == 0)
+        {
+            return "";
         }
 
-        return text.ToString();
+        var rows = runs.SelectMany(of => Enumerable.Range(0, messages).Select(i =>
+            of($"(@mKind{i}, @id, @mNodeId{i}, @mVersion{i}, @flowId, @flowVersion)"))).ToList();
+        const string insert = "INSERT INTO Outbox (Kind, RunId, NodeId, Version, FlowId, FlowVersion) VALUES ";
+        return returning
+            ? $"{insert}\n    {string.Join(",\n    ", rows)}\nRETURNING Id;\n"
+            : string.Concat(rows.Select(row => $"{insert}{row};\nSELECT LAST_INSERT_ID();\n"));
+    }
+
+    /// <summary>Reads the outbox ids a run's or a run set's text answers, in the order of its rows, into <paramref name="ids"/>.</summary>
+    private static async ValueTask ReadOutboxIdsAsync(SqlSession s, DbCommand command, List<long> ids, CancellationToken ct)
+    {
+        await using var reader = await s.ReaderAsync(command, ct);
+        await ReadOutboxIdsAsync(reader, ids, ct);
+    }
+
+    private static async ValueTask ReadOutboxIdsAsync(DbDataReader reader, List<long> ids, CancellationToken ct)
+    {
+        do
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+            }
+        }
+        while (await reader.NextResultAsync(ct));
     }
 
     /// <summary>False, with nothing written, when the run's idempotency key (or its id) was used before.</summary>
@@ -139,14 +172,7 @@ public sealed partial class SqlStorage
 
         await using (reader)
         {
-            do
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
-                }
-            }
-            while (await reader.NextResultAsync(ct));
+            await ReadOutboxIdsAsync(reader, ids, ct);
         }
 
         if (ids.Count != stored.Count)

@@ -36,7 +36,7 @@ public sealed partial class SqlStorage
     // The run's values in the Runs insert, 15 of them (RunValues), then its input.
     private const int RunSetRunParameterCount = 15;
 
-    private static readonly Dictionary<(int Nodes, int Attempts, int Messages, int Runs), SqlStatement> RunSetStatements = [];
+    private static readonly Dictionary<(int Nodes, int Attempts, int Messages, int Runs, bool Returning), SqlStatement> RunSetStatements = [];
 
     private static readonly CompositeFormat RunPrefix = CompositeFormat.Parse("@r{0}_");
 
@@ -52,7 +52,8 @@ public sealed partial class SqlStorage
             return null;
         }
 
-        var shape = (nodes, attempts, messages, runs);
+        var returning = messages > 0 && s.InsertReturnsRows;
+        var shape = (nodes, attempts, messages, runs, returning);
         lock (StartStatementsLock)
         {
             if (RunSetStatements.TryGetValue(shape, out var statement))
@@ -65,8 +66,8 @@ public sealed partial class SqlStorage
                 return null;
             }
 
-            var text = RunSetText(nodes, attempts, messages, runs);
-            statement = new SqlStatement($"InsertRunSet{nodes}x{attempts}x{messages}x{runs}", d => d.RunSets == RunSetForm.Texts ? text : "") { Prepares = false };
+            var text = RunSetText(nodes, attempts, messages, runs, returning);
+            statement = new SqlStatement($"InsertRunSet{nodes}x{attempts}x{messages}x{runs}{(returning ? "Returning" : "")}", d => d.RunSets == RunSetForm.Texts ? text : "") { Prepares = false };
             RunSetStatements.Add(shape, statement);
             return statement;
         }
@@ -78,7 +79,7 @@ public sealed partial class SqlStorage
 
     // Run r's parameters are its one-trip text's names prefixed with "r{r}_". The inserts are plain: a run whose idempotency
     // key (or id) exists fails the Runs insert, before anything else ran, and the whole set is written again run by run.
-    private static string RunSetText(int nodes, int attempts, int messages, int runs)
+    private static string RunSetText(int nodes, int attempts, int messages, int runs, bool returning)
     {
         string Of(int run, string names) => names.Replace("@", string.Format(CultureInfo.InvariantCulture, RunPrefix, run), StringComparison.Ordinal);
         var all = Enumerable.Range(0, runs).ToArray();
@@ -106,16 +107,7 @@ public sealed partial class SqlStorage
                 """);
         }
 
-        // An outbox id is read after each row: a multi-row insert's ids are consecutive only under some lock modes.
-        foreach (var r in all)
-        {
-            for (var i = 0; i < messages; i++)
-            {
-                text.Append(Of(r, $"INSERT INTO Outbox (Kind, RunId, NodeId, Version, FlowId, FlowVersion) VALUES (@mKind{i}, @id, @mNodeId{i}, @mVersion{i}, @flowId, @flowVersion);\n"));
-                text.Append("SELECT LAST_INSERT_ID();\n");
-            }
-        }
-
+        text.Append(OutboxRowsText(messages, returning, all.Select(r => (Func<string, string>)(names => Of(r, names)))));
         return text.ToString();
     }
 
@@ -263,17 +255,7 @@ public sealed partial class SqlStorage
             }
 
             var ids = new List<long>(runs * messages);
-            await using (var reader = await s.ReaderAsync(command, ct))
-            {
-                do
-                {
-                    while (await reader.ReadAsync(ct))
-                    {
-                        ids.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
-                    }
-                }
-                while (await reader.NextResultAsync(ct));
-            }
+            await ReadOutboxIdsAsync(s, command, ids, ct);
 
             if (ids.Count != runs * messages)
             {

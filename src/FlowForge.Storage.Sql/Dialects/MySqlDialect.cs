@@ -44,6 +44,10 @@ internal sealed class MySqlDialect : SqlDialect
     public override string InsertReturningId(string table, string columns, string values) =>
         $"INSERT INTO {table} ({columns}) VALUES ({values}); SELECT LAST_INSERT_ID()";
 
+    // MySQL 8 has no INSERT … RETURNING; MariaDB has had it since 10.5 (the oldest it runs on is 10.6).
+    public override bool InsertReturnsRows(DbConnection connection) =>
+        connection is MySqlConnection { ServerVersion: var version } && version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+
     public override string InIdList(string column, string parameter) =>
         $"{column} IN (SELECT j.Id FROM JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j)";
 
@@ -88,6 +92,10 @@ internal sealed class MySqlDialect : SqlDialect
     // 1213 deadlock (InnoDB rolled the transaction back), 1205 lock wait timeout (the executor rolls back).
     public override bool IsTransientConflict(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.LockDeadlock or MySqlErrorCode.LockWaitTimeout };
+
+    // MySqlConnector's BeginTransaction(level) sends SET SESSION TRANSACTION ISOLATION LEVEL and START TRANSACTION as two
+    // commands, two round trips per transaction; a held connection sets the level once.
+    public override string? HeldSessionReadCommitted => "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
 
     public override bool SendsStatementsTogether => true;
 

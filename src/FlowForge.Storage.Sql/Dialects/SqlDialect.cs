@@ -28,6 +28,13 @@ internal abstract class SqlDialect
     /// <summary>An INSERT whose scalar result is the generated <c>Id</c>.</summary>
     public abstract string InsertReturningId(string table, string columns, string values);
 
+    /// <summary>
+    /// True when the server on <paramref name="connection"/> answers a multi-row INSERT … RETURNING with the inserted rows,
+    /// in the order of its VALUES (MariaDB 10.5 and later on the MySQL dialect); the new runs' outbox ids are then read by
+    /// their one insert rather than by a SELECT LAST_INSERT_ID() after each row. PostgreSQL and SQLite write runs otherwise.
+    /// </summary>
+    public virtual bool InsertReturnsRows(System.Data.Common.DbConnection connection) => false;
+
     /// <summary>A predicate true when <paramref name="column"/> is one of the ids bound to <paramref name="parameter"/> by <see cref="IdListValue"/>.</summary>
     public abstract string InIdList(string column, string parameter);
 
@@ -94,6 +101,16 @@ internal abstract class SqlDialect
 
     /// <summary>True when beginning a transaction is a round trip of its own (Npgsql sends BEGIN with the first statement).</summary>
     public virtual bool BeginIsRoundTrip => true;
+
+    /// <summary>
+    /// Where not null, a connection held by a group-commit writer runs this once to make its session READ COMMITTED, and each
+    /// of its transactions then begins with <see cref="BeginStatement"/> alone, one round trip, where the driver's
+    /// BeginTransaction would set the level again in a round trip of its own every time (MySqlConnector).
+    /// </summary>
+    public virtual string? HeldSessionReadCommitted => null;
+
+    /// <summary>Begins a transaction at the session's isolation level (see <see cref="HeldSessionReadCommitted"/>).</summary>
+    public virtual string BeginStatement => "START TRANSACTION";
 
     /// <summary>
     /// One round trip that ends the savepoint <paramref name="name"/> of the previous operation of a batch and sets a new

@@ -302,7 +302,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         var savepointSet = false;
         var roundTripsBefore = session.Session.RoundTrips;
         await using var transaction = await Begin(session, _dialect);
-        session.Session.Transaction = transaction;
+        session.Session.Transaction = transaction is StatementTransaction ? null : transaction;
         try
         {
             foreach (var entry in batch)
@@ -449,6 +449,12 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             if (dialect.BeginIsRoundTrip)
             {
                 session.Session.CountRoundTrip();
+            }
+
+            if (session.Begin is { } begin)
+            {
+                await begin.ExecuteNonQueryAsync();
+                return new StatementTransaction(session);
             }
 
             return await session.Session.Connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
@@ -659,14 +665,46 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 _savepointCommands.Add(statement, command);
             }
 
-            command.Transaction = transaction;
+            command.Transaction = transaction is StatementTransaction ? null : transaction;
             await command.ExecuteNonQueryAsync();
         }
+
+        /// <summary>Where the session's isolation level was set once (<see cref="SqlDialect.HeldSessionReadCommitted"/>), the command that begins a transaction.</summary>
+        public DbCommand? Begin { get; private init; }
+
+        /// <summary>COMMIT and ROLLBACK, where the writer begins its transactions itself.</summary>
+        public DbCommand? Commit { get; private init; }
+
+        public DbCommand? Rollback { get; private init; }
 
         public static async Task<WriterSession> OpenAsync(DbDataSource dataSource, SqlDialect dialect)
         {
             var connection = await dataSource.OpenConnectionAsync();
-            return new WriterSession(new SqlSession(connection, dialect, dialect.PreparesHeldCommands));
+            if (dialect.HeldSessionReadCommitted is not { } readCommitted)
+            {
+                return new WriterSession(new SqlSession(connection, dialect, dialect.PreparesHeldCommands));
+            }
+
+            try
+            {
+                await using (var set = connection.CreateCommand())
+                {
+                    set.CommandText = readCommitted;
+                    await set.ExecuteNonQueryAsync();
+                }
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+
+            return new WriterSession(new SqlSession(connection, dialect, dialect.PreparesHeldCommands))
+            {
+                Begin = Text(connection, dialect.BeginStatement),
+                Commit = Text(connection, "COMMIT"),
+                Rollback = Text(connection, "ROLLBACK"),
+            };
         }
 
         public void Dispose()
@@ -676,7 +714,65 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                 command.Dispose();
             }
 
+            Begin?.Dispose();
+            Commit?.Dispose();
+            Rollback?.Dispose();
             Session.Dispose();
+        }
+
+        private static DbCommand Text(DbConnection connection, string text)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = text;
+            return command;
+        }
+    }
+
+    /// <summary>
+    /// A transaction the writer began itself with <see cref="SqlDialect.BeginStatement"/> on a session already READ COMMITTED;
+    /// the driver does not know of it, so commands run with no transaction object, and COMMIT and ROLLBACK are the writer's
+    /// own statements. Disposed before either, it rolls back, as the driver's would.
+    /// </summary>
+    private sealed class StatementTransaction(WriterSession session) : DbTransaction
+    {
+        private bool _ended;
+
+        public override IsolationLevel IsolationLevel => IsolationLevel.ReadCommitted;
+
+        protected override DbConnection DbConnection => session.Session.Connection;
+
+        public override void Commit() => throw new NotSupportedException("The writer commits asynchronously.");
+
+        public override void Rollback() => throw new NotSupportedException("The writer rolls back asynchronously.");
+
+        public override async Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            _ended = true;
+            await session.Commit!.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public override async Task RollbackAsync(CancellationToken cancellationToken = default)
+        {
+            _ended = true;
+            await session.Rollback!.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_ended && session.Session.Connection.State == ConnectionState.Open)
+            {
+                _ended = true;
+                try
+                {
+                    await session.Rollback!.ExecuteNonQueryAsync();
+                }
+                catch (Exception exception) when (exception is DbException or InvalidOperationException)
+                {
+                    // The connection broke: the server rolls the transaction back when the session ends.
+                }
+            }
+
+            await base.DisposeAsync();
         }
     }
 }

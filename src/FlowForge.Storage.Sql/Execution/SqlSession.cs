@@ -12,6 +12,7 @@ internal sealed partial class SqlSession : IDisposable
 {
     private readonly bool _prepares;
     private DbCommand?[] _commands;
+    private bool? _insertReturnsRows;
 
     /// <param name="prepares">Whether commands are prepared on first use; by default the dialect decides. A connection
     /// held for many operations (a server writer's) prepares where a pooled one would not.</param>
@@ -33,6 +34,9 @@ internal sealed partial class SqlSession : IDisposable
     /// start-up scan and sweeps rebuild every message from that state.
     /// </summary>
     public bool WritesOutbox { get; init; } = true;
+
+    /// <summary>Whether a multi-row INSERT … RETURNING reads back the rows it inserted here (see <see cref="SqlDialect.InsertReturnsRows"/>), asked once per connection.</summary>
+    public bool InsertReturnsRows => _insertReturnsRows ??= Dialect.InsertReturnsRows(Connection);
 
     /// <summary>The ADO.NET transaction commands must join, for drivers that track it (null when the session issues BEGIN itself).</summary>
     public DbTransaction? Transaction { get; set; }

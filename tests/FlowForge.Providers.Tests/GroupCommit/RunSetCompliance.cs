@@ -139,7 +139,7 @@ public abstract class RunSetCompliance(ServerStorageProvider provider) : HeldWri
         Assert.Equal(isolated + (UsedKeyRunsTheBatchAgain ? 1 : 0), writer.IsolatedRounds);
     }
 
-    private Task<RunCreation> Create(SqlStorage store, ExecutionPlan plan, string input, string? idempotencyKey = null, string? triggerOutput = null) =>
+    protected Task<RunCreation> Create(SqlStorage store, ExecutionPlan plan, string input, string? idempotencyKey = null, string? triggerOutput = null) =>
         ((IRunStore)store).CreateRunAsync(
             new NewRun(Guid.CreateVersion7(), Owner, plan.FlowId, plan.Version, input, idempotencyKey, T0) { TriggerOutputJson = triggerOutput, TriggerAttemptInput = triggerOutput },
             plan,

@@ -365,7 +365,7 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         Assert.Equal("other", await Store.GetOrAddSettingAsync("cancelled", "other", CancellationToken.None));
     }
 
-    private SqlStorage Open(int writers, int maxBatchSize)
+    protected SqlStorage Open(int writers, int maxBatchSize)
     {
         var options = new SqlStorageOptions
         {
