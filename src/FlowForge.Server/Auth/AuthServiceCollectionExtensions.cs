@@ -4,6 +4,7 @@ using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -140,6 +141,7 @@ internal static class AuthServiceCollectionExtensions
             };
         });
         services.AddAuthorization();
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, SignedInPolicyEvaluator>());
         if (kinds.ServesApi)
         {
             services.AddHostedService<AuthMaintenance>();
