@@ -164,4 +164,14 @@ internal static class AuthServiceCollectionExtensions
 
         return validated.Find(text) is { } known ? (known, null) : (null, text.ToString());
     }
+
+    /// <summary>
+    /// The authentication middleware (<see cref="CheckedTokenAuthentication"/>): a checked bearer token signed in from memory,
+    /// any other request through the framework's middleware. Marked as the framework's own, so that the host adds no second one.
+    /// </summary>
+    public static IApplicationBuilder UseFlowForgeAuthentication(this IApplicationBuilder app)
+    {
+        app.Properties["__AuthenticationMiddlewareSet"] = true;
+        return app.UseMiddleware<CheckedTokenAuthentication>();
+    }
 }

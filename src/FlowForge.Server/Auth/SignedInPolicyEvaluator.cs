@@ -48,6 +48,12 @@ internal sealed class SignedInPolicyEvaluator(IEnumerable<IAuthorizationHandler>
     /// <summary>What <see cref="DenyAnonymousAuthorizationRequirement"/> asks: an identity of the user that is authenticated.</summary>
     private static bool IsSignedIn(HttpContext context)
     {
+        // The first identity is the signed-in one nearly always: the others are walked (an enumerator made) only when it is not.
+        if (context.User.Identity is { IsAuthenticated: true })
+        {
+            return true;
+        }
+
         foreach (var identity in context.User.Identities)
         {
             if (identity.IsAuthenticated)

@@ -102,7 +102,7 @@ public static class FlowForgeApp
         app.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = ApiExceptions.StatusFor });
         app.UseStatusCodePages();
         app.UseManagementPortFilter(managementPorts);
-        app.UseAuthentication();
+        app.UseFlowForgeAuthentication();
         app.UseMiddleware<CsrfProtection>();
         app.UseAuthorization();
         app.MapHealthEndpoints();
