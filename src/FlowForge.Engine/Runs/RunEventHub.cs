@@ -19,6 +19,8 @@ public sealed class RunEventHub : IRunEvents
     private int _allFailures;
 
     // How many watches of each run with RunWatchScope.Everything are held (the live hub's).
+    // Both dictionaries are asked only by key (TryGetValue, ContainsKey: no lock): their IsEmpty and Count take every lock
+    // of the dictionary when it is empty, which every start and node completion contended for while nobody watched.
     private readonly ConcurrentDictionary<Guid, int> _watched = new();
 
     public void Publish(RunEvent runEvent)
@@ -28,7 +30,7 @@ public sealed class RunEventHub : IRunEvents
             handler(runEvent);
         }
 
-        if (!_byRun.IsEmpty && _byRun.TryGetValue(runEvent.RunId, out var listeners))
+        if (_byRun.TryGetValue(runEvent.RunId, out var listeners))
         {
             foreach (var listener in listeners)
             {
@@ -107,12 +109,12 @@ public sealed class RunEventHub : IRunEvents
 
     public bool HearsNodes(Guid runId)
     {
-        if (Volatile.Read(ref _allEverything) > 0 || (!_watched.IsEmpty && _watched.ContainsKey(runId)))
+        if (Volatile.Read(ref _allEverything) > 0 || _watched.ContainsKey(runId))
         {
             return true;
         }
 
-        if (!_byRun.IsEmpty && _byRun.TryGetValue(runId, out var listeners))
+        if (_byRun.TryGetValue(runId, out var listeners))
         {
             foreach (var listener in listeners)
             {
@@ -130,8 +132,8 @@ public sealed class RunEventHub : IRunEvents
         Volatile.Read(ref _allEverything) > 0
         || Volatile.Read(ref _allRunStatus) > 0
         || (status is RunStatus.Failed or RunStatus.Cancelled && Volatile.Read(ref _allFailures) > 0)
-        || (!_byRun.IsEmpty && _byRun.ContainsKey(runId))
-        || (!_watched.IsEmpty && _watched.ContainsKey(runId));
+        || _byRun.ContainsKey(runId)
+        || _watched.ContainsKey(runId);
 
     private void Count(RunEventInterest interest, int by)
     {

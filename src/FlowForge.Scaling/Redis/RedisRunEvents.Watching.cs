@@ -81,8 +81,8 @@ public sealed partial class RedisRunEvents
     }
 
     private bool Wants(RunEvent runEvent, long now) =>
-        !_watched.IsEmpty
-        && _watched.TryGetValue(runEvent.RunId, out var watched)
+        // By key only: the dictionary's IsEmpty takes every lock of it when it is empty (most events of unwatched runs).
+        _watched.TryGetValue(runEvent.RunId, out var watched)
         && watched.Until > now
         && (watched.Scope == RunWatchScope.Everything || runEvent is RunStatusChanged);
 

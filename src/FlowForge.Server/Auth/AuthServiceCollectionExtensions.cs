@@ -4,6 +4,7 @@ using FlowForge.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -140,6 +141,7 @@ internal static class AuthServiceCollectionExtensions
             };
         });
         services.AddAuthorization();
+        services.Replace(ServiceDescriptor.Singleton<IPolicyEvaluator, SignedInPolicyEvaluator>());
         if (kinds.ServesApi)
         {
             services.AddHostedService<AuthMaintenance>();
@@ -161,5 +163,15 @@ internal static class AuthServiceCollectionExtensions
         }
 
         return validated.Find(text) is { } known ? (known, null) : (null, text.ToString());
+    }
+
+    /// <summary>
+    /// The authentication middleware (<see cref="CheckedTokenAuthentication"/>): a checked bearer token signed in from memory,
+    /// any other request through the framework's middleware. Marked as the framework's own, so that the host adds no second one.
+    /// </summary>
+    public static IApplicationBuilder UseFlowForgeAuthentication(this IApplicationBuilder app)
+    {
+        app.Properties["__AuthenticationMiddlewareSet"] = true;
+        return app.UseMiddleware<CheckedTokenAuthentication>();
     }
 }

@@ -107,7 +107,7 @@ public static class FlowForgeApp
         });
         app.UseStatusCodePages();
         app.UseManagementPortFilter(managementPorts);
-        app.UseAuthentication();
+        app.UseFlowForgeAuthentication();
         app.UseMiddleware<CsrfProtection>();
         app.UseAuthorization();
         app.MapHealthEndpoints();
