@@ -53,9 +53,12 @@ public sealed class RunCoordinator(
         activity?.SetTag("flowforge.flow_version", flow.Version);
         var traceParent = activity?.Id ?? request.TraceParent;
         var now = time.GetUtcNow();
-        var input = request.Input?.ToJsonString() ?? "{}";
-        var newRun = WithTriggerOutput(
-            new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now) { TriggerNodeId = trigger }, plan, request.Input);
+        var input = InputText(request.Input, out var inputBytes, out var storable);
+        var (triggerOutput, triggerAttemptInput) = TriggerOutput(plan, trigger, input, inputBytes, storable);
+        var newRun = new NewRun(request.RunId, request.OwnerId, flow.Id, flow.Version, input, request.IdempotencyKey, now)
+        {
+            TriggerNodeId = trigger, TriggerOutputJson = triggerOutput, TriggerAttemptInput = triggerAttemptInput,
+        };
         // The run input as a worker reads it back from the store: parsed only when a node runs here (a process that
         // executes no work never needs it).
         JsonElement? runInput = null;
@@ -288,38 +291,49 @@ public sealed class RunCoordinator(
     }
 
     /// <summary>
-    /// When the starting trigger's type passes the run input on (<see cref="NodeDescriptor.PassesRunInput"/>), its output is
-    /// the input written as a worker would store it: the run is then created with the trigger done. An input that the
-    /// worker would put in the blob store, or could not store, leaves the trigger to a worker, which reports that as it does.
+    /// The run input as stored, written once (<see cref="JsonSize"/>): its UTF-8 size, and whether it passes the stored-JSON
+    /// policy, which the trigger's output, the same text, needs.
     /// </summary>
-    private NewRun WithTriggerOutput(NewRun run, ExecutionPlan plan, System.Text.Json.Nodes.JsonNode? input)
+    private static string InputText(System.Text.Json.Nodes.JsonNode? input, out long bytes, out bool storable)
     {
-        var node = plan[run.TriggerNodeId ?? plan.Trigger.Id];
+        if (input is null)
+        {
+            (bytes, storable) = (2, true);
+            return "{}";
+        }
+
+        JsonSize.TryWriteStored(input, long.MaxValue, long.MaxValue, out var json, out _, out bytes, out var rejection);
+        storable = rejection is null && json is not null;
+        // Text the policy refuses is still the run's input: written as before, and its trigger left to a worker.
+        return storable ? json! : input.ToJsonString();
+    }
+
+    /// <summary>
+    /// When the starting trigger's type passes the run input on (<see cref="NodeDescriptor.PassesRunInput"/>), its output is
+    /// the input written as a worker would store it — the same text, so the same string — and the run is then created with
+    /// the trigger done. An input that the worker would put in the blob store, or could not store, leaves the trigger to a
+    /// worker, which reports that as it does.
+    /// </summary>
+    private (string? Output, string? AttemptInput) TriggerOutput(ExecutionPlan plan, string? trigger, string input, long inputBytes, bool storable)
+    {
+        var node = plan[trigger ?? plan.Trigger.Id];
         if (!nodeTypes.TryGet(node.Type, out var type) || !type.Descriptor.PassesRunInput)
         {
-            return run;
+            return (null, null);
         }
 
         var limits = engine.Value;
-        var inputBytes = System.Text.Encoding.UTF8.GetByteCount(run.InputJson);
-        if (inputBytes > limits.InlineOutputBytes)
+        if (inputBytes > limits.InlineOutputBytes || inputBytes > limits.MaxOutputBytes || !storable)
         {
-            // Written as the output it would be the same text: too large to keep inline, so the worker stores it.
-            return run;
-        }
-
-        var value = input ?? new System.Text.Json.Nodes.JsonObject();
-        if (!JsonSize.TryWriteStored(value, limits.MaxOutputBytes, limits.InlineOutputBytes, out var output, out _, out _, out var rejection)
-            || output is null || rejection is not null)
-        {
-            return run;
+            // Written as the output it would be the same text: too large to keep inline (the worker stores it), or refused.
+            return (null, null);
         }
 
         // The attempt keeps the trigger's input (the run input) as a worker records it: cut to a size note when too large.
         var attemptInput = inputBytes <= execution.Value.MaxAttemptInputBytes
-            ? run.InputJson
+            ? input
             : new System.Text.Json.Nodes.JsonObject { ["truncated"] = true, ["bytes"] = inputBytes }.ToJsonString();
-        return run with { TriggerOutputJson = output, TriggerAttemptInput = attemptInput };
+        return (input, attemptInput);
     }
 
     /// <summary>Cancels a run; null when it does not exist for the owner. Executions in progress stop through the Cancelled event (see <see cref="WorkerService"/>).</summary>

@@ -20,6 +20,9 @@ internal sealed class SharedPrincipal : ClaimsPrincipal
     /// <summary>The subject claim as a user id, or null when there is none or it is not one.</summary>
     public Guid? UserId { get; }
 
+    /// <summary>The user's run-start rate-limit bucket (<see cref="ClaimsPrincipalExtensions.RunStartsKey"/>), named once.</summary>
+    public string? RunStartsKey => field ??= UserId is { } id ? ClaimsPrincipalExtensions.RunStartsKeyOf(id) : null;
+
     /// <summary>A shared copy of <paramref name="principal"/>: its identities and claims are copied once, here.</summary>
     public static SharedPrincipal Of(ClaimsPrincipal principal) => new(principal.Identities.Select(i => new SharedIdentity(i)));
 

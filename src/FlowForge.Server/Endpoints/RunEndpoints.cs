@@ -51,7 +51,7 @@ internal static class RunEndpoints
     {
         var request = context.Request;
         var owner = context.User.UserId();
-        var allowance = await limiter.TryAcquireAsync($"runs:{owner:N}", limits.Value.RunStarts, 1, cancellationToken);
+        var allowance = await limiter.TryAcquireAsync(context.User.RunStartsKey(), limits.Value.RunStarts, 1, cancellationToken);
         if (!allowance.Allowed)
         {
             var retryAfter = Math.Max(1, (int)Math.Ceiling(allowance.RetryAfter.TotalSeconds));

@@ -37,7 +37,11 @@ public sealed class RateLimitOptions
     /// </summary>
     public bool TrustForwardedFor { get; set; }
 
-    public RateLimitPolicy RunStarts => new(RunStartBurst, RunStartsPerSecond);
+    /// <summary>Made again only when the settings it is made of change: every run start asks for it.</summary>
+    public RateLimitPolicy RunStarts =>
+        field is { } made && made.Capacity == RunStartBurst && made.TokensPerSecond.Equals(RunStartsPerSecond)
+            ? made
+            : field = new(RunStartBurst, RunStartsPerSecond);
 
     public RateLimitPolicy SignInsPerAddress => new(SignInBurst, SignInPerMinute / 60);
 

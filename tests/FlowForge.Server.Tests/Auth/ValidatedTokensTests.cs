@@ -207,6 +207,30 @@ public sealed class ValidatedTokensTests
     }
 
     [Fact]
+    public void RunStartsKey_OfARememberedTokensPrincipal_IsNamedOnceForEveryStart()
+    {
+        // Every run start asks for its user's rate-limit bucket: the name was formatted into a new string each time.
+        var tokens = Tokens();
+        var user = Guid.CreateVersion7();
+        tokens.Remember("token-a", Principal(user.ToString()), "jti-a", _time.GetUtcNow().AddHours(1));
+        var principal = tokens.Find("token-a")!.Value.Principal;
+        var key = principal.RunStartsKey();
+        Assert.Equal($"runs:{user:N}", key);
+
+        var others = 0;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            others += ReferenceEquals(principal.RunStartsKey(), key) ? 0 : 1;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, others);
+        // Any other principal's bucket has the same name for the same user.
+        Assert.Equal(key, Principal(user.ToString()).RunStartsKey());
+    }
+
+    [Fact]
     public async Task Request_CachedToken_IsRefusedAtOnceAfterLogoutOnThisProcess()
     {
         await using var server = await TestServer.StartAsync();

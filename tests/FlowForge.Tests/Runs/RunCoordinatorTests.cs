@@ -170,4 +170,36 @@ public sealed class RunCoordinatorTests
         Assert.Equal("Hello Ada", output["copy"]!.GetValue<string>());
         Assert.Equal(2, output["n"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task StartAsync_InputPassedOnByTheTrigger_IsWrittenOnceAndIsTheTriggersOutputAndAttemptInput()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
+        var input = new JsonObject { ["seed"] = 7, ["name"] = "Zoë", ["list"] = new JsonArray(1, "two") };
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId, input));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var written = Assert.Single(harness.Services.GetRequiredService<RecordingRunStore>().Written);
+        // The text a worker stores, as the input was written before: compact, escaped as the serializer escapes.
+        Assert.Equal(input.ToJsonString(), written.InputJson);
+        // One string for all three: the trigger's output and its attempt's input are the run input's own text.
+        Assert.Same(written.InputJson, written.TriggerOutputJson);
+        Assert.Same(written.InputJson, written.TriggerAttemptInput);
+        Assert.Equal(written.InputJson, run.Nodes.Single(n => n.NodeId == "trigger").OutputJson);
+    }
+
+    [Fact]
+    public async Task StartAsync_NoInput_IsAnEmptyObjectPassedOnByTheTrigger()
+    {
+        await using var harness = await EngineHarness.StartAsync(services: RecordingRunStore.Register);
+        var flowId = await harness.CreateFlowAsync(FlowBuilder.Diamond().ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(flowId));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        var written = Assert.Single(harness.Services.GetRequiredService<RecordingRunStore>().Written);
+        Assert.Equal(("{}", "{}", "{}"), (written.InputJson, written.TriggerOutputJson, written.TriggerAttemptInput));
+    }
 }

@@ -41,10 +41,14 @@ public sealed class RecordingRunStore(IRunStore inner) : IRunStore
     /// <summary>Each run's creation: the completions of the nodes run before it, as they were written.</summary>
     public ConcurrentQueue<(Guid RunId, IReadOnlyList<NodeCompletion> Completions)> StartRegions { get; } = new();
 
+    /// <summary>Each new run as it was handed to the store.</summary>
+    public ConcurrentQueue<NewRun> Written { get; } = new();
+
     public string[]? CreationOf(Guid runId) => Creations.Where(c => c.RunId == runId).Select(c => c.Nodes).SingleOrDefault();
 
     public async Task<RunCreation> CreateRunAsync(NewRun run, ExecutionPlan plan, CancellationToken cancellationToken)
     {
+        Written.Enqueue(run);
         var creation = await inner.CreateRunAsync(run, plan, cancellationToken);
         Creations.Enqueue((run.Id, [.. run.StartRegion.Select(c => c.NodeId)]));
         StartRegions.Enqueue((run.Id, run.StartRegion));
