@@ -73,6 +73,19 @@ public static class JsonSize
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="value"/> as JSON text, as the stored writes above do, and checks it against <see cref="Json.JsonPolicy"/> only when it takes at most <paramref name="checkedUpTo"/>
+    /// bytes: <paramref name="passes"/> is false for a larger document, unchecked.
+    /// </summary>
+    public static string WriteChecking(JsonNode value, long checkedUpTo, out long bytes, out bool passes)
+    {
+        using var buffer = new CappedBufferWriter(long.MaxValue);
+        WriteTo(value, buffer);
+        bytes = buffer.Written;
+        passes = bytes <= checkedUpTo && Json.JsonPolicy.Check(buffer.WrittenSpan) is null;
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>The UTF-8 JSON size of <paramref name="value"/>; holds no more than <paramref name="limit"/> bytes while counting.</summary>
     public static long Measure(JsonNode? value, long limit)
     {

@@ -291,10 +291,11 @@ public sealed class RunCoordinator(
     }
 
     /// <summary>
-    /// The run input as stored, written once (<see cref="JsonSize"/>): its UTF-8 size, and whether it passes the stored-JSON
-    /// policy, which the trigger's output, the same text, needs.
+    /// The run input as stored, written once (<see cref="JsonSize"/>): its UTF-8 size, and whether the trigger's output, the
+    /// same text, could be kept inline (at most <see cref="EngineOptions.InlineOutputBytes"/> and passing the stored-JSON
+    /// policy; a larger input is not checked here, its trigger is left to a worker, which checks what it stores).
     /// </summary>
-    private static string InputText(System.Text.Json.Nodes.JsonNode? input, out long bytes, out bool storable)
+    private string InputText(System.Text.Json.Nodes.JsonNode? input, out long bytes, out bool storable)
     {
         if (input is null)
         {
@@ -302,10 +303,8 @@ public sealed class RunCoordinator(
             return "{}";
         }
 
-        JsonSize.TryWriteStored(input, long.MaxValue, long.MaxValue, out var json, out _, out bytes, out var rejection);
-        storable = rejection is null && json is not null;
-        // Text the policy refuses is still the run's input: written as before, and its trigger left to a worker.
-        return storable ? json! : input.ToJsonString();
+        var limits = engine.Value;
+        return JsonSize.WriteChecking(input, Math.Min(limits.InlineOutputBytes, limits.MaxOutputBytes), out bytes, out storable);
     }
 
     /// <summary>
@@ -322,8 +321,7 @@ public sealed class RunCoordinator(
             return (null, null);
         }
 
-        var limits = engine.Value;
-        if (inputBytes > limits.InlineOutputBytes || inputBytes > limits.MaxOutputBytes || !storable)
+        if (!storable)
         {
             // Written as the output it would be the same text: too large to keep inline (the worker stores it), or refused.
             return (null, null);

@@ -59,4 +59,29 @@ public sealed class JsonSizeTests
 
         Assert.InRange(allocated, utf8.Length, utf8.Length * 3 / 2);
     }
+
+    [Fact]
+    public void WriteChecking_UpToTheCheckedSize_IsTheSerializersTextCheckedAgainstThePolicy()
+    {
+        var value = new JsonObject { ["name"] = "Zoë", ["list"] = new JsonArray(1, "two") };
+
+        var json = JsonSize.WriteChecking(value, 1_000, out var bytes, out var passes);
+
+        Assert.Equal(value.ToJsonString(), json);
+        Assert.Equal(Encoding.UTF8.GetByteCount(json), bytes);
+        Assert.True(passes);
+    }
+
+    [Fact]
+    public void WriteChecking_OverTheCheckedSize_IsWrittenWholeAndNotPassed()
+    {
+        // A run input larger than an inline output is still the run's input, whole; its trigger is left to a worker.
+        var value = new JsonObject { ["text"] = new string('x', 100) };
+
+        var json = JsonSize.WriteChecking(value, 50, out var bytes, out var passes);
+
+        Assert.Equal(value.ToJsonString(), json);
+        Assert.Equal(json.Length, bytes);
+        Assert.False(passes);
+    }
 }
