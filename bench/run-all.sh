@@ -5,7 +5,8 @@
 #   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]...
 #
 # --bench-arg ARG is added to every shape's bench command line (repeat it for each word), e.g. `--bench-arg
-# --worker-arg --bench-arg --Storage:GroupCommit:MaxWait=00:00:00.002` to set a setting of the worker processes.
+# --worker-arg --bench-arg --Storage:GroupCommit:MaxWait=00:00:00.002` to set a setting of the worker processes (`--api-arg`:
+# of the api process).
 # --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
 # Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
 # on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of

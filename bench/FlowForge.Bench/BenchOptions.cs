@@ -47,6 +47,12 @@ public sealed record BenchOptions
     /// </summary>
     public IReadOnlyList<string> WorkerArgs { get; init; } = [];
 
+    /// <summary>
+    /// Arguments given to the api process only, after <see cref="ServeArgs"/> (<c>--api-arg ARG</c>, repeated): a setting of
+    /// the api role, e.g. <c>--api-arg --Storage:GroupCommit:Writers=2</c>.
+    /// </summary>
+    public IReadOnlyList<string> ApiArgs { get; init; } = [];
+
     /// <summary>0: one <c>serve</c> process doing everything (embedded shape); N: one <c>api</c> and N <c>worker</c> processes.</summary>
     public int Workers { get; init; }
 
@@ -85,6 +91,7 @@ public sealed record BenchOptions
         var options = args.Contains("--short") ? ShortRun : new BenchOptions();
         var serveArgs = new List<string>();
         var workerArgs = new List<string>();
+        var apiArgs = new List<string>();
         var watch = new List<(string, int)>();
         for (var i = 0; i < args.Length; i++)
         {
@@ -103,6 +110,7 @@ public sealed record BenchOptions
                 "--warmup" => options with { WarmupSeconds = NextInt() },
                 "--serve-arg" => Add(options, serveArgs, Next()),
                 "--worker-arg" => Add(options, workerArgs, Next()),
+                "--api-arg" => Add(options, apiArgs, Next()),
                 "--workers" => options with { Workers = NextInt() },
                 "--count-commits" => options with { CountCommits = Next() },
                 "--join" => options with { JoinParents = NextInt() },
@@ -116,11 +124,11 @@ public sealed record BenchOptions
                 "--markdown" => options with { Markdown = Path.GetFullPath(Next()) },
                 "--watch" => AddWatch(options, watch, Next()),
                 "--short" => options,
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--worker-arg ARG]... [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--worker-arg ARG]... [--api-arg ARG]... [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
             };
         }
 
-        return options with { ServeArgs = serveArgs, WorkerArgs = workerArgs, Watch = watch.Count > 0 ? watch : options.Watch };
+        return options with { ServeArgs = serveArgs, WorkerArgs = workerArgs, ApiArgs = apiArgs, Watch = watch.Count > 0 ? watch : options.Watch };
     }
 
     private static IReadOnlyList<Scenario> ScenariosOf(string value) => value == "all" ? Scenario.All : [.. value.Split(',').Select(Scenario.Find)];

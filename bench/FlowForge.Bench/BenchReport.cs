@@ -11,6 +11,9 @@ public sealed record BenchReport(
     /// <summary>The arguments the worker processes got after <see cref="ServeArgs"/> (<c>--worker-arg</c>).</summary>
     public IReadOnlyList<string> WorkerArgs { get; init; } = [];
 
+    /// <summary>The arguments the api process got after <see cref="ServeArgs"/> (<c>--api-arg</c>).</summary>
+    public IReadOnlyList<string> ApiArgs { get; init; } = [];
+
     /// <summary>Errors over all phases: the bench exits 1 when there is one.</summary>
     public long Errors => Phases.Sum(p => p.Errors);
 }

@@ -50,21 +50,24 @@ public static class BenchServer
 
     /// <summary>
     /// The <c>serve</c> command line of one process: the role's arguments, then <see cref="BenchOptions.ServeArgs"/>, then,
-    /// for a worker, <see cref="BenchOptions.WorkerArgs"/> (a later setting wins over an earlier one).
+    /// for a worker, <see cref="BenchOptions.WorkerArgs"/>, for the api, <see cref="BenchOptions.ApiArgs"/> (a later setting wins
+    /// over an earlier one).
     /// </summary>
     public static IReadOnlyList<string> ServeArguments(BenchOptions options, string url, IReadOnlyList<string> role) =>
     [
         "serve", "--urls", url, "--Logging:LogLevel:Default=Warning",
         "--RateLimits:RunStartsPerSecond=1000000", "--RateLimits:RunStartBurst=10000000",
-        .. role, .. options.ServeArgs, .. IsWorker(role) ? options.WorkerArgs : [],
+        .. role, .. options.ServeArgs, .. IsWorker(role) ? options.WorkerArgs : IsRole(role, "api") ? options.ApiArgs : [],
     ];
 
     /// <summary>The arguments of a process of the worker role (<c>--role worker</c>), which <see cref="BenchOptions.WorkerArgs"/> are for.</summary>
-    public static bool IsWorker(IReadOnlyList<string> role)
+    public static bool IsWorker(IReadOnlyList<string> role) => IsRole(role, "worker");
+
+    private static bool IsRole(IReadOnlyList<string> role, string name)
     {
         for (var i = 0; i + 1 < role.Count; i++)
         {
-            if (role[i] == "--role" && role[i + 1] == "worker")
+            if (role[i] == "--role" && role[i + 1] == name)
             {
                 return true;
             }

@@ -99,6 +99,7 @@ public static class LoadBenchmark
                 [.. options.ServeArgs.Select(SecretRedaction.Redact)], loadAverage, LoadClients.Name(options.Client), phases)
             {
                 WorkerArgs = [.. options.WorkerArgs.Select(SecretRedaction.Redact)],
+                ApiArgs = [.. options.ApiArgs.Select(SecretRedaction.Redact)],
             };
             if (options.Json)
             {
@@ -174,21 +175,16 @@ public static class LoadBenchmark
             {
                 CpuMsPerFlow = flows > 0 ? Math.Round(used * 1000 / flows, 3) : null,
                 AllocatedBytesPerFlow = allocated,
+                CountersPerFlow = after.ProcessCounters.TryGetValue(name, out var own)
+                    ? MovedPerFlow(before.ProcessCounters.GetValueOrDefault(name), own, flows)
+                    : null,
             });
         }
 
         var nodeCpu = figures.Where(f => f.RunsNodes).Sum(f => f.CpuSeconds);
         var machineTotal = after.MachineTotalSeconds - before.MachineTotalSeconds;
         var machineBusy = machineTotal > 0 ? (after.MachineBusySeconds - before.MachineBusySeconds) / machineTotal * Environment.ProcessorCount : 0;
-        var counters = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, value) in after.Counters)
-        {
-            var moved = value - before.Counters.GetValueOrDefault(name);
-            if (moved != 0 && flows > 0)
-            {
-                counters[name] = Math.Round(moved / flows, 3);
-            }
-        }
+        var counters = MovedPerFlow(before.Counters, after.Counters, flows);
 
         return new PhaseResult
         {
@@ -217,6 +213,22 @@ public static class LoadBenchmark
             MachineBusyCores = Math.Round(machineBusy, 2),
             Busiest = Busiest(figures, machineBusy),
         };
+    }
+
+    /// <summary>The counters that moved between two snapshots, each divided by the flows of the phase (none when there were none).</summary>
+    public static SortedDictionary<string, double> MovedPerFlow(IReadOnlyDictionary<string, double>? before, IReadOnlyDictionary<string, double> after, int flows)
+    {
+        var moved = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (name, value) in after)
+        {
+            var delta = value - (before?.GetValueOrDefault(name) ?? 0);
+            if (delta != 0 && flows > 0)
+            {
+                moved[name] = Math.Round(delta / flows, 3);
+            }
+        }
+
+        return moved;
     }
 
     /// <summary>The database's commit count once its statistics have caught up (PostgreSQL publishes a backend's counts about a second late).</summary>
@@ -258,7 +270,7 @@ public static class LoadBenchmark
 
         foreach (var process in phase.Processes)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core{(process.CpuMsPerFlow is { } perFlow ? $", {perFlow:F3} ms per flow" : "")}){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}{(process.AllocatedBytesPerFlow is { } bytes ? $", {bytes / 1024:F1} KB allocated per flow" : "")}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core{(process.CpuMsPerFlow is { } perFlow ? $", {perFlow:F3} ms per flow" : "")}){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}{(process.AllocatedBytesPerFlow is { } bytes ? $", {bytes / 1024:F1} KB allocated per flow" : "")}{StoreFigures(process)}");
         }
 
         if (phase.NodeExecutionsPerWorkerCpuSecond is { } perCore)
@@ -279,6 +291,12 @@ public static class LoadBenchmark
         text.AppendLine(CultureInfo.InvariantCulture, $"  {phase.Busiest}");
         return text.ToString();
     }
+
+    // The process' own store transactions and round trips per flow, where it counted any.
+    private static string StoreFigures(ProcessFigures process) =>
+        process.CountersPerFlow is { } own && own.TryGetValue("flowforge_store_transactions_total", out var transactions)
+            ? string.Create(CultureInfo.InvariantCulture, $", store transactions {transactions:F3} and round trips {own.GetValueOrDefault("flowforge_store_round_trips_total"):F3} per flow")
+            : "";
 
     private static async Task<Guid> CreateFlowAsync(HttpClient client, Scenario scenario)
     {

@@ -9,4 +9,10 @@ public sealed record ProcessFigures(string Name, int? Pid, bool RunsNodes, doubl
 
     /// <summary>Managed bytes a FlowForge process allocated per flow (the runtime's <c>dotnet_gc_heap_total_allocated_bytes</c>); null for other processes.</summary>
     public double? AllocatedBytesPerFlow { get; init; }
+
+    /// <summary>
+    /// The process' own <c>flowforge_*_total</c> counters that moved, per flow (e.g. the api's store transactions apart from
+    /// the workers'); null for other processes.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? CountersPerFlow { get; init; }
 }

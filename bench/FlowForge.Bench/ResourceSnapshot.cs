@@ -8,9 +8,12 @@ namespace FlowForge.Bench;
 /// of the bench itself and of the machine, the <c>flowforge_*_total</c> counters of every FlowForge process, and the
 /// managed bytes each FlowForge process has allocated. Two snapshots give a phase's figures.
 /// </summary>
+/// <param name="Counters">The <c>flowforge_*_total</c> counters summed over every FlowForge process.</param>
+/// <param name="ProcessCounters">The same counters of each FlowForge process by its name, to tell the api's from a worker's.</param>
 public sealed record ResourceSnapshot(
     long Timestamp, IReadOnlyDictionary<string, double> CpuSeconds, double MachineBusySeconds, double MachineTotalSeconds,
-    IReadOnlyDictionary<string, double> Counters, IReadOnlyDictionary<string, double> AllocatedBytes)
+    IReadOnlyDictionary<string, double> Counters, IReadOnlyDictionary<string, double> AllocatedBytes,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ProcessCounters)
 {
     public const string LoadGenerator = "bench (load generator)";
 
@@ -37,31 +40,42 @@ public sealed record ResourceSnapshot(
         var (busy, total) = BenchServer.MachineCpuSeconds();
         var counters = new Dictionary<string, double>();
         var allocated = new Dictionary<string, double>();
+        var perProcess = new Dictionary<string, IReadOnlyDictionary<string, double>>();
         foreach (var process in processes)
         {
-            if (await ReadCountersAsync(client, process, counters) is { } bytes)
+            string text;
+            try
+            {
+                text = await client.GetStringAsync(new Uri(new Uri(process.Url), "/metrics"));
+            }
+            catch (HttpRequestException)
+            {
+                // Metrics served on another port (Server:ManagementUrls): no counters from this process.
+                continue;
+            }
+
+            var own = new Dictionary<string, double>();
+            if (ReadCounters(text, own) is { } bytes)
             {
                 allocated[process.Name] = bytes;
             }
+
+            perProcess[process.Name] = own;
+            foreach (var (name, value) in own)
+            {
+                counters[name] = counters.GetValueOrDefault(name) + value;
+            }
         }
 
-        return new ResourceSnapshot(timestamp, cpu, busy, total, counters, allocated);
+        return new ResourceSnapshot(timestamp, cpu, busy, total, counters, allocated, perProcess);
     }
 
-    /// <summary>Adds the process' <c>flowforge_*_total</c> counters to <paramref name="counters"/>; returns the managed bytes it has allocated, if exported.</summary>
-    private static async Task<double?> ReadCountersAsync(HttpClient client, BenchProcess process, Dictionary<string, double> counters)
+    /// <summary>
+    /// Adds the <c>flowforge_*_total</c> counters of one process' <c>/metrics</c> text to <paramref name="counters"/> (the
+    /// series of one name summed over their labels); returns the managed bytes the process has allocated, if exported.
+    /// </summary>
+    public static double? ReadCounters(string text, Dictionary<string, double> counters)
     {
-        string text;
-        try
-        {
-            text = await client.GetStringAsync(new Uri(new Uri(process.Url), "/metrics"));
-        }
-        catch (HttpRequestException)
-        {
-            // Metrics served on another port (Server:ManagementUrls): no counters from this process.
-            return null;
-        }
-
         double? allocated = null;
         foreach (var line in text.Split('\n'))
         {

@@ -5,7 +5,8 @@ namespace FlowForge.Server.Tests.Bench;
 public sealed class BenchServerArgumentsTests
 {
     private static readonly BenchOptions Options = BenchOptions.Parse(
-        ["--workers", "2", "--serve-arg", "--store", "--serve-arg", "postgres", "--worker-arg", "--Storage:GroupCommit:MaxWait=00:00:00.002"]);
+        ["--workers", "2", "--serve-arg", "--store", "--serve-arg", "postgres", "--worker-arg", "--Storage:GroupCommit:MaxWait=00:00:00.002",
+            "--api-arg", "--Storage:GroupCommit:Writers=2"]);
 
     [Fact]
     public void Parse_WorkerArg_KeepsItApartFromTheServeArgs()
@@ -26,13 +27,29 @@ public sealed class BenchServerArgumentsTests
     [Theory]
     [InlineData("api")]
     [InlineData(null)]
-    public void ServeArguments_ApiOrEmbedded_DoesNotGetTheWorkerArgs(string? role)
+    public void ServeArguments_ApiOrEmbedded_DoesNotGetTheWorkerArgsAndOnlyTheApiItsOwn(string? role)
     {
         string[] roleArguments = role is null ? ["--data", "/tmp/x"] : ["--role", role];
 
         var arguments = BenchServer.ServeArguments(Options, "http://127.0.0.1:1", roleArguments);
 
         Assert.DoesNotContain("--Storage:GroupCommit:MaxWait=00:00:00.002", arguments);
-        Assert.Equal("postgres", arguments[^1]);
+        Assert.Equal(role == "api" ? "--Storage:GroupCommit:Writers=2" : "postgres", arguments[^1]);
+    }
+
+    [Fact]
+    public void ServeArguments_Worker_DoesNotGetTheApiArgs()
+    {
+        var arguments = BenchServer.ServeArguments(Options, "http://127.0.0.1:1", ["--role", "worker"]);
+
+        Assert.DoesNotContain("--Storage:GroupCommit:Writers=2", arguments);
+    }
+
+    [Fact]
+    public void ServeArguments_Api_GetsTheApiArgsAfterTheServeArgs()
+    {
+        var arguments = BenchServer.ServeArguments(Options, "http://127.0.0.1:1", ["--role", "api"]);
+
+        Assert.Equal(["--role", "api", "--store", "postgres", "--Storage:GroupCommit:Writers=2"], arguments.TakeLast(5));
     }
 }
