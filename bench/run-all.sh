@@ -2,11 +2,12 @@
 # Runs every shape docs/benchmarks.md reports, one after another, with the bench in bench/FlowForge.Bench, and writes
 # one JSON document per shape, all of them in all.json, and a markdown table (results.md) to a folder.
 #
-#   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]...
+#   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]... [--mariadb-arg ARG]...
 #
 # --bench-arg ARG is added to every shape's bench command line (repeat it for each word), e.g. `--bench-arg
 # --worker-arg --bench-arg --Storage:GroupCommit:MaxWait=00:00:00.002` to set a setting of the worker processes (`--api-arg`:
 # of the api process).
+# --mariadb-arg ARG is added to the command line of the bench's MariaDB server, after its own settings (so it wins).
 # --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
 # Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
 # on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of
@@ -20,6 +21,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 quick=false
 only=all
 bench_args=()
+mariadb_args=()
 out="$root/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 while (($# > 0)); do
   case "$1" in
@@ -32,7 +34,8 @@ while (($# > 0)); do
       shift ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --bench-arg) [ $# -ge 2 ] || { echo "--bench-arg needs a value" >&2; exit 2; }; bench_args+=("$2"); shift ;;
-    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]..." >&2; exit 2 ;;
+    --mariadb-arg) [ $# -ge 2 ] || { echo "--mariadb-arg needs a value" >&2; exit 2; }; mariadb_args+=("$2"); shift ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]... [--mariadb-arg ARG]..." >&2; exit 2 ;;
   esac
   shift
 done
@@ -191,7 +194,7 @@ SQL
       --port="$my_port" --bind-address=127.0.0.1 --pid-file="$my/mysqld.pid" --log-error="$my/error.log" \
       --skip-name-resolve --skip-log-bin --max-connections=300 --innodb-buffer-pool-size=256M \
       --innodb-flush-log-at-trx-commit=1 --innodb-doublewrite=1 --character-set-server=utf8mb4 \
-      --collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
+      --collation-server=utf8mb4_unicode_ci ${mariadb_args[@]+"${mariadb_args[@]}"} </dev/null >/dev/null 2>&1 &
     wait_until 120 MariaDB mariadb-admin --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge ping \
       || { tail -n 30 "$my/error.log" >&2; exit 1; }
     my_pid="$(cat "$my/mysqld.pid")"

@@ -53,7 +53,7 @@ public sealed partial class SqlStorage
         {
             text.Append(CultureInfo.InvariantCulture, $"""
                 SELECT RunId, NodeId, Output, OutputBlob, OutputBytes, FinishedAt, Ports FROM NodeInstances
-                WHERE ({RowsOf(outputs, "RunId = @outputRunId{0} AND NodeId = @outputNodeId{0}")}) AND Status IN ('Succeeded', 'Failed');
+                WHERE {RowsIn(outputs, "RunId, NodeId", "@outputRunId{0}, @outputNodeId{0}")} AND Status IN ('Succeeded', 'Failed');
 
                 """);
         }

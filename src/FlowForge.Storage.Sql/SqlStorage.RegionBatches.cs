@@ -62,7 +62,7 @@ public sealed partial class SqlStorage
                 SELECT Status, OwnerId, FlowId, FlowVersion, ParentRunId, ParentNodeId, Id FROM Runs
                 WHERE Id IN ({string.Join(", ", RegionReadRunParameters.Take(runs))}){d.ForUpdate};
                 SELECT RunId, NodeId, Status, Version, PendingParents, ActiveParents, Attempt, Interruptions, ResumedFrom FROM NodeInstances
-                WHERE {string.Join(" OR ", RegionReadRowParameters.Take(rows).Select(static p => $"(RunId = {p.RunId} AND NodeId = {p.NodeId})"))}{d.ForUpdate}
+                WHERE (RunId, NodeId) IN ({string.Join(", ", RegionReadRowParameters.Take(rows).Select(static p => $"({p.RunId}, {p.NodeId})"))}){d.ForUpdate}
                 """)
             {
                 Prepares = false,

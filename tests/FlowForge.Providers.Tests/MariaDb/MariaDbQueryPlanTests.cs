@@ -68,6 +68,36 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public async Task ClaimSetRead_NamesItsRowsInOneRowValueList_ReadAsRangesOfThePrimaryKey()
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        var sql = Assert.Single(SqlStatement.All.Single(static s => s.Name == "SelectClaimTargetsOfSet64").StatementsFor(MySqlDialect.Instance));
+
+        // One IN list of (run, node) pairs, not an OR of 64 equalities: MariaDB analyses each disjunct of an OR on its own.
+        Assert.Contains("(n.RunId, n.NodeId) IN ((@runId0, @nodeId0), (@runId1, @nodeId1),", sql, StringComparison.Ordinal);
+        Assert.DoesNotContain(" OR ", sql, StringComparison.Ordinal);
+
+        await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
+        await connection.OpenAsync();
+        await using (var seed = new MySqlCommand(
+            """
+            INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
+            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 16)), 1, 'Running', 1, seq FROM seq_1_to_5000;
+            INSERT INTO NodeInstances (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents)
+            SELECT UNHEX(MD5(seq)), 'n', 0, 't', 0, 'Ready', 1, 0, 0, 0 FROM seq_1_to_5000;
+            ANALYZE TABLE Runs, NodeInstances;
+            """,
+            connection))
+        {
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        var plan = await ExplainAsync(connection, sql);
+        Assert.Contains(plan, static step => step is { Table: "n", Type: "range", Key: "PRIMARY" });
+        Assert.Contains(plan, static step => step is { Table: "r", Type: "eq_ref", Key: "PRIMARY" });
+    }
+
     private static async Task<List<(string Table, string Type, string Key, string Extra)>> ExplainAsync(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand("EXPLAIN " + sql, connection);
