@@ -7,7 +7,10 @@ export interface Call {
   body: unknown;
 }
 
-export type Route = (call: Call) => { status: number; body?: unknown } | undefined;
+export type Answer = { status: number; body?: unknown } | undefined;
+
+/** Answers a call now, or later (a promise) to hold the request open. */
+export type Route = (call: Call) => Answer | Promise<Answer>;
 
 export function fakeApi(route: Route) {
   const calls: Call[] = [];
@@ -15,7 +18,7 @@ export function fakeApi(route: Route) {
     const url = new URL(String(input), 'http://localhost');
     const call: Call = { method: (init?.method ?? 'GET').toUpperCase(), url, body: init?.body ? JSON.parse(String(init.body)) : undefined };
     calls.push(call);
-    const answer = route(call) ?? { status: 404, body: { title: 'Not found', detail: `${call.method} ${url.pathname} is not faked.` } };
+    const answer = (await route(call)) ?? { status: 404, body: { title: 'Not found', detail: `${call.method} ${url.pathname} is not faked.` } };
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
       status: answer.status,
       headers: { 'Content-Type': answer.status >= 400 ? 'application/problem+json' : 'application/json' },

@@ -10,15 +10,21 @@ export function FlowNotifyControl({ flowId }: { flowId: string }) {
   const key = ['flow-notifications', flowId];
   const [open, setOpen] = useState(false);
   const choice = useQuery({ queryKey: key, queryFn: () => fetchFlowChoice(flowId) });
+  // The ticked choice is shown from the click on, not from the mutation's next notification: a controlled checkbox
+  // whose value does not change in its own event handler is put back by React, and would flicker until then.
+  const [pending, setPending] = useState<FlowNotificationChoice | null>(null);
   const save = useMutation({
     mutationFn: (next: FlowNotificationChoice) => saveFlowChoice(flowId, next),
     onSuccess: (saved) => queryClient.setQueryData(key, saved),
+    onSettled: () => setPending(null),
   });
-  const current = save.isPending && save.variables ? save.variables.onFailure : choice.data?.onFailure;
+  const current = pending?.onFailure ?? choice.data?.onFailure;
   const on = !!current && (current.inApp || current.email);
   const toggle = (field: 'inApp' | 'email', value: boolean) => {
-    if (!current) return;
-    save.mutate({ onFailure: { ...current, [field]: value } });
+    if (!current || pending) return;
+    const next = { onFailure: { ...current, [field]: value } };
+    setPending(next);
+    save.mutate(next);
   };
 
   return (
@@ -34,11 +40,11 @@ export function FlowNotifyControl({ flowId }: { flowId: string }) {
           {current && (
             <>
               <label>
-                <input type="checkbox" checked={current.inApp} onChange={(e) => toggle('inApp', e.target.checked)} disabled={save.isPending} /> In the app
+                <input type="checkbox" checked={current.inApp} onChange={(e) => toggle('inApp', e.target.checked)} disabled={!!pending} /> In the app
                 (the bell)
               </label>
               <label>
-                <input type="checkbox" checked={current.email} onChange={(e) => toggle('email', e.target.checked)} disabled={save.isPending} /> By email
+                <input type="checkbox" checked={current.email} onChange={(e) => toggle('email', e.target.checked)} disabled={!!pending} /> By email
                 digest
               </label>
               <p className="muted notify-hint">
