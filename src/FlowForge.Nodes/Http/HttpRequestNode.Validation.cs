@@ -117,7 +117,7 @@ public sealed partial class HttpRequestNode
         Describe(properties, "headers", "Request headers: name to text. Authorization and Cookie are not sent on to another host after a redirect.");
         Describe(properties, "body", "What to send: any JSON (bodyType json), an object of fields (form) or text (raw).");
         Describe(properties, "bodyType", "How the body is sent.", s => s["enum"] = new JsonArray([.. BodyTypes.All.Select(t => (JsonNode?)t)]));
-        Describe(properties, "responseType", "How the response body is output: auto picks JSON, text or binary (base64) from its Content-Type.",
+        Describe(properties, "responseType", "How the response body is output: auto picks JSON, text or binary from its Content-Type. A binary body is kept in the run's blob store and the output references it: { blobId, contentType, size, sha256 }.",
             s => s["enum"] = new JsonArray([.. ResponseTypes.All.Select(t => (JsonNode?)t)]));
         Describe(properties, "failOnStatus", "Fail the node when the status is not 2xx (5xx and 429 may be retried); false outputs any status.");
         Describe(properties, "followRedirects", "Follow 3xx redirects, checking each new address.");

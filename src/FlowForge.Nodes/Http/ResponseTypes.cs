@@ -12,7 +12,7 @@ public static class ResponseTypes
     /// <summary>Text, decoded with the response's charset (UTF-8 when it names none).</summary>
     public const string Text = "text";
 
-    /// <summary><c>{ "base64", "contentType", "bytes" }</c>.</summary>
+    /// <summary>The bytes kept in the run's blob store; the body is <c>{ "blobId", "contentType", "size", "sha256" }</c>.</summary>
     public const string Binary = "binary";
 
     public static readonly string[] All = [Auto, Json, Text, Binary];

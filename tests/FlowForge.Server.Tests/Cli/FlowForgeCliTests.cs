@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using FlowForge.Server.Cli;
 using FlowForge.Server.Tests.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 
 namespace FlowForge.Server.Tests.Cli;
 
@@ -106,6 +108,51 @@ public sealed class FlowForgeCliTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Matches(@"onlyFirst\s+Skipped", output);
     }
+
+    [Theory]
+    [InlineData("if-merge", "{\"approved\":true,\"reviewer\":\"Ada\"}", "notify reject")]
+    [InlineData("switch-default", "{\"status\":\"lost\"}", "onPaid onRefunded")]
+    [InlineData("filter-stops", "{\"large\":false}", "after notify")]
+    [InlineData("code-transform", "{\"order\":\"A-7\",\"items\":[{\"sku\":\"pen\",\"price\":2.5,\"quantity\":4}]}", "")]
+    [InlineData("webhook-echo", "{\"method\":\"POST\",\"body\":{\"name\":\"Ada\"}}", "")]
+    [InlineData("schedule-every-ten-seconds", "{\"dueAt\":\"2030-01-01T08:00:00Z\",\"missed\":false}", "")]
+    public async Task Run_NodeLibraryFixture_SkipsTheBranchesNotTakenAndSucceeds(string fixture, string input, string skipped)
+    {
+        var (exit, output, error) = await RunAsync("run", WriteFixture(fixture), "--input", input);
+
+        Assert.True(exit == 0, $"{fixture}: exit {exit}: {error}{output}");
+        var skippedNodes = skipped.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var node in FixtureNodeIds(fixture))
+        {
+            Assert.Matches($@"(?m)^\s*{node}\s+{(skippedNodes.Contains(node) ? "Skipped" : "Succeeded")}", output);
+        }
+    }
+
+    [Fact]
+    public async Task Run_HttpFetchFixtureWithGuardOpened_CallsTheLocalServerAndSucceeds()
+    {
+        await using var local = await LocalHttpServer.StartAsync(app => app.MapPost("/orders/lookup", () => Results.Json(new { id = "o-42", lineCount = 3 })));
+        var input = new JsonObject { ["orderId"] = "o-42", ["url"] = local.Address.ToString() }.ToJsonString();
+
+        var guarded = await RunAsync("run", WriteFixture("http-fetch"), "--input", input);
+        var opened = await RunAsync("run", WriteFixture("http-fetch"), "--input", input, "--Http:AllowPrivateNetworks=true");
+
+        Assert.Equal(1, guarded.Exit);
+        Assert.Contains("Requests to internal addresses are refused", guarded.Output + guarded.Error, StringComparison.Ordinal);
+        Assert.Contains("Http:AllowPrivateNetworks", guarded.Output + guarded.Error, StringComparison.Ordinal);
+        Assert.True(opened.Exit == 0, opened.Error + opened.Output);
+        Assert.Matches(@"(?m)^\s*fetch\s+Succeeded", opened.Output);
+    }
+
+    private string WriteFixture(string fixture)
+    {
+        var path = Path.Combine(_folder.FullName, fixture + ".flow.json");
+        File.WriteAllText(path, FlowBuilder.FixtureJson(fixture));
+        return path;
+    }
+
+    private static IEnumerable<string> FixtureNodeIds(string fixture) =>
+        JsonNode.Parse(FlowBuilder.FixtureJson(fixture))!["nodes"]!.AsArray().Select(n => n!["id"]!.GetValue<string>());
 
     [Fact]
     public async Task Help_Root_ListsEveryCommandAndHowToGiveSettings()

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.Loader;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Nodes;
 using FlowForge.Server.Cli;
 using FlowForge.Server.Tests.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Server.Tests.Hosting;
 
@@ -24,6 +27,11 @@ public sealed class PluginLoaderTests
         Assert.NotNull(greet["configSchema"]!["properties"]!["name"]);
         Assert.Equal("hand", greet["icon"]!.GetValue<string>());
         Assert.Equal("Action", greet["category"]!.GetValue<string>());
+        Assert.True(server.App.Services.GetRequiredService<INodeTypeRegistry>().TryGet("sample.greet", out var loaded));
+        var context = AssemblyLoadContext.GetLoadContext(loaded.GetType().Assembly)!;
+        Assert.NotSame(AssemblyLoadContext.Default, context);
+        Assert.Equal("plugin:HelloPlugin", context.Name);
+        Assert.Same(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(typeof(INodeType).Assembly));
 
         var created = await client.PostAsJsonAsync("/api/flows", Flows.Chain("greeting", ("greet", "sample.greet", new JsonObject { ["name"] = "Ada" })));
         created.EnsureSuccessStatusCode();

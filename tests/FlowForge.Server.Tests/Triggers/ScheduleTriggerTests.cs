@@ -266,6 +266,48 @@ public sealed class ScheduleTriggerTests
         }
     }
 
+    [Fact]
+    public async Task SeveralTriggers_WebhookScheduleAndManualOnOneFlow_EachStartsAtItselfAndSkipsWhatOnlyTheOthersReach()
+    {
+        await using var server = await TestServer.StartAsync("--Schedules:Enabled=false");
+        using var client = await server.CreateUserClientAsync();
+        using var anonymous = server.CreateClient();
+        var json = new FlowBuilder("three ways in")
+            .Node("manual", "trigger.manual").Node("byHand", "core.noop")
+            .Node("hook", "trigger.webhook", new JsonObject { ["respond"] = "immediately" }).Node("byCall", "core.noop")
+            .Node("clock", "trigger.schedule", new JsonObject { ["everyMs"] = 60_000, ["missed"] = "skip" }).Node("byClock", "core.noop")
+            .Node("shared", "core.noop")
+            .Edge("manual", "byHand").Edge("hook", "byCall").Edge("clock", "byClock")
+            .Edge("byHand", "shared").Edge("byCall", "shared").Edge("byClock", "shared")
+            .ToJson();
+        var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, json);
+        var due = NextBoundary(await ActivatedAtAsync(server, flowId), Minute);
+
+        var called = await anonymous.PostAsync(url, null);
+        var byCall = await TriggerFlows.FinishedRunAsync(client, (await called.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>());
+        var pressed = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { input = new { } });
+        var byHand = await TriggerFlows.FinishedRunAsync(client, (await pressed.Content.ReadFromJsonAsync<JsonObject>())!["runId"]!.GetValue<Guid>());
+        Assert.Equal(1, await server.App.Services.GetRequiredService<ScheduleFirer>().FireDueAsync(due + TimeSpan.FromSeconds(1), CancellationToken.None));
+        var byClockId = (await TriggerFlows.RunsOfAsync(client, flowId)).Select(r => r!["id"]!.GetValue<Guid>())
+            .Single(id => id != byCall["id"]!.GetValue<Guid>() && id != byHand["id"]!.GetValue<Guid>());
+        var byClock = await TriggerFlows.FinishedRunAsync(client, byClockId);
+
+        Assert.Equal(HttpStatusCode.Accepted, called.StatusCode);
+        Assert.Equal(
+            ["byCall:Succeeded", "byClock:Skipped", "byHand:Skipped", "clock:Skipped", "hook:Succeeded", "manual:Skipped", "shared:Succeeded"],
+            StatusesOf(byCall));
+        Assert.Equal(
+            ["byCall:Skipped", "byClock:Skipped", "byHand:Succeeded", "clock:Skipped", "hook:Skipped", "manual:Succeeded", "shared:Succeeded"],
+            StatusesOf(byHand));
+        Assert.Equal(
+            ["byCall:Skipped", "byClock:Succeeded", "byHand:Skipped", "clock:Succeeded", "hook:Skipped", "manual:Skipped", "shared:Succeeded"],
+            StatusesOf(byClock));
+        Assert.All([byCall, byHand, byClock], r => Assert.Equal("Succeeded", r["status"]!.GetValue<string>()));
+    }
+
+    private static string[] StatusesOf(JsonObject run) =>
+        [.. run["nodes"]!.AsArray().Select(n => $"{n!["nodeId"]!.GetValue<string>()}:{n["status"]!.GetValue<string>()}").Order(StringComparer.Ordinal)];
+
     [Theory]
     [InlineData("{\"cron\":\"61 * * * *\"}", "cron")]
     [InlineData("{\"cron\":\"0 9 * * *\",\"timeZone\":\"Nowhere/Special\"}", "timeZone")]

@@ -172,6 +172,49 @@ public sealed class WebhookTriggerTests
     }
 
     [Fact]
+    public async Task Call_WhenFinishedResponseNodeOnBranchNotTaken_ConfiguredStatusWithEmptyBody()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        using var anonymous = server.CreateClient();
+        var json = new FlowBuilder("branching reply")
+            .Node("hook", "trigger.webhook", new JsonObject { ["respond"] = "whenFinished", ["responseNode"] = "reply", ["responseStatus"] = 200 })
+            .Node("check", "core.if", new JsonObject { ["condition"] = "{{ input.body.go }}" })
+            .Node("reply", "core.set", new JsonObject { ["values"] = new JsonObject { ["went"] = true } })
+            .Edge("hook", "check").Edge("check", "reply", "true").ToJson();
+        var (_, url) = await TriggerFlows.CreateActiveWebhookAsync(client, json);
+
+        var taken = await anonymous.PostAsJsonAsync(url, new { go = true });
+        var notTaken = await anonymous.PostAsJsonAsync(url, new { go = false });
+
+        Assert.Equal(HttpStatusCode.OK, taken.StatusCode);
+        Assert.True((await taken.Content.ReadFromJsonAsync<JsonObject>())!["went"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.OK, notTaken.StatusCode);
+        Assert.Equal("", await notTaken.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Call_WhenFinishedRunFails_502WithoutTheRunsError()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        using var anonymous = server.CreateClient();
+        var json = new FlowBuilder("failing")
+            .Node("hook", "trigger.webhook", new JsonObject { ["respond"] = "whenFinished" })
+            .Node("stop", "core.error", new JsonObject { ["message"] = "internal detail 7f3a" })
+            .Edge("hook", "stop").ToJson();
+        var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, json);
+
+        var answered = await anonymous.PostAsync(url, null);
+
+        Assert.Equal(HttpStatusCode.BadGateway, answered.StatusCode);
+        Assert.Equal("application/problem+json", answered.Content.Headers.ContentType!.MediaType);
+        Assert.DoesNotContain("internal detail 7f3a", await answered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var run = await TriggerFlows.FinishedRunAsync(client, (await TriggerFlows.RunsOfAsync(client, flowId))[0]!["id"]!.GetValue<Guid>());
+        Assert.Equal("Failed", run["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Call_WhenFinishedRunOutlastsTimeout_202WithRunId()
     {
         await using var server = await TestServer.StartAsync();

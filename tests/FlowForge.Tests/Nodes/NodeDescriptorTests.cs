@@ -54,6 +54,8 @@ public sealed class NodeDescriptorTests
         Assert.Equal("json", (string?)properties["bodyType"]!["default"]);
         Assert.Equal("Method", (string?)properties["method"]!["title"]);
         Assert.True((bool?)properties["url"]![ConfigSchemaAnnotations.ExpressionKeyword]);
+        Assert.Equal(["auto", "json", "text", "binary"], properties["responseType"]!["enum"]!.AsArray().Select(v => (string?)v));
+        Assert.Contains("blob store", (string?)properties["responseType"]!["description"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -100,6 +102,20 @@ public sealed class NodeDescriptorTests
 
         Assert.Equal(["github", "stripe", "hex", "base64"], format["enum"]!.AsArray().Select(v => (string?)v));
         Assert.Equal("github", (string?)format["default"]);
+    }
+
+    [Theory]
+    [InlineData("trigger.webhook", "respond", "immediately,whenFinished", "immediately")]
+    [InlineData("trigger.schedule", "missed", "skip,runOnce", "skip")]
+    [InlineData("core.merge", "mode", "object,append,first", null)]
+    [InlineData("http.request", "bodyType", "json,form,raw", "json")]
+    [InlineData("core.wait", "until", "time,signal", "time")]
+    public void ConfigSchema_ClosedChoice_IsAnEnumWithItsDefault(string type, string property, string choices, string? defaultValue)
+    {
+        var schema = Descriptor(type).ConfigSchema["properties"]![property]!;
+
+        Assert.Equal(choices.Split(','), schema["enum"]!.AsArray().Select(v => (string?)v));
+        Assert.Equal(defaultValue, (string?)schema["default"]);
     }
 
     [Fact]

@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Runs;
 using FlowForge.Nodes.Http;
+using FlowForge.Nodes.Integrations;
+using FlowForge.Tests.Credentials;
 using FlowForge.Tests.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -100,11 +104,41 @@ public sealed class FlowFixtureTests
             Input: OrderLines(),
             Output: ("reply", new JsonObject { ["text"] = "First line: 0: 4 x pen" }),
             Subflows: new() { [BodyPlaceholder] = "subflow-line-body" }),
+        ["order-integrations"] = new(
+            Succeeds: ["trigger", "summarize", "notify", "issue", "log", "receipt", "accounts"],
+            Input: new JsonObject { ["id"] = "A-7", ["email"] = "ada@example.com", ["total"] = 105, ["note"] = "Gift wrap, please." },
+            Output: ("notify", new JsonObject
+            {
+                ["ok"] = true,
+                ["channel"] = "C123ABC456",
+                ["ts"] = "1503435956.000247",
+                ["message"] = new JsonObject
+                {
+                    ["text"] = "Order A-7: Hello from the model.",
+                    ["username"] = "FlowForge",
+                    ["bot_id"] = "B123ABC456",
+                    ["type"] = "message",
+                    ["subtype"] = "bot_message",
+                    ["ts"] = "1503435956.000247",
+                },
+            }),
+            Apps: true),
         ["schedule-every-ten-seconds"] = new(
             Succeeds: ["clock", "stamp"],
             Input: new JsonObject { ["dueAt"] = "2030-01-01T08:00:00Z", ["missed"] = false },
             Output: ("stamp", new JsonObject { ["due"] = "2030-01-01T08:00:00Z" })),
     };
+
+    /// <summary>The connections a fixture with <see cref="Expectation.Apps"/> names, by id: provider, kind and secret fields.</summary>
+    private static readonly (Guid Id, string Provider, ConnectionKind Kind, Func<int, Dictionary<string, string>> Secret)[] AppConnections =
+    [
+        (Guid.Parse("0c0ffee0-0000-4000-8000-0000000c0001"), "slack", ConnectionKind.Bearer, _ => new() { ["token"] = "xoxb-fixture" }),
+        (Guid.Parse("0c0ffee0-0000-4000-8000-0000000c0002"), "google", ConnectionKind.Bearer, _ => new() { ["token"] = "ya29.fixture" }),
+        (Guid.Parse("0c0ffee0-0000-4000-8000-0000000c0003"), "github", ConnectionKind.Bearer, _ => new() { ["token"] = "ghp_fixture" }),
+        (Guid.Parse("0c0ffee0-0000-4000-8000-0000000c0004"), "smtp", ConnectionKind.Basic,
+            port => new() { ["host"] = "127.0.0.1", ["port"] = port.ToString(CultureInfo.InvariantCulture), ["security"] = "none" }),
+        (Guid.Parse("0c0ffee0-0000-4000-8000-0000000c0005"), "openai", ConnectionKind.Bearer, _ => new() { ["token"] = "sk-fixture" }),
+    ];
 
     /// <summary>The flowId a fixture uses for the sub-flow it calls; replaced by the id the sub-flow's fixture is saved under.</summary>
     private const string BodyPlaceholder = "0c0ffee0-0000-4000-8000-00000000b0d1";
@@ -134,9 +168,43 @@ public sealed class FlowFixtureTests
             input["url"] = local.Address.ToString();
         }
 
+        // A fixture of integration nodes gets stand-ins for the apps' APIs and an SMTP server on 127.0.0.1, and its connections.
+        await using var apps = expected.Apps ? await LocalAppsServer.StartAsync() : null;
+        await using var smtp = expected.Apps ? new LocalSmtpServer() : null;
+        if (smtp is not null)
+        {
+            await smtp.StartAsync();
+        }
+
         await using var harness = await EngineHarness.StartAsync(
             configure: o => o.SweepInterval = TimeSpan.FromMinutes(5),
-            services: s => s.AddSingleton<TimeProvider>(time).Configure<HttpOptions>(o => o.AllowedHosts = ["127.0.0.1"]));
+            services: s =>
+            {
+                s.AddSingleton<TimeProvider>(time).Configure<HttpOptions>(o => o.AllowedHosts = ["127.0.0.1"]);
+                if (apps is not null)
+                {
+                    s.AddSingleton<ISecretProtector, JsonSecretProtector>();
+                    s.Configure<IntegrationsOptions>(o =>
+                    {
+                        o.Slack.BaseUrl = apps.Address;
+                        o.GitHub.BaseUrl = apps.Address;
+                        o.Google.SheetsBaseUrl = apps.Address;
+                        o.Google.GmailBaseUrl = apps.Address;
+                        o.OpenAI.BaseUrl = apps.Address;
+                    });
+                }
+            });
+        if (smtp is not null)
+        {
+            var connections = harness.Services.GetRequiredService<IConnectionStore>();
+            foreach (var (id, provider, kind, secret) in AppConnections)
+            {
+                var record = new ConnectionRecord(id, EngineHarness.Owner, $"{provider} for {fixture}", kind, provider,
+                    new JsonSecretProtector().Protect(secret(smtp.Port)), ConnectionStatus.Connected, null, [], null, T0, T0, 1);
+                await connections.AddConnectionAsync(record, CancellationToken.None);
+            }
+        }
+
         var json = FlowBuilder.FromFixture(fixture).ToJson();
         foreach (var (placeholder, subflow) in expected.Subflows ?? [])
         {
@@ -197,5 +265,6 @@ public sealed class FlowFixtureTests
         (string Node, JsonObject Output)? Output = null,
         (string Node, string Error)? Fails = null,
         Action<WebApplication>? LocalServer = null,
-        Dictionary<string, string>? Subflows = null);
+        Dictionary<string, string>? Subflows = null,
+        bool Apps = false);
 }

@@ -218,6 +218,51 @@ public sealed class SubflowTests
     }
 
     [Fact]
+    public async Task FlowCall_VersionGiven_RunsThatVersionAndWithoutOneTheNewest()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var body = await harness.CreateFlowAsync(VersionBody(1));
+        await harness.Services.GetRequiredService<IFlowStore>().AddVersionAsync(body, EngineHarness.Owner, "body", VersionBody(2), CancellationToken.None);
+        var parent = await harness.CreateFlowAsync(new FlowBuilder("caller")
+            .Node("trigger", "trigger.manual")
+            .Node("pinned", "flow.call", new JsonObject { ["flowId"] = body.ToString(), ["version"] = 1 })
+            .Node("newest", "flow.call", new JsonObject { ["flowId"] = body.ToString() })
+            .Edge("trigger", "pinned").Edge("trigger", "newest")
+            .ToJson());
+
+        var run = await harness.WaitForRunAsync(await harness.StartRunAsync(parent));
+
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("{\"version\":1}", run.Nodes.Single(n => n.NodeId == "pinned").OutputJson);
+        Assert.Equal("{\"version\":2}", run.Nodes.Single(n => n.NodeId == "newest").OutputJson);
+        var children = await AllChildrenAsync(harness, run.Id);
+        Assert.Equal([("newest", 2), ("pinned", 1)], children.Select(c => (c.ParentNodeId!, c.FlowVersion)).Order());
+    }
+
+    [Fact]
+    public async Task ForEach_BodySavedAgainWhileItemsRun_LaterItemsKeepTheVersionTheFirstRan()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var body = await harness.CreateFlowAsync(SignalBody());
+        var parent = await harness.CreateFlowAsync(ForEachFlow(body, concurrency: 1));
+        var signals = harness.Services.GetRequiredService<RunSignals>();
+        var runId = await harness.StartRunAsync(parent, new JsonObject { ["items"] = new JsonArray("a", "b") });
+        var first = Assert.Single(await WaitForChildrenWaitingAsync(harness, runId, 1));
+
+        // The newest body would answer at once; the second item must still run the version the first one ran, and wait.
+        await harness.Services.GetRequiredService<IFlowStore>().AddVersionAsync(body, EngineHarness.Owner, "body", VersionBody(2), CancellationToken.None);
+        Assert.Equal(SignalOutcome.Applied, (await signals.SignalAsync(first, null, "pause", "{\"done\":true}", CancellationToken.None)).Outcome);
+        var second = Assert.Single(await WaitForChildrenWaitingAsync(harness, runId, 1));
+        Assert.Equal(SignalOutcome.Applied, (await signals.SignalAsync(second, null, "pause", "{\"done\":true}", CancellationToken.None)).Outcome);
+        var run = await harness.WaitForRunAsync(runId);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("[{\"done\":true},{\"done\":true}]", run.Nodes.Single(n => n.NodeId == "each").OutputJson);
+        Assert.All(await AllChildrenAsync(harness, runId), c => Assert.Equal(1, c.FlowVersion));
+    }
+
+    [Fact]
     public async Task FlowCall_ChildFails_FailsWithTheChildsErrorAndRunId()
     {
         await using var harness = await EngineHarness.StartAsync();
@@ -344,6 +389,13 @@ public sealed class SubflowTests
             EngineHarness.TryDeleteDirectory(directory);
         }
     }
+
+    /// <summary>A body that outputs which version of it ran: { version }.</summary>
+    private static string VersionBody(int version) => new FlowBuilder("body")
+        .Node("trigger", "trigger.manual")
+        .Node("mark", "core.set", new JsonObject { ["values"] = new JsonObject { ["version"] = version } })
+        .Edge("trigger", "mark")
+        .ToJson();
 
     private static string SignalBody() => new FlowBuilder("body")
         .Node("trigger", "trigger.manual")
