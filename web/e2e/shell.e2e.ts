@@ -1,5 +1,13 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { useServerAndBrowser } from './harness';
+import { repoRoot, useServerAndBrowser } from './harness';
+
+/** Every file of a folder and its subfolders. */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(folder, e.name)) : [join(folder, e.name)]));
+}
 
 describe('the server serves the web app', () => {
   const env = useServerAndBrowser();
@@ -37,5 +45,14 @@ describe('the server serves the web app', () => {
 
     await expect.poll(() => env.browser.page.title(), { timeout: 15_000 }).toBe('FlowForge');
     await env.browser.page.locator('#root > *').first().waitFor({ timeout: 15_000 });
+  });
+
+  it('ships a built app of under 1 MB gzipped, every page and library included', () => {
+    // The server serves web/dist, which the global setup's `flowforge serve` built.
+    const files = filesUnder(join(repoRoot, 'web', 'dist'));
+    const gzipped = files.reduce((sum, file) => sum + gzipSync(readFileSync(file), { level: 9 }).length, 0);
+
+    expect(files.some((f) => f.endsWith('.js'))).toBe(true);
+    expect(gzipped).toBeLessThan(1024 * 1024);
   });
 });
