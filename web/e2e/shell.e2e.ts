@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +55,24 @@ describe('the server serves the web app', () => {
 
     expect(files.some((f) => f.endsWith('.js'))).toBe(true);
     expect(gzipped).toBeLessThan(1024 * 1024);
+  });
+
+  // Last in this file: the rebuild replaces web/dist, which the server above serves.
+  it('rebuilds the app when a file under web/ changed since the last build, and only then', () => {
+    const serveHelp = () => spawnSync(`${repoRoot}/flowforge`, ['serve', '--help'], { encoding: 'utf8', timeout: 600_000 });
+    const builtAt = () => statSync(join(repoRoot, 'web', 'dist', 'index.html')).mtimeMs;
+
+    const unchanged = serveHelp();
+    expect(unchanged.status).toBe(0);
+    expect(unchanged.stderr).not.toContain('Building the web app');
+
+    const before = builtAt();
+    // What saving web/index.html in an editor leaves behind: a newer modification time than the last build.
+    const now = new Date();
+    utimesSync(join(repoRoot, 'web', 'index.html'), now, now);
+    const changed = serveHelp();
+    expect(changed.status).toBe(0);
+    expect(changed.stderr).toContain('Building the web app');
+    expect(builtAt()).toBeGreaterThan(before);
   });
 });
