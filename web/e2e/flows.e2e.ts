@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createOwner, docsScreenshot, pageApi, repoRoot, useServerAndBrowser } from './harness';
+import { createOwner, docsScreenshot, pageApi, repoRoot, signIn, useServerAndBrowser } from './harness';
 
 const fixture = (name: string) => join(repoRoot, 'tests', 'fixtures', `${name}.flow.json`);
 
@@ -39,7 +39,7 @@ describe('the flows list and the API tokens page', () => {
 
     await page.getByRole('searchbox', { name: 'Search flows by name' }).fill('COPY');
     await expect.poll(() => page.getByRole('link', { name: 'Diamond', exact: true }).count(), { timeout: 10_000 }).toBe(0);
-    await page.getByRole('link', { name: 'Diamond (copy)' }).waitFor();
+    await page.getByRole('link', { name: 'Diamond (copy)', exact: true }).waitFor();
     await page.getByRole('searchbox', { name: 'Search flows by name' }).fill('');
     await rowOf(page, 'Diamond').waitFor();
 
@@ -149,6 +149,33 @@ describe('the flows list and the API tokens page', () => {
     expect(await rowOf(page, 'Order webhook').getByText('Webhook', { exact: true }).count()).toBe(1);
 
     await page.screenshot({ path: '/tmp/webflows-flows.png' });
+
+    // A flow's own run history, from its row.
+    await page.getByRole('link', { name: 'Run history of Diamond', exact: true }).click();
+    await page.waitForURL(new RegExp(`/runs\\?flowId=${diamondId}$`));
+    await expect.poll(() => page.locator('tbody tr').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('tbody tr').textContent()).toContain('Succeeded');
     expect(env.browser.errors).toEqual([]);
+  });
+
+  it('says when the session has ended, and signs back in to the page it was on', async () => {
+    const { page } = env.browser;
+    await page.goto(`${env.server.url}/flows`);
+    await page.getByRole('heading', { name: 'Flows' }).waitFor();
+
+    // The session ends on the server while the page stays open, as after the idle time or a sign-out in another tab.
+    expect((await pageApi(page, 'DELETE', '/api/session')).status).toBe(204);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API tokens' }).click();
+    const ended = page.getByRole('alert').filter({ hasText: 'You are signed out.' });
+    await ended.waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+
+    await ended.getByRole('button', { name: 'Sign in again' }).click();
+    await page.getByRole('heading', { name: 'Sign in to FlowForge' }).waitFor({ timeout: 15_000 });
+    await signIn(page, env.server.url, 'owner@example.com', 'correct horse battery staple');
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/tokens');
+    // The browser logs the refused requests (401s) of the ended session; nothing else may appear.
+    expect(env.browser.errors.filter((e) => !e.includes('401'))).toEqual([]);
   });
 });

@@ -54,15 +54,28 @@ internal static class ServeCommand
             return 0;
         }
 
-        await output.WriteLineAsync($$"""
-            FlowForge is running at {{address}}
-              API description: {{address}}/openapi/v1.json
-              Sign in:  curl -X POST {{address}}/api/auth/register -H 'Content-Type: application/json' -d '{"email":"you@example.com","password":"a long password"}'
-                        curl -X POST {{address}}/api/auth/token -H 'Content-Type: application/json' -d '{"email":"you@example.com","password":"a long password"}'
-                        then send 'Authorization: Bearer <token>' with every /api call.
-            Press Ctrl+C to stop.
-            """);
+        await output.WriteLineAsync(Greeting(address, WebAppHosting.ResolveRoot(app.Configuration) is not null));
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>
+    /// What <c>serve</c> prints once it listens: with the web app, the address to open in a browser first (an empty
+    /// server asks there for its owner account); the API's way in for scripts either way.
+    /// </summary>
+    internal static string Greeting(string address, bool servesWebApp)
+    {
+        var browser = servesWebApp
+            ? $"  Open {address} in a browser: a new server asks for its owner account there, then you sign in and build flows.\n"
+            : "";
+        var tokensPage = servesWebApp ? " (or create one on the API tokens page)" : "";
+        return $$"""
+            FlowForge is running at {{address}}
+            {{browser}}  API description: {{address}}/openapi/v1.json
+              Scripts:  curl -X POST {{address}}/api/auth/register -H 'Content-Type: application/json' -d '{"email":"you@example.com","password":"a long password"}'
+                        curl -X POST {{address}}/api/auth/token -H 'Content-Type: application/json' -d '{"email":"you@example.com","password":"a long password"}'
+                        then send 'Authorization: Bearer <token>' with every /api call{{tokensPage}}.
+            Press Ctrl+C to stop.
+            """;
     }
 }

@@ -346,6 +346,22 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Fact]
+    public void Dockerfile_WebStage_BuildsTheWebAppThatTheFinalStageServesFromWwwroot()
+    {
+        var stages = DockerfileStages();
+        var web = stages.FirstOrDefault(s => s.Any(i => i.Keyword == "RUN" && i.Arguments.Contains("npm run build", StringComparison.Ordinal)));
+
+        Assert.True(web is not null, "Dockerfile: no stage runs 'npm run build', so the image serves no pages.");
+        Assert.Contains(web, i => i.Keyword == "RUN" && i.Arguments.StartsWith("npm ci", StringComparison.Ordinal));
+        var from = web[0].Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(from.Length >= 3 && from[^2].Equals("AS", StringComparison.OrdinalIgnoreCase), $"Dockerfile: the web stage '{web[0].Arguments}' has no name to copy from.");
+        // wwwroot beside the binary (WORKDIR /app) is where the server looks when Web:Root is not set.
+        Assert.Contains(FinalStage(), i => i.Keyword == "COPY"
+            && i.Arguments.StartsWith($"--from={from[^1]} ", StringComparison.Ordinal)
+            && i.Arguments.TrimEnd('/').EndsWith(" ./wwwroot", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Dockerfile_FinalStage_RunsAsNumericNonRootUser()
     {
         var user = FinalStage().LastOrDefault(i => i.Keyword == "USER")?.Arguments;

@@ -18,12 +18,12 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useContext, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { useNavigate, useParams, UNSAFE_DataRouterContext } from 'react-router-dom';
+import { Link, useNavigate, useParams, UNSAFE_DataRouterContext } from 'react-router-dom';
 import { ApiError, type ProblemItem } from '../api/client';
 import { useNodeTypes, type NodeTypeDescriptor } from '../api/nodeTypes';
-import { ErrorState, LoadingState } from '../components/States';
+import { EmptyState, ErrorState, LoadingState } from '../components/States';
 import { NodeCard, type NodeCardNode } from '../flow/NodeCard';
-import { toCanvasEdges, toCanvasNodes, typesById } from '../flow/toCanvas';
+import { outputsOf, toCanvasEdges, toCanvasNodes, typesById } from '../flow/toCanvas';
 import type { FlowNodeData } from '../flow/types';
 import { NodePanel } from './panel/NodePanel';
 import { RunDialog } from '../runs/RunDialog';
@@ -35,6 +35,7 @@ import { emptyHistory, record, redo, undo, type History } from './history';
 import { layoutNodes } from './layout';
 import { withNodeData } from './nodeData';
 import { LeaveGuard } from './LeaveGuard';
+import { edgesForPorts } from './portEdges';
 import { createNode, paletteMime } from './palette';
 import { Palette } from './Palette';
 import { indexProblems, markEdges, markNodes } from './problems';
@@ -64,8 +65,23 @@ function isEditable(target: EventTarget | null): boolean {
 /** The editor page for /flows/:flowId: loads the flow and the node types, then the canvas. */
 export default function FlowEditor() {
   const { flowId = '' } = useParams();
-  const flow = useQuery({ queryKey: ['flow', flowId], queryFn: () => fetchFlow(flowId), staleTime: Infinity, gcTime: 0 });
+  const flow = useQuery({
+    queryKey: ['flow', flowId],
+    queryFn: () => fetchFlow(flowId),
+    staleTime: Infinity,
+    gcTime: 0,
+    // A flow that is not there (deleted, another account's, a mistyped link) is not asked for again.
+    retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 1,
+  });
   const types = useNodeTypes();
+  if (flow.isError && flow.error instanceof ApiError && flow.error.status === 404) {
+    return (
+      <EmptyState title="This flow was not found.">
+        <span>It may have been deleted, or it belongs to another account.</span>
+        <Link to="/flows">See all flows</Link>
+      </EmptyState>
+    );
+  }
   if (flow.isPending || types.isPending) return <LoadingState label="Loading the flow…" />;
   if (flow.isError) return <ErrorState error={flow.error} onRetry={() => flow.refetch()} />;
   if (types.isError) return <ErrorState error={types.error} onRetry={() => types.refetch()} />;
@@ -267,6 +283,18 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
       if (!id) return;
       beginChange(`node:${id}`);
       setNodes((current) => withNodeData(current, id, data, typeMap.get(current.find((n) => n.id === id)?.data.typeId ?? '')));
+      // A port the change took away (onError back to fail, a switch case removed) takes its edges with it, in the same
+      // undoable change: an edge from a missing port is not drawn, yet it would be saved.
+      const node = latest.current.nodes.find((n) => n.id === id);
+      if (!node) return;
+      const after = outputsOf({ id, type: node.data.typeId, position: node.position, data }, typeMap.get(node.data.typeId));
+      const { edges: next, dropped } = edgesForPorts(latest.current.edges, id, node.data.outputs ?? ['main'], after);
+      if (next === latest.current.edges) return;
+      setEdges(next);
+      if (dropped.length > 0) {
+        const ports = dropped.map((p) => `“${p}”`).join(', ');
+        setMessage({ kind: 'info', text: `Removed the connections from port ${ports} of ${id}, which it no longer has. Undo brings them back.` });
+      }
     },
     [beginChange, selected?.id, typeMap],
   );
@@ -399,6 +427,9 @@ function EditorCanvas({ flow, types }: EditorCanvasProps) {
           <button type="button" onClick={() => setShowVersions(true)}>
             Versions
           </button>
+          <Link className="button-link" to={`/runs?flowId=${flow.id}`}>
+            Run history
+          </Link>
           <button type="button" onClick={onToggleActive} disabled={busy !== null} aria-pressed={active}>
             {active ? 'Deactivate' : 'Activate'}
           </button>

@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { FlowNodeData, NodeRunStatus } from './types';
+import { usePortsMeasured } from './usePortsMeasured';
 import '../styles/nodecard.css';
 
 /** What the canvas passes to a node card: the stored data plus what the page knows about the type and the run. */
@@ -21,9 +22,10 @@ export type NodeCardNode = Node<NodeCardData, 'card'>;
  * One node on the canvas, memoised so that a change to one node re-renders only that node. Inputs on the left,
  * one handle per named output port on the right (if → true/false, switch cases, error).
  */
-export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<NodeCardNode>) {
+export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<NodeCardNode>) {
   const inputs = data.inputs ?? ['main'];
   const outputs = data.outputs ?? ['main'];
+  usePortsMeasured(id, inputs, outputs);
   const status = data.status?.toLowerCase();
   return (
     <div

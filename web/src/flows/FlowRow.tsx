@@ -14,7 +14,7 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** One flow in the table with its switch, last run and the duplicate, export and delete actions. */
+/** One flow in the table with its switch, last run, a link to its run history and the duplicate, export and delete actions. */
 export function FlowRow({ flow, now }: { flow: FlowListItem; now?: number }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -64,6 +64,9 @@ export function FlowRow({ flow, now }: { flow: FlowListItem; now?: number }) {
         <RunStatusBadge run={flow.lastRun} now={now} />
       </td>
       <td className="ff-actions">
+        <Link className="button-link" to={`/runs?flowId=${flow.id}`} aria-label={`Run history of ${flow.name}`}>
+          Runs
+        </Link>
         <button type="button" onClick={() => duplicate.mutate()} disabled={duplicate.isPending} aria-label={`Duplicate ${flow.name}`}>
           {duplicate.isPending ? 'Duplicating…' : 'Duplicate'}
         </button>

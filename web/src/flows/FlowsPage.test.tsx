@@ -32,7 +32,7 @@ const report: FlowListItem = {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('FlowsPage', () => {
-  it('lists flows with trigger badges, the active switch and the last run linking to it', async () => {
+  it('lists flows with trigger badges, the active switch, the last run linking to it and a link to their run history', async () => {
     fakeApi(({ method, url }) => (method === 'GET' && url.pathname === '/api/flows' ? { status: 200, body: { items: [orders, report], nextCursor: null } } : undefined));
 
     renderPage('/flows', <FlowsPage />);
@@ -46,6 +46,9 @@ describe('FlowsPage', () => {
     expect(lastRun).toHaveProperty('pathname', '/runs/r-9');
     expect(lastRun.textContent).toContain('5 minutes ago');
     expect(within(row).getByText('Failed').className).toContain('ff-status-failed');
+    const history = within(row).getByRole('link', { name: 'Run history of Order sync' });
+    expect(history).toHaveProperty('pathname', '/runs');
+    expect(history).toHaveProperty('search', '?flowId=f-1');
 
     const other = screen.getByRole('link', { name: 'Weekly report' }).closest('tr')!;
     expect(within(other).getByText('Manual')).toBeTruthy();
