@@ -207,36 +207,33 @@ describe('the Connections page', () => {
     // The node panel's picker: http.request takes any connection.
     const types = await pageApi<{ id: string; configSchema: { properties?: Record<string, unknown> } }[]>(page, '/api/node-types');
     const http = types.json.find((t) => t.id === 'http.request');
-    if (!http?.configSchema.properties?.connectionId) {
-      console.warn('http.request has no connectionId on this server: the node panel step is skipped.');
-    } else {
-      const created = await pageApi<{ id: string }>(page, '/api/flows', 'POST', {
-        name: 'Call the API',
-        nodes: [
-          { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 100 }, data: { label: 'Start' } },
-          { id: 'call', type: 'http.request', position: { x: 260, y: 100 }, data: { config: { method: 'GET', url: 'https://example.com/me' } } },
-        ],
-        edges: [{ id: 'e1', source: 'trigger', target: 'call' }],
-      });
-      expect(created.status).toBe(201);
-      await page.goto(`${server.url}/flows/${created.json.id}`);
-      await page.locator('.react-flow__node[data-id="call"]').click();
-      const picker = page.getByLabel(/^Connection/);
-      await expect.poll(async () => (await picker.locator('option').allTextContents()).sort()).toEqual(['Choose a connection…', 'Local identity', 'Status page API']);
-      const localId = await picker.locator('option', { hasText: 'Local identity' }).getAttribute('value');
-      await picker.selectOption({ label: 'Local identity' });
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await expect
-        .poll(
-          async () =>
-            (await pageApi<{ definition: { nodes: { id: string; data: { config?: { connectionId?: string } } }[] } }>(page, `/api/flows/${created.json.id}`)).json.definition.nodes.find(
-              (n) => n.id === 'call',
-            )?.data.config?.connectionId,
-        )
-        .toBe(localId);
-      await picker.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: '/tmp/webconn-panel.png' });
-    }
+    expect(http?.configSchema.properties?.connectionId).toBeDefined();
+    const created = await pageApi<{ id: string }>(page, '/api/flows', 'POST', {
+      name: 'Call the API',
+      nodes: [
+        { id: 'trigger', type: 'trigger.manual', position: { x: 0, y: 100 }, data: { label: 'Start' } },
+        { id: 'call', type: 'http.request', position: { x: 260, y: 100 }, data: { config: { method: 'GET', url: 'https://example.com/me' } } },
+      ],
+      edges: [{ id: 'e1', source: 'trigger', target: 'call' }],
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${server.url}/flows/${created.json.id}`);
+    await page.locator('.react-flow__node[data-id="call"]').click();
+    const picker = page.getByLabel(/^Connection/);
+    await expect.poll(async () => (await picker.locator('option').allTextContents()).sort()).toEqual(['Choose a connection…', 'Local identity', 'Status page API']);
+    const localId = await picker.locator('option', { hasText: 'Local identity' }).getAttribute('value');
+    await picker.selectOption({ label: 'Local identity' });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(
+        async () =>
+          (await pageApi<{ definition: { nodes: { id: string; data: { config?: { connectionId?: string } } }[] } }>(page, `/api/flows/${created.json.id}`)).json.definition.nodes.find(
+            (n) => n.id === 'call',
+          )?.data.config?.connectionId,
+      )
+      .toBe(localId);
+    await picker.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/webconn-panel.png' });
     expect(browser.errors).toEqual([]);
   });
 });

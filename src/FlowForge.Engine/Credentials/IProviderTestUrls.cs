@@ -6,6 +6,10 @@ namespace FlowForge.Engine.Credentials;
 /// </summary>
 public interface IProviderTestUrls
 {
-    /// <summary>The provider's test URL; null when it has none (the test then only checks that the secret opens).</summary>
-    Uri? TestUrlFor(string provider);
+    /// <summary>
+    /// The provider's test URL; null when it has none (the test then only checks that the secret opens). A connection
+    /// whose settings name its own <paramref name="baseUrl"/> (an OpenAI-compatible server) is tested there, never at the
+    /// provider's default server, which would receive a key meant for another.
+    /// </summary>
+    Uri? TestUrlFor(string provider, string? baseUrl);
 }

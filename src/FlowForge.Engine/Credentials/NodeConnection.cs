@@ -17,9 +17,16 @@ public abstract class NodeConnection
     /// <summary>The provider id (<c>slack</c>, <c>google</c>, <c>smtp</c>…); null for a generic credential.</summary>
     public string? Provider { get; init; }
 
+    /// <summary>
+    /// The connection's settings that are not secret, such as an SMTP connection's <c>host</c>, <c>port</c> and
+    /// <c>security</c> or an OpenAI-compatible <c>baseUrl</c>: the top-level strings of its <c>settings</c> object, numbers
+    /// and booleans as their JSON text. Empty when it has none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = ConnectionSettings.Empty;
+
     /// <summary>A client that authenticates as this connection; never disposed by the caller.</summary>
     public abstract HttpClient Http { get; }
 
-    /// <summary>The decrypted secret fields (e.g. <c>username</c>, <c>password</c>, <c>host</c> for SMTP); never log them.</summary>
+    /// <summary>The decrypted secret fields (e.g. <c>username</c> and <c>password</c> for SMTP); never log them.</summary>
     public abstract ValueTask<IReadOnlyDictionary<string, string>> ReadSecretAsync(CancellationToken cancellationToken);
 }

@@ -51,6 +51,7 @@ public sealed class NodeConnectionsFactory
                 Name = record.Name,
                 Kind = record.Kind,
                 Provider = record.Provider,
+                Settings = ConnectionSettings.Read(record.SettingsJson),
             };
 
     private async ValueTask<Guid?> OwnerOfAsync(Guid runId, CancellationToken cancellationToken)

@@ -12,11 +12,11 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Nodes.Ai;
 
 [NodeType("ai.chat", "AI Chat", Icon = "sparkles", Category = NodeCategory.Action, Provider = "openai",
-    Description = "Asks a chat model through an OpenAI-compatible API (POST /v1/chat/completions) and outputs { content, json, finishReason, usage, model }. With a JSON schema the answer is requested as structured output and parsed into json (an answer that is not JSON fails the node). The base URL is the connection's baseUrl secret field, else Integrations:OpenAI:BaseUrl. Tool calls are not supported yet.")]
+    Description = "Asks a chat model through an OpenAI-compatible API (POST /v1/chat/completions) and outputs { content, json, finishReason, usage, model }. With a JSON schema the answer is requested as structured output and parsed into json (an answer that is not JSON fails the node). The base URL is the connection's baseUrl setting, else Integrations:OpenAI:BaseUrl. Tool calls are not supported yet.")]
 public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : IntegrationNode<AiChatNode.Settings>(options)
 {
     public sealed record Settings(
-        [property: Description("The OpenAI (or compatible) connection; its secret's baseUrl field points at another server.")] string ConnectionId,
+        [property: Description("The OpenAI (or compatible) connection; its baseUrl setting points at another server.")] string ConnectionId,
         [property: Description("The model name, such as gpt-4o-mini.")] string Model,
         [property: Description("The conversation: system, user and assistant messages, in order.")] IReadOnlyList<AiChatMessage> Messages,
         [property: Description("Sampling temperature, 0 to 2; empty uses the model's default.")] double? Temperature = null,
@@ -39,7 +39,9 @@ public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : 
         {
             var secret = await connection.ReadSecretAsync(cancellationToken).ConfigureAwait(false);
             var baseUrl = Limits.OpenAI.BaseUrl;
-            if (secret.TryGetValue("baseUrl", out var configured) && !string.IsNullOrWhiteSpace(configured))
+            // The openai provider's form keeps baseUrl in the connection's settings; a secret field of that name wins.
+            if ((secret.TryGetValue("baseUrl", out var configured) || connection.Settings.TryGetValue("baseUrl", out configured))
+                && !string.IsNullOrWhiteSpace(configured))
             {
                 if (!Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
                 {

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Nodes.Email;
 
 [NodeType("email.send", "Send Email (SMTP)", Icon = "mail", Category = NodeCategory.Action, Provider = "smtp",
-    Description = "Sends an email through the SMTP server of an smtp connection (its secret fields host, port, security none/starttls/ssl, username, password) and outputs { messageId, accepted, rejected }. Servers on internal addresses are refused unless Http:AllowPrivateNetworks or Http:AllowedHosts allow them.")]
+    Description = "Sends an email through the SMTP server of an smtp connection (host, port and security none/starttls/tls from its settings, username and password from its secret) and outputs { messageId, accepted, rejected }. Servers on internal addresses are refused unless Http:AllowPrivateNetworks or Http:AllowedHosts allow them.")]
 public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGuard guard) : Node<EmailSendNode.Settings>
 {
     public sealed record Settings(
@@ -48,10 +48,10 @@ public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGua
         try
         {
             var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "smtp", cancellationToken).ConfigureAwait(false);
-            var secret = await connection.ReadSecretAsync(cancellationToken).ConfigureAwait(false);
-            if (Server.From(secret, connection.Name) is not { } parsed)
+            var fields = Fields(connection.Settings, await connection.ReadSecretAsync(cancellationToken).ConfigureAwait(false));
+            if (Server.From(fields, connection.Name) is not { } parsed)
             {
-                return NodeResult.Fail(Server.Problem(secret, connection.Name));
+                return NodeResult.Fail(Server.Problem(fields, connection.Name));
             }
 
             server = parsed;
@@ -179,19 +179,32 @@ public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGua
         throw last ?? new SocketException((int)SocketError.HostNotFound);
     }
 
-    /// <summary>The SMTP server an smtp connection names in its secret fields.</summary>
+    // The server is in the connection's settings (as the API and the Connections page store it); a secret field of the
+    // same name wins, for connections that keep everything sealed.
+    private static Dictionary<string, string> Fields(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> secret)
+    {
+        var fields = new Dictionary<string, string>(settings, StringComparer.Ordinal);
+        foreach (var (name, value) in secret)
+        {
+            fields[name] = value;
+        }
+
+        return fields;
+    }
+
+    /// <summary>The SMTP server an smtp connection names in its fields.</summary>
     private sealed record Server(string Host, int Port, SecureSocketOptions Security, string? Username, string? Password)
     {
-        public static Server? From(IReadOnlyDictionary<string, string> secret, string connectionName)
+        public static Server? From(IReadOnlyDictionary<string, string> fields, string connectionName)
         {
-            if (!secret.TryGetValue("host", out var host) || string.IsNullOrWhiteSpace(host))
+            if (!fields.TryGetValue("host", out var host) || string.IsNullOrWhiteSpace(host))
             {
                 return null;
             }
 
-            var security = secret.GetValueOrDefault("security")?.Trim().ToLowerInvariant();
+            var security = fields.GetValueOrDefault("security")?.Trim().ToLowerInvariant();
             int port;
-            if (secret.TryGetValue("port", out var portText) && !string.IsNullOrWhiteSpace(portText))
+            if (fields.TryGetValue("port", out var portText) && !string.IsNullOrWhiteSpace(portText))
             {
                 if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
                 {
@@ -200,7 +213,7 @@ public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGua
             }
             else
             {
-                port = security == SmtpSecurity.Ssl ? 465 : 587;
+                port = security is SmtpSecurity.Ssl or SmtpSecurity.Tls ? 465 : 587;
             }
 
             SecureSocketOptions? socketOptions = security switch
@@ -208,26 +221,26 @@ public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGua
                 null or "" => port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls,
                 SmtpSecurity.None => SecureSocketOptions.None,
                 SmtpSecurity.StartTls => SecureSocketOptions.StartTls,
-                SmtpSecurity.Ssl => SecureSocketOptions.SslOnConnect,
+                SmtpSecurity.Ssl or SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
                 _ => null,
             };
             return socketOptions is { } chosen
-                ? new Server(host.Trim(), port, chosen, secret.GetValueOrDefault("username"), secret.GetValueOrDefault("password"))
+                ? new Server(host.Trim(), port, chosen, fields.GetValueOrDefault("username"), fields.GetValueOrDefault("password"))
                 : null;
         }
 
         /// <summary>Why <see cref="From"/> found no server: names the connection and the field, never a value.</summary>
-        public static string Problem(IReadOnlyDictionary<string, string> secret, string connectionName)
+        public static string Problem(IReadOnlyDictionary<string, string> fields, string connectionName)
         {
-            if (!secret.TryGetValue("host", out var host) || string.IsNullOrWhiteSpace(host))
+            if (!fields.TryGetValue("host", out var host) || string.IsNullOrWhiteSpace(host))
             {
                 return $"SMTP connection '{connectionName}' has no host; set its host field.";
             }
 
-            var security = secret.GetValueOrDefault("security")?.Trim().ToLowerInvariant();
-            return security is null or "" or SmtpSecurity.None or SmtpSecurity.StartTls or SmtpSecurity.Ssl
+            var security = fields.GetValueOrDefault("security")?.Trim().ToLowerInvariant();
+            return security is null or "" or SmtpSecurity.None or SmtpSecurity.StartTls or SmtpSecurity.Ssl or SmtpSecurity.Tls
                 ? $"SMTP connection '{connectionName}' has a port that is not a number between 1 and 65535; fix its port field."
-                : $"SMTP connection '{connectionName}' has security '{security}'; use none, starttls or ssl.";
+                : $"SMTP connection '{connectionName}' has security '{security}'; use none, starttls or tls.";
         }
     }
 }

@@ -11,4 +11,7 @@ public static class SmtpSecurity
 
     /// <summary>TLS from the first byte (port 465).</summary>
     public const string Ssl = "ssl";
+
+    /// <summary>The same as <see cref="Ssl"/>, as the smtp provider's form and the server's own SMTP settings name it.</summary>
+    public const string Tls = "tls";
 }

@@ -176,7 +176,9 @@ internal static partial class ConnectionEndpoints
         }
 
         var connection = connections.Open(record);
-        var testUrl = record.Provider is { } provider ? context.RequestServices.GetService<IProviderTestUrls>()?.TestUrlFor(provider) : null;
+        var testUrl = record.Provider is { } provider
+            ? context.RequestServices.GetService<IProviderTestUrls>()?.TestUrlFor(provider, ConnectionSettings.Read(record.SettingsJson).GetValueOrDefault("baseUrl"))
+            : null;
         try
         {
             if (testUrl is null || connection is null)

@@ -223,6 +223,33 @@ public sealed class ConnectionEndpointsTests
     }
 
     [Fact]
+    public async Task Test_ConnectionWithItsOwnBaseUrl_IsTestedThereAndItsKeyNeverGoesToTheProvidersServer()
+    {
+        static IResult Models(HttpContext c) => c.Request.Headers.Authorization == "Bearer local-key" ? Results.Ok(new { data = Array.Empty<object>() }) : Results.Unauthorized();
+        await using var provider = await LocalHttpServer.StartAsync(app => app.MapGet("/v1/models", Models));
+        await using var local = await LocalHttpServer.StartAsync(app => app.MapGet("/v1/models", Models));
+        await using var server = await StartServerAsync(null, "--Http:AllowedHosts:0=127.0.0.1",
+            $"--Connections:Providers:openai:ApiBaseUrl={new Uri(provider.Address, "/v1")}",
+            $"--Connections:Providers:openai:TestUrl={new Uri(provider.Address, "/v1/models")}");
+        using var client = await server.CreateUserClientAsync();
+        var own = (string)(await CreateAsync(client, new
+        {
+            name = "Local model", kind = "bearer", provider = "openai", secret = new { token = "local-key" }, settings = new { baseUrl = new Uri(local.Address, "/v1").ToString() },
+        }))["id"]!;
+        var plain = (string)(await CreateAsync(client, new { name = "OpenAI", kind = "bearer", provider = "openai", secret = new { token = "local-key" } }))["id"]!;
+
+        var ownTest = await (await client.PostAsync($"/api/connections/{own}/test", null)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True((bool)ownTest!["ok"]!);
+        Assert.Equal(["/v1/models"], local.Requests.Select(r => r.PathAndQuery));
+        Assert.Empty(provider.Requests);
+
+        var plainTest = await (await client.PostAsync($"/api/connections/{plain}/test", null)).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True((bool)plainTest!["ok"]!);
+        Assert.Single(provider.Requests);
+        Assert.Single(local.Requests);
+    }
+
+    [Fact]
     public async Task Delete_WithARevoker_RevokesThenDeletesEvenWhenTheRevokerFails()
     {
         var revoker = new RecordingRevoker();
@@ -256,7 +283,7 @@ public sealed class ConnectionEndpointsTests
 
     private sealed class FixedTestUrls(Uri url) : IProviderTestUrls
     {
-        public Uri? TestUrlFor(string provider) => provider == "acme" ? url : null;
+        public Uri? TestUrlFor(string provider, string? baseUrl) => provider == "acme" ? url : null;
     }
 
     private sealed class RecordingRevoker : IConnectionRevoker

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FlowForge.Server.Tests.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using static FlowForge.Server.Tests.Connections.ConnectionApi;
 
 namespace FlowForge.Server.Tests.Connections;
@@ -67,5 +69,32 @@ public sealed class FlowConnectionRulesTests
         var response = await client.PostAsJsonAsync("/api/flows", SlackFlow("{{ input.connection }}"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Run_ConnectionIdExpressionNamingAnotherUsersConnection_FailsTheNodeAsNotFoundWithoutUsingIt()
+    {
+        await using var target = await LocalHttpServer.StartAsync(app => app.MapGet("/check", (HttpContext c) => Results.Text(c.Request.Headers.Authorization.ToString())));
+        await using var server = await StartServerAsync(null, "--Http:AllowedHosts:0=127.0.0.1");
+        using var owner = await server.CreateUserClientAsync();
+        using var stranger = await server.CreateUserClientAsync();
+        var theirs = (string)(await CreateAsync(owner, new { name = "n", kind = "bearer", secret = new { token = "owners-token" } }))["id"]!;
+        var flow = Flows.Chain("borrow", ("use", "test.connectionProbe", new JsonObject
+        {
+            ["connectionId"] = "{{ input.connection }}", ["url"] = new Uri(target.Address, "/check").ToString(),
+        }));
+        var created = await stranger.PostAsJsonAsync("/api/flows", flow);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var flowId = (string)(await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!;
+
+        using var start = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { input = new { connection = theirs } }) };
+        start.Headers.Add("Prefer", "wait=30");
+        var run = (await (await stranger.SendAsync(start)).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal("Failed", (string?)run["status"]);
+        var use = run["nodes"]!.AsArray().Single(n => (string?)n!["nodeId"] == "use")!;
+        Assert.Single(use["attempts"]!.AsArray());
+        Assert.Contains($"Connection '{theirs}' was not found for this flow's owner", (string?)use["error"], StringComparison.Ordinal);
+        Assert.Empty(target.Requests);
     }
 }

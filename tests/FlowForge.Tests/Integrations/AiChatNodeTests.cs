@@ -23,9 +23,10 @@ public sealed class AiChatNodeTests
         return config;
     }
 
-    private static async Task<NodeResult> RunAsync(LocalAppsServer server, JsonObject config, IReadOnlyDictionary<string, string>? secret = null, Uri? defaultBase = null)
+    private static async Task<NodeResult> RunAsync(
+        LocalAppsServer server, JsonObject config, IReadOnlyDictionary<string, string>? secret = null, Uri? defaultBase = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        using var connections = new TestNodeConnections().Add("ai-1", "openai", token: "sk-test", secret: secret);
+        using var connections = new TestNodeConnections().Add("ai-1", "openai", token: "sk-test", secret: secret, settings: settings);
         var node = new AiChatNode(IntegrationsTestOptions.For(defaultBase ?? server.Address));
         return await node.ExecuteAsync(NodeContexts.For(config, runInput: new JsonObject { ["subject"] = "Refund please" }, connections: connections), CancellationToken.None);
     }
@@ -112,6 +113,19 @@ public sealed class AiChatNodeTests
 
         // The default points nowhere useful; the connection's baseUrl (ending in /v1, as many compatible servers document it) wins.
         var result = await RunAsync(server, Config(), new Dictionary<string, string> { ["baseUrl"] = new Uri(server.Address, "v1").ToString() }, new Uri("http://127.0.0.1:9/"));
+
+        Assert.True(result.Kind == NodeResultKind.Succeeded, result.Error);
+        Assert.Equal(LocalAppsServer.ChatCompletionsPath, Assert.Single(server.Requests).PathAndQuery);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_BaseUrlInTheConnectionsSettings_OverridesTheConfiguredDefault()
+    {
+        await using var server = await LocalAppsServer.StartAsync();
+
+        // The openai provider's form keeps baseUrl in the connection's settings, beside the sealed key.
+        var result = await RunAsync(server, Config(), defaultBase: new Uri("http://127.0.0.1:9/"),
+            settings: new Dictionary<string, string> { ["baseUrl"] = server.Address.ToString() });
 
         Assert.True(result.Kind == NodeResultKind.Succeeded, result.Error);
         Assert.Equal(LocalAppsServer.ChatCompletionsPath, Assert.Single(server.Requests).PathAndQuery);

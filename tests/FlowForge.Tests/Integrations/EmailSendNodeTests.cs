@@ -65,6 +65,48 @@ public sealed class EmailSendNodeTests
     }
 
     [Fact]
+    public async Task ExecuteAsync_ServerInTheConnectionsSettings_DeliversWithTheLoginOfItsSecret()
+    {
+        await using var server = new LocalSmtpServer { RequiredUser = "mailer", RequiredPassword = "s3cret" };
+        await server.StartAsync();
+
+        // As the API and the Connections page store an smtp connection: kind basic, the server in its settings.
+        var result = await RunWithSettingsAsync(server, "none");
+
+        Assert.True(result.Kind == NodeResultKind.Succeeded, result.Error);
+        Assert.Equal("mailer", Assert.Single(server.Messages).AuthenticatedUser);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_SecurityTlsAsTheConnectionsPageNamesIt_IsImplicitTlsNotABadSetting()
+    {
+        await using var server = new LocalSmtpServer();
+        await server.StartAsync();
+
+        // The local server speaks plain text, so the TLS handshake fails: what matters is that "tls" was tried.
+        var result = await RunWithSettingsAsync(server, "tls");
+
+        Assert.Equal(NodeResultKind.Failed, result.Kind);
+        Assert.DoesNotContain("has security", result.Error, StringComparison.Ordinal);
+        Assert.Empty(server.Messages);
+    }
+
+    private static async Task<NodeResult> RunWithSettingsAsync(LocalSmtpServer server, string security)
+    {
+        using var connections = new TestNodeConnections().Add("smtp-1", "smtp",
+            secret: new Dictionary<string, string> { ["username"] = "mailer", ["password"] = "s3cret" },
+            settings: new Dictionary<string, string>
+            {
+                ["host"] = "127.0.0.1",
+                ["port"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["security"] = security,
+            });
+        var guard = new SsrfGuard(Options.Create(new HttpOptions { AllowPrivateNetworks = true }), new DnsHostResolver());
+        var node = new EmailSendNode(IntegrationsTestOptions.For(new Uri("http://127.0.0.1/")), guard);
+        return await node.ExecuteAsync(NodeContexts.For(Config(c => c["timeoutMs"] = 5_000), runInput: new JsonObject { ["id"] = 42 }, connections: connections), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_OneRecipientRefused_SendsToTheOthersAndReportsIt()
     {
         await using var server = new LocalSmtpServer { RejectedRecipients = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "audit@example.com" } };

@@ -5,13 +5,14 @@ namespace FlowForge.Tests.Testing;
 
 /// <summary>
 /// A test double for the host's connections: each connection is an id, a provider, a bearer token its client adds to
-/// every request, and secret fields. Unknown ids and other providers are refused as the real seam refuses them.
+/// every request, secret fields and settings. Unknown ids and other providers are refused as the real seam refuses them.
 /// </summary>
 public sealed class TestNodeConnections : INodeConnections, IDisposable
 {
     private readonly Dictionary<string, TestConnection> _connections = new(StringComparer.Ordinal);
 
-    public TestNodeConnections Add(string id, string provider, string token = "test-token", IReadOnlyDictionary<string, string>? secret = null)
+    public TestNodeConnections Add(
+        string id, string provider, string token = "test-token", IReadOnlyDictionary<string, string>? secret = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connections[id] = new TestConnection(token, secret ?? new Dictionary<string, string>())
         {
@@ -19,6 +20,7 @@ public sealed class TestNodeConnections : INodeConnections, IDisposable
             Name = $"{provider} test connection",
             Kind = ConnectionKind.ApiKey,
             Provider = provider,
+            Settings = settings ?? ConnectionSettings.Empty,
         };
         return this;
     }
