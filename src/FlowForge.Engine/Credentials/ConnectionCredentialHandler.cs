@@ -76,7 +76,7 @@ internal sealed class ConnectionCredentialHandler(StoredNodeConnection connectio
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", connection.Field(secret, SecretFields.AccessToken));
                 break;
             case ConnectionKind.Basic:
-                var pair = $"{connection.Field(secret, SecretFields.Username)}:{connection.Field(secret, SecretFields.Password, mayBeEmpty: true)}";
+                var pair = $"{connection.Field(secret, SecretFields.Username, mayBeEmpty: true)}:{connection.Field(secret, SecretFields.Password, mayBeEmpty: true)}";
                 request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
                 break;
             case ConnectionKind.Headers:

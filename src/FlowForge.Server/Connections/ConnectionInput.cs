@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Limits;
+using FlowForge.Server.Connections.Providers;
 using FlowForge.Server.Endpoints;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -83,8 +84,13 @@ internal static partial class ConnectionInput
         return text;
     }
 
-    /// <summary>The secret fields to seal for a connection of <paramref name="kind"/>, from the body's <c>secret</c> object.</summary>
-    public static Dictionary<string, string>? Secret(JsonNode? value, ConnectionKind kind, ConnectionOptions limits, out ProblemHttpResult? problem)
+    /// <summary>
+    /// The secret fields to seal for a connection of <paramref name="kind"/>, from the body's <c>secret</c> object. A basic
+    /// secret needs a user name or a password (either may be empty, as RFC 7617 allows); both may be empty only when the
+    /// connection's provider marks neither as required (an SMTP relay that takes mail without a login).
+    /// </summary>
+    public static Dictionary<string, string>? Secret(
+        JsonNode? value, ConnectionKind kind, ConnectionOptions limits, out ProblemHttpResult? problem, ConnectionProvider? provider = null)
     {
         problem = null;
         if (value is not JsonObject secret)
@@ -97,13 +103,20 @@ internal static partial class ConnectionInput
         {
             ConnectionKind.ApiKey => Fields(secret, [SecretFields.Key], [], headerSafe: true, out problem),
             ConnectionKind.Bearer => Fields(secret, [SecretFields.Token], [], headerSafe: true, out problem),
-            ConnectionKind.Basic => Fields(secret, [SecretFields.Username, SecretFields.Password], [SecretFields.Password], headerSafe: false, out problem),
+            ConnectionKind.Basic => Fields(secret, [SecretFields.Username, SecretFields.Password], [SecretFields.Username, SecretFields.Password], headerSafe: false, out problem),
             ConnectionKind.Headers => HeaderFields(secret, out problem),
             _ => null,
         };
         if (fields is null)
         {
             problem ??= ApiProblems.BadRequest("'kind' cannot be given a secret here.", "kind");
+            return null;
+        }
+
+        if (kind == ConnectionKind.Basic && fields[SecretFields.Username].Length == 0 && fields[SecretFields.Password].Length == 0
+            && !LoginOptional(provider))
+        {
+            problem = ApiProblems.BadRequest("'secret.username' or 'secret.password' is required: a basic connection needs at least one of them.", "secret.username");
             return null;
         }
 
@@ -283,4 +296,10 @@ internal static partial class ConnectionInput
 
     [GeneratedRegex(@"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex HeaderToken();
+
+    /// <summary>Whether the provider's form asks for neither a user name nor a password (both fields present, neither required).</summary>
+    private static bool LoginOptional(ConnectionProvider? provider) =>
+        provider?.Fields is { } fields
+        && fields.Any(f => f.Name == SecretFields.Username && !f.Required)
+        && fields.Any(f => f.Name == SecretFields.Password && !f.Required);
 }

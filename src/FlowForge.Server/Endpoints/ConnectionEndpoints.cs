@@ -4,6 +4,7 @@ using FlowForge.Engine.Credentials;
 using FlowForge.Engine.Limits;
 using FlowForge.Server.Auth;
 using FlowForge.Server.Connections;
+using FlowForge.Server.Connections.Providers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,7 @@ internal static partial class ConnectionEndpoints
 
     private static async Task<Results<Created<ConnectionView>, ProblemHttpResult>> CreateAsync(
         HttpContext context, IConnectionStore store, ISecretProtector protector, IOptions<ConnectionOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        ConnectionProviderCatalog providers, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var (body, problem) = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
@@ -59,7 +60,7 @@ internal static partial class ConnectionEndpoints
         var name = ConnectionInput.Name(body!["name"], limits, out problem);
         var kind = problem is null ? ConnectionInput.Kind(body["kind"], out problem) : null;
         var provider = problem is null ? ConnectionInput.Provider(body["provider"], out problem) : null;
-        var secret = problem is null ? ConnectionInput.Secret(body["secret"], kind!.Value, limits, out problem) : null;
+        var secret = problem is null ? ConnectionInput.Secret(body["secret"], kind!.Value, limits, out problem, providers.Find(provider)) : null;
         var settings = problem is null ? ConnectionInput.Settings(body["settings"], kind!.Value, limits, out problem) : null;
         var rateLimit = problem is null ? ConnectionInput.RateLimit(body["rateLimit"], out problem) : null;
         if (problem is not null)
@@ -87,7 +88,7 @@ internal static partial class ConnectionEndpoints
 
     private static async Task<Results<Ok<ConnectionView>, ProblemHttpResult>> UpdateAsync(
         Guid id, HttpContext context, IConnectionStore store, ISecretProtector protector, IOptions<ConnectionOptions> options, TimeProvider time,
-        CancellationToken cancellationToken)
+        ConnectionProviderCatalog providers, CancellationToken cancellationToken)
     {
         var limits = options.Value;
         var (body, problem) = await JsonBody.ReadObjectAsync(context.Request, cancellationToken);
@@ -121,7 +122,7 @@ internal static partial class ConnectionEndpoints
                 return ApiProblems.BadRequest("'secret' of an oauth2 connection comes from the provider; reconnect it instead.", "secret");
             }
 
-            var secret = ConnectionInput.Secret(patch["secret"], record.Kind, limits, out problem);
+            var secret = ConnectionInput.Secret(patch["secret"], record.Kind, limits, out problem, providers.Find(record.Provider));
             if (secret is not null)
             {
                 // A new secret is a fresh start: whatever broke the old one no longer holds.

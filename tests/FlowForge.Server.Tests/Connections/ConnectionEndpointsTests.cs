@@ -63,6 +63,8 @@ public sealed class ConnectionEndpointsTests
     [InlineData("""{"name":"n","kind":"bearer","secret":{"token":"a\nb"}}""", "secret.token")]
     [InlineData("""{"name":"n","kind":"basic","secret":{"username":"ada"}}""", "secret.password")]
     [InlineData("""{"name":"n","kind":"basic","secret":{"username":"a:b","password":"p"}}""", "secret.username")]
+    [InlineData("""{"name":"n","kind":"basic","secret":{"username":"","password":""}}""", "secret.username")]
+    [InlineData("""{"name":"n","kind":"basic","provider":"github","secret":{"username":"","password":""}}""", "secret.username")]
     [InlineData("""{"name":"n","kind":"headers","secret":{"headers":{}}}""", "secret.headers")]
     [InlineData("""{"name":"n","kind":"headers","secret":{"headers":{"Host":"evil"}}}""", "secret.headers.Host")]
     [InlineData("""{"name":"n","kind":"headers","secret":{"headers":{"X-A":1}}}""", "secret.headers.X-A")]
@@ -81,6 +83,34 @@ public sealed class ConnectionEndpointsTests
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(field, (string?)problem["field"]);
         Assert.Empty(await client.GetFromJsonAsync<JsonObject>("/api/connections") is { } list ? list["items"]!.AsArray() : []);
+    }
+
+    [Fact]
+    public async Task Create_BasicWithOneSideEmpty_OrAnSmtpRelayWithoutLogin_IsSaved()
+    {
+        await using var server = await StartServerAsync();
+        using var client = await server.CreateUserClientAsync();
+
+        // A key sent as the password with no user name (as some APIs take it), a user name with no password, and an SMTP
+        // relay that takes mail without a login (its provider asks for neither).
+        var passwordOnly = await client.PostAsJsonAsync("/api/connections",
+            new { name = "key as password", kind = "basic", secret = new { username = "", password = "k-1" } });
+        var userOnly = await client.PostAsJsonAsync("/api/connections",
+            new { name = "user only", kind = "basic", secret = new { username = "ada", password = "" } });
+        var relay = await client.PostAsJsonAsync("/api/connections",
+            new { name = "office relay", kind = "basic", provider = "smtp", secret = new { username = "", password = "" },
+                settings = new { host = "relay.example.com", port = 25, security = "none" } });
+
+        Assert.Equal(HttpStatusCode.Created, passwordOnly.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, userOnly.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, relay.StatusCode);
+        var saved = await relay.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal("smtp", (string?)saved!["provider"]);
+        Assert.Null(saved["secret"]);
+
+        var emptied = await client.PatchAsJsonAsync($"/api/connections/{(await userOnly.Content.ReadFromJsonAsync<JsonObject>())!["id"]}",
+            new { secret = new { username = "", password = "" } });
+        Assert.Equal("secret.username", (string?)(await ProblemAsync(emptied, HttpStatusCode.BadRequest))["field"]);
     }
 
     [Fact]

@@ -104,6 +104,16 @@ public sealed class ConnectionCredentialHandlerTests
     }
 
     [Fact]
+    public async Task SendAsync_BasicWithAnEmptyUserName_SendsThePasswordAlone()
+    {
+        var connection = Open(Record(ConnectionKind.Basic, new() { ["username"] = "", ["password"] = "k-1" }));
+
+        (await connection.Http.GetAsync(Api)).Dispose();
+
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(":k-1")), Assert.Single(_http.Sent).Authorization);
+    }
+
+    [Fact]
     public async Task SendAsync_SecretWithoutTheKindsField_ThrowsNamingTheField()
     {
         var connection = Open(Record(ConnectionKind.Bearer, new() { ["other"] = "x" }));
