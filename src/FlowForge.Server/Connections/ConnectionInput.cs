@@ -227,8 +227,12 @@ internal static partial class ConnectionInput
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            var text = secret[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
-            if (text is null || (text.Length == 0 && !mayBeEmpty.Contains(name, StringComparer.Ordinal)))
+            // A field that may be empty may also be left out (a form sends no empty fields).
+            var optional = mayBeEmpty.Contains(name, StringComparer.Ordinal);
+            var text = secret[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+                : optional && !secret.ContainsKey(name) ? string.Empty
+                : null;
+            if (text is null || (text.Length == 0 && !optional))
             {
                 problem = ApiProblems.BadRequest($"'secret.{name}' is required: a non-empty string.", $"secret.{name}");
                 return null;

@@ -61,7 +61,8 @@ public sealed class ConnectionEndpointsTests
     [InlineData("""{"name":"n","kind":"apiKey","secret":{}}""", "secret.key")]
     [InlineData("""{"name":"n","kind":"apiKey","secret":{"key":"k","token":"t"}}""", "secret.token")]
     [InlineData("""{"name":"n","kind":"bearer","secret":{"token":"a\nb"}}""", "secret.token")]
-    [InlineData("""{"name":"n","kind":"basic","secret":{"username":"ada"}}""", "secret.password")]
+    [InlineData("""{"name":"n","kind":"basic","secret":{"username":"ada","password":5}}""", "secret.password")]
+    [InlineData("""{"name":"n","kind":"basic","secret":{}}""", "secret.username")]
     [InlineData("""{"name":"n","kind":"basic","secret":{"username":"a:b","password":"p"}}""", "secret.username")]
     [InlineData("""{"name":"n","kind":"basic","secret":{"username":"","password":""}}""", "secret.username")]
     [InlineData("""{"name":"n","kind":"basic","provider":"github","secret":{"username":"","password":""}}""", "secret.username")]
@@ -94,11 +95,11 @@ public sealed class ConnectionEndpointsTests
         // A key sent as the password with no user name (as some APIs take it), a user name with no password, and an SMTP
         // relay that takes mail without a login (its provider asks for neither).
         var passwordOnly = await client.PostAsJsonAsync("/api/connections",
-            new { name = "key as password", kind = "basic", secret = new { username = "", password = "k-1" } });
+            new { name = "key as password", kind = "basic", secret = new { password = "k-1" } });
         var userOnly = await client.PostAsJsonAsync("/api/connections",
             new { name = "user only", kind = "basic", secret = new { username = "ada", password = "" } });
         var relay = await client.PostAsJsonAsync("/api/connections",
-            new { name = "office relay", kind = "basic", provider = "smtp", secret = new { username = "", password = "" },
+            new { name = "office relay", kind = "basic", provider = "smtp", secret = new { },
                 settings = new { host = "relay.example.com", port = 25, security = "none" } });
 
         Assert.Equal(HttpStatusCode.Created, passwordOnly.StatusCode);
@@ -208,7 +209,7 @@ public sealed class ConnectionEndpointsTests
         using var client = await server.CreateUserClientAsync();
         var id = (string)(await CreateAsync(client, new { name = "kept", kind = "basic", secret = new { username = "u", password = "p" } }))["id"]!;
 
-        var secret = await ProblemAsync(await client.PatchAsJsonAsync($"/api/connections/{id}", new { name = "changed", secret = new { username = "u" } }), HttpStatusCode.BadRequest);
+        var secret = await ProblemAsync(await client.PatchAsJsonAsync($"/api/connections/{id}", new { name = "changed", secret = new { username = "u", password = 5 } }), HttpStatusCode.BadRequest);
         var kind = await ProblemAsync(await client.PatchAsJsonAsync($"/api/connections/{id}", new { kind = "bearer" }), HttpStatusCode.BadRequest);
 
         Assert.Equal("secret.password", (string?)secret["field"]);
