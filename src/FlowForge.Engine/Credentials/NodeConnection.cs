@@ -29,4 +29,26 @@ public abstract class NodeConnection
 
     /// <summary>The decrypted secret fields (e.g. <c>username</c> and <c>password</c> for SMTP); never log them.</summary>
     public abstract ValueTask<IReadOnlyDictionary<string, string>> ReadSecretAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every field of the connection: its <see cref="Settings"/> with the decrypted secret's fields over them, so that a
+    /// connection keeping everything sealed (a host or a <c>baseUrl</c> in its secret) reads the same as one made by the
+    /// Connections page (those in its settings). Holds the secret: never log it.
+    /// </summary>
+    public async ValueTask<IReadOnlyDictionary<string, string>> ReadFieldsAsync(CancellationToken cancellationToken)
+    {
+        var secret = await ReadSecretAsync(cancellationToken).ConfigureAwait(false);
+        if (Settings.Count == 0)
+        {
+            return secret;
+        }
+
+        var fields = new Dictionary<string, string>(Settings, StringComparer.Ordinal);
+        foreach (var (name, value) in secret)
+        {
+            fields[name] = value;
+        }
+
+        return fields;
+    }
 }

@@ -37,11 +37,9 @@ public sealed partial class AiChatNode(IOptions<IntegrationsOptions> options) : 
         var what = $"AI chat with model '{settings.Model}'";
         return ConnectedAsync(settings, what, context, async connection =>
         {
-            var secret = await connection.ReadSecretAsync(cancellationToken).ConfigureAwait(false);
+            var fields = await connection.ReadFieldsAsync(cancellationToken).ConfigureAwait(false);
             var baseUrl = Limits.OpenAI.BaseUrl;
-            // The openai provider's form keeps baseUrl in the connection's settings; a secret field of that name wins.
-            if ((secret.TryGetValue("baseUrl", out var configured) || connection.Settings.TryGetValue("baseUrl", out configured))
-                && !string.IsNullOrWhiteSpace(configured))
+            if (fields.TryGetValue("baseUrl", out var configured) && !string.IsNullOrWhiteSpace(configured))
             {
                 if (!Uri.TryCreate(configured.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
                 {

@@ -48,7 +48,7 @@ public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGua
         try
         {
             var connection = await IntegrationApi.ConnectAsync(context, settings.ConnectionId, "smtp", cancellationToken).ConfigureAwait(false);
-            var fields = Fields(connection.Settings, await connection.ReadSecretAsync(cancellationToken).ConfigureAwait(false));
+            var fields = await connection.ReadFieldsAsync(cancellationToken).ConfigureAwait(false);
             if (Server.From(fields, connection.Name) is not { } parsed)
             {
                 return NodeResult.Fail(Server.Problem(fields, connection.Name));
@@ -177,19 +177,6 @@ public sealed class EmailSendNode(IOptions<IntegrationsOptions> options, SsrfGua
         }
 
         throw last ?? new SocketException((int)SocketError.HostNotFound);
-    }
-
-    // The server is in the connection's settings (as the API and the Connections page store it); a secret field of the
-    // same name wins, for connections that keep everything sealed.
-    private static Dictionary<string, string> Fields(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string> secret)
-    {
-        var fields = new Dictionary<string, string>(settings, StringComparer.Ordinal);
-        foreach (var (name, value) in secret)
-        {
-            fields[name] = value;
-        }
-
-        return fields;
     }
 
     /// <summary>The SMTP server an smtp connection names in its fields.</summary>

@@ -178,7 +178,7 @@ internal static partial class ConnectionEndpoints
 
         var connection = connections.Open(record);
         var testUrl = record.Provider is { } provider
-            ? context.RequestServices.GetService<IProviderTestUrls>()?.TestUrlFor(provider, ConnectionSettings.Read(record.SettingsJson).GetValueOrDefault("baseUrl"))
+            ? context.RequestServices.GetService<IProviderTestUrls>()?.TestUrlFor(provider, connection?.Settings.GetValueOrDefault("baseUrl"))
             : null;
         try
         {
