@@ -144,8 +144,12 @@ public sealed partial class SqlStorage
             throw new ArgumentException($"Node '{completion.NodeId}' is not in the plan of flow {plan.FlowId} version {plan.Version}.", nameof(completion));
         }
 
-        // Where the dialect says so (MySQL), the region writes of one group-commit batch go together (SqlStorage.RegionBatches.cs).
-        return completion.Preceding.Count > 0 && _executor.Dialect.WritesRegionSets
+        // Where the dialect says so, the region writes of one group-commit batch go together: on MySQL in texts of multi-row
+        // statements (SqlStorage.RegionBatches.cs), on PostgreSQL over arrays (SqlStorage.RegionArraySets.cs).
+        var dialect = _executor.Dialect;
+        return completion.Preceding.Count > 0 && dialect.WritesRegionArrays
+            ? _executor.WriteBatchedAsync(RegionArrayBatch.Instance, (completion, plan), completion.RunId, cancellationToken)
+            : completion.Preceding.Count > 0 && dialect.WritesRegionSets
             ? _executor.WriteBatchedAsync(RegionBatch.Instance, (completion, plan), completion.RunId, cancellationToken)
             : _executor.WriteAsync(CompleteNodeCoreAsync, (Completion: completion, Plan: plan), completion.RunId, cancellationToken);
     }

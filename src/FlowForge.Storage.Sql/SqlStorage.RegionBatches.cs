@@ -389,7 +389,7 @@ public sealed partial class SqlStorage
         }
 
         // What a region written whole answers: every node Succeeded, the run's end and the parent it wakes.
-        private static async ValueTask<CompletionResult> WrittenAsync(SqlSession s, RegionWrite region, RunRow run, RunStatus? ended, CancellationToken ct)
+        internal static async ValueTask<CompletionResult> WrittenAsync(SqlSession s, RegionWrite region, RunRow run, RunStatus? ended, CancellationToken ct)
         {
             var succeeded = new List<NodeStateChange>(region.Completions.Length);
             foreach (var completion in region.Completions)

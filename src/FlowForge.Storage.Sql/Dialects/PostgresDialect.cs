@@ -31,6 +31,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool GuardsRegionWriteInOneTrip => true;
 
+    public override bool WritesRegionArrays => true;
+
     public override RunSetForm RunSets => RunSetForm.Arrays;
 
     // Npgsql sends BEGIN in the same round trip as the transaction's first statement.

@@ -96,6 +96,12 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool WritesRegionSets => false;
 
+    /// <summary>
+    /// True where the region writes of one group-commit batch go together over arrays, the reads of all its regions in one
+    /// command and the writes of all that pass in another, whatever their shapes (SqlStorage.RegionArraySets.cs).
+    /// </summary>
+    public virtual bool WritesRegionArrays => false;
+
     /// <summary>True when the statement failed because a row with the same unique key exists (the statement alone was undone).</summary>
     public virtual bool IsDuplicateKey(System.Data.Common.DbException exception) => false;
 
