@@ -55,13 +55,16 @@ public sealed partial class RabbitWorkQueue
         var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: (ushort)parallelism),
             stopping).ConfigureAwait(false);
-        var session = new ConsumerSession(channel);
+        var prefetch = (ushort)Math.Clamp(Math.Max(_options.Prefetch, parallelism), 1, ushort.MaxValue);
+
+        // Done messages behind one still running are held for a multiple ack up to half the window, then acked alone.
+        var session = new ConsumerSession(channel, new AckWindow(
+            (tag, multiple) => new ValueTask(SettleAsync(() => channel.BasicAckAsync(tag, multiple, CancellationToken.None))), prefetch / 2));
         _sessions.TryAdd(session, 0);
         var consumers = new List<(AsyncEventingBasicConsumer Consumer, string Tag)>(_consumedShards.Count);
         try
         {
-            await channel.BasicQosAsync(0, (ushort)Math.Clamp(Math.Max(_options.Prefetch, parallelism), 1, ushort.MaxValue), global: false, stopping)
-                .ConfigureAwait(false);
+            await channel.BasicQosAsync(0, prefetch, global: false, stopping).ConfigureAwait(false);
             foreach (var shard in _consumedShards)
             {
                 var consumer = new AsyncEventingBasicConsumer(channel);
@@ -105,13 +108,22 @@ public sealed partial class RabbitWorkQueue
             }
 
             // Handlers finish (and settle their messages) before the channel goes; closing it returns the rest.
-            if (!await session.DrainAsync(DrainTimeout).ConfigureAwait(false))
+            var drained = await session.DrainAsync(DrainTimeout).ConfigureAwait(false);
+            if (!drained)
             {
                 LogDrainTimedOut(_logger, _options.QueueName, DrainTimeout.TotalSeconds);
             }
 
+            // The done messages still held behind one that never finished are acked before the channel goes.
+            await session.Acks.FlushAsync().ConfigureAwait(false);
+
             _sessions.TryRemove(session, out _);
             await CloseQuietlyAsync(channel).ConfigureAwait(false);
+            if (drained)
+            {
+                // A handler still running past the drain may yet settle its message (on the closed channel: nothing sent).
+                session.Acks.Dispose();
+            }
         }
     }
 
@@ -126,7 +138,9 @@ public sealed partial class RabbitWorkQueue
             {
                 // Redelivering a body nobody can read helps no one: straight to the dead-letter queue.
                 LogUndecodable(_logger, _options.QueueName, delivery.Body.Length, delivery.BasicProperties.ContentType);
-                await SettleAsync(() => channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None)).ConfigureAwait(false);
+                await session.Acks.SettleAloneAsync(
+                    delivery.DeliveryTag, () => new ValueTask(SettleAsync(() => channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None))))
+                    .ConfigureAwait(false);
                 return;
             }
 
@@ -137,7 +151,8 @@ public sealed partial class RabbitWorkQueue
                     await handler(message, stopping).ConfigureAwait(false);
                     if (!stopping.IsCancellationRequested)
                     {
-                        await SettleAsync(() => channel.BasicAckAsync(delivery.DeliveryTag, multiple: false, CancellationToken.None)).ConfigureAwait(false);
+                        // With the others it can go with (AckWindow): never before the work is done.
+                        await session.Acks.AckAsync(delivery.DeliveryTag).ConfigureAwait(false);
                         return;
                     }
                 }
@@ -153,7 +168,9 @@ public sealed partial class RabbitWorkQueue
 
             // Back to the queue for another worker; the quorum queue counts it toward the delivery limit. A handler
             // that finished its work just before the stop makes this a duplicate, which the claim on Version drops.
-            await SettleAsync(() => channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None)).ConfigureAwait(false);
+            await session.Acks.SettleAloneAsync(
+                delivery.DeliveryTag, () => new ValueTask(SettleAsync(() => channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None))))
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -175,13 +192,15 @@ public sealed partial class RabbitWorkQueue
         }
     }
 
-    /// <summary>One consuming channel and the handlers running on it.</summary>
-    private sealed class ConsumerSession(IChannel channel)
+    /// <summary>One consuming channel, the handlers running on it and its acknowledgements.</summary>
+    private sealed class ConsumerSession(IChannel channel, AckWindow acks)
     {
         private int _running;
         private TaskCompletionSource? _drained;
 
         public IChannel Channel => channel;
+
+        public AckWindow Acks => acks;
 
         public void Enter() => Interlocked.Increment(ref _running);
 

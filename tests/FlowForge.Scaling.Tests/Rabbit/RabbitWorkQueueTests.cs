@@ -172,6 +172,47 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         release.SetResult();
     }
 
+    // Acks go with multiple once every message before them is done: the done messages behind one still running are not
+    // acknowledged yet, so a crash hands exactly those and the running one to another consumer, and none acked before.
+    [Fact]
+    public async Task ConsumeAsync_ConnectionKilledWithDoneMessagesBehindOneRunning_ExactlyTheUnacknowledgedGoToAnotherConsumer()
+    {
+        await using var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, new Uri(TestServices.RabbitMq).Port));
+        var doomed = _test.Open(o => o.ConnectionString = $"amqp://guest:guest@127.0.0.1:{proxy.Port}/");
+        var survivor = _test.Open();
+        var messages = Enumerable.Range(1, 6).Select(Message).ToList();
+        var done = new ConcurrentQueue<WorkMessage>();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        StartConsuming(doomed, async (m, _) =>
+        {
+            if (m == messages[2])
+            {
+                await release.Task;
+                return;
+            }
+
+            done.Enqueue(m);
+        }, parallelism: 8);
+        await survivor.PublishAsync(messages, CancellationToken.None);
+        await Eventually.TrueAsync(() => done.Count == 5, "five of the six messages done by the doomed consumer");
+
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(survivor, (m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        await Eventually.NeverAsync(() => !received.IsEmpty, "a message at the other consumer while the doomed one holds them", TimeSpan.FromMilliseconds(500));
+
+        proxy.Kill();
+
+        var expected = messages[2..].Select(static m => m.NodeId).Order(StringComparer.Ordinal).ToList();
+        await Eventually.TrueAsync(() => received.Count >= expected.Count, "the unacknowledged messages at the other consumer");
+        await Eventually.NeverAsync(() => received.Count > expected.Count, "a message acknowledged before the crash delivered again", TimeSpan.FromMilliseconds(500));
+        Assert.Equal(expected, received.Select(static m => m.NodeId).Order(StringComparer.Ordinal));
+        release.SetResult();
+    }
+
     [Fact]
     public async Task PublishAsync_ClassicQueueOfThatNameExists_FallsBackToClassicAndWorks()
     {
