@@ -453,21 +453,67 @@ public sealed partial class SqlStorage
         return created;
     }
 
-    /// <summary>A node instance's columns as the new run's write leaves them.</summary>
+    /// <summary>
+    /// A node instance's columns as the new run's write leaves them. The nullable columns are plain values with a bit each
+    /// saying whether they are set (96 bytes a row rather than 128 with <see cref="Nullable{T}"/> fields).
+    /// </summary>
     private struct StartRow
     {
+        private const byte HasReadyAt = 1, HasStartedAt = 2, HasFinishedAt = 4, HasLeaseUntil = 8, HasWorkerId = 16;
+
         public string Status;
         public long Version;
         public int Attempt;
         public int PendingParents;
         public int ActiveParents;
-        public long? ReadyAt;
-        public long? StartedAt;
-        public long? FinishedAt;
-        public long? LeaseUntil;
         public string? Output;
-        public Guid? WorkerId;
         public string? Ports;
+        private long _readyAt;
+        private long _startedAt;
+        private long _finishedAt;
+        private long _leaseUntil;
+        private Guid _workerId;
+        private byte _set;
+
+        public long? ReadyAt
+        {
+            readonly get => (_set & HasReadyAt) != 0 ? _readyAt : null;
+            set => _readyAt = Set(HasReadyAt, value);
+        }
+
+        public long? StartedAt
+        {
+            readonly get => (_set & HasStartedAt) != 0 ? _startedAt : null;
+            set => _startedAt = Set(HasStartedAt, value);
+        }
+
+        public long? FinishedAt
+        {
+            readonly get => (_set & HasFinishedAt) != 0 ? _finishedAt : null;
+            set => _finishedAt = Set(HasFinishedAt, value);
+        }
+
+        public long? LeaseUntil
+        {
+            readonly get => (_set & HasLeaseUntil) != 0 ? _leaseUntil : null;
+            set => _leaseUntil = Set(HasLeaseUntil, value);
+        }
+
+        public Guid? WorkerId
+        {
+            readonly get => (_set & HasWorkerId) != 0 ? _workerId : null;
+            set
+            {
+                _set = value is null ? (byte)(_set & ~HasWorkerId) : (byte)(_set | HasWorkerId);
+                _workerId = value.GetValueOrDefault();
+            }
+        }
+
+        private long Set(byte flag, long? value)
+        {
+            _set = value is null ? (byte)(_set & ~flag) : (byte)(_set | flag);
+            return value.GetValueOrDefault();
+        }
     }
 
     /// <summary>

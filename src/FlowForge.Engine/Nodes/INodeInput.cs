@@ -6,4 +6,6 @@ namespace FlowForge.Engine.Nodes;
 internal interface INodeInput
 {
     JsonNode? Input { get; }
+
+    JsonNode? RunInput { get; }
 }

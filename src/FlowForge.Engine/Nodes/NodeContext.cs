@@ -10,6 +10,7 @@ namespace FlowForge.Engine.Nodes;
 public sealed class NodeContext
 {
     private readonly JsonNode? _input;
+    private readonly JsonNode? _runInput;
     private readonly INodeInput? _lazyInput;
     private readonly INodeViews? _views;
     private IRunBlobWriter? _blobs;
@@ -28,8 +29,12 @@ public sealed class NodeContext
     /// </summary>
     public required JsonNode? Config { get; init; }
 
-    /// <summary>The run's input (what the trigger received).</summary>
-    public required JsonNode? RunInput { get; init; }
+    /// <summary>The run's input (what the trigger received); made the first time it is read when the engine supplies it lazily.</summary>
+    public JsonNode? RunInput
+    {
+        get => _lazyInput is null ? _runInput : _lazyInput.RunInput;
+        init => _runInput = value;
+    }
 
     /// <summary>Built the first time it is read when the engine supplies it lazily (outputs in the blob store are read then).</summary>
     public JsonNode? Input
@@ -38,7 +43,7 @@ public sealed class NodeContext
         init => _input = value;
     }
 
-    /// <summary>Set by the engine instead of <see cref="Input"/>, so that an input nobody reads is never built.</summary>
+    /// <summary>Set by the engine instead of <see cref="Input"/> and <see cref="RunInput"/>, so that an input nobody reads is never built.</summary>
     internal INodeInput? LazyInput
     {
         init => _lazyInput = value;

@@ -17,11 +17,15 @@ internal sealed class NodeInputs : IReadOnlyDictionary<string, JsonNode?>, INode
     private readonly PlanNode _node;
     private readonly ClaimedNode _claim;
     private readonly BlobReads? _reads;
-    private readonly Lock _lock = new();
+    private Lock? _lock;
 
-    // The input, built the first time it is read (once, even when read from two threads at once).
-    private JsonNode? _input;
-    private bool _inputBuilt;
+    // The input and the run input, each made the first time it is read (a view over the claim's parsed values; a node
+    // that reads neither costs neither): null before, NoValue when built to nothing. Reads from two threads at once may
+    // both build one; the first stored is the one every read returns.
+    private object? _input;
+    private object? _runInput;
+
+    private static readonly object NoValue = new();
 
     // Made on first read, one view per dependency read: most nodes read only their input, built from the elements.
     private Dictionary<string, JsonNode?>? _views;
@@ -32,33 +36,22 @@ internal sealed class NodeInputs : IReadOnlyDictionary<string, JsonNode?>, INode
         _node = node;
         _claim = claim;
         _reads = reads;
-        RunInput = View(claim.RunInput);
         FinishedParents = FinishOrder(node, claim);
     }
 
-    public JsonNode? RunInput { get; }
+    /// <summary>A view of the run's input, made the first time it is read.</summary>
+    public JsonNode? RunInput => Volatile.Read(ref _runInput) is { } made ? made as JsonNode : Publish(ref _runInput, View(_claim.RunInput));
+
+    // Made on first use (a node's input is built without it unless an output is in the blob store or a dependency is read by key).
+    private Lock Gate => Volatile.Read(ref _lock) ?? Interlocked.CompareExchange(ref _lock, new Lock(), null) ?? _lock!;
 
     /// <summary>The node's input, built the first time it is read.</summary>
-    public JsonNode? Input
+    public JsonNode? Input => Volatile.Read(ref _input) is { } built ? built as JsonNode : Publish(ref _input, BuildInput());
+
+    private static JsonNode? Publish(ref object? slot, JsonNode? value)
     {
-        get
-        {
-            if (Volatile.Read(ref _inputBuilt))
-            {
-                return _input;
-            }
-
-            lock (_lock)
-            {
-                if (!_inputBuilt)
-                {
-                    _input = BuildInput();
-                    Volatile.Write(ref _inputBuilt, true);
-                }
-
-                return _input;
-            }
-        }
+        var made = (object?)value ?? NoValue;
+        return (Interlocked.CompareExchange(ref slot, made, null) ?? made) as JsonNode;
     }
 
     /// <summary>The outputs of the node's dependencies keyed by node id: inline ones viewed on first read, blob-stored ones read then.</summary>
@@ -190,7 +183,7 @@ internal sealed class NodeInputs : IReadOnlyDictionary<string, JsonNode?>, INode
 
     public bool TryGetValue(string key, out JsonNode? value)
     {
-        lock (_lock)
+        lock (Gate)
         {
             if (_views?.TryGetValue(key, out value) == true)
             {
@@ -223,7 +216,13 @@ internal sealed class NodeInputs : IReadOnlyDictionary<string, JsonNode?>, INode
 
     public void Dispose()
     {
-        lock (_lock)
+        // Only blob-stored outputs are given back; without any, nothing was acquired.
+        if (_claim.BlobOutputs.Count == 0)
+        {
+            return;
+        }
+
+        lock (Gate)
         {
             foreach (var key in _resolved?.Keys ?? Enumerable.Empty<string>())
             {
@@ -242,7 +241,7 @@ internal sealed class NodeInputs : IReadOnlyDictionary<string, JsonNode?>, INode
             return inline;
         }
 
-        lock (_lock)
+        lock (Gate)
         {
             return _claim.BlobOutputs.ContainsKey(key) ? ResolveLocked(key) : null;
         }

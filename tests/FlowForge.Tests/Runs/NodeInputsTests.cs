@@ -194,4 +194,79 @@ public sealed class NodeInputsTests
         // inputs and a list of finished parents of the execution's own; 264 without them (the two views and the inputs).
         Assert.True(allocated <= 320, $"building the node's inputs allocated {allocated:N0} bytes");
     }
+
+    [Fact]
+    public void RunInput_ReadTwice_IsOneViewOfTheClaimsRunInput()
+    {
+        var node = new PlanNode("next", "core.noop", null, false, ["a"], [], ["a"]);
+        var claim = new ClaimedNode(Guid.NewGuid(), "next", 1, 1, StoredJson.Parse("""{"n":7}"""), new Dictionary<string, JsonElement?>(), null, false);
+        using var inputs = NodeInputs.From(node, claim);
+
+        var first = inputs.RunInput;
+
+        Assert.Equal(7, (int)first!["n"]!);
+        Assert.Same(first, inputs.RunInput);
+        Assert.NotSame(first, inputs.Input);
+    }
+
+    [Fact]
+    public void RunInput_ClaimWithoutOne_IsNullOnEveryRead()
+    {
+        var node = new PlanNode("next", "core.noop", null, false, ["a"], [], ["a"]);
+        var claim = new ClaimedNode(Guid.NewGuid(), "next", 1, 1, null, new Dictionary<string, JsonElement?>(), null, false);
+        using var inputs = NodeInputs.From(node, claim);
+
+        Assert.Null(inputs.RunInput);
+        Assert.Null(inputs.RunInput);
+        Assert.Null(inputs.Input);
+        Assert.Null(inputs.Input);
+    }
+
+    [Fact]
+    public async Task Input_ReadFromManyThreadsAtOnce_IsOneNodeForEveryReader()
+    {
+        var node = new PlanNode("next", "core.noop", null, false, ["a"], [], ["a"]);
+        var claim = new ClaimedNode(Guid.NewGuid(), "next", 1, 1, StoredJson.Parse("{}"), new Dictionary<string, JsonElement?> { ["a"] = StoredJson.Parse("""{"n":1}""") }, null, false);
+        for (var round = 0; round < 50; round++)
+        {
+            using var inputs = NodeInputs.From(node, claim);
+            using var start = new ManualResetEventSlim();
+            var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            {
+                start.Wait();
+                return (inputs.Input, inputs.RunInput);
+            })).ToArray();
+            start.Set();
+            var seen = await Task.WhenAll(readers);
+
+            Assert.All(seen, s => Assert.Same(seen[0].Input, s.Input));
+            Assert.All(seen, s => Assert.Same(seen[0].RunInput, s.RunInput));
+            Assert.Same(seen[0].Input, inputs.Input);
+        }
+    }
+
+    [Fact]
+    public void From_NodeThatReadsOnlyItsInput_MakesNoViewOfTheRunInput()
+    {
+        var node = new PlanNode("next", "core.noop", null, false, ["a"], [], ["a"]);
+        var claim = new ClaimedNode(Guid.NewGuid(), "next", 1, 1, StoredJson.Parse("""{"big":[1,2,3]}"""), new Dictionary<string, JsonElement?> { ["a"] = StoredJson.Parse("""{"n":1}""") }, null, false);
+        long Build(bool readRunInput)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            using var inputs = NodeInputs.From(node, claim);
+            Assert.IsType<JsonObject>(inputs.Input);
+            if (readRunInput)
+            {
+                Assert.IsType<JsonObject>(inputs.RunInput);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        Build(true);
+        Build(false);
+
+        // The run input's view is made by the first read of it: a node that reads only its input pays none.
+        Assert.True(Build(false) < Build(true));
+    }
 }
