@@ -109,9 +109,11 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
         WriteTimeOrNull(writer, Names.StartedAt, run.StartedAt);
         WriteTimeOrNull(writer, Names.FinishedAt, run.FinishedAt);
         writer.WriteStartArray(Names.Nodes);
-        foreach (var node in run.Nodes)
+        // Indexed: a foreach over the read-only lists would box an enumerator per list.
+        var nodes = run.Nodes;
+        for (var i = 0; i < nodes.Count; i++)
         {
-            WriteNode(writer, run.Id, node, maxInlineOutputBytes, asWritten);
+            WriteNode(writer, run.Id, nodes[i], maxInlineOutputBytes, asWritten);
         }
 
         writer.WriteEndArray();
@@ -181,8 +183,10 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
 
         writer.WriteBoolean(Names.WaitingForSignal, node.WaitingForSignal);
         writer.WriteStartArray(Names.Attempts);
-        foreach (var attempt in node.Attempts)
+        var attempts = node.Attempts;
+        for (var i = 0; i < attempts.Count; i++)
         {
+            var attempt = attempts[i];
             writer.WriteStartObject();
             writer.WriteNumber(Names.Attempt, attempt.Attempt);
             writer.WriteString(Names.Status, EnumName<NodeStatus>.Of(attempt.Status));
