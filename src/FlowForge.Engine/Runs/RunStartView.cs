@@ -10,6 +10,8 @@ namespace FlowForge.Engine.Runs;
 /// </summary>
 internal static class RunStartView
 {
+    private const int LinearSearchedRegion = 8;
+
     /// <summary>
     /// The finished run, or null when the creation did not finish it or wrote something this does not follow (an output
     /// in the blob store, a succeeded node with an error text, a node neither run nor skipped): the caller reads it back.
@@ -24,10 +26,14 @@ internal static class RunStartView
 
         var createdAt = Stored(run.CreatedAt);
         var triggerId = run.TriggerNodeId ?? plan.Trigger.Id;
-        var ran = new Dictionary<string, NodeCompletion>(run.StartRegion.Count, StringComparer.Ordinal);
-        foreach (var completion in run.StartRegion)
+        // A short region is searched in place (no map per waited start); a long one through a map made once.
+        var region = run.StartRegion;
+        var ran = region.Count > LinearSearchedRegion ? new Dictionary<string, NodeCompletion>(region.Count, StringComparer.Ordinal) : null;
+        for (var i = 0; i < region.Count; i++)
         {
-            if (completion is not { Status: NodeStatus.Succeeded, OutputBlob: null, Error: null, Attempt: 1 } || !ran.TryAdd(completion.NodeId, completion))
+            var completion = region[i];
+            if (completion is not { Status: NodeStatus.Succeeded, OutputBlob: null, Error: null, Attempt: 1 }
+                || (ran is null ? Find(region, i, completion.NodeId) is not null : !ran.TryAdd(completion.NodeId, completion)))
             {
                 return null;
             }
@@ -35,12 +41,12 @@ internal static class RunStartView
 
         // A node skipped by the write ended when the completion whose edges skipped it did: the store lists each
         // completion's own change first, then what resolving its edges changed.
-        var skippedAt = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        Dictionary<string, DateTimeOffset>? skippedAt = null;
         foreach (var change in creation.Changes)
         {
             if (change.Status == NodeStatus.Skipped)
             {
-                skippedAt[change.NodeId] = createdAt;
+                (skippedAt ??= new(StringComparer.Ordinal))[change.NodeId] = createdAt;
             }
         }
 
@@ -49,11 +55,11 @@ internal static class RunStartView
         {
             if (change.Status == NodeStatus.Succeeded)
             {
-                at = ran.TryGetValue(change.NodeId, out var completion) ? Stored(completion.At) : createdAt;
+                at = Ran(region, ran, change.NodeId) is { } completion ? Stored(completion.At) : createdAt;
             }
             else if (change.Status == NodeStatus.Skipped)
             {
-                skippedAt[change.NodeId] = at;
+                (skippedAt ??= new(StringComparer.Ordinal))[change.NodeId] = at;
             }
         }
 
@@ -67,7 +73,7 @@ internal static class RunStartView
                     Attempts = [new NodeAttemptView(1, NodeStatus.Succeeded, createdAt, createdAt, null, run.TriggerAttemptInput, null)],
                 });
             }
-            else if (ran.TryGetValue(node.Id, out var completion))
+            else if (Ran(region, ran, node.Id) is { } completion)
             {
                 var finishedAt = Stored(completion.At);
                 var attemptStartedAt = completion.AttemptStartedAt is { } started ? Stored(started) : (DateTimeOffset?)null;
@@ -76,7 +82,7 @@ internal static class RunStartView
                     Attempts = [new NodeAttemptView(1, NodeStatus.Succeeded, attemptStartedAt, finishedAt, null, completion.InputJson, null, completion.Logs)],
                 });
             }
-            else if (skippedAt.TryGetValue(node.Id, out var skipped))
+            else if (skippedAt is not null && skippedAt.TryGetValue(node.Id, out var skipped))
             {
                 nodes.Add(new NodeInstanceView(node.Id, node.Type, NodeStatus.Skipped, 0, null, skipped, null, null, null));
             }
@@ -92,6 +98,24 @@ internal static class RunStartView
             Attempt = 1,
             OwnerId = run.OwnerId,
         };
+    }
+
+    /// <summary>The completion of <paramref name="nodeId"/> in the region, through the map when there is one.</summary>
+    private static NodeCompletion? Ran(IReadOnlyList<NodeCompletion> region, Dictionary<string, NodeCompletion>? map, string nodeId) =>
+        map is not null ? map.GetValueOrDefault(nodeId) : Find(region, region.Count, nodeId);
+
+    /// <summary>The first of the region's first <paramref name="count"/> completions that is of <paramref name="nodeId"/>.</summary>
+    private static NodeCompletion? Find(IReadOnlyList<NodeCompletion> region, int count, string nodeId)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (string.Equals(region[i].NodeId, nodeId, StringComparison.Ordinal))
+            {
+                return region[i];
+            }
+        }
+
+        return null;
     }
 
     private static DateTimeOffset Stored(DateTimeOffset time) =>

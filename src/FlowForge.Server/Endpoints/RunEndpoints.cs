@@ -21,6 +21,8 @@ internal static class RunEndpoints
     private const int MaxIdempotencyKeyLength = 200;
     private const int MaxWaitSeconds = 300;
 
+    private static readonly string?[] AppliedWaits = new string?[MaxWaitSeconds + 1];
+
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder app)
     {
         var flows = app.MapGroup("/api/flows/{flowId:guid}/runs").WithTags("Runs").RequireAuthorization();
@@ -45,7 +47,7 @@ internal static class RunEndpoints
         return app;
     }
 
-    private static async Task<Results<RunAcceptedAnswer, Ok<RunDetails>, ProblemHttpResult>> StartAsync(
+    private static async Task<Results<RunAcceptedAnswer, RunDetailsAnswer, ProblemHttpResult>> StartAsync(
         Guid flowId, HttpContext context, RunCoordinator coordinator, IRunQueries queries, IRunEvents events,
         IRateLimiter limiter, IOptions<RateLimitOptions> limits, IOptions<ApiOptions> api, IOptions<FlowLimits> flowLimits, CancellationToken cancellationToken)
     {
@@ -100,7 +102,6 @@ internal static class RunEndpoints
         }
 
         var runId = Guid.CreateVersion7();
-        using var finished = wait is null ? null : new RunFinishedSignal(events, runId);
         RunStart start;
         try
         {
@@ -129,28 +130,38 @@ internal static class RunEndpoints
         var accepted = new RunAcceptedAnswer(start.RunId);
         if (wait is { } seconds)
         {
-            // A replayed key names an earlier run: subscribe to that one before looking at its status.
-            using var replayed = start.RunId == runId ? null : new RunFinishedSignal(events, start.RunId);
-            var signal = replayed ?? finished!;
-            // A run its creation finished is answered from what was written: no wait, no read-back.
-            var run = start.Created ? start.Finished : await queries.GetRunAsync(start.RunId, owner, cancellationToken);
-            if (run is null || !run.Status.IsFinal())
+            // A run its creation finished is answered from what was written: nothing to wait for, no read-back, and no
+            // run event built for this request.
+            var run = start.Created ? start.Finished : null;
+            if (run is null)
             {
-                run = await signal.WaitAsync(TimeSpan.FromSeconds(seconds), cancellationToken)
-                    ? await queries.GetRunAsync(start.RunId, owner, cancellationToken)
-                    : null;
+                // Watched from here, then read: an end committed before the watch is in the read, one after it is told.
+                using var signal = new RunFinishedSignal(events, start.RunId);
+                run = await queries.GetRunAsync(start.RunId, owner, cancellationToken);
+                if (run is null || !run.Status.IsFinal())
+                {
+                    run = await signal.WaitAsync(TimeSpan.FromSeconds(seconds), cancellationToken)
+                        ? await queries.GetRunAsync(start.RunId, owner, cancellationToken)
+                        : null;
+                }
             }
 
             if (run is not null && run.Status.IsFinal())
             {
-                context.Response.Headers["Preference-Applied"] = $"wait={seconds}";
-                context.Response.Headers.Location = accepted.Location;
                 // The run this start wrote and finished holds the texts as written: they go into the answer unparsed.
-                return TypedResults.Ok(RunDetails.From(run, api.Value.MaxInlineOutputBytes, asWritten: start.Created && ReferenceEquals(run, start.Finished)));
+                return new RunDetailsAnswer(run, api.Value.MaxInlineOutputBytes, asWritten: start.Created && ReferenceEquals(run, start.Finished),
+                    accepted.Location, PreferenceApplied(seconds));
             }
         }
 
         return accepted;
+    }
+
+    /// <summary>The <c>Preference-Applied</c> value of each wait, made once.</summary>
+    private static string PreferenceApplied(int seconds)
+    {
+        ref var kept = ref AppliedWaits[seconds];
+        return kept ??= $"wait={seconds}";
     }
 
     /// <summary>

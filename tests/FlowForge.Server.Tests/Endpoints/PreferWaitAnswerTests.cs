@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using FlowForge.Engine.Runs;
 using FlowForge.Server.Tests.Testing;
 using FlowForge.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
@@ -92,6 +93,45 @@ public sealed class PreferWaitAnswerTests
     }
 
     [Fact]
+    public async Task Start_PreferWait_AnswerCarriesItsLength()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var client = await server.CreateUserClientAsync();
+        var (flowId, body) = await CreateAsync(client, "pure chain");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Prefer", "wait=20");
+
+        var response = await client.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+
+        // Written whole before it is sent: one Content-Length, not a chunked body.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal(response.Headers.Location, new Uri($"/api/runs/{JsonNode.Parse(bytes)!["id"]!.GetValue<Guid>()}", UriKind.Relative));
+    }
+
+    [Theory]
+    [InlineData("diamond", 0)]
+    [InlineData("wait", 1)]
+    public async Task Start_PreferWait_SubscribesToTheRunOnlyWhenItsCreationDidNotFinishIt(string flow, int subscriptions)
+    {
+        var events = new SubscriptionCountingEvents(new RunEventHub());
+        await using var server = await TestServer.StartAsync(builder => builder.Services.AddSingleton<IRunEvents>(events));
+        using var client = await server.CreateUserClientAsync();
+        var (flowId, body) = await CreateAsync(client, flow);
+        var before = events.RunSubscriptions;
+
+        var (waited, _) = await StartWaitingAsync(client, flowId, body);
+
+        // A run its creation finished is answered from what was written: nobody listens for its end, so no run event
+        // is built for it. Any other run is listened to until it ends.
+        Assert.Equal("Succeeded", JsonNode.Parse(waited)!["status"]!.GetValue<string>());
+        Assert.Equal(subscriptions, events.RunSubscriptions - before);
+    }
+
+    [Fact]
     public async Task Start_PreferWaitShorterThanTheRun_Answers202AndTheRunFinishesLater()
     {
         await using var server = await TestServer.StartAsync();
@@ -166,4 +206,32 @@ public sealed class PreferWaitAnswerTests
         var response = await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
+}
+
+/// <summary>The in-process hub, counting the subscriptions to one run.</summary>
+internal sealed class SubscriptionCountingEvents(RunEventHub hub) : IRunEvents
+{
+    private int _runSubscriptions;
+
+    public int RunSubscriptions => Volatile.Read(ref _runSubscriptions);
+
+    public void Publish(RunEvent runEvent) => hub.Publish(runEvent);
+
+    public IDisposable Subscribe(Guid? runId, Action<RunEvent> handler) => Subscribe(runId, handler, RunEventInterest.Everything);
+
+    public IDisposable Subscribe(Guid? runId, Action<RunEvent> handler, RunEventInterest interest)
+    {
+        if (runId is not null)
+        {
+            Interlocked.Increment(ref _runSubscriptions);
+        }
+
+        return hub.Subscribe(runId, handler, interest);
+    }
+
+    public IDisposable Watch(Guid runId, RunWatchScope scope) => hub.Watch(runId, scope);
+
+    public bool HearsNodes(Guid runId) => hub.HearsNodes(runId);
+
+    public bool HearsRun(Guid runId, RunStatus status) => hub.HearsRun(runId, status);
 }
