@@ -86,32 +86,7 @@ public sealed partial class SqlStorage
         {
             var regions = new RegionWrite?[states.Count];
             var runs = new RunRow?[states.Count];
-            var members = new List<int>(states.Count);
-            var alone = new List<int>();
-            var seen = new HashSet<Guid>();
-            for (var i = 0; i < states.Count; i++)
-            {
-                var (last, plan) = states[i];
-                if (last.Preceding.Count is > 0 and < RegionRowsPerStatement
-                    && RegionWrite.Of(last, plan, RegionClaimOf(last)) is { } region
-                    && !HasEdgesOutside(plan, region.Completions, region.Index)
-                    && seen.Add(last.RunId))
-                {
-                    regions[i] = region;
-                    members.Add(i);
-                }
-                else
-                {
-                    alone.Add(i);
-                }
-            }
-
-            // One region alone goes in the one round trip of its own guarded write.
-            if (members.Count < 2)
-            {
-                alone.AddRange(members);
-                members.Clear();
-            }
+            var (members, alone) = RegionMembersOf(states, regions);
 
             for (var from = 0; from < members.Count; from += RegionsPerArraySet)
             {
@@ -144,11 +119,7 @@ public sealed partial class SqlStorage
                 }
             }
 
-            alone.Sort();
-            foreach (var i in alone)
-            {
-                results[i] = await CompleteNodeCoreAsync(session, states[i], cancellationToken);
-            }
+            await CompleteAloneAsync(session, states, alone, results, cancellationToken);
         }
 
         // The runs' rows, then the regions' rows, read and locked in one command; each row taken by its region.

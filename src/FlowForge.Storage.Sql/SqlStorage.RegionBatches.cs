@@ -165,6 +165,55 @@ public sealed partial class SqlStorage
         private static string P(int j, string name) => $"@g{j}_{name[1..]}";
     }
 
+    /// <summary>
+    /// Which completions of a batch of region writes can be written together (<paramref name="regions"/> filled for them) and
+    /// which go as alone: a region with an edge out of it, more rows than one statement of a region takes, or a run twice in
+    /// the batch goes alone, and so does the only region of a batch (its own guarded write is one round trip).
+    /// </summary>
+    private static (List<int> Members, List<int> Alone) RegionMembersOf(
+        IReadOnlyList<(NodeCompletion Completion, ExecutionPlan Plan)> states, RegionWrite?[] regions)
+    {
+        var members = new List<int>(states.Count);
+        var alone = new List<int>();
+        var seen = new HashSet<Guid>();
+        for (var i = 0; i < states.Count; i++)
+        {
+            var (last, plan) = states[i];
+            if (last.Preceding.Count is > 0 and < RegionRowsPerStatement
+                && RegionWrite.Of(last, plan, RegionClaimOf(last)) is { } region
+                && !HasEdgesOutside(plan, region.Completions, region.Index)
+                && seen.Add(last.RunId))
+            {
+                regions[i] = region;
+                members.Add(i);
+            }
+            else
+            {
+                alone.Add(i);
+            }
+        }
+
+        if (members.Count < 2)
+        {
+            alone.AddRange(members);
+            members.Clear();
+        }
+
+        return (members, alone);
+    }
+
+    /// <summary>The completions of a batch of region writes that go as alone, one after another in the batch's order.</summary>
+    private static async ValueTask CompleteAloneAsync(
+        SqlSession session, IReadOnlyList<(NodeCompletion Completion, ExecutionPlan Plan)> states, List<int> alone, CompletionResult[] results,
+        CancellationToken cancellationToken)
+    {
+        alone.Sort();
+        foreach (var i in alone)
+        {
+            results[i] = await CompleteNodeCoreAsync(session, states[i], cancellationToken);
+        }
+    }
+
     /// <summary>The region writes of a batch of the server writer, written together (see the type's summary).</summary>
     private sealed class RegionBatch : BatchedOperation<(NodeCompletion Completion, ExecutionPlan Plan), CompletionResult>
     {
@@ -182,31 +231,7 @@ public sealed partial class SqlStorage
         {
             var regions = new RegionWrite?[states.Count];
             var runs = new RunRow?[states.Count];
-            var members = new List<int>(states.Count);
-            var alone = new List<int>();
-            var seen = new HashSet<Guid>();
-            for (var i = 0; i < states.Count; i++)
-            {
-                var (last, plan) = states[i];
-                if (last.Preceding.Count is > 0 and < RegionRowsPerStatement
-                    && RegionWrite.Of(last, plan, RegionClaimOf(last)) is { } region
-                    && !HasEdgesOutside(plan, region.Completions, region.Index)
-                    && seen.Add(last.RunId))
-                {
-                    regions[i] = region;
-                    members.Add(i);
-                }
-                else
-                {
-                    alone.Add(i);
-                }
-            }
-
-            if (members.Count < 2)
-            {
-                alone.AddRange(members);
-                members.Clear();
-            }
+            var (members, alone) = RegionMembersOf(states, regions);
 
             for (int from = 0, take; from < members.Count; from += take)
             {
@@ -272,11 +297,7 @@ public sealed partial class SqlStorage
                 }
             }
 
-            alone.Sort();
-            foreach (var i in alone)
-            {
-                results[i] = await CompleteNodeCoreAsync(session, states[i], cancellationToken);
-            }
+            await CompleteAloneAsync(session, states, alone, results, cancellationToken);
         }
 
         // The runs' rows, then the regions' rows, read and locked in one text; each row taken by its region.
