@@ -98,6 +98,70 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(plan, static step => step is { Table: "r", Type: "eq_ref", Key: "PRIMARY" });
     }
 
+    [Theory]
+    [InlineData("ListRunsOfFlow")]
+    [InlineData("ListRunsOfOwner")]
+    [InlineData("ListRunsOfOwnerByStatus")]
+    public async Task RunListingPage_DeepInTheListing_ReadsAboutItsLimitOfRows(string name)
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        var sql = Assert.Single(SqlStatement.All.Single(s => s.Name == name).StatementsFor(MySqlDialect.Instance));
+        await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
+        await connection.OpenAsync();
+
+        // One owner's 6,000 runs, three of four of them of one flow, one after another in time.
+        await using (var seed = new MySqlCommand(
+            """
+            INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
+            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), UNHEX(REPEAT(IF(seq % 4 = 0, '33', '22'), 16)), 1, 'Succeeded', 0, seq * 10
+            FROM seq_1_to_6000;
+            ANALYZE TABLE Runs;
+            """,
+            connection))
+        {
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        // A page of 200 from the run created at 20,000 (the 2,000th) back: 4,000 newer runs of the owner come before it.
+        await using (var reset = new MySqlCommand("FLUSH STATUS", connection))
+        {
+            await reset.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@ownerId", Convert.FromHexString(new string('1', 32)));
+        command.Parameters.AddWithValue("@flowId", Convert.FromHexString(new string('2', 32)));
+        command.Parameters.AddWithValue("@status", "Succeeded");
+        command.Parameters.AddWithValue("@afterCreatedAt", 20_000L);
+        command.Parameters.AddWithValue("@afterId", Convert.FromHexString(new string('f', 32)));
+        command.Parameters.AddWithValue("@limit", 200);
+        var rows = 0;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                Assert.True(reader.GetInt64(4) <= 20_000);
+                rows++;
+            }
+        }
+
+        Assert.Equal(200, rows);
+        long read = 0;
+        await using (var status = new MySqlCommand("SHOW SESSION STATUS WHERE Variable_name IN ('Handler_read_prev', 'Handler_read_next', 'Handler_read_rnd_next')", connection))
+        await using (var reader = await status.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                read += long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        // The page's rows and the few of its flow's or status' neighbours the range holds, not the 4,000 newer runs of the owner
+        // (read 4,000 and more when MariaDB walked the index from its prefix's newest row).
+        output.WriteLine($"{name}: {read} rows read for a page of {rows}");
+        Assert.InRange(read, 1, 2 * rows);
+    }
+
     private static async Task<List<(string Table, string Type, string Key, string Extra)>> ExplainAsync(MySqlConnection connection, string sql)
     {
         await using var command = new MySqlCommand("EXPLAIN " + sql, connection);
