@@ -11,7 +11,8 @@
 # --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
 # --pg-profile (off by default; for profiles, not figures) loads pg_stat_statements into the bench's PostgreSQL and, while
 # each PostgreSQL shape runs, writes NAME.pg-profile.tsv to --out: every second the shape's backends by state and wait
-# event and the locks waited for by type and mode; every 5 s the statements' counters, the database's and the tables'.
+# event and the locks waited for by type and mode; every 5 s the statements' counters (planning time included), the
+# database's and the tables'.
 # Its sampling session is a backend of the watched PostgreSQL, so the shape's figures are not comparable with one run without.
 # Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
 # on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of
@@ -176,7 +177,7 @@ if $need_pg || $need_my; then
       --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >"$pg/initdb.log" 2>&1 \
       || { cat "$pg/initdb.log" >&2; exit 1; }
     pg_options="-p $pg_port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
-    if $pg_profile; then pg_options+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=2000"; fi
+    if $pg_profile; then pg_options+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=2000 -c pg_stat_statements.track_planning=on"; fi
     as_service_user "$pg_bin/pg_ctl" --pgdata="$pg/data" --log="$pg/postgres.log" --wait --timeout=120 start \
       -o "$pg_options" >/dev/null \
       || { tail -n 30 "$pg/postgres.log" >&2; exit 1; }
@@ -193,7 +194,7 @@ if $need_pg || $need_my; then
         printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), 'activity', coalesce(backend_type, ''), coalesce(state, ''), coalesce(wait_event_type, ''), coalesce(wait_event, ''), count(*) FROM pg_stat_activity WHERE datname = '$db' AND pid <> pg_backend_pid() GROUP BY 2, 3, 4, 5, 6;" \
           "SELECT extract(epoch FROM clock_timestamp()), 'waiting', locktype, mode, '', '', count(*) FROM pg_locks WHERE NOT granted GROUP BY 2, 3, 4;"
         if ((i % 5 == 0)); then
-          printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), queryid, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied, wal_records, regexp_replace(left(query, 400), '\\s+', ' ', 'g') FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$db');" \
+          printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), queryid, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied, wal_records, regexp_replace(left(query, 400), '\\s+', ' ', 'g'), total_plan_time FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$db');" \
             "SELECT extract(epoch FROM clock_timestamp()), -1, xact_commit, xact_rollback, tup_updated, tup_inserted, tup_deleted, deadlocks, conflicts, 'pg_stat_database' FROM pg_stat_database WHERE datname = '$db';" \
             "SELECT extract(epoch FROM clock_timestamp()), -2, n_tup_upd, n_tup_hot_upd, n_dead_tup, n_live_tup, autovacuum_count, idx_scan, seq_scan, 'table ' || relname FROM pg_stat_user_tables;"
         fi
