@@ -9,6 +9,11 @@
 # of the api process).
 # --mariadb-arg ARG is added to the command line of the bench's MariaDB server, after its own settings (so it wins).
 # --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
+# --pg-profile (off by default; for profiles, not figures) loads pg_stat_statements into the bench's PostgreSQL and, while
+# each PostgreSQL shape runs, writes NAME.pg-profile.tsv to --out: every second the shape's backends by state and wait
+# event and the locks waited for by type and mode; every 5 s the statements' counters (planning time included), the
+# database's and the tables'.
+# Its sampling session is a backend of the watched PostgreSQL, so the shape's figures are not comparable with one run without.
 # Starts its own durable PostgreSQL (fsync=on, synchronous_commit=on) and MariaDB (innodb_flush_log_at_trx_commit=1)
 # on free 127.0.0.1 ports in a temporary folder, and RabbitMQ and Redis with tests/services/services.sh in folders of
 # their own; stops them all at the end, however the script ends. The test servers (fsync off) are never used.
@@ -22,6 +27,7 @@ quick=false
 only=all
 bench_args=()
 mariadb_args=()
+pg_profile=false
 out="$root/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 while (($# > 0)); do
   case "$1" in
@@ -34,8 +40,9 @@ while (($# > 0)); do
       shift ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --bench-arg) [ $# -ge 2 ] || { echo "--bench-arg needs a value" >&2; exit 2; }; bench_args+=("$2"); shift ;;
+    --pg-profile) pg_profile=true ;;
     --mariadb-arg) [ $# -ge 2 ] || { echo "--mariadb-arg needs a value" >&2; exit 2; }; mariadb_args+=("$2"); shift ;;
-    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]... [--mariadb-arg ARG]..." >&2; exit 2 ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]... [--mariadb-arg ARG]... [--pg-profile]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -169,11 +176,39 @@ if $need_pg || $need_my; then
     as_service_user "$pg_bin/initdb" --pgdata="$pg/data" --username=flowforge --pwfile="$pg/password" \
       --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >"$pg/initdb.log" 2>&1 \
       || { cat "$pg/initdb.log" >&2; exit 1; }
+    pg_options="-p $pg_port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    if $pg_profile; then pg_options+=" -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=2000 -c pg_stat_statements.track_planning=on"; fi
     as_service_user "$pg_bin/pg_ctl" --pgdata="$pg/data" --log="$pg/postgres.log" --wait --timeout=120 start \
-      -o "-p $pg_port -c listen_addresses=127.0.0.1 -k $pg/sock -c max_connections=300 -c fsync=on -c synchronous_commit=on -c full_page_writes=on" >/dev/null \
+      -o "$pg_options" >/dev/null \
       || { tail -n 30 "$pg/postgres.log" >&2; exit 1; }
     pg_pid="$(head -n 1 "$pg/data/postmaster.pid")"
   fi
+
+  # pg_profile_start NAME DB / pg_profile_stop: the sampler of --pg-profile, one psql session fed one query set a second.
+  pg_profile_start() {
+    local name=$1 db=$2
+    as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d "$db" -v ON_ERROR_STOP=1 -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+    (
+      i=0
+      while [ ! -e "$pg/$name.stop" ]; do
+        printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), 'activity', coalesce(backend_type, ''), coalesce(state, ''), coalesce(wait_event_type, ''), coalesce(wait_event, ''), count(*) FROM pg_stat_activity WHERE datname = '$db' AND pid <> pg_backend_pid() GROUP BY 2, 3, 4, 5, 6;" \
+          "SELECT extract(epoch FROM clock_timestamp()), 'waiting', locktype, mode, '', '', count(*) FROM pg_locks WHERE NOT granted GROUP BY 2, 3, 4;"
+        if ((i % 5 == 0)); then
+          printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), queryid, calls, total_exec_time, rows, shared_blks_hit, shared_blks_read, shared_blks_dirtied, wal_records, regexp_replace(left(query, 400), '\\s+', ' ', 'g'), total_plan_time FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$db');" \
+            "SELECT extract(epoch FROM clock_timestamp()), -1, xact_commit, xact_rollback, tup_updated, tup_inserted, tup_deleted, deadlocks, conflicts, 'pg_stat_database' FROM pg_stat_database WHERE datname = '$db';" \
+            "SELECT extract(epoch FROM clock_timestamp()), -2, n_tup_upd, n_tup_hot_upd, n_dead_tup, n_live_tup, autovacuum_count, idx_scan, seq_scan, 'table ' || relname FROM pg_stat_user_tables;"
+        fi
+        i=$((i + 1))
+        sleep 1
+      done | as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d "$db" -qAt -F $'\t' >"$out/$name.pg-profile.tsv" 2>&1
+    ) &
+    pg_profile_pid=$!
+  }
+  pg_profile_stop() {
+    local name=$1
+    touch "$pg/$name.stop"
+    wait "$pg_profile_pid" 2>/dev/null || true
+  }
 
   if $need_my; then
     log "starting a durable MariaDB"
@@ -212,9 +247,11 @@ SQL
       db="ffb_pg_w$workers"
       as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
       cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
+      if $pg_profile; then pg_profile_start "scaled-postgres-w$workers-diamond" "$db"; fi
       run_shape "scaled-postgres-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
         --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
         --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+      if $pg_profile; then pg_profile_stop "scaled-postgres-w$workers-diamond"; fi
     fi
 
     if $need_my && selected "scaled-mariadb-w$workers-diamond"; then

@@ -74,7 +74,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     /// <summary>
     /// A pool for the connection string, with automatic preparation on, <see cref="SqlDialect.DefaultMaxPoolSize"/>
-    /// connections and no session reset on return unless the string sets them.
+    /// connections, no session reset on return and every execution of a prepared statement planned for its values
+    /// (<c>plan_cache_mode=force_custom_plan</c>) unless the string sets them.
     /// </summary>
     public static DbDataSource CreateDataSource(string connectionString)
     {
@@ -84,6 +85,18 @@ internal sealed class PostgresDialect : SqlDialect
         {
             // More than the store has statements, so none is evicted and re-prepared.
             builder.MaxAutoPrepare = 128;
+        }
+
+        if (builder.Options is not { } options || !options.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase))
+        {
+            // A prepared statement's plan is otherwise cached after its fifth execution when it costs no more than those
+            // planned for their values, at the table sizes of that moment: a keyed read of many rows (`= ANY(@ids)`)
+            // prepared while its table held a page stays a sequential scan that compares every row with every key as the
+            // table grows, until an ANALYZE of the table drops the plan (docs/benchmarks.md, round fifteen, "PostgreSQL's
+            // CPU per flow with two workers"). Planning each execution keeps the parse saved by the preparation.
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options)
+                ? "-c plan_cache_mode=force_custom_plan"
+                : builder.Options + " -c plan_cache_mode=force_custom_plan";
         }
 
         if (!SqlDialect.SetsPoolSize(given))
