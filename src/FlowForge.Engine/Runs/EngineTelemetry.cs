@@ -22,30 +22,6 @@ public static class EngineTelemetry
     public static Activity? StartActivity(string prefix, string name, ActivityKind kind, string? parentId) =>
         Activities.HasListeners() ? Activities.StartActivity(prefix + name, kind, parentId) : null;
 
-    /// <summary>A node status as a tag value, without the box that <see cref="Enum.ToString()"/> makes per call.</summary>
-    public static string Tag(NodeStatus status) => status switch
-    {
-        NodeStatus.Pending => nameof(NodeStatus.Pending),
-        NodeStatus.Ready => nameof(NodeStatus.Ready),
-        NodeStatus.Running => nameof(NodeStatus.Running),
-        NodeStatus.Succeeded => nameof(NodeStatus.Succeeded),
-        NodeStatus.Failed => nameof(NodeStatus.Failed),
-        NodeStatus.Skipped => nameof(NodeStatus.Skipped),
-        NodeStatus.Cancelled => nameof(NodeStatus.Cancelled),
-        _ => status.ToString(),
-    };
-
-    /// <summary>A run status as a tag value, without the box that <see cref="Enum.ToString()"/> makes per call.</summary>
-    public static string Tag(RunStatus status) => status switch
-    {
-        RunStatus.Pending => nameof(RunStatus.Pending),
-        RunStatus.Running => nameof(RunStatus.Running),
-        RunStatus.Succeeded => nameof(RunStatus.Succeeded),
-        RunStatus.Failed => nameof(RunStatus.Failed),
-        RunStatus.Cancelled => nameof(RunStatus.Cancelled),
-        _ => status.ToString(),
-    };
-
     public static readonly Counter<long> RunsStarted = Meter.CreateCounter<long>("flowforge.runs.started", description: "Runs accepted.");
 
     public static readonly Counter<long> RunsReopened = Meter.CreateCounter<long>("flowforge.runs.reopened", description: "Failed or cancelled runs reopened by a retry.");

@@ -59,7 +59,7 @@ public sealed partial class NodeExecutor
 
             EngineTelemetry.NodeDuration.Record(Stopwatch.GetElapsedTime(nodeStarted).TotalMilliseconds,
                 new KeyValuePair<string, object?>("node_type", node.Type),
-                new KeyValuePair<string, object?>("outcome", EngineTelemetry.Tag(completion.Status)));
+                new KeyValuePair<string, object?>("outcome", StatusName.Of(completion.Status)));
             if (completion.Status != NodeStatus.Succeeded)
             {
                 return new PureStartRegion(completions, node.Id, MayClaimAfter: false);

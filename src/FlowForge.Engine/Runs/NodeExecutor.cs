@@ -182,7 +182,7 @@ public sealed partial class NodeExecutor(
         held.ReleaseHandover();
         EngineTelemetry.NodeDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("node_type", node.Type),
-            new KeyValuePair<string, object?>("outcome", EngineTelemetry.Tag(result.Status)));
+            new KeyValuePair<string, object?>("outcome", StatusName.Of(result.Status)));
 
         if (held.Pending.Count > 0 && result.Status != NodeStatus.Succeeded)
         {
@@ -279,7 +279,7 @@ public sealed partial class NodeExecutor(
 
         if (outcome.RunFinished is { } finished)
         {
-            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", EngineTelemetry.Tag(finished)));
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", StatusName.Of(finished)));
             var error = finished == RunStatus.Failed ? $"Node '{node.Id}' failed: {result.Error}" : null;
             events.PublishRun(message.RunId, finished, error, result.At);
         }
@@ -330,7 +330,7 @@ public sealed partial class NodeExecutor(
 
         if (outcome.RunFinished is { } finished)
         {
-            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", EngineTelemetry.Tag(finished)));
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", StatusName.Of(finished)));
             events.PublishRun(runId, finished, finished == RunStatus.Failed ? $"Run ended before node '{nodeId}' was recorded." : null, at);
         }
     }
@@ -555,7 +555,7 @@ public sealed partial class NodeExecutor(
 
         if (outcome.RunFinished is { } finished)
         {
-            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", EngineTelemetry.Tag(finished)));
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", StatusName.Of(finished)));
             events.PublishRun(message.RunId, finished, $"Node '{message.NodeId}' failed: {error}", failed.At);
         }
     }

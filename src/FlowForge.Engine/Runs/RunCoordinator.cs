@@ -194,7 +194,7 @@ public sealed class RunCoordinator(
 
                 if (creation.RunFinished is { } finished)
                 {
-                    EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", EngineTelemetry.Tag(finished)));
+                    EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", StatusName.Of(finished)));
                     events.PublishRun(creation.RunId, finished, null, now);
                 }
             }
@@ -419,7 +419,7 @@ public sealed class RunCoordinator(
 
         if (result.Status.IsFinal())
         {
-            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", EngineTelemetry.Tag(result.Status)));
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", StatusName.Of(result.Status)));
         }
 
         dispatcher.DispatchInBackground(result.Messages, null);

@@ -39,7 +39,7 @@ public sealed class RunSignals(
 
         if (completion.RunFinished is { } finished)
         {
-            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", EngineTelemetry.Tag(finished)));
+            EngineTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", StatusName.Of(finished)));
             events.PublishRun(runId, finished, null, now);
         }
 

@@ -31,6 +31,10 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    // The serializer options t_writer was made with (the application's, one instance).
+    [ThreadStatic]
+    private static JsonSerializerOptions? t_writerOptions;
+
     public int? StatusCode => StatusCodes.Status200OK;
 
     public Task ExecuteAsync(HttpContext httpContext)
@@ -38,7 +42,7 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
         var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var buffer = t_buffer ?? new ArrayBufferWriter<byte>(4096);
         t_buffer = null;
-        var writer = t_writer is { } kept && SameOptions(kept.Options, options) ? kept : new Utf8JsonWriter(buffer, WriterOptions(options));
+        var writer = t_writer is { } kept && ReferenceEquals(t_writerOptions, options) ? kept : new Utf8JsonWriter(buffer, WriterOptions(options));
         t_writer = null;
         writer.Reset(buffer);
         try
@@ -61,6 +65,7 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
                 buffer.ResetWrittenCount();
                 t_buffer = buffer;
                 t_writer = writer;
+                t_writerOptions = options;
             }
         }
 
@@ -87,10 +92,6 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
         MaxDepth = options.MaxDepth == 0 ? DefaultMaxDepth : options.MaxDepth,
     };
 
-    private static bool SameOptions(JsonWriterOptions kept, JsonSerializerOptions options) =>
-        ReferenceEquals(kept.Encoder, options.Encoder) && kept.Indented == options.WriteIndented && kept.MaxDepth == (options.MaxDepth == 0 ? DefaultMaxDepth : options.MaxDepth)
-        && kept.IndentCharacter == options.IndentCharacter && kept.IndentSize == options.IndentSize && kept.NewLine == options.NewLine;
-
     /// <summary>
     /// Writes what the serializer writes for <c>RunDetails.From(run, maxInlineOutputBytes, asWritten)</c>: the same
     /// properties in the same order, nulls written but for the ones the record leaves out when null.
@@ -101,7 +102,7 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
         writer.WriteString(Names.Id, run.Id);
         writer.WriteString(Names.FlowId, run.FlowId);
         writer.WriteNumber(Names.FlowVersion, run.FlowVersion);
-        writer.WriteString(Names.Status, EnumName<RunStatus>.Of(run.Status));
+        writer.WriteString(Names.Status, StatusName.Of(run.Status));
         writer.WritePropertyName(Names.Input);
         WriteStored(writer, run.InputJson, asWritten);
         WriteStringOrNull(writer, Names.Error, run.Error);
@@ -161,7 +162,7 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
         writer.WriteStartObject();
         writer.WriteString(Names.NodeId, node.NodeId);
         writer.WriteString(Names.Type, node.Type);
-        writer.WriteString(Names.Status, EnumName<NodeStatus>.Of(node.Status));
+        writer.WriteString(Names.Status, StatusName.Of(node.Status));
         writer.WriteNumber(Names.Attempt, node.Attempt);
         WriteTimeOrNull(writer, Names.StartedAt, node.StartedAt);
         WriteTimeOrNull(writer, Names.FinishedAt, node.FinishedAt);
@@ -189,7 +190,7 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
             var attempt = attempts[i];
             writer.WriteStartObject();
             writer.WriteNumber(Names.Attempt, attempt.Attempt);
-            writer.WriteString(Names.Status, EnumName<NodeStatus>.Of(attempt.Status));
+            writer.WriteString(Names.Status, StatusName.Of(attempt.Status));
             WriteTimeOrNull(writer, Names.StartedAt, attempt.StartedAt);
             writer.WriteString(Names.FinishedAt, attempt.FinishedAt);
             WriteStringOrNull(writer, Names.Error, attempt.Error);
@@ -249,15 +250,6 @@ internal sealed class RunDetailsAnswer(RunView run, long maxInlineOutputBytes, b
         {
             writer.WriteNull(name);
         }
-    }
-
-    /// <summary>An enum's name without boxing the value, as <c>ToString()</c> gives it.</summary>
-    private static class EnumName<T>
-        where T : struct, Enum
-    {
-        private static readonly Dictionary<T, string> ByValue = Enum.GetValues<T>().Distinct().ToDictionary(v => v, v => v.ToString());
-
-        public static string Of(T value) => ByValue.TryGetValue(value, out var name) ? name : value.ToString();
     }
 
     /// <summary>The properties' names as the serializer's web defaults (camel case) write them.</summary>

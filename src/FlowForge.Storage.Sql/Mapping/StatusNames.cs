@@ -6,27 +6,9 @@ namespace FlowForge.Storage.Sql.Mapping;
 /// <summary>Statuses and message kinds are stored as their enum names, readable in any database tool.</summary>
 internal static class StatusNames
 {
-    public static string Of(RunStatus status) => status switch
-    {
-        RunStatus.Pending => "Pending",
-        RunStatus.Running => "Running",
-        RunStatus.Succeeded => "Succeeded",
-        RunStatus.Failed => "Failed",
-        RunStatus.Cancelled => "Cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
-    };
+    public static string Of(RunStatus status) => StatusName.Of(status);
 
-    public static string Of(NodeStatus status) => status switch
-    {
-        NodeStatus.Pending => "Pending",
-        NodeStatus.Ready => "Ready",
-        NodeStatus.Running => "Running",
-        NodeStatus.Succeeded => "Succeeded",
-        NodeStatus.Failed => "Failed",
-        NodeStatus.Skipped => "Skipped",
-        NodeStatus.Cancelled => "Cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown node status."),
-    };
+    public static string Of(NodeStatus status) => StatusName.Of(status);
 
     public static string Of(WorkKind kind) => kind switch
     {

@@ -2,7 +2,7 @@ using FlowForge.Engine.Runs;
 
 namespace FlowForge.Tests.Runs;
 
-public sealed class EngineTelemetryTests
+public sealed class StatusNameTests
 {
     public static TheoryData<NodeStatus> NodeStatuses() => [.. Enum.GetValues<NodeStatus>()];
 
@@ -10,21 +10,21 @@ public sealed class EngineTelemetryTests
 
     [Theory]
     [MemberData(nameof(NodeStatuses))]
-    public void Tag_NodeStatus_IsItsName(NodeStatus status) => Assert.Equal(status.ToString(), EngineTelemetry.Tag(status));
+    public void Of_NodeStatus_IsItsName(NodeStatus status) => Assert.Equal(status.ToString(), StatusName.Of(status));
 
     [Theory]
     [MemberData(nameof(RunStatuses))]
-    public void Tag_RunStatus_IsItsName(RunStatus status) => Assert.Equal(status.ToString(), EngineTelemetry.Tag(status));
+    public void Of_RunStatus_IsItsName(RunStatus status) => Assert.Equal(status.ToString(), StatusName.Of(status));
 
     [Fact]
-    public void Tag_NodeStatus_AllocatesNothing()
+    public void Of_NodeStatus_AllocatesNothing()
     {
-        EngineTelemetry.Tag(NodeStatus.Succeeded);
+        StatusName.Of(NodeStatus.Succeeded);
         var before = GC.GetAllocatedBytesForCurrentThread();
 
-        var tag = EngineTelemetry.Tag(NodeStatus.Succeeded);
+        var name = StatusName.Of(NodeStatus.Succeeded);
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
-        Assert.Equal("Succeeded", tag);
+        Assert.Equal("Succeeded", name);
     }
 }
