@@ -189,8 +189,9 @@ if $need_pg || $need_my; then
     local name=$1 db=$2
     as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d "$db" -v ON_ERROR_STOP=1 -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
     (
+      # Bounded: an hour of samples at most, should the shape end without its stop file.
       i=0
-      while [ ! -e "$pg/$name.stop" ]; do
+      while [ ! -e "$pg/$name.stop" ] && ((i < 3600)); do
         printf '%s\n' "SELECT extract(epoch FROM clock_timestamp()), 'activity', coalesce(backend_type, ''), coalesce(state, ''), coalesce(wait_event_type, ''), coalesce(wait_event, ''), count(*) FROM pg_stat_activity WHERE datname = '$db' AND pid <> pg_backend_pid() GROUP BY 2, 3, 4, 5, 6;" \
           "SELECT extract(epoch FROM clock_timestamp()), 'waiting', locktype, mode, '', '', count(*) FROM pg_locks WHERE NOT granted GROUP BY 2, 3, 4;"
         if ((i % 5 == 0)); then
