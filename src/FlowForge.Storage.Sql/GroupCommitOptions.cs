@@ -38,6 +38,14 @@ public sealed class GroupCommitOptions
     /// </summary>
     public int Writers { get; set; } = 4;
 
+    /// <summary>
+    /// True (default): the worker processes of one database share <see cref="Writers"/>: each commits at most
+    /// max(1, ceil(Writers / live workers)) batches at once, the live workers counted from their heartbeats at every beat,
+    /// so that two workers' batches are as full as one worker's. A worker alone, and every process that runs no nodes
+    /// (the api), keeps all of its writers. False: every process commits <see cref="Writers"/> batches at once.
+    /// </summary>
+    public bool ShareWriters { get; set; } = true;
+
     /// <summary>How often a write the database rolled back for a deadlock or serialization failure runs again before its caller sees the error (0 to 20).</summary>
     public int MaxConflictRetries { get; set; } = 5;
 

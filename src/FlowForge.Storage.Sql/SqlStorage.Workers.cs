@@ -48,6 +48,10 @@ public sealed partial class SqlStorage
         SELECT Id FROM Workers WHERE HeartbeatAt < @silentSince ORDER BY HeartbeatAt
         """);
 
+    private static readonly SqlStatement CountLiveWorkers = new(nameof(CountLiveWorkers), """
+        SELECT COUNT(*) FROM Workers WHERE HeartbeatAt >= @silentSince
+        """);
+
     private static readonly SqlStatement DeleteSilentWorker = new(nameof(DeleteSilentWorker), """
         DELETE FROM Workers WHERE Id = @workerId AND HeartbeatAt < @silentSince
         """);
@@ -93,18 +97,28 @@ public sealed partial class SqlStorage
 
     public async Task<WorkerTakeover> TakeOverSilentWorkersAsync(DateTimeOffset silentSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // The table holds one row per live process: reading it is cheap, and most beats find nobody silent.
-        var silent = await _executor.ReadAsync(static async (s, silentSince, ct) =>
+        // The table holds one row per live process: reading it is cheap, and most beats find nobody silent. Where the
+        // workers share the group-commit writers, the same read counts the live ones, so each worker's share follows
+        // the workers that come and go within a beat or two.
+        var writer = (_executor as PooledSqlExecutor)?.Writer is { SharesWriters: true } shared ? shared : null;
+        var (silent, live) = await _executor.ReadAsync(static async (s, a, ct) =>
         {
             var ids = new List<Guid>();
-            await using var reader = await s.ReaderAsync(s.Command(SelectSilentWorkers).Bind("@silentSince", silentSince), ct);
-            while (await reader.ReadAsync(ct) && ids.Count < TakeoverBatch)
+            await using (var reader = await s.ReaderAsync(s.Command(SelectSilentWorkers).Bind("@silentSince", a.SilentSince), ct))
             {
-                ids.Add(reader.GetGuid(0));
+                while (await reader.ReadAsync(ct) && ids.Count < TakeoverBatch)
+                {
+                    ids.Add(reader.GetGuid(0));
+                }
             }
 
-            return ids;
-        }, UnixMicros.From(silentSince), cancellationToken);
+            var live = a.CountLive
+                ? Convert.ToInt32(await s.ScalarAsync(s.Command(CountLiveWorkers).Bind("@silentSince", a.SilentSince), ct), System.Globalization.CultureInfo.InvariantCulture)
+                : 0;
+            return (ids, live);
+        }, (SilentSince: UnixMicros.From(silentSince), CountLive: writer is not null), cancellationToken);
+
+        writer?.ShareAmong(live);
 
         if (silent.Count == 0)
         {

@@ -38,6 +38,11 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     private readonly Task[] _loops;
+
+    // Loops from this index on are parked: they take nothing from the queue until the share grows again.
+    private int _activeWriters;
+    private TaskCompletionSource _shareChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
     private long _committedBatches;
     private long _committedOperations;
     private long _conflictRetries;
@@ -54,11 +59,38 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         _dialect = dialect;
         _options = options;
         _loops = new Task[options.Writers];
+        _activeWriters = options.Writers;
         for (var i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = Task.Run(RunAsync);
+            var index = i;
+            _loops[i] = Task.Run(() => RunAsync(index));
         }
     }
+
+    /// <summary>Whether <see cref="ShareAmong"/> follows the number of live workers (<see cref="GroupCommitOptions.ShareWriters"/>).</summary>
+    public bool SharesWriters => _options.ShareWriters && _options.Writers > 1;
+
+    /// <summary>Batches that may commit at once now: <see cref="GroupCommitOptions.Writers"/> unless <see cref="ShareAmong"/> lowered it.</summary>
+    public int ActiveWriters => Volatile.Read(ref _activeWriters);
+
+    /// <summary>
+    /// Shares <see cref="GroupCommitOptions.Writers"/> among <paramref name="processes"/> processes that write to the same
+    /// database: this one commits at most max(1, ceil(Writers / processes)) batches at once. Each process' load is then
+    /// a share of the whole, and fewer writers each take a fuller batch; a process alone keeps every writer. A batch
+    /// that is running ends as it would; a parked writer keeps its connection for when the share grows again.
+    /// </summary>
+    public void ShareAmong(int processes)
+    {
+        var share = WritersFor(_options.Writers, processes);
+        if (Interlocked.Exchange(ref _activeWriters, share) != share)
+        {
+            Interlocked.Exchange(ref _shareChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    /// <summary>The writers of one of <paramref name="processes"/> processes sharing a budget of <paramref name="writers"/>.</summary>
+    internal static int WritersFor(int writers, int processes) =>
+        processes <= 1 ? writers : Math.Max(1, (writers + processes - 1) / processes);
 
     public bool IsRunning => !_queue.Reader.Completion.IsCompleted && Volatile.Read(ref _fault) is null;
 
@@ -132,18 +164,47 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        _stopping = true;
+        Volatile.Read(ref _shareChanged).TrySetResult();
         await Task.WhenAll(_loops);
     }
 
-    private async Task RunAsync()
+    private async Task RunAsync(int index)
     {
         var reader = _queue.Reader;
         var batch = new List<Entry>(_options.MaxBatchSize);
         WriterSession? session = null;
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (true)
             {
+                if (index >= Volatile.Read(ref _activeWriters))
+                {
+                    // Parked: the active writers drain the queue, also when the store is disposed.
+                    var changed = Volatile.Read(ref _shareChanged).Task;
+                    if (_stopping)
+                    {
+                        break;
+                    }
+
+                    if (index >= Volatile.Read(ref _activeWriters))
+                    {
+                        await changed;
+                    }
+
+                    continue;
+                }
+
+                if (!await reader.WaitToReadAsync())
+                {
+                    break;
+                }
+
+                if (index >= Volatile.Read(ref _activeWriters))
+                {
+                    continue;
+                }
+
                 Take(reader, batch);
                 if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
                 {

@@ -365,13 +365,115 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         Assert.Equal("other", await Store.GetOrAddSettingAsync("cancelled", "other", CancellationToken.None));
     }
 
-    protected SqlStorage Open(int writers, int maxBatchSize)
+    [Fact]
+    public async Task TakeOverSilentWorkersAsync_TwoLiveWorkersAndOneSilent_EachCommitsHalfTheWritersAndALoneWorkerAll()
+    {
+        var store = Open(writers: 4, maxBatchSize: 10);
+        var writer = WriterOf(store);
+        var now = DateTimeOffset.UtcNow;
+        var timeout = TimeSpan.FromMinutes(1);
+        await store.HeartbeatAsync(Guid.NewGuid(), now - (2 * timeout), now, CancellationToken.None);
+        await store.HeartbeatAsync(Guid.NewGuid(), now, now + timeout, CancellationToken.None);
+        await store.HeartbeatAsync(Guid.NewGuid(), now, now + timeout, CancellationToken.None);
+
+        // The silent one is taken over and not counted.
+        var taken = await store.TakeOverSilentWorkersAsync(now - timeout, now, CancellationToken.None);
+        Assert.Equal(1, taken.Workers);
+        Assert.Equal(2, writer.ActiveWriters);
+
+        // Both fall silent and a third beats: alone, it commits all four batches at once again.
+        var later = now + (2 * timeout);
+        await store.HeartbeatAsync(Guid.NewGuid(), later, later + timeout, CancellationToken.None);
+        await store.TakeOverSilentWorkersAsync(later - timeout, later, CancellationToken.None);
+        Assert.Equal(4, writer.ActiveWriters);
+    }
+
+    [Fact]
+    public async Task TakeOverSilentWorkersAsync_ShareWritersOff_EveryWorkerKeepsItsWriters()
+    {
+        var store = Open(writers: 4, maxBatchSize: 10, shareWriters: false);
+        var writer = WriterOf(store);
+        var now = DateTimeOffset.UtcNow;
+        await store.HeartbeatAsync(Guid.NewGuid(), now, now + TimeSpan.FromMinutes(1), CancellationToken.None);
+        await store.HeartbeatAsync(Guid.NewGuid(), now, now + TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        await store.TakeOverSilentWorkersAsync(now - TimeSpan.FromMinutes(1), now, CancellationToken.None);
+
+        Assert.False(writer.SharesWriters);
+        Assert.Equal(4, writer.ActiveWriters);
+    }
+
+    [Fact]
+    public async Task ShareAmong_LoneWorkerUnderLoad_CommitsItsFullCountOfBatchesAtOnce()
+    {
+        var store = Open(writers: 4, maxBatchSize: 10);
+        var writer = WriterOf(store);
+        writer.ShareAmong(2);
+        writer.ShareAmong(1);
+
+        // Four batches held open at once: each holder, queued once the one before runs, takes a writer of its own.
+        var holders = new List<(Task<int> Task, TaskCompletionSource Release)>();
+        for (var i = 0; i < 4; i++)
+        {
+            holders.Add((Hold(writer, out var started, out var release), release));
+            await started.Task.WaitAsync(Patience);
+        }
+
+        Assert.Equal(4, writer.ActiveWriters);
+        foreach (var holder in holders)
+        {
+            holder.Release.SetResult();
+        }
+
+        await Task.WhenAll(holders.Select(h => h.Task)).WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task ShareAmong_TwoWorkers_AtMostTwoBatchesAtOnceAndAGrownShareTakesTheWaitingWriteAtOnce()
+    {
+        var store = Open(writers: 4, maxBatchSize: 10);
+        var writer = WriterOf(store);
+        writer.ShareAmong(2);
+        Assert.Equal(2, writer.ActiveWriters);
+        var first = Hold(writer, out var firstStarted, out var firstRelease);
+        await firstStarted.Task.WaitAsync(Patience);
+        var second = Hold(writer, out var secondStarted, out var secondRelease);
+        await secondStarted.Task.WaitAsync(Patience);
+        var batchesBefore = writer.CommittedBatches;
+
+        // Both writers of this worker's share are held: the write waits in the queue until one is free, so it sees
+        // both holders still running only once the share grows.
+        var written = writer.WriteAsync(static (_, held, _) => ValueTask.FromResult(!held.Item1.Task.IsCompleted && !held.Item2.Task.IsCompleted),
+            (firstRelease, secondRelease), CancellationToken.None);
+        writer.ShareAmong(1);
+
+        Assert.True(await written.WaitAsync(Patience));
+        Assert.Equal(batchesBefore + 1, writer.CommittedBatches);
+        firstRelease.SetResult();
+        secondRelease.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task DisposeAsync_ParkedWriters_StopAndQueuedOperationsStillCommit()
+    {
+        var store = Open(writers: 4, maxBatchSize: 10);
+        WriterOf(store).ShareAmong(4);
+        var queued = Enumerable.Range(0, 30).Select(i => store.GetOrAddSettingAsync($"p{i}", "v", CancellationToken.None)).ToList();
+
+        await store.DisposeAsync().AsTask().WaitAsync(Patience);
+
+        Assert.All(await Task.WhenAll(queued), v => Assert.Equal("v", v));
+        Assert.Equal("v", await Store.GetOrAddSettingAsync("p29", "other", CancellationToken.None));
+    }
+
+    protected SqlStorage Open(int writers, int maxBatchSize, bool shareWriters = true)
     {
         var options = new SqlStorageOptions
         {
             Provider = _database.Options.Provider,
             ConnectionString = _database.Options.ConnectionString,
-            GroupCommit = new GroupCommitOptions { Writers = writers, MaxBatchSize = maxBatchSize },
+            GroupCommit = new GroupCommitOptions { Writers = writers, MaxBatchSize = maxBatchSize, ShareWriters = shareWriters },
         };
         var store = SqlStorage.Create(options, TimeProvider.System);
         _stores.Add(store);
