@@ -1,7 +1,6 @@
-using System.Buffers;
+using System.Globalization;
+using System.Numerics;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Queueing;
 using FlowForge.Engine.Runs;
@@ -15,74 +14,157 @@ namespace FlowForge.Storage.Sql;
 /// The region writes of one group-commit batch written together on MySQL (<see cref="Dialects.SqlDialect.WritesRegionSets"/>):
 /// alone, a region took two round trips, its run's row and its rows read and locked, then its rows finished, its attempts
 /// inserted and its run's count lowered (SqlStorage.RegionTrips.cs). Together, the runs and rows of every region of the batch
-/// are read and locked in one text (per 32 regions), each region is checked as alone, and the regions that pass are written
-/// in one text of set-based statements (per 32 regions): one UPDATE finishes every row, one INSERT adds every attempt, one
-/// UPDATE lowers every run's count, one SELECT reads the runs' ends. Both texts are fixed: the rows, attempts and runs travel
-/// as three JSON array parameters that the statements expand with JSON_TABLE and join to the tables' primary keys, so a set
-/// of any size and shape is the same short text for the server to parse (a text per size and shape, with a CASE arm and an
-/// OR per row, was 15-17 % of MariaDB's CPU). A region that does not fit (an edge out of it, more than 16 rows, a run twice
-/// in the batch), that the read sends one completion after another, or that is alone, is written as alone, in the same
-/// transaction; a stale one is answered stale as alone.
+/// are read and locked in one text (per 32 regions), each region is checked as alone, and the regions of one shape (rows,
+/// attempts) that pass are written in one text of set-based statements: one UPDATE finishes every row, one INSERT adds every
+/// attempt, one UPDATE lowers every run's count, one SELECT reads the runs' ends. A region that does not fit (an edge out of
+/// it, more than 16 rows, a run twice in the batch), that the read sends one completion after another, or that is alone of
+/// its size, is written as alone, in the same transaction; a stale one is answered stale as alone.
 /// </summary>
 public sealed partial class SqlStorage
 {
-    /// <summary>Regions one text of a region set reads or writes at most.</summary>
+    /// <summary>Regions one text of a region set reads or writes at most (a power of two).</summary>
     internal const int RegionsPerSet = 32;
 
-    /// <summary>Node rows one text of a region set reads or writes at most, over all its regions.</summary>
+    /// <summary>Node rows one text of a region set reads at most, over all its regions (a power of two).</summary>
     internal const int RowsPerRegionRead = 256;
 
-    // The runs' rows and then the regions' rows, each locked, in the order the JSON lists them: runs by id, each run's rows
-    // by node id, as a range of the primary key would lock them. STRAIGHT_JOIN: the list first, each row found by its key.
-    private static readonly SqlStatement SelectRegionSet = new(nameof(SelectRegionSet), static d => !d.WritesRegionSets ? "" : $"""
-        SELECT r.Status, r.OwnerId, r.FlowId, r.FlowVersion, r.ParentRunId, r.ParentNodeId, r.Id
-        FROM JSON_TABLE(@regionRuns, '$[*]' COLUMNS (RunHex CHAR(32) PATH '$[0]')) AS j STRAIGHT_JOIN Runs r ON r.Id = UNHEX(j.RunHex){d.ForUpdate};
-        SELECT n.RunId, n.NodeId, n.Status, n.Version, n.PendingParents, n.ActiveParents, n.Attempt, n.Interruptions, n.ResumedFrom
-        FROM JSON_TABLE(@regionRows, '$[*]' COLUMNS (RunHex CHAR(32) PATH '$[0]', NodeId VARCHAR(500) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[1]')) AS j
-            STRAIGHT_JOIN NodeInstances n ON n.RunId = UNHEX(j.RunHex) AND n.NodeId = j.NodeId{d.ForUpdate}
-        """)
-    {
-        Prepares = false,
-    };
+    // Shapes (rows, attempts, regions) whose write text is kept; a set of another shape is written region by region.
+    private const int RegionSetShapes = 256;
 
-    // The one-region finish (FinishRegionColumns with its first node) for every row of the list: a region's first node
-    // (Later 0) keeps the columns its claim set, the nodes after it (Later 1) are made Ready, claimed and finished. No
-    // right-hand side reads a column another one sets (StartedAt and the runs' columns read only themselves or columns set
-    // after them), so the order in which the multi-table UPDATE assigns them changes nothing. Every run's count is lowered
-    // by its own region's rows; MySQL assigns left to right, and RemainingNodes is set last.
-    private static readonly SqlStatement FinishRegionSet = new(nameof(FinishRegionSet), static d => !d.WritesRegionSets ? "" : """
-        UPDATE JSON_TABLE(@regionRows, '$[*]' COLUMNS (
-                RunHex CHAR(32) PATH '$[0]', NodeId VARCHAR(500) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[1]', Version BIGINT PATH '$[2]',
-                NewVersion BIGINT PATH '$[3]', Output LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[4]',
-                Ports LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[5]', FinishedAt BIGINT PATH '$[6]', Later INT PATH '$[7]',
-                ReadyAt BIGINT PATH '$[8]', ActiveParents INT PATH '$[9]', StartedAt BIGINT PATH '$[10]', WorkerHex CHAR(32) PATH '$[11]')) AS j
-            STRAIGHT_JOIN NodeInstances n ON n.RunId = UNHEX(j.RunHex) AND n.NodeId = j.NodeId
-        SET n.Status = 'Succeeded', n.Output = j.Output, n.OutputBlob = NULL, n.OutputBytes = NULL, n.Error = NULL, n.Ports = j.Ports,
-            n.FinishedAt = j.FinishedAt, n.Version = j.NewVersion, n.LeaseUntil = NULL, n.WaitUntil = NULL,
-            n.PendingParents = IF(j.Later = 1, 0, n.PendingParents), n.ActiveParents = IF(j.Later = 1, j.ActiveParents, n.ActiveParents),
-            n.ReadyAt = IF(j.Later = 1, j.ReadyAt, n.ReadyAt), n.StartedAt = IF(j.Later = 1, COALESCE(n.StartedAt, j.StartedAt), n.StartedAt),
-            n.Attempt = IF(j.Later = 1, 1, n.Attempt), n.WaitKind = IF(j.Later = 1, NULL, n.WaitKind),
-            n.WorkerId = IF(j.Later = 1, UNHEX(j.WorkerHex), n.WorkerId)
-        WHERE n.Version = j.Version;
-        INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson, Logs)
-        SELECT UNHEX(j.RunHex), j.NodeId, j.Attempt, 'Succeeded', j.StartedAt, j.FinishedAt, NULL, j.Error, j.InputJson, j.Logs
-        FROM JSON_TABLE(@regionAttempts, '$[*]' COLUMNS (
-            RunHex CHAR(32) PATH '$[0]', NodeId VARCHAR(500) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[1]', Attempt INT PATH '$[2]',
-            StartedAt BIGINT PATH '$[3]', FinishedAt BIGINT PATH '$[4]', Error LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[5]',
-            InputJson LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[6]', Logs LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PATH '$[7]')) AS j;
-        UPDATE JSON_TABLE(@regionRuns, '$[*]' COLUMNS (RunHex CHAR(32) PATH '$[0]', At BIGINT PATH '$[1]', Finished INT PATH '$[2]')) AS j
-            STRAIGHT_JOIN Runs r ON r.Id = UNHEX(j.RunHex)
-        SET r.FinishedAt = CASE WHEN r.RemainingNodes <= j.Finished AND r.Status = 'Running' THEN j.At ELSE r.FinishedAt END,
-            r.Status = CASE WHEN r.RemainingNodes <= j.Finished AND r.Status = 'Running' THEN 'Succeeded' ELSE r.Status END,
-            r.RemainingNodes = r.RemainingNodes - j.Finished;
-        SELECT r.Id, r.Status FROM JSON_TABLE(@regionRuns, '$[*]' COLUMNS (RunHex CHAR(32) PATH '$[0]')) AS j STRAIGHT_JOIN Runs r ON r.Id = UNHEX(j.RunHex)
-        """)
-    {
-        Prepares = false,
-    };
+    private static readonly int[] RegionReadRunSlots = [2, 4, 8, 16, RegionsPerSet];
 
-    // The JSON of the lists keeps every character but those JSON must escape as it is, and the server unescapes those.
-    private static readonly JsonWriterOptions RegionSetJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    private static readonly int[] RegionReadRowSlots = [2, 4, 8, 16, 32, 64, 128, RowsPerRegionRead];
+
+    // The read texts by (run slot, row slot) and the write texts by shape, made as they are first needed.
+    private static readonly SqlStatement?[,] RegionSetReads = new SqlStatement?[RegionReadRunSlots.Length, RegionReadRowSlots.Length];
+    private static readonly Dictionary<(int Rows, int Attempts, int Regions), SqlStatement> RegionSetWrites = [];
+    private static readonly Lock RegionSetsLock = new();
+
+    // Region j's parameters are the one-region names prefixed with "g{j}_".
+    private static readonly RegionSetNames[] RegionSetParameters = [.. Enumerable.Range(0, RegionsPerSet).Select(static j => new RegionSetNames(j))];
+
+    private static readonly string[] RegionReadRunParameters = [.. Enumerable.Range(0, RegionsPerSet).Select(static i => $"@runId{i}")];
+
+    private static readonly (string RunId, string NodeId)[] RegionReadRowParameters =
+        [.. Enumerable.Range(0, RowsPerRegionRead).Select(static i => ($"@rowRunId{i}", $"@rowNodeId{i}"))];
+
+    private static SqlStatement RegionSetRead(int runSlot, int rowSlot)
+    {
+        if (Volatile.Read(ref RegionSetReads[runSlot, rowSlot]) is { } made)
+        {
+            return made;
+        }
+
+        lock (RegionSetsLock)
+        {
+            var (runs, rows) = (RegionReadRunSlots[runSlot], RegionReadRowSlots[rowSlot]);
+            return RegionSetReads[runSlot, rowSlot] ??= new SqlStatement($"SelectRegionSet{runs}x{rows}", d => !d.WritesRegionSets ? "" : $"""
+                SELECT Status, OwnerId, FlowId, FlowVersion, ParentRunId, ParentNodeId, Id FROM Runs
+                WHERE Id IN ({string.Join(", ", RegionReadRunParameters.Take(runs))}){d.ForUpdate};
+                SELECT RunId, NodeId, Status, Version, PendingParents, ActiveParents, Attempt, Interruptions, ResumedFrom FROM NodeInstances
+                WHERE (RunId, NodeId) IN ({string.Join(", ", RegionReadRowParameters.Take(rows).Select(static p => $"({p.RunId}, {p.NodeId})"))}){d.ForUpdate}
+                """)
+            {
+                Prepares = false,
+            };
+        }
+    }
+
+    /// <summary>The text that writes <paramref name="regions"/> regions of one shape, or null when too many shapes are kept.</summary>
+    private static SqlStatement? RegionSetWrite(int rows, int attempts, int regions)
+    {
+        lock (RegionSetsLock)
+        {
+            if (RegionSetWrites.TryGetValue((rows, attempts, regions), out var statement))
+            {
+                return statement;
+            }
+
+            if (RegionSetWrites.Count >= RegionSetShapes)
+            {
+                return null;
+            }
+
+            var text = RegionSetWriteText(rows, attempts, regions);
+            statement = new SqlStatement($"FinishRegionSet{rows}x{attempts}x{regions}", d => d.WritesRegionSets ? text : "") { Prepares = false };
+            RegionSetWrites.Add((rows, attempts, regions), statement);
+            return statement;
+        }
+    }
+
+    // Every column of the one-region finish keyed first by run, then (as alone) by node; the rows of every region, each at
+    // its version; the attempts of all in one insert; every run's count lowered by the same number (all regions have as
+    // many rows), its end read back. MySQL assigns left to right: the run's count is lowered last.
+    private static string RegionSetWriteText(int rows, int attempts, int regions)
+    {
+        var all = Enumerable.Range(0, regions).ToArray();
+        string Of(int region, string names) => names.Replace("@", $"@g{region}_", StringComparison.Ordinal);
+        string ByRun(string value) => value.Contains('@', StringComparison.Ordinal)
+            ? $"CASE RunId {string.Join(" ", all.Select(j => $"WHEN @g{j}_runId THEN {Of(j, value)}"))} END"
+            : value;
+        var runs = string.Join(", ", all.Select(static j => $"@g{j}_runId"));
+        var text = new StringBuilder($"""
+            UPDATE NodeInstances
+            SET {string.Join(",\n    ", FinishRegionColumns(rows, withFirst: true).Select(c => $"{c.Column} = {ByRun(c.Value)}"))}
+            WHERE {string.Join("\n   OR ", all.Select(j => $"({Of(j, FinishRegionWhere(rows))})"))};
+
+            """);
+        if (attempts > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"""
+                INSERT INTO NodeAttempts (RunId, NodeId, Attempt, Status, StartedAt, FinishedAt, RetryAt, Error, InputJson, Logs)
+                VALUES {string.Join(",\n    ", all.SelectMany(j => Enumerable.Range(0, attempts).Select(i => Of(j,
+                    $"(@runId, @aNodeId{i}, @aAttempt{i}, 'Succeeded', @aStartedAt{i}, @aFinishedAt{i}, NULL, @aError{i}, @aInput{i}, @aLogs{i})"))))};
+
+                """);
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"""
+            UPDATE Runs
+            SET FinishedAt = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN CASE Id {string.Join(" ", all.Select(static j => $"WHEN @g{j}_runId THEN @g{j}_at"))} END ELSE FinishedAt END,
+                Status = CASE WHEN RemainingNodes <= @finished AND Status = 'Running' THEN 'Succeeded' ELSE Status END,
+                RemainingNodes = RemainingNodes - @finished
+            WHERE Id IN ({runs});
+            SELECT Id, Status FROM Runs WHERE Id IN ({runs})
+            """);
+        return text.ToString();
+    }
+
+    private static int SlotOf(int[] slots, int count)
+    {
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (slots[i] >= count)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(count), count, $"A region set names at most {slots[^1]}.");
+    }
+
+    /// <summary>The parameter names of region j of a region set's write.</summary>
+    private sealed class RegionSetNames(int j)
+    {
+        public string RunId { get; } = $"@g{j}_runId";
+
+        public string WorkerId { get; } = $"@g{j}_workerId";
+
+        public string At { get; } = $"@g{j}_at";
+
+        // The one-region names (RegionRowParameters, OneTripAttemptParameters) with the prefix; made here, not from those
+        // arrays, which a static initializer in another file may not have set yet.
+        public (string Node, string Version, string NewVersion, string Output, string Ports, string FinishedAt, string ReadyAt, string Active, string StartedAt)[] Rows { get; } =
+            [.. Enumerable.Range(0, RegionRowsPerStatement).Select(i => (P(j, $"@nodeId{i}"), P(j, $"@version{i}"), P(j, $"@newVersion{i}"), P(j, $"@output{i}"),
+                P(j, $"@ports{i}"), P(j, $"@finishedAt{i}"), P(j, $"@readyAt{i}"), P(j, $"@activeParents{i}"), P(j, $"@startedAt{i}")))];
+
+        public (string Node, string Attempt, string StartedAt, string FinishedAt, string Error, string Input, string Logs)[] Attempts { get; } =
+            [.. Enumerable.Range(0, RegionRowsPerStatement).Select(i => (P(j, $"@aNodeId{i}"), P(j, $"@aAttempt{i}"), P(j, $"@aStartedAt{i}"), P(j, $"@aFinishedAt{i}"),
+                P(j, $"@aError{i}"), P(j, $"@aInput{i}"), P(j, $"@aLogs{i}")))];
+
+        private static string P(int j, string name) => $"@g{j}_{name[1..]}";
+    }
+
     /// <summary>
     /// Which completions of a batch of region writes can be written together (<paramref name="regions"/> filled for them) and
     /// which go as alone: a region with an edge out of it, more rows than one statement of a region takes, or a run twice in
@@ -132,132 +214,6 @@ public sealed partial class SqlStorage
         }
     }
 
-    /// <summary>The regions of <paramref name="members"/> in texts of at most <see cref="RegionsPerSet"/> regions and <see cref="RowsPerRegionRead"/> rows.</summary>
-    private static List<List<int>> RegionChunksOf(List<int> members, RegionWrite?[] regions)
-    {
-        var chunks = new List<List<int>>();
-        for (int from = 0, take; from < members.Count; from += take)
-        {
-            take = 0;
-            var rows = 0;
-            while (from + take < members.Count && take < RegionsPerSet && rows + regions[members[from + take]]!.Completions.Length <= RowsPerRegionRead)
-            {
-                rows += regions[members[from + take]]!.Completions.Length;
-                take++;
-            }
-
-            // The regions by run id, as the keys' order locks them.
-            var chunk = members.GetRange(from, take);
-            chunk.Sort((x, y) => Dialects.GuidByteOrder.BigEndian.Compare(regions[x]!.Last.RunId, regions[y]!.Last.RunId));
-            chunks.Add(chunk);
-        }
-
-        return chunks;
-    }
-
-    // Each region's run: its id, the time its end would take and the rows its write finishes.
-    private static string RegionRunsJson(List<int> chunk, RegionWrite?[] regions) => RegionSetJsonOf(chunk, regions, static (w, region) =>
-    {
-        w.WriteStartArray();
-        WriteHex(w, region.Last.RunId);
-        w.WriteNumberValue(UnixMicros.From(region.Last.At));
-        w.WriteNumberValue(region.Completions.Length);
-        w.WriteEndArray();
-    });
-
-    // Each region's rows to read, by node id within the run.
-    private static string RegionReadRowsJson(List<int> chunk, RegionWrite?[] regions) => RegionSetJsonOf(chunk, regions, static (w, region) =>
-    {
-        var nodes = region.Completions.Select(static c => c.NodeId).ToArray();
-        Array.Sort(nodes, StringComparer.Ordinal);
-        foreach (var node in nodes)
-        {
-            w.WriteStartArray();
-            WriteHex(w, region.Last.RunId);
-            w.WriteStringValue(node);
-            w.WriteEndArray();
-        }
-    });
-
-    // Each row's finish as BindRegionRow binds it for one region: its first node one version on, the others three.
-    private static string RegionWriteRowsJson(List<int> chunk, RegionWrite?[] regions) => RegionSetJsonOf(chunk, regions, static (w, region) =>
-    {
-        for (var i = 0; i < region.Completions.Length; i++)
-        {
-            var completion = region.Completions[i];
-            w.WriteStartArray();
-            WriteHex(w, region.Last.RunId);
-            w.WriteStringValue(completion.NodeId);
-            w.WriteNumberValue(region.Versions[i]);
-            w.WriteNumberValue(region.Versions[i] + (i == 0 ? 1 : 3));
-            w.WriteStringValue(completion.OutputJson);
-            w.WriteStringValue(PortList.Encode(completion.FiredPorts));
-            w.WriteNumberValue(UnixMicros.From(completion.At));
-            w.WriteNumberValue(i == 0 ? 0 : 1);
-            w.WriteNumberValue(region.ReadyAt[i]);
-            w.WriteNumberValue(region.Active[i]);
-            w.WriteNumberValue(UnixMicros.From(completion.AttemptStartedAt ?? completion.At));
-            WriteHex(w, region.Claim.WorkerId);
-            w.WriteEndArray();
-        }
-    });
-
-    // The attempts of the rows, as BindRegionAttempt binds them; a completion without an attempt number records none.
-    private static string RegionAttemptsJson(List<int> chunk, RegionWrite?[] regions) => RegionSetJsonOf(chunk, regions, static (w, region) =>
-    {
-        foreach (var completion in region.Completions)
-        {
-            if (completion.Attempt <= 0)
-            {
-                continue;
-            }
-
-            w.WriteStartArray();
-            WriteHex(w, region.Last.RunId);
-            w.WriteStringValue(completion.NodeId);
-            w.WriteNumberValue(completion.Attempt);
-            if (UnixMicros.From(completion.AttemptStartedAt) is { } startedAt)
-            {
-                w.WriteNumberValue(startedAt);
-            }
-            else
-            {
-                w.WriteNullValue();
-            }
-
-            w.WriteNumberValue(UnixMicros.From(completion.At));
-            w.WriteStringValue(completion.Error);
-            w.WriteStringValue(completion.InputJson);
-            w.WriteStringValue(completion.Logs);
-            w.WriteEndArray();
-        }
-    });
-
-    private static string RegionSetJsonOf(List<int> chunk, RegionWrite?[] regions, Action<Utf8JsonWriter, RegionWrite> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256 * chunk.Count);
-        using (var writer = new Utf8JsonWriter(buffer, RegionSetJson))
-        {
-            writer.WriteStartArray();
-            foreach (var i in chunk)
-            {
-                write(writer, regions[i]!);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    // A BINARY(16) key as the hex of its RFC 4122 bytes, which UNHEX turns back into the key MySqlConnector binds.
-    private static void WriteHex(Utf8JsonWriter writer, Guid id)
-    {
-        Span<char> hex = stackalloc char[32];
-        id.TryFormat(hex, out _, "N");
-        writer.WriteStringValue(hex);
-    }
-
     /// <summary>The region writes of a batch of the server writer, written together (see the type's summary).</summary>
     private sealed class RegionBatch : BatchedOperation<(NodeCompletion Completion, ExecutionPlan Plan), CompletionResult>
     {
@@ -276,17 +232,27 @@ public sealed partial class SqlStorage
             var regions = new RegionWrite?[states.Count];
             var runs = new RunRow?[states.Count];
             var (members, alone) = RegionMembersOf(states, regions);
-            foreach (var chunk in RegionChunksOf(members, regions))
+
+            for (int from = 0, take; from < members.Count; from += take)
             {
-                await ReadAsync(session, chunk, regions, runs, cancellationToken);
+                take = 0;
+                var rows = 0;
+                while (from + take < members.Count && take < RegionsPerSet && rows + regions[members[from + take]]!.Completions.Length <= RowsPerRegionRead)
+                {
+                    rows += regions[members[from + take]]!.Completions.Length;
+                    take++;
+                }
+
+                await ReadAsync(session, members.GetRange(from, take), rows, regions, runs, cancellationToken);
             }
 
             // As alone: a run not Running, or a row not as the set needs it, goes one completion after another; a first
             // node held by another claim is stale.
-            var passing = new List<int>(members.Count);
+            var shapes = new Dictionary<(int Rows, int Attempts), List<int>>();
             foreach (var i in members)
             {
-                var verdict = runs[i] is { Status: RunStatus.Running } ? regions[i]!.Verdict() : RegionRow.OneByOne;
+                var region = regions[i]!;
+                var verdict = runs[i] is { Status: RunStatus.Running } ? region.Verdict() : RegionRow.OneByOne;
                 if (verdict == RegionRow.Stale)
                 {
                     results[i] = CompletionResult.Stale;
@@ -297,30 +263,76 @@ public sealed partial class SqlStorage
                 }
                 else
                 {
-                    passing.Add(i);
+                    var shape = (region.Completions.Length, region.Attempts);
+                    if (!shapes.TryGetValue(shape, out var ofShape))
+                    {
+                        shapes[shape] = ofShape = [];
+                    }
+
+                    ofShape.Add(i);
                 }
             }
 
-            foreach (var chunk in RegionChunksOf(passing, regions))
+            foreach (var ((rows, attempts), ofShape) in shapes)
             {
-                await WriteAsync(session, chunk, regions, runs, results, cancellationToken);
+                // Texts of 2, 4, 8 … regions only: 13 regions go as 8, 4 and one alone.
+                for (int from = 0, take; from < ofShape.Count; from += take)
+                {
+                    take = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(RegionsPerSet, ofShape.Count - from) + 1) / 2;
+                    var chunk = ofShape.GetRange(from, take);
+                    if (take >= 2 && RegionSetWrite(rows, attempts, take) is { } statement)
+                    {
+                        await WriteAsync(session, statement, chunk, rows, attempts, regions, runs, results, cancellationToken);
+                        continue;
+                    }
+
+                    foreach (var i in chunk)
+                    {
+                        var region = regions[i]!;
+                        var lastAt = UnixMicros.From(region.Last.At);
+                        var ended = await FinishRegionInOneTripAsync(
+                            session, runs[i]!, region.Completions, region.Versions, region.ReadyAt, region.Active, region.Claim, lastAt, cancellationToken);
+                        results[i] = await WrittenAsync(session, region, runs[i]!, ended, cancellationToken);
+                    }
+                }
             }
 
             await CompleteAloneAsync(session, states, alone, results, cancellationToken);
         }
 
         // The runs' rows, then the regions' rows, read and locked in one text; each row taken by its region.
-        private static async ValueTask ReadAsync(SqlSession s, List<int> chunk, RegionWrite?[] regions, RunRow?[] runs, CancellationToken ct)
+        private static async ValueTask ReadAsync(
+            SqlSession s, List<int> chunk, int rows, RegionWrite?[] regions, RunRow?[] runs, CancellationToken ct)
         {
+            var (runSlot, rowSlot) = (SlotOf(RegionReadRunSlots, chunk.Count), SlotOf(RegionReadRowSlots, rows));
+            var command = s.Command(RegionSetRead(runSlot, rowSlot));
             var byRun = new Dictionary<Guid, int>(chunk.Count);
-            foreach (var i in chunk)
+            var row = 0;
+            for (var k = 0; k < chunk.Count; k++)
             {
-                byRun[regions[i]!.Last.RunId] = i;
+                var region = regions[chunk[k]]!;
+                var runId = region.Last.RunId;
+                byRun[runId] = chunk[k];
+                command.Bind(RegionReadRunParameters[k], runId);
+                foreach (var completion in region.Completions)
+                {
+                    command.Bind(RegionReadRowParameters[row].RunId, runId).Bind(RegionReadRowParameters[row].NodeId, completion.NodeId);
+                    row++;
+                }
             }
 
-            var command = s.Command(SelectRegionSet)
-                .Bind("@regionRuns", RegionRunsJson(chunk, regions))
-                .Bind("@regionRows", RegionReadRowsJson(chunk, regions));
+            // The slots past the set repeat its first run and its first row.
+            var first = regions[chunk[0]]!;
+            for (var k = chunk.Count; k < RegionReadRunSlots[runSlot]; k++)
+            {
+                command.Bind(RegionReadRunParameters[k], first.Last.RunId);
+            }
+
+            for (; row < RegionReadRowSlots[rowSlot]; row++)
+            {
+                command.Bind(RegionReadRowParameters[row].RunId, first.Last.RunId).Bind(RegionReadRowParameters[row].NodeId, first.Completions[0].NodeId);
+            }
+
             await using var reader = await s.ReaderAsync(command, ct);
             while (await reader.ReadAsync(ct))
             {
@@ -340,16 +352,30 @@ public sealed partial class SqlStorage
         }
 
         private static async ValueTask WriteAsync(
-            SqlSession s, List<int> chunk, RegionWrite?[] regions, RunRow?[] runs, CompletionResult[] results, CancellationToken ct)
+            SqlSession s, SqlStatement statement, List<int> chunk, int rows, int attempts, RegionWrite?[] regions, RunRow?[] runs,
+            CompletionResult[] results, CancellationToken ct)
         {
-            var command = s.Command(FinishRegionSet)
-                .Bind("@regionRows", RegionWriteRowsJson(chunk, regions))
-                .Bind("@regionAttempts", RegionAttemptsJson(chunk, regions))
-                .Bind("@regionRuns", RegionRunsJson(chunk, regions));
-            var expected = 0;
-            foreach (var i in chunk)
+            var command = s.Command(statement).Bind("@finished", rows);
+            for (var j = 0; j < chunk.Count; j++)
             {
-                expected += regions[i]!.Completions.Length + regions[i]!.Attempts + 1;
+                var region = regions[chunk[j]]!;
+                var names = RegionSetParameters[j];
+                command.Bind(names.RunId, region.Last.RunId)
+                    .Bind(names.WorkerId, region.Claim.WorkerId)
+                    .Bind(names.At, UnixMicros.From(region.Last.At));
+                for (var i = 0; i < rows; i++)
+                {
+                    BindRegionRow(command, names.Rows[i], i, region.Completions, region.Versions, region.ReadyAt, region.Active);
+                }
+
+                var a = 0;
+                foreach (var completion in region.Completions)
+                {
+                    if (completion.Attempt > 0)
+                    {
+                        BindRegionAttempt(command, names.Attempts[a++], completion);
+                    }
+                }
             }
 
             var ends = new Dictionary<Guid, string>(chunk.Count);
@@ -369,10 +395,10 @@ public sealed partial class SqlStorage
 
             // Every row finished, every attempt inserted, every run counted down: the rows were read and locked by this
             // transaction, so anything else is a broken invariant (the batch then runs again, each operation alone).
-            if (written != expected || ends.Count != chunk.Count)
+            if (written != chunk.Count * (rows + attempts + 1) || ends.Count != chunk.Count)
             {
                 throw new InvalidOperationException(
-                    $"The write of {chunk.Count} regions changed {written} rows of the {expected} of their nodes, attempts and runs.");
+                    $"The write of {chunk.Count} regions changed {written} rows for {rows} nodes, {attempts} attempts and the run of each.");
             }
 
             foreach (var i in chunk)

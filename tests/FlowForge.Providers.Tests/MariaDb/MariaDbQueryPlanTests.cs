@@ -98,81 +98,6 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(plan, static step => step is { Table: "r", Type: "eq_ref", Key: "PRIMARY" });
     }
 
-    [Fact]
-    public async Task RegionSetTexts_OneTextForEverySizeOfSet_RowsFoundByTheirPrimaryKeys()
-    {
-        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
-
-        // One read and one write for a set of any number of regions of any shape: the rows travel as JSON parameters, so the
-        // text the server parses does not grow with the set (a text per size and shape named every row's values before).
-        var statements = SqlStatement.All.Where(static s => s.Name.StartsWith("SelectRegionSet", StringComparison.Ordinal) || s.Name.StartsWith("FinishRegionSet", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["FinishRegionSet", "SelectRegionSet"], statements.Select(static s => s.Name).Order(StringComparer.Ordinal));
-        var read = statements.Single(static s => s.Name == "SelectRegionSet").TextFor(MySqlDialect.Instance);
-        var write = statements.Single(static s => s.Name == "FinishRegionSet").TextFor(MySqlDialect.Instance);
-        Assert.Equal(["@regionRows", "@regionRuns"], SqlSession.ParameterNames(read).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal(["@regionAttempts", "@regionRows", "@regionRuns"], SqlSession.ParameterNames(write).Distinct().Order(StringComparer.Ordinal));
-
-        await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
-        await connection.OpenAsync();
-        await using (var seed = new MySqlCommand(
-            """
-            INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
-            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('00', 16)), UNHEX(REPEAT('00', 16)), 1, 'Running', 5, seq FROM seq_1_to_5000;
-            INSERT INTO NodeInstances (RunId, NodeId, Ordinal, Type, IsTrigger, Status, Version, Attempt, PendingParents, ActiveParents)
-            SELECT UNHEX(MD5(seq)), 'a', 0, 't', 0, 'Pending', 1, 0, 1, 0 FROM seq_1_to_5000;
-            ANALYZE TABLE Runs, NodeInstances;
-            """,
-            connection))
-        {
-            await seed.ExecuteNonQueryAsync();
-        }
-
-        // Every statement that reads or changes the tables finds each row of its list by the table's primary key.
-        foreach (var sql in SqlStatement.All.Single(static s => s.Name == "FinishRegionSet").StatementsFor(MySqlDialect.Instance)
-            .Concat(SqlStatement.All.Single(static s => s.Name == "SelectRegionSet").StatementsFor(MySqlDialect.Instance))
-            .Where(static sql => !sql.StartsWith("INSERT", StringComparison.Ordinal)))
-        {
-            var plan = await ExplainAsync(connection, sql);
-            output.WriteLine(string.Join(Environment.NewLine, plan.Select(static p => $"{p.Table} {p.Type} {p.Key} {p.Extra}")));
-            Assert.Equal("j", plan[0].Table);
-            Assert.All(plan.Skip(1), static step => Assert.Equal(("eq_ref", "PRIMARY"), (step.Type, step.Key)));
-        }
-
-        // 64 rows of 5,000 read and locked: one key lookup per row of the list, no range or scan of others.
-        var keys = new List<string>();
-        await using (var seeded = new MySqlCommand("SELECT MD5(seq) FROM seq_1_to_64", connection))
-        await using (var reader = await seeded.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                keys.Add(reader.GetString(0));
-            }
-        }
-
-        var rows = string.Join(", ", keys.Select(static key => $"[\"{key}\", \"a\"]"));
-        await using (var reset = new MySqlCommand("FLUSH STATUS", connection))
-        {
-            await reset.ExecuteNonQueryAsync();
-        }
-
-        await using var select = new MySqlCommand(read.Split(";\n")[1], connection);
-        select.Parameters.AddWithValue("@regionRows", $"[{rows}]");
-        var found = 0;
-        await using (var reader = await select.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                found++;
-            }
-        }
-
-        Assert.Equal(64, found);
-        // Lookups and index walks only: JSON_TABLE's own rows count as Handler_read_rnd_next.
-        var handlerReads = await HandlerReadsAsync(connection, "key", "prev", "next");
-        output.WriteLine($"{handlerReads} rows read by key or index for 64 rows named");
-        Assert.InRange(handlerReads, 64, 2 * 64);
-    }
-
     [Theory]
     [InlineData("ListRunsOfFlow")]
     [InlineData("ListRunsOfOwner")]
@@ -334,9 +259,6 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
             or "@inputRunId" or "@outputRunId" or "@rowRunId" => Guid.NewGuid(),
         "@content" or "@secret" or "@protectedData" => new byte[] { 1 },
         "@flowIds" => $"[\"{Guid.NewGuid():N}\",\"{Guid.NewGuid():N}\"]",
-        "@regionRuns" => $"[[\"{Guid.NewGuid():N}\", 1, 4], [\"{Guid.NewGuid():N}\", 1, 4]]",
-        "@regionRows" => $"[[\"{Guid.NewGuid():N}\", \"a\", 1, 2, \"{{}}\", \"[]\", 1, 0, 1, 1, 1, \"{Guid.NewGuid():N}\"]]",
-        "@regionAttempts" => $"[[\"{Guid.NewGuid():N}\", \"a\", 1, 1, 1, null, \"{{}}\", null]]",
         "@pattern" => "%x%",
         "@nodeId" or "@outputNodeId" or "@rowNodeId" or "@idempotencyKey" or "@email" or "@flowName" or "@name" or "@value" or "@status" or "@output" or "@error" or "@kind"
             or "@type" or "@inputJson" or "@passwordHash" or "@json" or "@tokenId" or "@purpose" or "@keyId" or "@material" or "@keyHash" or "@key" or "@parentNodeId" or "@secretHash" or "@stateHash" or "@holder" or "@bindingHash" or "@redirectUri" or "@waitKind"
