@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FlowForge.Engine.Graphs;
 using FlowForge.Engine.Storage;
+using FlowForge.Storage.Sql.Dialects;
 using FlowForge.Storage.Sql.Execution;
 using FlowForge.Storage.Sql.Mapping;
 
@@ -40,15 +41,16 @@ public sealed partial class SqlStorage
         WHERE v.FlowId = @id AND v.Version = @version
         """);
 
-    private static readonly SqlStatement ListFlows = new(nameof(ListFlows), FlowListing(""));
+    private static readonly SqlStatement ListFlows = new(nameof(ListFlows), d => FlowListing(d, ""));
 
     // The pattern is bound lower-cased with its wildcards escaped by '!', which no dialect treats as special in a string literal.
-    private static readonly SqlStatement SearchFlows = new(nameof(SearchFlows), FlowListing("AND LOWER(f.Name) LIKE @pattern ESCAPE '!'"));
+    private static readonly SqlStatement SearchFlows = new(nameof(SearchFlows), d => FlowListing(d, "AND LOWER(f.Name) LIKE @pattern ESCAPE '!'"));
 
-    private static string FlowListing(string filter) => $"""
+    // On MySQL the page is named by its index (see RunsByIndex): a page 2,000 flows deep read 3,199 rows without it.
+    private static string FlowListing(SqlDialect dialect, string filter) => $"""
         SELECT f.Id, f.Name, f.CurrentVersion, f.CreatedAt, f.UpdatedAt, f.Active,
                (SELECT v.Json FROM FlowVersions v WHERE v.FlowId = f.Id AND v.Version = f.CurrentVersion)
-        FROM Flows f
+        FROM {ByIndex(dialect, "Flows f", "IX_Flows_Owner_Created")}
         WHERE f.OwnerId = @ownerId AND f.DeletedAt IS NULL
           AND f.CreatedAt <= @afterCreatedAt AND (f.CreatedAt < @afterCreatedAt OR f.Id < @afterId)
           {filter}

@@ -30,7 +30,10 @@ public sealed partial class SqlStorage
     // in the ORDER BY's order for the LIMIT, turns the range into a ref on its leading columns and walks back from the
     // prefix's newest row: a page n pages deep read n × limit rows (its runs' listing, page by page, grew with the square
     // of the runs). Named, the index is read as the range, limit rows a page.
-    private static string RunsByIndex(SqlDialect dialect, string index) => dialect is MySqlDialect ? $"Runs FORCE INDEX ({index})" : "Runs";
+    private static string RunsByIndex(SqlDialect dialect, string index) => ByIndex(dialect, "Runs", index);
+
+    // The other keyset listings (flows, notifications) took the same plan on MySQL and name their index the same way.
+    private static string ByIndex(SqlDialect dialect, string table, string index) => dialect is MySqlDialect ? $"{table} FORCE INDEX ({index})" : table;
 
     private static readonly SqlStatement ListRunsOfFlow = new(nameof(ListRunsOfFlow), d => $"""
         SELECT Id, FlowId, FlowVersion, Status, CreatedAt, StartedAt, FinishedAt, Error, Attempt

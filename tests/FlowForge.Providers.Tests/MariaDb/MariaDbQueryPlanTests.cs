@@ -146,20 +146,86 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         }
 
         Assert.Equal(200, rows);
-        long read = 0;
-        await using (var status = new MySqlCommand("SHOW SESSION STATUS WHERE Variable_name IN ('Handler_read_prev', 'Handler_read_next', 'Handler_read_rnd_next')", connection))
-        await using (var reader = await status.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                read += long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }
+        var read = await HandlerReadsAsync(connection, "prev", "next", "rnd_next");
 
         // The page's rows and the few of its flow's or status' neighbours the range holds, not the 4,000 newer runs of the owner
         // (read 4,000 and more when MariaDB walked the index from its prefix's newest row).
         output.WriteLine($"{name}: {read} rows read for a page of {rows}");
         Assert.InRange(read, 1, 2 * rows);
+    }
+
+    [Theory]
+    [InlineData("ListFlows")]
+    [InlineData("ListNotificationsOfUser")]
+    [InlineData("ListUnreadNotificationsOfUser")]
+    public async Task KeysetListingPage_DeepInTheListing_ReadsAboutItsLimitOfRows(string name)
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        var sql = Assert.Single(SqlStatement.All.Single(s => s.Name == name).StatementsFor(MySqlDialect.Instance));
+        await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
+        await connection.OpenAsync();
+
+        // One owner's 6,000 flows (one in four deleted) and one user's 6,000 notifications (one in four read: the unread
+        // listing also reads the read ones between its rows), one after another in time.
+        await using (var seed = new MySqlCommand(
+            """
+            INSERT INTO Flows (Id, OwnerId, Name, CurrentVersion, CreatedAt, UpdatedAt, DeletedAt)
+            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), CONCAT('f', seq), 1, seq * 10, seq * 10, IF(seq % 4 = 0, seq * 10, NULL)
+            FROM seq_1_to_6000;
+            INSERT INTO Notifications (Id, UserId, Kind, FlowId, FlowName, RunId, Error, Count, CreatedAt, UpdatedAt, ReadAt)
+            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), 'failed', UNHEX(REPEAT('22', 16)), 'f', UNHEX(MD5(seq)), NULL, 1, seq * 10, seq * 10,
+                IF(seq % 4 = 0, seq * 10, NULL)
+            FROM seq_1_to_6000;
+            ANALYZE TABLE Flows, Notifications;
+            """,
+            connection))
+        {
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        // A page of 200 from the row created at 20,000 (the 2,000th) back: 4,000 newer rows come before it.
+        await using (var reset = new MySqlCommand("FLUSH STATUS", connection))
+        {
+            await reset.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new MySqlCommand(sql, connection);
+        command.Parameters.AddWithValue("@ownerId", Convert.FromHexString(new string('1', 32)));
+        command.Parameters.AddWithValue("@userId", Convert.FromHexString(new string('1', 32)));
+        command.Parameters.AddWithValue("@afterCreatedAt", 20_000L);
+        command.Parameters.AddWithValue("@afterId", Convert.FromHexString(new string('f', 32)));
+        command.Parameters.AddWithValue("@limit", 200);
+        var rows = 0;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows++;
+            }
+        }
+
+        Assert.Equal(200, rows);
+        var read = await HandlerReadsAsync(connection, "prev", "next", "rnd_next");
+
+        // The page's rows (and the unread listing's read rows between them), not the 4,000 newer ones: 3,199 (flows), 4,199
+        // and 4,399 (notifications) when MariaDB walked the index back from its prefix's newest row.
+        output.WriteLine($"{name}: {read} rows read for a page of {rows}");
+        Assert.InRange(read, 1, 2 * rows);
+    }
+
+    // The rows the session's handlers read since its status was flushed, by the counters named.
+    private static async Task<long> HandlerReadsAsync(MySqlConnection connection, params string[] counters)
+    {
+        long read = 0;
+        await using var status = new MySqlCommand(
+            $"SHOW SESSION STATUS WHERE Variable_name IN ({string.Join(", ", counters.Select(static c => $"'Handler_read_{c}'"))})", connection);
+        await using var reader = await status.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            read += long.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return read;
     }
 
     private static async Task<List<(string Table, string Type, string Key, string Extra)>> ExplainAsync(MySqlConnection connection, string sql)
