@@ -79,7 +79,7 @@ public sealed partial class SqlStorage
             ORDER BY m.Position
             RETURNING Id, RunId, NodeId)
         SELECT run.Id, o.Id, o.NodeId FROM run LEFT JOIN outbox o ON o.RunId = run.Id
-        """) { PlansOnce = true };
+        """);
 
     /// <summary>The new runs of a batch on PostgreSQL: those that may go in a set in one statement per <see cref="RunsPerArraySet"/> (see the summary above).</summary>
     private static async ValueTask InsertRunArraysAsync(

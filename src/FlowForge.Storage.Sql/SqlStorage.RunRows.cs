@@ -267,7 +267,7 @@ public sealed partial class SqlStorage
                 unnest(@messageKinds::text[], @messageNodeIds::text[], @messageVersions::bigint[]) AS m(Kind, NodeId, Version)
             RETURNING Id, NodeId)
         SELECT o.Id, o.NodeId FROM run LEFT JOIN outbox o ON TRUE
-        """) { PlansOnce = true };
+        """);
 
     /// <summary>
     /// The run written from its rows worked out in memory: the run, its input, its node instances, its attempts and the

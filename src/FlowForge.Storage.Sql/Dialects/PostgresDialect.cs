@@ -29,13 +29,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool SendsStatementsTogether => true;
 
-    // The pool plans every execution for its values (CreateDataSource). For the statement alone the server's own choice
-    // comes back (a generic plan after five executions that cost no less), and after it the connection's setting: SET
-    // LOCAL ends with the transaction, or with the statements' implicit one when no transaction is open, and rolls back
-    // with a savepoint. All three travel in one round trip.
-    public override string CachedPlanText(string statement) =>
-        $"SET LOCAL plan_cache_mode = auto;\n{statement};\nSET LOCAL plan_cache_mode TO DEFAULT";
-
     public override bool GuardsRegionWriteInOneTrip => true;
 
     public override bool WritesRegionArrays => true;

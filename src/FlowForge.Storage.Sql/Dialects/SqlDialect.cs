@@ -68,12 +68,6 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool PreparesHeldCommands => PreparesCommands;
 
-    /// <summary>
-    /// The text that runs <paramref name="statement"/> with the server's plan cached across its executions, for a statement
-    /// whose plan is right at every table size (<see cref="Execution.SqlStatement.PlansOnce"/>); by default the text itself.
-    /// </summary>
-    public virtual string CachedPlanText(string statement) => statement;
-
     /// <summary>How the database orders the stored ids, so that merging listings of several shards agrees with each shard's ORDER BY.</summary>
     public abstract IComparer<Guid> IdOrder { get; }
 

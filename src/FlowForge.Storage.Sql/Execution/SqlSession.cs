@@ -97,7 +97,7 @@ internal sealed partial class SqlSession : IDisposable
     private DbCommand Prepare(SqlStatement statement)
     {
         var command = Connection.CreateCommand();
-        command.CommandText = statement.PlansOnce ? Dialect.CachedPlanText(statement.TextFor(Dialect)) : statement.TextFor(Dialect);
+        command.CommandText = statement.TextFor(Dialect);
         foreach (var name in ParameterNames(command.CommandText))
         {
             var parameter = command.CreateParameter();

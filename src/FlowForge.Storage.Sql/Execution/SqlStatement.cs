@@ -39,13 +39,6 @@ internal sealed class SqlStatement
     /// </summary>
     public bool Prepares { get; init; } = true;
 
-    /// <summary>
-    /// True for a statement that finds no row of a table by a value it is given (it only inserts, its conflicts found through
-    /// the unique indexes): a plan made once serves it at every table size, so where the server plans each execution of a
-    /// prepared statement for its values (<see cref="SqlDialect.CachedPlanText"/>), this one keeps its first plan.
-    /// </summary>
-    public bool PlansOnce { get; init; }
-
     /// <summary>Every statement created so far (the query-plan check walks them).</summary>
     public static IReadOnlyList<SqlStatement> All
     {
