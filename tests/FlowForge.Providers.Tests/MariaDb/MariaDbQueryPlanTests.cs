@@ -98,31 +98,63 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(plan, static step => step is { Table: "r", Type: "eq_ref", Key: "PRIMARY" });
     }
 
+    // One owner's 6,000 runs, three of four of them of one flow, one after another in time.
+    private const string RunsSeed = """
+        INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
+        SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), UNHEX(REPEAT(IF(seq % 4 = 0, '33', '22'), 16)), 1, 'Succeeded', 0, seq * 10
+        FROM seq_1_to_6000;
+        ANALYZE TABLE Runs;
+        """;
+
+    // One owner's 6,000 flows (one in four deleted) and one user's 6,000 notifications (one in four read: the unread
+    // listing also reads the read ones between its rows), one after another in time.
+    private const string FlowsAndNotificationsSeed = """
+        INSERT INTO Flows (Id, OwnerId, Name, CurrentVersion, CreatedAt, UpdatedAt, DeletedAt)
+        SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), CONCAT('f', seq), 1, seq * 10, seq * 10, IF(seq % 4 = 0, seq * 10, NULL)
+        FROM seq_1_to_6000;
+        INSERT INTO Notifications (Id, UserId, Kind, FlowId, FlowName, RunId, Error, Count, CreatedAt, UpdatedAt, ReadAt)
+        SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), 'failed', UNHEX(REPEAT('22', 16)), 'f', UNHEX(MD5(seq)), NULL, 1, seq * 10, seq * 10,
+            IF(seq % 4 = 0, seq * 10, NULL)
+        FROM seq_1_to_6000;
+        ANALYZE TABLE Flows, Notifications;
+        """;
+
     [Theory]
     [InlineData("ListRunsOfFlow")]
     [InlineData("ListRunsOfOwner")]
     [InlineData("ListRunsOfOwnerByStatus")]
-    public async Task RunListingPage_DeepInTheListing_ReadsAboutItsLimitOfRows(string name)
+    [InlineData("ListFlows")]
+    [InlineData("ListNotificationsOfUser")]
+    [InlineData("ListUnreadNotificationsOfUser")]
+    public async Task KeysetListingPage_DeepInTheListing_ReadsAboutItsLimitOfRows(string name)
+    {
+        // A page of 200 from the row created at 20,000 (the 2,000th) back: 4,000 newer rows of the owner or user come before it.
+        var runs = name.StartsWith("ListRuns", StringComparison.Ordinal);
+        var (rows, read) = await ReadDeepPageAsync(name, runs ? RunsSeed : FlowsAndNotificationsSeed, runs
+            ? static reader => Assert.True(reader.GetInt64(4) <= 20_000)
+            : static _ => { });
+
+        // The page's rows (with the few neighbours of another flow or status, or the read notifications between unread ones,
+        // that the range holds), not the 4,000 newer ones: 3,199–4,399 rows when MariaDB walked the index back from its
+        // prefix's newest row.
+        output.WriteLine($"{name}: {read} rows read for a page of {rows}");
+        Assert.InRange(read, 1, 2 * rows);
+    }
+
+    // Runs the seed, then reads the statement's page of 200 listed before (20,000, the greatest id) for owner, user '11…',
+    // flow '22…' and status Succeeded (each listing binds the names it has), checks each row and answers the rows and the
+    // rows the handlers read for them.
+    private async Task<(int Rows, long Read)> ReadDeepPageAsync(string name, string seed, Action<MySqlDataReader> check)
     {
         RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
         var sql = Assert.Single(SqlStatement.All.Single(s => s.Name == name).StatementsFor(MySqlDialect.Instance));
         await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
         await connection.OpenAsync();
-
-        // One owner's 6,000 runs, three of four of them of one flow, one after another in time.
-        await using (var seed = new MySqlCommand(
-            """
-            INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
-            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), UNHEX(REPEAT(IF(seq % 4 = 0, '33', '22'), 16)), 1, 'Succeeded', 0, seq * 10
-            FROM seq_1_to_6000;
-            ANALYZE TABLE Runs;
-            """,
-            connection))
+        await using (var seeding = new MySqlCommand(seed, connection))
         {
-            await seed.ExecuteNonQueryAsync();
+            await seeding.ExecuteNonQueryAsync();
         }
 
-        // A page of 200 from the run created at 20,000 (the 2,000th) back: 4,000 newer runs of the owner come before it.
         await using (var reset = new MySqlCommand("FLUSH STATUS", connection))
         {
             await reset.ExecuteNonQueryAsync();
@@ -130,6 +162,7 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
 
         await using var command = new MySqlCommand(sql, connection);
         command.Parameters.AddWithValue("@ownerId", Convert.FromHexString(new string('1', 32)));
+        command.Parameters.AddWithValue("@userId", Convert.FromHexString(new string('1', 32)));
         command.Parameters.AddWithValue("@flowId", Convert.FromHexString(new string('2', 32)));
         command.Parameters.AddWithValue("@status", "Succeeded");
         command.Parameters.AddWithValue("@afterCreatedAt", 20_000L);
@@ -140,77 +173,13 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         {
             while (await reader.ReadAsync())
             {
-                Assert.True(reader.GetInt64(4) <= 20_000);
+                check(reader);
                 rows++;
             }
         }
 
         Assert.Equal(200, rows);
-        var read = await HandlerReadsAsync(connection, "prev", "next", "rnd_next");
-
-        // The page's rows and the few of its flow's or status' neighbours the range holds, not the 4,000 newer runs of the owner
-        // (read 4,000 and more when MariaDB walked the index from its prefix's newest row).
-        output.WriteLine($"{name}: {read} rows read for a page of {rows}");
-        Assert.InRange(read, 1, 2 * rows);
-    }
-
-    [Theory]
-    [InlineData("ListFlows")]
-    [InlineData("ListNotificationsOfUser")]
-    [InlineData("ListUnreadNotificationsOfUser")]
-    public async Task KeysetListingPage_DeepInTheListing_ReadsAboutItsLimitOfRows(string name)
-    {
-        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
-        var sql = Assert.Single(SqlStatement.All.Single(s => s.Name == name).StatementsFor(MySqlDialect.Instance));
-        await using var connection = new MySqlConnection(_database.Options.ConnectionString + ";GuidFormat=Binary16");
-        await connection.OpenAsync();
-
-        // One owner's 6,000 flows (one in four deleted) and one user's 6,000 notifications (one in four read: the unread
-        // listing also reads the read ones between its rows), one after another in time.
-        await using (var seed = new MySqlCommand(
-            """
-            INSERT INTO Flows (Id, OwnerId, Name, CurrentVersion, CreatedAt, UpdatedAt, DeletedAt)
-            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), CONCAT('f', seq), 1, seq * 10, seq * 10, IF(seq % 4 = 0, seq * 10, NULL)
-            FROM seq_1_to_6000;
-            INSERT INTO Notifications (Id, UserId, Kind, FlowId, FlowName, RunId, Error, Count, CreatedAt, UpdatedAt, ReadAt)
-            SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), 'failed', UNHEX(REPEAT('22', 16)), 'f', UNHEX(MD5(seq)), NULL, 1, seq * 10, seq * 10,
-                IF(seq % 4 = 0, seq * 10, NULL)
-            FROM seq_1_to_6000;
-            ANALYZE TABLE Flows, Notifications;
-            """,
-            connection))
-        {
-            await seed.ExecuteNonQueryAsync();
-        }
-
-        // A page of 200 from the row created at 20,000 (the 2,000th) back: 4,000 newer rows come before it.
-        await using (var reset = new MySqlCommand("FLUSH STATUS", connection))
-        {
-            await reset.ExecuteNonQueryAsync();
-        }
-
-        await using var command = new MySqlCommand(sql, connection);
-        command.Parameters.AddWithValue("@ownerId", Convert.FromHexString(new string('1', 32)));
-        command.Parameters.AddWithValue("@userId", Convert.FromHexString(new string('1', 32)));
-        command.Parameters.AddWithValue("@afterCreatedAt", 20_000L);
-        command.Parameters.AddWithValue("@afterId", Convert.FromHexString(new string('f', 32)));
-        command.Parameters.AddWithValue("@limit", 200);
-        var rows = 0;
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                rows++;
-            }
-        }
-
-        Assert.Equal(200, rows);
-        var read = await HandlerReadsAsync(connection, "prev", "next", "rnd_next");
-
-        // The page's rows (and the unread listing's read rows between them), not the 4,000 newer ones: 3,199 (flows), 4,199
-        // and 4,399 (notifications) when MariaDB walked the index back from its prefix's newest row.
-        output.WriteLine($"{name}: {read} rows read for a page of {rows}");
-        Assert.InRange(read, 1, 2 * rows);
+        return (rows, await HandlerReadsAsync(connection, "prev", "next", "rnd_next"));
     }
 
     // The rows the session's handlers read since its status was flushed, by the counters named.
