@@ -441,16 +441,25 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         await secondStarted.Task.WaitAsync(Patience);
         var batchesBefore = writer.CommittedBatches;
 
-        // Both writers of this worker's share are held: the write waits in the queue until one is free, so it sees
-        // both holders still running only once the share grows.
+        // Both writers of this worker's share are held: the write waits in the queue (with all four writers it would run at
+        // once, beside the holders), and once the share grows a third writer takes it while both holders still run.
         var written = writer.WriteAsync(static (_, held, _) => ValueTask.FromResult(!held.Item1.Task.IsCompleted && !held.Item2.Task.IsCompleted),
             (firstRelease, secondRelease), CancellationToken.None);
-        writer.ShareAmong(1);
+        try
+        {
+            Assert.NotSame(written, await Task.WhenAny(written, Task.Delay(QueuedWriteGrace)));
+            writer.ShareAmong(1);
 
-        Assert.True(await written.WaitAsync(Patience));
-        Assert.Equal(batchesBefore + 1, writer.CommittedBatches);
-        firstRelease.SetResult();
-        secondRelease.SetResult();
+            Assert.True(await written.WaitAsync(Patience));
+            Assert.Equal(batchesBefore + 1, writer.CommittedBatches);
+        }
+        finally
+        {
+            // Released also when a check fails, so that the store's disposal does not wait for them.
+            firstRelease.TrySetResult();
+            secondRelease.TrySetResult();
+        }
+
         await Task.WhenAll(first, second).WaitAsync(Patience);
     }
 
@@ -466,6 +475,10 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
         Assert.All(await Task.WhenAll(queued), v => Assert.Equal("v", v));
         Assert.Equal("v", await Store.GetOrAddSettingAsync("p29", "other", CancellationToken.None));
     }
+
+    // How long a write that must wait for a writer is watched not to run. Only a write that runs when it must not can
+    // fail the check; a slow machine can only let such a write go unnoticed.
+    private static readonly TimeSpan QueuedWriteGrace = TimeSpan.FromMilliseconds(300);
 
     protected SqlStorage Open(int writers, int maxBatchSize, bool shareWriters = true)
     {
