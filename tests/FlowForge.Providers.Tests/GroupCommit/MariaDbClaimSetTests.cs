@@ -2,7 +2,7 @@ using FlowForge.Providers.Tests.Infrastructure;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbClaimSetTests() : ClaimSetCompliance(new MySqlStorageProvider())
 {
     protected override int RoundTripsPerSet => 1;

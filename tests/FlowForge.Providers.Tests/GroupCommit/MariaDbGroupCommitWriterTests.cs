@@ -5,7 +5,7 @@ using static FlowForge.Providers.Tests.GroupCommit.ServerWriters;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbGroupCommitWriterTests() : ServerGroupCommitWriterCompliance(new MySqlStorageProvider())
 {
     protected override string SessionIdQuery => "SELECT CONNECTION_ID()";

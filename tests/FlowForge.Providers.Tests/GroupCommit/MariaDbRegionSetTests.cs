@@ -4,7 +4,7 @@ using FlowForge.Storage.Sql;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbRegionSetTests() : RegionSetCompliance(new MySqlStorageProvider())
 {
     // One read per SqlStorage.RegionsPerSet regions (five rows each, so the rows bound none of these), then the writes in

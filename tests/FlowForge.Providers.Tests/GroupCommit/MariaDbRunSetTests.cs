@@ -8,7 +8,7 @@ using static FlowForge.Providers.Tests.GroupCommit.ServerWriters;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbRunSetTests() : RunSetCompliance(new MySqlStorageProvider())
 {
     // Texts of SqlStorage.RunsPerSet diamonds, then of 16, 8 … 2 and a last run alone (five node rows each, so the rows

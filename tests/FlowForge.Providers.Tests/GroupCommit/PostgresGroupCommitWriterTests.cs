@@ -3,7 +3,7 @@ using FlowForge.Providers.Tests.Infrastructure;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresGroupCommitWriterTests() : ServerGroupCommitWriterCompliance(new PostgresStorageProvider())
 {
     protected override string SessionIdQuery => "SELECT pg_backend_pid()";

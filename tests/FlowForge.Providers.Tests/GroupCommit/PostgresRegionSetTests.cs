@@ -3,7 +3,7 @@ using FlowForge.Storage.Sql;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresRegionSetTests() : RegionSetCompliance(new PostgresStorageProvider())
 {
     // One read and one write over arrays per SqlStorage.RegionsPerArraySet regions, whatever their shapes; a region alone in

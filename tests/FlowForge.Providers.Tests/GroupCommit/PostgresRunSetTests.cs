@@ -3,7 +3,7 @@ using FlowForge.Storage.Sql;
 
 namespace FlowForge.Providers.Tests.GroupCommit;
 
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresRunSetTests() : RunSetCompliance(new PostgresStorageProvider())
 {
     // The runs of a batch are one statement over arrays, one per SqlStorage.RunsPerArraySet runs, whatever their shapes.

@@ -3,5 +3,5 @@ using FlowForge.Providers.Tests.Infrastructure;
 
 namespace FlowForge.Providers.Tests.MariaDb;
 
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbAuthStoreTests() : AuthStoreCompliance(new MySqlStorageProvider());

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace FlowForge.Providers.Tests.MariaDb;
 
 /// <summary>Every statement the store runs on MySQL must find its rows through an index, never by reading a whole table.</summary>
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Recovery at start-up on the embedded shape empties the whole outbox: reading all of it is the point.

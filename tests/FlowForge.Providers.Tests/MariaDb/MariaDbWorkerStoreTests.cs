@@ -5,7 +5,7 @@ using MySqlConnector;
 
 namespace FlowForge.Providers.Tests.MariaDb;
 
-[Collection(ServersCollection.Name)]
+[Collection(MariaDbCollection.Name)]
 public sealed class MariaDbWorkerStoreTests() : WorkerStoreCompliance(new MySqlStorageProvider())
 {
     [Fact]

@@ -3,5 +3,5 @@ using FlowForge.Providers.Tests.Infrastructure;
 
 namespace FlowForge.Providers.Tests.Postgres;
 
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresAttemptTests() : AttemptCompliance(new PostgresStorageProvider());

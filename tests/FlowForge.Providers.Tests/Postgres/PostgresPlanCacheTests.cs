@@ -9,7 +9,7 @@ namespace FlowForge.Providers.Tests.Postgres;
 /// sizes they had when the connection first ran it: a plan cached while a table was nearly empty reads the whole table on
 /// every later run (a keyed read of many rows became a sequential scan comparing every row with every key).
 /// </summary>
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresPlanCacheTests : IAsyncLifetime
 {
     // Npgsql prepares a statement after its fifth use and PostgreSQL plans its first five executions for their values,

@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace FlowForge.Providers.Tests.Postgres;
 
 /// <summary>Every statement the store runs on PostgreSQL must find its rows through an index, never by reading a whole table.</summary>
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLifetime
 {
     // Recovery at start-up on the embedded shape empties the whole outbox: reading all of it is the point.

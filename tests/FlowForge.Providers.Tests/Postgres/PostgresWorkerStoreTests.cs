@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace FlowForge.Providers.Tests.Postgres;
 
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class PostgresWorkerStoreTests() : WorkerStoreCompliance(new PostgresStorageProvider())
 {
     [Fact]

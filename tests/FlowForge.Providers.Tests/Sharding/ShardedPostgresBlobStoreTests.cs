@@ -4,5 +4,5 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Sharding;
 
 /// <summary>Blobs of runs spread over two PostgreSQL databases, each in its shard's Blobs table.</summary>
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class ShardedPostgresBlobStoreTests() : BlobStoreCompliance(new PostgresStorageProvider(shards: 2));

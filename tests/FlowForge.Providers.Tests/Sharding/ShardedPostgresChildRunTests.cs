@@ -4,5 +4,5 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Sharding;
 
 /// <summary>Child runs over two PostgreSQL databases: each child is placed on its parent's shard.</summary>
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class ShardedPostgresChildRunTests() : ChildRunCompliance(new PostgresStorageProvider(shards: 2));

@@ -4,5 +4,5 @@ using FlowForge.Providers.Tests.Infrastructure;
 namespace FlowForge.Providers.Tests.Sharding;
 
 /// <summary>Runs spread over two PostgreSQL databases.</summary>
-[Collection(ServersCollection.Name)]
+[Collection(PostgresCollection.Name)]
 public sealed class ShardedPostgresRunStoreTests() : RunStoreCompliance(new PostgresStorageProvider(shards: 2));
