@@ -83,7 +83,8 @@ public static class LoadBenchmark
                     var warmup = await CreateFlowAsync(client, scenario);
                     var ignored = new PhaseErrors();
                     await ClosedLoopAsync(Starts(options, client, warmup, scenario, wait: false, ignored), options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), ignored);
-                    await CollectRunsAsync(client, warmup, ignored);
+                    // Only its end is waited for: its runs are not read.
+                    await PhaseRuns.WaitUntilFinishedAsync(client, ignored, PhaseRuns.PollInterval);
                 }
 
                 foreach (var mode in options.Modes)
@@ -148,9 +149,14 @@ public static class LoadBenchmark
         }
 
         var sendWindow = clock.Elapsed;
-        var runs = await CollectRunsAsync(client, flowId, errors);
-        var after = await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
-        var commits = await SettledCommitsAsync(options.CountCommits) - commitsBefore;
+        // The measured window ends when the last run has finished; the runs are listed after it (the listing is the
+        // bench's load, not the flows'). The database's commit count settles before the listing adds its reads.
+        var ((after, commitsAfter), runs) = await PhaseRuns.EndAsync(client, flowId, errors, async () =>
+        {
+            var snapshot = await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
+            return (snapshot, await SettledCommitsAsync(options.CountCommits));
+        });
+        var commits = commitsAfter - commitsBefore;
         var window = Stopwatch.GetElapsedTime(before.Timestamp, after.Timestamp);
 
         var flows = runs.Count;
@@ -211,6 +217,8 @@ public static class LoadBenchmark
                 : counters.ContainsKey("flowforge_runs_started_total") ? 0 : null,
             CountersPerFlow = counters,
             MachineBusyCores = Math.Round(machineBusy, 2),
+            WindowSeconds = Math.Round(window.TotalSeconds, 3),
+            WindowEnds = PhaseResult.WindowEndsAtLastFinish,
             Busiest = Busiest(figures, machineBusy),
         };
     }
@@ -386,67 +394,6 @@ public static class LoadBenchmark
             var t = Stopwatch.GetTimestamp();
             return await starts.StartAsync() ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : null;
         }
-    }
-
-    /// <summary>
-    /// Waits until every run of the flow has finished and returns the succeeded ones' server timestamps; failed and
-    /// cancelled runs count as errors. Runs are listed newest first, so a poll stops once it reaches runs older than
-    /// the oldest one the previous poll found unfinished.
-    /// </summary>
-    private static async Task<List<(DateTimeOffset Created, DateTimeOffset Finished)>> CollectRunsAsync(HttpClient client, Guid flowId, PhaseErrors errors)
-    {
-        var finished = new Dictionary<Guid, (DateTimeOffset Created, DateTimeOffset Finished)>();
-        var failed = new HashSet<Guid>();
-        DateTimeOffset? boundary = null;
-        for (var attempt = 0; attempt < 1_200; attempt++)
-        {
-            DateTimeOffset? oldestUnfinished = null;
-            string? cursor = null;
-            for (var page = 0; page < 100_000; page++)
-            {
-                var body = (await client.GetFromJsonAsync<JsonObject>($"/api/flows/{flowId}/runs?limit=200{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}"))!;
-                var items = body["items"]!.AsArray();
-                foreach (var item in items)
-                {
-                    var id = item!["id"]!.GetValue<Guid>();
-                    var created = item["createdAt"]!.GetValue<DateTimeOffset>();
-                    switch (item["status"]!.GetValue<string>())
-                    {
-                        case "Succeeded":
-                            finished[id] = (created, item["finishedAt"]!.GetValue<DateTimeOffset>());
-                            break;
-                        case "Failed" or "Cancelled":
-                            if (failed.Add(id))
-                            {
-                                errors.Add($"run {id} ended {item["status"]}: {item["error"]}");
-                            }
-
-                            break;
-                        default:
-                            oldestUnfinished = oldestUnfinished is { } o && o < created ? o : created;
-                            break;
-                    }
-                }
-
-                cursor = body["nextCursor"]?.GetValue<string>();
-                var oldestOnPage = items.Count == 0 ? (DateTimeOffset?)null : items[^1]!["createdAt"]!.GetValue<DateTimeOffset>();
-                if (cursor is null || (boundary is { } b && oldestOnPage < b))
-                {
-                    break;
-                }
-            }
-
-            if (oldestUnfinished is null)
-            {
-                return [.. finished.Values];
-            }
-
-            boundary = oldestUnfinished.Value.AddSeconds(-1);
-            await Task.Delay(250);
-        }
-
-        errors.Add("runs did not finish within 5 minutes of the last start");
-        return [.. finished.Values];
     }
 
     private static double LoadAverage() =>

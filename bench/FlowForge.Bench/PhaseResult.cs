@@ -57,6 +57,20 @@ public sealed record PhaseResult
     /// <summary>CPU cores the whole machine kept busy on average (of <see cref="BenchReport.Cores"/>).</summary>
     public required double MachineBusyCores { get; init; }
 
+    /// <summary>
+    /// The measured window's length in seconds: from the snapshot before the first start to the one after the last run
+    /// finished. The CPU, bytes, counters and transactions of the phase are what moved in it.
+    /// </summary>
+    public double? WindowSeconds { get; init; }
+
+    /// <summary>
+    /// Where the measured window ends: <see cref="WindowEndsAtLastFinish"/>. Results without it (up to round sixteen)
+    /// ended it after the listing of the phase's runs, so their figures include the bench's own listing.
+    /// </summary>
+    public string? WindowEnds { get; init; }
+
+    public const string WindowEndsAtLastFinish = "last run finished; runs listed after";
+
     /// <summary>The process (or group) that used the most CPU, and how much of the machine was busy.</summary>
     public required string Busiest { get; init; }
 }

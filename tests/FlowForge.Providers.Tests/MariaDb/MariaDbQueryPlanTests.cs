@@ -106,6 +106,19 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         ANALYZE TABLE Runs;
         """;
 
+    // One owner's 6,000 child runs, three of four of them of one parent run ('44…', the others of '55…'), and as many
+    // top-level runs between them, one after another in time.
+    private const string ChildRunsSeed = """
+        INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt, ParentRunId, ParentNodeId, ItemIndex)
+        SELECT UNHEX(MD5(seq)), UNHEX(REPEAT('11', 16)), UNHEX(REPEAT('22', 16)), 1, 'Succeeded', 0, seq * 10,
+            UNHEX(REPEAT(IF(seq % 4 = 0, '55', '44'), 16)), 'n', seq
+        FROM seq_1_to_6000;
+        INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt)
+        SELECT UNHEX(MD5(-seq)), UNHEX(REPEAT('11', 16)), UNHEX(REPEAT('22', 16)), 1, 'Succeeded', 0, seq * 10 + 5
+        FROM seq_1_to_6000;
+        ANALYZE TABLE Runs;
+        """;
+
     // One owner's 6,000 flows (one in four deleted) and one user's 6,000 notifications (one in four read: the unread
     // listing also reads the read ones between its rows), one after another in time.
     private const string FlowsAndNotificationsSeed = """
@@ -126,11 +139,14 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     [InlineData("ListFlows")]
     [InlineData("ListNotificationsOfUser")]
     [InlineData("ListUnreadNotificationsOfUser")]
+    [InlineData("ListChildrenOfRun")]
     public async Task KeysetListingPage_DeepInTheListing_ReadsAboutItsLimitOfRows(string name)
     {
-        // A page of 200 from the row created at 20,000 (the 2,000th) back: 4,000 newer rows of the owner or user come before it.
-        var runs = name.StartsWith("ListRuns", StringComparison.Ordinal);
-        var (rows, read) = await ReadDeepPageAsync(name, runs ? RunsSeed : FlowsAndNotificationsSeed, runs
+        // A page of 200 from the row created at 20,000 (the 2,000th) back: 4,000 newer rows of the owner or user come before
+        // it (of the parent run: 3,000 of its 4,500 children, which were sorted whole before IX_Runs_Parent_Created).
+        var runs = name.StartsWith("ListRuns", StringComparison.Ordinal) || name == "ListChildrenOfRun";
+        var seed = name == "ListChildrenOfRun" ? ChildRunsSeed : runs ? RunsSeed : FlowsAndNotificationsSeed;
+        var (rows, read) = await ReadDeepPageAsync(name, seed, runs
             ? static reader => Assert.True(reader.GetInt64(4) <= 20_000)
             : static _ => { });
 
@@ -142,7 +158,7 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
     }
 
     // Runs the seed, then reads the statement's page of 200 listed before (20,000, the greatest id) for owner, user '11…',
-    // flow '22…' and status Succeeded (each listing binds the names it has), checks each row and answers the rows and the
+    // flow '22…', parent run '44…' and status Succeeded (each listing binds the names it has), checks each row and answers the rows and the
     // rows the handlers read for them.
     private async Task<(int Rows, long Read)> ReadDeepPageAsync(string name, string seed, Action<MySqlDataReader> check)
     {
@@ -164,6 +180,7 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
         command.Parameters.AddWithValue("@ownerId", Convert.FromHexString(new string('1', 32)));
         command.Parameters.AddWithValue("@userId", Convert.FromHexString(new string('1', 32)));
         command.Parameters.AddWithValue("@flowId", Convert.FromHexString(new string('2', 32)));
+        command.Parameters.AddWithValue("@runId", Convert.FromHexString(new string('4', 32)));
         command.Parameters.AddWithValue("@status", "Succeeded");
         command.Parameters.AddWithValue("@afterCreatedAt", 20_000L);
         command.Parameters.AddWithValue("@afterId", Convert.FromHexString(new string('f', 32)));

@@ -47,6 +47,50 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public async Task ChildRunsPage_ManyChildren_ReadsTheParentsIndexBackwardWithoutSortingThem()
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        var sql = Assert.Single(SqlStatement.All.Single(static s => s.Name == "ListChildrenOfRun").StatementsFor(PostgresDialect.Instance));
+        var parent = Guid.Parse("44444444-4444-4444-4444-444444444444");
+        await using var connection = new NpgsqlConnection(_database.Options.ConnectionString);
+        await connection.OpenAsync();
+        // 5,000 children of one run among 5,000 top-level runs.
+        await using (var seed = new NpgsqlCommand(
+            """
+            INSERT INTO Runs (Id, OwnerId, FlowId, FlowVersion, Status, RemainingNodes, CreatedAt, ParentRunId, ParentNodeId, ItemIndex)
+            SELECT md5(i::text)::uuid, @parent, @parent, 1, 'Succeeded', 0, i * 10, CASE WHEN i % 2 = 0 THEN @parent END,
+                CASE WHEN i % 2 = 0 THEN 'n' END, CASE WHEN i % 2 = 0 THEN i END
+            FROM generate_series(1, 10000) AS i;
+            ANALYZE Runs;
+            """,
+            connection))
+        {
+            seed.Parameters.AddWithValue("parent", parent);
+            await seed.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);
+        command.Parameters.AddWithValue("runId", parent);
+        command.Parameters.AddWithValue("afterCreatedAt", 50_000L);
+        command.Parameters.AddWithValue("afterId", Guid.Parse("ffffffff-ffff-ffff-ffff-ffffffffffff"));
+        command.Parameters.AddWithValue("limit", 200);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        var text = string.Join(Environment.NewLine, plan);
+        output.WriteLine(text);
+        // A page is the range of the index in the listing's order: no sort of the run's 5,000 children for 200 of them.
+        Assert.Contains("Index Scan Backward using ix_runs_parent_created", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sort", text, StringComparison.Ordinal);
+    }
+
     private static async Task<List<string>> ExplainAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand("EXPLAIN " + sql, connection);

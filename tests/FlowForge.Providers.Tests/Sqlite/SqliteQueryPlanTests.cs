@@ -40,6 +40,23 @@ public sealed class SqliteQueryPlanTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Empty(offenders);
     }
 
+    [Fact]
+    public void ChildRunsPage_ReadsTheParentsIndexInTheListingsOrder_WithoutSortingTheChildren()
+    {
+        RuntimeHelpers.RunClassConstructor(typeof(SqlStorage).TypeHandle);
+        var sql = Assert.Single(SqlStatement.All.Single(static s => s.Name == "ListChildrenOfRun").StatementsFor(SqliteDialect.Instance));
+        using var connection = new SqliteConnection(_database.Options.ConnectionString);
+        connection.Open();
+
+        var plan = Explain(connection, sql);
+        output.WriteLine(string.Join(Environment.NewLine, plan));
+
+        // A page is a range of the index in the listing's order; before it, every child of the run went through a temporary
+        // B-tree for the ORDER BY.
+        Assert.Contains(plan, static step => step.StartsWith("SEARCH Runs USING INDEX IX_Runs_Parent_Created (ParentRunId=?", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, static step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
     // "SCAN t" walks a table; "SCAN t USING INDEX" walks a (partial) index, "SEARCH" seeks. The outbox
     // is read in rowid order with a LIMIT, json_each is the id list of one acknowledgement, and "SCAN n-ROW VALUES
     // CLAUSE" is the rows of a multi-row INSERT.
