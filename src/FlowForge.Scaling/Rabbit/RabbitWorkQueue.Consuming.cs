@@ -52,14 +52,18 @@ public sealed partial class RabbitWorkQueue
     private async Task ConsumeUntilLostAsync(Func<WorkMessage, CancellationToken, Task> handler, int parallelism, CancellationToken stopping)
     {
         var connection = await _consumer.GetAsync(stopping).ConfigureAwait(false);
+
+        // One dispatch loop per channel, which starts each delivery's handler and goes on to the next: the client's
+        // dispatch concurrency N runs N loops on one channel of deliveries, and every delivery woke each idle one (about
+        // a thousand thread-pool items per message at the worker's parallelism). The handlers at once are bounded here.
         var channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: (ushort)parallelism),
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false, consumerDispatchConcurrency: 1),
             stopping).ConfigureAwait(false);
         var prefetch = (ushort)Math.Clamp(Math.Max(_options.Prefetch, parallelism), 1, ushort.MaxValue);
 
         // Done messages behind one still running are held for a multiple ack up to half the window, then acked alone.
         var session = new ConsumerSession(channel, new AckWindow(
-            (tag, multiple) => new ValueTask(SettleAsync(() => channel.BasicAckAsync(tag, multiple, CancellationToken.None))), prefetch / 2));
+            (tag, multiple) => new ValueTask(SettleAsync(() => channel.BasicAckAsync(tag, multiple, CancellationToken.None))), prefetch / 2), parallelism);
         _sessions.TryAdd(session, 0);
         var consumers = new List<(AsyncEventingBasicConsumer Consumer, string Tag)>(_consumedShards.Count);
         try
@@ -68,7 +72,7 @@ public sealed partial class RabbitWorkQueue
             foreach (var shard in _consumedShards)
             {
                 var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => HandleDeliveryAsync(channel, session, delivery, handler, stopping);
+                consumer.ReceivedAsync += (_, delivery) => DispatchAsync(channel, session, delivery, handler, stopping);
                 var tag = await channel.BasicConsumeAsync(_options.QueueNameOf(shard), autoAck: false, consumer, stopping).ConfigureAwait(false);
                 consumers.Add((consumer, tag));
             }
@@ -127,23 +131,71 @@ public sealed partial class RabbitWorkQueue
         }
     }
 
-    private async Task HandleDeliveryAsync(
+    // On the channel's one dispatch loop: waits for a free handler slot, decodes the body (the client reuses its memory
+    // once this returns) and starts the handler, which runs here up to its first wait; then the loop takes the next delivery.
+    private async Task DispatchAsync(
         IChannel channel, ConsumerSession session, BasicDeliverEventArgs delivery, Func<WorkMessage, CancellationToken, Task> handler, CancellationToken stopping)
     {
         session.Enter();
+        var started = false;
+        var slot = false;
         try
         {
+            await session.Slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            slot = true;
             var headers = delivery.BasicProperties.Headers;
+            var tag = delivery.DeliveryTag;
             if (!WorkMessageCodec.TryDecode(delivery.Body.Span, WorkMessageCodec.ReadHeader(headers, WorkMessageCodec.TraceParentHeader), out var message))
             {
                 // Redelivering a body nobody can read helps no one: straight to the dead-letter queue.
                 LogUndecodable(_logger, _options.QueueName, delivery.Body.Length, delivery.BasicProperties.ContentType);
-                await session.Acks.SettleAloneAsync(
-                    delivery.DeliveryTag, () => new ValueTask(SettleAsync(() => channel.BasicRejectAsync(delivery.DeliveryTag, requeue: false, CancellationToken.None))))
-                    .ConfigureAwait(false);
+                started = true;
+                _ = SettleUndecodableAsync(channel, session, tag);
                 return;
             }
 
+            started = true;
+            _ = HandleDeliveryAsync(channel, session, tag, WorkMessageCodec.ReadDeliveryCount(headers), message, handler, stopping);
+        }
+        finally
+        {
+            if (!started)
+            {
+                if (slot)
+                {
+                    session.Slots.Release();
+                }
+
+                session.Exit();
+            }
+        }
+    }
+
+    private async Task SettleUndecodableAsync(IChannel channel, ConsumerSession session, ulong tag)
+    {
+        try
+        {
+            await session.Acks.SettleAloneAsync(
+                tag, () => new ValueTask(SettleAsync(() => channel.BasicRejectAsync(tag, requeue: false, CancellationToken.None))))
+                .ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The channel's session ended first: closing the channel returned the message.
+        }
+        finally
+        {
+            session.Slots.Release();
+            session.Exit();
+        }
+    }
+
+    private async Task HandleDeliveryAsync(
+        IChannel channel, ConsumerSession session, ulong tag, long deliveryCount, WorkMessage message, Func<WorkMessage, CancellationToken, Task> handler,
+        CancellationToken stopping)
+    {
+        try
+        {
             if (!stopping.IsCancellationRequested)
             {
                 try
@@ -152,13 +204,13 @@ public sealed partial class RabbitWorkQueue
                     if (!stopping.IsCancellationRequested)
                     {
                         // With the others it can go with (AckWindow): never before the work is done.
-                        await session.Acks.AckAsync(delivery.DeliveryTag).ConfigureAwait(false);
+                        await session.Acks.AckAsync(tag).ConfigureAwait(false);
                         return;
                     }
                 }
                 catch (Exception ex) when (!stopping.IsCancellationRequested)
                 {
-                    LogHandlerFailed(_logger, message.RunId, message.NodeId, WorkMessageCodec.ReadDeliveryCount(headers) + 1, ex);
+                    LogHandlerFailed(_logger, message.RunId, message.NodeId, deliveryCount + 1, ex);
                 }
                 catch (Exception)
                 {
@@ -169,11 +221,16 @@ public sealed partial class RabbitWorkQueue
             // Back to the queue for another worker; the quorum queue counts it toward the delivery limit. A handler
             // that finished its work just before the stop makes this a duplicate, which the claim on Version drops.
             await session.Acks.SettleAloneAsync(
-                delivery.DeliveryTag, () => new ValueTask(SettleAsync(() => channel.BasicNackAsync(delivery.DeliveryTag, multiple: false, requeue: true, CancellationToken.None))))
+                tag, () => new ValueTask(SettleAsync(() => channel.BasicNackAsync(tag, multiple: false, requeue: true, CancellationToken.None))))
                 .ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The channel's session ended while this ran past its drain: closing the channel returned the message.
         }
         finally
         {
+            session.Slots.Release();
             session.Exit();
         }
     }
@@ -193,7 +250,7 @@ public sealed partial class RabbitWorkQueue
     }
 
     /// <summary>One consuming channel, the handlers running on it and its acknowledgements.</summary>
-    private sealed class ConsumerSession(IChannel channel, AckWindow acks)
+    private sealed class ConsumerSession(IChannel channel, AckWindow acks, int parallelism)
     {
         private int _running;
         private TaskCompletionSource? _drained;
@@ -201,6 +258,9 @@ public sealed partial class RabbitWorkQueue
         public IChannel Channel => channel;
 
         public AckWindow Acks => acks;
+
+        /// <summary>The handlers that may run at once (the consumer's parallelism); the dispatch loop waits for one.</summary>
+        public SemaphoreSlim Slots { get; } = new(parallelism, parallelism);
 
         public void Enter() => Interlocked.Increment(ref _running);
 
