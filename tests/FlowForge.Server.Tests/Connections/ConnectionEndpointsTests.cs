@@ -11,8 +11,11 @@ using static FlowForge.Server.Tests.Connections.ConnectionApi;
 
 namespace FlowForge.Server.Tests.Connections;
 
-/// <summary>/api/connections: shapes, checks naming the field, isolation between users, test and delete.</summary>
-public sealed class ConnectionEndpointsTests
+/// <summary>
+/// /api/connections: shapes, checks naming the field, isolation between users, test and delete. Tests on the default
+/// settings share one server (each works as fresh users); a test with settings or services of its own starts its own.
+/// </summary>
+public sealed class ConnectionEndpointsTests(ConnectionServerFixture shared) : IClassFixture<ConnectionServerFixture>
 {
     private static readonly string[] ViewFields =
         ["id", "name", "kind", "provider", "status", "statusReason", "scopes", "expiresAt", "createdAt", "updatedAt", "settings", "rateLimit", "hasSecret"];
@@ -29,7 +32,7 @@ public sealed class ConnectionEndpointsTests
     [MemberData(nameof(Kinds))]
     public async Task Create_EachKind_Returns201WithTheViewAndNoSecret(string kind, string secret)
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsJsonAsync("/api/connections", new JsonObject
@@ -76,7 +79,7 @@ public sealed class ConnectionEndpointsTests
     [InlineData("""{"name":"n","kind":"bearer","secret":{"token":"t"},"rateLimit":{"perSecond":1}}""", "rateLimit.burst")]
     public async Task Create_BadInput_Returns400NamingTheField(string body, string field)
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsync("/api/connections", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -89,7 +92,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task Create_BasicWithOneSideEmpty_OrAnSmtpRelayWithoutLogin_IsSaved()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         // A key sent as the password with no user name (as some APIs take it), a user name with no password, and an SMTP
@@ -151,7 +154,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task List_WithProvider_KeepsThatProvidersConnectionsOfTheUserOnly()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var other = await server.CreateUserClientAsync();
         var slack = await CreateAsync(client, new { name = "b slack", kind = "bearer", provider = "slack", secret = new { token = "t" } });
@@ -168,7 +171,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task EveryRoute_AnotherUsersConnection_Returns404AndChangesNothing()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync();
         using var stranger = await server.CreateUserClientAsync();
         var id = (string)(await CreateAsync(owner, new { name = "mine", kind = "bearer", secret = new { token = "t" } }))["id"]!;
@@ -185,7 +188,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task Patch_RenameAndNewSecret_StoresBothAndSealsTheNewSecret()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var created = await CreateAsync(client, new { name = "old", kind = "apiKey", secret = new { key = "k-old" } });
         var id = Guid.Parse((string)created["id"]!);
@@ -205,7 +208,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task Patch_BadSecretOrUnknownField_Returns400AndKeepsTheConnection()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var id = (string)(await CreateAsync(client, new { name = "kept", kind = "basic", secret = new { username = "u", password = "p" } }))["id"]!;
 
@@ -220,7 +223,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task Test_WithoutAProviderTestUrl_IsOkWhenTheSecretOpens()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var id = (string)(await CreateAsync(client, new { name = "n", kind = "bearer", secret = new { token = "t" } }))["id"]!;
 
@@ -301,7 +304,7 @@ public sealed class ConnectionEndpointsTests
     [Fact]
     public async Task Routes_WithoutSignIn_Return401()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var anonymous = server.CreateClient();
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/connections")).StatusCode);

@@ -8,7 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Server.Tests.Connections;
 
-public sealed class OAuthEndpointsTests
+/// <summary>
+/// The OAuth connect round trip. Each test that connects, stores or calls the provider starts its own harness (a server,
+/// a provider that records its calls and one signed-in user); the refused starts share one.
+/// </summary>
+public sealed class OAuthEndpointsTests(OAuthHarnessFixture refusals) : IClassFixture<OAuthHarnessFixture>
 {
     private static readonly string[] RequestedScopes = ["email", "sheets"];
 
@@ -283,7 +287,7 @@ public sealed class OAuthEndpointsTests
     [InlineData("generic-oauth2", """{"generic":{"authorizeUrl":"http://127.0.0.1/a","tokenUrl":"http://127.0.0.1/t","clientId":"a"}}""", 400, "generic.clientSecret")]
     public async Task Start_BadInput_Is4xxNamingTheField(string provider, string body, int status, string? field)
     {
-        await using var h = await OAuthHarness.StartAsync();
+        var h = refusals.Harness;
         var response = await h.Browser.SendAsync(HttpMethod.Post, $"/api/connections/oauth/{provider}/start", System.Text.Json.Nodes.JsonNode.Parse(body));
 
         Assert.Equal(status, (int)response.StatusCode);
@@ -292,12 +296,15 @@ public sealed class OAuthEndpointsTests
         {
             Assert.Equal(field, (await BrowserClient.JsonAsync(response))["field"]!.GetValue<string>());
         }
+
+        Assert.Empty(await h.AllAsync());
+        Assert.Empty(h.Provider.Requests);
     }
 
     [Fact]
     public async Task Start_WithoutSignIn_Is401()
     {
-        await using var h = await OAuthHarness.StartAsync();
+        var h = refusals.Harness;
         using var anonymous = h.Server.CreateClient();
 
         var response = await anonymous.PostAsync("/api/connections/oauth/google/start", new StringContent("{}", Encoding.UTF8, "application/json"));
