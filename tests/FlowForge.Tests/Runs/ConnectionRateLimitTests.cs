@@ -157,8 +157,10 @@ public sealed class ConnectionRateLimitTests
     {
         var store = new MemoryConnectionStore();
         var recorder = new BookingRecorder();
-        var connection = store.AddLimited("Slow CRM", new RateLimitPolicy(1, 1));
-        await using var harness = await StartAsync(store, recorder, limits: o => o.MaxDeferral = TimeSpan.FromSeconds(1.5));
+        // One call every 4 s, deferrals up to 6 s: the second run's slot (4 s away) is kept, the third's (8 s after the
+        // first booking) is refused as long as it books within 2 s of the first.
+        var connection = store.AddLimited("Slow CRM", new RateLimitPolicy(1, 0.25));
+        await using var harness = await StartAsync(store, recorder, limits: o => o.MaxDeferral = TimeSpan.FromSeconds(6));
         var flowId = await harness.CreateFlowAsync(Flow(connection));
 
         var runs = new List<Guid>();
