@@ -77,11 +77,19 @@ port_taken() {
     [ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
 }
 
-# free_port VAR: a port nothing listens on, below 45000 so RabbitMQ's CLI range (dist port + 10000..10010) fits.
+# The kernel hands out ports from this range to outgoing connections. A port chosen inside it could be taken by a
+# test's client socket between the check and the server's bind, and the server would not start; ours stay below it.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+ephemeral_low=${ephemeral_low:-32768}
+
+# free_port VAR: a port nothing listens on, from 20000 up to where RabbitMQ's CLI range (dist port + 10000..10010)
+# still ends below the ephemeral range.
 free_port() {
-    local p attempt
+    local p attempt low=20000 span
+    span=$((ephemeral_low - 10011 - low))
+    ((span >= 1000)) || span=25000
     for attempt in $(seq 1 200); do
-        p=$((20000 + RANDOM % 25000))
+        p=$((low + RANDOM % span))
         case "$chosen_ports" in *" $p "*) continue ;; esac
         if ! port_taken "$p"; then
             chosen_ports+="$p "
@@ -265,16 +273,30 @@ launch_rabbit() {
     )
 }
 
+# Waits for the node launch_rabbit started; fails at once, with its log, when the node's script has exited.
 await_rabbit() {
     (
         # shellcheck source=/dev/null
         . "$dir/rabbitmq/env.sh"
+        script=$(cat "$dir/rabbitmq.pid" 2>/dev/null || true)
         # await_startup gives up at once while the node has not registered yet, hence the loop around it; the
         # minutes allowed are for build machines where the Erlang VM boots slowly under load.
-        wait_for 240 RabbitMQ timeout 60 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20
+        deadline=$((SECONDS + 240))
+        until timeout 60 "$rabbit_bin/rabbitmqctl" -n "$RABBITMQ_NODENAME" await_startup --timeout 20 >/dev/null 2>&1; do
+            if ! alive "$script"; then
+                log "RabbitMQ exited while starting"
+                exit 1
+            fi
+            if ((SECONDS >= deadline)); then
+                log "RabbitMQ did not answer within 240s"
+                exit 1
+            fi
+            sleep 0.2
+        done
     ) || {
         tail -n 30 "$dir/rabbitmq/log/start.log" "$dir/rabbitmq/log/"*.log >&2 2>/dev/null || true
-        fail "RabbitMQ did not start"
+        log "RabbitMQ did not start"
+        return 1
     }
 }
 
@@ -346,7 +368,7 @@ cmd_start() {
     start_redis "$redis_port"
     start_postgres "$pg_port"
     start_mariadb "$my_port"
-    await_rabbit
+    await_rabbit || fail "RabbitMQ did not start"
 
     cat >"$dir/env.tmp" <<EOF
 export FLOWFORGE_TEST_SERVICES_DIR='$dir'
@@ -379,7 +401,7 @@ cmd_restart_rabbitmq() {
     services_alive || fail "services are not running in $dir"
     stop_rabbit_node
     launch_rabbit
-    await_rabbit
+    await_rabbit || fail "RabbitMQ did not start again"
     log "RabbitMQ restarted"
 }
 
@@ -404,7 +426,18 @@ start_one_service() {
             write_rabbit_env "$port" "$dist" "$epmd"
             start_epmd "$epmd"
             launch_rabbit
-            await_rabbit
+            if ! await_rabbit; then
+                # A port checked free can be bound by another server starting at the same moment; a node that
+                # exited for that gets one more try on ports chosen afresh.
+                log "starting RabbitMQ once more on other ports"
+                stop_rabbit_node
+                free_port port
+                free_port dist
+                printf '%s\n' "$port" >"$dir/rabbitmq.port"
+                write_rabbit_env "$port" "$dist" "$epmd"
+                launch_rabbit
+                await_rabbit || fail "RabbitMQ did not start"
+            fi
             ;;
     esac
 }
@@ -424,6 +457,7 @@ cmd_start_one() {
     free_port port
     printf '%s\n' "$port" >"$dir/$name.port"
     start_one_service "$name" "$port"
+    port=$(cat "$dir/$name.port")
     case "$name" in
         redis) printf "export FLOWFORGE_TEST_REDIS='127.0.0.1:%s'\n" "$port" >"$dir/env" ;;
         postgres) printf "export FLOWFORGE_TEST_POSTGRES='Host=127.0.0.1;Port=%s;Username=flowforge;Password=flowforge;Database=flowforge'\n" "$port" >"$dir/env" ;;
@@ -454,7 +488,7 @@ cmd_resume_one() {
     case "$name" in
         redis) start_redis "$port" ;;
         postgres) launch_postgres "$port" ;;
-        rabbitmq) launch_rabbit && await_rabbit ;;
+        rabbitmq) launch_rabbit && { await_rabbit || fail "RabbitMQ did not start again"; } ;;
     esac
     log "$name started again on port $port"
 }
