@@ -2,13 +2,20 @@
 # Runs every shape docs/benchmarks.md reports, one after another, with the bench in bench/FlowForge.Bench, and writes
 # one JSON document per shape, all of them in all.json, and a markdown table (results.md) to a folder.
 #
-#   bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]... [--mariadb-arg ARG]...
+#   bench/run-all.sh [--quick] [--only embedded|scaled|scaled-postgres|scaled-mariadb|SHAPE] [--out DIR] [--alternate N]
+#                    [--bench-arg ARG]... [--mariadb-arg ARG]...
 #
 # --bench-arg ARG is added to every shape's bench command line (repeat it for each word), e.g. `--bench-arg
 # --worker-arg --bench-arg --Storage:GroupCommit:MaxWait=00:00:00.002` to set a setting of the worker processes (`--api-arg`:
 # of the api process).
 # --mariadb-arg ARG is added to the command line of the bench's MariaDB server, after its own settings (so it wins).
-# --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs.
+# --only SHAPE runs one shape by its file name (e.g. scaled-postgres-w2-diamond) and starts only the servers it needs;
+# --only scaled-postgres (or scaled-mariadb) runs that database's one- and two-worker shapes.
+# --alternate N (scaled shapes) runs each selected database's one- and two-worker shapes N times each, alternated
+# w1 w2 w2 w1 w1 w2 … on the same servers, each run on a fresh database and named NAME-aK.json. alternate.md then lists
+# every run (start, closed flows/s, CPU ms per flow of each process) and, per database, the median closed flows/s of one
+# and of two workers and their ratio: the comparison of worker counts in neighbouring minutes of one machine, whose speed
+# moves by the hour.
 # --pg-profile (off by default; for profiles, not figures) loads pg_stat_statements into the bench's PostgreSQL and, while
 # each PostgreSQL shape runs, writes NAME.pg-profile.tsv to --out: every second the shape's backends by state and wait
 # event and the locks waited for by type and mode; every 5 s the statements' counters (planning time included), the
@@ -28,26 +35,38 @@ only=all
 bench_args=()
 mariadb_args=()
 pg_profile=false
+alternate=0
 out="$root/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 while (($# > 0)); do
   case "$1" in
     --quick) quick=true ;;
     --only)
       case "${2:-}" in
-        embedded | scaled | embedded-* | scaled-postgres-* | scaled-mariadb-*) only=$2 ;;
-        *) echo "--only takes embedded, scaled or a shape name (embedded-…, scaled-postgres-…, scaled-mariadb-…)" >&2; exit 2 ;;
+        embedded | scaled | scaled-postgres | scaled-mariadb | embedded-* | scaled-postgres-* | scaled-mariadb-*) only=$2 ;;
+        *) echo "--only takes embedded, scaled, scaled-postgres, scaled-mariadb or a shape name (embedded-…, scaled-postgres-…, scaled-mariadb-…)" >&2; exit 2 ;;
       esac
       shift ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --bench-arg) [ $# -ge 2 ] || { echo "--bench-arg needs a value" >&2; exit 2; }; bench_args+=("$2"); shift ;;
     --pg-profile) pg_profile=true ;;
+    --alternate)
+      [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || { echo "--alternate takes a count from 1 to 99" >&2; exit 2; }
+      alternate=$2
+      shift ;;
     --mariadb-arg) [ $# -ge 2 ] || { echo "--mariadb-arg needs a value" >&2; exit 2; }; mariadb_args+=("$2"); shift ;;
-    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|SHAPE] [--out DIR] [--bench-arg ARG]... [--mariadb-arg ARG]... [--pg-profile]" >&2; exit 2 ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|scaled-postgres|scaled-mariadb|SHAPE] [--out DIR] [--alternate N] [--bench-arg ARG]... [--mariadb-arg ARG]... [--pg-profile]" >&2; exit 2 ;;
   esac
   shift
 done
+if ((alternate > 0)); then
+  case "$only" in
+    all | embedded | embedded-*) only=scaled ;;
+    scaled-postgres-* ) only=scaled-postgres ;;
+    scaled-mariadb-*) only=scaled-mariadb ;;
+  esac
+fi
 mkdir -p "$out"
-rm -f "$out/results.md" "$out"/*.json
+rm -f "$out/results.md" "$out/alternate.md" "$out"/*.json
 
 log() { printf 'run-all: %s\n' "$*" >&2; }
 
@@ -120,7 +139,7 @@ ran=0
 selected() {
   case "$only" in
     all) return 0 ;;
-    embedded | scaled) [[ "$1" == "$only"-* ]] ;;
+    embedded | scaled | scaled-postgres | scaled-mariadb) [[ "$1" == "$only"-* ]] ;;
     *) [ "$1" = "$only" ] ;;
   esac
 }
@@ -152,7 +171,7 @@ fi
 # ---- scaled out: durable PostgreSQL / MariaDB, RabbitMQ, Redis ----------------------------------------------
 # Which servers the selected shapes need: PostgreSQL and MariaDB only for their own shapes.
 need_pg=false need_my=false
-case "$only" in all | scaled) need_pg=true need_my=true ;; scaled-postgres-*) need_pg=true ;; scaled-mariadb-*) need_my=true ;; esac
+case "$only" in all | scaled) need_pg=true need_my=true ;; scaled-postgres*) need_pg=true ;; scaled-mariadb*) need_my=true ;; esac
 if $need_pg || $need_my; then
   log "starting RabbitMQ and Redis"
   FLOWFORGE_SERVICES_DIR="$work/rabbitmq" tests/services/services.sh start-one rabbitmq >/dev/null
@@ -242,29 +261,47 @@ SQL
     --serve-arg --cache --serve-arg redis --serve-arg --cache-connection --serve-arg "$redis"
     --watch "rabbitmq=$rabbit_pid" --watch "redis=$redis_pid")
 
-  for workers in 1 2; do
-    if $need_pg && selected "scaled-postgres-w$workers-diamond"; then
-      # A fresh database per shape, so no shape reads another's rows.
-      db="ffb_pg_w$workers"
-      as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
-      cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
-      if $pg_profile; then pg_profile_start "scaled-postgres-w$workers-diamond" "$db"; fi
-      run_shape "scaled-postgres-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
-        --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
-        --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
-      if $pg_profile; then pg_profile_stop "scaled-postgres-w$workers-diamond"; fi
-    fi
+  # run_postgres WORKERS SUFFIX / run_mariadb WORKERS SUFFIX: one scaled shape on a fresh database of its own, so no
+  # run reads another's rows.
+  run_postgres() {
+    local workers=$1 suffix=$2 name="scaled-postgres-w$1-diamond$2" db="ffb_pg_w$1${2//-/_}" cs
+    as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
+    cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
+    if $pg_profile; then pg_profile_start "$name" "$db"; fi
+    run_shape "$name" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
+      --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+    if $pg_profile; then pg_profile_stop "$name"; fi
+  }
+  run_mariadb() {
+    local workers=$1 suffix=$2 name="scaled-mariadb-w$1-diamond$2" db="ffb_my_w$1${2//-/_}" cs
+    mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
+      -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+    cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
+    run_shape "$name" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
+      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
+      --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
+  }
 
-    if $need_my && selected "scaled-mariadb-w$workers-diamond"; then
-      db="ffb_my_w$workers"
-      mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
-        -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-      cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
-      run_shape "scaled-mariadb-w$workers-diamond" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
-        --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
-        --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
-    fi
-  done
+  if ((alternate == 0)); then
+    for workers in 1 2; do
+      if $need_pg && selected "scaled-postgres-w$workers-diamond"; then run_postgres "$workers" ""; fi
+      if $need_my && selected "scaled-mariadb-w$workers-diamond"; then run_mariadb "$workers" ""; fi
+    done
+  else
+    # w1 w2, then w2 w1, and so on: each worker count runs as often first as second.
+    order=()
+    for ((k = 1; k <= alternate; k++)); do
+      if ((k % 2 == 1)); then order+=("1 $k" "2 $k"); else order+=("2 $k" "1 $k"); fi
+    done
+    for entry in "${order[@]}"; do
+      read -r workers k <<<"$entry"
+      if $need_pg; then run_postgres "$workers" "-a$k"; fi
+      if $need_my; then run_mariadb "$workers" "-a$k"; fi
+    done
+    bench/alternate-summary.sh "$out" >"$out/alternate.md"
+    cat "$out/alternate.md" >&2
+  fi
 fi
 
 jq -s '.' "$out"/*.json >"$out/all.json.tmp" 2>/dev/null && mv "$out/all.json.tmp" "$out/all.json" || rm -f "$out/all.json.tmp"

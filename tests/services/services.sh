@@ -22,7 +22,7 @@ self="$(readlink -f "${BASH_SOURCE[0]}")"
 dir="${FLOWFORGE_SERVICES_DIR:-${FLOWFORGE_TEST_SERVICES_DIR:-/tmp/flowforge-services}}"
 service_user=flowforge-test
 marker=.flowforge-services
-packages=(postgresql mariadb-server rabbitmq-server redis-server)
+packages=(postgresql mariadb-server rabbitmq-server redis-server jq)
 
 log() { printf 'services: %s\n' "$*" >&2; }
 fail() { log "$*"; exit 1; }

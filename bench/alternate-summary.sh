@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# bench/alternate-summary.sh DIR: the markdown summary of `bench/run-all.sh --alternate N` from the JSON of its runs in
+# DIR (scaled-DATABASE-wWORKERS-diamond-aK.json): every run's closed loop in the order it ran, then per database the
+# median closed flows/s of one and of two workers and the ratio of the two medians.
+set -euo pipefail
+dir=${1:?usage: bench/alternate-summary.sh DIR}
+shopt -s nullglob
+files=("$dir"/scaled-*-w[12]-diamond-a*.json)
+((${#files[@]} > 0)) || { echo "no scaled-*-wN-diamond-aK.json in $dir" >&2; exit 1; }
+
+jq -rs '
+  def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
+    else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+  def r($n): (. * $n | round) / $n;
+  [ .[] | . as $doc | (.phases[] | select(.mode == "closed")) as $p
+    | { database: (if (.serveArgs | index("postgres")) then "PostgreSQL" else "MariaDB" end),
+        workers: ([$p.processes[] | select(.runsNodes)] | length),
+        started: .startedAt,
+        flows: $p.flowsPerSecond,
+        errors: $p.errors,
+        tx: $p.dbTransactionsPerFlow,
+        busy: $p.machineBusyCores,
+        machine: (if $p.flowsPerSecond > 0 then ($p.machineBusyCores / $p.flowsPerSecond * 1000 | r(1000)) else null end),
+        cpu: ([$p.processes[] | select(.cpuMsPerFlow != null) | "\(.name) \(.cpuMsPerFlow)"] | join(", ")) } ]
+  | sort_by(.started) as $runs
+  | "| start (UTC) | database | workers | closed flows/s | errors | DB transactions per flow | busy cores | machine CPU ms per flow | CPU ms per flow by process |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ($runs[] | "| \(.started[11:19]) | \(.database) | \(.workers) | \(.flows) | \(.errors) | \(.tx) | \(.busy) | \(.machine) | \(.cpu) |"),
+    "",
+    "| database | runs (1 worker / 2 workers) | median closed flows/s, 1 worker | 2 workers | 2 workers ÷ 1 | median machine CPU ms per flow, 1 worker | 2 workers |",
+    "|---|---|---|---|---|---|---|",
+    ($runs | group_by(.database)[] as $db
+      | ([$db[] | select(.workers == 1) | .flows]) as $one
+      | ([$db[] | select(.workers == 2) | .flows]) as $two
+      | ($one | median | r(10)) as $m1 | ($two | median | r(10)) as $m2
+      | ([$db[] | select(.workers == 1) | .machine] | median | r(1000)) as $c1
+      | ([$db[] | select(.workers == 2) | .machine] | median | r(1000)) as $c2
+      | "| \($db[0].database) | \($one | length) / \($two | length) | \($m1) | \($m2) | \(if $m1 and $m2 then ($m2 / $m1 | r(100)) else "—" end) | \($c1) | \($c2) |")
+' "${files[@]}"

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace FlowForge.Server.Tests.Bench;
+
+/// <summary>
+/// <c>bench/alternate-summary.sh</c>, the comparison <c>bench/run-all.sh --alternate N</c> writes: every run in the
+/// order it ran, then per database the median closed flows/s of one and of two workers and their ratio.
+/// </summary>
+public sealed class AlternateSummaryTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"flowforge-alternate-{Guid.NewGuid():N}");
+
+    public AlternateSummaryTests() => Directory.CreateDirectory(_directory);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Summary_ThreeRunsOfEachWorkerCount_GivesTheMediansTheirRatioAndEveryRunInOrder()
+    {
+        // Alternated w1 w2 w2 w1 w1 w2 on PostgreSQL; one pair on MariaDB. The medians are the middle runs, not means.
+        Write("scaled-postgres-w1-diamond-a1", "postgres", 1, "2026-12-03T10:00:00+00:00", 900, 1.8);
+        Write("scaled-postgres-w2-diamond-a1", "postgres", 2, "2026-12-03T10:02:00+00:00", 1000, 1.9);
+        Write("scaled-postgres-w2-diamond-a2", "postgres", 2, "2026-12-03T10:04:00+00:00", 500, 1.9);
+        Write("scaled-postgres-w1-diamond-a2", "postgres", 1, "2026-12-03T10:06:00+00:00", 800, 1.8);
+        Write("scaled-postgres-w1-diamond-a3", "postgres", 1, "2026-12-03T10:08:00+00:00", 1200, 1.8);
+        Write("scaled-postgres-w2-diamond-a3", "postgres", 2, "2026-12-03T10:10:00+00:00", 950, 1.9);
+        Write("scaled-mariadb-w1-diamond-a1", "mysql", 1, "2026-12-03T10:01:00+00:00", 700, 2.0);
+        Write("scaled-mariadb-w2-diamond-a1", "mysql", 2, "2026-12-03T10:03:00+00:00", 560, 2.0);
+
+        var lines = (await RunAsync()).Split('\n');
+
+        var runs = lines.Where(l => l.StartsWith("| 10:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["10:00:00", "10:01:00", "10:02:00", "10:03:00", "10:04:00", "10:06:00", "10:08:00", "10:10:00"],
+            runs.Select(l => l.Split('|')[1].Trim()));
+        Assert.Contains("| 10:02:00 | PostgreSQL | 2 | 1000 | 0 |", runs[2], StringComparison.Ordinal);
+        // Machine CPU ms per flow: 1.9 busy cores at 1,000 flows/s.
+        Assert.Contains("| 1.9 | api 0.5, worker-1 0.2", runs[2], StringComparison.Ordinal);
+
+        // Medians 900 (of 800, 900, 1,200) and 950 (of 500, 950, 1,000): 2 workers ÷ 1 = 1.06.
+        Assert.Contains(lines, l => l.StartsWith("| PostgreSQL | 3 / 3 | 900 | 950 | 1.06 | 2 | 2 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| MariaDB | 1 / 1 | 700 | 560 | 0.8 |", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Summary_NoAlternatedRuns_FailsSayingWhatItLookedFor()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(RunAsync);
+
+        Assert.Contains("no scaled-*-wN-diamond-aK.json", error.Message, StringComparison.Ordinal);
+    }
+
+    private void Write(string name, string store, int workers, string started, double flowsPerSecond, double busyCores)
+    {
+        var processes = new JsonArray { new JsonObject { ["name"] = "api", ["runsNodes"] = false, ["cpuMsPerFlow"] = 0.5 } };
+        for (var i = 1; i <= workers; i++)
+        {
+            processes.Add(new JsonObject { ["name"] = $"worker-{i}", ["runsNodes"] = true, ["cpuMsPerFlow"] = 0.2 });
+        }
+
+        var document = new JsonObject
+        {
+            ["startedAt"] = started,
+            ["serveArgs"] = new JsonArray("--store", store),
+            ["phases"] = new JsonArray
+            {
+                new JsonObject
+                {
+                    ["mode"] = "closed", ["flowsPerSecond"] = flowsPerSecond, ["errors"] = 0, ["dbTransactionsPerFlow"] = 0.2,
+                    ["machineBusyCores"] = busyCores, ["processes"] = processes,
+                },
+                new JsonObject { ["mode"] = "open", ["flowsPerSecond"] = 1.0, ["processes"] = new JsonArray() },
+            },
+        };
+        File.WriteAllText(Path.Combine(_directory, name + ".json"), document.ToJsonString());
+    }
+
+    private async Task<string> RunAsync()
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "bench", "alternate-summary.sh"));
+        start.ArgumentList.Add(_directory);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0)
+        {
+            var error = await stderr;
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"exit {process.ExitCode}: {error}"));
+        }
+
+        return await stdout;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        for (var depth = 0; directory is not null && depth < 12; depth++, directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "FlowForge.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No FlowForge.slnx above {AppContext.BaseDirectory}.");
+    }
+}
