@@ -17,7 +17,7 @@ public sealed class MariaDbQueryPlanTests(ITestOutputHelper output) : IAsyncLife
 
     private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => _database = await new MySqlStorageProvider().CreateDatabaseAsync(TimeProvider.System);
+    public async Task InitializeAsync() => _database = await new MySqlStorageProvider(freshDatabases: true).CreateDatabaseAsync(TimeProvider.System);
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 

@@ -17,7 +17,7 @@ public sealed class PostgresQueryPlanTests(ITestOutputHelper output) : IAsyncLif
 
     private TestDatabase _database = null!;
 
-    public async Task InitializeAsync() => _database = await new PostgresStorageProvider().CreateDatabaseAsync(TimeProvider.System);
+    public async Task InitializeAsync() => _database = await new PostgresStorageProvider(freshDatabases: true).CreateDatabaseAsync(TimeProvider.System);
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
