@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using FlowForge.Testing;
 
 namespace FlowForge.Server.Tests.Bench;
 
@@ -84,7 +85,7 @@ public sealed class AlternateSummaryTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "bench", "alternate-summary.sh"));
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "bench", "alternate-summary.sh"));
         start.ArgumentList.Add(_directory);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -98,19 +99,5 @@ public sealed class AlternateSummaryTests : IDisposable
         }
 
         return await stdout;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        for (var depth = 0; directory is not null && depth < 12; depth++, directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FlowForge.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No FlowForge.slnx above {AppContext.BaseDirectory}.");
     }
 }

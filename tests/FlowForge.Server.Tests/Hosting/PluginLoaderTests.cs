@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using FlowForge.Engine.Nodes;
 using FlowForge.Server.Cli;
 using FlowForge.Server.Tests.Testing;
+using FlowForge.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Server.Tests.Hosting;
@@ -135,7 +136,7 @@ public sealed class PluginLoaderTests
     private static async Task<string> BuildSampleAsync()
     {
         var output = Directory.CreateTempSubdirectory("flowforge-plugin-build-").FullName;
-        var project = Path.Combine(RepositoryRoot(), "samples", "HelloPlugin", "HelloPlugin.csproj");
+        var project = Path.Combine(RepositoryRoot.Path, "samples", "HelloPlugin", "HelloPlugin.csproj");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "build", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet" })
         {
@@ -158,19 +159,5 @@ public sealed class PluginLoaderTests
 
         Assert.True(process.ExitCode == 0, $"dotnet build of samples/HelloPlugin failed ({process.ExitCode}): {await stdout}{await stderr}");
         return output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        for (var depth = 0; directory is not null && depth < 12; depth++, directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "FlowForge.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No FlowForge.slnx above {AppContext.BaseDirectory}; the plugin tests build samples/HelloPlugin.");
     }
 }
