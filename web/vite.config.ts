@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { configDefaults } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -36,7 +37,7 @@ export default defineConfig({
     // machine can stretch that past the default five seconds.
     testTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'shared', include: tests.filter((f) => !mocking.includes(f)), isolate: false } },
+      { extends: true, test: { name: 'shared', include: ['src/**/*.test.{ts,tsx}'], exclude: [...configDefaults.exclude, ...mocking], isolate: false } },
       { extends: true, test: { name: 'isolated', include: mocking, isolate: true } },
     ],
   },
