@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     fileParallelism: false,
+    // The files run one after another in one worker that loads playwright-core and the harness once; each file starts
+    // its own server and browser context, and keeps nothing in module state.
+    isolate: false,
     globalSetup: ['e2e/global-setup.ts'],
   },
 });

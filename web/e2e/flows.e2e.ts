@@ -33,7 +33,10 @@ describe('the flows list and the API tokens page', () => {
     const stored = await pageApi<{ definition: { nodes: unknown[] } }>(page, 'GET', `/api/flows/${diamondId}`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export Diamond', exact: true }).click()]);
     expect(download.suggestedFilename()).toBe('Diamond.flow.json');
-    const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { name: string; nodes: unknown[] };
+    // Saved from the shared Chromium into this file's data folder (a connected browser's download has no local path).
+    const saved = join(env.server.dataDir, 'Diamond.flow.json');
+    await download.saveAs(saved);
+    const exported = JSON.parse(readFileSync(saved, 'utf8')) as { name: string; nodes: unknown[] };
     expect(exported.nodes).toEqual(stored.body.definition.nodes);
     expect(exported.name).toBe('Diamond');
 

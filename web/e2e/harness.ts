@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -87,24 +87,29 @@ export interface Browser {
   close: () => Promise<void>;
 }
 
-/** Debian's Chromium, headless, with a fresh user-data folder and no background networking. */
+/** How Debian's Chromium is started: headless, with no background networking. */
+export const chromiumOptions = {
+  executablePath: chromiumPath,
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+/**
+ * A fresh browser context (its own cookies, storage and permissions) in the Chromium that the global setup started once
+ * for every file: starting and stopping Chromium for each file took seconds each time.
+ */
 export async function openBrowser(viewport = { width: 1280, height: 800 }): Promise<Browser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'flowforge-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    viewport,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const browser = await chromium.connect(inject('chromiumEndpoint'));
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
   const errors: string[] = [];
   context.on('weberror', (e) => errors.push(`page error: ${e.error().message}`));
   page.on('console', (m) => {
@@ -116,7 +121,8 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
     errors,
     close: async () => {
       await context.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      // Of a connected browser: disconnects, and leaves Chromium running for the next file.
+      await browser.close();
     },
   };
 }
