@@ -39,14 +39,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     private readonly Task[] _loops;
 
-    // The writer loops waiting for writes, the one idle last on top. A write wakes one of them, and none while a loop woken
-    // before has not yet taken from the queue: that loop takes this write too. (A channel's WaitToReadAsync wakes every
-    // waiting loop per write, and all but one of them find nothing.) Guarded by itself, as are the two flags below.
-    private readonly Stack<TaskCompletionSource> _idle = new();
-    private bool _wakePending;
-    private bool _closed;
-    private long _wakeUps;
-
     // Loops from this index on are parked: they take nothing from the queue until the share grows again.
     private int _activeWriters;
     private TaskCompletionSource _shareChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -123,9 +115,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// <summary>Every round trip of the writers' transactions so far: the operations' statements, savepoints, BEGIN where it is one, COMMIT.</summary>
     public long RoundTrips => Interlocked.Read(ref _roundTrips);
 
-    /// <summary>Times a writer loop that waited for writes was woken: at most one per write.</summary>
-    internal long WakeUps => Interlocked.Read(ref _wakeUps);
-
     public Task<TResult> WriteAsync<TState, TResult>(
         Func<SqlSession, TState, CancellationToken, ValueTask<TResult>> body, TState state, CancellationToken cancellationToken) =>
         WriteAsync(body, state, Guid.Empty, cancellationToken);
@@ -146,7 +135,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         if (_queue.Writer.TryWrite(write))
         {
-            WakeOne();
             return write.Task;
         }
 
@@ -177,7 +165,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         _stopping = true;
-        Close();
         Volatile.Read(ref _shareChanged).TrySetResult();
         await Task.WhenAll(_loops);
     }
@@ -208,24 +195,17 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     continue;
                 }
 
-                if (!await WaitForWritesAsync(reader))
+                if (!await reader.WaitToReadAsync())
                 {
                     break;
                 }
 
                 if (index >= Volatile.Read(ref _activeWriters))
                 {
-                    // Parked while it waited: the write it was woken for goes to another idle writer.
-                    WakeOne();
                     continue;
                 }
 
                 Take(reader, batch);
-                if (batch.Count == _options.MaxBatchSize && reader.TryPeek(out _))
-                {
-                    // More than a full batch waits: another writer takes the rest now, not at the next write.
-                    WakeOne();
-                }
                 if (batch.Count > 0 && batch.Count < _options.MaxBatchSize && _options.MaxWait > TimeSpan.Zero)
                 {
                     await WaitForMoreAsync(reader, batch);
@@ -245,7 +225,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             // A fault of the loop itself, not of an operation: nobody may be left waiting for a writer that is gone.
             Volatile.Write(ref _fault, exception);
             _queue.Writer.TryComplete(exception);
-            Close();
             foreach (var entry in batch)
             {
                 entry.Write.Fail(exception);
@@ -259,72 +238,6 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         finally
         {
             session?.Dispose();
-        }
-    }
-
-    /// <summary>Waits until there is something to take (true) or the queue is closed and empty (false).</summary>
-    private async ValueTask<bool> WaitForWritesAsync(ChannelReader<PendingWrite> reader)
-    {
-        TaskCompletionSource waiter;
-        lock (_idle)
-        {
-            // Checked under the lock a write takes to wake a loop, after it queued: either this loop sees the write here,
-            // or the write finds this loop idle.
-            if (reader.TryPeek(out _))
-            {
-                return true;
-            }
-
-            if (_closed)
-            {
-                return false;
-            }
-
-            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _idle.Push(waiter);
-        }
-
-        await waiter.Task;
-        Interlocked.Increment(ref _wakeUps);
-        lock (_idle)
-        {
-            // From here on a write wakes another loop; what was queued until now this loop takes.
-            _wakePending = false;
-        }
-
-        return true;
-    }
-
-    private void WakeOne()
-    {
-        TaskCompletionSource? waiter;
-        lock (_idle)
-        {
-            if (_wakePending || !_idle.TryPop(out waiter))
-            {
-                return;
-            }
-
-            _wakePending = true;
-        }
-
-        waiter.TrySetResult();
-    }
-
-    /// <summary>No write is queued any more: every idle loop wakes, drains what is left and ends.</summary>
-    private void Close()
-    {
-        TaskCompletionSource[] waiters;
-        lock (_idle)
-        {
-            _closed = true;
-            waiters = [.. _idle];
-            _idle.Clear();
-        }
-
-        foreach (var waiter in waiters)
-        {
-            waiter.TrySetResult();
         }
     }
 

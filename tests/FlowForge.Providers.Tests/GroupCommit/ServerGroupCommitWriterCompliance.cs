@@ -464,56 +464,14 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     }
 
     [Fact]
-    public async Task WriteAsync_OneWriteAtATimeWithIdleWriters_WakesAtMostOneWriterPerWrite()
-    {
-        const int Writes = 40;
-        var store = Open(writers: 4, maxBatchSize: 10, shareWriters: false);
-        var writer = WriterOf(store);
-        await writer.WriteAsync(static (_, _, _) => ValueTask.FromResult(0), 0, CancellationToken.None).WaitAsync(Patience);
-        var wakeUpsBefore = writer.WakeUps;
-
-        // Each write finds the four writers idle: it wakes one of them, not all four.
-        for (var i = 0; i < Writes; i++)
-        {
-            Assert.Equal(i, await writer.WriteAsync(static (_, n, _) => ValueTask.FromResult(n), i, CancellationToken.None).WaitAsync(Patience));
-        }
-
-        var wakeUps = writer.WakeUps - wakeUpsBefore;
-        Assert.True(wakeUps <= Writes, $"{wakeUps} wake-ups of the writers for {Writes} writes one at a time");
-    }
-
-    [Fact]
-    public async Task WriteAsync_MoreThanAFullBatchQueuedAtOnce_AnotherIdleWriterTakesTheRestWithoutAFurtherWrite()
-    {
-        var store = Open(writers: 2, maxBatchSize: 1, shareWriters: false);
-        var writer = WriterOf(store);
-
-        // Queued back to back: the first wakes one writer, which takes a full batch (one) and, the second still waiting,
-        // wakes the other writer for it; both batches then run at once.
-        var first = Hold(writer, out var firstStarted, out var firstRelease);
-        var second = Hold(writer, out var secondStarted, out var secondRelease);
-        try
-        {
-            await Task.WhenAll(firstStarted.Task, secondStarted.Task).WaitAsync(Patience);
-        }
-        finally
-        {
-            firstRelease.TrySetResult();
-            secondRelease.TrySetResult();
-        }
-
-        await Task.WhenAll(first, second).WaitAsync(Patience);
-    }
-
-    [Fact]
     public async Task WriteAsync_ManyWritersOneAtATimeWhileTheShareChanges_EveryWriteCommits()
     {
         var store = Open(writers: 4, maxBatchSize: 3);
         var writer = WriterOf(store);
         using var stop = new CancellationTokenSource();
 
-        // The share moves under the writes, so that loops are parked and woken while writes wake them: a write whose
-        // wake-up went to no loop would wait here until the next write, and the last write of every writer has none.
+        // The share moves under the writes, so that loops are parked and unparked while writes arrive: a write that no
+        // active loop took would wait here until the next write, and the last write of every caller has none.
         var shares = Task.Run(async () =>
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
