@@ -464,6 +464,45 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     }
 
     [Fact]
+    public async Task WriteAsync_ManyWritersOneAtATimeWhileTheShareChanges_EveryWriteCommits()
+    {
+        var store = Open(writers: 4, maxBatchSize: 3);
+        var writer = WriterOf(store);
+        using var stop = new CancellationTokenSource();
+
+        // The share moves under the writes, so that loops are parked and unparked while writes arrive: a write that no
+        // active loop took would wait here until the next write, and the last write of every caller has none.
+        var shares = Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                writer.ShareAmong(1 + (i % 4));
+                await Task.Delay(1);
+            }
+        });
+        var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                Assert.Equal(i, await writer.WriteAsync(static (_, n, _) => ValueTask.FromResult(n), i, CancellationToken.None).WaitAsync(Patience));
+                if (i % (w + 2) == 0)
+                {
+                    await Task.Delay(1);
+                }
+            }
+        })).ToList();
+        try
+        {
+            await Task.WhenAll(writers).WaitAsync(Patience);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await shares;
+        }
+    }
+
+    [Fact]
     public async Task DisposeAsync_ParkedWriters_StopAndQueuedOperationsStillCommit()
     {
         var store = Open(writers: 4, maxBatchSize: 10);
