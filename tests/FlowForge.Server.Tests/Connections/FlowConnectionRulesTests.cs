@@ -9,7 +9,7 @@ using static FlowForge.Server.Tests.Connections.ConnectionApi;
 namespace FlowForge.Server.Tests.Connections;
 
 /// <summary>A flow saved with a <c>connectionId</c> the owner cannot use is refused, naming the node and the field.</summary>
-public sealed class FlowConnectionRulesTests
+public sealed class FlowConnectionRulesTests(ConnectionServerFixture shared) : IClassFixture<ConnectionServerFixture>
 {
     private static JsonObject SlackFlow(string connectionId) =>
         Flows.Chain("post", ("post", "test.slackProbe", new JsonObject { ["connectionId"] = connectionId }));
@@ -17,7 +17,7 @@ public sealed class FlowConnectionRulesTests
     [Fact]
     public async Task CreateFlow_UnknownConnection_Returns400NamingNodeAndField()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var missing = Guid.NewGuid().ToString();
 
@@ -32,7 +32,7 @@ public sealed class FlowConnectionRulesTests
     [Fact]
     public async Task CreateFlow_AnotherUsersConnection_Returns400()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync();
         using var stranger = await server.CreateUserClientAsync();
         var theirs = (string)(await CreateAsync(owner, new { name = "n", kind = "bearer", provider = "slack", secret = new { token = "t" } }))["id"]!;
@@ -45,7 +45,7 @@ public sealed class FlowConnectionRulesTests
     [Fact]
     public async Task SaveFlow_ConnectionOfAnotherProvider_Returns400SayingWhichProviderTheNodeNeeds()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var github = (string)(await CreateAsync(client, new { name = "Hub", kind = "bearer", provider = "github", secret = new { token = "t" } }))["id"]!;
         var slack = (string)(await CreateAsync(client, new { name = "Chat", kind = "bearer", provider = "slack", secret = new { token = "t" } }))["id"]!;
@@ -63,7 +63,7 @@ public sealed class FlowConnectionRulesTests
     [Fact]
     public async Task CreateFlow_ConnectionIdExpression_IsLeftForTheRun()
     {
-        await using var server = await StartServerAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsJsonAsync("/api/flows", SlackFlow("{{ input.connection }}"));

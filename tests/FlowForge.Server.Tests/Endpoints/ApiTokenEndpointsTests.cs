@@ -8,12 +8,12 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class ApiTokenEndpointsTests
+public sealed class ApiTokenEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Create_ReturnsTheSecretOnce_ListShowsNoSecret_TheTokenWorksAsBearerUntilRevoked()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
 
         var created = await browser.PostAsync("/api/tokens", new { name = "deploy script", expiresInDays = 30 });
@@ -46,7 +46,7 @@ public sealed class ApiTokenEndpointsTests
     [Fact]
     public async Task Create_StoresOnlyTheHashOfTheSecret()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
 
         var secret = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/tokens", new { name = "ci" })))["token"]!.GetValue<string>();
@@ -67,7 +67,7 @@ public sealed class ApiTokenEndpointsTests
     [Fact]
     public async Task BearerToken_Use_IsRecordedAsLastUsed()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         var secret = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/tokens", new { name = "ci" })))["token"]!.GetValue<string>();
         Assert.Null((await BrowserClient.ArrayAsync(await browser.GetAsync("/api/tokens")))[0]!["lastUsedAt"]);
@@ -82,7 +82,7 @@ public sealed class ApiTokenEndpointsTests
     [Fact]
     public async Task Delete_AnotherUsersToken_Is404AndTheTokenKeepsWorking()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var alice = await BrowserClient.SignedInAsync(server);
         using var bob = await BrowserClient.SignedInAsync(server);
         var token = await BrowserClient.JsonAsync(await alice.PostAsync("/api/tokens", new { name = "alice's" }));
@@ -151,7 +151,7 @@ public sealed class ApiTokenEndpointsTests
     [InlineData("ff_not a token at all")]
     public async Task BearerToken_UnknownOrMalformed_Is401(string secret)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var script = server.CreateClient(secret);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/flows")).StatusCode);

@@ -5,12 +5,12 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class AuthEndpointsTests
+public sealed class AuthEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Register_ThenToken_WrongPasswordIs401_DuplicateIs409()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = server.CreateClient();
 
         var registered = await client.PostAsJsonAsync("/api/auth/register", new { email = "Ada@Example.com", password = "analytical engine" });
@@ -32,7 +32,7 @@ public sealed class AuthEndpointsTests
     [InlineData("{\"password\":\"long enough pw\"}", "email")]
     public async Task Register_BadInput_Returns400NamingTheField(string body, string field)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = server.CreateClient();
 
         var response = await client.PostAsync("/api/auth/register", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));

@@ -6,7 +6,7 @@ using FlowForge.Server.Tests.Testing;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>Switch ports checked on save, and runs of flows with several triggers started through the API.</summary>
-public sealed class BranchingEndpointsTests
+public sealed class BranchingEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static async Task<Guid> CreateFlowAsync(HttpClient client, JsonObject flow)
     {
@@ -23,7 +23,7 @@ public sealed class BranchingEndpointsTests
     [Fact]
     public async Task SaveFlow_SwitchEdgeFromPortNoCaseNames_Returns400NamingTheEdge()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = new FlowBuilder("routing")
             .Node("t", "trigger.manual")
@@ -49,7 +49,7 @@ public sealed class BranchingEndpointsTests
     [Fact]
     public async Task StartRun_SeveralManualTriggersNoneNamed_Returns400NamingTheTriggerField()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, TwoManualTriggers().ToJsonObject());
 
@@ -69,7 +69,7 @@ public sealed class BranchingEndpointsTests
     [InlineData("""{ "trigger": "nowhere" }""", "not in the flow")]
     public async Task StartRun_TriggerThatCannotStartTheRun_Returns400NamingTheField(string body, string reason)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, TwoManualTriggers().ToJsonObject());
 
@@ -84,7 +84,7 @@ public sealed class BranchingEndpointsTests
     [Fact]
     public async Task StartRun_NamedTrigger_SkipsTheOtherAndWhatOnlyItReaches()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, TwoManualTriggers().ToJsonObject());
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { trigger = "second" }) };
@@ -103,7 +103,7 @@ public sealed class BranchingEndpointsTests
     [Fact]
     public async Task NodeTypes_Switch_SaysItsPortsComeFromItsConfig()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var types = (await client.GetFromJsonAsync<JsonArray>("/api/node-types"))!;

@@ -6,12 +6,12 @@ using FlowForge.Server.Tests.Testing;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary><c>core.code</c> through the API: refused at save when it cannot be read, run end to end with its console in the run view.</summary>
-public sealed class CodeFlowTests
+public sealed class CodeFlowTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Create_CodeWithSyntaxError_Returns400NamingNodeFieldLineAndColumn()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("broken", ("calc", "core.code", new JsonObject { ["source"] = "const a = 1;\nreturn a +;" }));
 
@@ -28,7 +28,7 @@ public sealed class CodeFlowTests
     [Fact]
     public async Task Run_TriggerCodeSet_OutputFlowsOnAndConsoleIsInTheAttempt()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain(
             "code",
@@ -59,7 +59,7 @@ public sealed class CodeFlowTests
     [Fact]
     public async Task Run_CodeThrows_RunFailsWithLineAndColumnOfTheError()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("throws", ("calc", "core.code", new JsonObject { ["source"] = "\n\nreturn input.missing.field;" }));
         var created = await client.PostAsJsonAsync("/api/flows", flow);

@@ -6,7 +6,7 @@ using FlowForge.Server.Tests.Testing;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>POST /api/expressions/preview: the engine's evaluator over a run's input and node outputs.</summary>
-public sealed class ExpressionPreviewEndpointTests
+public sealed class ExpressionPreviewEndpointTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static async Task<Guid> RunAsync(HttpClient client)
     {
@@ -42,7 +42,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_WholeTemplateOverRun_ReturnsTypedValue()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var runId = await RunAsync(client);
 
@@ -60,7 +60,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_TextWithTemplates_ReturnsTheText()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var runId = await RunAsync(client);
 
@@ -88,7 +88,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_WithoutToken_Returns401()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var anonymous = server.CreateClient();
 
         var response = await PreviewAsync(anonymous, new { expression = "{{ 1 }}" });
@@ -99,7 +99,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_ExpressionThatCannotBeRead_Returns400WithPosition()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await PreviewAsync(client, new { expression = "total: {{ input.a + }}", nodeId = "notify" });
@@ -116,7 +116,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_FailingOnRunData_Returns400WithPosition()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var runId = await RunAsync(client);
 
@@ -131,7 +131,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_AnotherUsersRun_Returns404()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync();
         using var other = await server.CreateUserClientAsync();
         var runId = await RunAsync(owner);
@@ -145,7 +145,7 @@ public sealed class ExpressionPreviewEndpointTests
     [Fact]
     public async Task Preview_WithoutRun_EvaluatesAgainstEmptyInputAndSaysSo()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await PreviewAsync(client, new { expression = "{{ default(input.name, 'friend') }}" });
@@ -161,7 +161,7 @@ public sealed class ExpressionPreviewEndpointTests
     [InlineData("notify")]
     public async Task Preview_NodeReadingItsOwnOrAnUnproducedOutput_Returns400NamingTheNode(string nodeId)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var runId = await RunAsync(client);
         var expression = nodeId == "order" ? "{{ nodes.order.output.sku }}" : "{{ nodes.later.output.sku }}";
@@ -181,7 +181,7 @@ public sealed class ExpressionPreviewEndpointTests
     [InlineData("""{"expression":"{{ 1 }}","nodeId":""}""", "nodeId")]
     public async Task Preview_BadBody_Returns400NamingTheField(string json, string field)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsync("/api/expressions/preview", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));

@@ -6,12 +6,12 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class FlowEndpointsTests
+public sealed class FlowEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Create_ValidFlow_Returns201AndKeepsJsonAsSent()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Diamond();
 
@@ -30,7 +30,7 @@ public sealed class FlowEndpointsTests
     [Fact]
     public async Task Update_NewVersion_OldVersionStaysReadable()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var id = (await (await client.PostAsJsonAsync("/api/flows", Flows.Diamond("v1"))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 
@@ -45,7 +45,7 @@ public sealed class FlowEndpointsTests
     [Fact]
     public async Task Create_InvalidFlow_Returns400ListingEveryProblem()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = new JsonObject
         {
@@ -76,7 +76,7 @@ public sealed class FlowEndpointsTests
     [Fact]
     public async Task List_PagesWithCursor_NoDuplicates()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         for (var i = 0; i < 5; i++)
         {
@@ -102,7 +102,7 @@ public sealed class FlowEndpointsTests
     [Fact]
     public async Task Delete_Flow_Returns204ThenNotFound()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var location = (await client.PostAsJsonAsync("/api/flows", Flows.Diamond())).Headers.Location!;
 
@@ -114,7 +114,7 @@ public sealed class FlowEndpointsTests
     [Fact]
     public async Task Create_MalformedJson_Returns400NamingThePosition()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsync("/api/flows", new StringContent("{\"name\": \"x\", \"nodes\": [", Encoding.UTF8, "application/json"));
@@ -127,7 +127,7 @@ public sealed class FlowEndpointsTests
     [Fact]
     public async Task Create_ExpressionNestedTenThousandDeep_Returns400NamingNodeAndField()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var deep = "{{ " + new string('(', 10_000) + "input.a" + new string(')', 10_000) + " }}";
         var flow = Flows.Chain("deep", ("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["deep"] = deep } }));

@@ -6,12 +6,12 @@ using FlowForge.Server.Tests.Testing;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>Expressions through the API: checked when a flow is saved, evaluated when it runs.</summary>
-public sealed class FlowExpressionsTests
+public sealed class FlowExpressionsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Run_SetValuesWithOperatorsAndHelpers_OutputsTypedComputedValues()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("computed",
             ("order", "core.set", new JsonObject
@@ -65,7 +65,7 @@ public sealed class FlowExpressionsTests
     [Fact]
     public async Task Run_ExpressionFailingOnRunData_FailsTheNodeNamingFieldAndPosition()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("ratio", ("ratio", "core.set", new JsonObject { ["values"] = new JsonObject { ["r"] = "{{ input.a / input.b }}" } }));
         var created = await client.PostAsJsonAsync("/api/flows", flow);
@@ -89,7 +89,7 @@ public sealed class FlowExpressionsTests
     [InlineData("{{ input.a > 1 ? 'x' }}", "expected ':' but found the end of the expression at position 21")]
     public async Task Create_ExpressionThatCannotBeRead_Returns400NamingNodeFieldAndPosition(string text, string message)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("bad", ("set", "core.set", new JsonObject { ["values"] = new JsonObject { ["x"] = text } }));
 
@@ -107,7 +107,7 @@ public sealed class FlowExpressionsTests
     [Fact]
     public async Task Create_HelperReadingNodeDownstream_Returns400NamingTheNode()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("order",
             ("first", "core.set", new JsonObject { ["values"] = new JsonObject { ["x"] = "{{ upper(nodes.second.output.name) }}" } }),

@@ -7,12 +7,12 @@ using FlowForge.Testing;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>GET /api/flows carries what the flows page shows: activation, trigger kinds and the newest run, and searches by name.</summary>
-public sealed class FlowListEndpointsTests
+public sealed class FlowListEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task List_Items_CarryActiveTriggerKindsAndLastRun()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var manual = await CreateAsync(client, Flows.Diamond("manual only"));
         var hooked = await CreateAsync(client, new JsonObject
@@ -52,7 +52,7 @@ public sealed class FlowListEndpointsTests
     [Fact]
     public async Task List_Search_KeepsNamesContainingTextIgnoringCaseAndPages()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         foreach (var name in new[] { "Invoice sync", "nightly INVOICES", "Slack alerts", "invoice cleanup" })
         {
@@ -89,7 +89,7 @@ public sealed class FlowListEndpointsTests
     [Fact]
     public async Task List_AnotherUsersFlows_AreNotListedNorTheirRuns()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync("owner@example.com");
         using var other = await server.CreateUserClientAsync("other@example.com");
         var flowId = await CreateAsync(owner, Flows.Diamond("private"));

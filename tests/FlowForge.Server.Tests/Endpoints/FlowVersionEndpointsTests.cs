@@ -5,7 +5,7 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class FlowVersionEndpointsTests
+public sealed class FlowVersionEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static async Task<Guid> CreateWithVersionsAsync(HttpClient client, int versions)
     {
@@ -21,7 +21,7 @@ public sealed class FlowVersionEndpointsTests
     [Fact]
     public async Task List_ThreeVersions_NewestFirstWithNameAndNodeCount()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var id = await CreateWithVersionsAsync(client, 3);
 
@@ -39,7 +39,7 @@ public sealed class FlowVersionEndpointsTests
     [Fact]
     public async Task List_WithLimit_PagesThroughEveryVersionOnce()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var id = await CreateWithVersionsAsync(client, 5);
 
@@ -66,7 +66,7 @@ public sealed class FlowVersionEndpointsTests
     [InlineData("cursor=99", "cursor")]
     public async Task List_BadPaging_Returns400NamingTheField(string query, string field)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var id = await CreateWithVersionsAsync(client, 2);
 
@@ -80,7 +80,7 @@ public sealed class FlowVersionEndpointsTests
     [Fact]
     public async Task List_AnotherUsersFlow_Returns404()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var alice = await server.CreateUserClientAsync();
         using var bob = await server.CreateUserClientAsync();
         var id = await CreateWithVersionsAsync(alice, 2);

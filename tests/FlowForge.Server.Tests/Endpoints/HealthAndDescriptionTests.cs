@@ -5,12 +5,12 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class HealthAndDescriptionTests
+public sealed class HealthAndDescriptionTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Health_LiveAndReady_Answer200()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = server.CreateClient();
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
@@ -22,7 +22,7 @@ public sealed class HealthAndDescriptionTests
     [Fact]
     public async Task OpenApi_DescribesTheRunEndpoints()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = server.CreateClient();
 
         var document = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
@@ -36,7 +36,7 @@ public sealed class HealthAndDescriptionTests
     [Fact]
     public async Task NodeTypes_ListsCoreTypesWithSchemas()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var types = (await client.GetFromJsonAsync<JsonArray>("/api/node-types"))!;
@@ -53,7 +53,7 @@ public sealed class HealthAndDescriptionTests
     [Fact]
     public async Task NodeTypes_EveryType_HasIconPortsAndTitledDescribedProperties()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var types = (await client.GetFromJsonAsync<JsonArray>("/api/node-types"))!;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary><c>http.request</c> through the API: a flow calls a local server and a later node uses the response.</summary>
-public sealed class HttpRequestFlowTests
+public sealed class HttpRequestFlowTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static async Task<Guid> CreateFlowAsync(HttpClient client, JsonObject flow)
     {
@@ -107,7 +107,7 @@ public sealed class HttpRequestFlowTests
     [Fact]
     public async Task GetBody_NodeOutputWithoutBlobBody_404NamingTheNode()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Chain("plain", ("stamp", "core.set", new JsonObject { ["values"] = new JsonObject { ["body"] = "text" } })));
         var run = await RunToEndAsync(client, flowId, new { });
@@ -123,7 +123,7 @@ public sealed class HttpRequestFlowTests
     public async Task Run_GuardOnByDefault_RunFailsNamingTheSettingAndNothingIsSent()
     {
         await using var target = await LocalHttpServer.StartAsync(app => app.MapGet("/customers", () => "secret"));
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, FetchAndSummarise());
 
@@ -139,7 +139,7 @@ public sealed class HttpRequestFlowTests
     [Fact]
     public async Task Create_BadHttpRequestConfig_400NamingNodeAndField()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = Flows.Chain("bad", ("fetch", "http.request", new JsonObject { ["method"] = "GET", ["url"] = "file:///etc/passwd" }));
 

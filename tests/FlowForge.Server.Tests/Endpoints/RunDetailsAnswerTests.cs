@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>The waited start's answer is written by hand: byte for byte what the serializer writes for the run's details.</summary>
-public sealed class RunDetailsAnswerTests
+public sealed class RunDetailsAnswerTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static readonly DateTimeOffset At = new DateTimeOffset(2026, 12, 3, 4, 5, 6, TimeSpan.Zero).AddTicks(1_234_560);
 
@@ -30,7 +30,7 @@ public sealed class RunDetailsAnswerTests
     [MemberData(nameof(Cases))]
     public async Task Write_Run_SameBytesAsTheSerializerWritesItsDetails(string run, bool asWritten)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         var options = server.App.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var view = Run(run);
         const long MaxInline = 64;

@@ -6,7 +6,7 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class RunEndpointsTests
+public sealed class RunEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static async Task<Guid> CreateFlowAsync(HttpClient client, JsonObject flow)
     {
@@ -25,7 +25,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Start_Returns202WithLocation_RunSucceedsWithNodeDetails()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Diamond());
 
@@ -51,7 +51,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Start_PreferWait_Returns200WithFinishedRun()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Chain("set", ("greet", "core.set", new JsonObject { ["values"] = new JsonObject { ["text"] = "hi {{ input.name }}" } })));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { input = new { name = "Ada" } }) };
@@ -69,7 +69,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Start_PreferWaitShorterThanRun_Returns202()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 3000 })));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/flows/{flowId}/runs") { Content = JsonContent.Create(new { }) };
@@ -83,7 +83,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Start_SameIdempotencyKey_ReturnsSameRun()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Diamond());
 
@@ -107,7 +107,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task List_NewRunsArriveWhilePaging_NoDuplicatesOrGaps()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Diamond());
         var initial = new List<Guid>();
@@ -138,7 +138,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Cancel_WaitingRun_ReturnsCancelledThen409()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Chain("long", ("pause", "core.wait", new JsonObject { ["ms"] = 60_000 }), ("after", "core.noop", null)));
         var location = (await client.PostAsJsonAsync($"/api/flows/{flowId}/runs", new { })).Headers.Location!;
@@ -155,7 +155,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Start_FailingNode_RunFailedNamingTheNode()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Chain("fails", ("boom", "core.error", new JsonObject { ["message"] = "no stock" })));
 
@@ -170,7 +170,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task Get_UnknownRun_Returns404Problem()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.GetAsync($"/api/runs/{Guid.NewGuid()}");
@@ -246,7 +246,7 @@ public sealed class RunEndpointsTests
     [Fact]
     public async Task GetOutput_OtherUsersRunOrUnknownNode_Returns404()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var alice = await server.CreateUserClientAsync();
         using var bob = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(alice, Flows.Diamond());

@@ -5,7 +5,7 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class RunRetryEndpointsTests
+public sealed class RunRetryEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static readonly JsonObject FailingFlow = Flows.Chain("failing", ("boom", "core.error", new JsonObject { ["message"] = "stop here" }));
 
@@ -43,7 +43,7 @@ public sealed class RunRetryEndpointsTests
     [Fact]
     public async Task Retry_FailedRun_RunsFailedNodeAgainAndKeepsTrigger()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var runId = await FailedRunAsync(client, await CreateFlowAsync(client, FailingFlow));
 
@@ -65,7 +65,7 @@ public sealed class RunRetryEndpointsTests
     [Fact]
     public async Task Retry_CancelledRunWaitingForSignal_WaitsAgainAndSucceedsAfterSignal()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(client, Flows.Chain("approval", ("approval", "core.wait", new JsonObject { ["until"] = "signal" }), ("after", "core.noop", null)));
         var runId = await StartAsync(client, flowId);
@@ -89,7 +89,7 @@ public sealed class RunRetryEndpointsTests
     [Fact]
     public async Task Retry_SucceededRun_Returns409SayingWhy()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var runId = await StartAsync(client, await CreateFlowAsync(client, Flows.Diamond()));
         await WaitForStatusAsync(client, runId, "Succeeded");
@@ -106,9 +106,9 @@ public sealed class RunRetryEndpointsTests
     [Fact]
     public async Task Retry_AnotherUsersRun_Returns404AndLeavesItFailed()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
-        using var stranger = await server.CreateUserClientAsync("stranger@example.com");
+        using var stranger = await server.CreateUserClientAsync();
         var runId = await FailedRunAsync(client, await CreateFlowAsync(client, FailingFlow));
 
         var single = await stranger.PostAsync($"/api/runs/{runId}/retry", null);
@@ -126,7 +126,7 @@ public sealed class RunRetryEndpointsTests
     [Fact]
     public async Task List_StatusFailed_ListsCallersFailedRunsAcrossFlows()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var first = await FailedRunAsync(client, await CreateFlowAsync(client, FailingFlow));
         var second = await FailedRunAsync(client, await CreateFlowAsync(client, FailingFlow));
@@ -147,9 +147,9 @@ public sealed class RunRetryEndpointsTests
     [Fact]
     public async Task List_NoStatus_ListsCallersRunsInEveryStatusNewestFirst()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
-        using var stranger = await server.CreateUserClientAsync("stranger@example.com");
+        using var stranger = await server.CreateUserClientAsync();
         var failed = await FailedRunAsync(client, await CreateFlowAsync(client, FailingFlow));
         var succeeded = await StartAsync(client, await CreateFlowAsync(client, Flows.Diamond()));
         await WaitForStatusAsync(client, succeeded, "Succeeded");

@@ -6,12 +6,12 @@ using Microsoft.Net.Http.Headers;
 
 namespace FlowForge.Server.Tests.Endpoints;
 
-public sealed class SessionEndpointsTests
+public sealed class SessionEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task SignIn_OverLoopbackHttp_SetsHttpOnlyStrictSessionCookieAndReadableCsrfCookie()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
 
         var session = browser.Received.Last(c => c.Name == "ff_session");
@@ -30,9 +30,9 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task SignIn_ToANonLoopbackHost_SetsSecureHostPrefixedCookiesThatWork()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = new BrowserClient(server, host: "flowforge.example");
-        const string email = "ada@example.com";
+        var email = $"ada-{Guid.NewGuid():N}@example.com";
         (await browser.PostAsync("/api/auth/register", new { email, password = BrowserClient.Password })).EnsureSuccessStatusCode();
 
         var signIn = await browser.PostAsync("/api/session", new { email, password = BrowserClient.Password });
@@ -50,15 +50,16 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task Get_WithSessionCookie_ReturnsTheUserAndAuthenticatesTheApi()
     {
-        await using var server = await TestServer.StartAsync();
-        using var browser = await BrowserClient.SignedInAsync(server, "grace@example.com");
+        var server = shared.Server;
+        var email = $"grace-{Guid.NewGuid():N}@example.com";
+        using var browser = await BrowserClient.SignedInAsync(server, email);
 
         var session = await browser.GetAsync("/api/session");
         var flows = await browser.GetAsync("/api/flows");
 
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
         var user = await BrowserClient.JsonAsync(session);
-        Assert.Equal("grace@example.com", user["email"]!.GetValue<string>());
+        Assert.Equal(email, user["email"]!.GetValue<string>());
         Assert.False(user["isOwner"]!.GetValue<bool>());
         Assert.Equal(browser.Cookies["XSRF-TOKEN"], user["csrfToken"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, flows.StatusCode);
@@ -67,7 +68,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task Get_AfterTheCsrfCookieWasLost_SetsItAgain()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         var csrf = browser.Cookies["XSRF-TOKEN"];
         browser.Cookies.Remove("XSRF-TOKEN");
@@ -82,7 +83,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task Get_WithoutSession_Is401()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = new BrowserClient(server);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/session")).StatusCode);
@@ -92,11 +93,12 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task SignIn_WrongPassword_Is401AndSetsNoCookie()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = new BrowserClient(server);
-        (await browser.PostAsync("/api/auth/register", new { email = "ada@example.com", password = BrowserClient.Password })).EnsureSuccessStatusCode();
+        var email = $"ada-{Guid.NewGuid():N}@example.com";
+        (await browser.PostAsync("/api/auth/register", new { email, password = BrowserClient.Password })).EnsureSuccessStatusCode();
 
-        var response = await browser.PostAsync("/api/session", new { email = "ada@example.com", password = "not the password" });
+        var response = await browser.PostAsync("/api/session", new { email, password = "not the password" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Empty(browser.Cookies);
@@ -120,7 +122,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task UnsafeRequest_WithSessionCookieAndNoCsrfHeader_Is403NamingTheHeader()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         browser.SendCsrf = false;
 
@@ -135,7 +137,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task UnsafeRequest_WithSessionCookieAndAWrongCsrfHeader_Is403()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         using var other = await BrowserClient.SignedInAsync(server);
         browser.Cookies["XSRF-TOKEN"] = other.Cookies["XSRF-TOKEN"];
@@ -148,7 +150,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task UnsafeRequest_WithSessionCookieAndCsrfHeader_Succeeds()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
 
         var response = await browser.PostAsync("/api/flows", Flows.Diamond());
@@ -159,7 +161,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task UnsafeRequest_WithBearerToken_NeedsNoCsrfHeader()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsJsonAsync("/api/flows", Flows.Diamond());
@@ -170,7 +172,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task Webhook_WithSessionCookieAndNoCsrfHeader_IsNotRefusedForCsrf()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         browser.SendCsrf = false;
 
@@ -182,7 +184,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task SignOut_RevokesTheSession_TheOldCookieIsRefused()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         var oldCookies = new Dictionary<string, string>(browser.Cookies);
 
@@ -203,8 +205,8 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task SignIn_Again_RevokesTheSessionItCameWith()
     {
-        await using var server = await TestServer.StartAsync();
-        const string email = "ada@example.com";
+        var server = shared.Server;
+        var email = $"ada-{Guid.NewGuid():N}@example.com";
         using var browser = await BrowserClient.SignedInAsync(server, email);
         var oldCookies = new Dictionary<string, string>(browser.Cookies);
 
@@ -223,7 +225,7 @@ public sealed class SessionEndpointsTests
     [Fact]
     public async Task SignOut_WithoutCsrfHeader_Is403AndTheSessionLivesOn()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         browser.SendCsrf = false;
 

@@ -6,7 +6,7 @@ using FlowForge.Server.Tests.Testing;
 namespace FlowForge.Server.Tests.Endpoints;
 
 /// <summary>Child runs through the API: the links both ways, paging, the refusals that keep a child in step with its parent, and owners.</summary>
-public sealed class SubflowEndpointsTests
+public sealed class SubflowEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private static async Task<Guid> CreateFlowAsync(HttpClient client, JsonObject flow)
     {
@@ -39,7 +39,7 @@ public sealed class SubflowEndpointsTests
     [Fact]
     public async Task GetRun_ForEachParentAndChild_LinkBothWays()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var body = await CreateFlowAsync(client, Body());
         var parent = await CreateFlowAsync(client, ForEach(body));
@@ -69,7 +69,7 @@ public sealed class SubflowEndpointsTests
     [Fact]
     public async Task DeleteAndRetry_ChildRun_Return409NamingTheParent()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var body = await CreateFlowAsync(client, Flows.Chain("body", ("stop", "core.error", new JsonObject { ["message"] = "bad item" })));
         var parent = await CreateFlowAsync(client, ForEach(body));
@@ -94,7 +94,7 @@ public sealed class SubflowEndpointsTests
     [Fact]
     public async Task SaveFlow_ForEachNamingAnotherUsersFlow_Returns400NamingTheFieldAndChildrenOfOthersAre404()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync("owner@example.com");
         using var other = await server.CreateUserClientAsync("other@example.com");
         var theirs = await CreateFlowAsync(other, Body());

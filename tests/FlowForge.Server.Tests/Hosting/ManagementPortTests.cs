@@ -6,7 +6,7 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Hosting;
 
-public sealed class ManagementPortTests
+public sealed class ManagementPortTests(ManagementPortServerFixture managed) : IClassFixture<ManagementPortServerFixture>
 {
     public static TheoryData<string> MetricsSpellings => new("/metrics", "/METRICS", "/Metrics", "/metrics/", "//metrics", "/%6detrics", "/%6Detrics", "/metrics?x=1");
 
@@ -14,8 +14,8 @@ public sealed class ManagementPortTests
     [MemberData(nameof(MetricsSpellings))]
     public async Task Metrics_ManagementPortConfigured_MainPortAnswers404(string spelling)
     {
-        var management = FreePort();
-        await using var server = await TestServer.StartAsync($"--Server:ManagementUrls=http://127.0.0.1:{management}");
+        var server = managed.Server;
+        var management = managed.ManagementPort;
 
         Assert.Equal(404, await StatusAsync(server.Address.Port, spelling));
         Assert.Equal(200, await StatusAsync(management, "/metrics"));
@@ -24,8 +24,8 @@ public sealed class ManagementPortTests
     [Fact]
     public async Task ManagementPort_Configured_ServesMetricsAndHealthOnly()
     {
-        var management = FreePort();
-        await using var server = await TestServer.StartAsync($"--Server:ManagementUrls=http://127.0.0.1:{management}");
+        var server = managed.Server;
+        var management = managed.ManagementPort;
 
         Assert.Equal(200, await StatusAsync(management, "/health/ready"));
         Assert.Equal(200, await StatusAsync(server.Address.Port, "/health/ready"));
@@ -62,13 +62,6 @@ public sealed class ManagementPortTests
         var options = new ServerOptions { ManagementUrls = "http://127.0.0.1:9090; http://0.0.0.0:9091" };
 
         Assert.Equal([9090, 9091], options.ManagementAddresses().Select(a => a.Port));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     // A raw request, so the path reaches the server exactly as spelled (HttpClient would normalise some spellings).

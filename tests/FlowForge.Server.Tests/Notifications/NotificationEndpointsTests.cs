@@ -5,12 +5,12 @@ using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Notifications;
 
-public sealed class NotificationEndpointsTests
+public sealed class NotificationEndpointsTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task FlowPreference_PutThenGet_ReturnsTheChoiceOfThisUserOnly()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync();
         using var other = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(owner);
@@ -39,7 +39,7 @@ public sealed class NotificationEndpointsTests
     [InlineData("[]", "$")]
     public async Task FlowPreference_BadBody_Answers400NamingTheField(string body, string field)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var owner = await server.CreateUserClientAsync();
         var flowId = await CreateFlowAsync(owner);
 
@@ -53,7 +53,7 @@ public sealed class NotificationEndpointsTests
     [Fact]
     public async Task Settings_WithoutSmtp_DefaultToTheAccountEmailAndSayEmailIsOff()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         var email = $"someone-{Guid.NewGuid():N}@example.com";
         using var client = await server.CreateUserClientAsync(email);
 
@@ -95,7 +95,7 @@ public sealed class NotificationEndpointsTests
     [InlineData("""{"digestMinutes": 2.5}""", "digestMinutes")]
     public async Task Settings_BadBody_Answers400NamingTheField(string body, string field)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PutAsync("/api/notification-settings", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -110,7 +110,7 @@ public sealed class NotificationEndpointsTests
     [InlineData("""{"ids": [], "all": true}""", "all")]
     public async Task MarkRead_BadBody_Answers400NamingTheField(string body, string field)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var response = await client.PostAsync("/api/notifications/read", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -122,7 +122,7 @@ public sealed class NotificationEndpointsTests
     [Fact]
     public async Task List_BadCursor_Answers400()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/notifications?cursor=nonsense")).StatusCode);

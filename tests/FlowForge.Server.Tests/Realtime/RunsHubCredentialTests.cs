@@ -7,14 +7,14 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace FlowForge.Server.Tests.Realtime;
 
-public sealed class RunsHubCredentialTests
+public sealed class RunsHubCredentialTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Theory]
     [InlineData(HttpTransportType.WebSockets)]
     [InlineData(HttpTransportType.LongPolling)]
     public async Task Watch_SignedInWithSessionCookie_IsAccepted(HttpTransportType transport)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         var flow = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/flows", Flows.Diamond())))["id"]!.GetValue<Guid>();
         var run = await browser.PostAsync($"/api/flows/{flow}/runs", new { });
@@ -31,7 +31,7 @@ public sealed class RunsHubCredentialTests
     [Fact]
     public async Task Connect_WithoutSessionCookie_IsRefused()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = new BrowserClient(server);
         await using var hub = Connect(server, browser, HttpTransportType.WebSockets);
 
@@ -44,7 +44,7 @@ public sealed class RunsHubCredentialTests
     [Fact]
     public async Task Watch_WithApiTokenAsAccessToken_IsAccepted()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var browser = await BrowserClient.SignedInAsync(server);
         var secret = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/tokens", new { name = "live view" })))["token"]!.GetValue<string>();
         var flow = (await BrowserClient.JsonAsync(await browser.PostAsync("/api/flows", Flows.Diamond())))["id"]!.GetValue<Guid>();

@@ -8,12 +8,12 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace FlowForge.Server.Tests.Realtime;
 
-public sealed class RunsHubTests
+public sealed class RunsHubTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     [Fact]
     public async Task Watch_OwnRun_ReceivesEveryNodeChangeAndTheEndOverWebSockets()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flow = (await (await client.PostAsJsonAsync("/api/flows", Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 2_000 }), ("done", "core.noop", null)))).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
         await using var hub = Connect(server, client);
@@ -42,7 +42,7 @@ public sealed class RunsHubTests
     [Fact]
     public async Task Watch_AnotherUsersRun_IsRefused()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var alice = await server.CreateUserClientAsync();
         using var bob = await server.CreateUserClientAsync();
         var flow = (await (await alice.PostAsJsonAsync("/api/flows", Flows.Diamond())).Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
@@ -58,7 +58,7 @@ public sealed class RunsHubTests
     [Fact]
     public async Task Watch_AnotherUsersRun_DeliversNothingWhileItRuns()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var alice = await server.CreateUserClientAsync();
         using var bob = await server.CreateUserClientAsync();
         var slow = Flows.Chain("slow", ("pause", "core.wait", new JsonObject { ["ms"] = 500 }), ("done", "core.noop", null));
@@ -96,7 +96,7 @@ public sealed class RunsHubTests
     [Fact]
     public async Task Connect_WithoutToken_IsRejected()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         await using var hub = new HubConnectionBuilder()
             .WithUrl(new Uri(server.Address, "/hubs/runs"), o => o.Transports = HttpTransportType.WebSockets)
             .Build();

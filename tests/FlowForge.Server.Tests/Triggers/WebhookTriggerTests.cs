@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace FlowForge.Server.Tests.Triggers;
 
-public sealed class WebhookTriggerTests
+public sealed class WebhookTriggerTests(SharedServerFixture shared) : IClassFixture<SharedServerFixture>
 {
     private const string Secret = "It's a Secret to Everybody";
 
@@ -22,7 +22,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Activate_WebhookFlow_UrlHasUnguessableKeyAndOnlyItAnswers()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, HookFlow());
@@ -47,7 +47,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Deactivate_ActiveWebhook_404UntilActivatedAgainWithTheSameKey()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, HookFlow());
@@ -67,7 +67,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Activate_FlowWithOnlyAManualTrigger_400NamingNodes()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         var flowId = await TriggerFlows.CreateAsync(client, new FlowBuilder().Node("trigger", "trigger.manual").ToJson());
 
@@ -86,7 +86,7 @@ public sealed class WebhookTriggerTests
     [InlineData("application/octet-stream", "\u0001\u0002binary", "\"AQJiaW5hcnk=\"")]
     public async Task Call_BodyOfEachKind_LandsInRunInput(string contentType, string body, string expectedBody)
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (_, url) = await TriggerFlows.CreateActiveWebhookAsync(client, HookFlow());
@@ -133,7 +133,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Call_WhenFinished_AnswersWithTheResponseNodesShapedOutput()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (_, url) = await TriggerFlows.CreateActiveWebhookAsync(client, FlowBuilder.FromFixture("webhook-echo").ToJson());
@@ -150,7 +150,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Call_WhenFinishedWithoutShape_StatusAndHeadersFromConfigAndLastOutput()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var json = new FlowBuilder("plain")
@@ -174,7 +174,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Call_WhenFinishedResponseNodeOnBranchNotTaken_ConfiguredStatusWithEmptyBody()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var json = new FlowBuilder("branching reply")
@@ -196,7 +196,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Call_WhenFinishedRunFails_502WithoutTheRunsError()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var json = new FlowBuilder("failing")
@@ -217,7 +217,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Call_WhenFinishedRunOutlastsTimeout_202WithRunId()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var json = new FlowBuilder("slow")
@@ -236,7 +236,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Signature_GitHubStyle_GoodSignatureAcceptedOthersRefused()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, SignedFlow(new JsonObject
@@ -266,7 +266,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Signature_StripeStyle_FreshGoodAcceptedStaleOrWrongRefused()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, SignedFlow(new JsonObject
@@ -294,7 +294,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Secret_SavedFlow_NeverReturnedNorStoredPlainAndMaskKeepsIt()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var signature = new JsonObject { ["header"] = "X-Signature", ["secret"] = Secret, ["format"] = "hex" };
@@ -343,7 +343,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Save_ResponseNodeNotInFlow_400NamingNodeAndField()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
 
         var saved = await client.PostAsync("/api/flows", new StringContent(
@@ -358,7 +358,7 @@ public sealed class WebhookTriggerTests
     [Fact]
     public async Task Call_AfterNewVersionSaved_RunsTheNewestVersion()
     {
-        await using var server = await TestServer.StartAsync();
+        var server = shared.Server;
         using var client = await server.CreateUserClientAsync();
         using var anonymous = server.CreateClient();
         var (flowId, url) = await TriggerFlows.CreateActiveWebhookAsync(client, HookFlow());
