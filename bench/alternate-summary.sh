@@ -11,7 +11,7 @@ files=("$dir"/scaled-*-w[12]-diamond-a*.json)
 jq -rs '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-  def r($n): (. * $n | round) / $n;
+  def r($n): if . == null then null else (. * $n | round) / $n end;
   [ .[] | . as $doc | (.phases[] | select(.mode == "closed")) as $p
     | { database: (if (.serveArgs | index("postgres")) then "PostgreSQL" else "MariaDB" end),
         workers: ([$p.processes[] | select(.runsNodes)] | length),
