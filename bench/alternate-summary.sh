@@ -35,5 +35,5 @@ jq -rs '
       | ($one | median | r(10)) as $m1 | ($two | median | r(10)) as $m2
       | ([$db[] | select(.workers == 1) | .machine] | median | r(1000)) as $c1
       | ([$db[] | select(.workers == 2) | .machine] | median | r(1000)) as $c2
-      | "| \($db[0].database) | \($one | length) / \($two | length) | \($m1) | \($m2) | \(if $m1 and $m2 then ($m2 / $m1 | r(100)) else "—" end) | \($c1) | \($c2) |")
+      | "| \($db[0].database) | \($one | length) / \($two | length) | \($m1 // "—") | \($m2 // "—") | \(if $m1 and $m2 then ($m2 / $m1 | r(100)) else "—" end) | \($c1 // "—") | \($c2 // "—") |")
 ' "${files[@]}"

@@ -45,6 +45,16 @@ public sealed class AlternateSummaryTests : IDisposable
     }
 
     [Fact]
+    public async Task Summary_OneWorkerCountOnly_LeavesTheRatioOpen()
+    {
+        Write("scaled-mariadb-w1-diamond-a1", "mysql", 1, "2026-12-03T10:01:00+00:00", 700, 2.0);
+
+        var lines = (await RunAsync()).Split('\n');
+
+        Assert.Contains(lines, l => l.StartsWith("| MariaDB | 1 / 0 | 700 | — | — |", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Summary_NoAlternatedRuns_FailsSayingWhatItLookedFor()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(RunAsync);
