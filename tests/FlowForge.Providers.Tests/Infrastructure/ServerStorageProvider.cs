@@ -20,33 +20,23 @@ namespace FlowForge.Providers.Tests.Infrastructure;
 /// <param name="freshDatabases">Every database created and migrated anew, for tests of query plans.</param>
 public abstract class ServerStorageProvider(int shards, bool freshDatabases) : StorageProvider
 {
-    private static readonly ConcurrentDictionary<string, ConcurrentBag<string>> Recycled = new();
+    // Emptied database sets by provider and shard count, each with the provider that drops it when the process ends.
+    private static readonly ConcurrentDictionary<string, ConcurrentBag<Recycled>> Pools = new();
     private static readonly ConcurrentDictionary<string, string> MigratedFingerprints = new();
-    private static readonly ConcurrentDictionary<string, ServerStorageProvider> Droppers = new();
 
     static ServerStorageProvider() => AppDomain.CurrentDomain.ProcessExit += (_, _) => DropRecycled();
 
     protected abstract string Provider { get; }
 
+    private ConcurrentBag<Recycled> Pool => Pools.GetOrAdd($"{Provider}/{shards}", _ => []);
+
     public override async Task<TestDatabase> CreateDatabaseAsync(TimeProvider timeProvider, bool migrate = true)
     {
-        Droppers.TryAdd(Provider, this);
         var recyclable = !freshDatabases;
-        var pool = $"{Provider}/{shards}";
-        string name;
-        var reused = false;
-        if (recyclable && migrate && Recycled.GetOrAdd(pool, _ => []).TryTake(out var clean))
-        {
-            name = clean;
-            reused = true;
-        }
-        else
-        {
-            name = "fft_" + Guid.NewGuid().ToString("N");
-        }
-
+        var reused = recyclable && migrate && Pool.TryTake(out var clean) ? clean : null;
+        var name = reused?.Name ?? "fft_" + Guid.NewGuid().ToString("N");
         string[] databases = shards == 1 ? [name] : [.. Enumerable.Range(0, shards).Select(shard => $"{name}_{shard}")];
-        if (!reused)
+        if (reused is null)
         {
             foreach (var database in databases)
             {
@@ -66,18 +56,15 @@ public abstract class ServerStorageProvider(int shards, bool freshDatabases) : S
             migrate,
             () =>
             {
-                if (!recyclable || !TryRecycle(pool, name, databases))
+                if (!recyclable || !TryRecycle(name, databases))
                 {
-                    foreach (var database in databases)
-                    {
-                        DropDatabase(database);
-                    }
+                    Drop(databases);
                 }
             });
-        if (recyclable && migrate && !reused && !MigratedFingerprints.ContainsKey(Provider))
+        if (recyclable && migrate && reused is null)
         {
             // The schema of a fresh migration, taken once per server from a database nothing has written to yet.
-            MigratedFingerprints.TryAdd(Provider, Fingerprint(databases[0]));
+            MigratedFingerprints.GetOrAdd(Provider, _ => Fingerprint(databases[0]));
         }
 
         return opened;
@@ -96,7 +83,7 @@ public abstract class ServerStorageProvider(int shards, bool freshDatabases) : S
     /// <summary>Deletes every row of <paramref name="database"/> but the applied migrations.</summary>
     protected abstract void Empty(string database);
 
-    private bool TryRecycle(string pool, string name, string[] databases)
+    private bool TryRecycle(string name, string[] databases)
     {
         try
         {
@@ -110,7 +97,7 @@ public abstract class ServerStorageProvider(int shards, bool freshDatabases) : S
                 Empty(database);
             }
 
-            Recycled.GetOrAdd(pool, _ => []).Add(name);
+            Pool.Add(new Recycled(name, databases, this));
             return true;
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
@@ -119,25 +106,23 @@ public abstract class ServerStorageProvider(int shards, bool freshDatabases) : S
         }
     }
 
+    private void Drop(string[] databases)
+    {
+        foreach (var database in databases)
+        {
+            DropDatabase(database);
+        }
+    }
+
     private static void DropRecycled()
     {
-        foreach (var (pool, bag) in Recycled)
+        foreach (var pool in Pools.Values)
         {
-            var parts = pool.Split('/');
-            if (!Droppers.TryGetValue(parts[0], out var dropper))
-            {
-                continue;
-            }
-
-            var shards = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-            while (bag.TryTake(out var name))
+            while (pool.TryTake(out var recycled))
             {
                 try
                 {
-                    foreach (var database in shards == 1 ? [name] : Enumerable.Range(0, shards).Select(shard => $"{name}_{shard}"))
-                    {
-                        dropper.DropDatabase(database);
-                    }
+                    recycled.Owner.Drop(recycled.Databases);
                 }
                 catch (System.Data.Common.DbException)
                 {
@@ -146,4 +131,6 @@ public abstract class ServerStorageProvider(int shards, bool freshDatabases) : S
             }
         }
     }
+
+    private sealed record Recycled(string Name, string[] Databases, ServerStorageProvider Owner);
 }
