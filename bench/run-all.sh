@@ -264,7 +264,7 @@ SQL
   # run_postgres WORKERS SUFFIX / run_mariadb WORKERS SUFFIX: one scaled shape on a fresh database of its own, so no
   # run reads another's rows.
   run_postgres() {
-    local workers=$1 suffix=$2 name="scaled-postgres-w$1-diamond$2" db="ffb_pg_w$1${2//-/_}" cs
+    local workers=$1 name="scaled-postgres-w$1-diamond$2" db="ffb_pg_w$1${2//-/_}" cs
     as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
     cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
     if $pg_profile; then pg_profile_start "$name" "$db"; fi
@@ -274,7 +274,7 @@ SQL
     if $pg_profile; then pg_profile_stop "$name"; fi
   }
   run_mariadb() {
-    local workers=$1 suffix=$2 name="scaled-mariadb-w$1-diamond$2" db="ffb_my_w$1${2//-/_}" cs
+    local workers=$1 name="scaled-mariadb-w$1-diamond$2" db="ffb_my_w$1${2//-/_}" cs
     mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
       -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
