@@ -146,10 +146,19 @@ describe('running a flow and watching it', () => {
     await expect.poll(() => classOf(page, 'stop'), { timeout: 15_000 }).toContain('status-failed');
     expect(await classOf(page, 'ship')).toContain('status-skipped');
 
-    // The keyboard reaches a node and Enter opens its details, with the error.
-    await page.locator('.react-flow__node[data-id="stop"]').focus();
-    await page.keyboard.press('Enter');
+    // The keyboard reaches a node and Enter opens its details, with the error. The run's live updates can draw the node
+    // again between the focus and the key, so the two are tried again until the details open.
     const drawer = page.getByRole('complementary', { name: 'Node stop' });
+    await expect
+      .poll(
+        async () => {
+          await page.locator('.react-flow__node[data-id="stop"]').focus();
+          await page.keyboard.press('Enter');
+          return drawer.isVisible();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
     await drawer.getByText('C-3 is out of stock').first().waitFor();
     await drawer.getByRole('button', { name: 'Close node details' }).click();
     await drawer.waitFor({ state: 'detached' });
