@@ -36,6 +36,31 @@ public sealed partial class ShardedSqlStorage
         return messages;
     }
 
+    /// <summary>Each shard reads its own ids; the messages come back shard by shard, each shard's oldest first.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
+    {
+        var byShard = ByShard(outboxIds);
+        var reads = new List<Task<IReadOnlyList<OutboxMessage>>>();
+        var shards = new List<int>();
+        for (var shard = 0; shard < byShard.Length; shard++)
+        {
+            if (byShard[shard] is { } ids)
+            {
+                reads.Add(_shards[shard].ReadPendingAsync(ids, cancellationToken));
+                shards.Add(shard);
+            }
+        }
+
+        var read = await Task.WhenAll(reads);
+        var messages = new List<OutboxMessage>(read.Sum(r => r.Count));
+        for (var i = 0; i < read.Length; i++)
+        {
+            messages.AddRange(ShardedOutboxIds.ToGlobal(shards[i], read[i]));
+        }
+
+        return messages;
+    }
+
     /// <summary>The sum over the shards that answer, each counted up to the cap, capped again.</summary>
     public async Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken)
     {
@@ -50,16 +75,7 @@ public sealed partial class ShardedSqlStorage
             return Task.CompletedTask;
         }
 
-        var byShard = new List<long>?[_shards.Length];
-        foreach (var id in outboxIds)
-        {
-            // An id no shard issued names no message: there is nothing to delete.
-            if (ShardedOutboxIds.TryFromGlobal(id, _shards.Length, out var shard, out var localId))
-            {
-                (byShard[shard] ??= []).Add(localId);
-            }
-        }
-
+        var byShard = ByShard(outboxIds);
         var acknowledged = new List<Task>();
         for (var shard = 0; shard < byShard.Length; shard++)
         {
@@ -70,6 +86,21 @@ public sealed partial class ShardedSqlStorage
         }
 
         return Task.WhenAll(acknowledged);
+    }
+
+    /// <summary>The shards' own ids, by shard; an id no shard issued names no message and is left out.</summary>
+    private List<long>?[] ByShard(IReadOnlyCollection<long> outboxIds)
+    {
+        var byShard = new List<long>?[_shards.Length];
+        foreach (var id in outboxIds)
+        {
+            if (ShardedOutboxIds.TryFromGlobal(id, _shards.Length, out var shard, out var localId))
+            {
+                (byShard[shard] ??= []).Add(localId);
+            }
+        }
+
+        return byShard;
     }
 
     /// <summary>

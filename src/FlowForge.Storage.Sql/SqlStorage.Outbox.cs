@@ -12,6 +12,9 @@ public sealed partial class SqlStorage
         SELECT Id, Kind, RunId, NodeId, Version, FlowId, FlowVersion FROM Outbox ORDER BY Id LIMIT @limit
         """);
 
+    private static readonly SqlStatement ReadOutboxByIds = new(nameof(ReadOutboxByIds), d =>
+        d.SelectWhereInIdList("Id, Kind, RunId, NodeId, Version, FlowId, FlowVersion", "Outbox", "Id", "@ids"));
+
     // Bounded: the subquery walks at most @limit entries of the primary key and reads no row.
     private static readonly SqlStatement CountOutbox = new(nameof(CountOutbox), """
         SELECT COUNT(*) FROM (SELECT Id FROM Outbox ORDER BY Id LIMIT @limit) AS pending
@@ -32,6 +35,26 @@ public sealed partial class SqlStorage
 
             return (IReadOnlyList<OutboxMessage>)messages;
         }, Math.Max(limit, 0), cancellationToken);
+
+    public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
+    {
+        if (outboxIds.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<OutboxMessage>>([]);
+        }
+
+        return _executor.ReadAsync(static async (s, ids, ct) =>
+        {
+            var messages = new List<OutboxMessage>(ids.Count);
+            await using var reader = await s.ReaderAsync(s.Command(ReadOutboxByIds).Bind("@ids", s.Dialect.IdListValue(ids)), ct);
+            while (await reader.ReadAsync(ct))
+            {
+                messages.Add(ReadOutboxMessage(reader));
+            }
+
+            return (IReadOnlyList<OutboxMessage>)messages;
+        }, outboxIds, cancellationToken);
+    }
 
     public Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken) =>
         _executor.ReadAsync(static async (s, cap, ct) =>

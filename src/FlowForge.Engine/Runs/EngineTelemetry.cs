@@ -42,6 +42,8 @@ public static class EngineTelemetry
 
     public static readonly Counter<long> OutboxDeferred = Meter.CreateCounter<long>("flowforge.outbox.deferred", description: "Committed work messages not handed to the queue at once because the background publishes were full: they wait in the outbox for the relay.");
 
+    public static readonly Counter<long> OutboxDeferredIds = Meter.CreateCounter<long>("flowforge.outbox.deferred_ids", description: "Deferred work messages kept as their outbox id alone (more were deferred than are kept whole): the catch-up reads their rows back from the outbox.");
+
     public static readonly Counter<long> OutboxRelayed = Meter.CreateCounter<long>("flowforge.outbox.relayed", description: "Work messages the relay took from the outbox and handed to the queue (left by a failed or deferred publish, or by a process that stopped).");
 
     public static readonly Counter<long> OutboxCaughtUp = Meter.CreateCounter<long>("flowforge.outbox.caught_up", description: "Deferred work messages this process relayed itself once a background publish had ended, without waiting for the sweep.");

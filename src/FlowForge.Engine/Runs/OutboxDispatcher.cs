@@ -132,31 +132,49 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     }
 
     /// <summary>
-    /// Deferred messages kept at most (a few seconds of the fastest api's runs, a few MB): past it, a deferred message waits
-    /// in the outbox for the sweep (two passes, see <see cref="RelayPendingAsync"/>), as when the broker is down.
+    /// Deferred messages kept whole at most (a few seconds of the fastest api's runs, a few MB). Past it only their outbox
+    /// ids are kept, up to <see cref="MaxDeferredIds"/>, and the catch-up reads those rows back from the outbox.
     /// </summary>
     internal const int MaxDeferred = 16_384;
 
-    // Messages this process left in the outbox because its background publishes were full. It knows nobody publishes them,
-    // so it publishes them itself as soon as a background publish has ended, instead of leaving them to a sweep up to
-    // Engine:SweepInterval later (runs held for tens of seconds while the broker merely confirmed slower than the api).
-    private readonly ConcurrentQueue<OutboxMessage> _deferred = new();
+    /// <summary>
+    /// Deferred messages kept as their outbox id alone at most (16 bytes each, 16 MB): minutes of the fastest api's runs.
+    /// Past it a deferred message waits in the outbox for the sweep (two passes, see <see cref="RelayPendingAsync"/>),
+    /// as when the broker is down.
+    /// </summary>
+    internal const int MaxDeferredIds = 1_048_576;
+
+    // Messages this process left in the outbox because its background publishes were full, oldest first: whole, or past
+    // MaxDeferred as their outbox id alone. It knows nobody publishes them, so it publishes them itself as soon as a
+    // background publish has ended, instead of leaving them to a sweep up to Engine:SweepInterval later (runs held for
+    // tens of seconds while the broker merely confirmed slower than the api, and an outbox of tens of thousands of rows
+    // relayed a page per pass).
+    private readonly ConcurrentQueue<Deferred> _deferred = new();
     private int _deferredCount;
+    private int _deferredIdCount;
     private int _catchingUp;
+
+    /// <summary>A deferred message: <see cref="Message"/> when kept whole, otherwise only the id of its outbox row.</summary>
+    private readonly record struct Deferred(long OutboxId, OutboxMessage? Message);
 
     private void Defer(IReadOnlyList<OutboxMessage> messages, string? traceParent)
     {
         EngineTelemetry.OutboxDeferred.Add(messages.Count);
-        if (Interlocked.Add(ref _deferredCount, messages.Count) > MaxDeferred)
+        if (Interlocked.Add(ref _deferredCount, messages.Count) <= MaxDeferred)
+        {
+            foreach (var message in messages)
+            {
+                var kept = traceParent is null ? message : message with { Message = message.Message with { TraceParent = traceParent } };
+                _deferred.Enqueue(new Deferred(message.OutboxId, kept));
+            }
+        }
+        else
         {
             Interlocked.Add(ref _deferredCount, -messages.Count);
-            LogBackgroundFull(logger, messages.Count, options.Value.MaxBackgroundPublishes, MaxDeferred);
-            return;
-        }
-
-        foreach (var message in messages)
-        {
-            _deferred.Enqueue(traceParent is null ? message : message with { Message = message.Message with { TraceParent = traceParent } });
+            if (!DeferIds(messages))
+            {
+                return;
+            }
         }
 
         if (Volatile.Read(ref _background) < options.Value.MaxBackgroundPublishes)
@@ -164,6 +182,32 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             // The publishes that were full ended while these were deferred: nothing else would start the catch-up.
             _ = CatchUpAsync();
         }
+    }
+
+    /// <summary>Keeps the ids of messages past <see cref="MaxDeferred"/> (their rows hold the rest); false when none was kept.</summary>
+    private bool DeferIds(IReadOnlyList<OutboxMessage> messages)
+    {
+        if (Interlocked.Add(ref _deferredIdCount, messages.Count) > MaxDeferredIds)
+        {
+            Interlocked.Add(ref _deferredIdCount, -messages.Count);
+            LogDeferredFull(logger, messages.Count, options.Value.MaxBackgroundPublishes, MaxDeferred + MaxDeferredIds);
+            return false;
+        }
+
+        var kept = 0;
+        foreach (var message in messages)
+        {
+            // A message without a row cannot be read back; the state alone recovers it (the in-process queue never defers).
+            if (message.OutboxId != OutboxMessage.NotStored)
+            {
+                _deferred.Enqueue(new Deferred(message.OutboxId, null));
+                kept++;
+            }
+        }
+
+        Interlocked.Add(ref _deferredIdCount, kept - messages.Count);
+        EngineTelemetry.OutboxDeferredIds.Add(kept);
+        return kept > 0;
     }
 
     /// <summary>Publishes the deferred messages, oldest first, in publishes of up to <see cref="MaxBackgroundBatch"/>; one catch-up at a time.</summary>
@@ -177,20 +221,35 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         try
         {
             var batch = new List<OutboxMessage>();
+            var ids = new List<long>();
             while (!_stopping.IsCancellationRequested)
             {
                 batch.Clear();
-                while (batch.Count < MaxBackgroundBatch && _deferred.TryDequeue(out var message))
+                ids.Clear();
+                while (batch.Count + ids.Count < MaxBackgroundBatch && _deferred.TryDequeue(out var deferred))
                 {
-                    batch.Add(message);
+                    if (deferred.Message is { } message)
+                    {
+                        batch.Add(message);
+                    }
+                    else
+                    {
+                        ids.Add(deferred.OutboxId);
+                    }
                 }
 
-                if (batch.Count == 0)
+                if (batch.Count == 0 && ids.Count == 0)
                 {
                     break;
                 }
 
                 Interlocked.Add(ref _deferredCount, -batch.Count);
+                Interlocked.Add(ref _deferredIdCount, -ids.Count);
+                if (ids.Count > 0)
+                {
+                    batch.AddRange(await ReadBackAsync(ids, _stopping.Token).ConfigureAwait(false));
+                }
+
                 if (!await TryDispatchAsync(batch, null, _stopping.Token).ConfigureAwait(false))
                 {
                     // The queue failed: these stay in the outbox for the sweep; the rest wait for the next publish to end.
@@ -214,6 +273,26 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             // Deferred after this catch-up found none left, before it ended: nothing else would start the next one.
             _ = CatchUpAsync();
         }
+    }
+
+    /// <summary>
+    /// The rows of deferred ids still in the outbox and not handed over since (a sweep may have relayed them). When the
+    /// outbox cannot be read they are left to the sweep.
+    /// </summary>
+    private async Task<IReadOnlyList<OutboxMessage>> ReadBackAsync(List<long> ids, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<OutboxMessage> rows;
+        try
+        {
+            rows = await outbox.ReadPendingAsync(ids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReadBackFailed(logger, ids.Count, ex);
+            return [];
+        }
+
+        return rows.Where(row => !_handedOver.ContainsKey(row.OutboxId)).ToList();
     }
 
     private static async Task ObserveAsync(ValueTask published)
@@ -401,7 +480,10 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
     private static partial void LogPublishFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} work messages wait in the outbox for the sweep: {Limit} background publishes are already waiting on the queue (Engine:MaxBackgroundPublishes) and {Deferred} messages wait for them")]
-    private static partial void LogBackgroundFull(ILogger logger, int count, int limit, int deferred);
+    private static partial void LogDeferredFull(ILogger logger, int count, int limit, int deferred);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading back {Count} deferred work messages from the outbox failed; they stay there for the sweep")]
+    private static partial void LogReadBackFailed(ILogger logger, int count, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing {Count} delivered messages from the outbox failed")]
     private static partial void LogAckFailed(ILogger logger, int count, Exception exception);

@@ -9,6 +9,12 @@ public interface IOutboxStore
     Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The messages among <paramref name="outboxIds"/> that are still in the outbox, oldest first (a process reading back
+    /// the rows it left there when its publishes were full); an id with no row is left out.
+    /// </summary>
+    Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken);
+
+    /// <summary>
     /// How many messages wait, counted up to <paramref name="cap"/> (the outbox lag gauge): an index-only count that stops at
     /// the cap, so a long outbox costs no more than a short one.
     /// </summary>

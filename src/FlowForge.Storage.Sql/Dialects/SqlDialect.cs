@@ -44,6 +44,10 @@ internal abstract class SqlDialect
     public virtual string DeleteWhereInIdList(string table, string column, string parameter) =>
         $"DELETE FROM {table} WHERE {InIdList(column, parameter)}";
 
+    /// <summary>A SELECT of <paramref name="columns"/> from the rows of <paramref name="table"/> whose <paramref name="column"/> is one of the ids bound to <paramref name="parameter"/>, in its order.</summary>
+    public virtual string SelectWhereInIdList(string columns, string table, string column, string parameter) =>
+        $"SELECT {columns} FROM {table} WHERE {InIdList(column, parameter)} ORDER BY {column}";
+
     public abstract string CreateSchemaVersionsTable { get; }
 
     /// <summary>

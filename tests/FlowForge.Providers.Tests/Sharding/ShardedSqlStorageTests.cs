@@ -71,6 +71,29 @@ public sealed class ShardedSqlStorageTests() : StoreCompliance(new ShardedSqlite
     }
 
     [Fact]
+    public async Task ReadPendingAsync_ByIds_ReadsEachShardsOwnRows()
+    {
+        var plan = TestPlans.Diamond(Guid.NewGuid());
+        var created = new List<OutboxMessageOf>();
+        for (var i = 0; i < 20; i++)
+        {
+            var creation = await CreateRunAsync(plan);
+            created.Add(new(creation.Messages[0].OutboxId, Sharded.ShardOf(creation.RunId)));
+        }
+
+        Assert.Contains(created, c => c.Shard == 0);
+        Assert.Contains(created, c => c.Shard == 1);
+        var asked = created.Where((_, i) => i % 2 == 1).Select(c => c.OutboxId).ToList();
+
+        // With an id of a shard that does not exist and one that shard 1 never issued.
+        var read = await Store.ReadPendingAsync([.. asked, ShardedOutboxIds.ToGlobal(5, 1), ShardedOutboxIds.ToGlobal(1, 999_999)], CancellationToken.None);
+
+        Assert.Equal(asked.Order(), read.Select(m => m.OutboxId).Order());
+        var all = (await Store.ReadPendingAsync(100, CancellationToken.None)).ToDictionary(m => m.OutboxId);
+        Assert.All(read, m => Assert.Equal(all[m.OutboxId], m));
+    }
+
+    [Fact]
     public async Task ReadPendingAsync_Limit_TakesFromEveryShardInTurn()
     {
         var plan = TestPlans.Diamond(Guid.NewGuid());

@@ -120,6 +120,9 @@ public sealed class RecoverySweepTests
     {
         public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(pending);
 
+        public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<OutboxMessage>>([.. pending.Where(m => outboxIds.Contains(m.OutboxId))]);
+
         public Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken) => Task.FromResult(Math.Min(cap, pending.Count));
 
         public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken) => Task.CompletedTask;
