@@ -361,17 +361,27 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
                         }
                     }
 
-                    if (fresh.Count == 0)
+                    if (fresh.Count > 0)
+                    {
+                        if (!await TryDispatchAsync(fresh, null, cancellationToken).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        EngineTelemetry.OutboxRelayed.Add(fresh.Count);
+                    }
+
+                    // The next page is read from the oldest row again: the rows handed over (by this page, or by the hot path
+                    // ahead of older rows left behind) must be gone from it first, or it shows them once more and the pass
+                    // ends (an outbox of tens of thousands of rows after a broker outage was drained a page per sweep
+                    // interval). A page with nothing fresh and nothing handed over holds only rows written since the
+                    // previous pass, and so does the rest of the outbox.
+                    if (pending.Count < RelayPage || (fresh.Count == 0 && !pending.Any(m => _handedOver.ContainsKey(m.OutboxId))))
                     {
                         return;
                     }
 
-                    if (await TryDispatchAsync(fresh, null, cancellationToken).ConfigureAwait(false))
-                    {
-                        EngineTelemetry.OutboxRelayed.Add(fresh.Count);
-                    }
-
-                    if (pending.Count < RelayPage)
+                    if (!await AcknowledgedAsync(Volatile.Read(ref _acksQueued), cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
@@ -431,10 +441,47 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             }
 
             _handedOver.TryAdd(message.OutboxId, 0);
+            Interlocked.Increment(ref _acksQueued);
             _acks.Writer.TryWrite(message.OutboxId);
         }
 
         return true;
+    }
+
+    // Outbox ids handed to the removal loop, and those it has settled (removed, or failed and handed back to the sweep);
+    // the signal is completed and replaced after each batch.
+    private long _acksQueued;
+    private long _acksSettled;
+    private TaskCompletionSource _acksSettledSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>How long a relay pass waits for the removal of the rows it handed over before it leaves the rest to the next pass.</summary>
+    private static readonly TimeSpan AcknowledgeWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Waits until the removal loop has settled the first <paramref name="queued"/> ids handed to it; false when it has not
+    /// within <see cref="AcknowledgeWait"/> (a slow outbox, or a dispatcher that is not running).
+    /// </summary>
+    private async Task<bool> AcknowledgedAsync(long queued, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AcknowledgeWait);
+        try
+        {
+            while (true)
+            {
+                var signal = Volatile.Read(ref _acksSettledSignal);
+                if (Volatile.Read(ref _acksSettled) >= queued)
+                {
+                    return true;
+                }
+
+                await signal.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -465,6 +512,9 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
                     {
                         _handedOver.TryRemove(id, out _);
                     }
+
+                    Interlocked.Add(ref _acksSettled, batch.Count);
+                    Interlocked.Exchange(ref _acksSettledSignal, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 }
 
                 batch.Clear();

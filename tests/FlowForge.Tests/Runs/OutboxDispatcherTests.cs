@@ -125,6 +125,42 @@ public sealed class OutboxDispatcherTests
         await dispatcher.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task RelayPendingAsync_OutboxOfSeveralPages_RelaysThemAllInOnePass()
+    {
+        // Regression: the second page was read while the first one's rows were still being removed, showed the same rows,
+        // and the pass ended: after a broker outage the outbox drained 1,000 rows per sweep interval.
+        var queue = new GatedQueue();
+        queue.Open();
+        var outbox = new RecordingOutbox { Pending = [.. Enumerable.Range(1, 2_500).Select(id => Message(id))], RemovesAfter = TimeSpan.FromMilliseconds(20) };
+        var rows = outbox.Pending;
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        await dispatcher.RelayPendingAsync(CancellationToken.None);
+
+        Assert.Equal(rows.Select(r => r.Message), queue.Published);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task RelayPendingAsync_APageOfRowsBeingRemovedAheadOfRowsLeftBehind_RelaysTheRowsBehindIt()
+    {
+        var queue = new GatedQueue();
+        queue.Open();
+        var outbox = new RecordingOutbox { Pending = [.. Enumerable.Range(1, 1_500).Select(id => Message(id))], RemovesAfter = TimeSpan.FromMilliseconds(50) };
+        var rows = outbox.Pending;
+        using var dispatcher = new OutboxDispatcher(queue, outbox, Options.Create(new EngineOptions()), NullLogger<OutboxDispatcher>.Instance);
+        await dispatcher.StartAsync(CancellationToken.None);
+
+        // The oldest thousand were just published by the hot path and are being removed; the rest were left behind.
+        await dispatcher.DispatchAsync([.. rows.Take(1_000)], CancellationToken.None);
+        await dispatcher.RelayAllPendingAsync(CancellationToken.None);
+
+        Assert.Equal(rows.Select(r => r.Message), queue.Published);
+        await dispatcher.StopAsync(CancellationToken.None);
+    }
+
     private static readonly Comparer<WorkMessage> ByNodeVersion = Comparer<WorkMessage>.Create((a, b) => a.Version.CompareTo(b.Version));
 
     [Fact]
@@ -253,8 +289,11 @@ public sealed class OutboxDispatcherTests
             set => Volatile.Write(ref _pending, value);
         }
 
+        /// <summary>When set, an acknowledgement takes this long and then removes its rows from <see cref="Pending"/>, as a store does.</summary>
+        public TimeSpan? RemovesAfter { get; init; }
+
         public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(int limit, CancellationToken cancellationToken) =>
-            Task.FromResult(Pending);
+            Task.FromResult<IReadOnlyList<OutboxMessage>>([.. Pending.Take(limit)]);
 
         public Task<IReadOnlyList<OutboxMessage>> ReadPendingAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
         {
@@ -282,14 +321,19 @@ public sealed class OutboxDispatcherTests
 
         public Task<int> CountPendingAsync(int cap, CancellationToken cancellationToken) => Task.FromResult(Math.Min(cap, Pending.Count));
 
-        public Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
+        public async Task AcknowledgeAsync(IReadOnlyCollection<long> outboxIds, CancellationToken cancellationToken)
         {
+            if (RemovesAfter is { } delay)
+            {
+                await Task.Delay(delay, cancellationToken);
+                var removed = outboxIds.ToHashSet();
+                Pending = [.. Pending.Where(m => !removed.Contains(m.OutboxId))];
+            }
+
             lock (_gate)
             {
                 _acknowledged.AddRange(outboxIds);
             }
-
-            return Task.CompletedTask;
         }
     }
 }
