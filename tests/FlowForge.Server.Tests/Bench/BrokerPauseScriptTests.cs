@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using FlowForge.Testing;
+
+namespace FlowForge.Server.Tests.Bench;
+
+/// <summary>
+/// <c>bench/broker-pause.sh</c> refuses what it cannot run before it starts any server: a pause it could not bound, an
+/// offset that is no number, an option it does not know.
+/// </summary>
+public sealed class BrokerPauseScriptTests
+{
+    [Theory]
+    [InlineData("--seconds", "0", "--seconds takes 1 to 60")]
+    [InlineData("--seconds", "61", "--seconds takes 1 to 60")]
+    [InlineData("--seconds", "ten", "--seconds takes 1 to 60")]
+    [InlineData("--after", "-5", "--after takes 1 to 999 seconds")]
+    [InlineData("--out", "", "--out takes a folder")]
+    [InlineData("--pause", "10", "usage: bench/broker-pause.sh")]
+    public async Task BadArgument_ExitsTwoWithWhatItTakes(string option, string value, string message)
+    {
+        var start = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "bench", "broker-pause.sh"));
+        start.ArgumentList.Add(option);
+        start.ArgumentList.Add(value);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains(message, await stderr, StringComparison.Ordinal);
+        Assert.Empty(await stdout);
+    }
+}
