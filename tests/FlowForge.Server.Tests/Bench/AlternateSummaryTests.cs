@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using FlowForge.Testing;
 
 namespace FlowForge.Server.Tests.Bench;
 
@@ -89,25 +87,12 @@ public sealed class AlternateSummaryTests : IDisposable
 
     private async Task<string> RunAsync()
     {
-        var start = new ProcessStartInfo("bash")
+        var (exitCode, output, error) = await BenchScript.RunAsync("alternate-summary.sh", _directory);
+        if (exitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "bench", "alternate-summary.sh"));
-        start.ArgumentList.Add(_directory);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-        {
-            var error = await stderr;
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"exit {process.ExitCode}: {error}"));
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"exit {exitCode}: {error}"));
         }
 
-        return await stdout;
+        return output;
     }
 }

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using FlowForge.Testing;
-
 namespace FlowForge.Server.Tests.Bench;
 
 /// <summary>
@@ -18,23 +15,10 @@ public sealed class BrokerPauseScriptTests
     [InlineData("--pause", "10", "usage: bench/broker-pause.sh")]
     public async Task BadArgument_ExitsTwoWithWhatItTakes(string option, string value, string message)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot.Path, "bench", "broker-pause.sh"));
-        start.ArgumentList.Add(option);
-        start.ArgumentList.Add(value);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, output, error) = await BenchScript.RunAsync("broker-pause.sh", option, value);
 
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains(message, await stderr, StringComparison.Ordinal);
-        Assert.Empty(await stdout);
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.Empty(output);
     }
 }
