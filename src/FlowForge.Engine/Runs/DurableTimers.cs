@@ -23,7 +23,8 @@ public sealed partial class DurableTimers(IWorkQueue queue, TimeProvider time, I
     {
         // Timers tick on a millisecond clock and may fire a moment before the precise due time, when the claim would
         // still see the wait as not over and drop the message: wake a little after it instead.
-        var delay = dueAt - time.GetUtcNow() + WakeMargin;
+        var now = time.GetUtcNow();
+        var delay = dueAt - now + WakeMargin;
         if (delay > Horizon)
         {
             return;
@@ -35,12 +36,23 @@ public sealed partial class DurableTimers(IWorkQueue queue, TimeProvider time, I
             return;
         }
 
-        var timer = time.CreateTimer(_ => Fire(key, message), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
+        var timer = time.CreateTimer(_ => Fire(key, message), null, NotNegative(delay), Timeout.InfiniteTimeSpan);
         if (!_armed.TryAdd(key, timer))
         {
             timer.Dispose();
+            return;
+        }
+
+        // A timer counts its delay from the clock's time when it is created. Had the clock moved on since it was read above
+        // (a clock set forward, a thread held that long), the wake-up would come that much late: arm it again from now.
+        var moved = time.GetUtcNow() - now;
+        if (moved > WakeMargin)
+        {
+            timer.Change(NotNegative(delay - moved), Timeout.InfiniteTimeSpan);
         }
     }
+
+    private static TimeSpan NotNegative(TimeSpan delay) => delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
 
     public void Dispose()
     {
