@@ -184,7 +184,10 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
         }
     }
 
-    /// <summary>Keeps the ids of messages past <see cref="MaxDeferred"/> (their rows hold the rest); false when none was kept.</summary>
+    /// <summary>
+    /// Keeps the ids of messages past <see cref="MaxDeferred"/> (their rows hold the rest); false past <see cref="MaxDeferredIds"/>.
+    /// Only the in-process queue has messages without a row, and it never defers.
+    /// </summary>
     private bool DeferIds(IReadOnlyList<OutboxMessage> messages)
     {
         if (Interlocked.Add(ref _deferredIdCount, messages.Count) > MaxDeferredIds)
@@ -194,20 +197,13 @@ public sealed partial class OutboxDispatcher(IWorkQueue queue, IOutboxStore outb
             return false;
         }
 
-        var kept = 0;
         foreach (var message in messages)
         {
-            // A message without a row cannot be read back; the state alone recovers it (the in-process queue never defers).
-            if (message.OutboxId != OutboxMessage.NotStored)
-            {
-                _deferred.Enqueue(new Deferred(message.OutboxId, null));
-                kept++;
-            }
+            _deferred.Enqueue(new Deferred(message.OutboxId, null));
         }
 
-        Interlocked.Add(ref _deferredIdCount, kept - messages.Count);
-        EngineTelemetry.OutboxDeferredIds.Add(kept);
-        return kept > 0;
+        EngineTelemetry.OutboxDeferredIds.Add(messages.Count);
+        return true;
     }
 
     /// <summary>Publishes the deferred messages, oldest first, in publishes of up to <see cref="MaxBackgroundBatch"/>; one catch-up at a time.</summary>

@@ -49,16 +49,18 @@ internal sealed class MySqlDialect : SqlDialect
         connection is MySqlConnection { ServerVersion: var version } && version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
 
     public override string InIdList(string column, string parameter) =>
-        $"{column} IN (SELECT j.Id FROM JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j)";
+        $"{column} IN (SELECT j.ListedId FROM {IdTable(parameter)})";
 
     // MariaDB reads the whole table for a single-table DELETE … WHERE Id IN (subquery); joined, it seeks each id.
     public override string DeleteWhereInIdList(string table, string column, string parameter) =>
-        $"DELETE t FROM {table} AS t JOIN JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j ON t.{column} = j.Id";
+        $"DELETE t FROM {table} AS t JOIN {IdTable(parameter)} ON t.{column} = j.ListedId";
 
     // Joined for the same reason: each id is one seek of the key.
     public override string SelectWhereInIdList(string columns, string table, string column, string parameter) =>
-        $"SELECT {string.Join(", ", columns.Split(',', StringSplitOptions.TrimEntries).Select(c => "t." + c))} FROM {table} AS t " +
-        $"JOIN JSON_TABLE({parameter}, '$[*]' COLUMNS (Id BIGINT PATH '$')) AS j ON t.{column} = j.Id ORDER BY t.{column}";
+        $"SELECT {columns} FROM {table} JOIN {IdTable(parameter)} ON {table}.{column} = j.ListedId ORDER BY {table}.{column}";
+
+    // The ids bound by IdListValue as a table j of one column, named apart from the tables' own columns.
+    private static string IdTable(string parameter) => $"JSON_TABLE({parameter}, '$[*]' COLUMNS (ListedId BIGINT PATH '$')) AS j";
 
     public override object IdListValue(IReadOnlyCollection<long> ids)
     {
