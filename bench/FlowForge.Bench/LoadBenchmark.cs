@@ -85,6 +85,10 @@ public static class LoadBenchmark
                     await ClosedLoopAsync(Starts(options, client, warmup, scenario, wait: false, ignored), options.Concurrency, TimeSpan.FromSeconds(options.WarmupSeconds), ignored);
                     // Only its end is waited for: its runs are not read.
                     await PhaseRuns.WaitUntilFinishedAsync(client, ignored, PhaseRuns.PollInterval);
+
+                    // A snapshot discarded: a process' first /metrics answer compiles its exporter and the request's token
+                    // check (about a thousand methods), which the measured window would otherwise count once per process.
+                    await ResourceSnapshot.TakeAsync(client, processes, options.Watch);
                 }
 
                 foreach (var mode in options.Modes)
