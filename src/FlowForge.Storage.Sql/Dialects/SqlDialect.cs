@@ -72,6 +72,13 @@ internal abstract class SqlDialect
     /// </summary>
     public virtual bool PreparesHeldCommands => PreparesCommands;
 
+    /// <summary>
+    /// True where a session sends each statement with its parameters by position (<c>?</c>) rather than by name: the driver
+    /// substitutes them into the text on the client and looks a named one up on every execution (MySqlConnector copies
+    /// each name out of the text to do so). Callers still bind by name; the session copies the values into place.
+    /// </summary>
+    public virtual bool SendsPositionalParameters => false;
+
     /// <summary>How the database orders the stored ids, so that merging listings of several shards agrees with each shard's ORDER BY.</summary>
     public abstract IComparer<Guid> IdOrder { get; }
 

@@ -14,6 +14,9 @@ internal sealed partial class SqlSession : IDisposable
     private DbCommand?[] _commands;
     private bool? _insertReturnsRows;
 
+    // Where the dialect sends parameters by position: each bound command's command with the positional text, by the bound one.
+    private Dictionary<DbCommand, PositionalCommand>? _positional;
+
     /// <param name="prepares">Whether commands are prepared on first use; by default the dialect decides. A connection
     /// held for many operations (a server writer's) prepares where a pooled one would not.</param>
     public SqlSession(DbConnection connection, SqlDialect dialect, bool? prepares = null)
@@ -61,18 +64,21 @@ internal sealed partial class SqlSession : IDisposable
     public ValueTask<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken)
     {
         CountRoundTrip();
+        command = ToSend(command);
         return Dialect.SynchronousDriver ? new(command.ExecuteNonQuery()) : new(command.ExecuteNonQueryAsync(cancellationToken));
     }
 
     public ValueTask<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken)
     {
         CountRoundTrip();
+        command = ToSend(command);
         return Dialect.SynchronousDriver ? new(command.ExecuteScalar()) : new(command.ExecuteScalarAsync(cancellationToken));
     }
 
     public ValueTask<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken)
     {
         CountRoundTrip();
+        command = ToSend(command);
         return Dialect.SynchronousDriver ? new(command.ExecuteReader()) : new(command.ExecuteReaderAsync(cancellationToken));
     }
 
@@ -88,6 +94,11 @@ internal sealed partial class SqlSession : IDisposable
         foreach (var command in _commands)
         {
             command?.Dispose();
+        }
+
+        foreach (var positional in _positional?.Values ?? Enumerable.Empty<PositionalCommand>())
+        {
+            positional.Command.Dispose();
         }
 
         DisposeRowStatements();
@@ -107,13 +118,81 @@ internal sealed partial class SqlSession : IDisposable
         }
 
         command.Transaction = Transaction;
+        var sent = command;
+        if (Dialect.SendsPositionalParameters && PositionalFor(command) is { } positional)
+        {
+            // The bound command is never sent: its values are copied into the positional one, which is.
+            (_positional ??= new(ReferenceEqualityComparer.Instance))[command] = positional;
+            sent = positional.Command;
+        }
+
         if (_prepares && statement.Prepares)
         {
-            command.Prepare();
+            sent.Prepare();
         }
 
         return command;
     }
+
+    /// <summary>The text actually sent for the statement on this session (its positional form where the dialect sends one).</summary>
+    internal string SentText(SqlStatement statement)
+    {
+        var command = Command(statement);
+        return _positional is not null && _positional.TryGetValue(command, out var positional) ? positional.Command.CommandText : command.CommandText;
+    }
+
+    // The command a bound command is sent as, its values and transaction copied in.
+    private DbCommand ToSend(DbCommand command)
+    {
+        if (_positional is null || !_positional.TryGetValue(command, out var positional))
+        {
+            return command;
+        }
+
+        var sent = positional.Command;
+        var from = command.Parameters;
+        var to = sent.Parameters;
+        var slots = positional.Slots;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            to[i].Value = from[slots[i]].Value;
+        }
+
+        sent.Transaction = command.Transaction;
+        return sent;
+    }
+
+    // A command of the bound command's text with each parameter by position, or null where the text cannot be rewritten.
+    private PositionalCommand? PositionalFor(DbCommand bound)
+    {
+        var names = new List<string>();
+        if (PositionalText.Rewrite(bound.CommandText, names) is not { } text)
+        {
+            return null;
+        }
+
+        var slots = new int[names.Count];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if ((slots[i] = bound.Parameters.IndexOf(names[i])) < 0)
+            {
+                return null;
+            }
+        }
+
+        var sent = Connection.CreateCommand();
+        sent.CommandText = text;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var parameter = sent.CreateParameter();
+            parameter.Value = DBNull.Value;
+            sent.Parameters.Add(parameter);
+        }
+
+        return new PositionalCommand(sent, slots);
+    }
+
+    private sealed record PositionalCommand(DbCommand Command, int[] Slots);
 
     internal static IEnumerable<string> ParameterNames(string sql) =>
         ParameterPattern().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal);
