@@ -124,6 +124,7 @@ internal sealed partial class SqlSession : IDisposable
             // The bound command is never sent: its values are copied into the positional one, which is.
             (_positional ??= new(ReferenceEqualityComparer.Instance))[command] = positional;
             sent = positional.Command;
+            CommandParameters.IndexByName(command);
         }
 
         if (_prepares && statement.Prepares)
