@@ -56,12 +56,7 @@ internal static class PositionalText
                     return null;
                 case '@' when i + 1 < sql.Length && sql[i + 1] == '@':
                     // A server variable (@@name): the name that follows is plain text.
-                    end = i + 2;
-                    while (end < sql.Length && IsNameChar(sql[end]))
-                    {
-                        end++;
-                    }
-
+                    end = EndOfName(sql, i + 2);
                     text.Append(sql, i, end - i);
                     i = end;
                     continue;
@@ -71,11 +66,7 @@ internal static class PositionalText
                         return null;
                     }
 
-                    end = i + 1;
-                    while (end < sql.Length && IsNameChar(sql[end]))
-                    {
-                        end++;
-                    }
+                    end = EndOfName(sql, i + 1);
 
                     // The driver reads '.', '$' and any non-ASCII character as part of a name too, and a quote after '@' as a
                     // quoted name: none is a name this store binds.
@@ -99,6 +90,18 @@ internal static class PositionalText
     }
 
     private static bool IsNameChar(char ch) => char.IsAsciiLetterOrDigit(ch) || ch == '_';
+
+    // The index after the name characters from start on.
+    private static int EndOfName(string sql, int start)
+    {
+        var end = start;
+        while (end < sql.Length && IsNameChar(sql[end]))
+        {
+            end++;
+        }
+
+        return end;
+    }
 
     // The index of the quote that closes the one at start (a doubled quote or, outside backticks, a backslash escapes one), or -1.
     private static int EndOfQuoted(string sql, int start)

@@ -14,9 +14,6 @@ internal sealed partial class SqlSession : IDisposable
     private DbCommand?[] _commands;
     private bool? _insertReturnsRows;
 
-    // Where the dialect sends parameters by position: each bound command's command with the positional text, by the bound one.
-    private Dictionary<DbCommand, PositionalCommand>? _positional;
-
     /// <param name="prepares">Whether commands are prepared on first use; by default the dialect decides. A connection
     /// held for many operations (a server writer's) prepares where a pooled one would not.</param>
     public SqlSession(DbConnection connection, SqlDialect dialect, bool? prepares = null)
@@ -64,21 +61,18 @@ internal sealed partial class SqlSession : IDisposable
     public ValueTask<int> ExecuteAsync(DbCommand command, CancellationToken cancellationToken)
     {
         CountRoundTrip();
-        command = ToSend(command);
         return Dialect.SynchronousDriver ? new(command.ExecuteNonQuery()) : new(command.ExecuteNonQueryAsync(cancellationToken));
     }
 
     public ValueTask<object?> ScalarAsync(DbCommand command, CancellationToken cancellationToken)
     {
         CountRoundTrip();
-        command = ToSend(command);
         return Dialect.SynchronousDriver ? new(command.ExecuteScalar()) : new(command.ExecuteScalarAsync(cancellationToken));
     }
 
     public ValueTask<DbDataReader> ReaderAsync(DbCommand command, CancellationToken cancellationToken)
     {
         CountRoundTrip();
-        command = ToSend(command);
         return Dialect.SynchronousDriver ? new(command.ExecuteReader()) : new(command.ExecuteReaderAsync(cancellationToken));
     }
 
@@ -96,40 +90,19 @@ internal sealed partial class SqlSession : IDisposable
             command?.Dispose();
         }
 
-        foreach (var positional in _positional?.Values ?? Enumerable.Empty<PositionalCommand>())
-        {
-            positional.Command.Dispose();
-        }
-
         DisposeRowStatements();
         Connection.Dispose();
     }
 
     private DbCommand Prepare(SqlStatement statement)
     {
-        var command = Connection.CreateCommand();
-        command.CommandText = statement.TextFor(Dialect);
-        foreach (var name in ParameterNames(command.CommandText))
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
+        var text = statement.TextFor(Dialect);
+        var names = ParameterNames(text).ToList();
+        var command = (Dialect.SendsPositionalParameters ? PositionalCommand.Create(Connection, text, names) : null) ?? Named(text, names);
         command.Transaction = Transaction;
-        var sent = command;
-        if (Dialect.SendsPositionalParameters && PositionalFor(command) is { } positional)
-        {
-            // The bound command is never sent: its values are copied into the positional one, which is.
-            (_positional ??= new(ReferenceEqualityComparer.Instance))[command] = positional;
-            sent = positional.Command;
-            CommandParameters.IndexByName(command);
-        }
-
         if (_prepares && statement.Prepares)
         {
-            sent.Prepare();
+            command.Prepare();
         }
 
         return command;
@@ -139,61 +112,24 @@ internal sealed partial class SqlSession : IDisposable
     internal string SentText(SqlStatement statement)
     {
         var command = Command(statement);
-        return _positional is not null && _positional.TryGetValue(command, out var positional) ? positional.Command.CommandText : command.CommandText;
+        return command is PositionalCommand positional ? positional.Sent.CommandText : command.CommandText;
     }
 
-    // The command a bound command is sent as, its values and transaction copied in.
-    private DbCommand ToSend(DbCommand command)
+    // The driver's command with the text as written, its parameters by name.
+    private DbCommand Named(string text, List<string> names)
     {
-        if (_positional is null || !_positional.TryGetValue(command, out var positional))
+        var command = Connection.CreateCommand();
+        command.CommandText = text;
+        foreach (var name in names)
         {
-            return command;
-        }
-
-        var sent = positional.Command;
-        var from = command.Parameters;
-        var to = sent.Parameters;
-        var slots = positional.Slots;
-        for (var i = 0; i < slots.Length; i++)
-        {
-            to[i].Value = from[slots[i]].Value;
-        }
-
-        sent.Transaction = command.Transaction;
-        return sent;
-    }
-
-    // A command of the bound command's text with each parameter by position, or null where the text cannot be rewritten.
-    private PositionalCommand? PositionalFor(DbCommand bound)
-    {
-        var names = new List<string>();
-        if (PositionalText.Rewrite(bound.CommandText, names) is not { } text)
-        {
-            return null;
-        }
-
-        var slots = new int[names.Count];
-        for (var i = 0; i < slots.Length; i++)
-        {
-            if ((slots[i] = bound.Parameters.IndexOf(names[i])) < 0)
-            {
-                return null;
-            }
-        }
-
-        var sent = Connection.CreateCommand();
-        sent.CommandText = text;
-        for (var i = 0; i < slots.Length; i++)
-        {
-            var parameter = sent.CreateParameter();
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
             parameter.Value = DBNull.Value;
-            sent.Parameters.Add(parameter);
+            command.Parameters.Add(parameter);
         }
 
-        return new PositionalCommand(sent, slots);
+        return command;
     }
-
-    private sealed record PositionalCommand(DbCommand Command, int[] Slots);
 
     internal static IEnumerable<string> ParameterNames(string sql) =>
         ParameterPattern().Matches(sql).Select(m => m.Value).Distinct(StringComparer.Ordinal);
