@@ -31,6 +31,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 {
     private const string Savepoint = "operation";
 
+    // How many batches' worth of the channel a full batch looks through for more of its kind.
+    private const int HeldScanBatches = 4;
+
     private readonly DbDataSource _dataSource;
     private readonly SqlDialect _dialect;
     private readonly GroupCommitOptions _options;
@@ -38,6 +41,10 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
 
     private readonly Task[] _loops;
+
+    // Operations a full batch passed over to keep one set kind (see OfOneSetKind), taken before the channel's; under _takeLock.
+    private readonly Queue<PendingWrite> _held = new();
+    private readonly Lock _takeLock = new();
 
     // Loops from this index on are parked: they take nothing from the queue until the share grows again.
     private int _activeWriters;
@@ -180,7 +187,9 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             {
                 if (index >= Volatile.Read(ref _activeWriters))
                 {
-                    // Parked: the active writers drain the queue, also when the store is disposed.
+                    // Parked: the active writers drain the queue, also when the store is disposed, and what this writer
+                    // held back goes to them.
+                    ReleaseHeld();
                     var changed = Volatile.Read(ref _shareChanged).Task;
                     if (_stopping)
                     {
@@ -195,7 +204,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     continue;
                 }
 
-                if (!await reader.WaitToReadAsync())
+                if (!HasHeld() && !await reader.WaitToReadAsync())
                 {
                     break;
                 }
@@ -234,6 +243,14 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             {
                 write.Fail(exception);
             }
+
+            lock (_takeLock)
+            {
+                while (_held.TryDequeue(out var held))
+                {
+                    held.Fail(exception);
+                }
+            }
         }
         finally
         {
@@ -243,16 +260,135 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
 
     private void Take(ChannelReader<PendingWrite> reader, List<Entry> batch)
     {
-        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var write))
+        lock (_takeLock)
         {
-            if (write.CancellationToken.IsCancellationRequested)
+            // Held operations are older than anything in the channel: they go first.
+            while (batch.Count < _options.MaxBatchSize && _held.TryDequeue(out var held))
             {
-                write.Cancel();
+                Admit(held, batch);
+            }
+
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var write))
+            {
+                Admit(write, batch);
+            }
+
+            if (batch.Count == _options.MaxBatchSize && (_held.Count > 0 || reader.Count > 0))
+            {
+                OfOneSetKind(reader, batch);
+            }
+        }
+    }
+
+    private static void Admit(PendingWrite write, List<Entry> batch)
+    {
+        if (write.CancellationToken.IsCancellationRequested)
+        {
+            write.Cancel();
+        }
+        else
+        {
+            batch.Add(new Entry(write));
+        }
+    }
+
+    /// <summary>
+    /// With more queued than a batch holds, a full batch keeps the set-based operations of one kind only (that of its oldest
+    /// one) and the operations that run alone; the others of its kind queued behind fill the places of the rest, which are
+    /// held, in their order, for the next batch of any writer. Each set statement then covers as many operations as a batch
+    /// holds, whatever mix of kinds arrives: several processes sharing the work each see a mix of claims and region writes
+    /// as well as one process does. A batch that is not full is never sorted: nothing waits for it.
+    /// </summary>
+    private void OfOneSetKind(ChannelReader<PendingWrite> reader, List<Entry> batch)
+    {
+        BatchedOperation? kind = null;
+        foreach (var entry in batch)
+        {
+            if (entry.Write.Batch is { } batched)
+            {
+                kind = batched;
+                break;
+            }
+        }
+
+        if (kind is null)
+        {
+            return;
+        }
+
+        var others = new List<PendingWrite>();
+        batch.RemoveAll(entry =>
+        {
+            if (entry.Write.Batch is null || ReferenceEquals(entry.Write.Batch, kind))
+            {
+                return false;
+            }
+
+            others.Add(entry.Write);
+            return true;
+        });
+
+        if (others.Count == 0)
+        {
+            return;
+        }
+
+        // Held operations stay ahead of the ones this batch passed over in the channel; looked through at most a few
+        // batches' worth, so a deep queue costs a bounded scan per batch.
+        var stillHeld = _held.Count;
+        for (var i = 0; i < stillHeld && batch.Count < _options.MaxBatchSize; i++)
+        {
+            var held = _held.Dequeue();
+            if (held.Batch is null || ReferenceEquals(held.Batch, kind))
+            {
+                Admit(held, batch);
             }
             else
             {
-                batch.Add(new Entry(write));
+                others.Add(held);
             }
+        }
+
+        while (_held.TryDequeue(out var rest))
+        {
+            others.Add(rest);
+        }
+
+        for (var looked = 0; batch.Count < _options.MaxBatchSize && looked < HeldScanBatches * _options.MaxBatchSize && reader.TryRead(out var write); looked++)
+        {
+            if (write.Batch is null || ReferenceEquals(write.Batch, kind))
+            {
+                Admit(write, batch);
+            }
+            else
+            {
+                others.Add(write);
+            }
+        }
+
+        foreach (var write in others)
+        {
+            _held.Enqueue(write);
+        }
+    }
+
+    // Back into the channel, where a waiting writer sees it (a closed channel leaves it held: the active writers drain it).
+    private void ReleaseHeld()
+    {
+        lock (_takeLock)
+        {
+            while (_held.TryPeek(out var held) && _queue.Writer.TryWrite(held))
+            {
+                _held.Dequeue();
+            }
+        }
+    }
+
+    private bool HasHeld()
+    {
+        lock (_takeLock)
+        {
+            return _held.Count > 0;
         }
     }
 

@@ -334,6 +334,70 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     }
 
     [Fact]
+    public async Task WriteAsync_BacklogOfTwoSetKindsInterleaved_EachFullBatchHoldsOneKindAndTheLastMixedOneBoth()
+    {
+        var store = Open(writers: 1, maxBatchSize: 4);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var batchesBefore = writer.CommittedBatches;
+        var (kindA, kindB) = (new RecordingKind(), new RecordingKind());
+
+        // A0 B0 A1 B1 … A5 B5 queued while the writer is busy: twelve operations, three batches of four.
+        var writes = new List<Task<int>>();
+        for (var i = 0; i < 6; i++)
+        {
+            writes.Add(writer.WriteAsync(kindA, i, Guid.Empty, CancellationToken.None));
+            writes.Add(writer.WriteAsync(kindB, 100 + i, Guid.Empty, CancellationToken.None));
+        }
+
+        release.SetResult();
+        await holder.WaitAsync(Patience);
+        var results = await Task.WhenAll(writes).WaitAsync(Patience);
+
+        Assert.Equal(Enumerable.Range(0, 6).SelectMany(static i => new[] { i + 1, 101 + i }), results);
+
+        // The holder's own transaction, then three batches.
+        Assert.Equal(batchesBefore + 4, writer.CommittedBatches);
+
+        // The first full batch keeps A (its oldest kind) and takes A2, A3 from behind; the B it passed over go first in the
+        // next, which B3 fills; the last batch, with nothing queued behind it, runs as it came.
+        Assert.Equal([4, 2], kindA.SetSizes);
+        Assert.Equal([4, 2], kindB.SetSizes);
+        Assert.Equal([0, 1, 2, 3, 4, 5], kindA.Order);
+        Assert.Equal([100, 101, 102, 103, 104, 105], kindB.Order);
+    }
+
+    [Fact]
+    public async Task WriteAsync_FullBatchWithOperationsThatRunAlone_KeepsThemBesideItsKind()
+    {
+        var store = Open(writers: 1, maxBatchSize: 4);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var (kindA, kindB) = (new RecordingKind(), new RecordingKind());
+
+        // A0 plain B0 plain A1 B1: the first batch keeps both plain writes with A0 and A1; B0 and B1 follow together.
+        var writes = new List<Task<int>>
+        {
+            writer.WriteAsync(kindA, 0, Guid.Empty, CancellationToken.None),
+            AsTask(store.GetOrAddSettingAsync("plain1", "v1", CancellationToken.None)),
+            writer.WriteAsync(kindB, 100, Guid.Empty, CancellationToken.None),
+            AsTask(store.GetOrAddSettingAsync("plain2", "v2", CancellationToken.None)),
+            writer.WriteAsync(kindA, 1, Guid.Empty, CancellationToken.None),
+            writer.WriteAsync(kindB, 101, Guid.Empty, CancellationToken.None),
+        };
+
+        release.SetResult();
+        await holder.WaitAsync(Patience);
+        await Task.WhenAll(writes).WaitAsync(Patience);
+
+        Assert.Equal([2], kindA.SetSizes);
+        Assert.Equal([2], kindB.SetSizes);
+        Assert.Equal("v2", await Store.GetOrAddSettingAsync("plain2", "other", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DisposeAsync_QueuedOperations_StillCommitAndLaterOnesAreRefused()
     {
         var store = Open(writers: 2, maxBatchSize: 10);
@@ -567,5 +631,41 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     {
         await write;
         return 0;
+    }
+
+    /// <summary>A set kind that answers each state plus one and records the size of every set it ran and the states in order.</summary>
+    private sealed class RecordingKind : BatchedOperation<int, int>
+    {
+        private readonly Lock _lock = new();
+
+        public List<int> SetSizes { get; } = [];
+
+        public List<int> Order { get; } = [];
+
+        public override ValueTask<int> ExecuteOneAsync(SqlSession session, int state, CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                Order.Add(state);
+            }
+
+            return ValueTask.FromResult(state + 1);
+        }
+
+        public override ValueTask ExecuteManyAsync(SqlSession session, IReadOnlyList<int> states, int[] results, CancellationToken cancellationToken)
+        {
+            lock (_lock)
+            {
+                SetSizes.Add(states.Count);
+                Order.AddRange(states);
+            }
+
+            for (var i = 0; i < states.Count; i++)
+            {
+                results[i] = states[i] + 1;
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 }
