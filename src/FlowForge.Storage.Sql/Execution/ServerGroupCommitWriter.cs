@@ -185,11 +185,10 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         {
             while (true)
             {
-                if (index >= Volatile.Read(ref _activeWriters))
+                // Parked: the active writers drain the queue, also when the store is disposed, and what this writer held
+                // back goes to them through it; once the queue is closed, this writer runs what is still held itself.
+                if (index >= Volatile.Read(ref _activeWriters) && ReleaseHeld())
                 {
-                    // Parked: the active writers drain the queue, also when the store is disposed, and what this writer
-                    // held back goes to them.
-                    ReleaseHeld();
                     var changed = Volatile.Read(ref _shareChanged).Task;
                     if (_stopping)
                     {
@@ -209,7 +208,7 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
                     break;
                 }
 
-                if (index >= Volatile.Read(ref _activeWriters))
+                if (index >= Volatile.Read(ref _activeWriters) && !HasHeld())
                 {
                     continue;
                 }
@@ -372,8 +371,8 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    // Back into the channel, where a waiting writer sees it (a closed channel leaves it held: the active writers drain it).
-    private void ReleaseHeld()
+    // Back into the channel, where a waiting writer sees it; false when the channel is closed and some is still held.
+    private bool ReleaseHeld()
     {
         lock (_takeLock)
         {
@@ -381,6 +380,8 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             {
                 _held.Dequeue();
             }
+
+            return _held.Count == 0;
         }
     }
 

@@ -398,6 +398,35 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     }
 
     [Fact]
+    public async Task DisposeAsync_OperationsHeldBackForTheNextBatch_StillRun()
+    {
+        var store = Open(writers: 1, maxBatchSize: 2);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        var (kindA, kindB) = (new RecordingKind(), new RecordingKind());
+
+        // A0 B0 B1 A1 behind a closed queue: the first batch keeps A0 and A1 and holds B0 and B1, which leaves the queue
+        // empty and closed while they are still to run.
+        var writes = new List<Task<int>>
+        {
+            writer.WriteAsync(kindA, 0, Guid.Empty, CancellationToken.None),
+            writer.WriteAsync(kindB, 100, Guid.Empty, CancellationToken.None),
+            writer.WriteAsync(kindB, 101, Guid.Empty, CancellationToken.None),
+            writer.WriteAsync(kindA, 1, Guid.Empty, CancellationToken.None),
+        };
+        var disposed = store.DisposeAsync().AsTask();
+        release.SetResult();
+        await holder.WaitAsync(Patience);
+        await disposed.WaitAsync(Patience);
+
+        var results = await Task.WhenAll(writes).WaitAsync(Patience);
+        Assert.Equal([1, 101, 102, 2], results);
+        Assert.Equal([2], kindA.SetSizes);
+        Assert.Equal([2], kindB.SetSizes);
+    }
+
+    [Fact]
     public async Task DisposeAsync_QueuedOperations_StillCommitAndLaterOnesAreRefused()
     {
         var store = Open(writers: 2, maxBatchSize: 10);
