@@ -336,94 +336,66 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     [Fact]
     public async Task WriteAsync_BacklogOfTwoSetKindsInterleaved_EachFullBatchHoldsOneKindAndTheLastMixedOneBoth()
     {
-        var store = Open(writers: 1, maxBatchSize: 4);
-        var writer = WriterOf(store);
-        var holder = Hold(writer, out var started, out var release);
-        await started.Task.WaitAsync(Patience);
-        var batchesBefore = writer.CommittedBatches;
-        var (kindA, kindB) = (new RecordingKind(), new RecordingKind());
+        var behind = await BehindHolderAsync(maxBatchSize: 4);
+        var batchesBefore = behind.Writer.CommittedBatches;
 
         // A0 B0 A1 B1 … A5 B5 queued while the writer is busy: twelve operations, three batches of four.
-        var writes = new List<Task<int>>();
-        for (var i = 0; i < 6; i++)
-        {
-            writes.Add(writer.WriteAsync(kindA, i, Guid.Empty, CancellationToken.None));
-            writes.Add(writer.WriteAsync(kindB, 100 + i, Guid.Empty, CancellationToken.None));
-        }
-
-        release.SetResult();
-        await holder.WaitAsync(Patience);
+        var writes = Enumerable.Range(0, 6).SelectMany(i => new[] { behind.Queue(behind.A, i), behind.Queue(behind.B, 100 + i) }).ToList();
+        await behind.ReleaseAsync();
         var results = await Task.WhenAll(writes).WaitAsync(Patience);
 
         Assert.Equal(Enumerable.Range(0, 6).SelectMany(static i => new[] { i + 1, 101 + i }), results);
 
         // The holder's own transaction, then three batches.
-        Assert.Equal(batchesBefore + 4, writer.CommittedBatches);
+        Assert.Equal(batchesBefore + 4, behind.Writer.CommittedBatches);
 
         // The first full batch keeps A (its oldest kind) and takes A2, A3 from behind; the B it passed over go first in the
         // next, which B3 fills; the last batch, with nothing queued behind it, runs as it came.
-        Assert.Equal([4, 2], kindA.SetSizes);
-        Assert.Equal([4, 2], kindB.SetSizes);
-        Assert.Equal([0, 1, 2, 3, 4, 5], kindA.Order);
-        Assert.Equal([100, 101, 102, 103, 104, 105], kindB.Order);
+        Assert.Equal([4, 2], behind.A.SetSizes);
+        Assert.Equal([4, 2], behind.B.SetSizes);
+        Assert.Equal([0, 1, 2, 3, 4, 5], behind.A.Order);
+        Assert.Equal([100, 101, 102, 103, 104, 105], behind.B.Order);
     }
 
     [Fact]
     public async Task WriteAsync_FullBatchWithOperationsThatRunAlone_KeepsThemBesideItsKind()
     {
-        var store = Open(writers: 1, maxBatchSize: 4);
-        var writer = WriterOf(store);
-        var holder = Hold(writer, out var started, out var release);
-        await started.Task.WaitAsync(Patience);
-        var (kindA, kindB) = (new RecordingKind(), new RecordingKind());
+        var behind = await BehindHolderAsync(maxBatchSize: 4);
 
         // A0 plain B0 plain A1 B1: the first batch keeps both plain writes with A0 and A1; B0 and B1 follow together.
         var writes = new List<Task<int>>
         {
-            writer.WriteAsync(kindA, 0, Guid.Empty, CancellationToken.None),
-            AsTask(store.GetOrAddSettingAsync("plain1", "v1", CancellationToken.None)),
-            writer.WriteAsync(kindB, 100, Guid.Empty, CancellationToken.None),
-            AsTask(store.GetOrAddSettingAsync("plain2", "v2", CancellationToken.None)),
-            writer.WriteAsync(kindA, 1, Guid.Empty, CancellationToken.None),
-            writer.WriteAsync(kindB, 101, Guid.Empty, CancellationToken.None),
+            behind.Queue(behind.A, 0),
+            AsTask(behind.Store.GetOrAddSettingAsync("plain1", "v1", CancellationToken.None)),
+            behind.Queue(behind.B, 100),
+            AsTask(behind.Store.GetOrAddSettingAsync("plain2", "v2", CancellationToken.None)),
+            behind.Queue(behind.A, 1),
+            behind.Queue(behind.B, 101),
         };
-
-        release.SetResult();
-        await holder.WaitAsync(Patience);
+        await behind.ReleaseAsync();
         await Task.WhenAll(writes).WaitAsync(Patience);
 
-        Assert.Equal([2], kindA.SetSizes);
-        Assert.Equal([2], kindB.SetSizes);
+        Assert.Equal([2], behind.A.SetSizes);
+        Assert.Equal([2], behind.B.SetSizes);
         Assert.Equal("v2", await Store.GetOrAddSettingAsync("plain2", "other", CancellationToken.None));
     }
 
     [Fact]
     public async Task DisposeAsync_OperationsHeldBackForTheNextBatch_StillRun()
     {
-        var store = Open(writers: 1, maxBatchSize: 2);
-        var writer = WriterOf(store);
-        var holder = Hold(writer, out var started, out var release);
-        await started.Task.WaitAsync(Patience);
-        var (kindA, kindB) = (new RecordingKind(), new RecordingKind());
+        var behind = await BehindHolderAsync(maxBatchSize: 2);
 
         // A0 B0 B1 A1 behind a closed queue: the first batch keeps A0 and A1 and holds B0 and B1, which leaves the queue
         // empty and closed while they are still to run.
-        var writes = new List<Task<int>>
-        {
-            writer.WriteAsync(kindA, 0, Guid.Empty, CancellationToken.None),
-            writer.WriteAsync(kindB, 100, Guid.Empty, CancellationToken.None),
-            writer.WriteAsync(kindB, 101, Guid.Empty, CancellationToken.None),
-            writer.WriteAsync(kindA, 1, Guid.Empty, CancellationToken.None),
-        };
-        var disposed = store.DisposeAsync().AsTask();
-        release.SetResult();
-        await holder.WaitAsync(Patience);
+        var writes = new List<Task<int>> { behind.Queue(behind.A, 0), behind.Queue(behind.B, 100), behind.Queue(behind.B, 101), behind.Queue(behind.A, 1) };
+        var disposed = behind.Store.DisposeAsync().AsTask();
+        await behind.ReleaseAsync();
         await disposed.WaitAsync(Patience);
 
         var results = await Task.WhenAll(writes).WaitAsync(Patience);
         Assert.Equal([1, 101, 102, 2], results);
-        Assert.Equal([2], kindA.SetSizes);
-        Assert.Equal([2], kindB.SetSizes);
+        Assert.Equal([2], behind.A.SetSizes);
+        Assert.Equal([2], behind.B.SetSizes);
     }
 
     [Fact]
@@ -660,6 +632,36 @@ public abstract class ServerGroupCommitWriterCompliance(ServerStorageProvider pr
     {
         await write;
         return 0;
+    }
+
+    /// <summary>A store of one writer with batches of <paramref name="maxBatchSize"/>, held busy inside a batch.</summary>
+    private async Task<KindsBehindHolder> BehindHolderAsync(int maxBatchSize)
+    {
+        var store = Open(writers: 1, maxBatchSize);
+        var writer = WriterOf(store);
+        var holder = Hold(writer, out var started, out var release);
+        await started.Task.WaitAsync(Patience);
+        return new KindsBehindHolder(store, writer, holder, release);
+    }
+
+    /// <summary>Two set kinds to queue behind a held writer, and the release of the holder.</summary>
+    private sealed class KindsBehindHolder(SqlStorage store, ServerGroupCommitWriter writer, Task<int> holder, TaskCompletionSource release)
+    {
+        public SqlStorage Store => store;
+
+        public ServerGroupCommitWriter Writer => writer;
+
+        public RecordingKind A { get; } = new();
+
+        public RecordingKind B { get; } = new();
+
+        public Task<int> Queue(RecordingKind kind, int state) => writer.WriteAsync(kind, state, Guid.Empty, CancellationToken.None);
+
+        public async Task ReleaseAsync()
+        {
+            release.SetResult();
+            await holder.WaitAsync(Patience);
+        }
     }
 
     /// <summary>A set kind that answers each state plus one and records the size of every set it ran and the states in order.</summary>
