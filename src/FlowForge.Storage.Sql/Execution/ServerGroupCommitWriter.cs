@@ -276,6 +276,13 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
             {
                 OfOneSetKind(reader, batch);
             }
+
+            // A writer waiting for the channel does not see what is held: with the channel empty, what is held is all that
+            // is queued, and moving it there keeps its order and wakes that writer.
+            if (reader.Count == 0)
+            {
+                MoveHeldToChannel();
+            }
         }
     }
 
@@ -300,88 +307,60 @@ internal sealed class ServerGroupCommitWriter : IAsyncDisposable
     /// </summary>
     private void OfOneSetKind(ChannelReader<PendingWrite> reader, List<Entry> batch)
     {
-        BatchedOperation? kind = null;
-        foreach (var entry in batch)
-        {
-            if (entry.Write.Batch is { } batched)
-            {
-                kind = batched;
-                break;
-            }
-        }
-
-        if (kind is null)
+        var kind = batch.Find(static e => e.Write.Batch is not null)?.Write.Batch;
+        if (kind is null || batch.TrueForAll(e => Fits(e.Write, kind)))
         {
             return;
         }
 
-        var others = new List<PendingWrite>();
-        batch.RemoveAll(entry =>
+        // The batch, then what is still held, then the channel is the queue's order: each operation of it goes into the batch
+        // while it fits the kind and there is room, and is held otherwise, in that order. The channel is looked through at most
+        // a few batches' worth, so a deep queue costs a bounded scan per batch.
+        var queued = batch.ConvertAll(static e => e.Write);
+        batch.Clear();
+        queued.AddRange(_held);
+        _held.Clear();
+        foreach (var write in queued)
         {
-            if (entry.Write.Batch is null || ReferenceEquals(entry.Write.Batch, kind))
-            {
-                return false;
-            }
-
-            others.Add(entry.Write);
-            return true;
-        });
-
-        if (others.Count == 0)
-        {
-            return;
-        }
-
-        // Held operations stay ahead of the ones this batch passed over in the channel; looked through at most a few
-        // batches' worth, so a deep queue costs a bounded scan per batch.
-        var stillHeld = _held.Count;
-        for (var i = 0; i < stillHeld && batch.Count < _options.MaxBatchSize; i++)
-        {
-            var held = _held.Dequeue();
-            if (held.Batch is null || ReferenceEquals(held.Batch, kind))
-            {
-                Admit(held, batch);
-            }
-            else
-            {
-                others.Add(held);
-            }
-        }
-
-        while (_held.TryDequeue(out var rest))
-        {
-            others.Add(rest);
+            Place(write);
         }
 
         for (var looked = 0; batch.Count < _options.MaxBatchSize && looked < HeldScanBatches * _options.MaxBatchSize && reader.TryRead(out var write); looked++)
         {
-            if (write.Batch is null || ReferenceEquals(write.Batch, kind))
+            Place(write);
+        }
+
+        void Place(PendingWrite write)
+        {
+            if (batch.Count < _options.MaxBatchSize && Fits(write, kind))
             {
                 Admit(write, batch);
             }
             else
             {
-                others.Add(write);
+                _held.Enqueue(write);
             }
         }
-
-        foreach (var write in others)
-        {
-            _held.Enqueue(write);
-        }
     }
+
+    private static bool Fits(PendingWrite write, BatchedOperation kind) => write.Batch is null || ReferenceEquals(write.Batch, kind);
 
     // Back into the channel, where a waiting writer sees it; false when the channel is closed and some is still held.
     private bool ReleaseHeld()
     {
         lock (_takeLock)
         {
-            while (_held.TryPeek(out var held) && _queue.Writer.TryWrite(held))
-            {
-                _held.Dequeue();
-            }
-
+            MoveHeldToChannel();
             return _held.Count == 0;
+        }
+    }
+
+    // Under _takeLock.
+    private void MoveHeldToChannel()
+    {
+        while (_held.TryPeek(out var held) && _queue.Writer.TryWrite(held))
+        {
+            _held.Dequeue();
         }
     }
 
