@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/alternate-summary.sh DIR: the markdown summary of `bench/run-all.sh --alternate N` from the JSON of its runs in
 # DIR (scaled-DATABASE-wWORKERS-diamond-aK.json): every run's closed loop in the order it ran, then per database the
-# median closed flows/s of one and of two workers and the ratio of the two medians.
+# median closed flows/s of one and of two workers and the ratio of the two medians. A run's JIT milliseconds per flow (the
+# runtime's compile time in the closed loop) tell a process still warming up from one at its steady state.
 set -euo pipefail
 dir=${1:?usage: bench/alternate-summary.sh DIR}
 shopt -s nullglob
@@ -21,11 +22,13 @@ jq -rs '
         tx: $p.dbTransactionsPerFlow,
         busy: $p.machineBusyCores,
         machine: (if $p.flowsPerSecond > 0 then ($p.machineBusyCores / $p.flowsPerSecond * 1000 | r(1000)) else null end),
-        cpu: ([$p.processes[] | select(.cpuMsPerFlow != null) | "\(.name) \(.cpuMsPerFlow)"] | join(", ")) } ]
+        cpu: ([$p.processes[] | select(.cpuMsPerFlow != null) | "\(.name) \(.cpuMsPerFlow)"] | join(", ")),
+        jit: ([$p.processes[] | select(.countersPerFlow != null)
+          | "\(.name) \((.countersPerFlow.dotnet_jit_compilation_time_seconds_total // 0) * 1000 | r(1000))"] | join(", ")) } ]
   | sort_by(.started) as $runs
-  | "| start (UTC) | database | workers | closed flows/s | errors | DB transactions per flow | busy cores | machine CPU ms per flow | CPU ms per flow by process |",
-    "|---|---|---|---|---|---|---|---|---|",
-    ($runs[] | "| \(.started[11:19]) | \(.database) | \(.workers) | \(.flows) | \(.errors) | \(.tx) | \(.busy) | \(.machine) | \(.cpu) |"),
+  | "| start (UTC) | database | workers | closed flows/s | errors | DB transactions per flow | busy cores | machine CPU ms per flow | CPU ms per flow by process | of which JIT |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ($runs[] | "| \(.started[11:19]) | \(.database) | \(.workers) | \(.flows) | \(.errors) | \(.tx) | \(.busy) | \(.machine) | \(.cpu) | \(.jit) |"),
     "",
     "| database | runs (1 worker / 2 workers) | median closed flows/s, 1 worker | 2 workers | 2 workers ÷ 1 | median machine CPU ms per flow, 1 worker | 2 workers |",
     "|---|---|---|---|---|---|---|",

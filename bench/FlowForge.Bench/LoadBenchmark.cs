@@ -236,12 +236,16 @@ public static class LoadBenchmark
             var delta = value - (before?.GetValueOrDefault(name) ?? 0);
             if (delta != 0 && flows > 0)
             {
-                moved[name] = Math.Round(delta / flows, 3);
+                moved[name] = RoundPerFlow(delta / flows);
             }
         }
 
         return moved;
     }
+
+    // Three decimals, and three significant digits below 0.01 (a process' JIT seconds per flow are millionths).
+    private static double RoundPerFlow(double value) =>
+        value == 0 ? 0 : Math.Round(value, Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 3, 12));
 
     /// <summary>The database's commit count once its statistics have caught up (PostgreSQL publishes a backend's counts about a second late).</summary>
     private static async Task<long> SettledCommitsAsync(string? countCommits)
@@ -282,7 +286,7 @@ public static class LoadBenchmark
 
         foreach (var process in phase.Processes)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core{(process.CpuMsPerFlow is { } perFlow ? $", {perFlow:F3} ms per flow" : "")}){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}{(process.AllocatedBytesPerFlow is { } bytes ? $", {bytes / 1024:F1} KB allocated per flow" : "")}{StoreFigures(process)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {process.Name}: CPU {process.CpuSeconds:F1} s ({process.CpuCores * 100:F0}% of one core{(process.CpuMsPerFlow is { } perFlow ? $", {perFlow:F3} ms per flow" : "")}){(process.PeakRssMb is { } rss ? $", peak RSS {rss:F0} MB" : "")}{(process.AllocatedBytesPerFlow is { } bytes ? $", {bytes / 1024:F1} KB allocated per flow" : "")}{StoreFigures(process)}{RuntimeFigures(process)}");
         }
 
         if (phase.NodeExecutionsPerWorkerCpuSecond is { } perCore)
@@ -308,6 +312,15 @@ public static class LoadBenchmark
     private static string StoreFigures(ProcessFigures process) =>
         process.CountersPerFlow is { } own && own.TryGetValue("flowforge_store_transactions_total", out var transactions)
             ? string.Create(CultureInfo.InvariantCulture, $", store transactions {transactions:F3} and round trips {own.GetValueOrDefault("flowforge_store_round_trips_total"):F3} per flow")
+            : "";
+
+    // What the runtime spent beside the process' own work: compiling (a process still warming up), collection pauses and
+    // the thread pool's hand-offs, per flow.
+    private static string RuntimeFigures(ProcessFigures process) =>
+        process.CountersPerFlow is { } own && own.ContainsKey(ResourceSnapshot.ThreadPoolItemsCounter)
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"; JIT {own.GetValueOrDefault(ResourceSnapshot.JitSecondsCounter) * 1000:F3} ms, GC pauses {own.GetValueOrDefault(ResourceSnapshot.GcPauseSecondsCounter) * 1000:F3} ms and {own[ResourceSnapshot.ThreadPoolItemsCounter]:F1} thread-pool work items per flow")
             : "";
 
     private static async Task<Guid> CreateFlowAsync(HttpClient client, Scenario scenario)

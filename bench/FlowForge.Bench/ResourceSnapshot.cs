@@ -20,6 +20,18 @@ public sealed record ResourceSnapshot(
     // The runtime's own meter (System.Runtime), exported beside FlowForge's counters.
     private const string AllocatedBytesCounter = "dotnet_gc_heap_total_allocated_bytes_total";
 
+    /// <summary>The runtime's seconds spent compiling methods (tier 0, and tier 1 as methods get hot), per process.</summary>
+    public const string JitSecondsCounter = "dotnet_jit_compilation_time_seconds_total";
+
+    /// <summary>The runtime's seconds with managed threads paused for collections.</summary>
+    public const string GcPauseSecondsCounter = "dotnet_gc_pause_time_seconds_total";
+
+    /// <summary>Work items the runtime's thread pool ran: each hand-off of work from one thread to another.</summary>
+    public const string ThreadPoolItemsCounter = "dotnet_thread_pool_work_item_count_total";
+
+    // Read beside the flowforge_*_total counters: what the runtime spends apart from FlowForge's own work.
+    private static readonly string[] RuntimeCounters = [JitSecondsCounter, GcPauseSecondsCounter, ThreadPoolItemsCounter];
+
     public static async Task<ResourceSnapshot> TakeAsync(
         HttpClient client, IReadOnlyList<BenchProcess> processes, IReadOnlyList<(string Name, int Pid)> watched)
     {
@@ -71,8 +83,9 @@ public sealed record ResourceSnapshot(
     }
 
     /// <summary>
-    /// Adds the <c>flowforge_*_total</c> counters of one process' <c>/metrics</c> text to <paramref name="counters"/> (the
-    /// series of one name summed over their labels); returns the managed bytes the process has allocated, if exported.
+    /// Adds the <c>flowforge_*_total</c> counters of one process' <c>/metrics</c> text, and the runtime's JIT seconds, GC
+    /// pause seconds and thread-pool work items, to <paramref name="counters"/> (the series of one name summed over their
+    /// labels); returns the managed bytes the process has allocated, if exported.
     /// </summary>
     public static double? ReadCounters(string text, Dictionary<string, double> counters)
     {
@@ -85,7 +98,7 @@ public sealed record ResourceSnapshot(
                 continue;
             }
 
-            if (!line.StartsWith("flowforge_", StringComparison.Ordinal))
+            if (!line.StartsWith("flowforge_", StringComparison.Ordinal) && !IsRuntimeCounter(line))
             {
                 continue;
             }
@@ -104,6 +117,19 @@ public sealed record ResourceSnapshot(
         }
 
         return allocated;
+    }
+
+    private static bool IsRuntimeCounter(string line)
+    {
+        foreach (var name in RuntimeCounters)
+        {
+            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is ' ' or '{')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // "name{labels} value [timestamp]": the value follows the labels' closing brace (or the name).
