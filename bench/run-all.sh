@@ -72,11 +72,14 @@ log() { printf 'run-all: %s\n' "$*" >&2; }
 
 # The scaled shapes warm up longer: their processes share the 2 cores with the database, the broker and each other, so the
 # runtime's tier-up (methods recompiled at tier 1 in the background) takes tens of seconds there, not a few (measured:
-# docs/benchmarks.md, "PostgreSQL: the api's run write as one set, two workers, warm-up").
+# docs/benchmarks.md, "PostgreSQL: the api's run write as one set, two workers, warm-up"), and more with each process
+# more: after 45 s a worker still spent 10-25 % of its CPU compiling, two workers together twice one's (the runtime's
+# JIT counter per process; docs/benchmarks.md, "What moved the numbers, round twenty-two"). 120 s puts the measured
+# window past most of it.
 if $quick; then
   seconds=2 latency_seconds=2 warmup=1 open_rate=200 scaled_rate=50 scaled_seconds=2 scaled_warmup=1
 else
-  seconds=30 latency_seconds=15 warmup=5 open_rate=2000 scaled_rate=500 scaled_seconds=20 scaled_warmup=45
+  seconds=30 latency_seconds=15 warmup=5 open_rate=2000 scaled_rate=500 scaled_seconds=20 scaled_warmup=120
 fi
 
 work="$(mktemp -d /tmp/flowforge-bench-XXXXXX)"
