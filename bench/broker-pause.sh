@@ -6,13 +6,13 @@
 #   bench/broker-pause.sh [--seconds N] [--after N] [--out DIR] [--bench-arg ARG]...
 #
 # --seconds N (1–60, default 10): how long the broker's processes are stopped (SIGSTOP, then SIGCONT).
-# --after N (default 58): when, counted from the shape's start; the shape warms up for 45 s and its servers take a few,
-#   so 58 lands about 10 s into the 20 s closed loop.
+# --after N (default 133): when, counted from the shape's start; the shape warms up for 120 s and its servers take a few,
+#   so 133 lands about 10 s into the 20 s closed loop.
 # --bench-arg ARG: passed on to run-all.sh.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds=10
-after=58
+after=133
 out="$root/artifacts/bench/broker-pause-$(date -u +%Y%m%dT%H%M%SZ)"
 passed=()
 while [[ $# -gt 0 ]]; do
