@@ -92,44 +92,27 @@ public sealed record ResourceSnapshot(
         double? allocated = null;
         foreach (var line in text.Split('\n'))
         {
-            if (line.StartsWith(AllocatedBytesCounter, StringComparison.Ordinal) && ValueOf(line, AllocatedBytesCounter.Length) is { } bytes)
-            {
-                allocated = bytes;
-                continue;
-            }
-
-            if (!line.StartsWith("flowforge_", StringComparison.Ordinal) && !IsRuntimeCounter(line))
-            {
-                continue;
-            }
-
             var nameEnd = line.IndexOfAny([' ', '{']);
-            var name = nameEnd < 0 ? line : line[..nameEnd];
-            if (!name.EndsWith("_total", StringComparison.Ordinal))
+            if (nameEnd <= 0)
             {
                 continue;
             }
 
-            if (ValueOf(line, nameEnd) is { } value)
+            var name = line[..nameEnd];
+            if (name == AllocatedBytesCounter)
+            {
+                allocated = ValueOf(line, nameEnd) ?? allocated;
+                continue;
+            }
+
+            var ours = name.StartsWith("flowforge_", StringComparison.Ordinal) && name.EndsWith("_total", StringComparison.Ordinal);
+            if ((ours || Array.IndexOf(RuntimeCounters, name) >= 0) && ValueOf(line, nameEnd) is { } value)
             {
                 counters[name] = counters.GetValueOrDefault(name) + value;
             }
         }
 
         return allocated;
-    }
-
-    private static bool IsRuntimeCounter(string line)
-    {
-        foreach (var name in RuntimeCounters)
-        {
-            if (line.StartsWith(name, StringComparison.Ordinal) && line.Length > name.Length && line[name.Length] is ' ' or '{')
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // "name{labels} value [timestamp]": the value follows the labels' closing brace (or the name).
