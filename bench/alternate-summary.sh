@@ -16,6 +16,8 @@ jq -rs '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r($n): if . == null then null else (. * $n | round) / $n end;
+  # The JIT milliseconds per flow of a process (none read: 0).
+  def jit: (.countersPerFlow.dotnet_jit_compilation_time_seconds_total // 0) * 1000;
   [ .[] | . as $doc | (.phases[] | select(.mode == "closed")) as $p
     | { database: (if (.serveArgs | index("postgres")) then "PostgreSQL" else "MariaDB" end),
         workers: ([$p.processes[] | select(.runsNodes)] | length),
@@ -25,11 +27,11 @@ jq -rs '
         tx: $p.dbTransactionsPerFlow,
         busy: $p.machineBusyCores,
         machine: (if $p.flowsPerSecond > 0 then ($p.machineBusyCores / $p.flowsPerSecond * 1000 | r(1000)) else null end),
-        api: ([$p.processes[] | select(.name == "api") | .cpuMsPerFlow - (.countersPerFlow.dotnet_jit_compilation_time_seconds_total // 0) * 1000] | first),
-        jitAll: ([$p.processes[] | (.countersPerFlow.dotnet_jit_compilation_time_seconds_total // 0) * 1000] | add // 0),
+        api: ([$p.processes[] | select(.name == "api" and .cpuMsPerFlow != null) | .cpuMsPerFlow - jit] | first),
+        jitAll: ([$p.processes[] | jit] | add // 0),
         cpu: ([$p.processes[] | select(.cpuMsPerFlow != null) | "\(.name) \(.cpuMsPerFlow)"] | join(", ")),
         jit: ([$p.processes[] | select(.countersPerFlow != null)
-          | "\(.name) \((.countersPerFlow.dotnet_jit_compilation_time_seconds_total // 0) * 1000 | r(1000))"] | join(", ")) } ]
+          | "\(.name) \(jit | r(1000))"] | join(", ")) } ]
   | sort_by(.started) as $runs
   | "| start (UTC) | database | workers | closed flows/s | errors | DB transactions per flow | busy cores | machine CPU ms per flow | CPU ms per flow by process | of which JIT |",
     "|---|---|---|---|---|---|---|---|---|---|",
@@ -43,7 +45,7 @@ jq -rs '
       | ($one | median | r(10)) as $m1 | ($two | median | r(10)) as $m2
       | ([$db[] | select(.workers == 1) | .machine] | median | r(1000)) as $c1
       | ([$db[] | select(.workers == 2) | .machine] | median | r(1000)) as $c2
-      | ([$db[] | select(.workers == 1 and .api != null and .api > 0) | (.machine - .jitAll) / .api] | median) as $s1
-      | ([$db[] | select(.workers == 2 and .api != null and .api > 0) | (.machine - .jitAll) / .api] | median) as $s2
+      | ([$db[] | select(.workers == 1 and .machine != null and .api != null and .api > 0) | (.machine - .jitAll) / .api] | median) as $s1
+      | ([$db[] | select(.workers == 2 and .machine != null and .api != null and .api > 0) | (.machine - .jitAll) / .api] | median) as $s2
       | "| \($db[0].database) | \($one | length) / \($two | length) | \($m1 // "—") | \($m2 // "—") | \(if $m1 and $m2 then ($m2 / $m1 | r(100)) else "—" end) | \($c1 // "—") | \($c2 // "—") | \($s1 | r(100) // "—") | \($s2 | r(100) // "—") | \(if $s1 and $s2 then ($s1 / $s2 | r(100)) else "—" end) |")
 ' "${files[@]}"

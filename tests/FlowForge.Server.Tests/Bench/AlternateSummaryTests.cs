@@ -61,6 +61,19 @@ public sealed class AlternateSummaryTests : IDisposable
     }
 
     [Fact]
+    public async Task Summary_ARunWithNoFlows_IsListedAndLeavesItsCountOutOfTheComparisonAtTheSameSpeed()
+    {
+        // Every run of it failed: no flows/s to divide by, no CPU per flow for any process.
+        Write("scaled-mariadb-w1-diamond-a1", "mysql", 1, "2026-12-03T10:01:00+00:00", 700, 2.0);
+        Write("scaled-mariadb-w2-diamond-a1", "mysql", 2, "2026-12-03T10:03:00+00:00", 0, 1.0, apiMsPerFlow: null);
+
+        var lines = (await RunAsync()).Split('\n');
+
+        Assert.Contains(lines, l => l.StartsWith("| 10:03:00 | MariaDB | 2 | 0 |", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("| MariaDB | 1 / 1 | 700 | 0 | 0 |", StringComparison.Ordinal) && l.EndsWith("| 5.71 | — | — |", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Summary_NoAlternatedRuns_FailsSayingWhatItLookedFor()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(RunAsync);
@@ -69,7 +82,7 @@ public sealed class AlternateSummaryTests : IDisposable
     }
 
     private void Write(
-        string name, string store, int workers, string started, double flowsPerSecond, double busyCores, double apiMsPerFlow = 0.5, double apiJitMsPerFlow = 0)
+        string name, string store, int workers, string started, double flowsPerSecond, double busyCores, double? apiMsPerFlow = 0.5, double apiJitMsPerFlow = 0)
     {
         var api = new JsonObject { ["name"] = "api", ["runsNodes"] = false, ["cpuMsPerFlow"] = apiMsPerFlow };
         if (apiJitMsPerFlow > 0)
