@@ -29,6 +29,10 @@ public sealed class BenchShortModeTests
                 var serve = phase["processes"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "serve")!;
                 Assert.True(serve["cpuSeconds"]!.GetValue<double>() > 0, $"{scenario.Name} / {LoadModes.Name(mode)}: no CPU time for serve");
                 Assert.True(serve["peakRssMb"]!.GetValue<double>() > 0, $"{scenario.Name} / {LoadModes.Name(mode)}: no peak RSS for serve");
+                // The runtime's counters come from the server's own /metrics under the names the bench looks for: every
+                // flow hands work to the thread pool.
+                var runtime = serve["countersPerFlow"]?[ResourceSnapshot.ThreadPoolItemsCounter]?.GetValue<double>() ?? 0;
+                Assert.True(runtime > 0, $"{scenario.Name} / {LoadModes.Name(mode)}: no thread-pool work items per flow for serve in {serve.ToJsonString()}");
                 // The queue's own counter: none when the start claims the trigger's child and the rest chains, and (chained
                 // children skip the queue) never more than one per node, re-deliveries aside.
                 var perFlow = phase["queueMessagesPerFlow"]!.GetValue<double>();
