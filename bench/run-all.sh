@@ -15,8 +15,8 @@
 # w1 w2 w2 w1 w1 w2 … on the same servers, each run on a fresh database and named NAME-aK.json. alternate.md then lists
 # every run (start, closed flows/s, CPU and JIT ms per flow of each process) and, per database, the median closed flows/s of one
 # and of two workers and their ratio: the comparison of worker counts in neighbouring minutes of one machine, whose speed
-# moves by the hour; and the same at the same speed past the tier-up (the machine's CPU per flow over the api's, each
-# less the JIT's: the api's moves with the machine's speed only).
+# moves by the hour; and the same at the same speed (the machine's CPU per flow over the api's: the api's moves with the
+# machine's speed only).
 # --pg-profile (off by default; for profiles, not figures) loads pg_stat_statements into the bench's PostgreSQL and, while
 # each PostgreSQL shape runs, writes NAME.pg-profile.tsv to --out: every second the shape's backends by state and wait
 # event and the locks waited for by type and mode; every 5 s the statements' counters (planning time included), the
