@@ -17,6 +17,8 @@ jq -rs '
   def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
     else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r($n): if . == null then null else (. * $n | round) / $n end;
+  # The median of the machine CPU per flow over the api CPU per flow of runs that have both (a run with no flows has neither).
+  def sameSpeed: [.[] | select(.machine != null and .api != null and .api > 0) | .machine / .api] | median;
   # The JIT milliseconds per flow of a process (none read: 0).
   def jit: (.countersPerFlow.dotnet_jit_compilation_time_seconds_total // 0) * 1000;
   [ .[] | . as $doc | (.phases[] | select(.mode == "closed")) as $p
@@ -40,12 +42,10 @@ jq -rs '
     "| database | runs (1 worker / 2 workers) | median closed flows/s, 1 worker | 2 workers | 2 workers ÷ 1 | median machine CPU ms per flow, 1 worker | 2 workers | median machine ÷ api CPU per flow, 1 worker | 2 workers | 2 workers ÷ 1 at the same speed |",
     "|---|---|---|---|---|---|---|---|---|---|",
     ($runs | group_by(.database)[] as $db
-      | ([$db[] | select(.workers == 1) | .flows]) as $one
-      | ([$db[] | select(.workers == 2) | .flows]) as $two
+      | [$db[] | select(.workers == 1)] as $w1 | [$db[] | select(.workers == 2)] as $w2
+      | [$w1[].flows] as $one | [$w2[].flows] as $two
       | ($one | median | r(10)) as $m1 | ($two | median | r(10)) as $m2
-      | ([$db[] | select(.workers == 1) | .machine] | median | r(1000)) as $c1
-      | ([$db[] | select(.workers == 2) | .machine] | median | r(1000)) as $c2
-      | ([$db[] | select(.workers == 1 and .machine != null and .api != null and .api > 0) | .machine / .api] | median) as $s1
-      | ([$db[] | select(.workers == 2 and .machine != null and .api != null and .api > 0) | .machine / .api] | median) as $s2
+      | ([$w1[].machine] | median | r(1000)) as $c1 | ([$w2[].machine] | median | r(1000)) as $c2
+      | ($w1 | sameSpeed) as $s1 | ($w2 | sameSpeed) as $s2
       | "| \($db[0].database) | \($one | length) / \($two | length) | \($m1 // "—") | \($m2 // "—") | \(if $m1 and $m2 then ($m2 / $m1 | r(100)) else "—" end) | \($c1 // "—") | \($c2 // "—") | \($s1 | r(100) // "—") | \($s2 | r(100) // "—") | \(if $s1 and $s2 then ($s1 / $s2 | r(100)) else "—" end) |")
 ' "${files[@]}"

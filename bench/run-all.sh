@@ -76,7 +76,7 @@ log() { printf 'run-all: %s\n' "$*" >&2; }
 # docs/benchmarks.md, "PostgreSQL: the api's run write as one set, two workers, warm-up"), and more with each process
 # more: after 45 s a worker still spent 10-25 % of its CPU compiling, two workers together twice one's (the runtime's
 # JIT counter per process; docs/benchmarks.md, "What moved the numbers, round twenty-two"). 120 s puts the measured
-# window past more of it; alternate.md compares worker counts without the rest.
+# window past more of it; alternate.md lists what is left per run (each process' JIT counter).
 if $quick; then
   seconds=2 latency_seconds=2 warmup=1 open_rate=200 scaled_rate=50 scaled_seconds=2 scaled_warmup=1
 else

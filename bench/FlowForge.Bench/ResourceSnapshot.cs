@@ -92,7 +92,7 @@ public sealed record ResourceSnapshot(
         double? allocated = null;
         foreach (var line in text.Split('\n'))
         {
-            var nameEnd = line.IndexOfAny([' ', '{']);
+            var nameEnd = line.AsSpan().IndexOfAny(' ', '{');
             if (nameEnd <= 0)
             {
                 continue;
