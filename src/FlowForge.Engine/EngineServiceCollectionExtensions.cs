@@ -23,6 +23,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EngineOptions>, EngineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IWorkQueue, InProcessWorkQueue>();
+        services.TryAddSingleton<ConsumerQuiet>();
         services.TryAddSingleton<IPlanCache, MemoryPlanCache>();
         services.TryAddSingleton<IRunEvents, RunEventHub>();
         services.TryAddSingleton<IRateLimiter, MemoryRateLimiter>();

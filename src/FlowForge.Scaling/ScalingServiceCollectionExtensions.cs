@@ -25,7 +25,7 @@ public static class ScalingServiceCollectionExtensions
     {
         options.Validate();
         services.TryAddSingleton(options);
-        services.TryAddSingleton(sp => new RabbitWorkQueue(options, LoggerFor<RabbitWorkQueue>(sp)));
+        services.TryAddSingleton(sp => new RabbitWorkQueue(options, LoggerFor<RabbitWorkQueue>(sp), sp.GetService<ConsumerQuiet>()));
         services.Replace(ServiceDescriptor.Singleton<IWorkQueue>(sp => sp.GetRequiredService<RabbitWorkQueue>()));
         return services;
     }

@@ -58,6 +58,13 @@ public static class EngineTelemetry
 
     public static readonly ObservableGauge<long> OutboxLagGauge = Meter.CreateObservableGauge("flowforge.outbox.pending", () => OutboxPending, description: "Outbox lag: messages committed with a state change and not yet accepted by the queue.");
 
+    private static long _queueConsumers;
+
+    /// <summary>Counts a consumer this process opened (+1) or cancelled (-1) on a broker's work queue.</summary>
+    public static void QueueConsumersChanged(int delta) => Interlocked.Add(ref _queueConsumers, delta);
+
+    public static readonly ObservableGauge<long> QueueConsumersGauge = Meter.CreateObservableGauge("flowforge.queue.consumers", () => Interlocked.Read(ref _queueConsumers), description: "Consumers this process holds on the broker's work queues: one per consumed shard while it takes work, none while it is quiet or has lost its channel.");
+
     public static readonly Counter<long> StaleCompletions = Meter.CreateCounter<long>("flowforge.completions.stale", description: "Completions ignored because the claim had been taken over.");
 
     public static readonly Counter<long> NodesTakenOver = Meter.CreateCounter<long>("flowforge.nodes.taken_over", description: "Running nodes queued again because their worker stopped beating.");

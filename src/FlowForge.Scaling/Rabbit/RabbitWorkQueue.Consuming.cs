@@ -1,4 +1,5 @@
 using FlowForge.Engine.Queueing;
+using FlowForge.Engine.Runs;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
@@ -69,19 +70,38 @@ public sealed partial class RabbitWorkQueue
         try
         {
             await channel.BasicQosAsync(0, prefetch, global: false, stopping).ConfigureAwait(false);
-            foreach (var shard in _consumedShards)
+
+            // Read before the switch: a change after this read completes it.
+            var quietChanged = _quiet.Changed;
+            if (!_quiet.IsQuiet)
             {
-                var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => DispatchAsync(channel, session, delivery, handler, stopping);
-                var tag = await channel.BasicConsumeAsync(_options.QueueNameOf(shard), autoAck: false, consumer, stopping).ConfigureAwait(false);
-                consumers.Add((consumer, tag));
+                await SubscribeAsync(channel, session, handler, consumers, stopping).ConfigureAwait(false);
             }
 
             // Seen twice in a row, so a channel caught between connection and consumer recovery is not mistaken for lost.
             var lostBefore = false;
             while (true)
             {
-                await Task.Delay(_options.RecoveryInterval, stopping).ConfigureAwait(false);
+                await Task.WhenAny(Task.Delay(_options.RecoveryInterval, stopping), quietChanged).ConfigureAwait(false);
+                stopping.ThrowIfCancellationRequested();
+                if (quietChanged.IsCompleted)
+                {
+                    quietChanged = _quiet.Changed;
+                    if (_quiet.IsQuiet && consumers.Count > 0)
+                    {
+                        // Quiet: no new deliveries; the handlers running finish and acknowledge as usual.
+                        await CancelConsumersAsync(channel, consumers).ConfigureAwait(false);
+                        LogQuiet(_logger, _options.QueueName);
+                    }
+                    else if (!_quiet.IsQuiet && consumers.Count == 0)
+                    {
+                        await SubscribeAsync(channel, session, handler, consumers, stopping).ConfigureAwait(false);
+                        LogResumed(_logger, _options.QueueName);
+                    }
+
+                    continue;
+                }
+
                 var lost = connection.IsOpen && (channel.IsClosed || consumers.Exists(c => !c.Consumer.IsRunning));
                 if (lost && lostBefore)
                 {
@@ -94,21 +114,14 @@ public sealed partial class RabbitWorkQueue
         }
         finally
         {
-            foreach (var (_, tag) in consumers)
+            if (stopping.IsCancellationRequested && channel.IsOpen)
             {
-                if (!stopping.IsCancellationRequested || !channel.IsOpen)
-                {
-                    break;
-                }
-
-                try
-                {
-                    await channel.BasicCancelAsync(tag, noWait: false, CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (IsTransient(ex))
-                {
-                    LogCloseFailed(_logger, "consumer", ex.Message);
-                }
+                await CancelConsumersAsync(channel, consumers).ConfigureAwait(false);
+            }
+            else
+            {
+                EngineTelemetry.QueueConsumersChanged(-consumers.Count);
+                consumers.Clear();
             }
 
             // Handlers finish (and settle their messages) before the channel goes; closing it returns the rest.
@@ -129,6 +142,39 @@ public sealed partial class RabbitWorkQueue
                 session.Acks.Dispose();
             }
         }
+    }
+
+    private async Task SubscribeAsync(
+        IChannel channel, ConsumerSession session, Func<WorkMessage, CancellationToken, Task> handler,
+        List<(AsyncEventingBasicConsumer Consumer, string Tag)> consumers, CancellationToken stopping)
+    {
+        foreach (var shard in _consumedShards)
+        {
+            var consumer = new AsyncEventingBasicConsumer(channel);
+            consumer.ReceivedAsync += (_, delivery) => DispatchAsync(channel, session, delivery, handler, stopping);
+            var tag = await channel.BasicConsumeAsync(_options.QueueNameOf(shard), autoAck: false, consumer, stopping).ConfigureAwait(false);
+            consumers.Add((consumer, tag));
+            EngineTelemetry.QueueConsumersChanged(1);
+        }
+    }
+
+    // The broker delivers nothing more to them; what they hold runs to its end and is settled on the channel.
+    private async Task CancelConsumersAsync(IChannel channel, List<(AsyncEventingBasicConsumer Consumer, string Tag)> consumers)
+    {
+        foreach (var (_, tag) in consumers)
+        {
+            try
+            {
+                await channel.BasicCancelAsync(tag, noWait: false, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                LogCloseFailed(_logger, "consumer", ex.Message);
+            }
+        }
+
+        EngineTelemetry.QueueConsumersChanged(-consumers.Count);
+        consumers.Clear();
     }
 
     // On the channel's one dispatch loop: waits for a free handler slot, decodes the body (the client reuses its memory
@@ -296,6 +342,12 @@ public sealed partial class RabbitWorkQueue
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming '{Queue}' failed; trying again in {DelayMs} ms: {Reason}")]
     private static partial void LogConsumeRetry(ILogger logger, string queue, double delayMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Quiet: no new work from '{Queue}' (the work held runs to its end); resumed by SIGCONT")]
+    private static partial void LogQuiet(ILogger logger, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming '{Queue}' again")]
+    private static partial void LogResumed(ILogger logger, string queue);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The consumer of '{Queue}' was lost ({Reason}); consuming again")]
     private static partial void LogConsumerLost(ILogger logger, string queue, string reason);

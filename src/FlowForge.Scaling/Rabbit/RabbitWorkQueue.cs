@@ -30,15 +30,18 @@ public sealed partial class RabbitWorkQueue : IWorkQueue, IAsyncDisposable
     private readonly LazyConnection _consumer;
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<ConsumerSession, byte> _sessions = new();
+    private readonly ConsumerQuiet _quiet;
     private int _disposed;
 
     // 1 once the broker refused a quorum queue of this name; read and written with Volatile.
     private int _classic;
 
-    public RabbitWorkQueue(RabbitOptions options, ILogger<RabbitWorkQueue> logger)
+    /// <param name="quiet">Stops and resumes this process' consumers (<see cref="ConsumerQuiet"/>); none: always consuming.</param>
+    public RabbitWorkQueue(RabbitOptions options, ILogger<RabbitWorkQueue> logger, ConsumerQuiet? quiet = null)
     {
         options.Validate();
         _options = options;
+        _quiet = quiet ?? new ConsumerQuiet();
         _consumedShards = options.ConsumedShards();
         _routingKeys = [.. Enumerable.Range(0, options.Shards).Select(shard => new CachedString(options.QueueNameOf(shard)))];
         _logger = logger;

@@ -96,6 +96,11 @@ public static class FlowForgeApp
             services.AddScheduleTriggers();
         }
 
+        if (kinds.ExecutesWork && kinds.Queue == QueueKind.RabbitMq)
+        {
+            services.AddHostedService<WorkerSignals>();
+        }
+
         var app = builder.Build();
         app.UseFlowForgeSecurityHeaders();
         app.UseFlowForgeRequestLogging();

@@ -1,3 +1,4 @@
+using FlowForge.Engine.Queueing;
 using FlowForge.Scaling.Rabbit;
 using FlowForge.Scaling.Tests.Infrastructure;
 using RabbitMQ.Client;
@@ -30,9 +31,9 @@ public sealed class RabbitTestQueue(string connectionString, ITestOutputHelper o
         return options;
     }
 
-    public RabbitWorkQueue Open(Action<RabbitOptions>? configure = null)
+    public RabbitWorkQueue Open(Action<RabbitOptions>? configure = null, ConsumerQuiet? quiet = null)
     {
-        var queue = new RabbitWorkQueue(Options(configure), new TestOutputLogger<RabbitWorkQueue>(output));
+        var queue = new RabbitWorkQueue(Options(configure), new TestOutputLogger<RabbitWorkQueue>(output), quiet);
         _handles.Add(queue);
         return queue;
     }

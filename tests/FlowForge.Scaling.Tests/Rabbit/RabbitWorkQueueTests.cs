@@ -213,6 +213,67 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         release.SetResult();
     }
 
+    // Quiet: the broker delivers no new work to the process while the work it holds runs to its end and is acknowledged
+    // (not handed back: no second delivery); resumed, it takes what waited.
+    [Fact]
+    public async Task ConsumeAsync_Quiet_TakesNoNewWorkFinishesWhatItHoldsAndTakesItAgainWhenResumed()
+    {
+        var quiet = new ConsumerQuiet();
+        var queue = _test.Open(quiet: quiet);
+        var held = Message(1);
+        var waiting = Message(2);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(queue, async (m, _) =>
+        {
+            received.Enqueue(m);
+            if (m == held)
+            {
+                started.TrySetResult();
+                await release.Task;
+            }
+        });
+        await queue.PublishAsync([held], CancellationToken.None);
+        await Eventually.WithinAsync(started.Task, "the first message at the consumer");
+
+        Assert.True(quiet.Set(true));
+        Assert.False(quiet.Set(true));
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        await queue.PublishAsync([waiting], CancellationToken.None);
+        release.SetResult();
+        await Eventually.NeverAsync(() => received.Contains(waiting), "a message delivered to a quiet consumer", TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await queue.GetDepthAsync(CancellationToken.None));
+
+        Assert.True(quiet.Set(false));
+        await Eventually.TrueAsync(() => received.Contains(waiting), "the waiting message once resumed");
+        await Eventually.NeverAsync(() => received.Count > 2, "the message held while quiet delivered again", TimeSpan.FromMilliseconds(500));
+        Assert.Equal([held, waiting], received);
+        Assert.Equal(0, await queue.GetDepthAsync(CancellationToken.None));
+    }
+
+    // Quiet from the start: the process opens its channel and consumes nothing until resumed.
+    [Fact]
+    public async Task ConsumeAsync_QuietBeforeItStarts_ConsumesOnlyOnceResumed()
+    {
+        var quiet = new ConsumerQuiet();
+        quiet.Set(true);
+        var queue = _test.Open(quiet: quiet);
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(queue, (m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        var message = Message(1);
+        await queue.PublishAsync([message], CancellationToken.None);
+        await Eventually.NeverAsync(() => !received.IsEmpty, "a message delivered to a consumer quiet from the start", TimeSpan.FromSeconds(1));
+
+        quiet.Set(false);
+        await Eventually.TrueAsync(() => !received.IsEmpty, "the message once resumed");
+        Assert.Equal(message, Assert.Single(received));
+    }
+
     [Fact]
     public async Task PublishAsync_ClassicQueueOfThatNameExists_FallsBackToClassicAndWorks()
     {
