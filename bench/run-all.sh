@@ -3,7 +3,7 @@
 # one JSON document per shape, all of them in all.json, and a markdown table (results.md) to a folder.
 #
 #   bench/run-all.sh [--quick] [--only embedded|scaled|scaled-postgres|scaled-mariadb|SHAPE] [--out DIR] [--alternate N]
-#                    [--bench-arg ARG]... [--mariadb-arg ARG]...
+#                    [--quiet-alternate N] [--bench-arg ARG]... [--mariadb-arg ARG]...
 #
 # --bench-arg ARG is added to every shape's bench command line (repeat it for each word), e.g. `--bench-arg
 # --worker-arg --bench-arg --Storage:GroupCommit:MaxWait=00:00:00.002` to set a setting of the worker processes (`--api-arg`:
@@ -17,6 +17,10 @@
 # and of two workers and their ratio: the comparison of worker counts in neighbouring minutes of one machine, whose speed
 # moves by the hour; and the same at the same speed (the machine's CPU per flow over the api's: the api's moves with the
 # machine's speed only).
+# --quiet-alternate N (scaled shapes) runs each selected database's two-worker shape once, named NAME-quiet.json, its closed
+# loop 2N times after the one warm-up: with both workers consuming and with the second one quiet (SIGTSTP; SIGCONT
+# resumes it), in the order 2 1 1 2 2 1 … The two counts share the same servers, processes and minutes, so the machine's
+# drift falls on both alike and no process starts cold; the bench prints the medians of each count and of the pairs' ratios.
 # --pg-profile (off by default; for profiles, not figures) loads pg_stat_statements into the bench's PostgreSQL and, while
 # each PostgreSQL shape runs, writes NAME.pg-profile.tsv to --out: every second the shape's backends by state and wait
 # event and the locks waited for by type and mode; every 5 s the statements' counters (planning time included), the
@@ -37,6 +41,7 @@ bench_args=()
 mariadb_args=()
 pg_profile=false
 alternate=0
+quiet_alternate=0
 out="$root/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 while (($# > 0)); do
   case "$1" in
@@ -54,12 +59,17 @@ while (($# > 0)); do
       [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || { echo "--alternate takes a count from 1 to 99" >&2; exit 2; }
       alternate=$2
       shift ;;
+    --quiet-alternate)
+      [[ "${2:-}" =~ ^[1-9][0-9]?$ ]] || { echo "--quiet-alternate takes a count from 1 to 99" >&2; exit 2; }
+      quiet_alternate=$2
+      shift ;;
     --mariadb-arg) [ $# -ge 2 ] || { echo "--mariadb-arg needs a value" >&2; exit 2; }; mariadb_args+=("$2"); shift ;;
-    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|scaled-postgres|scaled-mariadb|SHAPE] [--out DIR] [--alternate N] [--bench-arg ARG]... [--mariadb-arg ARG]... [--pg-profile]" >&2; exit 2 ;;
+    *) echo "usage: bench/run-all.sh [--quick] [--only embedded|scaled|scaled-postgres|scaled-mariadb|SHAPE] [--out DIR] [--alternate N] [--quiet-alternate N] [--bench-arg ARG]... [--mariadb-arg ARG]... [--pg-profile]" >&2; exit 2 ;;
   esac
   shift
 done
-if ((alternate > 0)); then
+if ((alternate > 0 && quiet_alternate > 0)); then echo "--alternate and --quiet-alternate are two ways of one comparison: take one" >&2; exit 2; fi
+if ((alternate > 0 || quiet_alternate > 0)); then
   case "$only" in
     all | embedded | embedded-*) only=scaled ;;
     scaled-postgres-* ) only=scaled-postgres ;;
@@ -265,6 +275,8 @@ SQL
     --serve-arg --cache --serve-arg redis --serve-arg --cache-connection --serve-arg "$redis"
     --watch "rabbitmq=$rabbit_pid" --watch "redis=$redis_pid")
 
+  scaled_modes=closed,open scaled_extra=()
+  if ((quiet_alternate > 0)); then scaled_modes=closed scaled_extra=(--quiet-alternate "$quiet_alternate"); fi
   # run_postgres WORKERS SUFFIX / run_mariadb WORKERS SUFFIX: one scaled shape on a fresh database of its own, so no
   # run reads another's rows.
   run_postgres() {
@@ -272,8 +284,8 @@ SQL
     as_service_user "$pg_bin/psql" -h "$pg/sock" -p "$pg_port" -U flowforge -d postgres -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $db" >/dev/null
     cs="Host=127.0.0.1;Port=$pg_port;Username=flowforge;Password=flowforge;Database=$db"
     if $pg_profile; then pg_profile_start "$name" "$db"; fi
-    run_shape "$name" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
-      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
+    run_shape "$name" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode "$scaled_modes" --concurrency 64 \
+      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" ${scaled_extra[@]+"${scaled_extra[@]}"} --count-commits "postgres=$cs" --watch "postgres=$pg_pid" \
       --serve-arg --store --serve-arg postgres --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
     if $pg_profile; then pg_profile_stop "$name"; fi
   }
@@ -282,12 +294,15 @@ SQL
     mariadb --no-defaults --protocol=tcp -h 127.0.0.1 -P "$my_port" -u flowforge -pflowforge \
       -e "CREATE DATABASE $db CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
     cs="Server=127.0.0.1;Port=$my_port;User ID=flowforge;Password=flowforge;Database=$db"
-    run_shape "$name" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode closed,open --concurrency 64 \
-      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
+    run_shape "$name" --warmup "$scaled_warmup" --workers "$workers" --scenario diamond --mode "$scaled_modes" --concurrency 64 \
+      --seconds "$scaled_seconds" --rate "$scaled_rate" --latency-seconds "$latency_seconds" ${scaled_extra[@]+"${scaled_extra[@]}"} --count-commits "mysql=$cs" --watch "mariadb=$my_pid" \
       --serve-arg --store --serve-arg mysql --serve-arg --store-connection --serve-arg "$cs" "${broker[@]}"
   }
 
-  if ((alternate == 0)); then
+  if ((quiet_alternate > 0)); then
+    if $need_pg; then run_postgres 2 "-quiet"; fi
+    if $need_my; then run_mariadb 2 "-quiet"; fi
+  elif ((alternate == 0)); then
     for workers in 1 2; do
       if $need_pg && selected "scaled-postgres-w$workers-diamond"; then run_postgres "$workers" ""; fi
       if $need_my && selected "scaled-mariadb-w$workers-diamond"; then run_mariadb "$workers" ""; fi

@@ -56,6 +56,12 @@ public sealed record BenchOptions
     /// <summary>0: one <c>serve</c> process doing everything (embedded shape); N: one <c>api</c> and N <c>worker</c> processes.</summary>
     public int Workers { get; init; }
 
+    /// <summary>
+    /// Pairs of phases per scenario and mode with every worker consuming and with the last one quiet, alternated
+    /// (<see cref="QuietAlternation"/>); 0: each phase once, every worker consuming.
+    /// </summary>
+    public int QuietAlternate { get; init; }
+
     /// <summary>A connection string of the shared database, to count its commits (postgres or mysql).</summary>
     public string? CountCommits { get; init; }
 
@@ -112,6 +118,7 @@ public sealed record BenchOptions
                 "--worker-arg" => Add(options, workerArgs, Next()),
                 "--api-arg" => Add(options, apiArgs, Next()),
                 "--workers" => options with { Workers = NextInt() },
+                "--quiet-alternate" => options with { QuietAlternate = NextInt() },
                 "--count-commits" => options with { CountCommits = Next() },
                 "--join" => options with { JoinParents = NextInt() },
                 "--join-bytes" => options with { JoinBytes = NextInt() },
@@ -124,8 +131,13 @@ public sealed record BenchOptions
                 "--markdown" => options with { Markdown = Path.GetFullPath(Next()) },
                 "--watch" => AddWatch(options, watch, Next()),
                 "--short" => options,
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--worker-arg ARG]... [--api-arg ARG]... [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --url URL --pid PID | --flowforge PATH(flowforge script or flowforge.dll) [--serve-arg ARG]..., --workers N [--quiet-alternate PAIRS] [--worker-arg ARG]... [--api-arg ARG]... [--count-commits postgres|mysql=CS] [--watch NAME=PID]..., --scenario diamond,linear-10,fanout-50,blob-100k|all --mode closed,open,wait,wait-1|all --concurrency N --seconds N --rate N --latency-seconds N --warmup N [--client raw|httpclient] [--json] [--markdown FILE] [--short] | --join PARENTS [--join-bytes N] | --code-seconds N | --webhook-seconds N [--concurrency N]"),
             };
+        }
+
+        if (options.QuietAlternate < 0 || (options.QuietAlternate > 0 && (options.Workers < 2 || options.Url is not null)))
+        {
+            throw new ArgumentException("--quiet-alternate PAIRS needs --workers 2 or more started by the bench (not --url)");
         }
 
         return options with { ServeArgs = serveArgs, WorkerArgs = workerArgs, ApiArgs = apiArgs, Watch = watch.Count > 0 ? watch : options.Watch };

@@ -14,6 +14,9 @@ public sealed record BenchReport(
     /// <summary>The arguments the api process got after <see cref="ServeArgs"/> (<c>--api-arg</c>).</summary>
     public IReadOnlyList<string> ApiArgs { get; init; } = [];
 
+    /// <summary>The worker counts compared in the same minutes (<c>--quiet-alternate</c>); null otherwise.</summary>
+    public IReadOnlyList<WorkerCountComparison>? WorkerCounts { get; init; }
+
     /// <summary>Errors over all phases: the bench exits 1 when there is one.</summary>
     public long Errors => Phases.Sum(p => p.Errors);
 }

@@ -93,9 +93,20 @@ public static class LoadBenchmark
 
                 foreach (var mode in options.Modes)
                 {
-                    var phase = await RunPhaseAsync(client, options, scenario, mode, processes);
-                    phases.Add(phase);
-                    await log.WriteAsync(Describe(phase));
+                    for (var k = 0; k < Math.Max(1, 2 * options.QuietAlternate); k++)
+                    {
+                        int? consuming = null;
+                        if (options.QuietAlternate > 0)
+                        {
+                            var all = QuietAlternation.AllConsumeInPhase(k);
+                            await QuietAlternation.SetAsync(client, processes[^1], quiet: !all);
+                            consuming = all ? options.Workers : options.Workers - 1;
+                        }
+
+                        var phase = await RunPhaseAsync(client, options, scenario, mode, processes) with { ConsumingWorkers = consuming };
+                        phases.Add(phase);
+                        await log.WriteAsync(Describe(phase));
+                    }
                 }
             }
 
@@ -105,7 +116,13 @@ public static class LoadBenchmark
             {
                 WorkerArgs = [.. options.WorkerArgs.Select(SecretRedaction.Redact)],
                 ApiArgs = [.. options.ApiArgs.Select(SecretRedaction.Redact)],
+                WorkerCounts = QuietAlternation.Compare(phases),
             };
+            foreach (var comparison in report.WorkerCounts ?? [])
+            {
+                await log.WriteLineAsync(QuietAlternation.Describe(comparison));
+            }
+
             if (options.Json)
             {
                 await output.WriteLineAsync(JsonSerializer.Serialize(report, Json));
@@ -276,7 +293,8 @@ public static class LoadBenchmark
     {
         var text = new StringBuilder();
         var load = phase.Mode == "open" ? $"{phase.Rate}/s for {phase.Seconds} s" : $"{phase.Clients} client(s) for {phase.Seconds} s";
-        text.AppendLine(CultureInfo.InvariantCulture, $"{phase.Scenario} / {phase.Mode} ({load}): {phase.Flows} flows, {phase.Errors} errors{(phase.FirstError is null ? "" : $" (first: {phase.FirstError})")}");
+        var consuming = phase.ConsumingWorkers is { } workers ? $", {workers} worker(s) consuming" : "";
+        text.AppendLine(CultureInfo.InvariantCulture, $"{phase.Scenario} / {phase.Mode} ({load}{consuming}): {phase.Flows} flows, {phase.Errors} errors{(phase.FirstError is null ? "" : $" (first: {phase.FirstError})")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"  {phase.FlowsPerSecond:F0} flows/s = {phase.NodeExecutionsPerSecond:F0} node executions/s");
         text.AppendLine(CultureInfo.InvariantCulture, $"  latency ({phase.LatencySource}): {phase.LatencyMs}");
         if (phase.AcceptLatencyMs is { } accept)

@@ -22,7 +22,8 @@ public static class MarkdownTable
 
         foreach (var phase in report.Phases)
         {
-            var load = phase.Mode == "open" ? $"{phase.Rate}/s × {phase.Seconds} s" : $"{phase.Clients} clients × {phase.Seconds} s";
+            var load = (phase.Mode == "open" ? $"{phase.Rate}/s × {phase.Seconds} s" : $"{phase.Clients} clients × {phase.Seconds} s")
+                + (phase.ConsumingWorkers is { } consuming ? $", {consuming} worker(s) consuming" : "");
             var latency = phase.LatencyMs;
             var rss = string.Join(", ", phase.Processes.Where(p => p.Pid is not null && p.PeakRssMb is not null).Select(p => $"{p.Name} {p.PeakRssMb:F0}"));
             var cpu = string.Join(", ", phase.Processes.Select(p => $"{p.Name} {p.CpuCores:F2}"));

@@ -7,6 +7,9 @@ public sealed record PhaseResult
 
     public required string Mode { get; init; }
 
+    /// <summary>Worker processes that consumed work in this phase, when <c>--quiet-alternate</c> kept one quiet in some (<see cref="QuietAlternation"/>).</summary>
+    public int? ConsumingWorkers { get; init; }
+
     /// <summary>Concurrent clients (closed and wait modes).</summary>
     public int? Clients { get; init; }
 
