@@ -343,7 +343,7 @@ public sealed partial class RabbitWorkQueue
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consuming '{Queue}' failed; trying again in {DelayMs} ms: {Reason}")]
     private static partial void LogConsumeRetry(ILogger logger, string queue, double delayMs, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Quiet: no new work from '{Queue}' (the work held runs to its end); resumed by SIGCONT")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Quiet: no new work from '{Queue}'; the work held runs to its end")]
     private static partial void LogQuiet(ILogger logger, string queue);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming '{Queue}' again")]

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using FlowForge.Bench;
 using FlowForge.Server.Tests.Testing;
 
 namespace FlowForge.Server.Tests.Processes;
@@ -13,7 +13,7 @@ namespace FlowForge.Server.Tests.Processes;
 /// SIGCONT; its /metrics show the consumers it holds.
 /// </summary>
 [Collection(ScaledOutCollection.Name)]
-public sealed partial class ScaledOutWorkerQuietTests
+public sealed class ScaledOutWorkerQuietTests
 {
     private static readonly string[] NotFinished = ["Pending", "Running"];
 
@@ -55,12 +55,11 @@ public sealed partial class ScaledOutWorkerQuietTests
     private static async Task<string> StatusAsync(HttpClient client, Guid run) =>
         (await client.GetFromJsonAsync<JsonObject>($"/api/runs/{run}"))!["status"]!.GetValue<string>();
 
-    private static async Task<int> ConsumersAsync(HttpClient metrics)
+    private static async Task<long> ConsumersAsync(HttpClient metrics)
     {
-        var text = await metrics.GetStringAsync("/metrics");
-        var match = ConsumersLine().Match(text);
-        Assert.True(match.Success, "flowforge_queue_consumers in the worker's /metrics");
-        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        var consumers = QuietAlternation.ConsumersIn(await metrics.GetStringAsync("/metrics"));
+        Assert.NotNull(consumers);
+        return consumers.Value;
     }
 
     private static async Task SignalAsync(int pid, string signal)
@@ -69,7 +68,4 @@ public sealed partial class ScaledOutWorkerQuietTests
         await kill.WaitForExitAsync();
         Assert.Equal(0, kill.ExitCode);
     }
-
-    [GeneratedRegex(@"^flowforge_queue_consumers(?:\{[^}]*\})? (\d+)", RegexOptions.Multiline)]
-    private static partial Regex ConsumersLine();
 }
