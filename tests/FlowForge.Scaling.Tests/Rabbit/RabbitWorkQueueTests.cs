@@ -157,12 +157,7 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         await survivor.PublishAsync([message], CancellationToken.None);
         await Eventually.WithinAsync(started.Task, "the doomed consumer to take the message");
 
-        var received = new ConcurrentQueue<WorkMessage>();
-        StartConsuming(survivor, (m, _) =>
-        {
-            received.Enqueue(m);
-            return Task.CompletedTask;
-        });
+        var received = ConsumeInto(survivor);
         await Eventually.NeverAsync(() => !received.IsEmpty, "the message at the other consumer while the doomed one holds it", TimeSpan.FromMilliseconds(500));
 
         proxy.Kill();
@@ -196,12 +191,7 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         await survivor.PublishAsync(messages, CancellationToken.None);
         await Eventually.TrueAsync(() => done.Count == 5, "five of the six messages done by the doomed consumer");
 
-        var received = new ConcurrentQueue<WorkMessage>();
-        StartConsuming(survivor, (m, _) =>
-        {
-            received.Enqueue(m);
-            return Task.CompletedTask;
-        });
+        var received = ConsumeInto(survivor);
         await Eventually.NeverAsync(() => !received.IsEmpty, "a message at the other consumer while the doomed one holds them", TimeSpan.FromMilliseconds(500));
 
         proxy.Kill();
@@ -259,12 +249,7 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         var quiet = new ConsumerQuiet();
         quiet.Set(true);
         var queue = _test.Open(quiet: quiet);
-        var received = new ConcurrentQueue<WorkMessage>();
-        StartConsuming(queue, (m, _) =>
-        {
-            received.Enqueue(m);
-            return Task.CompletedTask;
-        });
+        var received = ConsumeInto(queue);
         var message = Message(1);
         await queue.PublishAsync([message], CancellationToken.None);
         await Eventually.NeverAsync(() => !received.IsEmpty, "a message delivered to a consumer quiet from the start", TimeSpan.FromSeconds(1));
@@ -285,12 +270,7 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         }
 
         var queue = _test.Open();
-        var received = new ConcurrentQueue<WorkMessage>();
-        StartConsuming(queue, (m, _) =>
-        {
-            received.Enqueue(m);
-            return Task.CompletedTask;
-        });
+        var received = ConsumeInto(queue);
         var message = Message(1);
         await queue.PublishAsync([message], CancellationToken.None);
 
@@ -440,6 +420,18 @@ public sealed class RabbitWorkQueueTests(ITestOutputHelper output) : DurableWork
         await queue.DisposeAsync();
 
         Assert.False(await queue.IsReadyAsync(CancellationToken.None));
+    }
+
+    // Consumes in the background into the queue returned, in the order delivered.
+    private ConcurrentQueue<WorkMessage> ConsumeInto(IWorkQueue queue)
+    {
+        var received = new ConcurrentQueue<WorkMessage>();
+        StartConsuming(queue, (m, _) =>
+        {
+            received.Enqueue(m);
+            return Task.CompletedTask;
+        });
+        return received;
     }
 
     private static int ClosedPort()
