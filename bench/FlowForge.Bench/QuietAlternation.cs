@@ -23,14 +23,7 @@ public static partial class QuietAlternation
     {
         var pid = worker.Pid ?? throw new InvalidOperationException($"{worker.Name} has no process id to signal");
         var signal = quiet ? "TSTP" : "CONT";
-        using (var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]))!)
-        {
-            await kill.WaitForExitAsync();
-            if (kill.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"kill -{signal} {pid} ({worker.Name}) exited with {kill.ExitCode}");
-            }
-        }
+        await SignalAsync(pid, signal);
 
         var deadline = Stopwatch.GetTimestamp() + (long)(SettleTimeout.TotalSeconds * Stopwatch.Frequency);
         while (true)
@@ -48,6 +41,17 @@ public static partial class QuietAlternation
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Sends <c>SIG</c><paramref name="signal"/> (<c>TSTP</c>, <c>CONT</c>) to process <paramref name="pid"/> with <c>kill</c>; throws when it fails.</summary>
+    public static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]))!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} exited with {kill.ExitCode}");
         }
     }
 

@@ -34,7 +34,7 @@ public sealed class WorkerSignals(ConsumerQuiet quiet) : IHostedService, IDispos
     }
 
     /// <summary>What a signal does; <see cref="PosixSignalContext.Cancel"/> keeps <c>SIGTSTP</c> from stopping the process.</summary>
-    internal void OnSignal(PosixSignalContext context)
+    private void OnSignal(PosixSignalContext context)
     {
         if (context.Signal == PosixSignal.SIGTSTP)
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -33,14 +31,14 @@ public sealed class ScaledOutWorkerQuietTests
         await Eventually.TrueAsync(async () => await StatusAsync(client, first) == "Succeeded", "a run finished by the consuming worker", TimeSpan.FromSeconds(30));
         Assert.Equal(1, await ConsumersAsync(metrics));
 
-        await SignalAsync(worker.Id, "TSTP");
+        await QuietAlternation.SignalAsync(worker.Id, "TSTP");
         await Eventually.TrueAsync(async () => await ConsumersAsync(metrics) == 0, "the quiet worker's consumers cancelled", TimeSpan.FromSeconds(10));
         var waiting = await StartAsync(client, flow);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Contains(await StatusAsync(client, waiting), NotFinished);
         Assert.Equal(HttpStatusCode.OK, (await metrics.GetAsync("/health/live")).StatusCode);
 
-        await SignalAsync(worker.Id, "CONT");
+        await QuietAlternation.SignalAsync(worker.Id, "CONT");
         await Eventually.TrueAsync(async () => await StatusAsync(client, waiting) == "Succeeded", "the waiting run finished once the worker consumed again", TimeSpan.FromSeconds(30));
         Assert.Equal(1, await ConsumersAsync(metrics));
     }
@@ -60,12 +58,5 @@ public sealed class ScaledOutWorkerQuietTests
         var consumers = QuietAlternation.ConsumersIn(await metrics.GetStringAsync("/metrics"));
         Assert.NotNull(consumers);
         return consumers.Value;
-    }
-
-    private static async Task SignalAsync(int pid, string signal)
-    {
-        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)]))!;
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
     }
 }
