@@ -101,6 +101,8 @@ public sealed class UnwatchedRunEventsTests(Xunit.Abstractions.ITestOutputHelper
         var run = await harness.WaitForRunAsync(runId);
 
         Assert.Equal(RunStatus.Failed, run.Status);
+        // The event follows the commit the run's status is read from: it may land a moment after that read.
+        await Eventually.TrueAsync(() => !failures.IsEmpty, "the run's failure to be published");
         var failed = Assert.Single(failures);
         Assert.Equal((runId, RunStatus.Failed), (failed.RunId, ((RunStatusChanged)failed).Status));
     }
