@@ -17,6 +17,12 @@ public sealed record BenchReport(
     /// <summary>The worker counts compared in the same minutes (<c>--quiet-alternate</c>); null otherwise.</summary>
     public IReadOnlyList<WorkerCountComparison>? WorkerCounts { get; init; }
 
+    /// <summary>
+    /// The reference work's milliseconds before the servers started (<see cref="ReferenceWork"/>): the machine's speed in
+    /// the hour of the run, to compare figures from different hours by.
+    /// </summary>
+    public double? ReferenceWorkMs { get; init; }
+
     /// <summary>Errors over all phases: the bench exits 1 when there is one.</summary>
     public long Errors => Phases.Sum(p => p.Errors);
 }

@@ -16,6 +16,8 @@ public sealed class BenchShortModeTests
         var report = JsonNode.Parse(output)!.AsObject();
         // The raw client is the default: every phase below was sent through it.
         Assert.Equal("raw", report["client"]!.GetValue<string>());
+        // The machine's speed in the hour, read before the servers started.
+        Assert.True(report["referenceWorkMs"]?.GetValue<double>() > 0, $"no reference work in {output[..Math.Min(output.Length, 400)]}");
         var phases = report["phases"]!.AsArray().Select(p => p!.AsObject()).ToList();
         foreach (var scenario in Scenario.All)
         {
