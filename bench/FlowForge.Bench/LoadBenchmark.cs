@@ -39,7 +39,7 @@ public static class LoadBenchmark
         var startedAt = DateTimeOffset.UtcNow;
         var loadAverage = LoadAverage();
         // Before any server starts: the machine's speed in this hour, one core and nothing of ours running.
-        var reference = ReferenceWork.Measure();
+        var referenceMs = ReferenceWork.Measure();
         try
         {
             if (url is null)
@@ -75,7 +75,7 @@ public static class LoadBenchmark
             await BenchServer.SignInAsync(client);
             var shape = options.Workers == 0 ? "embedded: one serve process" : $"scaled out: 1 api + {options.Workers} worker processes";
             await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {shape}; load average {loadAverage:F1}; reference work {reference.Ms:F1} ms; client {LoadClients.Name(options.Client)}"));
+                $"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {shape}; load average {loadAverage:F1}; reference work {referenceMs:F1} ms; client {LoadClients.Name(options.Client)}"));
 
             var phases = new List<PhaseResult>();
             foreach (var scenario in options.Scenarios)
@@ -119,7 +119,7 @@ public static class LoadBenchmark
                 WorkerArgs = [.. options.WorkerArgs.Select(SecretRedaction.Redact)],
                 ApiArgs = [.. options.ApiArgs.Select(SecretRedaction.Redact)],
                 WorkerCounts = QuietAlternation.Compare(phases),
-                ReferenceWorkMs = reference.Ms,
+                ReferenceWorkMs = referenceMs,
             };
             foreach (var comparison in report.WorkerCounts ?? [])
             {
